@@ -1,0 +1,1 @@
+"""Built-in features, each an ordinary plugin registered by name (see ``DEFAULT_PLUGINS``)."""

@@ -1,0 +1,117 @@
+"""Built-in plugin: the rule-language functions every ruleset may call.
+
+Each function reads one kind of record of the population through a derived column, so a call
+costs one join per evaluation, whatever the number of subjects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from emulation.functions import Argument, BuildContext, FunctionSpec
+from emulation.hookspecs import hookimpl
+from emulation.records import DISCIPLINE_LEVELS, SCOPES
+
+
+def _granted(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    outcome = context.outcome(arguments["award"])
+    return pl.when(outcome == "data_missing").then(None).otherwise(outcome == "granted")
+
+
+def _disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    level = arguments["level"]
+    period = context.period
+    heavier = list(DISCIPLINE_LEVELS[DISCIPLINE_LEVELS.index(level) :])
+    key = f"fn::disciplined(level={level!r})"
+
+    def make() -> pl.LazyFrame:
+        records = context.population.discipline.lazy()
+        overlapping = records.filter(
+            pl.col("level").is_in(heavier)
+            & (pl.col("start") <= period.end)
+            & (pl.col("end").is_null() | (pl.col("end") >= period.start))
+        )
+        return overlapping.select("subject").unique().with_columns(pl.lit(True).alias(key))
+
+    return context.derived(key, make, default=False)
+
+
+def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    kind, min_scope = arguments["kind"], arguments["min_scope"]
+    scopes = list(SCOPES[SCOPES.index(min_scope) :])
+    period = str(context.period)
+    key = f"fn::evidence_count(kind={kind!r}, min_scope={min_scope!r})"
+
+    def make() -> pl.LazyFrame:
+        items = context.population.evidence.lazy().filter(
+            (pl.col("kind") == kind) & (pl.col("period") == period) & pl.col("scope").is_in(scopes)
+        )
+        return items.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
+
+    return context.derived(key, make, default=0)
+
+
+GRANTED = FunctionSpec(
+    name="granted",
+    arguments=(Argument(name="award", kind="award", doc="id of an award of the same ruleset"),),
+    returns="bool",
+    build=_granted,
+    reads="the decision on another award in the same period",
+    doc=(
+        "True when the subject is granted ``award`` in the evaluation period, false when it is "
+        "not eligible or blocked, unknown when that decision lacks data. The calling award is "
+        "evaluated after ``award``; a cycle is a load error."
+    ),
+)
+
+DISCIPLINED = FunctionSpec(
+    name="disciplined",
+    arguments=(
+        Argument(
+            name="level",
+            kind="choice",
+            choices=DISCIPLINE_LEVELS,
+            default="reprimand",
+            doc="the lightest level that counts",
+        ),
+    ),
+    returns="bool",
+    build=_disciplined,
+    reads="discipline records",
+    doc=(
+        "True when a discipline record of ``level`` or heavier is in force on any day of the "
+        "evaluation period (an open record has no end). Levels, lightest first: "
+        + ", ".join(DISCIPLINE_LEVELS)
+        + "."
+    ),
+)
+
+EVIDENCE_COUNT = FunctionSpec(
+    name="evidence_count",
+    arguments=(
+        Argument(name="kind", kind="text", doc="evidence kind, e.g. \"initiative\""),
+        Argument(
+            name="min_scope",
+            kind="choice",
+            choices=SCOPES,
+            default="grassroots",
+            doc="the narrowest recognition scope that counts",
+        ),
+    ),
+    returns="int",
+    build=_evidence_count,
+    reads="evidence items",
+    doc=(
+        "The number of evidence items of ``kind`` dated in the evaluation period and recognised "
+        "at ``min_scope`` or wider (grassroots < ministry_province < national)."
+    ),
+)
+
+
+@hookimpl(trylast=True)
+def emulation_register_functions() -> list[FunctionSpec]:
+    """The built-in functions: ``granted``, ``disciplined``, ``evidence_count``."""
+    return [GRANTED, DISCIPLINED, EVIDENCE_COUNT]

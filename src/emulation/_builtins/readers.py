@@ -1,0 +1,22 @@
+"""Built-in plugin: read the nested JSON form and folders of CSV tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from emulation._readers import read_csv_dir, read_json_file
+from emulation.errors import DataError, Problem
+from emulation.hookspecs import hookimpl
+from emulation.population import Population
+
+
+@hookimpl(trylast=True)
+def emulation_read_population(path: Path) -> Population | None:
+    """A ``.json`` file is the nested form; a folder holds ``subjects.csv``, ``facts.csv`` …"""
+    if path.is_dir():
+        return read_csv_dir(path)
+    if path.suffix.lower() == ".json":
+        return read_json_file(path)
+    if not path.exists():
+        raise DataError([Problem(file=str(path), message="no such file or folder")])
+    return None

@@ -1,0 +1,100 @@
+"""Built-in plugin: render an evaluation as a text table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from emulation._messages import outcome_label
+from emulation.evaluation import Evaluation
+from emulation.hookspecs import hookimpl
+
+FORMATS = ("csv", "json", "table")
+
+
+@hookimpl(trylast=True)
+def emulation_report_formats() -> list[str]:
+    """``table``, ``json`` and ``csv``."""
+    return list(FORMATS)
+
+
+@hookimpl(trylast=True)
+def emulation_render(evaluation: Evaluation, format: str, lang: str) -> str | None:
+    """Render the built-in formats; None for any other."""
+    if format == "json":
+        return render_json(evaluation, lang)
+    if format == "csv":
+        return render_csv(evaluation, lang)
+    if format == "table":
+        return render_table(evaluation, lang)
+    return None
+
+
+def render_json(evaluation: Evaluation, lang: str) -> str:
+    """``{"period", "engine_version", "lang", "decisions": [...]}``, keys sorted, UTF-8."""
+    document: dict[str, Any] = {
+        "period": str(evaluation.period),
+        "engine_version": evaluation.engine_version,
+        "lang": lang,
+        "decisions": [decision.to_dict(lang) for decision in evaluation.decisions()],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_csv(evaluation: Evaluation, lang: str) -> str:
+    """One row per decision: ids, outcome, reason codes and rendered reasons."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["subject", "award", "period", "outcome", "reason_codes", "reasons", "ruleset", "version"]
+    )
+    for decision in evaluation.decisions():
+        writer.writerow(
+            [
+                decision.subject,
+                decision.award,
+                decision.period,
+                decision.outcome,
+                ";".join(reason.code for reason in decision.reasons),
+                " | ".join(reason.render(lang) for reason in decision.reasons),
+                decision.ruleset.id,
+                decision.ruleset.version,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def render_table(evaluation: Evaluation, lang: str) -> str:
+    """A plain-text table for people: subject, award, outcome and the deciding reasons."""
+    headers = (
+        ("Đối tượng", "Danh hiệu / hình thức", "Kết quả", "Lý do")
+        if lang == "vi"
+        else ("Subject", "Award", "Outcome", "Reasons")
+    )
+    rows = []
+    for decision in evaluation.decisions():
+        reasons = [r for r in decision.reasons if r.code != "criterion_met"] or list(decision.reasons)
+        rows.append(
+            (
+                decision.subject,
+                decision.award_label.get(lang),
+                outcome_label(decision.outcome, lang),
+                "; ".join(reason.render(lang) for reason in reasons),
+            )
+        )
+    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(3)]
+    lines = [
+        ("Kỳ đánh giá" if lang == "vi" else "Period") + f": {evaluation.period}",
+        "  ".join(h.ljust(w) for h, w in zip(headers[:3], widths, strict=True)) + "  " + headers[3],
+        "  ".join("-" * w for w in widths) + "  " + "-" * len(headers[3]),
+    ]
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[2]] = counts.get(row[2], 0) + 1
+    lines.append("")
+    lines.append(", ".join(f"{label}: {count}" for label, count in sorted(counts.items())))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,18 @@
+"""Built-in plugin: load ``.toml`` ruleset files (format v1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from emulation._loader import CASE_SUFFIX, load_ruleset_file
+from emulation.functions import FunctionSpec
+from emulation.hookspecs import hookimpl
+from emulation.ruleset import Ruleset
+
+
+@hookimpl(trylast=True)
+def emulation_load_ruleset(path: Path, functions: dict[str, FunctionSpec]) -> Ruleset | None:
+    """Load ``path`` when it is a TOML ruleset (not a ``.cases.toml`` case file)."""
+    if path.suffix != ".toml" or path.name.endswith(CASE_SUFFIX):
+        return None
+    return load_ruleset_file(path, functions)

@@ -1,0 +1,133 @@
+"""Turn a checked rule-language tree into a Polars expression.
+
+Facts are columns, parameters literals of the value in force for the period, function calls
+whatever their ``build`` returns. Numbers mixing whole and decimal values are computed as exact
+decimals (``DECIMAL``); missing values stay null, so ``and``/``or``/``not`` follow three-valued
+(Kleene) logic and an unknown fact makes a criterion unknown instead of false.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import reduce
+
+import polars as pl
+
+from emulation._expression import (
+    Arith,
+    BoolOp,
+    Call,
+    Compare,
+    Constant,
+    FactRef,
+    IfElse,
+    Member,
+    Node,
+    ParamRef,
+    Unary,
+)
+from emulation.functions import BuildContext
+from emulation.ruleset import ParameterValue
+
+#: The exact decimal type of scores, money and thresholds: 38 digits, 6 after the point.
+DECIMAL = pl.Decimal(38, 6)
+
+
+def dtype_of(node_type: str, enum: tuple[str, ...] = ()) -> pl.DataType:
+    """The Polars dtype of a rule-language value type."""
+    if node_type == "bool":
+        return pl.Boolean()
+    if node_type == "int":
+        return pl.Int64()
+    if node_type == "decimal":
+        return DECIMAL
+    if node_type == "enum":
+        return pl.Enum(list(enum))
+    return pl.String()
+
+
+class Compiler:
+    """Compiles trees for one period: parameter values and the build context are fixed."""
+
+    def __init__(self, parameters: Mapping[str, ParameterValue | None], context: BuildContext) -> None:
+        self.parameters = parameters
+        self.context = context
+
+    def compile(self, node: Node) -> pl.Expr:
+        """The Polars expression of ``node``."""
+        if isinstance(node, Constant):
+            return self._literal(node.value, node)
+        if isinstance(node, FactRef):
+            return pl.col(node.name)
+        if isinstance(node, ParamRef):
+            return self._literal(self.parameters.get(node.name), node)
+        if isinstance(node, Unary):
+            operand = self.compile(node.operand)
+            return ~operand if node.op == "not" else -operand
+        if isinstance(node, BoolOp):
+            parts = [self.compile(operand) for operand in node.operands]
+            if node.op == "and":
+                return reduce(lambda a, b: a & b, parts)
+            return reduce(lambda a, b: a | b, parts)
+        if isinstance(node, Compare):
+            left, right = self._pair(node.left, node.right)
+            return _COMPARISONS[node.op](left, right)
+        if isinstance(node, Member):
+            operand = self.compile(node.operand)
+            if node.operand.type == "enum":
+                values = pl.Series(list(node.values), dtype=dtype_of("enum", node.operand.enum))
+            elif node.operand.type in ("int", "decimal") and any(
+                isinstance(v, Decimal) for v in node.values
+            ):
+                operand = operand.cast(DECIMAL)
+                values = pl.Series([Decimal(v) for v in node.values], dtype=DECIMAL)  # type: ignore[arg-type]
+            else:
+                values = pl.Series(list(node.values))
+            test = operand.is_in(values.implode(), nulls_equal=False)
+            # is_in yields false for a null operand: keep it unknown
+            test = pl.when(operand.is_null()).then(None).otherwise(test)
+            return ~test if node.negate else test
+        if isinstance(node, Arith):
+            left, right = self._pair(node.left, node.right, force_decimal=node.op == "/")
+            return _ARITHMETIC[node.op](left, right)
+        if isinstance(node, IfElse):
+            then, other = self._pair(node.then, node.other)
+            test = self.compile(node.test)
+            return pl.when(test.is_null()).then(None).when(test).then(then).otherwise(other)
+        if isinstance(node, Call):
+            arguments = {
+                name: self.compile(value) if isinstance(value, Node) else value
+                for name, value in node.arguments
+            }
+            return node.function.build(arguments, self.context)
+        raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
+
+    def _pair(self, left: Node, right: Node, force_decimal: bool = False) -> tuple[pl.Expr, pl.Expr]:
+        a, b = self.compile(left), self.compile(right)
+        numeric = ("int", "decimal")
+        if left.type in numeric and right.type in numeric and (
+            force_decimal or left.type != right.type
+        ):
+            return a.cast(DECIMAL), b.cast(DECIMAL)
+        return a, b
+
+    def _literal(self, value: ParameterValue | None, node: Node) -> pl.Expr:
+        dtype = dtype_of(node.type, node.enum)
+        return pl.lit(value, dtype=dtype)
+
+
+_COMPARISONS = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+_ARITHMETIC = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+}

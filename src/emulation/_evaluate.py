@@ -1,0 +1,188 @@
+"""Evaluate awards for one period as one lazy Polars query per subject kind.
+
+The road: subjects of the kind ⨝ their facts row for the period (cast to the declared types,
+defaults filled) ⨝ the derived columns the rules' functions asked for → for each award in
+dependency order, one boolean column per rule and an outcome column → collect once.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Callable, Mapping, Sequence
+from functools import reduce
+from typing import Any
+
+import polars as pl
+
+from emulation._compile import Compiler, dtype_of
+from emulation._loader import SUBJECT_FACTS
+from emulation.errors import DataError, EvaluationError, Problem
+from emulation.period import Period
+from emulation.population import ORIGIN, Population, cast_column
+from emulation.ruleset import Award, FactDecl, ParameterValue, Ruleset
+from emulation.types import OUTCOMES
+
+OUTCOME_DTYPE = pl.Enum(list(OUTCOMES))
+
+
+def outcome_column(award: str) -> str:
+    """Name of the outcome column of ``award`` in the result frame."""
+    return f"{award}::outcome"
+
+
+def rule_column(award: str, rule: str) -> str:
+    """Name of the boolean column of one rule of ``award`` in the result frame."""
+    return f"{award}::{rule}"
+
+
+class _Context:
+    """The :class:`~emulation.functions.BuildContext` of one evaluation."""
+
+    def __init__(self, period: Period, population: Population) -> None:
+        self._period = period
+        self._population = population
+        self.joins: dict[str, tuple[Callable[[], pl.LazyFrame], Any]] = {}
+
+    @property
+    def period(self) -> Period:
+        return self._period
+
+    @property
+    def population(self) -> Population:
+        return self._population
+
+    def derived(self, key: str, make: Callable[[], pl.LazyFrame], default: Any = None) -> pl.Expr:
+        self.joins.setdefault(key, (make, default))
+        return pl.col(key)
+
+    def outcome(self, award: str) -> pl.Expr:
+        return pl.col(outcome_column(award))
+
+
+def order_awards(awards: Mapping[str, Award]) -> list[str]:
+    """Award ids so that every award comes after those it reads; ties by id."""
+    sorter = graphlib.TopologicalSorter(
+        {award_id: set(award.depends_on) for award_id, award in awards.items()}
+    )
+    sorter.prepare()
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        order.extend(ready)
+        sorter.done(*ready)
+    return [award_id for award_id in order if award_id in awards]
+
+
+def declared_facts(rulesets: Sequence[Ruleset]) -> dict[str, FactDecl]:
+    """Facts declared by the rulesets; a name declared twice must mean the same thing."""
+    facts: dict[str, FactDecl] = {}
+    for ruleset in rulesets:
+        for name, decl in ruleset.facts.items():
+            other = facts.get(name)
+            if other is not None and (other.type, other.values) != (decl.type, decl.values):
+                raise EvaluationError(
+                    f'fact "{name}" is declared differently by two rulesets in force '
+                    f"({other.type} {list(other.values)} and {decl.type} {list(decl.values)})"
+                )
+            facts[name] = decl
+    return facts
+
+
+def base_frame(
+    population: Population, period: Period, kind: str, facts: Mapping[str, FactDecl]
+) -> pl.DataFrame:
+    """Candidates of ``kind`` for ``period`` with every declared fact cast and defaulted.
+
+    A candidate is a subject with a facts row in the period. A value that cannot be read as
+    its declared type raises :class:`DataError` naming the file and row.
+    """
+    subjects = population.subjects.filter(pl.col("kind") == kind).drop(ORIGIN, "kind")
+    rows = population.facts.filter(pl.col("period") == str(period)).drop("period")
+    frame = subjects.join(rows, left_on="id", right_on="subject", how="inner")
+    problems: list[Problem] = []
+    columns: list[pl.Series] = []
+    for name, decl in sorted(facts.items()):
+        dtype = dtype_of(decl.type, decl.values)
+        if name in frame.columns:
+            raw = frame.get_column(name)
+            column = cast_column(raw, dtype)
+            bad = raw.is_not_null() & column.is_null()
+            if bad.any():
+                for origin, value in zip(
+                    frame.filter(bad).get_column(ORIGIN).to_list(),
+                    raw.filter(bad).to_list(),
+                    strict=True,
+                ):
+                    expected = list(decl.values) if decl.type == "enum" else decl.type
+                    problems.append(
+                        Problem(
+                            file=origin,
+                            location=name,
+                            message=f"cannot read {value!r} as fact {name} ({expected})",
+                        )
+                    )
+        else:
+            column = pl.Series(name, [None] * frame.height, dtype=dtype)
+        if decl.default is not None:
+            column = column.fill_null(pl.lit(decl.default, dtype=dtype))
+        columns.append(column.alias(name))
+    if problems:
+        raise DataError(problems)
+    for name, decl in SUBJECT_FACTS.items():
+        column = frame.get_column(name).cast(dtype_of(decl.type, decl.values))
+        if decl.default is not None:
+            column = column.fill_null(decl.default)
+        columns.append(column.alias(name))
+    keep = ["id", "name", "parent", ORIGIN]
+    return frame.select(keep).with_columns(columns)
+
+
+def evaluate_kind(
+    base: pl.DataFrame,
+    period: Period,
+    population: Population,
+    awards: Sequence[tuple[Award, Ruleset]],
+    parameters: Callable[[Ruleset], Mapping[str, ParameterValue | None]],
+) -> pl.DataFrame:
+    """Every award of one subject kind over ``base``, in the given (dependency) order."""
+    context = _Context(period, population)
+    stages: list[list[pl.Expr]] = []
+    for award, ruleset in awards:
+        compiler = Compiler(parameters(ruleset), context)
+        rule_exprs = [
+            compiler.compile(rule.node).alias(rule_column(award.id, rule.id)) for rule in award.rules
+        ]
+        stages.append(rule_exprs)
+        stages.append([outcome_expr(award).alias(outcome_column(award.id))])
+    lazy = base.lazy()
+    for key, (make, default) in sorted(context.joins.items(), key=lambda item: item[0]):
+        lazy = lazy.join(make(), left_on="id", right_on="subject", how="left")
+        if default is not None:
+            lazy = lazy.with_columns(pl.col(key).fill_null(default))
+    for stage in stages:
+        lazy = lazy.with_columns(stage)
+    return lazy.collect()
+
+
+def outcome_expr(award: Award) -> pl.Expr:
+    """blocked > exclusion applies > a criterion fails > something unknown > granted."""
+
+    def any_of(role: str) -> pl.Expr:
+        columns = [pl.col(rule_column(award.id, rule.id)) for rule in award.rules_of(role)]  # type: ignore[arg-type]
+        return reduce(lambda a, b: a | b, columns) if columns else pl.lit(False)
+
+    def all_of(role: str) -> pl.Expr:
+        columns = [pl.col(rule_column(award.id, rule.id)) for rule in award.rules_of(role)]  # type: ignore[arg-type]
+        return reduce(lambda a, b: a & b, columns) if columns else pl.lit(True)
+
+    blocked, excluded, met = any_of("blocking"), any_of("exclusion"), all_of("criterion")
+    return (
+        pl.when(blocked.fill_null(False))
+        .then(pl.lit("blocked"))
+        .when(excluded.fill_null(False) | ~met.fill_null(True))
+        .then(pl.lit("not_eligible"))
+        .when(blocked.is_null() | excluded.is_null() | met.is_null())
+        .then(pl.lit("data_missing"))
+        .otherwise(pl.lit("granted"))
+        .cast(OUTCOME_DTYPE)
+    )

@@ -1,0 +1,474 @@
+"""The rule language: parse a Python-like expression, check it, and build a typed tree.
+
+The source is parsed with :mod:`ast` in ``eval`` mode, then walked node by node against a
+whitelist: boolean logic, comparisons (chained, ``in`` over literal tuples), arithmetic,
+conditional expressions, literals, names of declared facts and parameters, and calls of
+registered functions by plain name. Anything else — attribute access, subscripts, lambdas,
+comprehensions, f-strings, dunder names, unregistered calls — is an error at load time, with
+the column. The tree is never evaluated by Python; :mod:`emulation._compile` turns it into
+Polars expressions.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from emulation.functions import FunctionSpec
+from emulation.ruleset import FactDecl, Parameter, ParameterValue
+from emulation.types import ValueType
+
+_NUMERIC = ("int", "decimal")
+
+
+@attrs.frozen(kw_only=True)
+class ExprError:
+    """A problem inside an expression, at a 1-based ``column``."""
+
+    column: int
+    message: str
+
+
+@attrs.frozen(kw_only=True)
+class Node:
+    """A checked node of the rule language with its value type.
+
+    ``enum`` holds the allowed values when ``type`` is ``"enum"``; ``ordered`` whether they
+    are ordered worst to best. ``facts`` are the fact names the node reads; ``calls`` the
+    function calls it contains, for explanations.
+    """
+
+    type: ValueType
+    enum: tuple[str, ...] = ()
+    ordered: bool = False
+    facts: frozenset[str] = frozenset()
+    calls: tuple[Call, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Constant(Node):
+    value: ParameterValue
+
+
+@attrs.frozen(kw_only=True)
+class FactRef(Node):
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class ParamRef(Node):
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class Unary(Node):
+    op: str
+    operand: Node
+
+
+@attrs.frozen(kw_only=True)
+class BoolOp(Node):
+    op: str
+    operands: tuple[Node, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Compare(Node):
+    op: str
+    left: Node
+    right: Node
+
+
+@attrs.frozen(kw_only=True)
+class Member(Node):
+    operand: Node
+    values: tuple[ParameterValue, ...]
+    negate: bool
+
+
+@attrs.frozen(kw_only=True)
+class Arith(Node):
+    op: str
+    left: Node
+    right: Node
+
+
+@attrs.frozen(kw_only=True)
+class IfElse(Node):
+    test: Node
+    then: Node
+    other: Node
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Call(Node):
+    function: FunctionSpec
+    arguments: tuple[tuple[str, Any], ...]
+    text: str
+
+    @property
+    def key(self) -> str:
+        """A stable column name for this call's value."""
+        return f"fn::{self.text}"
+
+
+_COMPARE = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+_FORBIDDEN = {
+    ast.Attribute: "attribute access (a.b) is not allowed",
+    ast.Subscript: "subscripts (a[b]) are not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "comprehensions are not allowed",
+    ast.JoinedStr: "f-strings are not allowed",
+    ast.NamedExpr: "assignment expressions (:=) are not allowed",
+    ast.Await: "await is not allowed",
+    ast.Yield: "yield is not allowed",
+    ast.Starred: "starred arguments are not allowed",
+    ast.Dict: "dict literals are not allowed",
+    ast.Set: "set literals are not allowed; write a tuple after 'in'",
+}
+
+
+@attrs.frozen(kw_only=True)
+class Scope:
+    """What names an expression may use."""
+
+    facts: Mapping[str, FactDecl]
+    parameters: Mapping[str, Parameter]
+    functions: Mapping[str, FunctionSpec]
+    awards: frozenset[str]
+
+
+class _Invalid(Exception):
+    pass
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean "x"?)`` for the nearest candidate, or an empty string."""
+    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f' (did you mean "{matches[0]}"?)' if matches else ""
+
+
+class Checker:
+    """Parses and checks one expression; ``errors`` collects every problem found."""
+
+    def __init__(self, source: str, scope: Scope) -> None:
+        # parenthesised so that an expression may span lines; columns are shifted back by one
+        self.source = source
+        self._wrapped = f"({source.strip()}\n)"
+        self.scope = scope
+        self.errors: list[ExprError] = []
+
+    # -- entry point ---------------------------------------------------------------------
+
+    def check(self, expect: ValueType | None = "bool") -> Node | None:
+        """The typed tree, or None when ``errors`` is not empty."""
+        try:
+            tree = ast.parse(self._wrapped, mode="eval")
+        except SyntaxError as error:
+            column = max((error.offset or 2) - (1 if (error.lineno or 1) == 1 else 0), 1)
+            self.errors.append(ExprError(column=column, message=f"syntax error: {error.msg}"))
+            return None
+        for node in ast.walk(tree):
+            self._screen(node)
+        if self.errors:
+            return None
+        try:
+            result = self._node(tree.body)
+        except _Invalid:
+            return None
+        if self.errors:
+            return None
+        if expect is not None and result.type != expect:
+            self._fail(tree.body, f"the expression must be {_article(expect)}, not {_article(result.type)}")
+            return None
+        return result
+
+    # -- screening: the whitelist ---------------------------------------------------------
+
+    def _screen(self, node: ast.AST) -> None:
+        for kind, message in _FORBIDDEN.items():
+            if isinstance(node, kind):
+                self._error(node, f"unsafe expression: {message}")
+                return
+        if isinstance(node, ast.Name) and node.id.startswith("__"):
+            self._error(node, f'unsafe expression: dunder name "{node.id}" is not allowed')
+        if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name):
+            self._error(node, "unsafe expression: only registered functions may be called, by name")
+        if isinstance(node, ast.keyword) and node.arg is None:
+            self._error(node, "unsafe expression: **kwargs is not allowed")
+
+    # -- typing -----------------------------------------------------------------------------
+
+    def _node(self, node: ast.expr) -> Node:
+        method = getattr(self, f"_n_{type(node).__name__}", None)
+        if method is None:
+            self._fail(node, f"{type(node).__name__} is not part of the rule language")
+        result: Node = method(node)
+        return result
+
+    def _n_Constant(self, node: ast.Constant) -> Node:
+        value = node.value
+        if isinstance(value, bool):
+            return Constant(type="bool", value=value)
+        if isinstance(value, int):
+            return Constant(type="int", value=value)
+        if isinstance(value, float):
+            text = ast.get_source_segment(self._wrapped, node) or repr(value)
+            try:
+                return Constant(type="decimal", value=Decimal(text.replace("_", "")))
+            except InvalidOperation:
+                self._fail(node, f"cannot read {text!r} as an exact decimal")
+        if isinstance(value, str):
+            return Constant(type="text", value=value)
+        self._fail(node, f"literal {value!r} is not allowed")
+
+    def _n_Name(self, node: ast.Name) -> Node:
+        name = node.id
+        if name in self.scope.facts:
+            fact = self.scope.facts[name]
+            return FactRef(
+                type=fact.type,
+                name=name,
+                enum=fact.values,
+                ordered=fact.ordered,
+                facts=frozenset({name}),
+            )
+        if name in self.scope.parameters:
+            parameter = self.scope.parameters[name]
+            return ParamRef(type=parameter.type, name=name)
+        if name in self.scope.functions:
+            self._fail(node, f'"{name}" is a function: call it as {name}(...)')
+        names = [*self.scope.facts, *self.scope.parameters]
+        self._fail(node, f'unknown fact or parameter "{name}"{suggest(name, names)}')
+
+    def _n_UnaryOp(self, node: ast.UnaryOp) -> Node:
+        operand = self._node(node.operand)
+        if isinstance(node.op, ast.Not):
+            self._expect(node.operand, operand, ("bool",), "'not'")
+            return Unary(type="bool", op="not", operand=operand, facts=operand.facts, calls=operand.calls)
+        if isinstance(node.op, ast.USub):
+            self._expect(node.operand, operand, _NUMERIC, "unary '-'")
+            return Unary(type=operand.type, op="-", operand=operand, facts=operand.facts, calls=operand.calls)
+        self._fail(node, "this unary operator is not allowed")
+
+    def _n_BoolOp(self, node: ast.BoolOp) -> Node:
+        operands = tuple(self._node(value) for value in node.values)
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        for source, operand in zip(node.values, operands, strict=True):
+            self._expect(source, operand, ("bool",), f"'{op}'")
+        return BoolOp(type="bool", op=op, operands=operands, **_merge(operands))
+
+    def _n_Compare(self, node: ast.Compare) -> Node:
+        membership = [isinstance(op, (ast.In, ast.NotIn)) for op in node.ops]
+        if any(membership):
+            if len(node.ops) > 1:
+                self._fail(node, "'in' cannot be chained with other comparisons")
+            left = self._node(node.left)
+            negate = isinstance(node.ops[0], ast.NotIn)
+            return self._member(left, node.comparators[0], negate)
+        parts: list[Node] = []
+        left_src = node.left
+        left = self._node(node.left)
+        for op, right_src in zip(node.ops, node.comparators, strict=True):
+            right = self._node(right_src)
+            symbol = _COMPARE.get(type(op))
+            if symbol is None:
+                self._fail(node, "'is' and 'is not' are not allowed; use == and !=")
+            parts.append(self._compare(symbol, left, right, node, left_src, right_src))
+            left, left_src = right, right_src
+        if len(parts) == 1:
+            return parts[0]
+        return BoolOp(type="bool", op="and", operands=tuple(parts), **_merge(parts))
+
+    def _compare(
+        self, op: str, left: Node, right: Node, node: ast.AST, left_src: ast.expr, right_src: ast.expr
+    ) -> Node:
+        left, right = self._coerce_enum(left, right, right_src), self._coerce_enum(right, left, left_src)
+        if left.type in _NUMERIC and right.type in _NUMERIC:
+            pass
+        elif left.type != right.type:
+            self._fail(node, f"cannot compare {_article(left.type)} with {_article(right.type)}")
+        elif left.type == "enum":
+            if op not in ("==", "!=") and not left.ordered:
+                self._fail(node, f"the values of this fact are not ordered; only == and != apply")
+        elif left.type in ("bool", "text") and op not in ("==", "!="):
+            self._fail(node, f"only == and != compare {_article(left.type)}")
+        return Compare(type="bool", op=op, left=left, right=right, **_merge((left, right)))
+
+    def _coerce_enum(self, node: Node, other: Node, source: ast.expr) -> Node:
+        """A text literal compared with an enum fact becomes an enum value (checked)."""
+        if isinstance(node, Constant) and node.type == "text" and other.type == "enum":
+            if node.value not in other.enum:
+                self._fail(
+                    source,
+                    f'"{node.value}" is not a value of this fact; expected one of '
+                    f"{list(other.enum)}{suggest(str(node.value), other.enum)}",
+                )
+            return Constant(type="enum", value=node.value, enum=other.enum, ordered=other.ordered)
+        return node
+
+    def _member(self, left: Node, right_src: ast.expr, negate: bool) -> Node:
+        if not isinstance(right_src, (ast.Tuple, ast.List)):
+            self._fail(right_src, "'in' needs a literal tuple of values, e.g. rating in (\"HTT\", \"HTXS\")")
+        values: list[ParameterValue] = []
+        for element in right_src.elts:
+            item = self._node(element)
+            if not isinstance(item, Constant):
+                self._fail(element, "the values after 'in' must be literals")
+            item = self._coerce_enum(item, left, element)
+            if not (item.type == left.type or (item.type in _NUMERIC and left.type in _NUMERIC)):
+                self._fail(element, f"{_article(item.type)} cannot be a value of {_article(left.type)}")
+            values.append(item.value)
+        return Member(type="bool", operand=left, values=tuple(values), negate=negate, facts=left.facts, calls=left.calls)
+
+    def _n_BinOp(self, node: ast.BinOp) -> Node:
+        symbol = _ARITH.get(type(node.op))
+        if symbol is None:
+            self._fail(node, "only + - * / are allowed")
+        left, right = self._node(node.left), self._node(node.right)
+        self._expect(node.left, left, _NUMERIC, f"'{symbol}'")
+        self._expect(node.right, right, _NUMERIC, f"'{symbol}'")
+        kind: ValueType = "int" if left.type == right.type == "int" and symbol != "/" else "decimal"
+        return Arith(type=kind, op=symbol, left=left, right=right, **_merge((left, right)))
+
+    def _n_IfExp(self, node: ast.IfExp) -> Node:
+        test, then, other = self._node(node.test), self._node(node.body), self._node(node.orelse)
+        self._expect(node.test, test, ("bool",), "the condition of 'if'")
+        if then.type in _NUMERIC and other.type in _NUMERIC:
+            kind: ValueType = "int" if then.type == other.type == "int" else "decimal"
+        elif then.type == other.type:
+            kind = then.type
+        else:
+            self._fail(node, f"both branches must have the same type, not {then.type} and {other.type}")
+        return IfElse(
+            type=kind, test=test, then=then, other=other, enum=then.enum, ordered=then.ordered,
+            **_merge((test, then, other)),
+        )
+
+    def _n_Call(self, node: ast.Call) -> Node:
+        assert isinstance(node.func, ast.Name)  # screened
+        name = node.func.id
+        spec = self.scope.functions.get(name)
+        if spec is None:
+            self._fail(node, f'unknown function "{name}"{suggest(name, self.scope.functions)}')
+        bound: dict[str, Any] = {}
+        params = {argument.name: argument for argument in spec.arguments}
+        if len(node.args) > len(spec.arguments):
+            self._fail(node, f"{name}() takes at most {len(spec.arguments)} arguments")
+        pairs: list[tuple[str, ast.expr]] = [
+            (spec.arguments[i].name, arg) for i, arg in enumerate(node.args)
+        ]
+        for keyword in node.keywords:
+            assert keyword.arg is not None
+            if keyword.arg not in params:
+                self._fail(keyword.value, f'{name}() has no argument "{keyword.arg}"{suggest(keyword.arg, params)}')
+            pairs.append((keyword.arg, keyword.value))
+        children: list[Node] = []
+        for arg_name, source in pairs:
+            if arg_name in bound:
+                self._fail(source, f'{name}() got "{arg_name}" twice')
+            argument = params[arg_name]
+            if argument.literal:
+                bound[arg_name] = self._literal_argument(spec, argument, source)
+            else:
+                child = self._node(source)
+                self._expect(source, child, argument.accepts, f'argument "{arg_name}" of {name}()')
+                children.append(child)
+                bound[arg_name] = child
+        for argument in spec.arguments:
+            if argument.name not in bound:
+                if argument.required:
+                    self._fail(node, f'{name}() needs the argument "{argument.name}"')
+                bound[argument.name] = argument.default
+        returns = spec.result_type(bound)
+        text = ast.get_source_segment(self._wrapped, node) or name
+        literal_args = ", ".join(
+            f"{key}={value!r}" for key, value in bound.items() if not isinstance(value, Node)
+        )
+        call = Call(
+            type=returns,
+            function=spec,
+            arguments=tuple(bound.items()),
+            text=f"{name}({literal_args})" if not children else " ".join(text.split()),
+            **_merge(children),
+        )
+        return attrs.evolve(call, calls=(*call.calls, call))
+
+    def _literal_argument(self, spec: FunctionSpec, argument: Any, source: ast.expr) -> Any:
+        if not isinstance(source, ast.Constant) or isinstance(source.value, (bytes, type(None))):
+            if isinstance(source, ast.UnaryOp) and isinstance(source.op, ast.USub) and isinstance(source.operand, ast.Constant):
+                value = -source.operand.value  # type: ignore[operator]
+            else:
+                self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
+        else:
+            value = source.value
+        if argument.kind == "award":
+            if value not in self.scope.awards:
+                self._fail(source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}')
+            return value
+        if argument.kind == "int":
+            if not isinstance(value, int) or isinstance(value, bool):
+                self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a whole number')
+            return value
+        if not isinstance(value, str):
+            self._fail(source, f'argument "{argument.name}" of {spec.name}() must be text')
+        if argument.choices and value not in argument.choices:
+            self._fail(
+                source,
+                f'"{value}" is not allowed for "{argument.name}"; expected one of '
+                f"{list(argument.choices)}{suggest(value, argument.choices)}",
+            )
+        return value
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _expect(self, source: ast.AST, node: Node, types: tuple[str, ...], what: str) -> None:
+        if node.type not in types:
+            wanted = " or ".join(_article(t) for t in types)
+            self._error(source, f"{what} needs {wanted}, not {_article(node.type)}")
+
+    def _error(self, node: ast.AST, message: str) -> None:
+        column = getattr(node, "col_offset", 0) + 1
+        if getattr(node, "lineno", 1) == 1:
+            column -= 1  # the opening parenthesis added by the checker
+        self.errors.append(ExprError(column=column, message=message))
+
+    def _fail(self, node: ast.AST, message: str) -> Any:
+        self._error(node, message)
+        raise _Invalid
+
+
+def _merge(nodes: Iterable[Node]) -> dict[str, Any]:
+    facts: set[str] = set()
+    calls: list[Call] = []
+    for node in nodes:
+        facts |= node.facts
+        calls.extend(call for call in node.calls if not any(call is seen for seen in calls))
+    return {"facts": frozenset(facts), "calls": tuple(calls)}
+
+
+def _article(kind: str) -> str:
+    return {
+        "bool": "a true/false value",
+        "int": "a whole number",
+        "decimal": "a decimal number",
+        "enum": "a value from a list",
+        "text": "text",
+    }.get(kind, kind)

@@ -1,0 +1,531 @@
+"""Build a :class:`~emulation.ruleset.Ruleset` from a parsed TOML document.
+
+Every problem is collected — a wrong type, an unknown key, a misspelt fact inside an
+expression, an unsafe expression — and raised together as one :class:`RulesetError`, each with
+the file, the line when it can be found, the TOML path and, inside an expression, the column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import graphlib
+import hashlib
+import keyword
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from emulation._expression import Checker, Scope, suggest
+from emulation.errors import Problem, RulesetError
+from emulation.functions import FunctionSpec
+from emulation.ruleset import (
+    AWARD_KINDS,
+    FREQUENCIES,
+    Award,
+    FactDecl,
+    Label,
+    LegalReference,
+    Parameter,
+    ParameterValue,
+    Role,
+    Rule,
+    Ruleset,
+)
+from emulation.types import CERTAINTIES, VALUE_TYPES, AwardId, FactName, RulesetId
+
+#: The ruleset format this loader reads.
+FORMAT_VERSION = 1
+
+#: Suffix of case files, which live beside rulesets but are not rulesets.
+CASE_SUFFIX = ".cases.toml"
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+_ROLES: dict[str, Role] = {"criteria": "criterion", "exclusions": "exclusion", "blocking": "blocking"}
+
+#: Subject attributes every expression may read, as if they were declared facts.
+SUBJECT_FACTS: dict[str, FactDecl] = {
+    "gender": FactDecl(
+        name=FactName("gender"),
+        type="enum",
+        values=("female", "male"),
+        label=Label(vi="Giới tính", en="Gender"),
+    ),
+    "birth_year": FactDecl(
+        name=FactName("birth_year"), type="int", label=Label(vi="Năm sinh", en="Birth year")
+    ),
+    "staff_category": FactDecl(
+        name=FactName("staff_category"),
+        type="text",
+        label=Label(vi="Ngạch, loại cán bộ", en="Staff category"),
+    ),
+    "hardship_area": FactDecl(
+        name=FactName("hardship_area"),
+        type="bool",
+        label=Label(
+            vi="Công tác ở vùng đặc biệt khó khăn", en="Works in an especially difficult area"
+        ),
+        default=False,
+    ),
+    "cluster": FactDecl(
+        name=FactName("cluster"), type="text", label=Label(vi="Cụm, khối thi đua", en="Cluster")
+    ),
+}
+
+_TOP = {"format", "ruleset", "facts", "parameters", "awards"}
+_META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
+_FACT = {"type", "label", "values", "ordered", "unit", "default", "minimum", "maximum", "better"}
+_PARAM = {"type", "label", "values", "basis", "certainty", "confirmed", "unit"}
+_AWARD = {"kind", "subject", "frequency", "label", "criteria", "exclusions", "blocking"}
+_RULE = {"id", "expr", "label", "basis", "certainty"}
+
+
+class _Collector:
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = text.splitlines()
+        self.problems: list[Problem] = []
+
+    def add(self, location: str, message: str, column: int | None = None, find: str | None = None) -> None:
+        self.problems.append(
+            Problem(
+                file=self.source,
+                location=location,
+                line=self.line_of(find, location),
+                column=column,
+                message=message,
+            )
+        )
+
+    def line_of(self, needle: str | None, location: str) -> int | None:
+        """The first line holding ``needle`` (the offending text), when it can be found."""
+        if needle:
+            first = needle.strip().splitlines()[0] if needle.strip() else needle
+            for number, line in enumerate(self.lines, start=1):
+                if first in line:
+                    return number
+        return None
+
+
+def load_ruleset(
+    document: Mapping[str, Any],
+    raw: bytes,
+    source: str,
+    functions: Mapping[str, FunctionSpec],
+) -> Ruleset:
+    """Check ``document`` and build the ruleset, or raise :class:`RulesetError`."""
+    out = _Collector(source, raw.decode("utf-8", errors="replace"))
+    _unknown_keys(out, "", document, _TOP)
+    fmt = document.get("format")
+    if fmt != FORMAT_VERSION:
+        out.add("format", f"expected format = {FORMAT_VERSION}, got {fmt!r}")
+    meta = _table(out, document, "ruleset")
+    _unknown_keys(out, "ruleset", meta, _META)
+    ruleset_id = _text(out, meta, "ruleset.id", pattern=re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"))
+    organisation = _text(out, meta, "ruleset.organisation")
+    version = _text(out, meta, "ruleset.version", pattern=_VERSION, hint="MAJOR.MINOR.PATCH, e.g. 1.0.0")
+    effective_from = _date(out, meta, "ruleset.effective_from")
+    effective_to = _date(out, meta, "ruleset.effective_to", required=False)
+    if effective_from and effective_to and effective_to < effective_from:
+        out.add("ruleset.effective_to", "effective_to is before effective_from")
+    title = _label(out, meta, "ruleset.title")
+    references = _references(out, meta)
+    ref_ids = {reference.id for reference in references}
+
+    facts = _facts(out, _table(out, document, "facts", required=False))
+    parameters = _parameters(out, _table(out, document, "parameters", required=False), ref_ids)
+    awards_doc = _table(out, document, "awards")
+    award_ids = frozenset(awards_doc)
+    scope = Scope(
+        facts={**SUBJECT_FACTS, **facts},
+        parameters=parameters,
+        functions=functions,
+        awards=award_ids,
+    )
+    awards: dict[AwardId, Award] = {}
+    for award_id, body in awards_doc.items():
+        award = _award(out, award_id, body, scope, ref_ids)
+        if award is not None:
+            awards[award.id] = award
+    _check_cycles(out, awards)
+    if out.problems:
+        raise RulesetError(out.problems)
+    assert ruleset_id and organisation and version and effective_from and title
+    return Ruleset(
+        id=RulesetId(ruleset_id),
+        organisation=organisation,
+        version=version,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        title=title,
+        references=references,
+        facts=facts,
+        parameters=parameters,
+        awards=awards,
+        source=source,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def load_ruleset_file(path: Path, functions: Mapping[str, FunctionSpec]) -> Ruleset:
+    """Read and load one TOML ruleset file."""
+    from emulation._toml import read_toml
+
+    document, raw = read_toml(path)
+    return load_ruleset(document, raw, str(path), functions)
+
+
+# -- sections ----------------------------------------------------------------------------------
+
+
+def _references(out: _Collector, meta: Mapping[str, Any]) -> tuple[LegalReference, ...]:
+    items = meta.get("references", [])
+    if not isinstance(items, list):
+        out.add("ruleset.references", "expected an array of tables [[ruleset.references]]")
+        return ()
+    result = []
+    for index, item in enumerate(items):
+        where = f"ruleset.references[{index}]"
+        if not isinstance(item, dict):
+            out.add(where, "expected a table")
+            continue
+        _unknown_keys(out, where, item, {"id", "document", "title", "url"})
+        ref_id = _text(out, item, f"{where}.id")
+        document = _text(out, item, f"{where}.document")
+        title = _label(out, item, f"{where}.title", required=False)
+        url = _text(out, item, f"{where}.url", required=False)
+        if ref_id and document:
+            result.append(LegalReference(id=ref_id, document=document, title=title, url=url))
+    return tuple(result)
+
+
+def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
+    facts: dict[str, FactDecl] = {}
+    for name, body in table.items():
+        where = f"facts.{name}"
+        if not _identifier(out, where, name):
+            continue
+        if name in SUBJECT_FACTS:
+            out.add(where, f'"{name}" is a subject attribute every ruleset can read; do not declare it')
+            continue
+        if not isinstance(body, dict):
+            out.add(where, "expected a table")
+            continue
+        _unknown_keys(out, where, body, _FACT)
+        kind = _choice(out, body, f"{where}.type", VALUE_TYPES)
+        label = _label(out, body, f"{where}.label")
+        values: tuple[str, ...] = ()
+        if kind == "enum":
+            raw_values = body.get("values")
+            if not isinstance(raw_values, list) or not raw_values or not all(isinstance(v, str) for v in raw_values):
+                out.add(f"{where}.values", "an enum fact needs values = [\"…\", …] (worst first when ordered)")
+            elif len(set(raw_values)) != len(raw_values):
+                out.add(f"{where}.values", "values must be distinct")
+            else:
+                values = tuple(raw_values)
+        elif "values" in body:
+            out.add(f"{where}.values", "only enum facts take values")
+        ordered = body.get("ordered", False)
+        if not isinstance(ordered, bool):
+            out.add(f"{where}.ordered", "expected true or false")
+            ordered = False
+        better = body.get("better")
+        if better not in (None, "higher", "lower"):
+            out.add(f"{where}.better", 'expected "higher" or "lower"')
+            better = None
+        default = None
+        if "default" in body and kind:
+            default = _value(out, f"{where}.default", body["default"], kind, values)
+        bounds = {}
+        for bound in ("minimum", "maximum"):
+            if bound in body:
+                if kind not in ("int", "decimal"):
+                    out.add(f"{where}.{bound}", "only number facts take bounds")
+                else:
+                    bounds[bound] = _value(out, f"{where}.{bound}", body[bound], "decimal", ())
+        unit = _text(out, body, f"{where}.unit", required=False)
+        if kind and label:
+            facts[name] = FactDecl(
+                name=FactName(name),
+                type=kind,
+                label=label,
+                values=values,
+                ordered=ordered,
+                unit=unit,
+                default=default,
+                minimum=bounds.get("minimum"),  # type: ignore[arg-type]
+                maximum=bounds.get("maximum"),  # type: ignore[arg-type]
+                better=better,
+            )
+    return facts
+
+
+def _parameters(out: _Collector, table: Mapping[str, Any], ref_ids: set[str]) -> dict[str, Parameter]:
+    parameters: dict[str, Parameter] = {}
+    for name, body in table.items():
+        where = f"parameters.{name}"
+        if not _identifier(out, where, name):
+            continue
+        if not isinstance(body, dict):
+            out.add(where, "expected a table")
+            continue
+        _unknown_keys(out, where, body, _PARAM)
+        kind = _choice(out, body, f"{where}.type", VALUE_TYPES)
+        if kind == "enum":
+            out.add(f"{where}.type", "parameters are bool, int, decimal or text")
+            kind = None
+        label = _label(out, body, f"{where}.label")
+        basis = _text(out, body, f"{where}.basis")
+        certainty = _choice(out, body, f"{where}.certainty", CERTAINTIES)
+        confirmed = body.get("confirmed", True)
+        if not isinstance(confirmed, bool):
+            out.add(f"{where}.confirmed", "expected true or false")
+            confirmed = True
+        if certainty in ("R", "U") and confirmed:
+            out.add(
+                f"{where}.confirmed",
+                f"certainty {certainty} is not confirmed: set confirmed = false so users know to check it",
+            )
+        entries = body.get("values")
+        dated: list[tuple[dt.date, ParameterValue]] = []
+        if not isinstance(entries, list) or not entries:
+            out.add(f"{where}.values", "expected values = [{ from = YYYY-MM-DD, value = … }, …]")
+        else:
+            for index, entry in enumerate(entries):
+                at = f"{where}.values[{index}]"
+                if not isinstance(entry, dict) or set(entry) != {"from", "value"}:
+                    out.add(at, "expected { from = YYYY-MM-DD, value = … }")
+                    continue
+                start = entry["from"]
+                if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+                    out.add(f"{at}.from", "expected a date, e.g. 2024-01-01")
+                    continue
+                if kind:
+                    value = _value(out, f"{at}.value", entry["value"], kind, ())
+                    if value is not None:
+                        dated.append((start, value))
+            starts = [start for start, _ in dated]
+            if starts != sorted(starts) or len(set(starts)) != len(starts):
+                out.add(f"{where}.values", "start dates must be distinct and in increasing order")
+        if kind and label and basis and certainty:
+            parameters[name] = Parameter(
+                name=name,
+                type=kind,
+                label=label,
+                values=tuple(dated),
+                basis=basis,
+                certainty=certainty,
+                confirmed=confirmed,
+                unit=_text(out, body, f"{where}.unit", required=False),
+            )
+    return parameters
+
+
+def _award(
+    out: _Collector, award_id: str, body: Any, scope: Scope, ref_ids: set[str]
+) -> Award | None:
+    where = f"awards.{award_id}"
+    if not _identifier(out, where, award_id):
+        return None
+    if not isinstance(body, dict):
+        out.add(where, "expected a table")
+        return None
+    _unknown_keys(out, where, body, _AWARD)
+    kind = _choice(out, body, f"{where}.kind", AWARD_KINDS)
+    subject = _choice(out, body, f"{where}.subject", ("person", "collective"))
+    frequency = body.get("frequency", "per_period")
+    if frequency not in FREQUENCIES:
+        out.add(f"{where}.frequency", f"expected one of {list(FREQUENCIES)}")
+        frequency = "per_period"
+    label = _label(out, body, f"{where}.label")
+    rules: list[Rule] = []
+    depends: set[AwardId] = set()
+    seen: set[str] = set()
+    for section, role in _ROLES.items():
+        items = body.get(section, [])
+        if not isinstance(items, list):
+            out.add(f"{where}.{section}", f"expected an array of tables [[{where}.{section}]]")
+            continue
+        for index, item in enumerate(items):
+            at = f"{where}.{section}[{index}]"
+            if not isinstance(item, dict):
+                out.add(at, "expected a table")
+                continue
+            _unknown_keys(out, at, item, _RULE)
+            rule_id = _text(out, item, f"{at}.id")
+            if rule_id and not _NAME.match(rule_id):
+                out.add(f"{at}.id", "ids are lower_snake_case")
+            if rule_id in seen:
+                out.add(f"{at}.id", f'duplicate rule id "{rule_id}" in award "{award_id}"')
+            seen.add(rule_id or "")
+            expr = _text(out, item, f"{at}.expr")
+            rule_label = _label(out, item, f"{at}.label")
+            basis = _text(out, item, f"{at}.basis")
+            certainty = _choice(out, item, f"{at}.certainty", CERTAINTIES)
+            if expr is None:
+                continue
+            checker = Checker(expr, scope)
+            node = checker.check("bool")
+            for error in checker.errors:
+                out.add(f"{at}.expr", error.message, column=error.column, find=expr)
+            if node is None or not (rule_id and rule_label and basis and certainty):
+                continue
+            for call in node.calls:
+                for name, value in call.arguments:
+                    if any(a.name == name and a.kind == "award" for a in call.function.arguments):
+                        depends.add(AwardId(value))
+            rules.append(
+                Rule(
+                    id=rule_id,
+                    role=role,
+                    expr=expr,
+                    label=rule_label,
+                    basis=basis,
+                    certainty=certainty,
+                    node=node,
+                    location=f"{at}.expr",
+                )
+            )
+    if not body.get("criteria"):
+        out.add(f"{where}.criteria", "an award needs at least one criterion")
+    if award_id in depends:
+        out.add(where, f'award "{award_id}" reads its own result')
+    if not (kind and subject and label):
+        return None
+    return Award(
+        id=AwardId(award_id),
+        kind=kind,
+        subject=subject,
+        frequency=frequency,
+        label=label,
+        rules=tuple(rules),
+        depends_on=frozenset(depends),
+    )
+
+
+def _check_cycles(out: _Collector, awards: Mapping[AwardId, Award]) -> None:
+    graph = {award.id: set(award.depends_on) & set(awards) for award in awards.values()}
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as error:
+        cycle = " -> ".join(error.args[1])
+        out.add("awards", f"awards depend on each other in a cycle: {cycle}")
+
+
+# -- scalar helpers ----------------------------------------------------------------------------
+
+
+def _unknown_keys(out: _Collector, where: str, table: Any, allowed: set[str]) -> None:
+    if not isinstance(table, dict):
+        return
+    for key in table:
+        if key not in allowed:
+            location = f"{where}.{key}" if where else key
+            out.add(location, f'unknown key "{key}"{suggest(key, allowed)}', find=f"{key} =")
+
+
+def _table(out: _Collector, document: Mapping[str, Any], key: str, required: bool = True) -> dict[str, Any]:
+    value = document.get(key)
+    if value is None:
+        if required:
+            out.add(key, f"missing table [{key}]")
+        return {}
+    if not isinstance(value, dict):
+        out.add(key, f"[{key}] must be a table")
+        return {}
+    return value
+
+
+def _text(
+    out: _Collector,
+    table: Mapping[str, Any],
+    path: str,
+    required: bool = True,
+    pattern: re.Pattern[str] | None = None,
+    hint: str = "",
+) -> str | None:
+    key = path.rsplit(".", 1)[-1]
+    value = table.get(key)
+    if value is None:
+        if required:
+            out.add(path, "required text is missing")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        out.add(path, f"expected non-empty text, got {value!r}")
+        return None
+    if pattern and not pattern.match(value):
+        out.add(path, f"{value!r} is not valid{': ' + hint if hint else ''}")
+        return None
+    return value
+
+
+def _date(out: _Collector, table: Mapping[str, Any], path: str, required: bool = True) -> dt.date | None:
+    key = path.rsplit(".", 1)[-1]
+    value = table.get(key)
+    if value is None:
+        if required:
+            out.add(path, "required date is missing (YYYY-MM-DD, unquoted)")
+        return None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        out.add(path, f"expected a TOML date such as 2024-01-01 (unquoted), got {value!r}")
+        return None
+    return value
+
+
+def _label(out: _Collector, table: Mapping[str, Any], path: str, required: bool = True) -> Label | None:
+    key = path.rsplit(".", 1)[-1]
+    value = table.get(key)
+    if value is None:
+        if required:
+            out.add(path, 'missing label: write { vi = "…", en = "…" }')
+        return None
+    if not isinstance(value, dict) or set(value) != {"vi", "en"} or not all(
+        isinstance(v, str) and v.strip() for v in value.values()
+    ):
+        out.add(path, 'expected { vi = "…", en = "…" } with both texts')
+        return None
+    return Label(vi=value["vi"], en=value["en"])
+
+
+def _choice(out: _Collector, table: Mapping[str, Any], path: str, choices: tuple[Any, ...]) -> Any:
+    key = path.rsplit(".", 1)[-1]
+    value = table.get(key)
+    if value not in choices:
+        got = "missing" if value is None else f"got {value!r}"
+        hint = suggest(value, [str(c) for c in choices]) if isinstance(value, str) else ""
+        out.add(path, f"expected one of {list(choices)}, {got}{hint}")
+        return None
+    return value
+
+
+def _identifier(out: _Collector, where: str, name: str) -> bool:
+    if not _NAME.match(name) or keyword.iskeyword(name) or name in ("true", "false"):
+        out.add(where, f'"{name}" is not a valid name: use lower_snake_case letters, digits and _')
+        return False
+    return True
+
+
+def _value(out: _Collector, path: str, value: Any, kind: str, values: tuple[str, ...]) -> ParameterValue | None:
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "decimal":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value)
+        if isinstance(value, str):
+            try:
+                return Decimal(value)
+            except ArithmeticError:
+                pass
+        if isinstance(value, float):
+            out.add(path, f'write decimals as text so they stay exact, e.g. "{value}"')
+            return None
+    if kind == "text" and isinstance(value, str):
+        return value
+    if kind == "enum" and isinstance(value, str) and value in values:
+        return value
+    out.add(path, f"{value!r} is not a valid {kind} value")
+    return None

@@ -1,0 +1,74 @@
+"""The catalogue of reason codes and their Vietnamese and English templates.
+
+Codes are stable: a system that embeds the engine may match on them. Templates take the
+reason's parameters by name; ``{label}`` is replaced by the label in the chosen language.
+The reference page ``docs/reference/reason-codes.md`` lists the same table.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: code -> (Vietnamese template, English template)
+CATALOGUE: Final[dict[str, tuple[str, str]]] = {
+    "granted": (
+        "Đủ điều kiện «{label}»: đạt mọi tiêu chí",
+        "Qualifies for “{label}”: every criterion is met",
+    ),
+    "criterion_met": (
+        "Đạt tiêu chí «{label}» ({basis})",
+        "Meets “{label}” ({basis})",
+    ),
+    "criterion_failed": (
+        "Không đạt tiêu chí «{label}» ({basis}); giá trị: {values}",
+        "Does not meet “{label}” ({basis}); values: {values}",
+    ),
+    "criterion_unknown": (
+        "Thiếu dữ liệu để xét tiêu chí «{label}» ({basis}): cần {missing}",
+        "Data missing to judge “{label}” ({basis}): needs {missing}",
+    ),
+    "exclusion_applies": (
+        "Thuộc trường hợp không xét «{label}» ({basis}); giá trị: {values}",
+        "Excluded: “{label}” ({basis}); values: {values}",
+    ),
+    "exclusion_unknown": (
+        "Thiếu dữ liệu để xác định trường hợp loại trừ «{label}» ({basis}): cần {missing}",
+        "Data missing to rule out the exclusion “{label}” ({basis}): needs {missing}",
+    ),
+    "blocked": (
+        "Chưa xét: «{label}» ({basis})",
+        "Not considered for now: “{label}” ({basis})",
+    ),
+    "blocking_unknown": (
+        "Thiếu dữ liệu để xác định tình trạng «{label}» ({basis}): cần {missing}",
+        "Data missing to rule out the state “{label}” ({basis}): needs {missing}",
+    ),
+}
+
+
+def render(code: str, params: dict[str, str], lang: str) -> str:
+    """The message of ``code`` in ``lang`` with ``params`` filled in."""
+    vi, en = CATALOGUE[code]
+    template = vi if lang == "vi" else en
+    values = dict(params)
+    values["label"] = params.get(f"label_{lang}", params.get("label_en", ""))
+    return template.format_map(_Default(values))
+
+
+class _Default(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+#: outcome -> (Vietnamese, English) label
+OUTCOME_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "granted": ("Đạt", "Granted"),
+    "not_eligible": ("Không đủ điều kiện", "Not eligible"),
+    "blocked": ("Tạm dừng xét", "Blocked"),
+    "data_missing": ("Thiếu dữ liệu", "Data missing"),
+}
+
+
+def outcome_label(outcome: str, lang: str) -> str:
+    """The outcome as words in ``lang``."""
+    vi, en = OUTCOME_LABELS[outcome]
+    return vi if lang == "vi" else en

@@ -1,0 +1,217 @@
+"""Case files: golden examples beside a ruleset, with inputs and expected outcomes.
+
+A case file is TOML whose name ends in ``.cases.toml`` (so no other TOML is taken for one);
+see ``docs/reference/case-files.md``. Each ``[[case]]`` holds one or more subjects in the
+nested JSON form, the period, optional parameter overrides, and ``[[case.expect]]`` entries
+naming an award, the expected outcome and, optionally, reason codes that must appear
+(``"criterion_failed"`` or ``"criterion_failed:min_service"``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from emulation._loader import CASE_SUFFIX
+from emulation._toml import read_toml
+from emulation.engine import Engine
+from emulation.errors import Problem, RulesetError
+from emulation.evaluation import Evaluation
+from emulation.population import Population
+from emulation.types import OUTCOMES
+
+_PERIOD_KEY = re.compile(r"^\d{4}(-\d{4})?$")
+
+__all__ = ["CASE_SUFFIX", "Case", "CaseResult", "Expectation", "load_case_file", "run_case"]
+
+
+@attrs.frozen(kw_only=True)
+class Expectation:
+    """One expected decision: ``award`` for ``subject`` has ``outcome`` and these reasons."""
+
+    subject: str
+    award: str
+    outcome: str
+    reasons: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Case:
+    """One case of a case file."""
+
+    name: str
+    file: str
+    index: int
+    period: str
+    subjects: tuple[Mapping[str, Any], ...]
+    parameters: Mapping[str, Any]
+    expect: tuple[Expectation, ...]
+
+    @property
+    def location(self) -> str:
+        """``file: case[i]`` for messages."""
+        return f"{self.file}: case[{self.index}]"
+
+    def population(self) -> Population:
+        """The case's subjects as a population."""
+        return Population.from_json({"subjects": list(self.subjects)}, source=self.location)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class CaseResult:
+    """The outcome of running a case: ``failures`` is empty when it passed."""
+
+    case: Case
+    evaluation: Evaluation
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        """Whether every expectation held."""
+        return not self.failures
+
+
+def load_case_file(path: Path) -> tuple[Case, ...]:
+    """Read and check a case file; every problem is reported at once."""
+    document, _ = read_toml(path)
+    source = str(path)
+    problems: list[Problem] = []
+    if document.get("format") != 1:
+        problems.append(Problem(file=source, location="format", message="expected format = 1"))
+    entries = document.get("case")
+    if not isinstance(entries, list) or not entries:
+        problems.append(Problem(file=source, location="case", message="expected [[case]] tables"))
+        entries = []
+    cases = []
+    for index, entry in enumerate(entries):
+        where = f"case[{index}]"
+        case = _case(source, index, entry, problems, where)
+        if case is not None:
+            cases.append(case)
+    if problems:
+        raise RulesetError(problems)
+    return tuple(cases)
+
+
+def _case(
+    source: str, index: int, entry: Any, problems: list[Problem], where: str
+) -> Case | None:
+    if not isinstance(entry, dict):
+        problems.append(Problem(file=source, location=where, message="expected a table"))
+        return None
+    allowed = {"name", "period", "subject", "subjects", "parameters", "expect"}
+    for key in entry:
+        if key not in allowed:
+            problems.append(
+                Problem(file=source, location=f"{where}.{key}", message=f'unknown key "{key}"')
+            )
+    name = entry.get("name")
+    period = entry.get("period")
+    if not isinstance(name, str) or not isinstance(period, (str, int)):
+        problems.append(
+            Problem(file=source, location=where, message="a case needs name and period")
+        )
+        return None
+    period = str(period)
+    raw_subjects = entry.get("subjects") or ([entry["subject"]] if "subject" in entry else [])
+    if not raw_subjects or not all(isinstance(s, dict) for s in raw_subjects):
+        problems.append(
+            Problem(file=source, location=where, message="a case needs subject = {…} or subjects = [{…}]")
+        )
+        return None
+    subjects = tuple(_subject(s, period) for s in raw_subjects)
+    default_subject = subjects[0].get("id") if len(subjects) == 1 else None
+    expectations = []
+    for position, item in enumerate(entry.get("expect", [])):
+        at = f"{where}.expect[{position}]"
+        if not isinstance(item, dict) or item.get("outcome") not in OUTCOMES or "award" not in item:
+            problems.append(
+                Problem(
+                    file=source,
+                    location=at,
+                    message=f"expected {{ award = …, outcome = one of {list(OUTCOMES)} }}",
+                )
+            )
+            continue
+        subject = item.get("subject", default_subject)
+        if subject is None:
+            problems.append(Problem(file=source, location=at, message="name the subject"))
+            continue
+        expectations.append(
+            Expectation(
+                subject=str(subject),
+                award=str(item["award"]),
+                outcome=str(item["outcome"]),
+                reasons=tuple(str(r) for r in item.get("reasons", ())),
+            )
+        )
+    if not expectations:
+        problems.append(Problem(file=source, location=where, message="a case needs [[case.expect]]"))
+        return None
+    return Case(
+        name=name,
+        file=source,
+        index=index,
+        period=period,
+        subjects=subjects,
+        parameters=dict(entry.get("parameters", {})),
+        expect=tuple(expectations),
+    )
+
+
+def _subject(raw: Mapping[str, Any], period: str) -> dict[str, Any]:
+    """Facts given flat (``facts = { rating = "HTT" }``) belong to the case period."""
+    subject = dict(raw)
+    facts = subject.get("facts")
+    if isinstance(facts, dict) and facts and not all(_PERIOD_KEY.match(str(k)) for k in facts):
+        subject["facts"] = {period: facts}
+    subject.setdefault("kind", "person")
+    return _plain(subject)
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates become ISO text, as in the JSON form."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def run_case(engine: Engine, case: Case) -> CaseResult:
+    """Evaluate a case and compare every expectation; failures read expected vs actual."""
+    awards = sorted({e.award for e in case.expect})
+    evaluation = engine.evaluate(case.population(), case.period, awards, parameters=case.parameters)
+    decisions = {(d.subject, d.award): d for d in evaluation.decisions()}
+    failures = []
+    for expected in case.expect:
+        decision = decisions.get((expected.subject, expected.award))
+        if decision is None:
+            failures.append(f"{expected.subject}/{expected.award}: no decision was made")
+            continue
+        actual_reasons = _reason_keys(decision.reasons)
+        missing = [r for r in expected.reasons if r not in actual_reasons]
+        if decision.outcome != expected.outcome or missing:
+            failures.append(
+                f"{expected.subject}/{expected.award}: expected {expected.outcome}"
+                f"{' with ' + ', '.join(expected.reasons) if expected.reasons else ''}, "
+                f"got {decision.outcome} with {', '.join(sorted(actual_reasons - {r.code for r in decision.reasons})) or 'no reasons'}\n"
+                + "\n".join(f"    {reason.render('en')}" for reason in decision.reasons)
+            )
+    return CaseResult(case=case, evaluation=evaluation, failures=tuple(failures))
+
+
+def _reason_keys(reasons: Iterable[Any]) -> set[str]:
+    keys = set()
+    for reason in reasons:
+        keys.add(reason.code)
+        criterion = dict(reason.params).get("criterion")
+        if criterion:
+            keys.add(f"{reason.code}:{criterion}")
+    return keys

@@ -1,0 +1,268 @@
+"""The ``emulation`` command line: check, list, evaluate, explain.
+
+Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
+folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
+``-o`` files are written atomically (a temporary file renamed into place), never half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from emulation._messages import outcome_label
+from emulation._version import __version__
+from emulation.decision import Decision
+from emulation.engine import Engine, build_engine, load_rulesets
+from emulation._plugins import PluginFacade, make_plugin_manager
+from emulation.errors import EmulationError, ProblemsError
+from emulation.period import Period
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args)
+        return status
+    except ProblemsError as error:
+        for problem in error.problems:
+            print(f"emulation: {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except EmulationError as error:
+        print(f"emulation: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as error:
+        print(f"emulation: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="emulation",
+        description="Evaluate Vietnamese emulation and commendation rules (thi đua – khen thưởng).",
+    )
+    parser.add_argument("--version", action="version", version=f"emulation {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="validate installed or given rulesets")
+    check.add_argument("paths", nargs="*", type=Path, help="ruleset files or folders (default: installed)")
+    check.set_defaults(handler=_check)
+
+    listing = commands.add_parser("list", help="list plugins, rulesets and awards")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.add_argument("--lang", choices=("vi", "en"), default="vi")
+    _rulesets_option(listing)
+    listing.set_defaults(handler=_list)
+
+    evaluate = commands.add_parser("evaluate", help="decide awards for a period")
+    evaluate.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
+    evaluate.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024 (school year)")
+    evaluate.add_argument("--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)")
+    evaluate.add_argument("--format", default="table", help="table, json or csv (plugins may add more)")
+    evaluate.add_argument("--lang", choices=("vi", "en"), default="vi")
+    evaluate.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
+    _parameter_option(evaluate)
+    _rulesets_option(evaluate)
+    evaluate.set_defaults(handler=_evaluate)
+
+    explain = commands.add_parser("explain", help="explain one decision in full")
+    explain.add_argument("data", type=Path)
+    explain.add_argument("--period", required=True)
+    explain.add_argument("--subject", required=True)
+    explain.add_argument("--award", required=True)
+    explain.add_argument("--lang", choices=("vi", "en"), default="vi")
+    _parameter_option(explain)
+    _rulesets_option(explain)
+    explain.set_defaults(handler=_explain)
+    return parser
+
+
+def _rulesets_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rulesets", action="append", type=Path, default=[], metavar="PATH",
+        help="also load rulesets from this file or folder (repeatable)",
+    )
+
+
+def _parameter_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", dest="parameters",
+        help="override a ruleset parameter for this run (repeatable)",
+    )
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    return build_engine(ruleset_paths=getattr(args, "rulesets", []))
+
+
+def _parameters(args: argparse.Namespace) -> dict[str, str]:
+    values = {}
+    for item in args.parameters:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise EmulationError(f"--set expects NAME=VALUE, got {item!r}")
+        values[name.strip()] = value.strip()
+    return values
+
+
+# -- subcommands -------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.paths:
+        facade = PluginFacade(make_plugin_manager())
+        rulesets = load_rulesets(facade, args.paths, facade.functions())
+    else:
+        rulesets = _engine(args).rulesets
+    awards = sum(len(r.awards) for r in rulesets)
+    rules = sum(len(a.rules) for r in rulesets for a in r.awards.values())
+    print(f"ok: {len(rulesets)} rulesets, {awards} awards, {rules} rules")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    lang = args.lang
+    document: dict[str, Any] = {"plugins": engine.plugins.plugin_names(), "rulesets": []}
+    for ruleset in engine.rulesets:
+        document["rulesets"].append(
+            {
+                "id": ruleset.id,
+                "version": ruleset.version,
+                "organisation": ruleset.organisation,
+                "effective_from": ruleset.effective_from.isoformat(),
+                "effective_to": ruleset.effective_to.isoformat() if ruleset.effective_to else None,
+                "title": ruleset.title.get(lang),
+                "source": ruleset.source,
+                "awards": [
+                    {
+                        "id": award.id,
+                        "kind": award.kind,
+                        "subject": award.subject,
+                        "label": award.label.get(lang),
+                        "rules": [
+                            {
+                                "id": rule.id,
+                                "role": rule.role,
+                                "label": rule.label.get(lang),
+                                "basis": rule.basis,
+                                "certainty": rule.certainty,
+                            }
+                            for rule in award.rules
+                        ],
+                    }
+                    for award in award_list(ruleset)
+                ],
+            }
+        )
+    if args.format == "json":
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(("Plugin" if lang == "en" else "Plugin") + ": " + ", ".join(document["plugins"]))
+    for ruleset in document["rulesets"]:
+        until = ruleset["effective_to"] or "…"
+        print(f"\n{ruleset['id']} {ruleset['version']} ({ruleset['effective_from']} – {until}): {ruleset['title']}")
+        for award in ruleset["awards"]:
+            print(f"  {award['id']}: {award['label']} [{award['kind']}, {award['subject']}]")
+            for rule in award["rules"]:
+                print(f"    - {rule['role']} {rule['id']}: {rule['label']} ({rule['basis']}; {rule['certainty']})")
+    return EXIT_OK
+
+
+def award_list(ruleset: Any) -> list[Any]:
+    """Awards of a ruleset sorted by id."""
+    return [ruleset.awards[key] for key in sorted(ruleset.awards)]
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    period = Period.parse(args.period)
+    formats = engine.plugins.report_formats()
+    if args.format not in formats:
+        raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
+    population = engine.read_population(args.data)
+    evaluation = engine.evaluate(population, period, args.awards, parameters=_parameters(args))
+    text = engine.plugins.render(evaluation, args.format, args.lang)
+    if args.output:
+        write_atomically(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    period = Period.parse(args.period)
+    population = engine.read_population(args.data)
+    evaluation = engine.evaluate(population, period, [args.award], parameters=_parameters(args))
+    decision = evaluation.decision(args.subject, args.award)
+    sys.stdout.write(explain_text(decision, args.lang))
+    return EXIT_OK
+
+
+def explain_text(decision: Decision, lang: str) -> str:
+    """A decision written out for a person: outcome, every criterion with inputs, reasons."""
+    vi = lang == "vi"
+    marks = {True: "✓", False: "✗", None: "?"}
+    lines = [
+        f"{'Đối tượng' if vi else 'Subject'}: {decision.subject}    {'Kỳ' if vi else 'Period'}: {decision.period}",
+        f"{'Danh hiệu / hình thức' if vi else 'Award'}: {decision.award_label.get(lang)} ({decision.award})",
+        f"{'Kết quả' if vi else 'Outcome'}: {outcome_label(decision.outcome, lang)} ({decision.outcome})",
+        f"{'Bộ quy tắc' if vi else 'Ruleset'}: {decision.ruleset.id} {decision.ruleset.version} "
+        f"(sha256 {decision.ruleset.content_hash[:12]}…), engine {decision.engine_version}",
+        f"{'Dữ liệu đầu vào' if vi else 'Input rows'}: sha256 {decision.input_hash[:12]}…",
+        "",
+        "Tiêu chí:" if vi else "Criteria:",
+    ]
+    roles = {
+        "criterion": ("tiêu chí", "criterion"),
+        "exclusion": ("loại trừ", "exclusion"),
+        "blocking": ("tạm dừng", "blocking"),
+    }
+    for criterion in decision.criteria:
+        role = roles[criterion.role][0 if vi else 1]
+        lines.append(
+            f"  [{marks[criterion.value]}] {role} {criterion.id}: {criterion.label.get(lang)}"
+        )
+        lines.append(f"      {'căn cứ' if vi else 'basis'}: {criterion.basis} ({criterion.certainty})")
+        if criterion.inputs:
+            values = ", ".join(f"{name} = {_show(value)}" for name, value in criterion.inputs)
+            lines.append(f"      {'giá trị' if vi else 'values'}: {values}")
+    lines += ["", "Lý do:" if vi else "Reasons:"]
+    lines += [f"  - {reason.render(lang)}" for reason in decision.reasons]
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "∅"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,255 @@
+"""The engine: loaded rulesets and functions, and the one ``evaluate`` every caller uses.
+
+Build it with :func:`build_engine`; nothing is created at import time and there is no global
+state, so tests build as many engines as they like.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from emulation._loader import CASE_SUFFIX
+from emulation._evaluate import base_frame, declared_facts, evaluate_kind, order_awards
+from emulation._plugins import PluginFacade, make_plugin_manager
+from emulation.errors import EvaluationError, Problem, RulesetError
+from emulation.evaluation import Evaluation
+from emulation.functions import FunctionSpec
+from emulation.period import Period
+from emulation.population import Population
+from emulation.records import SUBJECT_KINDS
+from emulation.ruleset import Award, ParameterValue, Ruleset
+
+@attrs.frozen(kw_only=True, eq=False)
+class Engine:
+    """Loaded rulesets (every version), the registered functions and the plugin facade."""
+
+    rulesets: tuple[Ruleset, ...]
+    functions: Mapping[str, FunctionSpec]
+    plugins: PluginFacade
+
+    # -- rulesets --------------------------------------------------------------------------
+
+    def rulesets_in_force(self, period: Period | str) -> tuple[Ruleset, ...]:
+        """The version of each ruleset in force on the last day of ``period``."""
+        period = _period(period)
+        return tuple(r for r in self.rulesets if r.in_force(period))
+
+    def awards_in_force(self, period: Period | str) -> dict[str, tuple[Award, Ruleset]]:
+        """Every award of the rulesets in force, by id."""
+        found: dict[str, tuple[Award, Ruleset]] = {}
+        for ruleset in self.rulesets_in_force(period):
+            for award in ruleset.awards.values():
+                if award.id in found:
+                    other = found[award.id][1]
+                    raise EvaluationError(
+                        f'award "{award.id}" is defined by both {other.id} and {ruleset.id}'
+                    )
+                found[award.id] = (award, ruleset)
+        return dict(sorted(found.items()))
+
+    # -- evaluation ------------------------------------------------------------------------
+
+    def read_population(self, path: str | os.PathLike[str]) -> Population:
+        """Read input data through the reader plugins (JSON document or CSV folder)."""
+        return self.plugins.read_population(Path(path))
+
+    def evaluate(
+        self,
+        population: Population,
+        period: Period | str,
+        awards: Sequence[str] | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> Evaluation:
+        """Decide ``awards`` (default: every award in force) for every candidate of ``period``.
+
+        ``parameters`` overrides ruleset parameters by name (an unconfirmed threshold, a
+        province's own value); each value is checked against the parameter's type. Awards
+        the requested ones read are evaluated too, first.
+        """
+        period = _period(period)
+        available = self.awards_in_force(period)
+        if not available:
+            raise EvaluationError(f"no ruleset is in force for period {period}")
+        selected = _with_dependencies(awards, available, period)
+        population = self.plugins.adapt_population(population, period)
+        in_force = self.rulesets_in_force(period)
+        facts = declared_facts(in_force)
+        resolved = {r.id: _parameter_values(r, period, parameters or {}) for r in in_force}
+        order = order_awards({a: available[a][0] for a in selected})
+        frames = {}
+        for kind in SUBJECT_KINDS:
+            chosen = [available[a] for a in order if available[a][0].subject == kind]
+            if not chosen:
+                continue
+            base = base_frame(population, period, kind, facts)
+            frames[kind] = evaluate_kind(
+                base, period, population, chosen, lambda ruleset: resolved[ruleset.id]
+            )
+        evaluation = Evaluation(
+            period=period,
+            population=population,
+            frames=frames,
+            awards=tuple(available[a] for a in sorted(selected)),
+        )
+        self.plugins.observe(evaluation)
+        return evaluation
+
+
+def build_engine(
+    plugins: Iterable[object] = (),
+    *,
+    ruleset_paths: Iterable[str | os.PathLike[str]] = (),
+    entry_points: bool = True,
+    blocked: Iterable[str] | None = None,
+    config: Mapping[str, str] | None = None,
+) -> Engine:
+    """Build the plugin manager and the engine, load and check every ruleset.
+
+    ``plugins`` are extra plugin objects (modules or instances with ``@hookimpl`` methods);
+    ``ruleset_paths`` extra ruleset files or folders; ``entry_points=False`` ignores installed
+    plugins (tests); ``blocked`` names plugins not to register (default: the
+    ``EMULATION_DISABLE_PLUGINS`` variable). Raises :class:`RulesetError` listing every
+    problem of every ruleset.
+    """
+    manager = make_plugin_manager(plugins, entry_points=entry_points, blocked=blocked)
+    facade = PluginFacade(manager)
+    facade.configure(config or {})
+    functions = facade.functions()
+    paths = sorted({*facade.ruleset_paths(), *(Path(p) for p in ruleset_paths)})
+    rulesets = load_rulesets(facade, paths, functions)
+    return Engine(rulesets=rulesets, functions=functions, plugins=facade)
+
+
+def ruleset_files(paths: Iterable[Path]) -> list[Path]:
+    """Every ruleset file under ``paths`` (folders searched recursively; case files skipped)."""
+    files: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            files.update(
+                p for p in path.rglob("*.toml") if not p.name.endswith(CASE_SUFFIX)
+            )
+        else:
+            files.add(path)
+    return sorted(files)
+
+
+def load_rulesets(
+    facade: PluginFacade, paths: Iterable[Path], functions: dict[str, FunctionSpec]
+) -> tuple[Ruleset, ...]:
+    """Load every file under ``paths``; collect the problems of all of them, then check that
+    versions of one ruleset do not overlap in time."""
+    problems: list[Problem] = []
+    rulesets: list[Ruleset] = []
+    for file in ruleset_files(paths):
+        if not file.exists():
+            problems.append(Problem(file=str(file), message="no such file or folder"))
+            continue
+        try:
+            ruleset = facade.load_ruleset(file, functions)
+        except RulesetError as error:
+            problems.extend(error.problems)
+            continue
+        if ruleset is None:
+            problems.append(Problem(file=str(file), message="no loader reads this file"))
+            continue
+        rulesets.append(ruleset)
+    problems.extend(_overlaps(rulesets))
+    if problems:
+        raise RulesetError(problems)
+    return tuple(sorted(rulesets, key=lambda r: (r.id, r.effective_from)))
+
+
+def _overlaps(rulesets: list[Ruleset]) -> list[Problem]:
+    problems = []
+    by_id: dict[str, list[Ruleset]] = {}
+    for ruleset in rulesets:
+        by_id.setdefault(ruleset.id, []).append(ruleset)
+    for versions in by_id.values():
+        versions.sort(key=lambda r: r.effective_from)
+        for before, after in zip(versions, versions[1:]):
+            if before.effective_to is None or before.effective_to >= after.effective_from:
+                problems.append(
+                    Problem(
+                        file=after.source,
+                        location="ruleset.effective_from",
+                        message=(
+                            f"version {after.version} of {after.id} starts on "
+                            f"{after.effective_from} while version {before.version} "
+                            f"({before.source}) is still in force"
+                        ),
+                    )
+                )
+    return problems
+
+
+def _period(period: Period | str) -> Period:
+    return period if isinstance(period, Period) else Period.parse(period)
+
+
+def _with_dependencies(
+    requested: Sequence[str] | None, available: Mapping[str, tuple[Award, Ruleset]], period: Period
+) -> set[str]:
+    if requested is None:
+        return set(available)
+    unknown = [a for a in requested if a not in available]
+    if unknown:
+        raise EvaluationError(
+            f"unknown award {unknown[0]!r} for period {period}; awards in force: {sorted(available)}"
+        )
+    selected: set[str] = set()
+    pending = list(requested)
+    while pending:
+        award_id = pending.pop()
+        if award_id not in selected:
+            selected.add(award_id)
+            pending.extend(available[award_id][0].depends_on)
+    return selected
+
+
+def _parameter_values(
+    ruleset: Ruleset, period: Period, overrides: Mapping[str, Any]
+) -> dict[str, ParameterValue | None]:
+    values: dict[str, ParameterValue | None] = {}
+    for name, parameter in ruleset.parameters.items():
+        if name in overrides:
+            values[name] = _coerce(name, parameter.type, overrides[name])
+            continue
+        value = parameter.value_on(period.end)
+        if value is None:
+            raise EvaluationError(
+                f'parameter "{name}" of {ruleset.id} {ruleset.version} has no value on '
+                f"{period.end} ({ruleset.source})"
+            )
+        values[name] = value
+    return values
+
+
+def _coerce(name: str, kind: str, value: Any) -> ParameterValue:
+    try:
+        if kind == "bool":
+            if isinstance(value, str):
+                if value.lower() not in ("true", "false"):
+                    raise ValueError(value)
+                return value.lower() == "true"
+            if isinstance(value, bool):
+                return value
+        elif kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        elif kind == "decimal":
+            if isinstance(value, float):
+                raise ValueError("floats are not exact; pass a string or Decimal")
+            return Decimal(str(value))
+        else:
+            return str(value)
+    except (ValueError, InvalidOperation):
+        pass
+    raise EvaluationError(f'parameter "{name}" expects {kind}, got {value!r}')

@@ -1,0 +1,70 @@
+"""The exceptions the library raises, and the located problems they carry.
+
+Every error the engine raises on bad input is an :class:`EmulationError`; loaders collect every
+:class:`Problem` they find before raising, so a rule author sees all mistakes at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One located problem in a ruleset or an input file.
+
+    ``file`` is the path as given; ``location`` a TOML path (``awards.ldtt.criteria[1].expr``)
+    or a row (``row 12``); ``line`` the 1-based line in the file and ``column`` the 1-based
+    column inside an expression, when known.
+    """
+
+    file: str
+    location: str = ""
+    line: int | None = None
+    column: int | None = None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.location:
+            where += f": {self.location}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class EmulationError(Exception):
+    """Base class of every error raised by the library on bad input or bad rules."""
+
+
+class PeriodError(EmulationError, ValueError):
+    """A period could not be parsed or is out of range."""
+
+
+class ProblemsError(EmulationError):
+    """Several located problems, reported together."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''}"
+        return head + ":\n" + "\n".join(f"  {problem}" for problem in self.problems)
+
+
+class RulesetError(ProblemsError):
+    """A ruleset could not be loaded; ``problems`` lists every mistake found."""
+
+
+class DataError(ProblemsError):
+    """Input data is unreadable or malformed; ``problems`` names the file and row."""
+
+
+class EvaluationError(EmulationError):
+    """An evaluation was asked for something the loaded rules cannot do (unknown award, ...)."""

@@ -1,0 +1,128 @@
+"""The result of one evaluation: a columnar frame, and decisions built from it on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+import polars as pl
+
+from emulation._evaluate import outcome_column, rule_column
+from emulation._version import __version__
+from emulation.decision import CriterionResult, Decision, RulesetRef, reasons_for
+from emulation.errors import EvaluationError
+from emulation.period import Period
+from emulation.population import Population
+from emulation.ruleset import Award, Rule, Ruleset
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Evaluation:
+    """Every decision of one period.
+
+    ``frames`` holds one result frame per subject kind (``person``, ``collective``): a row per
+    candidate with a boolean column ``<award>::<rule>`` per rule, an ``<award>::outcome`` column
+    and the inputs the rules read. ``awards`` lists the evaluated awards with the ruleset
+    version that decided each.
+    """
+
+    period: Period
+    population: Population
+    frames: dict[str, pl.DataFrame]
+    awards: tuple[tuple[Award, Ruleset], ...]
+    engine_version: str = __version__
+
+    def outcomes(self) -> pl.DataFrame:
+        """A long frame ``subject, award, period, outcome``, sorted by subject then award."""
+        parts = []
+        for award, _ in self.awards:
+            frame = self.frames.get(award.subject)
+            if frame is None or outcome_column(award.id) not in frame.columns:
+                continue
+            parts.append(
+                frame.select(
+                    pl.col("id").alias("subject"),
+                    pl.lit(award.id).alias("award"),
+                    pl.lit(str(self.period)).alias("period"),
+                    pl.col(outcome_column(award.id)).cast(pl.String()).alias("outcome"),
+                )
+            )
+        if not parts:
+            return pl.DataFrame(
+                schema={"subject": pl.String, "award": pl.String, "period": pl.String, "outcome": pl.String}
+            )
+        return pl.concat(parts).sort("subject", "award")
+
+    def decisions(self, subjects: Sequence[str] | None = None) -> tuple[Decision, ...]:
+        """Decisions with their explanations, sorted by subject then award."""
+        wanted = None if subjects is None else set(subjects)
+        rows: list[tuple[str, Award, Ruleset, dict[str, Any]]] = []
+        for award, ruleset in self.awards:
+            frame = self.frames.get(award.subject)
+            if frame is None:
+                continue
+            if wanted is not None:
+                frame = frame.filter(pl.col("id").is_in(sorted(wanted)))
+            for row in frame.iter_rows(named=True):
+                rows.append((row["id"], award, ruleset, row))
+        rows.sort(key=lambda item: (item[0], item[1].id))
+        hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
+        return tuple(
+            self._decision(sid, award, ruleset, row, hashes[sid]) for sid, award, ruleset, row in rows
+        )
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self.decisions())
+
+    def decision(self, subject: str, award: str) -> Decision:
+        """The decision for one subject and award; :class:`EvaluationError` if there is none."""
+        for found in self.decisions([subject]):
+            if found.award == award:
+                return found
+        known = sorted(a.id for a, _ in self.awards)
+        raise EvaluationError(
+            f'no decision for subject "{subject}" and award "{award}" in {self.period} '
+            f"(awards evaluated: {known}; is the subject a candidate in this period?)"
+        )
+
+    def _decision(
+        self, subject: str, award: Award, ruleset: Ruleset, row: dict[str, Any], input_hash: str
+    ) -> Decision:
+        criteria = tuple(_criterion(award, rule, row) for rule in award.rules)
+        outcome = row[outcome_column(award.id)]
+        return Decision(
+            subject=subject,
+            award=award.id,
+            award_label=award.label,
+            period=str(self.period),
+            outcome=outcome,
+            criteria=criteria,
+            reasons=reasons_for(outcome, award.label, criteria),
+            ruleset=RulesetRef(
+                id=ruleset.id, version=ruleset.version, content_hash=ruleset.content_hash
+            ),
+            engine_version=self.engine_version,
+            input_hash=input_hash,
+        )
+
+
+def _criterion(award: Award, rule: Rule, row: dict[str, Any]) -> CriterionResult:
+    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
+    for call in rule.node.calls:
+        if call.key in row:
+            inputs.append((call.text, row[call.key]))
+        bound = dict(call.arguments)
+        for argument in call.function.arguments:
+            if argument.kind == "award" and outcome_column(bound[argument.name]) in row:
+                dependency = bound[argument.name]
+                inputs.append((f"{dependency}.outcome", row[outcome_column(dependency)]))
+    return CriterionResult(
+        id=rule.id,
+        role=rule.role,
+        value=row[rule_column(award.id, rule.id)],
+        label=rule.label,
+        basis=rule.basis,
+        certainty=rule.certainty,
+        inputs=tuple(inputs),
+    )

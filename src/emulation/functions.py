@@ -1,0 +1,104 @@
+"""Functions of the rule language, as plugins contribute them.
+
+A plugin returns :class:`FunctionSpec` objects from ``emulation_register_functions``. A spec
+names the function, its arguments and its result type; its ``build`` turns one call into a
+Polars expression at evaluation time. Arguments marked ``literal`` are checked at load time and
+handed to ``build`` as Python values; the others arrive as Polars expressions.
+
+``build`` may ask the :class:`BuildContext` for a *derived column*: a frame keyed by
+``subject`` that the engine joins onto the subjects being evaluated (this is how functions read
+evidence, discipline records or award history without a per-record loop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import attrs
+
+from emulation.types import ValueType
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from emulation.period import Period
+    from emulation.population import Population
+
+ArgumentKind = Literal["award", "text", "int", "choice", "value"]
+
+_NO_DEFAULT = object()
+
+
+class BuildContext(Protocol):
+    """What a function's ``build`` receives besides its arguments."""
+
+    @property
+    def period(self) -> Period:
+        """The evaluation period."""
+
+    @property
+    def population(self) -> Population:
+        """The population being evaluated."""
+
+    def derived(
+        self, key: str, make: Callable[[], pl.LazyFrame], default: Any = None
+    ) -> pl.Expr:
+        """A column joined by subject from the frame ``make()`` builds (columns ``subject``
+        and ``key``); subjects absent from it get ``default``. Calls with the same ``key``
+        share one join."""
+
+    def outcome(self, award: str) -> pl.Expr:
+        """The outcome column (``granted``, ``not_eligible`` …) of an award decided earlier in
+        the same evaluation."""
+
+
+@attrs.frozen(kw_only=True)
+class Argument:
+    """One argument of a rule-language function.
+
+    ``kind`` is ``award`` (a literal award id, checked to exist, which makes the calling award
+    depend on it), ``text``, ``int``, ``choice`` (literal text from ``choices``), or ``value``
+    (any expression whose type is in ``accepts``).
+    """
+
+    name: str
+    kind: ArgumentKind
+    choices: tuple[str, ...] = ()
+    accepts: tuple[ValueType, ...] = ()
+    default: Any = _NO_DEFAULT
+    doc: str = ""
+
+    @property
+    def literal(self) -> bool:
+        """Whether the argument must be written as a literal."""
+        return self.kind != "value"
+
+    @property
+    def required(self) -> bool:
+        """Whether the call must give this argument."""
+        return self.default is _NO_DEFAULT
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class FunctionSpec:
+    """A rule-language function contributed by a plugin.
+
+    ``returns`` is a value type, or ``"numeric"`` for "decimal if any ``value`` argument is
+    decimal, else int". ``build(arguments, context)`` returns the Polars expression of one call.
+    ``reads`` says in a few words what data the function looks at (for the reference docs).
+    """
+
+    name: str
+    arguments: tuple[Argument, ...]
+    returns: ValueType | Literal["numeric"]
+    build: Callable[[Mapping[str, Any], BuildContext], pl.Expr]
+    doc: str
+    reads: str = ""
+
+    def result_type(self, bound: Mapping[str, Any]) -> ValueType:
+        """The value type of a call with the given (checked) arguments."""
+        if self.returns != "numeric":
+            return self.returns
+        types = {getattr(value, "type", None) for value in bound.values()}
+        return "decimal" if "decimal" in types else "int"

@@ -1,0 +1,157 @@
+"""The ruleset model: what a loaded, checked TOML ruleset is made of.
+
+See ``docs/reference/ruleset-format.md`` for the TOML that produces these objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from emulation.types import AwardId, Certainty, FactName, RulesetId, ValueType
+
+if TYPE_CHECKING:
+    from emulation._expression import Node
+    from emulation.period import Period
+
+AwardKind = Literal[
+    "title", "flag", "commendation", "medal", "certificate", "scholarship", "nomination"
+]
+AWARD_KINDS: tuple[AwardKind, ...] = (
+    "title",
+    "flag",
+    "commendation",
+    "medal",
+    "certificate",
+    "scholarship",
+    "nomination",
+)
+Frequency = Literal["per_period", "once"]
+FREQUENCIES: tuple[Frequency, ...] = ("per_period", "once")
+Role = Literal["criterion", "exclusion", "blocking"]
+
+ParameterValue = bool | int | Decimal | str
+
+
+@attrs.frozen
+class Label:
+    """A text in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (``"vi"`` or ``"en"``)."""
+        return self.vi if lang == "vi" else self.en
+
+
+@attrs.frozen(kw_only=True)
+class LegalReference:
+    """A legal document a ruleset relies on."""
+
+    id: str
+    document: str
+    title: Label | None = None
+    url: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FactDecl:
+    """A declared fact: its value type and, for enums, the values from worst to best."""
+
+    name: FactName
+    type: ValueType
+    label: Label
+    values: tuple[str, ...] = ()
+    ordered: bool = False
+    unit: str | None = None
+    default: ParameterValue | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    #: ``"higher"`` or ``"lower"`` when more (or less) of this fact is better for the subject.
+    better: Literal["higher", "lower"] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Parameter:
+    """A dated value: ``values`` are ``(start date, value)`` pairs, oldest first."""
+
+    name: str
+    type: ValueType
+    label: Label
+    values: tuple[tuple[dt.date, ParameterValue], ...]
+    basis: str
+    certainty: Certainty
+    confirmed: bool = True
+    unit: str | None = None
+
+    def value_on(self, day: dt.date) -> ParameterValue | None:
+        """The value in force on ``day``, or None before the first start date."""
+        current: ParameterValue | None = None
+        for start, value in self.values:
+            if start <= day:
+                current = value
+        return current
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Rule:
+    """A criterion, an exclusion or a blocking state of an award.
+
+    A *criterion* must hold for the award; an *exclusion* that holds makes the subject not
+    eligible; a *blocking* state that holds suspends the decision (outcome ``blocked``).
+    """
+
+    id: str
+    role: Role
+    expr: str
+    label: Label
+    basis: str
+    certainty: Certainty
+    node: Node
+    location: str
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Award:
+    """An award (title, medal, certificate, flag, commendation, scholarship, nomination)."""
+
+    id: AwardId
+    kind: AwardKind
+    subject: Literal["person", "collective"]
+    frequency: Frequency
+    label: Label
+    rules: tuple[Rule, ...]
+    depends_on: frozenset[AwardId] = frozenset()
+
+    def rules_of(self, role: Role) -> tuple[Rule, ...]:
+        """The criteria, exclusions or blocking states of this award."""
+        return tuple(rule for rule in self.rules if rule.role == role)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Ruleset:
+    """One version of a ruleset, valid from ``effective_from`` to ``effective_to`` inclusive."""
+
+    id: RulesetId
+    organisation: str
+    version: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    title: Label
+    references: tuple[LegalReference, ...]
+    facts: dict[str, FactDecl]
+    parameters: dict[str, Parameter]
+    awards: dict[AwardId, Award]
+    source: str
+    content_hash: str
+
+    def in_force(self, period: Period) -> bool:
+        """Whether this version applies to ``period`` (the one in force on its last day)."""
+        day = period.end
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )

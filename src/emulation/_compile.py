@@ -8,7 +8,8 @@ decimals (``DECIMAL``); missing values stay null, so ``and``/``or``/``not`` foll
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import reduce
 
@@ -50,7 +51,9 @@ def dtype_of(node_type: str, enum: tuple[str, ...] = ()) -> pl.DataType:
 class Compiler:
     """Compiles trees for one period: parameter values and the build context are fixed."""
 
-    def __init__(self, parameters: Mapping[str, ParameterValue | None], context: BuildContext) -> None:
+    def __init__(
+        self, parameters: Mapping[str, ParameterValue | None], context: BuildContext
+    ) -> None:
         self.parameters = parameters
         self.context = context
 
@@ -68,8 +71,8 @@ class Compiler:
         if isinstance(node, BoolOp):
             parts = [self.compile(operand) for operand in node.operands]
             if node.op == "and":
-                return reduce(lambda a, b: a & b, parts)
-            return reduce(lambda a, b: a | b, parts)
+                return reduce(operator.and_, parts)
+            return reduce(operator.or_, parts)
         if isinstance(node, Compare):
             left, right = self._pair(node.left, node.right)
             return _COMPARISONS[node.op](left, right)
@@ -81,7 +84,7 @@ class Compiler:
                 isinstance(v, Decimal) for v in node.values
             ):
                 operand = operand.cast(DECIMAL)
-                values = pl.Series([Decimal(v) for v in node.values], dtype=DECIMAL)  # type: ignore[arg-type]
+                values = pl.Series([Decimal(str(v)) for v in node.values], dtype=DECIMAL)
             else:
                 values = pl.Series(list(node.values))
             test = operand.is_in(values.implode(), nulls_equal=False)
@@ -103,11 +106,15 @@ class Compiler:
             return node.function.build(arguments, self.context)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
-    def _pair(self, left: Node, right: Node, force_decimal: bool = False) -> tuple[pl.Expr, pl.Expr]:
+    def _pair(
+        self, left: Node, right: Node, force_decimal: bool = False
+    ) -> tuple[pl.Expr, pl.Expr]:
         a, b = self.compile(left), self.compile(right)
         numeric = ("int", "decimal")
-        if left.type in numeric and right.type in numeric and (
-            force_decimal or left.type != right.type
+        if (
+            left.type in numeric
+            and right.type in numeric
+            and (force_decimal or left.type != right.type)
         ):
             return a.cast(DECIMAL), b.cast(DECIMAL)
         return a, b
@@ -117,17 +124,18 @@ class Compiler:
         return pl.lit(value, dtype=dtype)
 
 
-_COMPARISONS = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
+_Binary = Callable[[pl.Expr, pl.Expr], pl.Expr]
+_COMPARISONS: dict[str, _Binary] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
-_ARITHMETIC = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
+_ARITHMETIC: dict[str, _Binary] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
 }

@@ -150,7 +150,8 @@ def evaluate_kind(
     for award, ruleset in awards:
         compiler = Compiler(parameters(ruleset), context)
         rule_exprs = [
-            compiler.compile(rule.node).alias(rule_column(award.id, rule.id)) for rule in award.rules
+            compiler.compile(rule.node).alias(rule_column(award.id, rule.id))
+            for rule in award.rules
         ]
         stages.append(rule_exprs)
         stages.append([outcome_expr(award).alias(outcome_column(award.id))])

@@ -15,7 +15,7 @@ import ast
 import difflib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -196,7 +196,9 @@ class Checker:
         if self.errors:
             return None
         if expect is not None and result.type != expect:
-            self._fail(tree.body, f"the expression must be {_article(expect)}, not {_article(result.type)}")
+            self._error(
+                tree.body, f"the expression must be {_article(expect)}, not {_article(result.type)}"
+            )
             return None
         return result
 
@@ -262,10 +264,14 @@ class Checker:
         operand = self._node(node.operand)
         if isinstance(node.op, ast.Not):
             self._expect(node.operand, operand, ("bool",), "'not'")
-            return Unary(type="bool", op="not", operand=operand, facts=operand.facts, calls=operand.calls)
+            return Unary(
+                type="bool", op="not", operand=operand, facts=operand.facts, calls=operand.calls
+            )
         if isinstance(node.op, ast.USub):
             self._expect(node.operand, operand, _NUMERIC, "unary '-'")
-            return Unary(type=operand.type, op="-", operand=operand, facts=operand.facts, calls=operand.calls)
+            return Unary(
+                type=operand.type, op="-", operand=operand, facts=operand.facts, calls=operand.calls
+            )
         self._fail(node, "this unary operator is not allowed")
 
     def _n_BoolOp(self, node: ast.BoolOp) -> Node:
@@ -298,16 +304,25 @@ class Checker:
         return BoolOp(type="bool", op="and", operands=tuple(parts), **_merge(parts))
 
     def _compare(
-        self, op: str, left: Node, right: Node, node: ast.AST, left_src: ast.expr, right_src: ast.expr
+        self,
+        op: str,
+        left: Node,
+        right: Node,
+        node: ast.AST,
+        left_src: ast.expr,
+        right_src: ast.expr,
     ) -> Node:
-        left, right = self._coerce_enum(left, right, right_src), self._coerce_enum(right, left, left_src)
+        left, right = (
+            self._coerce_enum(left, right, right_src),
+            self._coerce_enum(right, left, left_src),
+        )
         if left.type in _NUMERIC and right.type in _NUMERIC:
             pass
         elif left.type != right.type:
             self._fail(node, f"cannot compare {_article(left.type)} with {_article(right.type)}")
         elif left.type == "enum":
             if op not in ("==", "!=") and not left.ordered:
-                self._fail(node, f"the values of this fact are not ordered; only == and != apply")
+                self._fail(node, "the values of this fact are not ordered; only == and != apply")
         elif left.type in ("bool", "text") and op not in ("==", "!="):
             self._fail(node, f"only == and != compare {_article(left.type)}")
         return Compare(type="bool", op=op, left=left, right=right, **_merge((left, right)))
@@ -326,17 +341,30 @@ class Checker:
 
     def _member(self, left: Node, right_src: ast.expr, negate: bool) -> Node:
         if not isinstance(right_src, (ast.Tuple, ast.List)):
-            self._fail(right_src, "'in' needs a literal tuple of values, e.g. rating in (\"HTT\", \"HTXS\")")
+            self._fail(
+                right_src, '\'in\' needs a literal tuple of values, e.g. rating in ("HTT", "HTXS")'
+            )
         values: list[ParameterValue] = []
         for element in right_src.elts:
             item = self._node(element)
             if not isinstance(item, Constant):
                 self._fail(element, "the values after 'in' must be literals")
-            item = self._coerce_enum(item, left, element)
-            if not (item.type == left.type or (item.type in _NUMERIC and left.type in _NUMERIC)):
-                self._fail(element, f"{_article(item.type)} cannot be a value of {_article(left.type)}")
+            coerced = self._coerce_enum(item, left, element)
+            if not (
+                coerced.type == left.type or (coerced.type in _NUMERIC and left.type in _NUMERIC)
+            ):
+                self._fail(
+                    element, f"{_article(coerced.type)} cannot be a value of {_article(left.type)}"
+                )
             values.append(item.value)
-        return Member(type="bool", operand=left, values=tuple(values), negate=negate, facts=left.facts, calls=left.calls)
+        return Member(
+            type="bool",
+            operand=left,
+            values=tuple(values),
+            negate=negate,
+            facts=left.facts,
+            calls=left.calls,
+        )
 
     def _n_BinOp(self, node: ast.BinOp) -> Node:
         symbol = _ARITH.get(type(node.op))
@@ -356,9 +384,16 @@ class Checker:
         elif then.type == other.type:
             kind = then.type
         else:
-            self._fail(node, f"both branches must have the same type, not {then.type} and {other.type}")
+            self._fail(
+                node, f"both branches must have the same type, not {then.type} and {other.type}"
+            )
         return IfElse(
-            type=kind, test=test, then=then, other=other, enum=then.enum, ordered=then.ordered,
+            type=kind,
+            test=test,
+            then=then,
+            other=other,
+            enum=then.enum,
+            ordered=then.ordered,
             **_merge((test, then, other)),
         )
 
@@ -378,7 +413,10 @@ class Checker:
         for keyword in node.keywords:
             assert keyword.arg is not None
             if keyword.arg not in params:
-                self._fail(keyword.value, f'{name}() has no argument "{keyword.arg}"{suggest(keyword.arg, params)}')
+                self._fail(
+                    keyword.value,
+                    f'{name}() has no argument "{keyword.arg}"{suggest(keyword.arg, params)}',
+                )
             pairs.append((keyword.arg, keyword.value))
         children: list[Node] = []
         for arg_name, source in pairs:
@@ -413,7 +451,11 @@ class Checker:
 
     def _literal_argument(self, spec: FunctionSpec, argument: Any, source: ast.expr) -> Any:
         if not isinstance(source, ast.Constant) or isinstance(source.value, (bytes, type(None))):
-            if isinstance(source, ast.UnaryOp) and isinstance(source.op, ast.USub) and isinstance(source.operand, ast.Constant):
+            if (
+                isinstance(source, ast.UnaryOp)
+                and isinstance(source.op, ast.USub)
+                and isinstance(source.operand, ast.Constant)
+            ):
                 value = -source.operand.value  # type: ignore[operator]
             else:
                 self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
@@ -421,11 +463,15 @@ class Checker:
             value = source.value
         if argument.kind == "award":
             if value not in self.scope.awards:
-                self._fail(source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}')
+                self._fail(
+                    source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}'
+                )
             return value
         if argument.kind == "int":
             if not isinstance(value, int) or isinstance(value, bool):
-                self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a whole number')
+                self._fail(
+                    source, f'argument "{argument.name}" of {spec.name}() must be a whole number'
+                )
             return value
         if not isinstance(value, str):
             self._fail(source, f'argument "{argument.name}" of {spec.name}() must be text')
@@ -450,7 +496,7 @@ class Checker:
             column -= 1  # the opening parenthesis added by the checker
         self.errors.append(ExprError(column=column, message=message))
 
-    def _fail(self, node: ast.AST, message: str) -> Any:
+    def _fail(self, node: ast.AST, message: str) -> NoReturn:
         self._error(node, message)
         raise _Invalid
 

@@ -43,7 +43,11 @@ CASE_SUFFIX = ".cases.toml"
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-_ROLES: dict[str, Role] = {"criteria": "criterion", "exclusions": "exclusion", "blocking": "blocking"}
+_ROLES: dict[str, Role] = {
+    "criteria": "criterion",
+    "exclusions": "exclusion",
+    "blocking": "blocking",
+}
 
 #: Subject attributes every expression may read, as if they were declared facts.
 SUBJECT_FACTS: dict[str, FactDecl] = {
@@ -88,7 +92,9 @@ class _Collector:
         self.lines = text.splitlines()
         self.problems: list[Problem] = []
 
-    def add(self, location: str, message: str, column: int | None = None, find: str | None = None) -> None:
+    def add(
+        self, location: str, message: str, column: int | None = None, find: str | None = None
+    ) -> None:
         self.problems.append(
             Problem(
                 file=self.source,
@@ -123,9 +129,13 @@ def load_ruleset(
         out.add("format", f"expected format = {FORMAT_VERSION}, got {fmt!r}")
     meta = _table(out, document, "ruleset")
     _unknown_keys(out, "ruleset", meta, _META)
-    ruleset_id = _text(out, meta, "ruleset.id", pattern=re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"))
+    ruleset_id = _text(
+        out, meta, "ruleset.id", pattern=re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+    )
     organisation = _text(out, meta, "ruleset.organisation")
-    version = _text(out, meta, "ruleset.version", pattern=_VERSION, hint="MAJOR.MINOR.PATCH, e.g. 1.0.0")
+    version = _text(
+        out, meta, "ruleset.version", pattern=_VERSION, hint="MAJOR.MINOR.PATCH, e.g. 1.0.0"
+    )
     effective_from = _date(out, meta, "ruleset.effective_from")
     effective_to = _date(out, meta, "ruleset.effective_to", required=False)
     if effective_from and effective_to and effective_to < effective_from:
@@ -152,7 +162,8 @@ def load_ruleset(
     _check_cycles(out, awards)
     if out.problems:
         raise RulesetError(out.problems)
-    assert ruleset_id and organisation and version and effective_from and title
+    if not (ruleset_id and organisation and version and effective_from and title):
+        raise AssertionError("a ruleset without problems has all its metadata")  # unreachable
     return Ruleset(
         id=RulesetId(ruleset_id),
         organisation=organisation,
@@ -208,7 +219,9 @@ def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
         if not _identifier(out, where, name):
             continue
         if name in SUBJECT_FACTS:
-            out.add(where, f'"{name}" is a subject attribute every ruleset can read; do not declare it')
+            out.add(
+                where, f'"{name}" is a subject attribute every ruleset can read; do not declare it'
+            )
             continue
         if not isinstance(body, dict):
             out.add(where, "expected a table")
@@ -219,8 +232,15 @@ def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
         values: tuple[str, ...] = ()
         if kind == "enum":
             raw_values = body.get("values")
-            if not isinstance(raw_values, list) or not raw_values or not all(isinstance(v, str) for v in raw_values):
-                out.add(f"{where}.values", "an enum fact needs values = [\"…\", …] (worst first when ordered)")
+            if (
+                not isinstance(raw_values, list)
+                or not raw_values
+                or not all(isinstance(v, str) for v in raw_values)
+            ):
+                out.add(
+                    f"{where}.values",
+                    'an enum fact needs values = ["…", …] (worst first when ordered)',
+                )
             elif len(set(raw_values)) != len(raw_values):
                 out.add(f"{where}.values", "values must be distinct")
             else:
@@ -262,7 +282,9 @@ def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
     return facts
 
 
-def _parameters(out: _Collector, table: Mapping[str, Any], ref_ids: set[str]) -> dict[str, Parameter]:
+def _parameters(
+    out: _Collector, table: Mapping[str, Any], ref_ids: set[str]
+) -> dict[str, Parameter]:
     parameters: dict[str, Parameter] = {}
     for name, body in table.items():
         where = f"parameters.{name}"
@@ -426,7 +448,9 @@ def _unknown_keys(out: _Collector, where: str, table: Any, allowed: set[str]) ->
             out.add(location, f'unknown key "{key}"{suggest(key, allowed)}', find=f"{key} =")
 
 
-def _table(out: _Collector, document: Mapping[str, Any], key: str, required: bool = True) -> dict[str, Any]:
+def _table(
+    out: _Collector, document: Mapping[str, Any], key: str, required: bool = True
+) -> dict[str, Any]:
     value = document.get(key)
     if value is None:
         if required:
@@ -461,7 +485,9 @@ def _text(
     return value
 
 
-def _date(out: _Collector, table: Mapping[str, Any], path: str, required: bool = True) -> dt.date | None:
+def _date(
+    out: _Collector, table: Mapping[str, Any], path: str, required: bool = True
+) -> dt.date | None:
     key = path.rsplit(".", 1)[-1]
     value = table.get(key)
     if value is None:
@@ -474,15 +500,19 @@ def _date(out: _Collector, table: Mapping[str, Any], path: str, required: bool =
     return value
 
 
-def _label(out: _Collector, table: Mapping[str, Any], path: str, required: bool = True) -> Label | None:
+def _label(
+    out: _Collector, table: Mapping[str, Any], path: str, required: bool = True
+) -> Label | None:
     key = path.rsplit(".", 1)[-1]
     value = table.get(key)
     if value is None:
         if required:
             out.add(path, 'missing label: write { vi = "…", en = "…" }')
         return None
-    if not isinstance(value, dict) or set(value) != {"vi", "en"} or not all(
-        isinstance(v, str) and v.strip() for v in value.values()
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"vi", "en"}
+        or not all(isinstance(v, str) and v.strip() for v in value.values())
     ):
         out.add(path, 'expected { vi = "…", en = "…" } with both texts')
         return None
@@ -507,7 +537,9 @@ def _identifier(out: _Collector, where: str, name: str) -> bool:
     return True
 
 
-def _value(out: _Collector, path: str, value: Any, kind: str, values: tuple[str, ...]) -> ParameterValue | None:
+def _value(
+    out: _Collector, path: str, value: Any, kind: str, values: tuple[str, ...]
+) -> ParameterValue | None:
     if kind == "bool" and isinstance(value, bool):
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool):

@@ -59,6 +59,7 @@ class _Default(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
+
 #: outcome -> (Vietnamese, English) label
 OUTCOME_LABELS: Final[dict[str, tuple[str, str]]] = {
     "granted": ("Đạt", "Granted"),

@@ -86,7 +86,8 @@ class PluginFacade:
     def functions(self) -> dict[str, FunctionSpec]:
         found: dict[str, tuple[FunctionSpec, str]] = {}
         for impl in self.manager.hook.emulation_register_functions.get_hookimpls():
-            for spec in impl.function():
+            specs: list[FunctionSpec] = impl.function()  # type: ignore[assignment]
+            for spec in specs:
                 other = found.get(spec.name)
                 if other is not None:
                     raise EmulationError(

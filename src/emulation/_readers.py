@@ -28,7 +28,9 @@ def read_json_file(path: Path) -> Population:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DataError([Problem(file=str(path), message=f"cannot read: {error.strerror}")]) from None
+        raise DataError(
+            [Problem(file=str(path), message=f"cannot read: {error.strerror}")]
+        ) from None
     try:
         document = json.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as error:
@@ -53,13 +55,13 @@ def population_from_json(document: Any, source: str) -> Population:
     """Build a population from a parsed JSON document of the nested form."""
     problems: list[Problem] = []
     if not isinstance(document, dict) or not isinstance(document.get("subjects"), list):
-        raise DataError(
-            [Problem(file=source, message='expected an object with a "subjects" list')]
-        )
+        raise DataError([Problem(file=source, message='expected an object with a "subjects" list')])
     fmt = document.get("format", JSON_FORMAT)
     if fmt != JSON_FORMAT:
         problems.append(
-            Problem(file=source, location="format", message=f"expected {JSON_FORMAT!r}, got {fmt!r}")
+            Problem(
+                file=source, location="format", message=f"expected {JSON_FORMAT!r}, got {fmt!r}"
+            )
         )
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
     fact_origins: list[str] = []
@@ -84,7 +86,9 @@ def population_from_json(document: Any, source: str) -> Population:
         facts = entry.get("facts", {})
         if not isinstance(facts, dict):
             problems.append(
-                Problem(file=source, location=f"{where}.facts", message="expected an object of periods")
+                Problem(
+                    file=source, location=f"{where}.facts", message="expected an object of periods"
+                )
             )
             facts = {}
         for period, values in facts.items():
@@ -109,7 +113,9 @@ def population_from_json(document: Any, source: str) -> Population:
             for position, item in enumerate(items):
                 location = f"{where}.{table}[{position}]"
                 if not isinstance(item, dict):
-                    problems.append(Problem(file=source, location=location, message="expected an object"))
+                    problems.append(
+                        Problem(file=source, location=location, message="expected an object")
+                    )
                     continue
                 extra = sorted(set(item) - set(SCHEMAS[table]))
                 if extra:
@@ -126,9 +132,7 @@ def population_from_json(document: Any, source: str) -> Population:
                 rows[table].append(record)
     if problems:
         raise DataError(problems)
-    frames = {
-        table: _text_frame(table, rows[table]) for table in TABLES if table != "facts"
-    }
+    frames = {table: _text_frame(table, rows[table]) for table in TABLES if table != "facts"}
     frames["facts"] = facts_frame(rows["facts"], fact_origins)
     return Population.from_frames(source, **frames)
 
@@ -163,9 +167,11 @@ def read_csv_dir(path: Path) -> Population:
         except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
             problems.append(Problem(file=str(file), message=f"cannot read CSV: {error}"))
             continue
-        frame = frame.with_row_index("_row", offset=2).with_columns(
-            pl.format("{}: row {}", pl.lit(str(file)), pl.col("_row")).alias(ORIGIN)
-        ).drop("_row")
+        frame = (
+            frame.with_row_index("_row", offset=2)
+            .with_columns(pl.format("{}: row {}", pl.lit(str(file)), pl.col("_row")).alias(ORIGIN))
+            .drop("_row")
+        )
         frames[table] = frame
     if problems:
         raise DataError(problems)

@@ -20,7 +20,9 @@ def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise RulesetError([Problem(file=str(path), message=f"cannot read: {error.strerror}")]) from None
+        raise RulesetError(
+            [Problem(file=str(path), message=f"cannot read: {error.strerror}")]
+        ) from None
     return parse_toml(raw, str(path)), raw
 
 
@@ -29,16 +31,22 @@ def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
         raise RulesetError(
-            [Problem(file=source, line=line, message="not UTF-8 text")]
+            [
+                Problem(
+                    file=source,
+                    line=raw[: error.start].count(b"\n") + 1,
+                    message="not UTF-8 text",
+                )
+            ]
         ) from None
     try:
-        return tomllib.loads(text)
+        document: dict[str, Any] = tomllib.loads(text)
+        return document
     except tomllib.TOMLDecodeError as error:
         message = str(error)
-        line = getattr(error, "lineno", None)
-        column = getattr(error, "colno", None)
+        line: int | None = getattr(error, "lineno", None)
+        column: int | None = getattr(error, "colno", None)
         if line is None:
             match = re.search(r"\(at line (\d+), column (\d+)\)", message)
             if match:

@@ -97,9 +97,7 @@ def load_case_file(path: Path) -> tuple[Case, ...]:
     return tuple(cases)
 
 
-def _case(
-    source: str, index: int, entry: Any, problems: list[Problem], where: str
-) -> Case | None:
+def _case(source: str, index: int, entry: Any, problems: list[Problem], where: str) -> Case | None:
     if not isinstance(entry, dict):
         problems.append(Problem(file=source, location=where, message="expected a table"))
         return None
@@ -120,7 +118,11 @@ def _case(
     raw_subjects = entry.get("subjects") or ([entry["subject"]] if "subject" in entry else [])
     if not raw_subjects or not all(isinstance(s, dict) for s in raw_subjects):
         problems.append(
-            Problem(file=source, location=where, message="a case needs subject = {…} or subjects = [{…}]")
+            Problem(
+                file=source,
+                location=where,
+                message="a case needs subject = {…} or subjects = [{…}]",
+            )
         )
         return None
     subjects = tuple(_subject(s, period) for s in raw_subjects)
@@ -150,7 +152,9 @@ def _case(
             )
         )
     if not expectations:
-        problems.append(Problem(file=source, location=where, message="a case needs [[case.expect]]"))
+        problems.append(
+            Problem(file=source, location=where, message="a case needs [[case.expect]]")
+        )
         return None
     return Case(
         name=name,
@@ -170,7 +174,8 @@ def _subject(raw: Mapping[str, Any], period: str) -> dict[str, Any]:
     if isinstance(facts, dict) and facts and not all(_PERIOD_KEY.match(str(k)) for k in facts):
         subject["facts"] = {period: facts}
     subject.setdefault("kind", "person")
-    return _plain(subject)
+    plain: dict[str, Any] = _plain(subject)
+    return plain
 
 
 def _plain(value: Any) -> Any:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from emulation._messages import outcome_label
+from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation._version import __version__
 from emulation.decision import Decision
 from emulation.engine import Engine, build_engine, load_rulesets
-from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.errors import EmulationError, ProblemsError
 from emulation.period import Period
 
@@ -55,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="validate installed or given rulesets")
-    check.add_argument("paths", nargs="*", type=Path, help="ruleset files or folders (default: installed)")
+    check.add_argument(
+        "paths", nargs="*", type=Path, help="ruleset files or folders (default: installed)"
+    )
     check.set_defaults(handler=_check)
 
     listing = commands.add_parser("list", help="list plugins, rulesets and awards")
@@ -66,11 +68,19 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="decide awards for a period")
     evaluate.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
-    evaluate.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024 (school year)")
-    evaluate.add_argument("--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)")
-    evaluate.add_argument("--format", default="table", help="table, json or csv (plugins may add more)")
+    evaluate.add_argument(
+        "--period", required=True, help="2024 (calendar year) or 2023-2024 (school year)"
+    )
+    evaluate.add_argument(
+        "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
+    )
+    evaluate.add_argument(
+        "--format", default="table", help="table, json or csv (plugins may add more)"
+    )
     evaluate.add_argument("--lang", choices=("vi", "en"), default="vi")
-    evaluate.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
+    evaluate.add_argument(
+        "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
+    )
     _parameter_option(evaluate)
     _rulesets_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
@@ -89,14 +99,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _rulesets_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--rulesets", action="append", type=Path, default=[], metavar="PATH",
+        "--rulesets",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
         help="also load rulesets from this file or folder (repeatable)",
     )
 
 
 def _parameter_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE", dest="parameters",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        dest="parameters",
         help="override a ruleset parameter for this run (repeatable)",
     )
 
@@ -168,14 +186,18 @@ def _list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(("Plugin" if lang == "en" else "Plugin") + ": " + ", ".join(document["plugins"]))
+    print("Plugins: " + ", ".join(document["plugins"]))
     for ruleset in document["rulesets"]:
         until = ruleset["effective_to"] or "…"
-        print(f"\n{ruleset['id']} {ruleset['version']} ({ruleset['effective_from']} – {until}): {ruleset['title']}")
+        print(
+            f"\n{ruleset['id']} {ruleset['version']} ({ruleset['effective_from']} – {until}): {ruleset['title']}"
+        )
         for award in ruleset["awards"]:
             print(f"  {award['id']}: {award['label']} [{award['kind']}, {award['subject']}]")
             for rule in award["rules"]:
-                print(f"    - {rule['role']} {rule['id']}: {rule['label']} ({rule['basis']}; {rule['certainty']})")
+                print(
+                    f"    - {rule['role']} {rule['id']}: {rule['label']} ({rule['basis']}; {rule['certainty']})"
+                )
     return EXIT_OK
 
 
@@ -234,7 +256,9 @@ def explain_text(decision: Decision, lang: str) -> str:
         lines.append(
             f"  [{marks[criterion.value]}] {role} {criterion.id}: {criterion.label.get(lang)}"
         )
-        lines.append(f"      {'căn cứ' if vi else 'basis'}: {criterion.basis} ({criterion.certainty})")
+        lines.append(
+            f"      {'căn cứ' if vi else 'basis'}: {criterion.basis} ({criterion.certainty})"
+        )
         if criterion.inputs:
             values = ", ".join(f"{name} = {_show(value)}" for name, value in criterion.inputs)
             lines.append(f"      {'giá trị' if vi else 'values'}: {values}")

@@ -100,7 +100,9 @@ class Decision:
         }
 
 
-def reasons_for(outcome: str, award_label: Label, criteria: tuple[CriterionResult, ...]) -> tuple[Reason, ...]:
+def reasons_for(
+    outcome: str, award_label: Label, criteria: tuple[CriterionResult, ...]
+) -> tuple[Reason, ...]:
     """The reasons of a decision: what made the outcome what it is, with legal bases."""
     reasons: list[Reason] = []
     if outcome == "granted":
@@ -117,9 +119,7 @@ def reasons_for(outcome: str, award_label: Label, criteria: tuple[CriterionResul
             continue
         extra = {"criterion": criterion.id, "values": _values(criterion.inputs)}
         if criterion.value is None:
-            missing = [
-                name for name, value in criterion.inputs if value in (None, "data_missing")
-            ]
+            missing = [name for name, value in criterion.inputs if value in (None, "data_missing")]
             extra["missing"] = ", ".join(missing) or "?"
         reasons.append(Reason(code, _params(criterion.label, criterion.basis, extra)))
     return tuple(reasons)

@@ -6,6 +6,7 @@ state, so tests build as many engines as they like.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -13,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import polars as pl
 
-from emulation._loader import CASE_SUFFIX
 from emulation._evaluate import base_frame, declared_facts, evaluate_kind, order_awards
+from emulation._loader import CASE_SUFFIX
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.errors import EvaluationError, Problem, RulesetError
 from emulation.evaluation import Evaluation
@@ -25,13 +27,18 @@ from emulation.population import Population
 from emulation.records import SUBJECT_KINDS
 from emulation.ruleset import Award, ParameterValue, Ruleset
 
-@attrs.frozen(kw_only=True, eq=False)
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Engine:
     """Loaded rulesets (every version), the registered functions and the plugin facade."""
 
     rulesets: tuple[Ruleset, ...]
     functions: Mapping[str, FunctionSpec]
     plugins: PluginFacade
+
+    def __repr__(self) -> str:
+        versions = ", ".join(f"{r.id} {r.version}" for r in self.rulesets)
+        return f"<Engine rulesets=[{versions}] functions={sorted(self.functions)}>"
 
     # -- rulesets --------------------------------------------------------------------------
 
@@ -83,7 +90,7 @@ class Engine:
         facts = declared_facts(in_force)
         resolved = {r.id: _parameter_values(r, period, parameters or {}) for r in in_force}
         order = order_awards({a: available[a][0] for a in selected})
-        frames = {}
+        frames: dict[str, pl.DataFrame] = {}
         for kind in SUBJECT_KINDS:
             chosen = [available[a] for a in order if available[a][0].subject == kind]
             if not chosen:
@@ -132,9 +139,7 @@ def ruleset_files(paths: Iterable[Path]) -> list[Path]:
     files: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            files.update(
-                p for p in path.rglob("*.toml") if not p.name.endswith(CASE_SUFFIX)
-            )
+            files.update(p for p in path.rglob("*.toml") if not p.name.endswith(CASE_SUFFIX))
         else:
             files.add(path)
     return sorted(files)
@@ -173,7 +178,7 @@ def _overlaps(rulesets: list[Ruleset]) -> list[Problem]:
         by_id.setdefault(ruleset.id, []).append(ruleset)
     for versions in by_id.values():
         versions.sort(key=lambda r: r.effective_from)
-        for before, after in zip(versions, versions[1:]):
+        for before, after in itertools.pairwise(versions):
             if before.effective_to is None or before.effective_to >= after.effective_from:
                 problems.append(
                     Problem(

@@ -50,7 +50,12 @@ class Evaluation:
             )
         if not parts:
             return pl.DataFrame(
-                schema={"subject": pl.String, "award": pl.String, "period": pl.String, "outcome": pl.String}
+                schema={
+                    "subject": pl.String,
+                    "award": pl.String,
+                    "period": pl.String,
+                    "outcome": pl.String,
+                }
             )
         return pl.concat(parts).sort("subject", "award")
 
@@ -69,7 +74,8 @@ class Evaluation:
         rows.sort(key=lambda item: (item[0], item[1].id))
         hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
         return tuple(
-            self._decision(sid, award, ruleset, row, hashes[sid]) for sid, award, ruleset, row in rows
+            self._decision(sid, award, ruleset, row, hashes[sid])
+            for sid, award, ruleset, row in rows
         )
 
     def __iter__(self) -> Iterator[Decision]:

@@ -41,9 +41,7 @@ class BuildContext(Protocol):
     def population(self) -> Population:
         """The population being evaluated."""
 
-    def derived(
-        self, key: str, make: Callable[[], pl.LazyFrame], default: Any = None
-    ) -> pl.Expr:
+    def derived(self, key: str, make: Callable[[], pl.LazyFrame], default: Any = None) -> pl.Expr:
         """A column joined by subject from the frame ``make()`` builds (columns ``subject``
         and ``key``); subjects absent from it get ``default``. Calls with the same ``key``
         share one join."""

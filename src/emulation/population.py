@@ -195,9 +195,11 @@ class Population:
     @classmethod
     def from_csv_dir(cls, path: Any) -> Population:
         """Build a population from a folder of CSV tables (``subjects.csv``, ``facts.csv`` …)."""
-        from emulation._readers import population_from_csv_dir
+        from pathlib import Path
 
-        return population_from_csv_dir(path)
+        from emulation._readers import read_csv_dir
+
+        return read_csv_dir(Path(path))
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -216,7 +218,12 @@ class Population:
         return {table: getattr(self, table) for table in TABLES}
 
     def subject_hashes(self, subject_ids: Sequence[str]) -> dict[str, str]:
-        """SHA-256 of each subject's input rows, in a canonical form independent of row order."""
+        """SHA-256 of each subject's input rows, in a canonical form.
+
+        The form does not depend on row or column order, on empty values, or on how a value
+        was typed on the way in (``7``, ``"7"`` and ``7.000000`` are the same number), so the
+        JSON and CSV forms of the same data hash alike.
+        """
         wanted = pl.Series(list(subject_ids), dtype=pl.String())
         rows: dict[str, list[str]] = {sid: [] for sid in subject_ids}
         for table in TABLES:
@@ -225,12 +232,33 @@ class Population:
             part = frame.filter(pl.col(key).is_in(wanted.implode())).drop(ORIGIN)
             columns = sorted(part.columns)
             for record in part.select(columns).iter_rows(named=True):
-                text = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
+                canonical = {k: _canonical(v) for k, v in record.items() if v is not None}
+                text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
                 rows[record[key]].append(f"{table}:{text}")
         return {
             sid: hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
             for sid, lines in rows.items()
         }
+
+
+def _canonical(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        text = format(Decimal(value).normalize(), "f")
+        return "0" if text in ("-0", "") else text
+    if isinstance(value, str):
+        stripped = value.strip()
+        lowered = stripped.lower()
+        if lowered in ("true", "false"):
+            return lowered
+        try:
+            return _canonical(Decimal(stripped)) if stripped else stripped
+        except ArithmeticError:
+            return stripped
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
 
 
 # -- helpers used by the readers ---------------------------------------------------------------
@@ -272,18 +300,14 @@ def _fact_series(name: str, values: list[Any]) -> pl.Series:
         return pl.Series(name, values, dtype=pl.Boolean())
     if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
         return pl.Series(name, values, dtype=pl.Int64())
-    if present and all(
-        isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in present
-    ):
+    if present and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in present):
         return pl.Series(
             name, [None if v is None else Decimal(v) for v in values], dtype=pl.Decimal(38, 6)
         )
     if present and any(isinstance(v, float) for v in present):
         # floats never enter exact arithmetic: keep their text, the engine casts it exactly
         return pl.Series(name, [None if v is None else repr(v) for v in values], dtype=pl.String())
-    return pl.Series(
-        name, [None if v is None else _text(v) for v in values], dtype=pl.String()
-    )
+    return pl.Series(name, [None if v is None else _text(v) for v in values], dtype=pl.String())
 
 
 def _text(value: Any) -> str:
@@ -296,9 +320,15 @@ def _normalise(
     table: str, frame: pl.DataFrame, source: str, problems: list[Problem]
 ) -> pl.DataFrame:
     if ORIGIN not in frame.columns:
-        frame = frame.with_row_index("_row", offset=1).with_columns(
-            pl.format("{}: {} row {}", pl.lit(source), pl.lit(table), pl.col("_row")).alias(ORIGIN)
-        ).drop("_row")
+        frame = (
+            frame.with_row_index("_row", offset=1)
+            .with_columns(
+                pl.format("{}: {} row {}", pl.lit(source), pl.lit(table), pl.col("_row")).alias(
+                    ORIGIN
+                )
+            )
+            .drop("_row")
+        )
     schema = SCHEMAS[table]
     missing = [c for c in REQUIRED[table] if c not in frame.columns]
     if missing:
@@ -362,7 +392,11 @@ def _normalise(
                 )
             )
     if table == "facts":
-        order = ["subject", "period", *sorted(c for c in frame.columns if c not in schema and c != ORIGIN)]
+        order = [
+            "subject",
+            "period",
+            *sorted(c for c in frame.columns if c not in schema and c != ORIGIN),
+        ]
         return frame.select(*order, ORIGIN)
     return frame.select(*schema, ORIGIN)
 
@@ -419,7 +453,7 @@ def cast_column(column: pl.Series, dtype: pl.DataType) -> pl.Series:
         text = column.str.strip_chars()
         if dtype == pl.Boolean():
             lowered = text.str.to_lowercase()
-            return (
+            result: pl.Series = (
                 pl.select(
                     pl.when(lowered.is_in(list(_TRUE)))
                     .then(True)
@@ -429,20 +463,25 @@ def cast_column(column: pl.Series, dtype: pl.DataType) -> pl.Series:
                     .alias(column.name)
                 )
                 .to_series()
-                .set(text.is_null() | (text == ""), None)  # type: ignore[arg-type]
+                .set(text.is_null() | (text == ""), None)
             )
-        text = text.set(text == "", None)  # type: ignore[arg-type]
+            return result
+        text = text.set(text == "", None)
         if dtype == pl.Date():
-            return text.str.to_date("%Y-%m-%d", strict=False)
-        return text.cast(dtype, strict=False)
+            result = text.str.to_date("%Y-%m-%d", strict=False)
+        else:
+            result = text.cast(dtype, strict=False)
+        return result
     if column.dtype == pl.Null():
-        return column.cast(dtype)
-    if isinstance(dtype, pl.Enum):
-        return column.cast(pl.String()).cast(dtype, strict=False)
-    try:
-        return column.cast(dtype, strict=False)
-    except pl.exceptions.PolarsError:
-        return pl.Series(column.name, [None] * len(column), dtype=dtype)
+        result = column.cast(dtype)
+    elif isinstance(dtype, pl.Enum):
+        result = column.cast(pl.String()).cast(dtype, strict=False)
+    else:
+        try:
+            result = column.cast(dtype, strict=False)
+        except pl.exceptions.PolarsError:
+            result = pl.Series(column.name, [None] * len(column), dtype=dtype)
+    return result
 
 
 def _type_name(dtype: pl.DataType) -> str:

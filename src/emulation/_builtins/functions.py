@@ -92,7 +92,7 @@ DISCIPLINED = FunctionSpec(
 EVIDENCE_COUNT = FunctionSpec(
     name="evidence_count",
     arguments=(
-        Argument(name="kind", kind="text", doc="evidence kind, e.g. \"initiative\""),
+        Argument(name="kind", kind="text", doc='evidence kind, e.g. "initiative"'),
         Argument(
             name="min_scope",
             kind="choice",

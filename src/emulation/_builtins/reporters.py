@@ -75,7 +75,9 @@ def render_table(evaluation: Evaluation, lang: str) -> str:
     )
     rows = []
     for decision in evaluation.decisions():
-        reasons = [r for r in decision.reasons if r.code != "criterion_met"] or list(decision.reasons)
+        reasons = [r for r in decision.reasons if r.code != "criterion_met"] or list(
+            decision.reasons
+        )
         rows.append(
             (
                 decision.subject,
@@ -91,7 +93,9 @@ def render_table(evaluation: Evaluation, lang: str) -> str:
         "  ".join("-" * w for w in widths) + "  " + "-" * len(headers[3]),
     ]
     for row in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        )
     counts: dict[str, int] = {}
     for row in rows:
         counts[row[2]] = counts.get(row[2], 0) + 1

@@ -50,7 +50,14 @@ FACT_COLUMNS = (
 #: Columns of every table, exactly as ``emulation.population.SCHEMAS`` lists them.
 COLUMNS = {
     "subjects": (
-        "id", "kind", "name", "parent", "cluster", "gender", "birth_year", "staff_category",
+        "id",
+        "kind",
+        "name",
+        "parent",
+        "cluster",
+        "gender",
+        "birth_year",
+        "staff_category",
         "hardship_area",
     ),
     "facts": ("subject", "period", *FACT_COLUMNS),
@@ -69,18 +76,76 @@ COLLECTIVES = (
 )
 
 SURNAMES = (
-    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh",
-    "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Trịnh", "Đinh",
+    "Nguyễn",
+    "Nguyễn",
+    "Nguyễn",
+    "Trần",
+    "Trần",
+    "Lê",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Trịnh",
+    "Đinh",
 )
 FEMALE_MIDDLE = ("Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Kim", "Hồng", "Phương")
 FEMALE_GIVEN = (
-    "Lan", "Hương", "Mai", "Hà", "Trang", "Linh", "Hạnh", "Thảo", "Nhung", "Yến", "Phương",
-    "Huyền", "Ngân", "Dung", "Hằng", "Loan", "Oanh", "Thủy", "Vân", "Quyên", "Giang", "Hoa",
+    "Lan",
+    "Hương",
+    "Mai",
+    "Hà",
+    "Trang",
+    "Linh",
+    "Hạnh",
+    "Thảo",
+    "Nhung",
+    "Yến",
+    "Phương",
+    "Huyền",
+    "Ngân",
+    "Dung",
+    "Hằng",
+    "Loan",
+    "Oanh",
+    "Thủy",
+    "Vân",
+    "Quyên",
+    "Giang",
+    "Hoa",
 )
 MALE_MIDDLE = ("Văn", "Văn", "Minh", "Quốc", "Đức", "Hữu", "Thanh", "Công", "Xuân", "Ngọc")
 MALE_GIVEN = (
-    "Hùng", "Dũng", "Nam", "Tuấn", "Quang", "Hải", "Sơn", "Thắng", "Khoa", "Phúc", "Trung",
-    "Hiếu", "Đạt", "Cường", "Toàn", "Vinh", "Huy", "Thành", "Kiên", "Lâm",
+    "Hùng",
+    "Dũng",
+    "Nam",
+    "Tuấn",
+    "Quang",
+    "Hải",
+    "Sơn",
+    "Thắng",
+    "Khoa",
+    "Phúc",
+    "Trung",
+    "Hiếu",
+    "Đạt",
+    "Cường",
+    "Toàn",
+    "Vinh",
+    "Huy",
+    "Thành",
+    "Kiên",
+    "Lâm",
 )
 
 INITIATIVES = (
@@ -118,8 +183,12 @@ NOTABLE: list[dict[str, Any]] = [
         "service": [("2023-06-01", None, "full_time")],
         "years": {
             # recruited in June 2023: 7 months, short of Decree 91's 10
-            2023: {"rating": "HTT", "good_attitude": True, "recruited_this_period": True,
-                   "months_worked": 7},
+            2023: {
+                "rating": "HTT",
+                "good_attitude": True,
+                "recruited_this_period": True,
+                "months_worked": 7,
+            },
             2024: {"rating": "HTT", "good_attitude": True},
             2025: {"rating": "HTXS", "good_attitude": True},
         },
@@ -134,8 +203,12 @@ NOTABLE: list[dict[str, Any]] = [
         "service": [("2024-06-01", None, "full_time")],
         "years": {
             # recruited in June 2024: the same 7 months now meet TT 01/2024's 6
-            2024: {"rating": "HTT", "good_attitude": True, "recruited_this_period": True,
-                   "months_worked": 7},
+            2024: {
+                "rating": "HTT",
+                "good_attitude": True,
+                "recruited_this_period": True,
+                "months_worked": 7,
+            },
             2025: {"rating": "HTXS", "good_attitude": True},
         },
     },
@@ -149,8 +222,13 @@ NOTABLE: list[dict[str, Any]] = [
         "service": [("2023-03-01", None, "full_time")],
         "years": {
             # 7 months worked + 3 months of maternity leave = 10: meets Decree 91
-            2023: {"rating": "HTT", "good_attitude": True, "recruited_this_period": True,
-                   "months_worked": 7, "months_maternity_leave": 3},
+            2023: {
+                "rating": "HTT",
+                "good_attitude": True,
+                "recruited_this_period": True,
+                "months_worked": 7,
+                "months_maternity_leave": 3,
+            },
         },
     },
     {
@@ -163,8 +241,13 @@ NOTABLE: list[dict[str, Any]] = [
         "service": [("2024-07-01", None, "full_time")],
         "years": {
             # 4 months worked + 2 months of induction training = 6 (training counts from 2024)
-            2024: {"rating": "HTT", "good_attitude": True, "recruited_this_period": True,
-                   "months_worked": 4, "months_training": 2},
+            2024: {
+                "rating": "HTT",
+                "good_attitude": True,
+                "recruited_this_period": True,
+                "months_worked": 4,
+                "months_training": 2,
+            },
         },
     },
     {
@@ -177,8 +260,12 @@ NOTABLE: list[dict[str, Any]] = [
         "service": [("2025-08-01", None, "full_time")],
         "years": {
             # 5 months: short of the 6 months of TT 01/2024 (kept by TT 15/2025)
-            2025: {"rating": "HTT", "good_attitude": True, "recruited_this_period": True,
-                   "months_worked": 5},
+            2025: {
+                "rating": "HTT",
+                "good_attitude": True,
+                "recruited_this_period": True,
+                "months_worked": 5,
+            },
         },
     },
     {
@@ -191,8 +278,13 @@ NOTABLE: list[dict[str, Any]] = [
         "service": [("2022-03-01", None, "full_time")],
         "years": {
             # 8 months worked + 2 months' certified treatment after an injury on duty = 10
-            2022: {"rating": "HTT", "good_attitude": True, "recruited_this_period": True,
-                   "months_worked": 8, "months_injury_treatment": 2},
+            2022: {
+                "rating": "HTT",
+                "good_attitude": True,
+                "recruited_this_period": True,
+                "months_worked": 8,
+                "months_injury_treatment": 2,
+            },
         },
     },
     {
@@ -208,8 +300,12 @@ NOTABLE: list[dict[str, Any]] = [
         ],
         "years": {
             # recruited in September 2021 after a year on contract at the school: 12 months
-            2021: {"rating": "HTT", "good_attitude": True, "recruited_this_period": True,
-                   "months_worked": 12},
+            2021: {
+                "rating": "HTT",
+                "good_attitude": True,
+                "recruited_this_period": True,
+                "months_worked": 12,
+            },
         },
     },
     {
@@ -371,7 +467,9 @@ NOTABLE: list[dict[str, Any]] = [
         "parent": "cd-nguyendu-tn",
         # transferred from another school in August 2022: not a new recruit
         "service": [("2022-08-15", None, "full_time")],
-        "years": {year: {"rating": "HTT", "good_attitude": True} for year in (2022, 2023, 2024, 2025)},
+        "years": {
+            year: {"rating": "HTT", "good_attitude": True} for year in (2022, 2023, 2024, 2025)
+        },
     },
     {
         "id": "nd-008",
@@ -383,8 +481,12 @@ NOTABLE: list[dict[str, Any]] = [
         "service": [("2021-02-01", None, "full_time")],
         "years": {
             # recruited in February 2021: 11 months
-            2021: {"rating": "HTT", "good_attitude": True, "recruited_this_period": True,
-                   "months_worked": 11},
+            2021: {
+                "rating": "HTT",
+                "good_attitude": True,
+                "recruited_this_period": True,
+                "months_worked": 11,
+            },
             2022: {"rating": "HT", "good_attitude": False},
             2025: {"rating": "HTT", "good_attitude": True},
         },
@@ -552,16 +654,31 @@ def build() -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {table: [] for table in COLUMNS}
     for sid, name, parent in COLLECTIVES:
         tables["subjects"].append(
-            {"id": sid, "kind": "collective", "name": name, "parent": parent,
-             "cluster": CLUSTER, "gender": None, "birth_year": None, "staff_category": None,
-             "hardship_area": False}
+            {
+                "id": sid,
+                "kind": "collective",
+                "name": name,
+                "parent": parent,
+                "cluster": CLUSTER,
+                "gender": None,
+                "birth_year": None,
+                "staff_category": None,
+                "hardship_area": False,
+            }
         )
     for person in people:
         tables["subjects"].append(
-            {"id": person["id"], "kind": "person", "name": person["name"],
-             "parent": person["parent"], "cluster": CLUSTER, "gender": person["gender"],
-             "birth_year": person["birth_year"], "staff_category": person["staff_category"],
-             "hardship_area": False}
+            {
+                "id": person["id"],
+                "kind": "person",
+                "name": person["name"],
+                "parent": person["parent"],
+                "cluster": CLUSTER,
+                "gender": person["gender"],
+                "birth_year": person["birth_year"],
+                "staff_category": person["staff_category"],
+                "hardship_area": False,
+            }
         )
         for start, end, kind in person["service"]:
             tables["service"].append(
@@ -584,16 +701,28 @@ def build() -> dict[str, list[dict[str, Any]]]:
             counters[year] += 1
             topic = topics[(counters[year] * 5 + year) % len(topics)]
             tables["evidence"].append(
-                {"id": f"sk-{year}-{counters[year]:03d}", "subject": person["id"],
-                 "kind": "initiative", "period": str(year), "scope": scope, "amount": None,
-                 "description": f"Sáng kiến: {topic}"}
+                {
+                    "id": f"sk-{year}-{counters[year]:03d}",
+                    "subject": person["id"],
+                    "kind": "initiative",
+                    "period": str(year),
+                    "scope": scope,
+                    "amount": None,
+                    "description": f"Sáng kiến: {topic}",
+                }
             )
             per_year[(person["id"], year)] = per_year.get((person["id"], year), 0) + 1
     # one accepted school-level research project (scientific work) in 2022
     tables["evidence"].append(
-        {"id": "dt-2022-001", "subject": "nd-017", "kind": "scientific_work", "period": "2022",
-         "scope": "grassroots", "amount": None,
-         "description": "Đề tài khoa học cấp trường: Đánh giá năng lực tự học môn Toán của học sinh lớp 10"}
+        {
+            "id": "dt-2022-001",
+            "subject": "nd-017",
+            "kind": "scientific_work",
+            "period": "2022",
+            "scope": "grassroots",
+            "amount": None,
+            "description": "Đề tài khoa học cấp trường: Đánh giá năng lực tự học môn Toán của học sinh lớp 10",
+        }
     )
     per_year[("nd-017", 2022)] = per_year.get(("nd-017", 2022), 0) + 1
     tables["evidence"].sort(key=lambda row: (row["subject"], row["period"], row["id"]))
@@ -672,7 +801,9 @@ def write(out: Path) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent,
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent,
         help="folder to write union.json and union/ into (default: this script's folder)",
     )
     args = parser.parse_args()

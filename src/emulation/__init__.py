@@ -1,6 +1,7 @@
 """emulation: Vietnamese emulation and commendation rules (thi đua – khen thưởng) as code.
 
-The public surface, re-exported one name per line. Start with :func:`build_engine`.
+The public surface: re-exports only, with an alphabetised ``__all__``. Start with
+:func:`build_engine`.
 """
 
 from emulation._version import __version__

@@ -149,7 +149,7 @@ def load_rulesets(
     facade: PluginFacade, paths: Iterable[Path], functions: dict[str, FunctionSpec]
 ) -> tuple[Ruleset, ...]:
     """Load every file under ``paths``; collect the problems of all of them, then check that
-    versions of one ruleset do not overlap in time."""
+    versions of one ruleset do not overlap in time (an identical copy of a file counts once)."""
     problems: list[Problem] = []
     rulesets: list[Ruleset] = []
     for file in ruleset_files(paths):
@@ -165,10 +165,20 @@ def load_rulesets(
             problems.append(Problem(file=str(file), message="no loader reads this file"))
             continue
         rulesets.append(ruleset)
+    rulesets = _distinct(rulesets)
     problems.extend(_overlaps(rulesets))
     if problems:
         raise RulesetError(problems)
     return tuple(sorted(rulesets, key=lambda r: (r.id, r.effective_from)))
+
+
+def _distinct(rulesets: list[Ruleset]) -> list[Ruleset]:
+    """The same file reached twice (an installed plugin and a ``--rulesets`` path to its
+    source) is one ruleset: identical id, version and content hash keep the first source."""
+    seen: dict[tuple[str, str, str], Ruleset] = {}
+    for ruleset in rulesets:
+        seen.setdefault((ruleset.id, ruleset.version, ruleset.content_hash), ruleset)
+    return list(seen.values())
 
 
 def _overlaps(rulesets: list[Ruleset]) -> list[Problem]:

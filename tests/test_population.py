@@ -1,0 +1,151 @@
+"""The input forms and their located errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from emulation import (
+    AwardRecord,
+    DataError,
+    DisciplineRecord,
+    EvidenceItem,
+    Fact,
+    Population,
+    ServiceSpell,
+    Subject,
+)
+from emulation._readers import read_csv_dir, read_json_file
+
+
+def write_csv(folder: Path, tables: dict[str, str]) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def messages(error: DataError) -> list[str]:
+    return [str(problem) for problem in error.problems]
+
+
+def test_records_become_frames() -> None:
+    population = Population.from_records(
+        [
+            Subject(id="u", kind="collective"),
+            Subject(id="a", kind="person", parent="u", gender="female"),
+        ],
+        [Fact(subject="a", period="2024", name="score", value=Decimal("8.50"))],
+        evidence=[EvidenceItem(id="e1", subject="a", kind="initiative", period="2024")],
+        awards=[AwardRecord(subject="a", award="ldtt", period="2023")],
+        service=[ServiceSpell(subject="a", start=dt.date(2010, 1, 1))],
+        discipline=[DisciplineRecord(subject="a", level="warning", start=dt.date(2024, 1, 1))],
+    )
+    assert population.subjects.get_column("id").to_list() == ["u", "a"]
+    assert population.facts.get_column("score").to_list() == [Decimal("8.5")]
+    assert population.evidence.get_column("scope").to_list() == ["grassroots"]
+    assert population.periods() == ("2024",)
+    assert population.fact_columns == ("score",)
+
+
+def test_csv_errors_name_file_and_row(tmp_path: Path) -> None:
+    folder = write_csv(
+        tmp_path / "data",
+        {
+            "subjects": "id,kind,gender\na,person,female\nb,robot,\nc,person,unknown\n",
+            "facts": "subject,period,rating\na,2024,HTT\nzz,2024,HT\n",
+            "discipline": "subject,level,start\na,warning,2024-13-01\n",
+        },
+    )
+    with pytest.raises(DataError) as info:
+        read_csv_dir(folder)
+    found = messages(info.value)
+    subjects = folder / "subjects.csv"
+    assert (
+        f"{subjects}: row 3: kind: unknown value 'robot'; expected one of ['person', 'collective']"
+        in found
+    )
+    assert (
+        f"{subjects}: row 4: gender: unknown value 'unknown'; expected one of ['female', 'male']"
+        in found
+    )
+    assert (
+        f"{folder / 'discipline.csv'}: row 2: start: cannot read '2024-13-01' as a date (YYYY-MM-DD)"
+        in found
+    )
+
+
+def test_csv_links_are_checked(tmp_path: Path) -> None:
+    folder = write_csv(
+        tmp_path / "data",
+        {
+            "subjects": "id,kind,parent\na,person,nowhere\na,person,\n",
+            "facts": "subject,period,rating\nzz,2024,HT\n",
+        },
+    )
+    with pytest.raises(DataError) as info:
+        read_csv_dir(folder)
+    found = "\n".join(messages(info.value))
+    assert "subjects.csv: row 2: id: duplicate subject 'a'" in found
+    assert "facts.csv: row 2: subject: unknown subject 'zz'" in found
+    assert "subjects.csv: row 2: parent: unknown parent 'nowhere'" in found
+
+
+def test_missing_required_table(tmp_path: Path) -> None:
+    folder = write_csv(tmp_path / "data", {"subjects": "id,kind\na,person\n"})
+    with pytest.raises(DataError, match=r"facts.csv: required table is missing"):
+        read_csv_dir(folder)
+
+
+def test_json_syntax_error_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"subjects": [\n  {"id": "a",,}\n]}', encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_json_file(path)
+    [problem] = messages(info.value)
+    assert problem.startswith(f"{path}: line 2, column ")
+    assert "invalid JSON" in problem
+
+
+def test_json_unknown_members_are_reported(tmp_path: Path) -> None:
+    document = {
+        "subjects": [
+            {"id": "a", "kind": "person", "fatcs": {}, "evidence": [{"id": "e", "knd": "x"}]}
+        ]
+    }
+    with pytest.raises(DataError) as info:
+        Population.from_json(document, source="in.json")
+    found = "\n".join(messages(info.value))
+    assert "in.json: subjects[0]: unknown members ['fatcs']" in found
+    assert "in.json: subjects[0].evidence[0]: unknown members ['knd']" in found
+
+
+def test_json_and_csv_forms_agree(tmp_path: Path) -> None:
+    document = {
+        "subjects": [
+            {
+                "id": "a",
+                "kind": "person",
+                "hardship_area": True,
+                "facts": {"2024": {"rating": "HTT", "good_attitude": True, "months_worked": 7}},
+                "evidence": [{"id": "e1", "kind": "initiative", "period": "2024", "amount": 1.5}],
+            }
+        ]
+    }
+    from_json = Population.from_json(json.dumps(document))
+    folder = write_csv(
+        tmp_path / "data",
+        {
+            "subjects": "id,kind,hardship_area\na,person,true\n",
+            "facts": "subject,period,rating,good_attitude,months_worked\na,2024,HTT,true,7\n",
+            "evidence": "id,subject,kind,period,amount\ne1,a,initiative,2024,1.5\n",
+        },
+    )
+    from_csv = read_csv_dir(folder)
+    assert from_json.subject_hashes(["a"]) == from_csv.subject_hashes(["a"])
+    assert from_json.evidence.get_column("amount").to_list() == [Decimal("1.5")]
+    assert from_csv.subjects.get_column("hardship_area").to_list() == [True]

@@ -40,13 +40,14 @@ class Node:
 
     ``enum`` holds the allowed values when ``type`` is ``"enum"``; ``ordered`` whether they
     are ordered worst to best. ``facts`` are the fact names the node reads; ``calls`` the
-    function calls it contains, for explanations.
+    function calls it contains and ``params`` the parameters it reads, for explanations.
     """
 
     type: ValueType
     enum: tuple[str, ...] = ()
     ordered: bool = False
     facts: frozenset[str] = frozenset()
+    params: frozenset[str] = frozenset()
     calls: tuple[Call, ...] = ()
 
 
@@ -254,7 +255,7 @@ class Checker:
             )
         if name in self.scope.parameters:
             parameter = self.scope.parameters[name]
-            return ParamRef(type=parameter.type, name=name)
+            return ParamRef(type=parameter.type, name=name, params=frozenset({name}))
         if name in self.scope.functions:
             self._fail(node, f'"{name}" is a function: call it as {name}(...)')
         names = [*self.scope.facts, *self.scope.parameters]
@@ -264,14 +265,10 @@ class Checker:
         operand = self._node(node.operand)
         if isinstance(node.op, ast.Not):
             self._expect(node.operand, operand, ("bool",), "'not'")
-            return Unary(
-                type="bool", op="not", operand=operand, facts=operand.facts, calls=operand.calls
-            )
+            return Unary(type="bool", op="not", operand=operand, **_merge((operand,)))
         if isinstance(node.op, ast.USub):
             self._expect(node.operand, operand, _NUMERIC, "unary '-'")
-            return Unary(
-                type=operand.type, op="-", operand=operand, facts=operand.facts, calls=operand.calls
-            )
+            return Unary(type=operand.type, op="-", operand=operand, **_merge((operand,)))
         self._fail(node, "this unary operator is not allowed")
 
     def _n_BoolOp(self, node: ast.BoolOp) -> Node:
@@ -362,8 +359,7 @@ class Checker:
             operand=left,
             values=tuple(values),
             negate=negate,
-            facts=left.facts,
-            calls=left.calls,
+            **_merge((left,)),
         )
 
     def _n_BinOp(self, node: ast.BinOp) -> Node:
@@ -503,11 +499,13 @@ class Checker:
 
 def _merge(nodes: Iterable[Node]) -> dict[str, Any]:
     facts: set[str] = set()
+    params: set[str] = set()
     calls: list[Call] = []
     for node in nodes:
         facts |= node.facts
+        params |= node.params
         calls.extend(call for call in node.calls if not any(call is seen for seen in calls))
-    return {"facts": frozenset(facts), "calls": tuple(calls)}
+    return {"facts": frozenset(facts), "params": frozenset(params), "calls": tuple(calls)}
 
 
 def _article(kind: str) -> str:

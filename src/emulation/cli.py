@@ -41,8 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EmulationError as error:
         print(f"emulation: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except BrokenPipeError:
+        # the reader went away (``emulation list | head``): stop quietly
+        sys.stderr.close()
+        return EXIT_OK
     except OSError as error:
-        print(f"emulation: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"emulation: {where}{error.strerror}", file=sys.stderr)
         return EXIT_PROBLEMS
 
 

@@ -104,6 +104,7 @@ class Engine:
             population=population,
             frames=frames,
             awards=tuple(available[a] for a in sorted(selected)),
+            parameters={key: dict(values) for key, values in resolved.items()},
         )
         self.plugins.observe(evaluation)
         return evaluation

@@ -24,13 +24,14 @@ class Evaluation:
     ``frames`` holds one result frame per subject kind (``person``, ``collective``): a row per
     candidate with a boolean column ``<award>::<rule>`` per rule, an ``<award>::outcome`` column
     and the inputs the rules read. ``awards`` lists the evaluated awards with the ruleset
-    version that decided each.
+    version that decided each; ``parameters`` the parameter values used, by ruleset id.
     """
 
     period: Period
     population: Population
     frames: dict[str, pl.DataFrame]
     awards: tuple[tuple[Award, Ruleset], ...]
+    parameters: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     engine_version: str = __version__
 
     def outcomes(self) -> pl.DataFrame:
@@ -95,7 +96,8 @@ class Evaluation:
     def _decision(
         self, subject: str, award: Award, ruleset: Ruleset, row: dict[str, Any], input_hash: str
     ) -> Decision:
-        criteria = tuple(_criterion(award, rule, row) for rule in award.rules)
+        values = self.parameters.get(ruleset.id, {})
+        criteria = tuple(_criterion(award, rule, row, values) for rule in award.rules)
         outcome = row[outcome_column(award.id)]
         return Decision(
             subject=subject,
@@ -113,8 +115,11 @@ class Evaluation:
         )
 
 
-def _criterion(award: Award, rule: Rule, row: dict[str, Any]) -> CriterionResult:
+def _criterion(
+    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any]
+) -> CriterionResult:
     inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
+    inputs.extend((name, parameters.get(name)) for name in sorted(rule.node.params))
     for call in rule.node.calls:
         if call.key in row:
             inputs.append((call.text, row[call.key]))

@@ -67,12 +67,13 @@ def render_csv(evaluation: Evaluation, lang: str) -> str:
 
 
 def render_table(evaluation: Evaluation, lang: str) -> str:
-    """A plain-text table for people: subject, award, outcome and the deciding reasons."""
+    """A plain-text table for people: subject, name, award, outcome and the deciding reasons."""
     headers = (
-        ("Đối tượng", "Danh hiệu / hình thức", "Kết quả", "Lý do")
+        ("Mã", "Họ tên / đơn vị", "Danh hiệu / hình thức", "Kết quả", "Lý do")
         if lang == "vi"
-        else ("Subject", "Award", "Outcome", "Reasons")
+        else ("Subject", "Name", "Award", "Outcome", "Reasons")
     )
+    names = dict(evaluation.population.subjects.select("id", "name").iter_rows())
     rows = []
     for decision in evaluation.decisions():
         reasons = [r for r in decision.reasons if r.code != "criterion_met"] or list(
@@ -81,24 +82,28 @@ def render_table(evaluation: Evaluation, lang: str) -> str:
         rows.append(
             (
                 decision.subject,
+                names.get(decision.subject) or "",
                 decision.award_label.get(lang),
                 outcome_label(decision.outcome, lang),
                 "; ".join(reason.render(lang) for reason in reasons),
             )
         )
-    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(3)]
+    fixed = len(headers) - 1
+    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(fixed)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = [c.ljust(w) for c, w in zip(cells[:fixed], widths, strict=True)]
+        return "  ".join([*padded, cells[fixed]])
+
     lines = [
         ("Kỳ đánh giá" if lang == "vi" else "Period") + f": {evaluation.period}",
-        "  ".join(h.ljust(w) for h, w in zip(headers[:3], widths, strict=True)) + "  " + headers[3],
-        "  ".join("-" * w for w in widths) + "  " + "-" * len(headers[3]),
+        line(headers),
+        line(tuple("-" * w for w in widths) + ("-" * len(headers[fixed]),)),
+        *(line(row) for row in rows),
     ]
-    for row in rows:
-        lines.append(
-            "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
-        )
     counts: dict[str, int] = {}
     for row in rows:
-        counts[row[2]] = counts.get(row[2], 0) + 1
+        counts[row[3]] = counts.get(row[3], 0) + 1
     lines.append("")
     lines.append(", ".join(f"{label}: {count}" for label, count in sorted(counts.items())))
     return "\n".join(lines) + "\n"

@@ -4,23 +4,37 @@ Usage::
 
     python benchmarks/bench_state.py [--records N] [--repeat R] [--quick]
 
-One run times, on the same data (``synth.py``, seeded):
+One run measures, on the same seeded data (``synth.py``):
 
 * ``emulation``   — this engine: ``build_engine(...).evaluate(population, "2024")``;
 * ``polars``      — the same rules written by hand as Polars expressions (the floor);
-* ``openfisca``   — the same rules as an OpenFisca-core tax-benefit system (vectorised NumPy);
-* ``rule_engine`` — the same rules as ``rule_engine.Rule`` objects, evaluated per record dict
-  (on a sample: per-record evaluation of a million records would take minutes);
-* ``latency``     — one subject through the whole state ruleset, and ``decisions()``.
+* ``openfisca``   — the same rules as an OpenFisca-core tax-benefit system (vectorised NumPy),
+  timed from the Population frames and, apart, simulation + calculate alone;
+* ``rule_engine`` — the same rules as ``rule_engine.Rule`` objects evaluated per record dict,
+  on a sample (``--sample``, default 20 000): a million records would take about a minute
+  per run;
+* ``latency``     — one subject through every award of the state ruleset, and ``decisions()``.
 
-Each engine runs in a fresh child process (this script with ``--engine NAME``), which builds
-the data, notes its resident memory, resets the kernel's peak-RSS mark (``/proc/self/
-clear_refs``), runs one untimed warm-up and R timed runs, then reads ``getrusage(RUSAGE_SELF).
-ru_maxrss``: the peak while the engine ran, data included. Every comparison engine's outcomes
-are then checked against this engine's, record for record; a disagreement stops the benchmark.
+Three kinds of fresh child process (this script with ``--engine``):
+
+``timing``
+    Builds the data once, prepares every engine, runs each once untimed (warm-up), then R
+    rounds in which every engine runs once (the order rotating), so that the noise of a shared
+    machine falls on all of them alike. The medians are reported. Afterwards every comparison
+    engine's outcomes are checked against this engine's record for record; a disagreement stops
+    the benchmark (timing two programs that do different work is worthless).
+``NAME --memory``
+    One engine alone: builds the data, notes the resident set (the baseline), resets the
+    kernel's peak-RSS mark (``/proc/self/clear_refs``), runs the engine once and reads
+    ``getrusage(RUSAGE_SELF).ru_maxrss``. It runs twice: with Polars' jemalloc returning freed
+    pages at once (``_RJEM_MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:0``: a stable baseline,
+    so the increment is the memory the engine needs) and with the default allocator settings
+    (the RSS a user sees; its baseline wanders with pages jemalloc has not yet returned).
+``latency``
+    The single-subject figures.
 
 The parent prints a Markdown table with the ratios and the targets, and writes
-``benchmarks/results/<date>.json``.
+``benchmarks/results/<date>.json`` (``<date>-quick.json`` with ``--quick``).
 """
 
 from __future__ import annotations
@@ -37,6 +51,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -45,15 +60,16 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RULESETS = ROOT / "rulesets" / "state"
 PERIOD = "2024"
-ENGINES = ("emulation", "polars", "openfisca", "rule_engine", "latency")
+ENGINES = ("emulation", "polars", "openfisca", "rule_engine")
 LABELS = {
     "emulation": "emulation (this engine)",
     "polars": "hand-written Polars (floor)",
-    "openfisca": "OpenFisca-core, vectorised: from Population frames",
-    "openfisca_compute": "OpenFisca-core, vectorised: simulation + calculate only",
-    "rule_engine": "rule-engine, per record",
+    "openfisca": "OpenFisca-core vectorised, from Population frames",
+    "openfisca_compute": "OpenFisca-core vectorised, simulation + calculate only",
+    "rule_engine": "rule-engine, per record (sample)",
 }
 PACKAGES = ("emulation", "polars", "numpy", "OpenFisca-Core", "rule-engine", "attrs", "pluggy")
+PURGING = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 #: Targets from the issue.
 TARGET_VS_POLARS = 3.0  # engine time at most 3x the hand-written Polars time
@@ -90,19 +106,6 @@ def reset_peak() -> bool:
     return True
 
 
-def timed_runs(run: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
-    """One untimed warm-up, then ``repeat`` timed calls of ``run``; the times and last result."""
-    result = run()
-    times = []
-    for _ in range(repeat):
-        result = None
-        gc.collect()
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return times, result
-
-
 def build_engine() -> Any:
     """The engine over the repository's state rulesets only (no installed plugins)."""
     import emulation
@@ -110,27 +113,142 @@ def build_engine() -> Any:
     return emulation.build_engine(entry_points=False, ruleset_paths=[RULESETS])
 
 
-def engine_outcomes(population: Any) -> Any:
+def load_population(args: argparse.Namespace) -> tuple[Any, dict[str, float]]:
+    """The synthetic population of ``--records`` people, and how long it took to build."""
+    import synth
+    from emulation import Population
+
+    start = time.perf_counter()
+    frames = synth.generate(args.records, args.seed)
+    generated = time.perf_counter()
+    population = Population.from_frames(source="<synth>", **frames)
+    loaded = time.perf_counter()
+    del frames
+    gc.collect()
+    return population, {"generate_s": generated - start, "from_frames_s": loaded - generated}
+
+
+# -- the contenders (child side) --------------------------------------------------------------
+
+
+@dataclass
+class Contender:
+    """One engine, ready to run: ``run()`` does the timed work; ``outcomes(result)`` turns its
+    result into ``id, ldtt, cstdcs`` text columns for the agreement check."""
+
+    name: str
+    records: int
+    run: Callable[[], Any]
+    outcomes: Callable[[Any], Any] | None = None
+    sample: bool = False
+    phases: dict[str, list[float]] = field(default_factory=dict)
+
+
+def setup_emulation(population: Any, args: argparse.Namespace) -> Contender:
+    """This engine: ``evaluate`` over the whole population (data already loaded)."""
+    engine = build_engine()
+    return Contender(
+        "emulation",
+        population.facts.height,
+        lambda: engine.evaluate(population, PERIOD),
+    )
+
+
+def setup_polars(population: Any, args: argparse.Namespace) -> Contender:
+    """The hand-written Polars floor."""
+    import polars as pl
+
+    import hand_polars
+
+    return Contender(
+        "polars",
+        population.facts.height,
+        lambda: hand_polars.evaluate(population, PERIOD),
+        lambda result: result.with_columns(pl.col("ldtt", "cstdcs").cast(pl.String)),
+    )
+
+
+def setup_openfisca(population: Any, args: argparse.Namespace) -> Contender:
+    """OpenFisca-core: ``prepare`` (frames to NumPy arrays) then simulation + calculate; the
+    second phase is also timed alone."""
+    import polars as pl
+
+    import openfisca_model
+    from emulation.types import OUTCOMES
+
+    system = openfisca_model.tax_benefit_system()
+    compute: list[float] = []
+
+    def run() -> tuple[dict[str, Any], dict[str, Any]]:
+        prepared = openfisca_model.prepare(population, PERIOD)
+        start = time.perf_counter()
+        codes = openfisca_model.evaluate(system, prepared, PERIOD)
+        compute.append(time.perf_counter() - start)
+        return prepared, codes
+
+    def outcomes(result: tuple[dict[str, Any], dict[str, Any]]) -> Any:
+        prepared, codes = result
+        names = pl.Series(list(OUTCOMES))
+        return pl.DataFrame(
+            {
+                "id": prepared["ids"],
+                "ldtt": names.gather(codes["ldtt"]),
+                "cstdcs": names.gather(codes["cstdcs"]),
+            }
+        )
+
+    return Contender(
+        "openfisca", population.facts.height, run, outcomes, phases={"compute": compute}
+    )
+
+
+def setup_rule_engine(population: Any, args: argparse.Namespace) -> Contender:
+    """rule-engine, one record at a time, on the first ``--sample`` records."""
+    import polars as pl
+
+    import rule_engine_rules
+
+    rules = rule_engine_rules.compile_rules()
+    rows = rule_engine_rules.records(population, args.sample, PERIOD)
+    return Contender(
+        "rule_engine",
+        len(rows),
+        lambda: rule_engine_rules.evaluate(rules, rows),
+        lambda result: pl.DataFrame(result, schema=["id", "ldtt", "cstdcs"], orient="row"),
+        sample=True,
+    )
+
+
+SETUPS: dict[str, Callable[[Any, argparse.Namespace], Contender]] = {
+    "emulation": setup_emulation,
+    "polars": setup_polars,
+    "openfisca": setup_openfisca,
+    "rule_engine": setup_rule_engine,
+}
+
+
+def engine_outcomes(evaluation: Any) -> Any:
     """``id, ldtt, cstdcs`` as text, sorted by id: the reference every comparison must match."""
     import polars as pl
 
-    frame = build_engine().evaluate(population, PERIOD).frames["person"]
-    return frame.select(
-        "id",
-        pl.col("ldtt::outcome").cast(pl.String).alias("ldtt"),
-        pl.col("cstdcs::outcome").cast(pl.String).alias("cstdcs"),
-    ).sort("id")
+    return (
+        evaluation.frames["person"]
+        .select(
+            "id",
+            pl.col("ldtt::outcome").cast(pl.String).alias("ldtt"),
+            pl.col("cstdcs::outcome").cast(pl.String).alias("cstdcs"),
+        )
+        .sort("id")
+    )
 
 
-def check_agreement(name: str, population: Any, result: Any, sample: bool = False) -> dict[str, Any]:
-    """Compare ``result`` (``id, ldtt, cstdcs`` as text) with the engine, record for record.
+def check_agreement(name: str, expected: Any, result: Any, sample: bool) -> dict[str, Any]:
+    """Compare ``result`` with the engine's outcomes ``expected``, record for record.
 
-    Exits the child with an error when one outcome differs or a record is missing: timing two
-    programs that do different work is worthless.
+    Exits the child with an error when one outcome differs or a record is missing.
     """
     import polars as pl
 
-    expected = engine_outcomes(population)
     if sample:
         expected = expected.join(result.select("id"), on="id", how="semi")
     joined = expected.join(result, on="id", how="full", suffix="_other", coalesce=True)
@@ -151,96 +269,66 @@ def check_agreement(name: str, population: Any, result: Any, sample: bool = Fals
     return summary
 
 
-# -- the engines (child side) ---------------------------------------------------------------------
-
-
-def run_emulation(population: Any, args: argparse.Namespace) -> dict[str, Any]:
-    """This engine: ``evaluate`` over the whole population (data already loaded)."""
-    engine = build_engine()
-    times, evaluation = timed_runs(lambda: engine.evaluate(population, PERIOD), args.repeat)
-    frame = evaluation.frames["person"]
-    counts = {
-        award: dict(frame.get_column(f"{award}::outcome").cast(str).value_counts().iter_rows())
-        for award in ("ldtt", "cstdcs")
-    }
-    return {"times": times, "records": frame.height, "outcomes": counts}
-
-
-def run_polars(population: Any, args: argparse.Namespace) -> dict[str, Any]:
-    """The hand-written Polars floor."""
-    import polars as pl
-
-    import hand_polars
-
-    times, result = timed_runs(lambda: hand_polars.evaluate(population, PERIOD), args.repeat)
-    peak = peak_kib()
-    text = result.with_columns(pl.col("ldtt", "cstdcs").cast(pl.String))
-    return {
-        "times": times,
-        "records": result.height,
-        "peak_kib": peak,
-        "agreement": check_agreement("polars", population, text),
-    }
-
-
-def run_openfisca(population: Any, args: argparse.Namespace) -> dict[str, Any]:
-    """OpenFisca-core: ``prepare`` (frames to NumPy arrays) + simulation + calculate, timed
-    together and apart."""
-    import polars as pl
-
-    import openfisca_model
-    from emulation.types import OUTCOMES
-
-    system = openfisca_model.tax_benefit_system()
-    compute: list[float] = []
-
-    def run() -> tuple[dict[str, Any], dict[str, Any]]:
-        prepared = openfisca_model.prepare(population, PERIOD)
-        start = time.perf_counter()
-        codes = openfisca_model.evaluate(system, prepared, PERIOD)
-        compute.append(time.perf_counter() - start)
-        return prepared, codes
-
-    times, (prepared, codes) = timed_runs(run, args.repeat)
-    peak = peak_kib()
-    names = pl.Series(list(OUTCOMES))
-    result = pl.DataFrame(
-        {
-            "id": prepared["ids"],
-            "ldtt": names.gather(codes["ldtt"]),
-            "cstdcs": names.gather(codes["cstdcs"]),
+def child_timing(args: argparse.Namespace) -> dict[str, Any]:
+    """Every engine on one population, interleaved in rounds; then the agreement checks."""
+    population, loading = load_population(args)
+    contenders = [SETUPS[name](population, args) for name in args.engines]
+    last: dict[str, Any] = {c.name: c.run() for c in contenders}  # warm-up
+    for contender in contenders:
+        for phase in contender.phases.values():
+            phase.clear()
+    times: dict[str, list[float]] = {c.name: [] for c in contenders}
+    for round_no in range(args.repeat):
+        shift = round_no % len(contenders)
+        for contender in contenders[shift:] + contenders[:shift]:
+            last[contender.name] = None
+            gc.collect()
+            start = time.perf_counter()
+            last[contender.name] = contender.run()
+            times[contender.name].append(time.perf_counter() - start)
+    reports: dict[str, Any] = {}
+    reference = engine_outcomes(last["emulation"]) if "emulation" in last else None
+    for contender in contenders:
+        report: dict[str, Any] = {
+            "records": contender.records,
+            "sample": contender.sample,
+            "times": times[contender.name],
+            **{f"{phase}_times": values for phase, values in contender.phases.items()},
         }
-    )
+        if contender.outcomes is not None and reference is not None:
+            report["agreement"] = check_agreement(
+                contender.name, reference, contender.outcomes(last[contender.name]), contender.sample
+            )
+        reports[contender.name] = report
+    if reference is not None:
+        report = reports["emulation"]
+        report["outcomes"] = {
+            award: dict(reference.get_column(award).value_counts().sort(award).iter_rows())
+            for award in ("ldtt", "cstdcs")
+        }
+    return {"kind": "timing", **loading, "engines": reports}
+
+
+def child_memory(args: argparse.Namespace) -> dict[str, Any]:
+    """One engine alone in this process: baseline RSS, then the peak over one run."""
+    population, loading = load_population(args)
+    data_peak, baseline = peak_kib(), rss_kib()
+    reset = reset_peak()
+    contender = SETUPS[args.engine](population, args)
+    contender.run()
     return {
-        "times": times,
-        "compute_times": compute[1:],  # the first belongs to the warm-up
-        "records": prepared["count"],
-        "peak_kib": peak,
-        "agreement": check_agreement("openfisca", population, result),
+        "kind": "memory",
+        "engine": args.engine,
+        "allocator": os.environ.get("_RJEM_MALLOC_CONF") or "default",
+        **loading,
+        "data_peak_kib": data_peak,
+        "baseline_rss_kib": baseline,
+        "peak_reset": reset,
+        "peak_kib": peak_kib(),
     }
 
 
-def run_rule_engine(population: Any, args: argparse.Namespace) -> dict[str, Any]:
-    """rule-engine, one record at a time, on the first ``--sample`` records."""
-    import polars as pl
-
-    import rule_engine_rules
-
-    rules = rule_engine_rules.compile_rules()
-    rows = rule_engine_rules.records(population, args.sample, PERIOD)
-    times, result = timed_runs(lambda: rule_engine_rules.evaluate(rules, rows), args.repeat)
-    peak = peak_kib()
-    frame = pl.DataFrame(result, schema=["id", "ldtt", "cstdcs"], orient="row")
-    return {
-        "times": times,
-        "records": len(rows),
-        "sample": True,
-        "peak_kib": peak,
-        "agreement": check_agreement("rule_engine", population, frame, sample=True),
-    }
-
-
-def run_latency(args: argparse.Namespace) -> dict[str, Any]:
+def child_latency(args: argparse.Namespace) -> dict[str, Any]:
     """One subject (with a 2024 initiative) through every award in force for 2024."""
     import polars as pl
 
@@ -256,9 +344,8 @@ def run_latency(args: argparse.Namespace) -> dict[str, Any]:
     }
     population = Population.from_frames(source="<one subject>", **one)
     engine = build_engine()
-    awards = sorted(engine.awards_in_force(PERIOD))
 
-    def median_ms(run: Callable[[], Any]) -> dict[str, float]:
+    def measure(run: Callable[[], Any]) -> dict[str, float]:
         for _ in range(args.warmup):
             run()
         samples = []
@@ -274,56 +361,18 @@ def run_latency(args: argparse.Namespace) -> dict[str, Any]:
         }
 
     evaluation = engine.evaluate(population, PERIOD)
-    decisions = evaluation.decisions()
     return {
+        "kind": "latency",
         "subject": subject,
-        "awards": awards,
-        "decisions": [[d.award, d.outcome] for d in decisions],
+        "awards": sorted(engine.awards_in_force(PERIOD)),
+        "decisions": [[d.award, d.outcome] for d in evaluation.decisions()],
         "runs": args.latency_runs,
         "warmup": args.warmup,
-        "evaluate": median_ms(lambda: engine.evaluate(population, PERIOD)),
-        "decisions_only": median_ms(evaluation.decisions),
-        "evaluate_and_decisions": median_ms(
+        "evaluate": measure(lambda: engine.evaluate(population, PERIOD)),
+        "decisions_only": measure(evaluation.decisions),
+        "evaluate_and_decisions": measure(
             lambda: engine.evaluate(population, PERIOD).decisions()
         ),
-    }
-
-
-RUNNERS: dict[str, Callable[[Any, argparse.Namespace], dict[str, Any]]] = {
-    "emulation": run_emulation,
-    "polars": run_polars,
-    "openfisca": run_openfisca,
-    "rule_engine": run_rule_engine,
-}
-
-
-def child(args: argparse.Namespace) -> dict[str, Any]:
-    """Run one engine in this (fresh) process and return its measurements."""
-    if args.engine == "latency":
-        return {"engine": "latency", **run_latency(args)}
-    import synth
-    from emulation import Population
-
-    start = time.perf_counter()
-    frames = synth.generate(args.records, args.seed)
-    generated = time.perf_counter()
-    population = Population.from_frames(source="<synth>", **frames)
-    loaded = time.perf_counter()
-    del frames
-    gc.collect()
-    data_peak, baseline = peak_kib(), rss_kib()
-    reset = reset_peak()
-    report = RUNNERS[args.engine](population, args)
-    report.setdefault("peak_kib", peak_kib())
-    return {
-        "engine": args.engine,
-        "records_generated": args.records,
-        "generate_s": generated - start,
-        "from_frames_s": loaded - generated,
-        "baseline_rss_kib": baseline,
-        "data_peak_kib": data_peak,
-        "peak_reset": reset,
-        **report,
     }
 
 
@@ -351,107 +400,106 @@ def machine() -> dict[str, Any]:
         "cpus_usable": len(os.sched_getaffinity(0)),
         "cpu_model": cpu,
         "memory_gib": round(total_kib / KIB / KIB, 1),
+        "load_average": os.getloadavg(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "packages": versions,
     }
 
 
-def spawn(engine: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Run this script for one engine in a fresh interpreter; its JSON report."""
+def spawn(args: argparse.Namespace, mode: list[str], allocator: str | None = None) -> dict[str, Any]:
+    """Run this script as a child in a fresh interpreter; its JSON report."""
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
-        "--engine",
-        engine,
-        "--records",
-        str(args.records),
-        "--repeat",
-        str(args.repeat),
-        "--seed",
-        str(args.seed),
-        "--sample",
-        str(args.sample),
-        "--latency-runs",
-        str(args.latency_runs),
-        "--warmup",
-        str(args.warmup),
-    ]
-    print(f"… {engine}", file=sys.stderr, flush=True)
+        *mode,
+        "--records", str(args.records),
+        "--repeat", str(args.repeat),
+        "--seed", str(args.seed),
+        "--sample", str(args.sample),
+        "--latency-runs", str(args.latency_runs),
+        "--warmup", str(args.warmup),
+        "--engines", *args.engines,
+    ]  # fmt: skip
+    env = dict(os.environ)
+    env.pop("_RJEM_MALLOC_CONF", None)
+    if allocator:
+        env["_RJEM_MALLOC_CONF"] = allocator
+    print(f"… {' '.join(mode)} {allocator or ''}", file=sys.stderr, flush=True)
     started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False, env=env)
     if done.returncode != 0:
-        sys.exit(f"{engine}: child exited with {done.returncode}")
+        sys.exit(f"{' '.join(mode)}: child exited with {done.returncode}")
     report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     report["wall_s"] = time.perf_counter() - started
     return report
 
 
-def summarise(report: dict[str, Any], times_key: str = "times") -> dict[str, Any]:
-    """Median time, records/s and memory in MiB of one engine's report."""
-    median = statistics.median(report[times_key])
+def summarise(
+    timing: dict[str, Any], memory: dict[str, Any], default: dict[str, Any], times_key: str = "times"
+) -> dict[str, Any]:
+    """Median time, records/s and memory in MiB of one engine."""
+    median = statistics.median(timing[times_key])
     return {
-        "records": report["records"],
+        "records": timing["records"],
         "median_s": median,
-        "min_s": min(report[times_key]),
-        "records_per_s": report["records"] / median,
-        "baseline_rss_mib": report["baseline_rss_kib"] / KIB,
-        "peak_rss_mib": report["peak_kib"] / KIB,
-        "increment_mib": (report["peak_kib"] - report["baseline_rss_kib"]) / KIB,
+        "min_s": min(timing[times_key]),
+        "max_s": max(timing[times_key]),
+        "records_per_s": timing["records"] / median,
+        "baseline_rss_mib": memory["baseline_rss_kib"] / KIB,
+        "peak_rss_mib": memory["peak_kib"] / KIB,
+        "increment_mib": (memory["peak_kib"] - memory["baseline_rss_kib"]) / KIB,
+        "default_baseline_rss_mib": default["baseline_rss_kib"] / KIB,
+        "default_peak_rss_mib": default["peak_kib"] / KIB,
+        "agree": timing.get("agreement", {}).get("agree"),
     }
 
 
-def table(rows: dict[str, dict[str, Any]]) -> str:
-    """The results as a Markdown table."""
-    lines = [
-        "| engine | records timed | median s | records/s | baseline RSS MiB "
-        "| peak RSS MiB | increment MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, row in rows.items():
-        lines.append(
-            f"| {LABELS[name]} | {row['records']:,} | {row['median_s']:.3f} "
-            f"| {row['records_per_s']:,.0f} | {row['baseline_rss_mib']:,.0f} "
-            f"| {row['peak_rss_mib']:,.0f} | {row['increment_mib']:,.0f} |"
-        )
-    return "\n".join(lines)
-
-
-def parent(args: argparse.Namespace) -> dict[str, Any]:
-    """Run every engine in its own process, compare, print and save."""
-    started = dt.datetime.now().astimezone()
-    reports = {name: spawn(name, args) for name in args.engines}
-    rows: dict[str, dict[str, Any]] = {}
-    for name in ("emulation", "polars", "openfisca", "rule_engine"):
-        if name in reports:
-            rows[name] = summarise(reports[name])
-        if name == "openfisca" and name in reports:
-            rows["openfisca_compute"] = summarise(reports[name], "compute_times")
+def compare(rows: dict[str, dict[str, Any]], latency: dict[str, Any] | None) -> tuple[dict[str, float], dict[str, Any]]:
+    """Ratios of the engine to every other row, and the targets of the issue."""
     ratios: dict[str, float] = {}
     targets: dict[str, dict[str, Any]] = {}
     if "emulation" in rows:
         mine = rows["emulation"]
-        for name in ("polars", "openfisca", "openfisca_compute", "rule_engine"):
-            if name in rows:
-                ratios[f"time_vs_{name}"] = (
-                    mine["median_s"] / rows[name]["median_s"] * rows[name]["records"] / mine["records"]
-                )
-                ratios[f"throughput_vs_{name}"] = mine["records_per_s"] / rows[name]["records_per_s"]
+        for name, row in rows.items():
+            if name != "emulation":
+                # per-record time ratio (rows may be timed on a different number of records)
+                ratios[f"time_vs_{name}"] = row["records_per_s"] / mine["records_per_s"]
+                ratios[f"throughput_vs_{name}"] = mine["records_per_s"] / row["records_per_s"]
+                ratios[f"peak_rss_vs_{name}"] = mine["peak_rss_mib"] / row["peak_rss_mib"]
         if "polars" in rows:
             value = ratios["time_vs_polars"]
             targets["within_3x_of_hand_polars"] = {
                 "value": value, "target": f"<= {TARGET_VS_POLARS}", "met": value <= TARGET_VS_POLARS
-            }
+            }  # fmt: skip
         if "openfisca" in rows:
             value = ratios["throughput_vs_openfisca"]
             targets["at_least_5x_openfisca"] = {
                 "value": value, "target": f">= {TARGET_VS_OPENFISCA}", "met": value >= TARGET_VS_OPENFISCA
-            }
-    if "latency" in reports:
-        value = reports["latency"]["evaluate"]["median_ms"]
+            }  # fmt: skip
+    if latency is not None:
+        value = latency["evaluate"]["median_ms"]
         targets["one_subject_median_ms"] = {
             "value": value, "target": f"<= {TARGET_LATENCY_MS}", "met": value <= TARGET_LATENCY_MS
-        }
+        }  # fmt: skip
+    return ratios, targets
+
+
+def parent(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the children, compare, print and save."""
+    started = dt.datetime.now().astimezone()
+    timing = spawn(args, ["--engine", "timing"])
+    memory = {name: spawn(args, ["--engine", name, "--memory"], PURGING) for name in args.engines}
+    default = {name: spawn(args, ["--engine", name, "--memory"]) for name in args.engines}
+    latency = spawn(args, ["--engine", "latency"]) if not args.no_latency else None
+    rows: dict[str, dict[str, Any]] = {}
+    for name in args.engines:
+        rows[name] = summarise(timing["engines"][name], memory[name], default[name])
+        if name == "openfisca":
+            rows["openfisca_compute"] = summarise(
+                timing["engines"][name], memory[name], default[name], "compute_times"
+            )
+    ratios, targets = compare(rows, latency)
     result = {
         "date": started.isoformat(timespec="seconds"),
         "command": " ".join(["python", *sys.argv]),
@@ -463,57 +511,75 @@ def parent(args: argparse.Namespace) -> dict[str, Any]:
         "summary": rows,
         "ratios": ratios,
         "targets": targets,
-        "reports": reports,
+        "latency": latency,
+        "children": {"timing": timing, "memory": memory, "memory_default_allocator": default},
         "total_wall_s": (dt.datetime.now().astimezone() - started).total_seconds(),
     }
     print(render(result))
-    out = HERE / "results" / f"{started.date().isoformat()}{'-quick' if args.quick else ''}.json"
+    suffix = "-quick" if args.quick else ""
+    out = HERE / "results" / f"{started.date().isoformat()}{suffix}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten {out.relative_to(ROOT)}", file=sys.stderr)
+    print(f"\nwritten {out.relative_to(ROOT)} in {result['total_wall_s']:.0f} s", file=sys.stderr)
     return result
 
 
 def render(result: dict[str, Any]) -> str:
     """The Markdown report printed at the end of a run."""
+    settings = result["settings"]
     parts = [
-        f"## {result['date']} — {result['settings']['records']:,} records, "
-        f"median of {result['settings']['repeat']}",
+        f"## {result['date']}: {settings['records']:,} records, median of {settings['repeat']}",
         "",
-        table(result["summary"]),
-        "",
+        "| engine | records timed | median s | records/s | baseline RSS MiB | peak RSS MiB "
+        "| increment MiB | peak RSS MiB, default allocator | agrees |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    for name, row in result["summary"].items():
+        agrees = {True: "yes", False: "NO", None: "reference"}[row["agree"]]
+        if name == "emulation":
+            agrees = "reference"
+        parts.append(
+            f"| {LABELS[name]} | {row['records']:,} | {row['median_s']:.3f} "
+            f"| {row['records_per_s']:,.0f} | {row['baseline_rss_mib']:,.0f} "
+            f"| {row['peak_rss_mib']:,.0f} | {row['increment_mib']:,.0f} "
+            f"| {row['default_peak_rss_mib']:,.0f} | {agrees} |"
+        )
+    parts.append("")
     if result["ratios"]:
-        parts.append("| ratio (emulation vs …) | time ratio | throughput ratio |")
-        parts.append("|---|---:|---:|")
-        for name in ("polars", "openfisca", "openfisca_compute", "rule_engine"):
+        parts.append("| emulation vs … | time per record | throughput | peak RSS |")
+        parts.append("|---|---:|---:|---:|")
+        for name in result["summary"]:
             if f"time_vs_{name}" in result["ratios"]:
                 parts.append(
                     f"| {LABELS[name]} | {result['ratios'][f'time_vs_{name}']:.2f}× "
-                    f"| {result['ratios'][f'throughput_vs_{name}']:.2f}× |"
+                    f"| {result['ratios'][f'throughput_vs_{name}']:.2f}× "
+                    f"| {result['ratios'][f'peak_rss_vs_{name}']:.2f}× |"
                 )
         parts.append("")
-    latency = result["reports"].get("latency")
+    latency = result["latency"]
     if latency:
+        ev, do, both = (
+            latency["evaluate"], latency["decisions_only"], latency["evaluate_and_decisions"]
+        )
         parts.append(
             f"One subject, every award in force ({', '.join(latency['awards'])}), median of "
-            f"{latency['runs']}: evaluate {latency['evaluate']['median_ms']:.2f} ms "
-            f"(p95 {latency['evaluate']['p95_ms']:.2f}); decisions() "
-            f"{latency['decisions_only']['median_ms']:.2f} ms; evaluate + decisions() "
-            f"{latency['evaluate_and_decisions']['median_ms']:.2f} ms"
+            f"{latency['runs']} after {latency['warmup']} warm-up runs: evaluate "
+            f"{ev['median_ms']:.2f} ms (p95 {ev['p95_ms']:.2f}, min {ev['min_ms']:.2f}); "
+            f"decisions() {do['median_ms']:.2f} ms; evaluate + decisions() "
+            f"{both['median_ms']:.2f} ms"
         )
         parts.append("")
     for name, target in result["targets"].items():
         verdict = "met" if target["met"] else "NOT met"
-        parts.append(f"- {name}: {target['value']:.2f} (target {target['target']}) — {verdict}")
+        parts.append(f"- {name}: {target['value']:.2f} (target {target['target']}): {verdict}")
     return "\n".join(parts)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Parse the command line; run the whole benchmark, or one engine with ``--engine``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Parse the command line; run the whole benchmark, or one child with ``--engine``."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000, help="records (default 1 M)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per engine (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed rounds (median)")
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument(
         "--sample", type=int, default=20_000, help="records timed for rule-engine (per record)"
@@ -521,21 +587,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency-runs", type=int, default=200, help="single-subject runs")
     parser.add_argument("--warmup", type=int, default=20, help="single-subject warm-up runs")
     parser.add_argument(
-        "--quick", action="store_true", help="100 000 records, 3 runs, 5 000-record sample"
+        "--quick", action="store_true", help="100 000 records, 3 rounds, 5 000-record sample"
     )
     parser.add_argument(
         "--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="subset to run"
     )
-    parser.add_argument("--engine", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--no-latency", action="store_true", help="skip the single-subject run")
+    parser.add_argument(
+        "--engine", choices=(*ENGINES, "timing", "latency"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.records, args.repeat = min(args.records, 100_000), min(args.repeat, 3)
         args.sample, args.latency_runs = min(args.sample, 5_000), min(args.latency_runs, 50)
-    if args.engine:
-        sys.path.insert(0, str(HERE))
-        print(json.dumps(child(args)))
-    else:
+    if args.engine is None:
         parent(args)
+        return
+    sys.path.insert(0, str(HERE))
+    if args.engine == "timing":
+        report = child_timing(args)
+    elif args.engine == "latency":
+        report = child_latency(args)
+    else:
+        report = child_memory(args)
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def render_table(evaluation: Evaluation, lang: str) -> str:
     lines = [
         ("Kỳ đánh giá" if lang == "vi" else "Period") + f": {evaluation.period}",
         line(headers),
-        line(tuple("-" * w for w in widths) + ("-" * len(headers[fixed]),)),
+        line((*tuple("-" * w for w in widths), "-" * len(headers[fixed]))),
         *(line(row) for row in rows),
     ]
     counts: dict[str, int] = {}

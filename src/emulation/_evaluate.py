@@ -38,9 +38,17 @@ def rule_column(award: str, rule: str) -> str:
 class _Context:
     """The :class:`~emulation.functions.BuildContext` of one evaluation."""
 
-    def __init__(self, period: Period, population: Population) -> None:
+    def __init__(
+        self,
+        period: Period,
+        population: Population,
+        facts: Mapping[str, FactDecl],
+        decided: set[str],
+    ) -> None:
         self._period = period
         self._population = population
+        self._facts = facts
+        self.decided = decided
         self.joins: dict[str, tuple[Callable[[], pl.LazyFrame], Any]] = {}
 
     @property
@@ -55,8 +63,11 @@ class _Context:
         self.joins.setdefault(key, (make, default))
         return pl.col(key)
 
-    def outcome(self, award: str) -> pl.Expr:
-        return pl.col(outcome_column(award))
+    def outcome(self, award: str) -> pl.Expr | None:
+        return pl.col(outcome_column(award)) if award in self.decided else None
+
+    def fact(self, name: str) -> FactDecl:
+        return self._facts[name]
 
 
 def order_awards(awards: Mapping[str, Award]) -> list[str]:
@@ -143,11 +154,13 @@ def evaluate_kind(
     population: Population,
     awards: Sequence[tuple[Award, Ruleset]],
     parameters: Callable[[Ruleset], Mapping[str, ParameterValue | None]],
+    facts: Mapping[str, FactDecl],
 ) -> pl.DataFrame:
     """Every award of one subject kind over ``base``, in the given (dependency) order."""
-    context = _Context(period, population)
+    context = _Context(period, population, facts, set())
     stages: list[list[pl.Expr]] = []
     for award, ruleset in awards:
+        context.decided.add(award.id)
         compiler = Compiler(parameters(ruleset), context)
         rule_exprs = [
             compiler.compile(rule.node).alias(rule_column(award.id, rule.id))

@@ -154,6 +154,9 @@ class Scope:
     parameters: Mapping[str, Parameter]
     functions: Mapping[str, FunctionSpec]
     awards: frozenset[str]
+    #: When false, award ids outside ``awards`` are accepted here and checked later against
+    #: every ruleset loaded together (awards of other rulesets).
+    closed: bool = True
 
 
 class _Invalid(Exception):
@@ -458,9 +461,17 @@ class Checker:
         else:
             value = source.value
         if argument.kind == "award":
-            if value not in self.scope.awards:
+            if not isinstance(value, str) or not value:
+                self._fail(source, f'argument "{argument.name}" of {spec.name}() must be an award id')
+            if value not in self.scope.awards and self.scope.closed:
                 self._fail(
                     source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}'
+                )
+            return value
+        if argument.kind == "fact":
+            if value not in self.scope.facts:
+                self._fail(
+                    source, f'unknown fact "{value}"{suggest(str(value), self.scope.facts)}'
                 )
             return value
         if argument.kind == "int":

@@ -153,6 +153,7 @@ def load_ruleset(
         parameters=parameters,
         functions=functions,
         awards=award_ids,
+        closed=False,
     )
     awards: dict[AwardId, Award] = {}
     for award_id, body in awards_doc.items():
@@ -396,7 +397,10 @@ def _award(
                 continue
             for call in node.calls:
                 for name, value in call.arguments:
-                    if any(a.name == name and a.kind == "award" for a in call.function.arguments):
+                    if any(
+                        a.name == name and a.kind == "award" and a.reads_current
+                        for a in call.function.arguments
+                    ):
                         depends.add(AwardId(value))
             rules.append(
                 Rule(

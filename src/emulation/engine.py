@@ -97,7 +97,7 @@ class Engine:
                 continue
             base = base_frame(population, period, kind, facts)
             frames[kind] = evaluate_kind(
-                base, period, population, chosen, lambda ruleset: resolved[ruleset.id]
+                base, period, population, chosen, lambda ruleset: resolved[ruleset.id], facts
             )
         evaluation = Evaluation(
             period=period,
@@ -108,6 +108,42 @@ class Engine:
         )
         self.plugins.observe(evaluation)
         return evaluation
+
+    def evaluate_periods(
+        self,
+        population: Population,
+        periods: Sequence[Period | str],
+        awards: Sequence[str] | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> tuple[Evaluation, ...]:
+        """Evaluate several periods oldest first; what is granted in one period is added to
+        the award history the later ones read (chains such as three consecutive CSTĐCS).
+
+        A history record already present for the same subject, award and period is kept once.
+        """
+        ordered = sorted(_period(p) for p in periods)
+        results = []
+        for period in ordered:
+            evaluation = self.evaluate(population, period, awards, parameters=parameters)
+            results.append(evaluation)
+            history = pl.concat([population.awards, _history_of(evaluation)], how="vertical")
+            population = attrs.evolve(
+                population,
+                awards=history.unique(["subject", "award", "period"], keep="first", maintain_order=True),
+            )
+        return tuple(results)
+
+
+def _history_of(evaluation: Evaluation) -> pl.DataFrame:
+    """The granted decisions of an evaluation as award-history rows."""
+    granted = evaluation.outcomes().filter(pl.col("outcome") == "granted")
+    return granted.select(
+        "subject",
+        "award",
+        "period",
+        pl.format("granted by the engine for {}", pl.col("period")).alias("_origin"),
+    )
 
 
 def build_engine(
@@ -168,6 +204,7 @@ def load_rulesets(
         rulesets.append(ruleset)
     rulesets = _distinct(rulesets)
     problems.extend(_overlaps(rulesets))
+    problems.extend(_unknown_awards(rulesets))
     if problems:
         raise RulesetError(problems)
     return tuple(sorted(rulesets, key=lambda r: (r.id, r.effective_from)))
@@ -180,6 +217,30 @@ def _distinct(rulesets: list[Ruleset]) -> list[Ruleset]:
     for ruleset in rulesets:
         seen.setdefault((ruleset.id, ruleset.version, ruleset.content_hash), ruleset)
     return list(seen.values())
+
+
+def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
+    """Award ids named in expressions must be defined by some ruleset loaded together."""
+    from emulation._expression import suggest
+
+    known = {award for ruleset in rulesets for award in ruleset.awards}
+    problems = []
+    for ruleset in rulesets:
+        for award in ruleset.awards.values():
+            for rule in award.rules:
+                for call in rule.node.calls:
+                    bound = dict(call.arguments)
+                    for argument in call.function.arguments:
+                        name = bound.get(argument.name)
+                        if argument.kind == "award" and name not in known:
+                            problems.append(
+                                Problem(
+                                    file=ruleset.source,
+                                    location=rule.location,
+                                    message=f'unknown award "{name}"{suggest(str(name), known)}',
+                                )
+                            )
+    return problems
 
 
 def _overlaps(rulesets: list[Ruleset]) -> list[Problem]:
@@ -225,7 +286,8 @@ def _with_dependencies(
         award_id = pending.pop()
         if award_id not in selected:
             selected.add(award_id)
-            pending.extend(available[award_id][0].depends_on)
+            # an award of a ruleset not in force is read from the history instead
+            pending.extend(a for a in available[award_id][0].depends_on if a in available)
     return selected
 
 

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
     from emulation.period import Period
     from emulation.population import Population
+    from emulation.ruleset import FactDecl
 
-ArgumentKind = Literal["award", "text", "int", "choice", "value"]
+ArgumentKind = Literal["award", "fact", "text", "int", "choice", "value"]
 
 _NO_DEFAULT = object()
 
@@ -46,18 +47,22 @@ class BuildContext(Protocol):
         and ``key``); subjects absent from it get ``default``. Calls with the same ``key``
         share one join."""
 
-    def outcome(self, award: str) -> pl.Expr:
-        """The outcome column (``granted``, ``not_eligible`` …) of an award decided earlier in
-        the same evaluation."""
+    def outcome(self, award: str) -> pl.Expr | None:
+        """The outcome column (``granted``, ``not_eligible`` …) of ``award`` when it is decided
+        earlier in the same evaluation, else None (read the history instead)."""
+
+    def fact(self, name: str) -> FactDecl:
+        """The declaration of a fact of the rulesets in force."""
 
 
 @attrs.frozen(kw_only=True)
 class Argument:
     """One argument of a rule-language function.
 
-    ``kind`` is ``award`` (a literal award id, checked to exist, which makes the calling award
-    depend on it), ``text``, ``int``, ``choice`` (literal text from ``choices``), or ``value``
-    (any expression whose type is in ``accepts``).
+    ``kind`` is ``award`` (a literal award id, checked to exist when the rulesets are loaded
+    together; when ``reads_current`` the calling award depends on it and is decided after it),
+    ``fact`` (a literal name of a declared fact), ``text``, ``int``, ``choice`` (literal text
+    from ``choices``), or ``value`` (any expression whose type is in ``accepts``).
     """
 
     name: str
@@ -66,6 +71,7 @@ class Argument:
     accepts: tuple[ValueType, ...] = ()
     default: Any = _NO_DEFAULT
     doc: str = ""
+    reads_current: bool = True
 
     @property
     def literal(self) -> bool:

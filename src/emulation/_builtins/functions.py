@@ -17,8 +17,9 @@ from emulation.records import DISCIPLINE_LEVELS, SCOPES
 
 
 def _granted(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    outcome = context.outcome(arguments["award"])
-    return pl.when(outcome == "data_missing").then(None).otherwise(outcome == "granted")
+    from emulation._builtins.history import held_now
+
+    return held_now(context, arguments["award"])
 
 
 def _disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:

@@ -28,6 +28,7 @@ from emulation._expression import (
     ParamRef,
     Unary,
 )
+from emulation.errors import EvaluationError
 from emulation.functions import BuildContext
 from emulation.ruleset import ParameterValue
 
@@ -64,7 +65,13 @@ class Compiler:
         if isinstance(node, FactRef):
             return pl.col(node.name)
         if isinstance(node, ParamRef):
-            return self._literal(self.parameters.get(node.name), node)
+            value = self.parameters.get(node.name)
+            if value is None:
+                raise EvaluationError(
+                    f'parameter "{node.name}" has no value for {self.context.period} '
+                    "(its first value starts later); set one with parameters= or --set"
+                )
+            return self._literal(value, node)
         if isinstance(node, Unary):
             operand = self.compile(node.operand)
             return ~operand if node.op == "not" else -operand

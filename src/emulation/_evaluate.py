@@ -16,6 +16,7 @@ import polars as pl
 
 from emulation._compile import Compiler, dtype_of
 from emulation._loader import SUBJECT_FACTS
+from emulation._quota import Stage, quota_stage
 from emulation.errors import DataError, EvaluationError, Problem
 from emulation.period import Period
 from emulation.population import ORIGIN, Population, cast_column
@@ -44,11 +45,13 @@ class _Context:
         population: Population,
         facts: Mapping[str, FactDecl],
         decided: set[str],
+        earlier: Mapping[str, pl.DataFrame],
     ) -> None:
         self._period = period
         self._population = population
         self._facts = facts
         self.decided = decided
+        self._earlier = earlier
         self.joins: dict[str, tuple[Callable[[], pl.LazyFrame], Any]] = {}
 
     @property
@@ -68,6 +71,9 @@ class _Context:
 
     def fact(self, name: str) -> FactDecl:
         return self._facts[name]
+
+    def decided_frame(self, kind: str) -> pl.DataFrame | None:
+        return self._earlier.get(kind)
 
 
 def order_awards(awards: Mapping[str, Award]) -> list[str]:
@@ -155,27 +161,38 @@ def evaluate_kind(
     awards: Sequence[tuple[Award, Ruleset]],
     parameters: Callable[[Ruleset], Mapping[str, ParameterValue | None]],
     facts: Mapping[str, FactDecl],
+    earlier: Mapping[str, pl.DataFrame],
 ) -> pl.DataFrame:
-    """Every award of one subject kind over ``base``, in the given (dependency) order."""
-    context = _Context(period, population, facts, set())
-    stages: list[list[pl.Expr]] = []
+    """Every award of one subject kind over ``base``, in the given (dependency) order;
+    ``earlier`` holds the result frames of kinds decided before (persons before collectives)."""
+    context = _Context(period, population, facts, set(), earlier)
+    stages: list[Stage] = []
     for award, ruleset in awards:
         context.decided.add(award.id)
-        compiler = Compiler(parameters(ruleset), context)
+        values = parameters(ruleset)
+        compiler = Compiler(values, context)
         rule_exprs = [
             compiler.compile(rule.node).alias(rule_column(award.id, rule.id))
             for rule in award.rules
         ]
-        stages.append(rule_exprs)
-        stages.append([outcome_expr(award).alias(outcome_column(award.id))])
+        outcome = outcome_column(award.id)
+        stages.append(_columns(rule_exprs))
+        stages.append(_columns([outcome_expr(award).alias(outcome)]))
+        quota = quota_stage(award, values, compiler, context.decided, outcome)
+        if quota is not None:
+            stages.append(quota)
     lazy = base.lazy()
     for key, (make, default) in sorted(context.joins.items(), key=lambda item: item[0]):
         lazy = lazy.join(make(), left_on="id", right_on="subject", how="left")
         if default is not None:
             lazy = lazy.with_columns(pl.col(key).fill_null(default))
     for stage in stages:
-        lazy = lazy.with_columns(stage)
+        lazy = stage(lazy)
     return lazy.collect()
+
+
+def _columns(exprs: list[pl.Expr]) -> Stage:
+    return lambda lazy: lazy.with_columns(exprs)
 
 
 def outcome_expr(award: Award) -> pl.Expr:

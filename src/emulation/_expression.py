@@ -462,7 +462,9 @@ class Checker:
             value = source.value
         if argument.kind == "award":
             if not isinstance(value, str) or not value:
-                self._fail(source, f'argument "{argument.name}" of {spec.name}() must be an award id')
+                self._fail(
+                    source, f'argument "{argument.name}" of {spec.name}() must be an award id'
+                )
             if value not in self.scope.awards and self.scope.closed:
                 self._fail(
                     source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}'
@@ -470,9 +472,7 @@ class Checker:
             return value
         if argument.kind == "fact":
             if value not in self.scope.facts:
-                self._fail(
-                    source, f'unknown fact "{value}"{suggest(str(value), self.scope.facts)}'
-                )
+                self._fail(source, f'unknown fact "{value}"{suggest(str(value), self.scope.facts)}')
             return value
         if argument.kind == "int":
             if not isinstance(value, int) or isinstance(value, bool):

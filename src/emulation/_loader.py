@@ -23,12 +23,17 @@ from emulation.functions import FunctionSpec
 from emulation.ruleset import (
     AWARD_KINDS,
     FREQUENCIES,
+    QUOTA_SCOPES,
+    ROUNDINGS,
     Award,
+    Bonus,
     FactDecl,
     Label,
     LegalReference,
     Parameter,
     ParameterValue,
+    Quota,
+    RankKey,
     Role,
     Rule,
     Ruleset,
@@ -82,7 +87,32 @@ _TOP = {"format", "ruleset", "facts", "parameters", "awards"}
 _META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
 _FACT = {"type", "label", "values", "ordered", "unit", "default", "minimum", "maximum", "better"}
 _PARAM = {"type", "label", "values", "basis", "certainty", "confirmed", "unit"}
-_AWARD = {"kind", "subject", "frequency", "label", "criteria", "exclusions", "blocking"}
+_AWARD = {
+    "kind",
+    "subject",
+    "frequency",
+    "label",
+    "criteria",
+    "exclusions",
+    "blocking",
+    "quota",
+    "bonus",
+    "basis",
+    "certainty",
+}
+_QUOTA = {
+    "per",
+    "rounding",
+    "of",
+    "ratio",
+    "count",
+    "enabled",
+    "rank",
+    "label",
+    "basis",
+    "certainty",
+}
+_BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
 _RULE = {"id", "expr", "label", "basis", "certainty"}
 
 
@@ -397,7 +427,7 @@ def _award(
                 continue
             for call in node.calls:
                 for name, value in call.arguments:
-                    if any(
+                    if value and any(
                         a.name == name and a.kind == "award" and a.reads_current
                         for a in call.function.arguments
                     ):
@@ -416,6 +446,18 @@ def _award(
             )
     if not body.get("criteria"):
         out.add(f"{where}.criteria", "an award needs at least one criterion")
+    basis = _text(out, body, f"{where}.basis", required=frequency == "once")
+    certainty = (
+        _choice(out, body, f"{where}.certainty", CERTAINTIES)
+        if "certainty" in body or frequency == "once"
+        else None
+    )
+    if frequency == "once" and basis and certainty:
+        rules.append(_once_rule(award_id, basis, certainty, scope, where))
+    quota = _quota(out, where, body.get("quota"), scope) if "quota" in body else None
+    if quota is not None and quota.of not in ("headcount",):
+        depends.add(AwardId(quota.of))
+    bonus = _bonus(out, where, body.get("bonus"), scope) if "bonus" in body else None
     if award_id in depends:
         out.add(where, f'award "{award_id}" reads its own result')
     if not (kind and subject and label):
@@ -428,6 +470,144 @@ def _award(
         label=label,
         rules=tuple(rules),
         depends_on=frozenset(depends),
+        quota=quota,
+        bonus=bonus,
+        basis=basis,
+        certainty=certainty,
+    )
+
+
+def _once_rule(award_id: str, basis: str, certainty: Any, scope: Scope, where: str) -> Rule:
+    """The exclusion every once-only award carries: already held in an earlier period."""
+    expr = f'held_before("{award_id}")'
+    node = Checker(expr, scope).check("bool")
+    if node is None:  # pragma: no cover - held_before is a built-in
+        raise AssertionError("held_before is not registered")
+    return Rule(
+        id="already_held",
+        role="exclusion",
+        expr=expr,
+        label=Label(
+            vi="Đã được tặng trước đây (chỉ tặng một lần)", en="Already awarded (awarded once only)"
+        ),
+        basis=basis,
+        certainty=certainty,
+        node=node,
+        location=f"{where}.frequency",
+    )
+
+
+def _quota(out: _Collector, where: str, body: Any, scope: Scope) -> Quota | None:
+    at = f"{where}.quota"
+    if not isinstance(body, dict):
+        out.add(at, "expected a table [awards.<id>.quota]")
+        return None
+    _unknown_keys(out, at, body, _QUOTA)
+    per = _choice(out, body, f"{at}.per", QUOTA_SCOPES)
+    rounding = body.get("rounding", "floor")
+    if rounding not in ROUNDINGS:
+        out.add(
+            f"{at}.rounding",
+            f"expected one of {list(ROUNDINGS)}{suggest(str(rounding), ROUNDINGS)}",
+        )
+    of = body.get("of", "headcount")
+    if not isinstance(of, str):
+        out.add(f"{at}.of", 'expected "headcount" or an award id')
+        of = "headcount"
+    ratio: Decimal | str | None = None
+    count = body.get("count")
+    if ("ratio" in body) == (count is not None):
+        out.add(at, "give exactly one of ratio (a share) or count (top-k)")
+    if "ratio" in body:
+        raw = body["ratio"]
+        if isinstance(raw, str) and raw in scope.parameters:
+            if scope.parameters[raw].type != "decimal":
+                out.add(f"{at}.ratio", f'parameter "{raw}" must be a decimal')
+            ratio = raw
+        else:
+            ratio = _value(out, f"{at}.ratio", raw, "decimal", ())  # type: ignore[assignment]
+    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
+        out.add(f"{at}.count", "expected a whole number ≥ 0")
+        count = None
+    enabled = body.get("enabled", True)
+    if isinstance(enabled, str):
+        if enabled not in scope.parameters or scope.parameters[enabled].type != "bool":
+            out.add(
+                f"{at}.enabled",
+                f'"{enabled}" is not a bool parameter{suggest(enabled, scope.parameters)}',
+            )
+    elif not isinstance(enabled, bool):
+        out.add(f"{at}.enabled", "expected true, false or the name of a bool parameter")
+    keys = []
+    for index, item in enumerate(body.get("rank", [])):
+        key_at = f"{at}.rank[{index}]"
+        if not isinstance(item, dict) or set(item) - {"expr", "order"} or "expr" not in item:
+            out.add(key_at, 'expected { expr = "…", order = "desc" | "asc" }')
+            continue
+        order = item.get("order", "desc")
+        if order not in ("desc", "asc"):
+            out.add(f"{key_at}.order", 'expected "desc" or "asc"')
+        checker = Checker(str(item["expr"]), scope)
+        node = checker.check(None)
+        for error in checker.errors:
+            out.add(f"{key_at}.expr", error.message, column=error.column, find=str(item["expr"]))
+        if node is not None:
+            if node.type == "text" or (node.type == "enum" and not node.ordered):
+                out.add(
+                    f"{key_at}.expr",
+                    "a ranking key must be a number, true/false or an ordered value",
+                )
+            keys.append(RankKey(expr=str(item["expr"]), descending=order == "desc", node=node))
+    label = _label(out, body, f"{at}.label")
+    basis = _text(out, body, f"{at}.basis")
+    certainty = _choice(out, body, f"{at}.certainty", CERTAINTIES)
+    if not (per and label and basis and certainty) or rounding not in ROUNDINGS:
+        return None
+    return Quota(
+        per=per,
+        rounding=rounding,
+        of=of,
+        ratio=ratio,
+        count=count,
+        enabled=enabled,
+        rank=tuple(keys),
+        label=label,
+        basis=basis,
+        certainty=certainty,
+    )
+
+
+def _bonus(out: _Collector, where: str, body: Any, scope: Scope) -> Bonus | None:
+    at = f"{where}.bonus"
+    if not isinstance(body, dict):
+        out.add(at, "expected a table [awards.<id>.bonus]")
+        return None
+    _unknown_keys(out, at, body, _BONUS)
+    raw = body.get("coefficient")
+    coefficient: Decimal | str | None
+    if isinstance(raw, str) and raw in scope.parameters:
+        if scope.parameters[raw].type != "decimal":
+            out.add(f"{at}.coefficient", f'parameter "{raw}" must be a decimal')
+        coefficient = raw
+    else:
+        coefficient = _value(out, f"{at}.coefficient", raw, "decimal", ())  # type: ignore[assignment]
+    base = _text(out, body, f"{at}.base")
+    if base and (
+        base not in scope.parameters or scope.parameters[base].type not in ("int", "decimal")
+    ):
+        out.add(
+            f"{at}.base", f'"{base}" is not a number parameter{suggest(base, scope.parameters)}'
+        )
+    step = body.get("round_up_to", 1)
+    if not isinstance(step, int) or isinstance(step, bool) or step < 1:
+        out.add(f"{at}.round_up_to", "expected a whole number ≥ 1 (VND)")
+        step = 1
+    basis = _text(out, body, f"{at}.basis")
+    certainty = _choice(out, body, f"{at}.certainty", CERTAINTIES)
+    if not (isinstance(coefficient, (Decimal, str)) and base and basis and certainty):
+        return None
+    return Bonus(
+        coefficient=coefficient, base=base, round_up_to=step, basis=basis, certainty=certainty
     )
 
 

@@ -39,6 +39,18 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Chưa xét: «{label}» ({basis})",
         "Not considered for now: “{label}” ({basis})",
     ),
+    "within_quota": (
+        "Trong tỷ lệ «{label}» ({basis}): xếp thứ {rank} trên mức trần {cap}",
+        "Within the quota “{label}” ({basis}): ranked {rank} of a cap of {cap}",
+    ),
+    "over_quota": (
+        "Đủ điều kiện nhưng vượt tỷ lệ «{label}» ({basis}): xếp thứ {rank}, mức trần {cap}{of}",
+        "Eligible but over the quota “{label}” ({basis}): ranked {rank}, cap {cap}{of}",
+    ),
+    "bonus": (
+        "Tiền thưởng {amount} đồng = {coefficient} × {base} ({basis})",
+        "Bonus {amount} VND = {coefficient} × {base} ({basis})",
+    ),
     "blocking_unknown": (
         "Thiếu dữ liệu để xác định tình trạng «{label}» ({basis}): cần {missing}",
         "Data missing to rule out the state “{label}” ({basis}): needs {missing}",
@@ -63,6 +75,7 @@ class _Default(dict[str, str]):
 #: outcome -> (Vietnamese, English) label
 OUTCOME_LABELS: Final[dict[str, tuple[str, str]]] = {
     "granted": ("Đạt", "Granted"),
+    "eligible_over_quota": ("Đủ điều kiện, ngoài tỷ lệ", "Eligible, over quota"),
     "not_eligible": ("Không đủ điều kiện", "Not eligible"),
     "blocked": ("Tạm dừng xét", "Blocked"),
     "data_missing": ("Thiếu dữ liệu", "Data missing"),

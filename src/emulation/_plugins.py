@@ -20,6 +20,7 @@ from emulation.ruleset import Ruleset
 
 #: Built-in features, registered by these names; each is an ordinary plugin module.
 DEFAULT_PLUGINS: tuple[str, ...] = (
+    "emulation._builtins.collectives",
     "emulation._builtins.functions",
     "emulation._builtins.history",
     "emulation._builtins.readers",

@@ -7,6 +7,7 @@ A :class:`Decision` is built from one row of an evaluation's result frame on dem
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -83,6 +84,9 @@ class Decision:
     ruleset: RulesetRef
     engine_version: str
     input_hash: str
+    rank: int | None = None
+    cap: int | None = None
+    bonus: Decimal | None = None
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         """JSON-ready form with labels and reasons rendered in ``lang``."""
@@ -97,16 +101,48 @@ class Decision:
             "ruleset": attrs.asdict(self.ruleset),
             "engine_version": self.engine_version,
             "input_hash": self.input_hash,
+            "rank": self.rank,
+            "cap": self.cap,
+            "bonus": None if self.bonus is None else str(self.bonus),
         }
 
 
+@attrs.frozen(kw_only=True)
+class QuotaPosition:
+    """Where an eligible subject stands in its quota group."""
+
+    label: Label
+    basis: str
+    rank: int
+    cap: int
+    denominator: int | None
+    ratio: str | None
+
+
 def reasons_for(
-    outcome: str, award_label: Label, criteria: tuple[CriterionResult, ...]
+    outcome: str,
+    award_label: Label,
+    criteria: tuple[CriterionResult, ...],
+    quota: QuotaPosition | None = None,
+    bonus: tuple[Decimal, str, str, str] | None = None,
 ) -> tuple[Reason, ...]:
-    """The reasons of a decision: what made the outcome what it is, with legal bases."""
+    """The reasons of a decision: what made the outcome what it is, with legal bases.
+
+    ``bonus`` is ``(amount, coefficient, base, basis)`` for a granted award that pays one.
+    """
     reasons: list[Reason] = []
-    if outcome == "granted":
-        reasons.append(Reason("granted", _params(award_label, "", {})))
+    if outcome in ("granted", "eligible_over_quota"):
+        if outcome == "granted":
+            reasons.append(Reason("granted", _params(award_label, "", {})))
+        if quota is not None:
+            of = "" if quota.denominator is None else f" = {quota.ratio} × {quota.denominator}"
+            code = "within_quota" if outcome == "granted" else "over_quota"
+            extra = {"rank": str(quota.rank), "cap": str(quota.cap), "of": of}
+            reasons.append(Reason(code, _params(quota.label, quota.basis, extra)))
+        if bonus is not None and outcome == "granted":
+            amount, coefficient, base, basis = bonus
+            extra = {"amount": f"{amount:,.0f}", "coefficient": coefficient, "base": base}
+            reasons.append(Reason("bonus", _params(award_label, basis, extra)))
         reasons.extend(
             Reason("criterion_met", _params(c.label, c.basis, {"criterion": c.id}))
             for c in criteria
@@ -114,9 +150,10 @@ def reasons_for(
         )
         return tuple(reasons)
     for criterion in criteria:
-        code = _code(outcome, criterion)
-        if code is None:
+        found = _code(outcome, criterion)
+        if found is None:
             continue
+        code = found
         extra = {"criterion": criterion.id, "values": _values(criterion.inputs)}
         if criterion.value is None:
             missing = [name for name, value in criterion.inputs if value in (None, "data_missing")]

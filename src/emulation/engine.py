@@ -97,7 +97,13 @@ class Engine:
                 continue
             base = base_frame(population, period, kind, facts)
             frames[kind] = evaluate_kind(
-                base, period, population, chosen, lambda ruleset: resolved[ruleset.id], facts
+                base,
+                period,
+                population,
+                chosen,
+                lambda ruleset: resolved[ruleset.id],
+                facts,
+                dict(frames),
             )
         evaluation = Evaluation(
             period=period,
@@ -130,7 +136,9 @@ class Engine:
             history = pl.concat([population.awards, _history_of(evaluation)], how="vertical")
             population = attrs.evolve(
                 population,
-                awards=history.unique(["subject", "award", "period"], keep="first", maintain_order=True),
+                awards=history.unique(
+                    ["subject", "award", "period"], keep="first", maintain_order=True
+                ),
             )
         return tuple(results)
 
@@ -232,7 +240,7 @@ def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
                     bound = dict(call.arguments)
                     for argument in call.function.arguments:
                         name = bound.get(argument.name)
-                        if argument.kind == "award" and name not in known:
+                        if argument.kind == "award" and name and name not in known:
                             problems.append(
                                 Problem(
                                     file=ruleset.source,
@@ -299,13 +307,7 @@ def _parameter_values(
         if name in overrides:
             values[name] = _coerce(name, parameter.type, overrides[name])
             continue
-        value = parameter.value_on(period.end)
-        if value is None:
-            raise EvaluationError(
-                f'parameter "{name}" of {ruleset.id} {ruleset.version} has no value on '
-                f"{period.end} ({ruleset.source})"
-            )
-        values[name] = value
+        values[name] = parameter.value_on(period.end)
     return values
 
 

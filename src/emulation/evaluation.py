@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
 import polars as pl
 
 from emulation._evaluate import outcome_column, rule_column
+from emulation._quota import cap_column, denominator_column, rank_column
 from emulation._version import __version__
-from emulation.decision import CriterionResult, Decision, RulesetRef, reasons_for
+from emulation.decision import CriterionResult, Decision, QuotaPosition, RulesetRef, reasons_for
 from emulation.errors import EvaluationError
 from emulation.period import Period
 from emulation.population import Population
@@ -99,6 +101,30 @@ class Evaluation:
         values = self.parameters.get(ruleset.id, {})
         criteria = tuple(_criterion(award, rule, row, values) for rule in award.rules)
         outcome = row[outcome_column(award.id)]
+        rank, cap = row.get(rank_column(award.id)), row.get(cap_column(award.id))
+        position = None
+        if award.quota is not None and rank is not None and cap is not None:
+            ratio = award.quota.ratio
+            position = QuotaPosition(
+                label=award.quota.label,
+                basis=award.quota.basis,
+                rank=rank,
+                cap=cap,
+                denominator=row.get(denominator_column(award.id)),
+                ratio=str(values.get(ratio) if isinstance(ratio, str) else ratio),
+            )
+        bonus = None
+        if award.bonus is not None and outcome == "granted":
+            spec = award.bonus
+            base = values.get(spec.base)
+            coefficient = (
+                values.get(spec.coefficient)
+                if isinstance(spec.coefficient, str)
+                else spec.coefficient
+            )
+            if base is not None and coefficient is not None:
+                amount = spec.amount(Decimal(str(coefficient)), base)
+                bonus = (amount, str(coefficient), f"{Decimal(base):,.0f}", spec.basis)
         return Decision(
             subject=subject,
             award=award.id,
@@ -106,12 +132,15 @@ class Evaluation:
             period=str(self.period),
             outcome=outcome,
             criteria=criteria,
-            reasons=reasons_for(outcome, award.label, criteria),
+            reasons=reasons_for(outcome, award.label, criteria, position, bonus),
             ruleset=RulesetRef(
                 id=ruleset.id, version=ruleset.version, content_hash=ruleset.content_hash
             ),
             engine_version=self.engine_version,
             input_hash=input_hash,
+            rank=rank,
+            cap=cap,
+            bonus=None if bonus is None else bonus[0],
         )
 
 

@@ -54,6 +54,10 @@ class BuildContext(Protocol):
     def fact(self, name: str) -> FactDecl:
         """The declaration of a fact of the rulesets in force."""
 
+    def decided_frame(self, kind: str) -> pl.DataFrame | None:
+        """The result frame of subjects of ``kind`` decided earlier in the same evaluation
+        (persons, when collectives are being decided), or None."""
+
 
 @attrs.frozen(kw_only=True)
 class Argument:

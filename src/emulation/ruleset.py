@@ -6,7 +6,7 @@ See ``docs/reference/ruleset-format.md`` for the TOML that produces these object
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Literal
 
 import attrs
@@ -115,6 +115,63 @@ class Rule:
     location: str
 
 
+Rounding = Literal["floor", "half_up", "ceiling"]
+ROUNDINGS: tuple[Rounding, ...] = ("floor", "half_up", "ceiling")
+QuotaScope = Literal["unit", "cluster", "population"]
+QUOTA_SCOPES: tuple[QuotaScope, ...] = ("unit", "cluster", "population")
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class RankKey:
+    """One key of a ranking: an expression, sorted ``desc`` (higher first) or ``asc``."""
+
+    expr: str
+    descending: bool
+    node: Node
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Quota:
+    """A cap on how many eligible subjects are granted, per unit, cluster or population.
+
+    The cap is ``ratio`` × the denominator (holders of award ``of`` in the group, or its
+    ``headcount`` of candidates) rounded by ``rounding``, or a fixed ``count`` (top-k). The
+    ratio may be a literal decimal or the name of a parameter; ``enabled`` (a bool parameter
+    name, or true) switches the quota on. Eligible subjects are ranked by ``rank`` keys, then
+    by subject id; those ranked beyond the cap are ``eligible_over_quota``.
+    """
+
+    per: QuotaScope
+    rounding: Rounding
+    of: str
+    ratio: Decimal | str | None
+    count: int | None
+    enabled: bool | str
+    rank: tuple[RankKey, ...]
+    label: Label
+    basis: str
+    certainty: Certainty
+
+
+@attrs.frozen(kw_only=True)
+class Bonus:
+    """Bonus money: ``coefficient`` × the parameter ``base`` (the base salary), rounded up to
+    a multiple of ``round_up_to`` VND. ``coefficient`` is a decimal or the name of a dated
+    parameter; no bonus is paid for a period in which either has no value yet."""
+
+    coefficient: Decimal | str
+    base: str
+    round_up_to: int
+    basis: str
+    certainty: Certainty
+
+    def amount(self, coefficient: Decimal, base: Decimal | int) -> Decimal:
+        """The exact amount for a coefficient and a base salary."""
+        raw = coefficient * Decimal(base)
+        step = Decimal(self.round_up_to)
+        return (raw / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Award:
     """An award (title, medal, certificate, flag, commendation, scholarship, nomination)."""
@@ -126,6 +183,10 @@ class Award:
     label: Label
     rules: tuple[Rule, ...]
     depends_on: frozenset[AwardId] = frozenset()
+    quota: Quota | None = None
+    bonus: Bonus | None = None
+    basis: str | None = None
+    certainty: Certainty | None = None
 
     def rules_of(self, role: Role) -> tuple[Rule, ...]:
         """The criteria, exclusions or blocking states of this award."""

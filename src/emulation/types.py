@@ -17,8 +17,14 @@ Certainty = Literal["C", "C*", "R", "U"]
 CERTAINTIES: tuple[Certainty, ...] = ("C", "C*", "R", "U")
 
 #: Outcomes of a decision.
-Outcome = Literal["granted", "not_eligible", "blocked", "data_missing"]
-OUTCOMES: tuple[Outcome, ...] = ("granted", "not_eligible", "blocked", "data_missing")
+Outcome = Literal["granted", "eligible_over_quota", "not_eligible", "blocked", "data_missing"]
+OUTCOMES: tuple[Outcome, ...] = (
+    "granted",
+    "eligible_over_quota",
+    "not_eligible",
+    "blocked",
+    "data_missing",
+)
 
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")

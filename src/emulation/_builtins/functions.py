@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from emulation.errors import EvaluationError
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
 from emulation.records import DISCIPLINE_LEVELS, SCOPES
@@ -41,14 +42,18 @@ def _disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
 
 
 def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    kind, min_scope = arguments["kind"], arguments["min_scope"]
+    kind, min_scope, window = arguments["kind"], arguments["min_scope"], arguments["window"]
+    if window < 1:
+        raise EvaluationError(f"evidence_count: window must be at least 1, got {window}")
     scopes = list(SCOPES[SCOPES.index(min_scope) :])
-    period = str(context.period)
-    key = f"fn::evidence_count(kind={kind!r}, min_scope={min_scope!r})"
+    periods = [str(p) for p in context.period.window(window)]
+    key = f"fn::evidence_count(kind={kind!r}, min_scope={min_scope!r}, window={window!r})"
 
     def make() -> pl.LazyFrame:
         items = context.population.evidence.lazy().filter(
-            (pl.col("kind") == kind) & (pl.col("period") == period) & pl.col("scope").is_in(scopes)
+            (pl.col("kind") == kind)
+            & pl.col("period").is_in(periods)
+            & pl.col("scope").is_in(scopes)
         )
         return items.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
 
@@ -62,9 +67,11 @@ GRANTED = FunctionSpec(
     build=_granted,
     reads="the decision on another award in the same period",
     doc=(
-        "True when the subject is granted ``award`` in the evaluation period, false when it is "
-        "not eligible or blocked, unknown when that decision lacks data. The calling award is "
-        "evaluated after ``award``; a cycle is a load error."
+        "True when the subject is granted ``award`` in the evaluation period, false otherwise "
+        "(not eligible, over quota or blocked), unknown when that decision lacks data. The "
+        "calling award is decided after ``award``; a cycle is a load error. When ``award`` is "
+        "not decided in the same evaluation (its ruleset is not in force), the award history "
+        "of the period is read."
     ),
 )
 
@@ -101,13 +108,20 @@ EVIDENCE_COUNT = FunctionSpec(
             default="grassroots",
             doc="the narrowest recognition scope that counts",
         ),
+        Argument(
+            name="window",
+            kind="int",
+            default=1,
+            doc="how many periods, ending with this one, to count over",
+        ),
     ),
     returns="int",
     build=_evidence_count,
     reads="evidence items",
     doc=(
-        "The number of evidence items of ``kind`` dated in the evaluation period and recognised "
-        "at ``min_scope`` or wider (grassroots < ministry_province < national)."
+        "The number of evidence items of ``kind`` dated in the last ``window`` periods (1: the "
+        "evaluation period only) and recognised at ``min_scope`` or wider "
+        "(grassroots < ministry_province < national)."
     ),
 )
 

@@ -151,7 +151,9 @@ def _fact_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
         if fact not in context.population.facts.columns:
             return pl.LazyFrame(schema={"subject": pl.String, key: pl.Int64})
         rows = (
-            facts.select("subject", "period", pl.col(fact).cast(pl.String).cast(dtype, strict=False))
+            facts.select(
+                "subject", "period", pl.col(fact).cast(pl.String).cast(dtype, strict=False)
+            )
             .with_columns(_back_index(context, HORIZON).alias("back"))
             .filter(pl.col("back").is_not_null() & (pl.col(fact) >= threshold))
             .select("subject", "back")

@@ -1,0 +1,135 @@
+"""Quotas with ranking: cap the granted subjects of an award per unit, cluster or population.
+
+After an award's outcome is known, eligible subjects (``granted``) are ranked inside their
+group by the quota's keys, then by subject id so that ties never depend on row order. The cap
+is the quota's ``count``, or its ``ratio`` × the denominator rounded as the ruleset says,
+computed exactly in integers. Those ranked beyond the cap become ``eligible_over_quota``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+import polars as pl
+
+from emulation._compile import Compiler
+from emulation.errors import EvaluationError
+from emulation.ruleset import Award, ParameterValue, Quota
+
+Stage = Callable[[pl.LazyFrame], pl.LazyFrame]
+
+
+def rank_column(award: str) -> str:
+    """Rank of an eligible subject inside its quota group (1 = first)."""
+    return f"{award}::rank"
+
+
+def cap_column(award: str) -> str:
+    """The cap of the subject's quota group."""
+    return f"{award}::cap"
+
+
+def denominator_column(award: str) -> str:
+    """The denominator the cap was computed from (null for a fixed count)."""
+    return f"{award}::denominator"
+
+
+def quota_stage(
+    award: Award,
+    parameters: Mapping[str, ParameterValue | None],
+    compiler: Compiler,
+    decided: set[str],
+    outcome: str,
+) -> Stage | None:
+    """The step that applies ``award.quota``, or None when the award has no quota switched on."""
+    quota = award.quota
+    if quota is None or not _enabled(quota, parameters):
+        return None
+    group = _group(quota)
+    candidate = pl.col(outcome) == "granted"
+    denominator = _denominator(quota, award, decided)
+    cap = _cap(quota, parameters, denominator)
+    keys = [compiler.compile(key.node) for key in quota.rank]
+    group_name = f"{award.id}::group"
+
+    def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
+        lazy = lazy.with_columns(group.alias(group_name))
+        over = pl.col(group_name)
+        lazy = lazy.with_columns(
+            cap.over(over).alias(cap_column(award.id)),
+            (denominator.over(over) if denominator is not None else pl.lit(None, pl.Int64)).alias(
+                denominator_column(award.id)
+            ),
+        )
+        lazy = lazy.sort(
+            [over, candidate, *keys, pl.col("id")],
+            descending=[False, True, *(key.descending for key in quota.rank), False],
+            nulls_last=True,
+        )
+        rank = candidate.cast(pl.Int64).cum_sum().over(over)
+        lazy = lazy.with_columns(
+            pl.when(candidate).then(rank).otherwise(None).alias(rank_column(award.id))
+        )
+        over_quota = candidate & (pl.col(rank_column(award.id)) > pl.col(cap_column(award.id)))
+        return lazy.with_columns(
+            pl.when(over_quota)
+            .then(pl.lit("eligible_over_quota"))
+            .otherwise(pl.col(outcome).cast(pl.String))
+            .cast(_outcome_dtype())
+            .alias(outcome)
+        ).drop(group_name)
+
+    return apply
+
+
+def _outcome_dtype() -> pl.DataType:
+    from emulation._evaluate import OUTCOME_DTYPE
+
+    return OUTCOME_DTYPE
+
+
+def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> bool:
+    if isinstance(quota.enabled, bool):
+        return quota.enabled
+    return bool(parameters.get(quota.enabled))
+
+
+def _group(quota: Quota) -> pl.Expr:
+    if quota.per == "unit":
+        return pl.col("parent")
+    if quota.per == "cluster":
+        return pl.col("cluster")
+    return pl.lit("*")
+
+
+def _denominator(quota: Quota, award: Award, decided: set[str]) -> pl.Expr | None:
+    if quota.count is not None:
+        return None
+    if quota.of == "headcount":
+        return pl.len().cast(pl.Int64)
+    if quota.of not in decided:
+        raise EvaluationError(
+            f'the quota of "{award.id}" counts holders of "{quota.of}", which is not decided '
+            "for the same subjects in this evaluation"
+        )
+    from emulation._evaluate import outcome_column
+
+    return (pl.col(outcome_column(quota.of)) == "granted").cast(pl.Int64).sum()
+
+
+def _cap(
+    quota: Quota, parameters: Mapping[str, ParameterValue | None], denominator: pl.Expr | None
+) -> pl.Expr:
+    if quota.count is not None or denominator is None:
+        return pl.lit(quota.count, pl.Int64)
+    ratio = parameters.get(quota.ratio) if isinstance(quota.ratio, str) else quota.ratio
+    if ratio is None:
+        raise EvaluationError(f"quota ratio {quota.ratio!r} has no value")
+    numerator, divisor = Decimal(str(ratio)).as_integer_ratio()
+    scaled = denominator * numerator
+    if quota.rounding == "floor":
+        return scaled // divisor
+    if quota.rounding == "ceiling":
+        return -((-scaled) // divisor)
+    return (2 * scaled + divisor) // (2 * divisor)

@@ -599,8 +599,14 @@ def _bonus(out: _Collector, where: str, body: Any, scope: Scope) -> Bonus | None
             f"{at}.base", f'"{base}" is not a number parameter{suggest(base, scope.parameters)}'
         )
     step = body.get("round_up_to", 1)
-    if not isinstance(step, int) or isinstance(step, bool) or step < 1:
-        out.add(f"{at}.round_up_to", "expected a whole number ≥ 1 (VND)")
+    if isinstance(step, str):
+        if step not in scope.parameters or scope.parameters[step].type != "int":
+            out.add(
+                f"{at}.round_up_to",
+                f'"{step}" is not an int parameter{suggest(step, scope.parameters)}',
+            )
+    elif not isinstance(step, int) or isinstance(step, bool) or step < 1:
+        out.add(f"{at}.round_up_to", "expected a whole number ≥ 1 (VND) or an int parameter")
         step = 1
     basis = _text(out, body, f"{at}.basis")
     certainty = _choice(out, body, f"{at}.certainty", CERTAINTIES)

@@ -48,8 +48,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Eligible but over the quota “{label}” ({basis}): ranked {rank}, cap {cap}{of}",
     ),
     "bonus": (
-        "Tiền thưởng {amount} đồng = {coefficient} × {base} ({basis})",
-        "Bonus {amount} VND = {coefficient} × {base} ({basis})",
+        "Tiền thưởng {amount} đồng = {coefficient} × {base} đồng, làm tròn lên bội số của {step} đồng ({basis})",
+        "Bonus {amount} VND = {coefficient} × {base} VND, rounded up to a multiple of {step} VND ({basis})",
     ),
     "blocking_unknown": (
         "Thiếu dữ liệu để xác định tình trạng «{label}» ({basis}): cần {missing}",
@@ -64,7 +64,20 @@ def render(code: str, params: dict[str, str], lang: str) -> str:
     template = vi if lang == "vi" else en
     values = dict(params)
     values["label"] = params.get(f"label_{lang}", params.get("label_en", ""))
+    for key in _MONEY:
+        if key in values and values[key].isdigit():
+            values[key] = _thousands(values[key], "." if lang == "vi" else ",")
     return template.format_map(_Default(values))
+
+
+_MONEY = ("amount", "base", "step")
+
+
+def _thousands(digits: str, separator: str) -> str:
+    groups: list[str] = []
+    while digits:
+        digits, groups = digits[:-3], [digits[-3:], *groups]
+    return separator.join(groups)
 
 
 class _Default(dict[str, str]):

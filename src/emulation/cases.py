@@ -4,12 +4,14 @@ A case file is TOML whose name ends in ``.cases.toml`` (so no other TOML is take
 see ``docs/reference/case-files.md``. Each ``[[case]]`` holds one or more subjects in the
 nested JSON form, the period, optional parameter overrides, and ``[[case.expect]]`` entries
 naming an award, the expected outcome and, optionally, reason codes that must appear
-(``"criterion_failed"`` or ``"criterion_failed:min_service"``).
+(``"criterion_failed"`` or ``"criterion_failed:min_service"``), the ``rank`` and ``cap`` of a
+quota, and the ``bonus`` in VND.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,9 @@ class Expectation:
     award: str
     outcome: str
     reasons: tuple[str, ...] = ()
+    rank: int | None = None
+    cap: int | None = None
+    bonus: str | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -149,6 +154,9 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
                 award=str(item["award"]),
                 outcome=str(item["outcome"]),
                 reasons=tuple(str(r) for r in item.get("reasons", ())),
+                rank=item.get("rank"),
+                cap=item.get("cap"),
+                bonus=None if item.get("bonus") is None else str(item["bonus"]),
             )
         )
     if not expectations:
@@ -202,6 +210,9 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
             continue
         actual_reasons = _reason_keys(decision.reasons)
         missing = [r for r in expected.reasons if r not in actual_reasons]
+        extras = _extras(expected, decision)
+        if extras:
+            failures.append(f"{expected.subject}/{expected.award}: {extras}")
         if decision.outcome != expected.outcome or missing:
             failures.append(
                 f"{expected.subject}/{expected.award}: expected {expected.outcome}"
@@ -210,6 +221,20 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
                 + "\n".join(f"    {reason.render('en')}" for reason in decision.reasons)
             )
     return CaseResult(case=case, evaluation=evaluation, failures=tuple(failures))
+
+
+def _extras(expected: Expectation, decision: Any) -> str:
+    """Mismatches of rank, cap and bonus, when the case names them."""
+    wrong = []
+    for name in ("rank", "cap"):
+        want = getattr(expected, name)
+        if want is not None and getattr(decision, name) != want:
+            wrong.append(f"expected {name} {want}, got {getattr(decision, name)}")
+    if expected.bonus is not None:
+        got = decision.bonus
+        if got is None or Decimal(expected.bonus) != got:
+            wrong.append(f"expected bonus {expected.bonus} VND, got {got}")
+    return "; ".join(wrong)
 
 
 def _reason_keys(reasons: Iterable[Any]) -> set[str]:

@@ -124,11 +124,11 @@ def reasons_for(
     award_label: Label,
     criteria: tuple[CriterionResult, ...],
     quota: QuotaPosition | None = None,
-    bonus: tuple[Decimal, str, str, str] | None = None,
+    bonus: tuple[Decimal, str, str, str, str] | None = None,
 ) -> tuple[Reason, ...]:
     """The reasons of a decision: what made the outcome what it is, with legal bases.
 
-    ``bonus`` is ``(amount, coefficient, base, basis)`` for a granted award that pays one.
+    ``bonus`` is ``(amount, coefficient, base, step, basis)`` for a granted award that pays one.
     """
     reasons: list[Reason] = []
     if outcome in ("granted", "eligible_over_quota"):
@@ -140,8 +140,13 @@ def reasons_for(
             extra = {"rank": str(quota.rank), "cap": str(quota.cap), "of": of}
             reasons.append(Reason(code, _params(quota.label, quota.basis, extra)))
         if bonus is not None and outcome == "granted":
-            amount, coefficient, base, basis = bonus
-            extra = {"amount": f"{amount:,.0f}", "coefficient": coefficient, "base": base}
+            amount, coefficient, base, step, basis = bonus
+            extra = {
+                "amount": f"{amount:f}",
+                "coefficient": coefficient,
+                "base": base,
+                "step": step,
+            }
             reasons.append(Reason("bonus", _params(award_label, basis, extra)))
         reasons.extend(
             Reason("criterion_met", _params(c.label, c.basis, {"criterion": c.id}))

@@ -123,8 +123,13 @@ class Evaluation:
                 else spec.coefficient
             )
             if base is not None and coefficient is not None:
-                amount = spec.amount(Decimal(str(coefficient)), base)
-                bonus = (amount, str(coefficient), f"{Decimal(base):,.0f}", spec.basis)
+                step = (
+                    values.get(spec.round_up_to)
+                    if isinstance(spec.round_up_to, str)
+                    else spec.round_up_to
+                )
+                amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
+                bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
         return Decision(
             subject=subject,
             award=award.id,

@@ -156,20 +156,20 @@ class Quota:
 @attrs.frozen(kw_only=True)
 class Bonus:
     """Bonus money: ``coefficient`` × the parameter ``base`` (the base salary), rounded up to
-    a multiple of ``round_up_to`` VND. ``coefficient`` is a decimal or the name of a dated
-    parameter; no bonus is paid for a period in which either has no value yet."""
+    a multiple of ``round_up_to`` VND. ``coefficient`` and ``round_up_to`` are literals or
+    names of dated parameters; no bonus is computed for a period in which the coefficient or
+    the base has no value yet."""
 
     coefficient: Decimal | str
     base: str
-    round_up_to: int
+    round_up_to: int | str
     basis: str
     certainty: Certainty
 
-    def amount(self, coefficient: Decimal, base: Decimal | int) -> Decimal:
-        """The exact amount for a coefficient and a base salary."""
+    def amount(self, coefficient: Decimal, base: Decimal | int, step: int = 1) -> Decimal:
+        """The exact amount for a coefficient and a base salary, rounded up to ``step``."""
         raw = coefficient * Decimal(base)
-        step = Decimal(self.round_up_to)
-        return (raw / step).to_integral_value(rounding=ROUND_CEILING) * step
+        return (raw / step).to_integral_value(rounding=ROUND_CEILING) * step if step > 1 else raw
 
 
 @attrs.frozen(kw_only=True, eq=False)

@@ -65,7 +65,12 @@ def test_one_subject_is_a_population_of_one(state_engine: emulation.Engine) -> N
         ],
     )
     outcomes = {d.award: d.outcome for d in state_engine.evaluate(population, "2024")}
-    assert outcomes == {"ldtt": "granted", "cstdcs": "granted"}
+    assert outcomes == {
+        "ldtt": "granted",
+        "cstdcs": "granted",
+        "cstd_tinh": "not_eligible",
+        "cstdtq": "not_eligible",
+    }
 
 
 def test_dependencies_are_evaluated_first_even_when_not_asked(

@@ -104,7 +104,7 @@ def test_check_lists_three_planted_mistakes_with_locations(
 
 def test_bundled_rulesets_check_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(STATE_RULESETS)]) == 0
-    assert capsys.readouterr().out.startswith("ok: 2 rulesets")
+    assert capsys.readouterr().out.startswith("ok: 4 rulesets")
 
 
 def test_import_is_rejected(tmp_path: Path) -> None:

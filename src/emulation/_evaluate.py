@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from emulation._compile import Compiler, dtype_of
+from emulation._expression import Compare, Node
 from emulation._loader import SUBJECT_FACTS
 from emulation._quota import Stage, quota_stage
 from emulation.errors import DataError, EvaluationError, Problem
@@ -34,6 +35,23 @@ def outcome_column(award: str) -> str:
 def rule_column(award: str, rule: str) -> str:
     """Name of the boolean column of one rule of ``award`` in the result frame."""
     return f"{award}::{rule}"
+
+
+def gap_columns(award: str, rule: str) -> tuple[str, str]:
+    """Names of the two sides of a rule that is one numeric comparison (``has``, ``needs``)."""
+    return f"{award}::{rule}::has", f"{award}::{rule}::needs"
+
+
+def comparison(node: Node) -> Compare | None:
+    """The rule's comparison of two numbers, when the whole rule is one."""
+    if (
+        isinstance(node, Compare)
+        and node.op in (">=", ">", "<=", "<")
+        and node.left.type in ("int", "decimal")
+        and node.right.type in ("int", "decimal")
+    ):
+        return node
+    return None
 
 
 class _Context:
@@ -175,6 +193,18 @@ def evaluate_kind(
             compiler.compile(rule.node).alias(rule_column(award.id, rule.id))
             for rule in award.rules
         ]
+        shown = {expr.meta.output_name() for expr in rule_exprs}
+        for rule in award.rules:
+            for call in rule.node.calls:
+                # the value of each call, for explanations (a joined column is there already)
+                if call.key not in shown and call.key not in context.joins:
+                    shown.add(call.key)
+                    rule_exprs.append(compiler.compile(call).alias(call.key))
+            compared = comparison(rule.node)
+            if compared is not None:
+                has, needs = gap_columns(award.id, rule.id)
+                rule_exprs.append(compiler.compile(compared.left).alias(has))
+                rule_exprs.append(compiler.compile(compared.right).alias(needs))
         outcome = outcome_column(award.id)
         stages.append(_columns(rule_exprs))
         stages.append(_columns([outcome_expr(award).alias(outcome)]))

@@ -51,6 +51,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Tiền thưởng {amount} đồng = {coefficient} × {base} đồng, làm tròn lên bội số của {step} đồng ({basis})",
         "Bonus {amount} VND = {coefficient} × {base} VND, rounded up to a multiple of {step} VND ({basis})",
     ),
+    "gap": (
+        "Còn thiếu cho «{label}»: cần {op} {needs}, hiện có {has}",
+        "Short of “{label}”: needs {op} {needs}, has {has}",
+    ),
+    "gap_in_time": (
+        "Còn thiếu cho «{label}»: cần {op} {needs}, hiện có {has}; nếu giữ nguyên thành tích, sớm nhất đạt vào kỳ {first_period}",
+        "Short of “{label}”: needs {op} {needs}, has {has}; if nothing else changes, the earliest period it can be met is {first_period}",
+    ),
     "blocking_unknown": (
         "Thiếu dữ liệu để xác định tình trạng «{label}» ({basis}): cần {missing}",
         "Data missing to rule out the state “{label}” ({basis}): needs {missing}",

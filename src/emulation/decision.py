@@ -34,6 +34,29 @@ class Reason:
 
 
 @attrs.frozen(kw_only=True)
+class Gap:
+    """For a rule that compares two numbers: the value the subject has and the one it needs.
+
+    ``first_period`` is the earliest period in which time alone could close the gap (a streak
+    or a length of service that keeps growing), when the compared value is such a one.
+    """
+
+    op: str
+    has: Any
+    needs: Any
+    first_period: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "op": self.op,
+            "has": _json_value(self.has),
+            "needs": _json_value(self.needs),
+            "first_period": self.first_period,
+        }
+
+
+@attrs.frozen(kw_only=True)
 class CriterionResult:
     """The value of one criterion, exclusion or blocking state, and the inputs it read.
 
@@ -47,10 +70,12 @@ class CriterionResult:
     basis: str
     certainty: str
     inputs: tuple[tuple[str, Any], ...]
+    gap: Gap | None = None
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         """JSON-ready form."""
         return {
+            "gap": None if self.gap is None else self.gap.to_dict(),
             "id": self.id,
             "role": self.role,
             "value": self.value,
@@ -164,6 +189,18 @@ def reasons_for(
             missing = [name for name, value in criterion.inputs if value in (None, "data_missing")]
             extra["missing"] = ", ".join(missing) or "?"
         reasons.append(Reason(code, _params(criterion.label, criterion.basis, extra)))
+        gap = criterion.gap
+        if code == "criterion_failed" and gap is not None and gap.has is not None:
+            numbers = {
+                "criterion": criterion.id,
+                "op": {">=": "≥", "<=": "≤"}.get(gap.op, gap.op),
+                "needs": _text(gap.needs),
+                "has": _text(gap.has),
+            }
+            if gap.first_period is not None:
+                numbers["first_period"] = gap.first_period
+            kind = "gap_in_time" if gap.first_period is not None else "gap"
+            reasons.append(Reason(kind, _params(criterion.label, criterion.basis, numbers)))
     return tuple(reasons)
 
 
@@ -198,6 +235,8 @@ def _text(value: Any) -> str:
         return "∅"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
     return str(value)
 
 

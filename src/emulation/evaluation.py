@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 import attrs
 import polars as pl
 
-from emulation._evaluate import outcome_column, rule_column
+from emulation._evaluate import comparison, gap_columns, outcome_column, rule_column
+from emulation._expression import Call
 from emulation._quota import cap_column, denominator_column, rank_column
 from emulation._version import __version__
-from emulation.decision import CriterionResult, Decision, QuotaPosition, RulesetRef, reasons_for
+from emulation.decision import (
+    CriterionResult,
+    Decision,
+    Gap,
+    QuotaPosition,
+    RulesetRef,
+    reasons_for,
+)
 from emulation.errors import EvaluationError
 from emulation.period import Period
 from emulation.population import Population
@@ -99,7 +107,7 @@ class Evaluation:
         self, subject: str, award: Award, ruleset: Ruleset, row: dict[str, Any], input_hash: str
     ) -> Decision:
         values = self.parameters.get(ruleset.id, {})
-        criteria = tuple(_criterion(award, rule, row, values) for rule in award.rules)
+        criteria = tuple(_criterion(award, rule, row, values, self.period) for rule in award.rules)
         outcome = row[outcome_column(award.id)]
         rank, cap = row.get(rank_column(award.id)), row.get(cap_column(award.id))
         position = None
@@ -149,8 +157,26 @@ class Evaluation:
         )
 
 
+def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap | None:
+    compared = comparison(rule.node)
+    has_column, needs_column = gap_columns(award.id, rule.id)
+    if compared is None or has_column not in row:
+        return None
+    has, needs = row[has_column], row[needs_column]
+    first = None
+    grows = compared.left.function.grows_per_period if isinstance(compared.left, Call) else None
+    if grows and has is not None and needs is not None and compared.op in (">=", ">"):
+        short = Decimal(str(needs)) - Decimal(str(has))
+        if short > 0 or (short == 0 and compared.op == ">"):
+            steps = int((short / grows).to_integral_value(rounding=ROUND_CEILING))
+            if compared.op == ">" and short % grows == 0:
+                steps += 1
+            first = str(period.back(-steps))
+    return Gap(op=compared.op, has=has, needs=needs, first_period=first)
+
+
 def _criterion(
-    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any]
+    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
 ) -> CriterionResult:
     inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
     inputs.extend((name, parameters.get(name)) for name in sorted(rule.node.params))
@@ -170,4 +196,5 @@ def _criterion(
         basis=rule.basis,
         certainty=rule.certainty,
         inputs=tuple(inputs),
+        gap=_gap(award, rule, row, period),
     )

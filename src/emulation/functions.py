@@ -103,6 +103,9 @@ class FunctionSpec:
     build: Callable[[Mapping[str, Any], BuildContext], pl.Expr]
     doc: str
     reads: str = ""
+    #: How much the value grows each period while the subject keeps qualifying (a streak
+    #: grows by 1, years of service by 1 a year): lets a near miss say when it could be met.
+    grows_per_period: int | None = None
 
     def result_type(self, bound: Mapping[str, Any]) -> ValueType:
         """The value type of a call with the given (checked) arguments."""

@@ -195,6 +195,7 @@ STREAK = FunctionSpec(
     returns="int",
     build=_streak,
     reads="award history and this period's decision",
+    grows_per_period=1,
     doc="The number of consecutive periods, ending with this one, in which the subject holds "
     "``award`` (0 when not held now). A period without the award breaks the streak. This "
     "period's value is the decision of the same evaluation when ``award`` is decided in it.",
@@ -229,6 +230,7 @@ FACT_STREAK = FunctionSpec(
     returns="int",
     build=_fact_streak,
     reads="facts of this and earlier periods",
+    grows_per_period=1,
     doc="The number of consecutive periods, ending with this one, in which ``fact`` is at "
     "least ``at_least`` (0 when it is lower now; unknown when it is missing now). A lower "
     "value or a period without facts breaks the streak.",

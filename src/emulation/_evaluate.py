@@ -21,7 +21,7 @@ from emulation._quota import Stage, quota_stage
 from emulation.errors import DataError, EvaluationError, Problem
 from emulation.period import Period
 from emulation.population import ORIGIN, Population, cast_column
-from emulation.ruleset import Award, FactDecl, ParameterValue, Ruleset
+from emulation.ruleset import Award, FactDecl, ParameterValue, Ruleset, ServiceRule
 from emulation.types import OUTCOMES
 
 OUTCOME_DTYPE = pl.Enum(list(OUTCOMES))
@@ -64,12 +64,14 @@ class _Context:
         facts: Mapping[str, FactDecl],
         decided: set[str],
         earlier: Mapping[str, pl.DataFrame],
+        services: Mapping[str, ServiceRule],
     ) -> None:
         self._period = period
         self._population = population
         self._facts = facts
         self.decided = decided
         self._earlier = earlier
+        self._services = services
         self.joins: dict[str, tuple[Callable[[], pl.LazyFrame], Any]] = {}
 
     @property
@@ -92,6 +94,9 @@ class _Context:
 
     def decided_frame(self, kind: str) -> pl.DataFrame | None:
         return self._earlier.get(kind)
+
+    def service(self, name: str) -> ServiceRule:
+        return self._services[name]
 
 
 def order_awards(awards: Mapping[str, Award]) -> list[str]:
@@ -183,7 +188,8 @@ def evaluate_kind(
 ) -> pl.DataFrame:
     """Every award of one subject kind over ``base``, in the given (dependency) order;
     ``earlier`` holds the result frames of kinds decided before (persons before collectives)."""
-    context = _Context(period, population, facts, set(), earlier)
+    services = {name: rule for _, ruleset in awards for name, rule in ruleset.services.items()}
+    context = _Context(period, population, facts, set(), earlier, services)
     stages: list[Stage] = []
     for award, ruleset in awards:
         context.decided.add(award.id)

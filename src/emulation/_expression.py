@@ -154,6 +154,7 @@ class Scope:
     parameters: Mapping[str, Parameter]
     functions: Mapping[str, FunctionSpec]
     awards: frozenset[str]
+    services: frozenset[str] = frozenset()
     #: When false, award ids outside ``awards`` are accepted here and checked later against
     #: every ruleset loaded together (awards of other rulesets).
     closed: bool = True
@@ -468,6 +469,14 @@ class Checker:
             if value not in self.scope.awards and self.scope.closed:
                 self._fail(
                     source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}'
+                )
+            return value
+        if argument.kind == "service":
+            if value not in self.scope.services:
+                self._fail(
+                    source,
+                    f'unknown service rule "{value}" (declare [service.{value}])'
+                    f"{suggest(str(value), self.scope.services)}",
                 )
             return value
         if argument.kind == "fact":

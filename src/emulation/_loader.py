@@ -37,6 +37,7 @@ from emulation.ruleset import (
     Role,
     Rule,
     Ruleset,
+    ServiceRule,
 )
 from emulation.types import CERTAINTIES, VALUE_TYPES, AwardId, FactName, RulesetId
 
@@ -83,7 +84,8 @@ SUBJECT_FACTS: dict[str, FactDecl] = {
     ),
 }
 
-_TOP = {"format", "ruleset", "facts", "parameters", "awards"}
+_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards"}
+_SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
 _META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
 _FACT = {"type", "label", "values", "ordered", "unit", "default", "minimum", "maximum", "better"}
 _PARAM = {"type", "label", "values", "basis", "certainty", "confirmed", "unit"}
@@ -176,6 +178,7 @@ def load_ruleset(
 
     facts = _facts(out, _table(out, document, "facts", required=False))
     parameters = _parameters(out, _table(out, document, "parameters", required=False), ref_ids)
+    services = _services(out, _table(out, document, "service", required=False))
     awards_doc = _table(out, document, "awards")
     award_ids = frozenset(awards_doc)
     scope = Scope(
@@ -183,6 +186,7 @@ def load_ruleset(
         parameters=parameters,
         functions=functions,
         awards=award_ids,
+        services=frozenset(services),
         closed=False,
     )
     awards: dict[AwardId, Award] = {}
@@ -208,6 +212,7 @@ def load_ruleset(
         awards=awards,
         source=source,
         content_hash=hashlib.sha256(raw).hexdigest(),
+        services=services,
     )
 
 
@@ -311,6 +316,44 @@ def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
                 better=better,
             )
     return facts
+
+
+def _services(out: _Collector, table: Mapping[str, Any]) -> dict[str, ServiceRule]:
+    services: dict[str, ServiceRule] = {}
+    for name, body in table.items():
+        where = f"service.{name}"
+        if not _identifier(out, where, name):
+            continue
+        if not isinstance(body, dict):
+            out.add(where, "expected a table")
+            continue
+        _unknown_keys(out, where, body, _SERVICE)
+        label = _label(out, body, f"{where}.label")
+        raw = body.get("weights")
+        weights: list[tuple[str, Decimal]] = []
+        if not isinstance(raw, dict) or not raw:
+            out.add(f"{where}.weights", 'expected { full_time = "1", part_time = "1.5", … }')
+        else:
+            for kind, value in sorted(raw.items()):
+                weight = _value(out, f"{where}.weights.{kind}", value, "decimal", ())
+                if isinstance(weight, Decimal):
+                    weights.append((kind, weight))
+        exclude = body.get("exclude_discipline", True)
+        if not isinstance(exclude, bool):
+            out.add(f"{where}.exclude_discipline", "expected true or false")
+            exclude = True
+        basis = _text(out, body, f"{where}.basis")
+        certainty = _choice(out, body, f"{where}.certainty", CERTAINTIES)
+        if label and basis and certainty:
+            services[name] = ServiceRule(
+                name=name,
+                label=label,
+                weights=tuple(weights),
+                exclude_discipline=exclude,
+                basis=basis,
+                certainty=certainty,
+            )
+    return services
 
 
 def _parameters(

@@ -75,10 +75,30 @@ def render(code: str, params: dict[str, str], lang: str) -> str:
     for key in _MONEY:
         if key in values and values[key].isdigit():
             values[key] = _thousands(values[key], "." if lang == "vi" else ",")
+    if values.get("unit") == "year":
+        for key in ("has", "needs"):
+            if key in values:
+                values[key] = _years(values[key], lang)
     return template.format_map(_Default(values))
 
 
 _MONEY = ("amount", "base", "step")
+
+
+def _years(text: str, lang: str) -> str:
+    """``17.333333`` years as "17 years 4 months" (months rounded to the nearest)."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    try:
+        months = int((Decimal(text) * 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation:
+        return text
+    years, rest = divmod(months, 12)
+    if lang == "vi":
+        return f"{years} năm {rest} tháng" if rest else f"{years} năm"
+    year_word = "year" if years == 1 else "years"
+    month_word = "month" if rest == 1 else "months"
+    return f"{years} {year_word} {rest} {month_word}" if rest else f"{years} {year_word}"
 
 
 def _thousands(digits: str, separator: str) -> str:

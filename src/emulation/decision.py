@@ -45,6 +45,7 @@ class Gap:
     has: Any
     needs: Any
     first_period: str | None = None
+    unit: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -53,6 +54,7 @@ class Gap:
             "has": _json_value(self.has),
             "needs": _json_value(self.needs),
             "first_period": self.first_period,
+            "unit": self.unit,
         }
 
 
@@ -199,6 +201,8 @@ def reasons_for(
             }
             if gap.first_period is not None:
                 numbers["first_period"] = gap.first_period
+            if gap.unit is not None:
+                numbers["unit"] = gap.unit
             kind = "gap_in_time" if gap.first_period is not None else "gap"
             reasons.append(Reason(kind, _params(criterion.label, criterion.basis, numbers)))
     return tuple(reasons)

@@ -172,7 +172,8 @@ def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap |
             if compared.op == ">" and short % grows == 0:
                 steps += 1
             first = str(period.back(-steps))
-    return Gap(op=compared.op, has=has, needs=needs, first_period=first)
+    unit = compared.left.function.unit if isinstance(compared.left, Call) else None
+    return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
 
 
 def _criterion(

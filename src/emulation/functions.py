@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
     from emulation.period import Period
     from emulation.population import Population
-    from emulation.ruleset import FactDecl
+    from emulation.ruleset import FactDecl, ServiceRule
 
-ArgumentKind = Literal["award", "fact", "text", "int", "choice", "value"]
+ArgumentKind = Literal["award", "fact", "service", "text", "int", "choice", "value"]
 
 _NO_DEFAULT = object()
 
@@ -54,6 +54,9 @@ class BuildContext(Protocol):
     def fact(self, name: str) -> FactDecl:
         """The declaration of a fact of the rulesets in force."""
 
+    def service(self, name: str) -> ServiceRule:
+        """A ``[service.<name>]`` table of the rulesets in force."""
+
     def decided_frame(self, kind: str) -> pl.DataFrame | None:
         """The result frame of subjects of ``kind`` decided earlier in the same evaluation
         (persons, when collectives are being decided), or None."""
@@ -65,7 +68,8 @@ class Argument:
 
     ``kind`` is ``award`` (a literal award id, checked to exist when the rulesets are loaded
     together; when ``reads_current`` the calling award depends on it and is decided after it),
-    ``fact`` (a literal name of a declared fact), ``text``, ``int``, ``choice`` (literal text
+    ``fact`` (a literal name of a declared fact), ``service`` (a literal name of a
+    ``[service.<name>]`` table of the ruleset), ``text``, ``int``, ``choice`` (literal text
     from ``choices``), or ``value`` (any expression whose type is in ``accepts``).
     """
 
@@ -106,6 +110,9 @@ class FunctionSpec:
     #: How much the value grows each period while the subject keeps qualifying (a streak
     #: grows by 1, years of service by 1 a year): lets a near miss say when it could be met.
     grows_per_period: int | None = None
+    #: ``"year"`` when the value is a number of years (explanations then say "17 years
+    #: 4 months").
+    unit: str | None = None
 
     def result_type(self, bound: Mapping[str, Any]) -> ValueType:
         """The value type of a call with the given (checked) arguments."""

@@ -193,6 +193,19 @@ class Award:
         return tuple(rule for rule in self.rules if rule.role == role)
 
 
+@attrs.frozen(kw_only=True)
+class ServiceRule:
+    """How a ruleset counts length of service: a weight per kind of spell (kinds not listed
+    count 0), and whether time under discipline is left out."""
+
+    name: str
+    label: Label
+    weights: tuple[tuple[str, Decimal], ...]
+    exclude_discipline: bool
+    basis: str
+    certainty: Certainty
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Ruleset:
     """One version of a ruleset, valid from ``effective_from`` to ``effective_to`` inclusive."""
@@ -209,6 +222,7 @@ class Ruleset:
     awards: dict[AwardId, Award]
     source: str
     content_hash: str
+    services: dict[str, ServiceRule] = attrs.field(factory=dict)
 
     def in_force(self, period: Period) -> bool:
         """Whether this version applies to ``period`` (the one in force on its last day)."""

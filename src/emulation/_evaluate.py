@@ -15,13 +15,13 @@ from typing import Any
 import polars as pl
 
 from emulation._compile import Compiler, dtype_of
-from emulation._expression import Compare, Node
+from emulation._expression import BoolOp, Compare, Node
 from emulation._loader import SUBJECT_FACTS
 from emulation._quota import Stage, quota_stage
 from emulation.errors import DataError, EvaluationError, Problem
 from emulation.period import Period
 from emulation.population import ORIGIN, Population, cast_column
-from emulation.ruleset import Award, FactDecl, ParameterValue, Ruleset, ServiceRule
+from emulation.ruleset import Award, Consumption, FactDecl, ParameterValue, Ruleset, ServiceRule
 from emulation.types import OUTCOMES
 
 OUTCOME_DTYPE = pl.Enum(list(OUTCOMES))
@@ -43,7 +43,11 @@ def gap_columns(award: str, rule: str) -> tuple[str, str]:
 
 
 def comparison(node: Node) -> Compare | None:
-    """The rule's comparison of two numbers, when the whole rule is one."""
+    """The rule's comparison of two numbers, when the whole rule is one, or when it is an
+    ``and`` of conditions with exactly one such comparison among them."""
+    if isinstance(node, BoolOp) and node.op == "and":
+        found = [c for c in map(comparison, node.operands) if c is not None]
+        return found[0] if len(found) == 1 else None
     if (
         isinstance(node, Compare)
         and node.op in (">=", ">", "<=", "<")
@@ -65,6 +69,7 @@ class _Context:
         decided: set[str],
         earlier: Mapping[str, pl.DataFrame],
         services: Mapping[str, ServiceRule],
+        consumers: Mapping[str, Consumption],
     ) -> None:
         self._period = period
         self._population = population
@@ -72,6 +77,9 @@ class _Context:
         self.decided = decided
         self._earlier = earlier
         self._services = services
+        self._consumers = consumers
+        self.award = ""
+        self.late: list[tuple[str, Callable[[pl.DataFrame], pl.LazyFrame], Any]] = []
         self.joins: dict[str, tuple[Callable[[], pl.LazyFrame], Any]] = {}
 
     @property
@@ -97,6 +105,20 @@ class _Context:
 
     def service(self, name: str) -> ServiceRule:
         return self._services[name]
+
+    def derived_from_decisions(
+        self, key: str, make: Callable[[pl.DataFrame], pl.LazyFrame], default: Any = None
+    ) -> pl.Expr:
+        if all(existing != key for existing, _, _ in self.late):
+            self.late.append((key, make, default))
+        return pl.col(key)
+
+    @property
+    def current_award(self) -> str:
+        return self.award
+
+    def consumers(self) -> Mapping[str, Consumption]:
+        return self._consumers
 
 
 def order_awards(awards: Mapping[str, Award]) -> list[str]:
@@ -185,20 +207,23 @@ def evaluate_kind(
     parameters: Callable[[Ruleset], Mapping[str, ParameterValue | None]],
     facts: Mapping[str, FactDecl],
     earlier: Mapping[str, pl.DataFrame],
+    consumers: Mapping[str, Consumption] | None = None,
 ) -> pl.DataFrame:
     """Every award of one subject kind over ``base``, in the given (dependency) order;
     ``earlier`` holds the result frames of kinds decided before (persons before collectives)."""
     services = {name: rule for _, ruleset in awards for name, rule in ruleset.services.items()}
-    context = _Context(period, population, facts, set(), earlier, services)
+    context = _Context(period, population, facts, set(), earlier, services, consumers or {})
     stages: list[Stage] = []
     for award, ruleset in awards:
-        context.decided.add(award.id)
+        context.award = award.id
+        context.late = []
         values = parameters(ruleset)
         compiler = Compiler(values, context)
         rule_exprs = [
             compiler.compile(rule.node).alias(rule_column(award.id, rule.id))
             for rule in award.rules
         ]
+        context.decided.add(award.id)
         shown = {expr.meta.output_name() for expr in rule_exprs}
         for rule in award.rules:
             for call in rule.node.calls:
@@ -212,6 +237,8 @@ def evaluate_kind(
                 rule_exprs.append(compiler.compile(compared.left).alias(has))
                 rule_exprs.append(compiler.compile(compared.right).alias(needs))
         outcome = outcome_column(award.id)
+        for late_key, build, late_default in context.late:
+            stages.append(_late_join(late_key, build, late_default))
         stages.append(_columns(rule_exprs))
         stages.append(_columns([outcome_expr(award).alias(outcome)]))
         quota = quota_stage(award, values, compiler, context.decided, outcome)
@@ -225,6 +252,17 @@ def evaluate_kind(
     for stage in stages:
         lazy = stage(lazy)
     return lazy.collect()
+
+
+def _late_join(key: str, make: Callable[[pl.DataFrame], pl.LazyFrame], default: Any) -> Stage:
+    def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
+        frame = lazy.collect()
+        joined = frame.lazy().join(make(frame), left_on="id", right_on="subject", how="left")
+        return (
+            joined.with_columns(pl.col(key).fill_null(default)) if default is not None else joined
+        )
+
+    return apply
 
 
 def _columns(exprs: list[pl.Expr]) -> Stage:

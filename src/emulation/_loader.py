@@ -20,6 +20,7 @@ from typing import Any
 from emulation._expression import Checker, Scope, suggest
 from emulation.errors import Problem, RulesetError
 from emulation.functions import FunctionSpec
+from emulation.records import SCOPES
 from emulation.ruleset import (
     AWARD_KINDS,
     FREQUENCIES,
@@ -27,6 +28,7 @@ from emulation.ruleset import (
     ROUNDINGS,
     Award,
     Bonus,
+    Consumption,
     FactDecl,
     Label,
     LegalReference,
@@ -99,6 +101,7 @@ _AWARD = {
     "blocking",
     "quota",
     "bonus",
+    "consumes",
     "basis",
     "certainty",
 }
@@ -115,6 +118,7 @@ _QUOTA = {
     "certainty",
 }
 _BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
+_CONSUMES = {"kinds", "min_scope", "window", "count", "unless", "basis", "certainty"}
 _RULE = {"id", "expr", "label", "basis", "certainty"}
 
 
@@ -501,6 +505,7 @@ def _award(
     if quota is not None and quota.of not in ("headcount",):
         depends.add(AwardId(quota.of))
     bonus = _bonus(out, where, body.get("bonus"), scope) if "bonus" in body else None
+    consumes = _consumes(out, where, body.get("consumes"), scope) if "consumes" in body else None
     if award_id in depends:
         out.add(where, f'award "{award_id}" reads its own result')
     if not (kind and subject and label):
@@ -515,6 +520,7 @@ def _award(
         depends_on=frozenset(depends),
         quota=quota,
         bonus=bonus,
+        consumes=consumes,
         basis=basis,
         certainty=certainty,
     )
@@ -617,6 +623,61 @@ def _quota(out: _Collector, where: str, body: Any, scope: Scope) -> Quota | None
         label=label,
         basis=basis,
         certainty=certainty,
+    )
+
+
+def _consumes(out: _Collector, where: str, body: Any, scope: Scope) -> Consumption | None:
+    at = f"{where}.consumes"
+    if not isinstance(body, dict):
+        out.add(at, "expected a table [awards.<id>.consumes]")
+        return None
+    _unknown_keys(out, at, body, _CONSUMES)
+    kinds = body.get("kinds")
+    if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) and k for k in kinds):
+        out.add(f"{at}.kinds", 'expected kinds = ["initiative", …]')
+        kinds = None
+    min_scope = body.get("min_scope", "grassroots")
+    if min_scope not in SCOPES:
+        out.add(f"{at}.min_scope", f"expected one of {list(SCOPES)}")
+    numbers = {}
+    for key, default in (("window", 1), ("count", 1)):
+        value = body.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            out.add(f"{at}.{key}", "expected a whole number ≥ 1")
+            value = None
+        numbers[key] = value
+    unless = None
+    if "unless" in body:
+        facts_only = Scope(facts=scope.facts, parameters={}, functions={}, awards=frozenset())
+        checker = Checker(str(body["unless"]), facts_only)
+        unless = checker.check("bool")
+        for error in checker.errors:
+            out.add(
+                f"{at}.unless",
+                f"{error.message} (only facts may be read here)",
+                column=error.column,
+                find=str(body["unless"]),
+            )
+    basis = _text(out, body, f"{at}.basis")
+    certainty = _choice(out, body, f"{at}.certainty", CERTAINTIES)
+    if not (
+        kinds
+        and min_scope in SCOPES
+        and numbers["window"]
+        and numbers["count"]
+        and basis
+        and certainty
+    ):
+        return None
+    return Consumption(
+        kinds=tuple(kinds),
+        min_scope=min_scope,
+        window=numbers["window"],
+        count=numbers["count"],
+        basis=basis,
+        certainty=certainty,
+        unless=unless,
+        unless_expr=str(body["unless"]) if unless is not None else None,
     )
 
 

@@ -11,8 +11,8 @@ quota, and the ``bonus`` in VND.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

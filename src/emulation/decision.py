@@ -114,6 +114,7 @@ class Decision:
     rank: int | None = None
     cap: int | None = None
     bonus: Decimal | None = None
+    evidence: tuple[str, ...] = ()
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         """JSON-ready form with labels and reasons rendered in ``lang``."""
@@ -131,6 +132,7 @@ class Decision:
             "rank": self.rank,
             "cap": self.cap,
             "bonus": None if self.bonus is None else str(self.bonus),
+            "evidence": list(self.evidence),
         }
 
 

@@ -104,6 +104,7 @@ class Engine:
                 lambda ruleset: resolved[ruleset.id],
                 facts,
                 dict(frames),
+                {a: award.consumes for a, (award, _) in available.items() if award.consumes},
             )
         evaluation = Evaluation(
             period=period,
@@ -111,6 +112,7 @@ class Engine:
             frames=frames,
             awards=tuple(available[a] for a in sorted(selected)),
             parameters={key: dict(values) for key, values in resolved.items()},
+            order=tuple(order),
         )
         self.plugins.observe(evaluation)
         return evaluation

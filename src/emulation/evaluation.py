@@ -24,7 +24,7 @@ from emulation.decision import (
 from emulation.errors import EvaluationError
 from emulation.period import Period
 from emulation.population import Population
-from emulation.ruleset import Award, Rule, Ruleset
+from emulation.ruleset import Award, Consumption, Rule, Ruleset
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -42,6 +42,8 @@ class Evaluation:
     frames: dict[str, pl.DataFrame]
     awards: tuple[tuple[Award, Ruleset], ...]
     parameters: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    #: Award ids in the order they were decided (dependencies first).
+    order: tuple[str, ...] = ()
     engine_version: str = __version__
 
     def outcomes(self) -> pl.DataFrame:
@@ -84,10 +86,67 @@ class Evaluation:
                 rows.append((row["id"], award, ruleset, row))
         rows.sort(key=lambda item: (item[0], item[1].id))
         hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
+        used = self._evidence_used(rows)
         return tuple(
-            self._decision(sid, award, ruleset, row, hashes[sid])
+            attrs.evolve(
+                self._decision(sid, award, ruleset, row, hashes[sid]),
+                evidence=used.get((sid, award.id), ()),
+            )
             for sid, award, ruleset, row in rows
         )
+
+    def _evidence_used(
+        self, rows: list[tuple[str, Award, Ruleset, dict[str, Any]]]
+    ) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Evidence ids each granted award that uses up evidence takes, by (subject, award)."""
+        from emulation._evidence import taken_by
+
+        consumers: dict[str, Consumption] = {
+            award.id: award.consumes for award, _ in self.awards if award.consumes
+        }
+        period = str(self.period)
+        found: dict[tuple[str, str], tuple[str, ...]] = {}
+        for award, _ in self.awards:
+            spec = award.consumes
+            if spec is None:
+                continue
+            granted = sorted(
+                {
+                    sid
+                    for sid, a, _, row in rows
+                    if a.id == award.id and row[outcome_column(a.id)] == "granted"
+                }
+            )
+            if not granted:
+                continue
+            before = self.order[: self.order.index(award.id)] if award.id in self.order else ()
+            frame = self.frames[award.subject]
+            earlier = [
+                frame.lazy()
+                .filter(pl.col(outcome_column(other)) == "granted")
+                .select(
+                    pl.col("id").alias("subject"),
+                    pl.lit(other).alias("award"),
+                    pl.lit(period).alias("period"),
+                )
+                for other in before
+                if other in consumers and outcome_column(other) in frame.columns
+            ]
+            taken = taken_by(
+                award.id,
+                spec,
+                period,
+                [str(p) for p in self.period.window(spec.window)],
+                granted,
+                self.population.awards,
+                pl.concat(earlier) if earlier else None,
+                self.population.evidence,
+                consumers,
+                self.population.facts,
+                {name: decl for _, r in self.awards for name, decl in r.facts.items()},
+            )
+            found.update({(sid, award.id): ids for sid, ids in taken.items()})
+        return found
 
     def __iter__(self) -> Iterator[Decision]:
         return iter(self.decisions())

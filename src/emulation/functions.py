@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from emulation.period import Period
     from emulation.population import Population
-    from emulation.ruleset import FactDecl, ServiceRule
+    from emulation.ruleset import Consumption, FactDecl, ServiceRule
 
 ArgumentKind = Literal["award", "fact", "service", "text", "int", "choice", "value"]
 
@@ -53,6 +53,20 @@ class BuildContext(Protocol):
 
     def fact(self, name: str) -> FactDecl:
         """The declaration of a fact of the rulesets in force."""
+
+    def derived_from_decisions(
+        self, key: str, make: Callable[[pl.DataFrame], pl.LazyFrame], default: Any = None
+    ) -> pl.Expr:
+        """Like :meth:`derived`, but ``make`` receives the result frame of the decisions taken
+        so far in this evaluation (the frame is materialised first: use it only when the
+        value depends on earlier outcomes, such as evidence used by awards granted now)."""
+
+    @property
+    def current_award(self) -> str:
+        """The award whose rules are being compiled."""
+
+    def consumers(self) -> Mapping[str, Consumption]:
+        """The awards in force that use up evidence, with what they use."""
 
     def service(self, name: str) -> ServiceRule:
         """A ``[service.<name>]`` table of the rulesets in force."""

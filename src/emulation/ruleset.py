@@ -172,6 +172,25 @@ class Bonus:
         return (raw / step).to_integral_value(rounding=ROUND_CEILING) * step if step > 1 else raw
 
 
+@attrs.frozen(kw_only=True)
+class Consumption:
+    """Evidence an award uses up when granted: the ``count`` oldest items (by period, then id)
+    of ``kinds`` recognised at ``min_scope`` or wider within the ``window`` periods ending with
+    the award's period, among those not already used by another award. One achievement earns
+    one award (Law 06/2022 Art 6; Decree 98/2023 Art 4(3))."""
+
+    kinds: tuple[str, ...]
+    min_scope: str
+    window: int
+    count: int
+    basis: str
+    certainty: Certainty
+    #: A condition on the facts of the period the award is held for; when it holds, the
+    #: award used no evidence (it was earned another way). Reads facts only.
+    unless: Node | None = None
+    unless_expr: str | None = None
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Award:
     """An award (title, medal, certificate, flag, commendation, scholarship, nomination)."""
@@ -185,6 +204,7 @@ class Award:
     depends_on: frozenset[AwardId] = frozenset()
     quota: Quota | None = None
     bonus: Bonus | None = None
+    consumes: Consumption | None = None
     basis: str | None = None
     certainty: Certainty | None = None
 

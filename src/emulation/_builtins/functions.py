@@ -126,7 +126,68 @@ EVIDENCE_COUNT = FunctionSpec(
 )
 
 
+def _evidence_unused(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    from emulation._evidence import holdings_of, matching, used_by
+
+    kind, min_scope, window = arguments["kind"], arguments["min_scope"], arguments["window"]
+    if window < 1:
+        raise EvaluationError(f"evidence_unused: window must be at least 1, got {window}")
+    period = str(context.period)
+    periods = [str(p) for p in context.period.window(window)]
+    award = context.current_award
+    consumers = context.consumers()
+    key = f"fn::evidence_unused(kind={kind!r}, min_scope={min_scope!r}, window={window!r})"
+
+    def make(frame: pl.DataFrame) -> pl.LazyFrame:
+        granted_now = [
+            frame.lazy()
+            .filter(pl.col(f"{other}::outcome") == "granted")
+            .select(
+                pl.col("id").alias("subject"),
+                pl.lit(other).alias("award"),
+                pl.lit(period).alias("period"),
+            )
+            for other in sorted(consumers)
+            if f"{other}::outcome" in frame.columns
+        ]
+        history = context.population.awards.filter(
+            ~((pl.col("award") == award) & (pl.col("period") == period))
+        )
+        holdings = holdings_of(history, pl.concat(granted_now) if granted_now else None)
+        evidence = context.population.evidence.lazy()
+        declared = {
+            name: context.fact(name)
+            for spec in consumers.values()
+            if spec.unless is not None
+            for name in spec.unless.facts
+        }
+        facts = context.population.facts.lazy()
+        used = used_by(holdings, evidence, consumers, facts, declared)
+        used = used.select("subject", "evidence").unique()
+        items = matching(evidence, (kind,), min_scope).filter(pl.col("period").is_in(periods))
+        free = items.join(
+            used, left_on=["subject", "id"], right_on=["subject", "evidence"], how="anti"
+        )
+        return free.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
+
+    return context.derived_from_decisions(key, make, default=0)
+
+
+EVIDENCE_UNUSED = FunctionSpec(
+    name="evidence_unused",
+    arguments=EVIDENCE_COUNT.arguments,
+    returns="int",
+    build=_evidence_unused,
+    reads="evidence items and the awards that used them",
+    doc=(
+        "Like ``evidence_count``, but leaves out items already used by an award held in an "
+        "earlier period or granted earlier in this evaluation (awards with "
+        "``[awards.<id>.consumes]``) — 'two further initiatives beyond those already used'."
+    ),
+)
+
+
 @hookimpl(trylast=True)
 def emulation_register_functions() -> list[FunctionSpec]:
-    """The built-in functions: ``granted``, ``disciplined``, ``evidence_count``."""
-    return [GRANTED, DISCIPLINED, EVIDENCE_COUNT]
+    """The built-in functions: granted, disciplined, evidence_count, evidence_unused."""
+    return [GRANTED, DISCIPLINED, EVIDENCE_COUNT, EVIDENCE_UNUSED]

@@ -165,6 +165,40 @@ def _fact_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
     return pl.when(now.is_null()).then(None).when(now).then(before + 1).otherwise(0)
 
 
+def _fact_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    fact, at_least, window = arguments["fact"], arguments["at_least"], arguments["window"]
+    decl = context.fact(fact)
+    if at_least not in decl.values or window < 1:
+        from emulation.errors import EvaluationError
+
+        raise EvaluationError(
+            f'fact_count: "{at_least}" must be a value of {fact} ({list(decl.values)}) and the '
+            f"window at least 1 (got {window})"
+        )
+    dtype = pl.Enum(list(decl.values))
+    threshold = pl.lit(at_least, dtype=dtype)
+    key = f"fn::fact_count_before(fact={fact!r}, at_least={at_least!r}, window={window!r})"
+
+    def make() -> pl.LazyFrame:
+        if fact not in context.population.facts.columns:
+            return pl.LazyFrame(schema={"subject": pl.String, key: pl.Int64})
+        rows = (
+            context.population.facts.lazy()
+            .select("subject", "period", pl.col(fact).cast(pl.String).cast(dtype, strict=False))
+            .with_columns(_back_index(context, max(window - 1, 1)).alias("back"))
+            .filter(
+                pl.col("back").is_not_null()
+                & (pl.col("back") < window)
+                & (pl.col(fact) >= threshold)
+            )
+        )
+        return rows.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
+
+    before = context.derived(key, make, default=0)
+    now = pl.col(fact) >= threshold
+    return before + now.fill_null(False).cast(pl.Int64)
+
+
 _AWARD = Argument(name="award", kind="award", doc="an award id")
 
 HELD = FunctionSpec(
@@ -217,6 +251,7 @@ PERIODS_SINCE = FunctionSpec(
     returns="int",
     build=_periods_since,
     reads="award history",
+    grows_per_period=1,
     doc="How many periods ago the subject last held ``award`` (1 = the previous period); "
     "unknown when it never did within 40 periods.",
 )
@@ -237,7 +272,23 @@ FACT_STREAK = FunctionSpec(
 )
 
 
+FACT_COUNT = FunctionSpec(
+    name="fact_count",
+    arguments=(
+        Argument(name="fact", kind="fact", doc="an ordered enum fact, e.g. rating"),
+        Argument(name="at_least", kind="text", doc="the lowest value that counts"),
+        Argument(name="window", kind="int", doc="window length in periods"),
+    ),
+    returns="int",
+    build=_fact_count,
+    reads="facts of this and earlier periods",
+    doc="In how many of the last ``window`` periods (this one included) ``fact`` is at least "
+    "``at_least`` — 'at least one year HTXS in the window'.",
+)
+
+
 @hookimpl(trylast=True)
 def emulation_register_functions() -> list[FunctionSpec]:
-    """History functions: held, held_before, streak, count_held, periods_since, fact_streak."""
-    return [HELD, HELD_BEFORE, STREAK, COUNT_HELD, PERIODS_SINCE, FACT_STREAK]
+    """History functions: held, held_before, streak, count_held, periods_since, fact_streak,
+    fact_count."""
+    return [HELD, HELD_BEFORE, STREAK, COUNT_HELD, PERIODS_SINCE, FACT_STREAK, FACT_COUNT]

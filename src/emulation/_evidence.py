@@ -1,0 +1,150 @@
+"""Evidence used up by awards: no achievement counts twice.
+
+An award with ``[awards.<id>.consumes]`` uses, for each period it is held, the oldest matching
+evidence items of its window (by period, then id). Holdings come from the award history and
+from the awards granted earlier in the same evaluation. Each holding takes its items on its
+own, so two holdings whose windows overlap may name the same item; an item counts as used
+as soon as one holding names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from emulation._expression import Node
+from emulation.records import SCOPES
+from emulation.ruleset import Consumption, FactDecl
+
+_HOLDINGS = {"subject": pl.String, "award": pl.String, "period": pl.String}
+
+
+def period_start_year() -> pl.Expr:
+    """The year a period text starts in (``2024`` → 2024, ``2023-2024`` → 2023)."""
+    return pl.col("period").str.slice(0, 4).cast(pl.Int32)
+
+
+def matching(evidence: pl.LazyFrame, kinds: tuple[str, ...], min_scope: str) -> pl.LazyFrame:
+    """Items of ``kinds`` recognised at ``min_scope`` or wider."""
+    scopes = list(SCOPES[SCOPES.index(min_scope) :])
+    return evidence.filter(pl.col("kind").is_in(list(kinds)) & pl.col("scope").is_in(scopes))
+
+
+def used_by(
+    holdings: pl.LazyFrame,
+    evidence: pl.LazyFrame,
+    consumers: Mapping[str, Consumption],
+    facts: pl.LazyFrame | None = None,
+    declared: Mapping[str, FactDecl] | None = None,
+) -> pl.LazyFrame:
+    """``subject, evidence, award, period``: the items each holding of a consumer award uses.
+
+    A consumer with an ``unless`` condition uses nothing for a holding whose period's facts
+    (from ``facts``, cast to the ``declared`` types) meet the condition.
+    """
+    parts = []
+    for award, spec in sorted(consumers.items()):
+        chosen = holdings.filter(pl.col("award") == award)
+        if spec.unless is not None and facts is not None:
+            chosen = _without_exempt(chosen, spec.unless, facts, declared or {})
+        held = chosen.select(
+            "subject",
+            pl.col("period").alias("held_period"),
+            pl.col("period").str.len_chars().alias("_shape"),
+            period_start_year().alias("_held_year"),
+        )
+        items = matching(evidence, spec.kinds, spec.min_scope).select(
+            "subject",
+            pl.col("id").alias("evidence"),
+            pl.col("period").alias("item_period"),
+            pl.col("period").str.len_chars().alias("_shape"),
+            period_start_year().alias("_item_year"),
+        )
+        offset = pl.col("_held_year") - pl.col("_item_year")
+        taken = (
+            held.join(items, on=["subject", "_shape"], how="inner")
+            .filter((offset >= 0) & (offset < spec.window))
+            .sort("subject", "held_period", "item_period", "evidence")
+            .with_columns(pl.int_range(pl.len()).over("subject", "held_period").alias("_rank"))
+            .filter(pl.col("_rank") < spec.count)
+            .select(
+                "subject",
+                "evidence",
+                pl.lit(award).alias("award"),
+                pl.col("held_period").alias("period"),
+            )
+        )
+        parts.append(taken)
+    if not parts:
+        return pl.LazyFrame(
+            schema={"subject": pl.String, "evidence": pl.String, **_HOLDINGS}
+        ).select("subject", "evidence", "award", "period")
+    return pl.concat(parts)
+
+
+def _without_exempt(
+    holdings: pl.LazyFrame, unless: Node, facts: pl.LazyFrame, declared: Mapping[str, FactDecl]
+) -> pl.LazyFrame:
+    from emulation._compile import Compiler, dtype_of
+    from emulation.population import cast_column
+
+    names = sorted(unless.facts)
+    present = set(facts.collect_schema().names())
+    values = facts.select("subject", "period", *[n for n in names if n in present])
+    frame = holdings.join(values, on=["subject", "period"], how="left").collect()
+    for name in names:
+        decl = declared.get(name)
+        if decl is None:
+            continue
+        dtype = dtype_of(decl.type, decl.values)
+        column = (
+            frame.get_column(name)
+            if name in frame.columns
+            else pl.Series(name, [None] * frame.height, dtype=dtype)
+        )
+        frame = frame.with_columns(cast_column(column, dtype).alias(name))
+    exempt = Compiler({}, None).compile(unless).fill_null(False)  # type: ignore[arg-type]
+    return frame.lazy().filter(~exempt).select("subject", "award", "period")
+
+
+def holdings_of(history: pl.DataFrame, current: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Award history rows, plus this evaluation's grants, as ``subject, award, period``."""
+    rows = history.lazy().select("subject", "award", "period")
+    if current is not None:
+        rows = pl.concat([rows, current.select("subject", "award", "period")])
+    return rows.unique()
+
+
+def taken_by(
+    award: str,
+    spec: Consumption,
+    period: str,
+    periods: list[str],
+    subjects: list[str],
+    history: pl.DataFrame,
+    granted_before: pl.LazyFrame | None,
+    evidence: pl.DataFrame,
+    consumers: Mapping[str, Consumption],
+    facts: pl.DataFrame | None = None,
+    declared: Mapping[str, FactDecl] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """The evidence ids ``award`` uses for each granted subject in ``period``."""
+    earlier = history.filter(~((pl.col("award") == award) & (pl.col("period") == period)))
+    holdings = holdings_of(earlier, granted_before)
+    lazy = evidence.lazy()
+    facts_lazy = None if facts is None else facts.lazy()
+    used = used_by(holdings, lazy, consumers, facts_lazy, declared)
+    used = used.select("subject", "evidence").unique()
+    items = (
+        matching(lazy, spec.kinds, spec.min_scope)
+        .filter(pl.col("period").is_in(periods) & pl.col("subject").is_in(subjects))
+        .join(used, left_on=["subject", "id"], right_on=["subject", "evidence"], how="anti")
+        .sort("subject", "period", "id")
+        .with_columns(pl.int_range(pl.len()).over("subject").alias("_rank"))
+        .filter(pl.col("_rank") < spec.count)
+        .group_by("subject")
+        .agg(pl.col("id"))
+        .collect()
+    )
+    return {row["subject"]: tuple(row["id"]) for row in items.iter_rows(named=True)}

@@ -129,7 +129,19 @@ def taken_by(
     facts: pl.DataFrame | None = None,
     declared: Mapping[str, FactDecl] | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """The evidence ids ``award`` uses for each granted subject in ``period``."""
+    """The evidence ids ``award`` uses for each granted subject in ``period`` (none for a
+    subject whose facts meet the award's ``unless`` condition)."""
+    if spec.unless is not None and facts is not None:
+        mine = pl.LazyFrame(
+            {
+                "subject": subjects,
+                "award": [award] * len(subjects),
+                "period": [period] * len(subjects),
+            },
+            schema=_HOLDINGS,
+        )
+        kept = _without_exempt(mine, spec.unless, facts.lazy(), declared or {}).collect()
+        subjects = kept.get_column("subject").to_list()
     earlier = history.filter(~((pl.col("award") == award) & (pl.col("period") == period)))
     holdings = holdings_of(earlier, granted_before)
     lazy = evidence.lazy()

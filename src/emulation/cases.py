@@ -5,7 +5,7 @@ see ``docs/reference/case-files.md``. Each ``[[case]]`` holds one or more subjec
 nested JSON form, the period, optional parameter overrides, and ``[[case.expect]]`` entries
 naming an award, the expected outcome and, optionally, reason codes that must appear
 (``"criterion_failed"`` or ``"criterion_failed:min_service"``), the ``rank`` and ``cap`` of a
-quota, and the ``bonus`` in VND.
+quota, the ``bonus`` in VND, and the ``evidence`` ids the decision uses up.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class Expectation:
     rank: int | None = None
     cap: int | None = None
     bonus: str | None = None
+    evidence: tuple[str, ...] | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -157,6 +158,7 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
                 rank=item.get("rank"),
                 cap=item.get("cap"),
                 bonus=None if item.get("bonus") is None else str(item["bonus"]),
+                evidence=None if "evidence" not in item else tuple(item["evidence"]),
             )
         )
     if not expectations:
@@ -230,6 +232,8 @@ def _extras(expected: Expectation, decision: Any) -> str:
         want = getattr(expected, name)
         if want is not None and getattr(decision, name) != want:
             wrong.append(f"expected {name} {want}, got {getattr(decision, name)}")
+    if expected.evidence is not None and tuple(decision.evidence) != expected.evidence:
+        wrong.append(f"expected evidence {list(expected.evidence)}, got {list(decision.evidence)}")
     if expected.bonus is not None:
         got = decision.bonus
         if got is None or Decimal(expected.bonus) != got:

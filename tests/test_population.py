@@ -149,3 +149,48 @@ def test_json_and_csv_forms_agree(tmp_path: Path) -> None:
     assert from_json.subject_hashes(["a"]) == from_csv.subject_hashes(["a"])
     assert from_json.evidence.get_column("amount").to_list() == [Decimal("1.5")]
     assert from_csv.subjects.get_column("hardship_area").to_list() == [True]
+
+
+def test_contradictory_histories_are_set_aside_and_the_rest_is_decided(tmp_path: Path) -> None:
+    import emulation
+
+    folder = write_csv(
+        tmp_path / "data",
+        {
+            "subjects": "id,kind,birth_year\nok,person,1980\nclash,person,1980\nsame,person,1980\nyoung,person,2000\nlap,person,1980\n",
+            "facts": (
+                "subject,period,rating,good_attitude\n"
+                "ok,2024,HTT,true\n"
+                "clash,2024,HTT,true\nclash,2024,HT,true\n"
+                "same,2024,HTT,true\nsame,2024,HTT,true\n"
+                "young,2024,HTT,true\n"
+                "lap,2024,HTT,true\n"
+            ),
+            "awards": "subject,award,period\nyoung,ldtt,1999\n",
+            "service": "subject,start,end,kind\nyoung,1998-01-01,,full_time\nlap,2000-01-01,2010-12-31,full_time\nlap,2010-06-01,,part_time\n",
+        },
+    )
+    population = read_csv_dir(folder)
+    found = {(s.subject, s.code): s.rows for s in population.set_aside}
+    assert set(found) == {
+        ("clash", "conflicting_facts"),
+        ("young", "award_before_birth"),
+        ("young", "service_before_birth"),
+        ("lap", "overlapping_service"),
+    }
+    assert found["clash", "conflicting_facts"] == (
+        f"{folder / 'facts.csv'}: row 3",
+        f"{folder / 'facts.csv'}: row 4",
+    )
+    engine = emulation.build_engine(
+        entry_points=False,
+        ruleset_paths=[Path(__file__).resolve().parents[1] / "rulesets" / "state"],
+    )
+    evaluation = engine.evaluate(population, "2024", ["ldtt"])
+    assert {d.subject: d.outcome for d in evaluation.decisions()} == {
+        "ok": "granted",
+        "same": "granted",
+    }
+    message = population.set_aside[0].to_dict("en")["message"]
+    assert isinstance(message, str)
+    assert message.startswith("Set aside:")

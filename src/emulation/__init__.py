@@ -4,6 +4,7 @@ The public surface: re-exports only, with an alphabetised ``__all__``. Start wit
 :func:`build_engine`.
 """
 
+from emulation._contradictions import SetAside
 from emulation._version import __version__
 from emulation.decision import CriterionResult, Decision, Reason, RulesetRef
 from emulation.engine import Engine, build_engine
@@ -60,6 +61,7 @@ __all__ = [
     "RulesetError",
     "RulesetRef",
     "ServiceSpell",
+    "SetAside",
     "Subject",
     "__version__",
     "build_engine",

@@ -158,7 +158,10 @@ def base_frame(
     A candidate is a subject with a facts row in the period. A value that cannot be read as
     its declared type raises :class:`DataError` naming the file and row.
     """
-    subjects = population.subjects.filter(pl.col("kind") == kind).drop(ORIGIN, "kind")
+    aside = sorted(population.set_aside_ids())
+    subjects = population.subjects.filter(
+        (pl.col("kind") == kind) & ~pl.col("id").is_in(aside)
+    ).drop(ORIGIN, "kind")
     rows = population.facts.filter(pl.col("period") == str(period)).drop("period")
     frame = subjects.join(rows, left_on="id", right_on="subject", how="inner")
     problems: list[Problem] = []

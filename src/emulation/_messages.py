@@ -59,6 +59,22 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Còn thiếu cho «{label}»: cần {op} {needs}, hiện có {has}; nếu giữ nguyên thành tích, sớm nhất đạt vào kỳ {first_period}",
         "Short of “{label}”: needs {op} {needs}, has {has}; if nothing else changes, the earliest period it can be met is {first_period}",
     ),
+    "conflicting_facts": (
+        "Để riêng: có hai dòng dữ kiện khác nhau cho kỳ {detail}",
+        "Set aside: two different facts rows for period {detail}",
+    ),
+    "award_before_birth": (
+        "Để riêng: khen thưởng kỳ {detail} có trước năm sinh",
+        "Set aside: an award for {detail} is dated before the person was born",
+    ),
+    "service_before_birth": (
+        "Để riêng: thời gian công tác bắt đầu {detail}, trước năm sinh",
+        "Set aside: a service spell starts on {detail}, before the person was born",
+    ),
+    "overlapping_service": (
+        "Để riêng: hai khoảng thời gian công tác chồng lên nhau ({detail})",
+        "Set aside: two service spells overlap ({detail})",
+    ),
     "blocking_unknown": (
         "Thiếu dữ liệu để xác định tình trạng «{label}» ({basis}): cần {missing}",
         "Data missing to rule out the state “{label}” ({basis}): needs {missing}",

@@ -22,12 +22,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
 
 from emulation.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from emulation._contradictions import SetAside
 from emulation.records import (
     DISCIPLINE_LEVELS,
     GENDERS,
@@ -124,6 +127,9 @@ class Population:
     awards: pl.DataFrame = attrs.field(factory=lambda: empty_frame("awards"))
     service: pl.DataFrame = attrs.field(factory=lambda: empty_frame("service"))
     discipline: pl.DataFrame = attrs.field(factory=lambda: empty_frame("discipline"))
+    #: Subjects whose records contradict each other; they get no decision (see
+    #: :class:`emulation.SetAside`).
+    set_aside: tuple[SetAside, ...] = ()
 
     # -- construction ------------------------------------------------------------------------
 
@@ -147,7 +153,10 @@ class Population:
             _check_links(normalised, problems)
         if problems:
             raise DataError(problems)
-        return cls(**normalised)
+        from emulation._contradictions import find
+
+        normalised, set_aside = find(normalised)
+        return cls(**normalised, set_aside=set_aside)
 
     @classmethod
     def from_records(
@@ -212,6 +221,10 @@ class Population:
     def periods(self) -> tuple[str, ...]:
         """Every period that has a facts row, sorted."""
         return tuple(sorted(self.facts.get_column("period").unique().to_list()))
+
+    def set_aside_ids(self) -> frozenset[str]:
+        """Ids of the subjects set aside."""
+        return frozenset(item.subject for item in self.set_aside)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The six frames by table name."""
@@ -415,15 +428,6 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
             problems.append(
                 Problem(file=origin, location="subject", message=f"unknown subject {sid!r}")
             )
-    facts = frames["facts"]
-    duplicate_facts = facts.filter(pl.struct("subject", "period").is_duplicated())
-    for origin, sid, period in duplicate_facts.select(ORIGIN, "subject", "period").iter_rows():
-        problems.append(
-            Problem(
-                file=origin,
-                message=f"more than one facts row for subject {sid!r} in period {period}",
-            )
-        )
     parents = subjects.filter(pl.col("parent").is_not_null() & ~pl.col("parent").is_in(known))
     for origin, parent in parents.select(ORIGIN, "parent").iter_rows():
         problems.append(

@@ -33,18 +33,21 @@ def emulation_render(evaluation: Evaluation, format: str, lang: str) -> str | No
 
 
 def render_json(evaluation: Evaluation, lang: str) -> str:
-    """``{"period", "engine_version", "lang", "decisions": [...]}``, keys sorted, UTF-8."""
+    """``{"period", "engine_version", "lang", "decisions": [...], "set_aside": [...]}``, keys
+    sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each other."""
     document: dict[str, Any] = {
         "period": str(evaluation.period),
         "engine_version": evaluation.engine_version,
         "lang": lang,
         "decisions": [decision.to_dict(lang) for decision in evaluation.decisions()],
+        "set_aside": [item.to_dict(lang) for item in evaluation.population.set_aside],
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def render_csv(evaluation: Evaluation, lang: str) -> str:
-    """One row per decision: ids, outcome, reason codes and rendered reasons."""
+    """One row per decision: ids, outcome, reason codes and rendered reasons; then one row per
+    subject set aside (outcome ``set_aside``, no award)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
@@ -61,6 +64,20 @@ def render_csv(evaluation: Evaluation, lang: str) -> str:
                 " | ".join(reason.render(lang) for reason in decision.reasons),
                 decision.ruleset.id,
                 decision.ruleset.version,
+            ]
+        )
+    for item in evaluation.population.set_aside:
+        data = item.to_dict(lang)
+        writer.writerow(
+            [
+                item.subject,
+                "",
+                str(evaluation.period),
+                "set_aside",
+                item.code,
+                data["message"],
+                "",
+                "",
             ]
         )
     return buffer.getvalue()
@@ -106,4 +123,10 @@ def render_table(evaluation: Evaluation, lang: str) -> str:
         counts[row[3]] = counts.get(row[3], 0) + 1
     lines.append("")
     lines.append(", ".join(f"{label}: {count}" for label, count in sorted(counts.items())))
+    if evaluation.population.set_aside:
+        lines.append("")
+        lines.append("Để riêng, không xét:" if lang == "vi" else "Set aside, not decided:")
+        for item in evaluation.population.set_aside:
+            data = item.to_dict(lang)
+            lines.append(f"  {item.subject}: {data['message']} [{'; '.join(item.rows)}]")
     return "\n".join(lines) + "\n"

@@ -122,10 +122,10 @@ def test_emulation_ruleset_paths_contributes_folders_searched_recursively(tmp_pa
     assert sorted(engine.awards_in_force("2024")) == ["award_a", "award_b"]
 
 
-def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+def _tested_held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award, back = arguments["award"], arguments["back"]
     period = str(context.period.back(back))
-    key = f"fn::held(award={award!r}, back={back})"
+    key = f"fn::tested_held(award={award!r}, back={back})"
 
     def make() -> pl.LazyFrame:
         held = context.population.awards.lazy().filter(
@@ -136,42 +136,57 @@ def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     return context.derived(key, make, default=False)
 
 
-HELD = FunctionSpec(
-    name="held",
+TESTED_HELD = FunctionSpec(
+    name="tested_held",
     arguments=(
         Argument(name="award", kind="text", doc="an award id as recorded in the input"),
         Argument(name="back", kind="int", default=1, doc="how many periods back"),
     ),
     returns="bool",
-    build=_held,
+    build=_tested_held,
     doc="True when the subject holds ``award`` for the period ``back`` steps before.",
     reads="awards held",
 )
 
+TWICE = FunctionSpec(
+    name="twice",
+    arguments=(Argument(name="x", kind="value", accepts=("int", "decimal")),),
+    returns="numeric",
+    build=lambda arguments, context: arguments["x"] * 2,
+    doc="Twice ``x``: a function whose argument is any number expression.",
+)
 
-class HeldFunction:
+
+class TestFunctions:
     @emulation.hookimpl
     def emulation_register_functions(self) -> list[FunctionSpec]:
-        return [HELD]
+        return [TWICE, TESTED_HELD]
 
 
-def test_emulation_register_functions_adds_a_function_rulesets_can_call(tmp_path: Path) -> None:
+def test_emulation_register_functions_adds_functions_rulesets_can_call(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "chain.toml",
-        ruleset_text("test.chain", "two_running", 'held("cstdcs") and held("cstdcs", back=2)'),
+        ruleset_text(
+            "test.chain",
+            "two_running",
+            'tested_held("cstdcs") and tested_held("cstdcs", back=2) and twice(months) >= 12',
+            extra='[facts.months]\ntype = "int"\nlabel = { vi = "Số tháng", en = "Months" }\n',
+        ),
     )
     engine = emulation.build_engine(
-        plugins=[HeldFunction()], entry_points=False, ruleset_paths=[path]
+        plugins=[TestFunctions()], entry_points=False, ruleset_paths=[path]
     )
-    assert engine.functions["held"] is HELD
+    assert engine.functions["tested_held"] is TESTED_HELD
+    assert engine.functions["twice"] is TWICE
     both = [{"award": "cstdcs", "period": "2023"}, {"award": "cstdcs", "period": "2022"}]
     population = Population.from_json(
         {
             "subjects": [
-                person("both", awards=both),
-                person("one", awards=both[:1]),
-                person("old", awards=[{"award": "cstdcs", "period": "2021"}]),
+                person("both", {"months": 6}, awards=both),
+                person("short", {"months": 5}, awards=both),
+                person("one", {"months": 12}, awards=both[:1]),
+                person("old", {"months": 12}, awards=[{"award": "cstdcs", "period": "2021"}]),
             ]
         }
     )
@@ -179,32 +194,38 @@ def test_emulation_register_functions_adds_a_function_rulesets_can_call(tmp_path
         ("both", "two_running"): "granted",
         ("old", "two_running"): "not_eligible",
         ("one", "two_running"): "not_eligible",
+        ("short", "two_running"): "not_eligible",
     }
     decision = engine.evaluate(population, "2024").decision("one", "two_running")
-    assert dict(decision.criteria[0].inputs) == {
-        "held(award='cstdcs', back=1)": True,
-        "held(award='cstdcs', back=2)": False,
-    }
+    inputs = dict(decision.criteria[0].inputs)
+    assert inputs["months"] == 12
+    assert inputs["tested_held(award='cstdcs', back=1)"] is True
+    assert inputs["tested_held(award='cstdcs', back=2)"] is False
 
 
 def test_a_ruleset_calling_an_unregistered_function_does_not_load(tmp_path: Path) -> None:
-    path = write(tmp_path, "chain.toml", ruleset_text("test.chain", "x", 'held("cstdcs")'))
+    expr = 'tested_held("cstdcs")'
+    path = write(tmp_path, "chain.toml", ruleset_text("test.chain", "x", expr))
     with pytest.raises(RulesetError) as caught:
         emulation.build_engine(entry_points=False, ruleset_paths=[path])
     [problem] = caught.value.problems
     assert (problem.location, problem.column) == ("awards.x.criteria[0].expr", 1)
-    assert problem.message == 'unknown function "held"'
+    assert problem.message == 'unknown function "tested_held"'
 
 
-class HeldAgain:
+class TwiceAgain:
     @emulation.hookimpl
     def emulation_register_functions(self) -> list[FunctionSpec]:
-        return [HELD]
+        return [TWICE]
 
 
 def test_two_plugins_registering_one_function_name_is_an_error() -> None:
-    with pytest.raises(EmulationError, match='"held" is registered by both'):
-        emulation.build_engine(plugins=[HeldFunction(), HeldAgain()], entry_points=False)
+    with pytest.raises(EmulationError) as caught:
+        emulation.build_engine(plugins=[TestFunctions(), TwiceAgain()], entry_points=False)
+    message = str(caught.value)
+    assert '"twice" is registered by both' in message
+    assert "TestFunctions" in message
+    assert "TwiceAgain" in message
 
 
 class JsonRulesets:
@@ -410,7 +431,8 @@ def test_blocked_builtin_plugins_are_not_registered(tmp_path: Path) -> None:
         emulation.build_engine(
             entry_points=False, ruleset_paths=[path], blocked=["emulation._builtins.functions"]
         )
-    assert [p.message for p in caught.value.problems] == ['unknown function "disciplined"']
+    [problem] = caught.value.problems
+    assert problem.message.startswith('unknown function "disciplined"')
 
 
 def test_emulation_disable_plugins_blocks_by_name(

@@ -65,11 +65,12 @@ def test_one_subject_is_a_population_of_one(state_engine: emulation.Engine) -> N
         ],
     )
     outcomes = {d.award: d.outcome for d in state_engine.evaluate(population, "2024")}
-    assert outcomes == {
-        "ldtt": "granted",
-        "cstdcs": "granted",
-        "cstd_tinh": "not_eligible",
-        "cstdtq": "not_eligible",
+    assert outcomes["ldtt"] == outcomes["cstdcs"] == "granted"
+    assert outcomes["cstd_tinh"] == outcomes["cstdtq"] == "not_eligible"
+    assert set(outcomes) == set(state_engine.awards_in_force("2024")) - {
+        "ttldtt",
+        "ttldxs",
+        "co_thi_dua_tinh",
     }
 
 
@@ -238,3 +239,40 @@ def test_input_hash_ignores_how_values_were_typed() -> None:
     assert typed.subject_hashes(["a"]) == text.subject_hashes(["a"])
     assert typed.subject_hashes(["a"]) != other.subject_hashes(["a"])
     assert Decimal("8.00") == Decimal("8")
+
+
+def test_unknown_parameter_overrides_are_errors(state_engine: emulation.Engine) -> None:
+    with pytest.raises(
+        EvaluationError,
+        match=r'unknown parameter "min_month_worked".*did you mean "min_months_worked"',
+    ):
+        state_engine.evaluate(Population.from_json(LAN), "2024", parameters={"min_month_worked": 3})
+
+
+def test_values_outside_the_declared_range_are_reported(state_engine: emulation.Engine) -> None:
+    document = json.loads(json.dumps(LAN))
+    document["subjects"][0]["facts"]["2024"]["months_worked"] = 20
+    with pytest.raises(
+        DataError,
+        match=r"months_worked: 20 is outside the declared range of months_worked \(0 … 12\)",
+    ):
+        state_engine.evaluate(Population.from_json(document, source="lan.json"), "2024")
+
+
+def test_division_by_zero_is_unknown_not_a_crash(tmp_path: Path) -> None:
+    ruleset = (Path(__file__).parent / "rulesets" / "patterns.toml").read_text(encoding="utf-8")
+    ruleset = ruleset.replace('rating >= "HTT"', "10 / score > 1", 1)
+    path = tmp_path / "p.toml"
+    path.write_text(ruleset, encoding="utf-8")
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[path])
+    population = Population.from_json(
+        {
+            "subjects": [
+                {"id": "z", "kind": "person", "facts": {"2024": {"rating": "HTT", "score": 0}}}
+            ]
+        }
+    )
+    assert (
+        engine.evaluate(population, "2024", ["good"]).decision("z", "good").outcome
+        == "data_missing"
+    )

@@ -201,3 +201,40 @@ def test_case_files_are_not_rulesets(tmp_path: Path) -> None:
     (tmp_path / "r.toml").write_text(MINIMAL, encoding="utf-8")
     engine = emulation.build_engine(entry_points=False, ruleset_paths=[tmp_path])
     assert [r.id for r in engine.rulesets] == ["test.minimal"]
+
+
+def test_reserved_fact_names_are_rejected(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "[facts.rating]",
+        '[facts.period]\ntype = "int"\nlabel = { vi = "Kỳ", en = "Period" }\n\n[facts.rating]',
+    )
+    [problem] = problems(tmp_path, text)
+    assert "facts.period" in problem
+    assert "choose another fact name" in problem
+
+
+def test_decimals_are_exact_to_six_places(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path, MINIMAL.replace('rating >= "HTT"', 'rating >= "HTT" and 0.1234567 > 0')
+    )
+    assert any("more than 6 decimal places" in p for p in found), found
+
+
+def test_enum_literal_error_points_at_the_literal(tmp_path: Path) -> None:
+    [problem] = problems(tmp_path, MINIMAL.replace('rating >= "HTT"', 'rating >= "god"'))
+    assert "column 11" in problem
+    assert f"{tmp_path / 'r.toml'}:" in problem
+
+
+def test_lowercase_booleans_are_welcome(tmp_path: Path) -> None:
+    engine = load(tmp_path, MINIMAL.replace('rating >= "HTT"', 'true and rating >= "HTT"'))
+    assert engine.rulesets[0].awards["a"].rules[0].node.type == "bool"  # type: ignore[index]
+
+
+def test_the_same_award_in_two_rulesets_in_force_is_a_load_error(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "two.toml").write_text(
+        MINIMAL.replace("test.minimal", "test.other"), encoding="utf-8"
+    )
+    with pytest.raises(RulesetError, match=r'award "a" is also defined by test\.minimal'):
+        emulation.build_engine(entry_points=False, ruleset_paths=[tmp_path])

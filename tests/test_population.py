@@ -194,3 +194,47 @@ def test_contradictory_histories_are_set_aside_and_the_rest_is_decided(tmp_path:
     message = population.set_aside[0].to_dict("en")["message"]
     assert isinstance(message, str)
     assert message.startswith("Set aside:")
+
+
+def test_periods_are_written_one_way() -> None:
+    population = Population.from_json(
+        {"subjects": [{"id": "a", "kind": "person", "facts": {"2023/2024": {"rating": "HTT"}}}]}
+    )
+    assert population.periods() == ("2023-2024",)
+    with pytest.raises(DataError, match="unknown period format '20x'"):
+        Population.from_json({"subjects": [{"id": "a", "kind": "person", "facts": {"20x": {}}}]})
+
+
+def test_json_reader_is_strict(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as info:
+        Population.from_json(
+            {
+                "fromat": 1,
+                "subjects": [
+                    {"id": "", "kind": "person", "facts": {"2024": {"period": "2023"}}},
+                    {
+                        "id": 7,
+                        "kind": "person",
+                        "service": [{"start": "2020-01-01", "end": "2019-01-01"}],
+                    },
+                ],
+            },
+            source="in.json",
+        )
+    found = "\n".join(messages(info.value))
+    assert "unknown top-level members ['fromat']" in found
+    assert "subjects[0].id: expected a non-empty text id" in found
+    assert "['period'] are record columns or subject attributes" in found
+    assert "subjects[1].id: expected text, got 7" in found
+    with pytest.raises(DataError, match="ends on 2019-01-01, before it starts on 2020-01-01"):
+        Population.from_json(
+            {
+                "subjects": [
+                    {
+                        "id": "b",
+                        "kind": "person",
+                        "service": [{"start": "2020-01-01", "end": "2019-01-01"}],
+                    }
+                ]
+            }
+        )

@@ -100,6 +100,9 @@ class Compiler:
             return ~test if node.negate else test
         if isinstance(node, Arith):
             left, right = self._pair(node.left, node.right, force_decimal=node.op == "/")
+            if node.op == "/":
+                # a division by zero has no value: the criterion is unknown, never an error
+                return left / pl.when(right == 0).then(None).otherwise(right)
             return _ARITHMETIC[node.op](left, right)
         if isinstance(node, IfElse):
             then, other = self._pair(node.then, node.other)

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from emulation._compile import Compiler, dtype_of
+from emulation._compile import DECIMAL, Compiler, dtype_of
 from emulation._expression import BoolOp, Compare, Node
 from emulation._loader import SUBJECT_FACTS
 from emulation._quota import Stage, quota_stage
@@ -138,16 +138,23 @@ def order_awards(awards: Mapping[str, Award]) -> list[str]:
 def declared_facts(rulesets: Sequence[Ruleset]) -> dict[str, FactDecl]:
     """Facts declared by the rulesets; a name declared twice must mean the same thing."""
     facts: dict[str, FactDecl] = {}
+    owners: dict[str, str] = {}
     for ruleset in rulesets:
         for name, decl in ruleset.facts.items():
             other = facts.get(name)
-            if other is not None and (other.type, other.values) != (decl.type, decl.values):
+            if other is not None and _meaning(other) != _meaning(decl):
                 raise EvaluationError(
-                    f'fact "{name}" is declared differently by two rulesets in force '
-                    f"({other.type} {list(other.values)} and {decl.type} {list(decl.values)})"
+                    f'fact "{name}" is declared differently by {owners[name]} and {ruleset.id}, '
+                    f"both in force: {_meaning(other)} vs {_meaning(decl)}"
                 )
             facts[name] = decl
+            owners.setdefault(name, ruleset.id)
     return facts
+
+
+def _meaning(decl: FactDecl) -> tuple[object, ...]:
+    """What must agree between two declarations of one fact (labels may differ)."""
+    return (decl.type, decl.values, decl.ordered, decl.default, decl.minimum, decl.maximum)
 
 
 def base_frame(
@@ -188,6 +195,8 @@ def base_frame(
                     )
         else:
             column = pl.Series(name, [None] * frame.height, dtype=dtype)
+        if decl.minimum is not None or decl.maximum is not None:
+            problems.extend(_out_of_bounds(frame, column, decl))
         if decl.default is not None:
             column = column.fill_null(pl.lit(decl.default, dtype=dtype))
         columns.append(column.alias(name))
@@ -200,6 +209,30 @@ def base_frame(
         columns.append(column.alias(name))
     keep = ["id", "name", "parent", ORIGIN]
     return frame.select(keep).with_columns(columns)
+
+
+def _out_of_bounds(frame: pl.DataFrame, column: pl.Series, decl: FactDecl) -> list[Problem]:
+    problems: list[Problem] = []
+    numbers = column.cast(DECIMAL)
+    low, high = decl.minimum, decl.maximum
+    outside = pl.Series([False] * len(column), dtype=pl.Boolean())
+    if low is not None:
+        outside = outside | (numbers < low).fill_null(False)
+    if high is not None:
+        outside = outside | (numbers > high).fill_null(False)
+    if not outside.any():
+        return problems
+    bad = frame.get_column(ORIGIN).filter(outside).to_list()
+    for origin, value in zip(bad, column.filter(outside).to_list(), strict=True):
+        problems.append(
+            Problem(
+                file=origin,
+                location=decl.name,
+                message=f"{value} is outside the declared range of {decl.name} "
+                f"({'' if low is None else low} … {'' if high is None else high})",
+            )
+        )
+    return problems
 
 
 def evaluate_kind(

@@ -239,15 +239,20 @@ class Checker:
         if isinstance(value, float):
             text = ast.get_source_segment(self._wrapped, node) or repr(value)
             try:
-                return Constant(type="decimal", value=Decimal(text.replace("_", "")))
+                number = Decimal(text.replace("_", ""))
             except InvalidOperation:
                 self._fail(node, f"cannot read {text!r} as an exact decimal")
+            if -number.as_tuple().exponent > 6:  # type: ignore[operator]
+                self._fail(node, f"{text} has more than 6 decimal places; decimals are exact to 6")
+            return Constant(type="decimal", value=number)
         if isinstance(value, str):
             return Constant(type="text", value=value)
         self._fail(node, f"literal {value!r} is not allowed")
 
     def _n_Name(self, node: ast.Name) -> Node:
         name = node.id
+        if name in ("true", "false"):  # TOML spelling, welcome in TOML files
+            return Constant(type="bool", value=name == "true")
         if name in self.scope.facts:
             fact = self.scope.facts[name]
             return FactRef(
@@ -314,8 +319,8 @@ class Checker:
         right_src: ast.expr,
     ) -> Node:
         left, right = (
-            self._coerce_enum(left, right, right_src),
-            self._coerce_enum(right, left, left_src),
+            self._coerce_enum(left, right, left_src),
+            self._coerce_enum(right, left, right_src),
         )
         if left.type in _NUMERIC and right.type in _NUMERIC:
             pass

@@ -86,6 +86,9 @@ SUBJECT_FACTS: dict[str, FactDecl] = {
     ),
 }
 
+#: Column names of the input records a fact may not take.
+RESERVED_NAMES = frozenset({"id", "kind", "name", "parent", "subject", "period"})
+
 _TOP = {"format", "ruleset", "facts", "parameters", "service", "awards"}
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
 _META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
@@ -145,9 +148,11 @@ class _Collector:
         """The first line holding ``needle`` (the offending text), when it can be found."""
         if needle:
             first = needle.strip().splitlines()[0] if needle.strip() else needle
-            for number, line in enumerate(self.lines, start=1):
-                if first in line:
-                    return number
+            hits = [n for n, line in enumerate(self.lines, start=1) if first in line]
+            key = location.rsplit(".", 1)[-1].split("[")[0] if location else ""
+            keyed = [n for n in hits if key and self.lines[n - 1].lstrip().startswith(key)]
+            found = keyed or hits
+            return found[0] if found else None
         return None
 
 
@@ -258,9 +263,11 @@ def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
         where = f"facts.{name}"
         if not _identifier(out, where, name):
             continue
-        if name in SUBJECT_FACTS:
+        if name in SUBJECT_FACTS or name in RESERVED_NAMES:
             out.add(
-                where, f'"{name}" is a subject attribute every ruleset can read; do not declare it'
+                where,
+                f'"{name}" is a subject attribute or a record column every ruleset can read; '
+                "choose another fact name",
             )
             continue
         if not isinstance(body, dict):
@@ -843,9 +850,16 @@ def _value(
             return Decimal(value)
         if isinstance(value, str):
             try:
-                return Decimal(value)
+                number = Decimal(value)
             except ArithmeticError:
-                pass
+                number = None
+            if number is not None and number.is_finite():
+                if -number.as_tuple().exponent > 6:  # type: ignore[operator]
+                    out.add(
+                        path, f'"{value}" has more than 6 decimal places; decimals are exact to 6'
+                    )
+                    return None
+                return number
         if isinstance(value, float):
             out.add(path, f'write decimals as text so they stay exact, e.g. "{value}"')
             return None

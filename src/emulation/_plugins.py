@@ -56,8 +56,14 @@ def make_plugin_manager(
             manager.register(importlib.import_module(name), name=name)
     for plugin in plugins:
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
-        if not manager.is_blocked(name):
-            manager.register(plugin, name=name)
+        if manager.is_blocked(name):
+            continue
+        if manager.has_plugin(name):
+            raise EmulationError(
+                f'two plugins are named "{name}"; give each plugin object a distinct '
+                "__name__ (or class)"
+            )
+        manager.register(plugin, name=name)
     if entry_points:
         manager.load_setuptools_entrypoints(hookspecs.PROJECT)
     try:

@@ -13,13 +13,31 @@ from typing import Any
 
 import polars as pl
 
-from emulation.errors import DataError, Problem
+from emulation.errors import DataError, PeriodError, Problem
+from emulation.period import Period
 from emulation.population import ORIGIN, SCHEMAS, TABLES, Population, facts_frame
 
 #: The value of the optional ``format`` member of the JSON form.
 JSON_FORMAT = "emulation.population/1"
 
 _NESTED = ("evidence", "awards", "service", "discipline")
+
+#: Names a fact may not take: columns of the records and attributes of the subject.
+RESERVED_FACT_NAMES = frozenset(
+    {
+        "id",
+        "kind",
+        "name",
+        "parent",
+        "subject",
+        "period",
+        "cluster",
+        "gender",
+        "birth_year",
+        "staff_category",
+        "hardship_area",
+    }
+)
 _SUBJECT_KEYS = set(SCHEMAS["subjects"]) | {"facts", *_NESTED}
 
 
@@ -56,6 +74,14 @@ def population_from_json(document: Any, source: str) -> Population:
     problems: list[Problem] = []
     if not isinstance(document, dict) or not isinstance(document.get("subjects"), list):
         raise DataError([Problem(file=source, message='expected an object with a "subjects" list')])
+    top = sorted(set(document) - {"format", "subjects"})
+    if top:
+        problems.append(
+            Problem(
+                file=source,
+                message=f'unknown top-level members {top}; expected "format" and "subjects"',
+            )
+        )
     fmt = document.get("format", JSON_FORMAT)
     if fmt != JSON_FORMAT:
         problems.append(
@@ -80,6 +106,20 @@ def population_from_json(document: Any, source: str) -> Population:
                 )
             )
         sid = entry.get("id")
+        if not isinstance(sid, str) or not sid.strip():
+            problems.append(
+                Problem(file=source, location=f"{where}.id", message="expected a non-empty text id")
+            )
+        for key in ("id", "kind", "name", "parent", "cluster", "gender", "staff_category"):
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                problems.append(
+                    Problem(
+                        file=source,
+                        location=f"{where}.{key}",
+                        message=f"expected text, got {value!r}",
+                    )
+                )
         subject = {key: entry.get(key) for key in SCHEMAS["subjects"]}
         subject[ORIGIN] = f"{source}: {where}"
         rows["subjects"].append(subject)
@@ -92,6 +132,24 @@ def population_from_json(document: Any, source: str) -> Population:
             )
             facts = {}
         for period, values in facts.items():
+            try:
+                canonical = str(Period.parse(period))
+            except PeriodError as error:
+                problems.append(
+                    Problem(file=source, location=f"{where}.facts.{period}", message=str(error))
+                )
+                continue
+            reserved = sorted(set(values) & RESERVED_FACT_NAMES) if isinstance(values, dict) else []
+            if reserved:
+                problems.append(
+                    Problem(
+                        file=source,
+                        location=f"{where}.facts.{period}",
+                        message=f"{reserved} are record columns or subject attributes, not facts; "
+                        "give them on the subject",
+                    )
+                )
+                continue
             if not isinstance(values, dict):
                 problems.append(
                     Problem(
@@ -101,7 +159,7 @@ def population_from_json(document: Any, source: str) -> Population:
                     )
                 )
                 continue
-            rows["facts"].append({"subject": sid, "period": period, **values})
+            rows["facts"].append({**values, "subject": sid, "period": canonical})
             fact_origins.append(f"{source}: {where}.facts.{period}")
         for table in _NESTED:
             items = entry.get(table, [])
@@ -117,7 +175,7 @@ def population_from_json(document: Any, source: str) -> Population:
                         Problem(file=source, location=location, message="expected an object")
                     )
                     continue
-                extra = sorted(set(item) - set(SCHEMAS[table]))
+                extra = sorted(set(item) - set(SCHEMAS[table]) | ({"subject"} & set(item)))
                 if extra:
                     problems.append(
                         Problem(

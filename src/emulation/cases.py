@@ -26,6 +26,7 @@ from emulation.evaluation import Evaluation
 from emulation.population import Population
 from emulation.types import OUTCOMES
 
+_EXPECT_KEYS = {"subject", "award", "outcome", "reasons", "rank", "cap", "bonus", "evidence"}
 _PERIOD_KEY = re.compile(r"^\d{4}(-\d{4})?$")
 
 __all__ = ["CASE_SUFFIX", "Case", "CaseResult", "Expectation", "load_case_file", "run_case"]
@@ -136,6 +137,11 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
     expectations = []
     for position, item in enumerate(entry.get("expect", [])):
         at = f"{where}.expect[{position}]"
+        if isinstance(item, dict):
+            for key in sorted(set(item) - _EXPECT_KEYS):
+                problems.append(
+                    Problem(file=source, location=f"{at}.{key}", message=f'unknown key "{key}"')
+                )
         if not isinstance(item, dict) or item.get("outcome") not in OUTCOMES or "award" not in item:
             problems.append(
                 Problem(

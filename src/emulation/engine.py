@@ -62,6 +62,14 @@ class Engine:
 
     # -- evaluation ------------------------------------------------------------------------
 
+    def report_formats(self) -> list[str]:
+        """The output formats the reporter plugins render, sorted."""
+        return self.plugins.report_formats()
+
+    def render(self, evaluation: Evaluation, format: str = "json", lang: str = "vi") -> str:
+        """Render ``evaluation`` through the reporter plugins (``table``, ``json``, ``csv`` …)."""
+        return self.plugins.render(evaluation, format, lang)
+
     def read_population(self, path: str | os.PathLike[str]) -> Population:
         """Read input data through the reader plugins (JSON document or CSV folder)."""
         return self.plugins.read_population(Path(path))
@@ -87,6 +95,15 @@ class Engine:
         selected = _with_dependencies(awards, available, period)
         population = self.plugins.adapt_population(population, period)
         in_force = self.rulesets_in_force(period)
+        known = {name for ruleset in in_force for name in ruleset.parameters}
+        unknown = sorted(set(parameters or {}) - known)
+        if unknown:
+            from emulation._expression import suggest
+
+            raise EvaluationError(
+                f'unknown parameter "{unknown[0]}" for period {period}'
+                f"{suggest(unknown[0], known)}; parameters in force: {sorted(known)}"
+            )
         facts = declared_facts(in_force)
         resolved = {r.id: _parameter_values(r, period, parameters or {}) for r in in_force}
         order = order_awards({a: available[a][0] for a in selected})
@@ -215,6 +232,7 @@ def load_rulesets(
     rulesets = _distinct(rulesets)
     problems.extend(_overlaps(rulesets))
     problems.extend(_unknown_awards(rulesets))
+    problems.extend(_duplicate_awards(rulesets))
     if problems:
         raise RulesetError(problems)
     return tuple(sorted(rulesets, key=lambda r: (r.id, r.effective_from)))
@@ -227,6 +245,32 @@ def _distinct(rulesets: list[Ruleset]) -> list[Ruleset]:
     for ruleset in rulesets:
         seen.setdefault((ruleset.id, ruleset.version, ruleset.content_hash), ruleset)
     return list(seen.values())
+
+
+def _duplicate_awards(rulesets: list[Ruleset]) -> list[Problem]:
+    """Two different rulesets in force at the same time may not define the same award id."""
+    problems = []
+    for index, first in enumerate(rulesets):
+        for second in rulesets[index + 1 :]:
+            if first.id == second.id or not _overlap(first, second):
+                continue
+            for award in sorted(set(first.awards) & set(second.awards)):
+                problems.append(
+                    Problem(
+                        file=second.source,
+                        location=f"awards.{award}",
+                        message=f'award "{award}" is also defined by {first.id} ({first.source}), '
+                        "in force at the same time",
+                    )
+                )
+    return problems
+
+
+def _overlap(a: Ruleset, b: Ruleset) -> bool:
+    end_a, end_b = a.effective_to, b.effective_to
+    return (end_b is None or a.effective_from <= end_b) and (
+        end_a is None or b.effective_from <= end_a
+    )
 
 
 def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:

@@ -15,9 +15,11 @@ import attrs
 class Problem:
     """One located problem in a ruleset or an input file.
 
-    ``file`` is the path as given; ``location`` a TOML path (``awards.ldtt.criteria[1].expr``)
-    or a row (``row 12``); ``line`` the 1-based line in the file and ``column`` the 1-based
-    column inside an expression, when known.
+    For a ruleset, ``file`` is the path as given, ``location`` a TOML path
+    (``awards.ldtt.criteria[1].expr``), ``line`` the 1-based line in the file and ``column`` the
+    1-based column inside an expression, when known. For input data, ``file`` names the file
+    and the row or JSON path (``union/facts.csv: row 12``, ``union.json: subjects[3]``) and
+    ``location`` the column or member.
     """
 
     file: str

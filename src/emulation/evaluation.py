@@ -245,7 +245,11 @@ def _criterion(
             inputs.append((call.text, row[call.key]))
         bound = dict(call.arguments)
         for argument in call.function.arguments:
-            if argument.kind == "award" and outcome_column(bound[argument.name]) in row:
+            if (
+                argument.kind == "award"
+                and argument.reads_current
+                and outcome_column(bound[argument.name]) in row
+            ):
                 dependency = bound[argument.name]
                 inputs.append((f"{dependency}.outcome", row[outcome_column(dependency)]))
     return CriterionResult(

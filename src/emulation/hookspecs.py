@@ -39,9 +39,9 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def emulation_configure(config: dict[str, str]) -> None:
     """Called once when the engine is built, with the engine's settings.
 
-    ``config`` maps setting names to values (``"lang"``, and anything the embedding system
-    passed to :func:`emulation.build_engine` as ``config``). Historic: a plugin registered
-    later still receives it. Return value ignored.
+    ``config`` maps setting names to values: whatever the embedding system passed to
+    :func:`emulation.build_engine` as ``config`` (empty by default; the CLI passes none).
+    Historic: a plugin registered later still receives it. Return value ignored.
     """
 
 
@@ -123,7 +123,8 @@ def emulation_observe_evaluation(evaluation: Evaluation) -> None:
 def emulation_report_formats() -> list[str]:
     """Contribute the names of output formats this plugin renders (``"table"``, ``"json"`` …).
 
-    Gathered from every plugin; the CLI offers their sorted union for ``--format``.
+    Return a list of format names. Gathered from every plugin; the CLI offers their sorted
+    union for ``--format``, order not significant.
     """
     return []
 

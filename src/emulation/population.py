@@ -366,10 +366,13 @@ def _normalise(
             if name not in frame.columns
         )
     casted = []
+    unreadable = pl.Series([False] * frame.height, dtype=pl.Boolean())
     for name, dtype in schema.items():
         column = frame.get_column(name)
         result = cast_column(column, dtype)
         bad = column.is_not_null() & result.is_null()
+        if name in REQUIRED[table]:
+            unreadable = unreadable | bad
         for origin, value in zip(
             frame.filter(bad).get_column(ORIGIN).to_list(),
             column.filter(bad).to_list(),
@@ -390,8 +393,33 @@ def _normalise(
         if default_table == table
     )
     for name in REQUIRED[table]:
-        for origin in frame.filter(pl.col(name).is_null()).get_column(ORIGIN).to_list():
+        absent = frame.filter(pl.col(name).is_null() & ~unreadable)
+        for origin in absent.get_column(ORIGIN).to_list():
             problems.append(Problem(file=origin, location=name, message="required value missing"))
+        empty = frame.filter(pl.col(name).cast(pl.String).str.strip_chars() == "")
+        for origin in empty.get_column(ORIGIN).to_list():
+            problems.append(Problem(file=origin, location=name, message="required value is empty"))
+    if table in ("service", "discipline"):
+        backwards = frame.filter(pl.col("end") < pl.col("start"))
+        for origin, start, end in backwards.select(ORIGIN, "start", "end").iter_rows():
+            problems.append(
+                Problem(
+                    file=origin,
+                    location="end",
+                    message=f"ends on {end}, before it starts on {start}",
+                )
+            )
+    if table == "facts":
+        frame = _canonical_periods(frame, problems)
+        reserved = sorted(set(frame.columns) & RESERVED_FACT_COLUMNS)
+        if reserved:
+            problems.append(
+                Problem(
+                    file=source,
+                    location="facts",
+                    message=f"columns {reserved} are subject attributes, not facts; give them in the subjects table",
+                )
+            )
     for (enum_table, name), allowed in ENUMS.items():
         if enum_table != table:
             continue
@@ -412,6 +440,38 @@ def _normalise(
         ]
         return frame.select(*order, ORIGIN)
     return frame.select(*schema, ORIGIN)
+
+
+#: Subject attributes that may not appear as fact columns.
+RESERVED_FACT_COLUMNS = frozenset(
+    {
+        "id",
+        "kind",
+        "name",
+        "parent",
+        "cluster",
+        "gender",
+        "birth_year",
+        "staff_category",
+        "hardship_area",
+    }
+)
+
+
+def _canonical_periods(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    """Every period written as ``Period`` writes it (``2023/2024`` → ``2023-2024``)."""
+    from emulation.errors import PeriodError
+    from emulation.period import Period
+
+    mapping: dict[str, str] = {}
+    for origin, text in frame.select(ORIGIN, "period").iter_rows():
+        if text is None or text in mapping:
+            continue
+        try:
+            mapping[text] = str(Period.parse(text))
+        except PeriodError as error:
+            problems.append(Problem(file=origin, location="period", message=str(error)))
+    return frame.with_columns(pl.col("period").replace(mapping))
 
 
 def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> None:

@@ -1,4 +1,5 @@
-"""Generate the bundled example: a grassroots trade union of 50 people, 2021–2025.
+"""Generate the bundled example: a grassroots trade union of 50 people, 2021–2025, and the
+other unions of its emulation cluster.
 
 Writes the same data twice, in the two input forms the engine reads:
 
@@ -6,10 +7,15 @@ Writes the same data twice, in the two input forms the engine reads:
 * ``union/``     — a folder of CSV tables (``subjects.csv``, ``facts.csv``, ``evidence.csv``,
   ``awards.csv``, ``service.csv``, ``discipline.csv``).
 
+The award history (the titles conferred for 2021–2024) is not written by hand: the script builds
+the population without it, lets the engine decide 2021–2024 with the state rulesets
+(``rulesets/state``) through :meth:`emulation.Engine.evaluate_periods`, oldest first, and records
+every granted decision, of persons and collectives alike.
+
 The output is deterministic (a fixed seed, no clock, no set iteration): running the script again
-reproduces the committed files byte for byte. Standard library only; it does not import the
-engine, so the award history it writes is computed here, with the rules of
-``rulesets/state/individual_titles_{2017,2024}.toml`` restated in :func:`_conferred`.
+reproduces the committed files byte for byte, as long as the rulesets decide the same. It needs
+the engine installed (``pip install -e .``); change a state ruleset and the history changes with
+it, so regenerate.
 
     python examples/make_union.py            # writes next to this script
     python examples/make_union.py --out DIR  # writes into DIR
@@ -20,11 +26,15 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import random
 from pathlib import Path
 from typing import Any
+
+import emulation
+from emulation.population import Population
 
 SEED = 20250101
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -32,8 +42,11 @@ YEARS = (2021, 2022, 2023, 2024, 2025)
 HISTORY_YEARS = (2021, 2022, 2023, 2024)
 CLUSTER = "Khối thi đua các trường THPT"
 UNION = "cd-nguyendu"
+RULESETS = Path(__file__).resolve().parents[1] / "rulesets" / "state"
 
-#: Fact columns of facts.csv, in this order (the facts the state rulesets declare).
+#: Fact columns of facts.csv, in this order: facts the state rulesets declare, those of persons
+#: then those only collectives have. Facts nobody here has (the tenure of a department director,
+#: for instance) are left out: the engine uses their defaults.
 FACT_COLUMNS = (
     "rating",
     "good_attitude",
@@ -45,6 +58,10 @@ FACT_COLUMNS = (
     "under_discipline_review",
     "under_investigation",
     "pending_complaint",
+    "emulation_active",
+    "in_province_cluster",
+    "exceeded_targets",
+    "emulation_score",
 )
 
 #: Columns of every table, exactly as ``emulation.population.SCHEMAS`` lists them.
@@ -67,12 +84,89 @@ COLUMNS = {
     "discipline": ("subject", "level", "start", "end"),
 }
 
-COLLECTIVES = (
-    # id, name, parent
-    (UNION, "Công đoàn cơ sở Trường THPT Nguyễn Du", None),
-    ("cd-nguyendu-tn", "Tổ công đoàn Khoa học tự nhiên", UNION),
-    ("cd-nguyendu-xh", "Tổ công đoàn Khoa học xã hội", UNION),
-    ("cd-nguyendu-vp", "Tổ công đoàn Văn phòng", UNION),
+# -- the collectives ---------------------------------------------------------------------------
+#
+# The grassroots unions of the cluster are scored against each other for the flag (one per
+# cluster); Nguyễn Du's trade-union groups (tổ công đoàn) are collectives inside it, not members
+# of the cluster. Facts per year: (rating, emulation_active, exceeded_targets, emulation_score).
+
+COLLECTIVES: list[dict[str, Any]] = [
+    {
+        "id": UNION,
+        "name": "Công đoàn cơ sở Trường THPT Nguyễn Du",
+        "parent": None,
+        "cluster": CLUSTER,
+        "years": {
+            2021: ("HTXS", True, True, "94.50"),
+            2022: ("HTXS", True, True, "93.00"),
+            2023: ("HTXS", True, True, "96.25"),
+            2024: ("HTXS", True, False, "95.00"),
+            2025: ("HTXS", True, True, "97.00"),
+        },
+    },
+    {
+        "id": "cd-nguyendu-tn",
+        "name": "Tổ công đoàn Khoa học tự nhiên",
+        "parent": UNION,
+        "cluster": None,
+        "years": dict.fromkeys(YEARS, ("HTXS", True, True, None)),
+    },
+    {
+        "id": "cd-nguyendu-xh",
+        "name": "Tổ công đoàn Khoa học xã hội",
+        "parent": UNION,
+        "cluster": None,
+        "years": dict.fromkeys(YEARS, ("HTT", True, True, None)),
+    },
+    {
+        "id": "cd-nguyendu-vp",
+        "name": "Tổ công đoàn Văn phòng",
+        "parent": UNION,
+        "cluster": None,
+        "years": {
+            2021: ("HTT", True, True, None),
+            2022: ("HTT", True, True, None),
+            2023: ("HT", True, False, None),
+            2024: ("HTT", True, True, None),
+            2025: ("HTT", True, True, None),
+        },
+    },
+    {
+        "id": "cd-tranphu",
+        "name": "Công đoàn cơ sở Trường THPT Trần Phú",
+        "parent": None,
+        "cluster": CLUSTER,
+        "years": {
+            2021: ("HTXS", True, True, "92.00"),
+            2022: ("HTXS", True, True, "95.50"),
+            2023: ("HTXS", True, True, "94.00"),
+            2024: ("HTXS", True, True, "93.50"),
+            2025: ("HTXS", True, True, "95.75"),
+        },
+    },
+    {
+        "id": "cd-lequydon",
+        "name": "Công đoàn cơ sở Trường THPT Lê Quý Đôn",
+        "parent": None,
+        "cluster": CLUSTER,
+        "years": {
+            2021: ("HTT", True, True, "96.00"),
+            2022: ("HTXS", True, True, "91.00"),
+            2023: ("HTXS", True, True, "92.50"),
+            2024: ("HTXS", True, True, "94.25"),
+            2025: ("HTXS", True, True, "93.00"),
+        },
+    },
+]
+
+#: The members of the other unions: id, name, gender, birth year, union, ratings 2021–2025.
+OTHER_MEMBERS = (
+    ("tp-001", "Nguyễn Thị Hoài", "female", 1983, "cd-tranphu", "HTXS HTT HTXS HTT HTXS"),
+    ("tp-002", "Trần Quốc Bảo", "male", 1979, "cd-tranphu", "HTT HTT HTT HTXS HTT"),
+    ("tp-003", "Lê Thị Mỹ Duyên", "female", 1991, "cd-tranphu", "HTT HTXS HTT HTT HTT"),
+    ("lqd-001", "Phan Văn Tài", "male", 1981, "cd-lequydon", "HTT HTT HTXS HTT HTXS"),
+    ("lqd-002", "Võ Thị Bích Ngọc", "female", 1988, "cd-lequydon", "HTXS HTT HTT HTXS HTT"),
+    ("lqd-003", "Huỳnh Minh Trí", "male", 1993, "cd-lequydon", "HTT HT HTT HTT HTT"),
 )
 
 SURNAMES = (
@@ -173,6 +267,26 @@ INITIATIVES = (
 # listed is a plain year (rating HTT, good attitude) while the person is in service.
 
 NOTABLE: list[dict[str, Any]] = [
+    {
+        "id": "nd-040",
+        "name": "Vũ Thị Thanh Hương",
+        "gender": "female",
+        "birth_year": 1981,
+        "staff_category": "teacher",
+        "parent": "cd-nguyendu-tn",
+        "service": [("2004-09-01", None, "full_time")],
+        # HTXS with initiatives every year 2021–2023 (two in 2022), the first one adopted
+        # across the province: within her group's 15 % each year, so CSTĐCS three years
+        # running and CSTĐ cấp tỉnh in 2023. No provincial initiative after 2021, so the
+        # title is not repeated in 2024 or 2025.
+        "years": {year: {"rating": "HTXS", "good_attitude": True} for year in YEARS},
+        "evidence": [
+            (2021, "ministry_province"),
+            (2022, "grassroots"),
+            (2022, "grassroots"),
+            (2023, "grassroots"),
+        ],
+    },
     {
         "id": "nd-041",
         "name": "Lê Minh Khoa",
@@ -318,6 +432,8 @@ NOTABLE: list[dict[str, Any]] = [
         "service": [("2006-09-01", None, "full_time")],
         "years": {
             2021: {"rating": "HTXS", "good_attitude": True},
+            # HTXS with a provincial initiative, yet fourth in his group's ranking for the 15 %
+            # (the ranking reads the rating, the number of initiatives and gender, not scope)
             2022: {"rating": "HTXS", "good_attitude": True},
             2023: {"rating": "HTXS", "good_attitude": True},
             # under disciplinary review when the 2024 titles were considered: blocked
@@ -353,6 +469,7 @@ NOTABLE: list[dict[str, Any]] = [
         "parent": "cd-nguyendu-tn",
         "service": [("2003-09-01", None, "full_time")],
         "years": {
+            # HTXS with an initiative, but third for a cap of two in his group: over the 15 %
             2021: {"rating": "HTXS", "good_attitude": True},
             2022: {"rating": "HTT", "good_attitude": True},
             2023: {"rating": "HTT", "good_attitude": True},
@@ -536,9 +653,9 @@ def _rating(rng: random.Random, strength: float) -> str:
 
 
 def _background(rng: random.Random, taken: list[str]) -> list[dict[str, Any]]:
-    """The ordinary members: in service since before 2021, ids nd-010 to nd-040."""
+    """The ordinary members: in service since before 2021, ids nd-010 to nd-039."""
     people = []
-    ids = [f"nd-{number:03d}" for number in range(10, 41)]
+    ids = [f"nd-{number:03d}" for number in range(10, 40)]
     for index, sid in enumerate(ids):
         if index < 2:
             category, unit = "manager", "cd-nguyendu-vp"
@@ -607,65 +724,75 @@ def _in_service(spells: list[tuple[str, str | None, str]], year: int) -> bool:
     return first.year <= year and (last is None or last.year >= year)
 
 
-def _conferred(person: dict[str, Any], year: int, initiatives: int) -> list[str]:
-    """The titles the person was conferred for ``year``: the state rulesets restated.
+def _collective_row(collective: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": collective["id"],
+        "kind": "collective",
+        "name": collective["name"],
+        "parent": collective["parent"],
+        "cluster": collective["cluster"],
+        "gender": None,
+        "birth_year": None,
+        "staff_category": None,
+        "hardship_area": False,
+    }
 
-    Lao động tiên tiến: rating HTT or better, good attitude, a new recruit worked enough
-    (10 months to 2023, 6 from 2024, training counting from 2024), not disciplined at
-    reprimand or above in the year (Decree 91, to 2023), not under review (from 2024).
-    Chiến sĩ thi đua cơ sở: LĐTT and an initiative (to 2023) or HTXS or an initiative (2024).
-    """
-    facts = person["years"][year]
-    old = year <= 2023
-    if facts.get("rating") not in ("HTT", "HTXS") or facts.get("good_attitude") is not True:
-        return []
-    if facts.get("recruited_this_period"):
-        months = (
-            facts["months_worked"]
-            + facts.get("months_maternity_leave", 0)
-            + facts.get("months_injury_treatment", 0)
-            + (0 if old else facts.get("months_training", 0))
+
+def _collective_facts(collective: dict[str, Any], year: int) -> dict[str, Any]:
+    rating, active, exceeded, score = collective["years"][year]
+    facts: dict[str, Any] = {
+        "rating": rating,
+        "emulation_active": active,
+        "in_province_cluster": collective["cluster"] is not None,
+        "exceeded_targets": exceeded,
+    }
+    if score is not None:
+        facts["emulation_score"] = score
+    return facts
+
+
+def _other_members() -> list[dict[str, Any]]:
+    """The members of the other unions of the cluster: plain years, no records but service."""
+    people = []
+    for sid, name, gender, born, union, ratings in OTHER_MEMBERS:
+        years = {
+            year: {"rating": rating, "good_attitude": True}
+            for year, rating in zip(YEARS, ratings.split(), strict=True)
+        }
+        people.append(
+            {
+                "id": sid,
+                "name": name,
+                "gender": gender,
+                "birth_year": born,
+                "staff_category": "teacher",
+                "parent": union,
+                "service": [(f"{born + 23}-09-01", None, "full_time")],
+                "years": years,
+                "evidence": [],
+            }
         )
-        if months < (10 if old else 6):
-            return []
-    if old and any(
-        dt.date.fromisoformat(start).year <= year <= dt.date.fromisoformat(end).year
-        for _, start, end in person.get("discipline", ())
-    ):
-        return []
-    if not old and any(
-        facts.get(name)
-        for name in ("under_discipline_review", "under_investigation", "pending_complaint")
-    ):
-        return []
-    titles = ["ldtt"]
-    if initiatives >= 1 or (not old and facts["rating"] == "HTXS"):
-        titles.append("cstdcs")
-    return titles
+    return people
 
 
-def build() -> dict[str, list[dict[str, Any]]]:
-    """Every table as a list of rows (dicts in column order); values are Python objects."""
+def build_records() -> dict[str, list[dict[str, Any]]]:
+    """Every table but the award history, as lists of rows (dicts in column order)."""
     rng = random.Random(SEED)
-    taken = [spec["name"] for spec in NOTABLE]
-    people = [_person(spec) for spec in NOTABLE] + _background(rng, taken)
+    taken = [spec["name"] for spec in NOTABLE] + [member[1] for member in OTHER_MEMBERS]
+    people = [_person(spec) for spec in NOTABLE] + _background(rng, taken) + _other_members()
     people.sort(key=lambda person: person["id"])
 
     tables: dict[str, list[dict[str, Any]]] = {table: [] for table in COLUMNS}
-    for sid, name, parent in COLLECTIVES:
-        tables["subjects"].append(
-            {
-                "id": sid,
-                "kind": "collective",
-                "name": name,
-                "parent": parent,
-                "cluster": CLUSTER,
-                "gender": None,
-                "birth_year": None,
-                "staff_category": None,
-                "hardship_area": False,
-            }
-        )
+    for collective in COLLECTIVES:
+        tables["subjects"].append(_collective_row(collective))
+        for year in YEARS:
+            tables["facts"].append(
+                {
+                    "subject": collective["id"],
+                    "period": str(year),
+                    **_collective_facts(collective, year),
+                }
+            )
     for person in people:
         tables["subjects"].append(
             {
@@ -673,7 +800,7 @@ def build() -> dict[str, list[dict[str, Any]]]:
                 "kind": "person",
                 "name": person["name"],
                 "parent": person["parent"],
-                "cluster": CLUSTER,
+                "cluster": None,
                 "gender": person["gender"],
                 "birth_year": person["birth_year"],
                 "staff_category": person["staff_category"],
@@ -695,7 +822,6 @@ def build() -> dict[str, list[dict[str, Any]]]:
     counters = dict.fromkeys(YEARS, 0)
     topics = list(INITIATIVES)
     rng.shuffle(topics)
-    per_year: dict[tuple[str, int], int] = {}
     for person in people:
         for year, scope in sorted(person["evidence"]):
             counters[year] += 1
@@ -711,7 +837,6 @@ def build() -> dict[str, list[dict[str, Any]]]:
                     "description": f"Sáng kiến: {topic}",
                 }
             )
-            per_year[(person["id"], year)] = per_year.get((person["id"], year), 0) + 1
     # one accepted school-level research project (scientific work) in 2022
     tables["evidence"].append(
         {
@@ -724,16 +849,40 @@ def build() -> dict[str, list[dict[str, Any]]]:
             "description": "Đề tài khoa học cấp trường: Đánh giá năng lực tự học môn Toán của học sinh lớp 10",
         }
     )
-    per_year[("nd-017", 2022)] = per_year.get(("nd-017", 2022), 0) + 1
     tables["evidence"].sort(key=lambda row: (row["subject"], row["period"], row["id"]))
+    return tables
 
-    for person in people:
-        for year in HISTORY_YEARS:
-            if year in person["years"]:
-                for award in _conferred(person, year, per_year.get((person["id"], year), 0)):
-                    tables["awards"].append(
-                        {"subject": person["id"], "award": award, "period": str(year)}
-                    )
+
+def conferred(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The award history of 2021–2024: every decision the engine grants, period by period.
+
+    The population is read without any history; :meth:`emulation.Engine.evaluate_periods`
+    decides the years oldest first and feeds each year's grants into the next (the chains of
+    CSTĐ cấp tỉnh read them). Rows follow the order of the subjects table (as the JSON form
+    nests them), then period and award.
+    """
+    population = Population.from_json(json.loads(to_json(tables)), source="<make_union>")
+    evaluations = engine().evaluate_periods(population, [str(year) for year in HISTORY_YEARS])
+    rows = [
+        {"subject": row["subject"], "award": row["award"], "period": row["period"]}
+        for evaluation in evaluations
+        for row in evaluation.outcomes().iter_rows(named=True)
+        if row["outcome"] == "granted"
+    ]
+    position = {row["id"]: index for index, row in enumerate(tables["subjects"])}
+    return sorted(rows, key=lambda row: (position[row["subject"]], row["period"], row["award"]))
+
+
+@functools.cache
+def engine() -> emulation.Engine:
+    """The engine with the state rulesets of this repository, and no installed plugins."""
+    return emulation.build_engine(entry_points=False, ruleset_paths=[RULESETS])
+
+
+def build() -> dict[str, list[dict[str, Any]]]:
+    """Every table as a list of rows (dicts in column order); values are Python objects."""
+    tables = build_records()
+    tables["awards"] = conferred(tables)
     return tables
 
 

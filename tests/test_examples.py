@@ -1,8 +1,10 @@
-"""The bundled example (examples/union.json and examples/union/): a grassroots union, 2021–2025.
+"""The bundled example (examples/union.json and examples/union/): a grassroots union and its
+emulation cluster, 2021–2025.
 
 Checks that the two input forms carry the same data and are decided alike, that the generator
-reproduces the committed files byte for byte, and that the people the example's README points
-at are decided as it says.
+reproduces the committed files byte for byte, that the recorded award history is what the
+engine grants, and that the people and collectives the example's README points at are decided
+as it says.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
 import polars as pl
 import pytest
 
 import emulation
-from emulation.population import ORIGIN, SCHEMAS, Population
+from emulation.population import ORIGIN, SCHEMAS, Population, empty_frame
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "examples"
@@ -55,21 +59,42 @@ def _decisions(engine: emulation.Engine, population: Population, period: str) ->
 # -- the data itself ---------------------------------------------------------------------------
 
 
-def test_example_is_a_union_of_fifty_people(from_csv: Population) -> None:
+def test_example_is_a_union_of_fifty_people_in_a_cluster(from_csv: Population) -> None:
     subjects = from_csv.subjects
     persons = subjects.filter(pl.col("kind") == "person")
-    assert persons.height == 50
     assert set(persons.get_column("gender")) == {"female", "male"}
     # realistic Vietnamese names: written with their diacritics
     assert all(not name.isascii() for name in persons.get_column("name"))
     union = subjects.filter(pl.col("id") == "cd-nguyendu").row(0, named=True)
     assert union["kind"] == "collective"
     assert union["name"] == "Công đoàn cơ sở Trường THPT Nguyễn Du"
-    # every person belongs to a trade-union group (tổ công đoàn) of the union
+    # the union's 50 members all belong to one of its three trade-union groups (tổ công đoàn)
     groups = subjects.filter(pl.col("parent") == "cd-nguyendu").get_column("id").to_list()
-    assert len(groups) == 3
-    assert set(persons.get_column("parent")) == set(groups)
+    assert sorted(groups) == ["cd-nguyendu-tn", "cd-nguyendu-vp", "cd-nguyendu-xh"]
+    members = persons.filter(pl.col("parent").is_in(groups)).get_column("id").to_list()
+    assert sorted(members) == [f"nd-{number:03d}" for number in range(1, 51)]
+    # the other unions of the cluster are small: a few members each, directly under them
+    unions = subjects.filter(pl.col("cluster").is_not_null())
+    assert unions.get_column("kind").unique().to_list() == ["collective"]
+    assert unions.get_column("parent").is_null().all()
+    assert sorted(unions.get_column("id")) == ["cd-lequydon", "cd-nguyendu", "cd-tranphu"]
+    others = persons.filter(~pl.col("parent").is_in(groups))
+    assert sorted(set(others.get_column("parent"))) == ["cd-lequydon", "cd-tranphu"]
+    assert 50 < persons.height <= 60
     assert from_csv.periods() == PERIODS
+
+
+def test_collectives_have_facts_every_year(from_csv: Population) -> None:
+    collectives = from_csv.subjects.filter(pl.col("kind") == "collective").get_column("id")
+    facts = from_csv.facts.filter(pl.col("subject").is_in(collectives.to_list()))
+    assert facts.height == len(collectives) * len(PERIODS)
+    assert facts.get_column("rating").is_not_null().all()
+    assert facts.get_column("emulation_active").is_not_null().all()
+    # only the unions of the cluster are scored in it: a decimal written as text
+    scored = facts.filter(pl.col("in_province_cluster") == "true")
+    assert sorted(set(scored.get_column("subject"))) == ["cd-lequydon", "cd-nguyendu", "cd-tranphu"]
+    assert all("." in score for score in scored.get_column("emulation_score"))
+    assert facts.filter(pl.col("in_province_cluster") == "false")["emulation_score"].is_null().all()
 
 
 def test_csv_headers_are_the_documented_columns() -> None:
@@ -86,8 +111,20 @@ def test_fact_columns_are_the_facts_the_state_rulesets_declare(
     engine: emulation.Engine, from_csv: Population, from_json: Population
 ) -> None:
     declared = {name for ruleset in engine.rulesets for name in ruleset.facts}
-    assert set(from_csv.fact_columns) == declared
-    assert set(from_json.fact_columns) == declared
+    assert set(from_csv.fact_columns) <= declared
+    assert set(from_json.fact_columns) == set(from_csv.fact_columns)
+    # every fact a rule reads has a column, but those of the Labour Order for a long tenure as
+    # a department director: nobody in a school union holds such a post
+    read = {
+        name
+        for ruleset in engine.rulesets
+        for award in ruleset.awards.values()
+        if award.id != "hcld3_cong_hien"
+        for rule in award.rules
+        for name in rule.node.facts
+        if name in declared
+    }
+    assert read <= set(from_csv.fact_columns)
 
 
 # -- both forms, one meaning -------------------------------------------------------------------
@@ -175,20 +212,80 @@ def test_json_form_is_the_documented_format() -> None:
 
 # -- what the README points at -----------------------------------------------------------------
 
-#: period -> outcome counts, as `emulation evaluate` prints them (ldtt and cstdcs together)
+#: period -> award -> outcome counts, as `emulation evaluate` prints them
 OUTCOME_COUNTS = {
-    "2021": {"granted": 47, "not_eligible": 39},
-    "2022": {"granted": 46, "not_eligible": 44},
-    "2023": {"granted": 43, "not_eligible": 51},
-    "2024": {"granted": 53, "not_eligible": 39, "blocked": 2, "data_missing": 2},
-    "2025": {"granted": 56, "not_eligible": 37, "blocked": 4, "data_missing": 1},
+    "2021": {
+        "ldtt": {"granted": 48, "not_eligible": 1},
+        "cstdcs": {"granted": 4, "eligible_over_quota": 3, "not_eligible": 42},
+        "cstd_tinh": {"not_eligible": 49},
+        "cstdtq": {"not_eligible": 49},
+        "ttldtt": {"granted": 6},
+        "ttldxs": {"granted": 2, "not_eligible": 4},
+        "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 1, "not_eligible": 4},
+    },
+    "2022": {
+        "ldtt": {"granted": 45, "not_eligible": 6},
+        "cstdcs": {"granted": 4, "eligible_over_quota": 2, "not_eligible": 45},
+        "cstd_tinh": {"not_eligible": 51},
+        "cstdtq": {"not_eligible": 51},
+        "ttldtt": {"granted": 4, "not_eligible": 2},
+        "ttldxs": {"granted": 1, "not_eligible": 5},
+        "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 2, "not_eligible": 3},
+    },
+    "2023": {
+        "ldtt": {"granted": 46, "not_eligible": 7},
+        "cstdcs": {"granted": 3, "eligible_over_quota": 1, "not_eligible": 49},
+        "cstd_tinh": {"granted": 1, "not_eligible": 52},
+        "cstdtq": {"not_eligible": 53},
+        "ttldtt": {"granted": 3, "not_eligible": 3},
+        "ttldxs": {"granted": 1, "not_eligible": 5},
+        "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 2, "not_eligible": 3},
+    },
+    "2024": {
+        "ldtt": {"granted": 48, "not_eligible": 4, "blocked": 1, "data_missing": 1},
+        "cstdcs": {"granted": 14, "not_eligible": 38, "blocked": 1, "data_missing": 1},
+        "cstd_tinh": {"not_eligible": 53, "blocked": 1},
+        "cstdtq": {"not_eligible": 53, "blocked": 1},
+        "bk_tinh": {"granted": 1, "not_eligible": 52, "blocked": 1},
+        "bk_ttg": {"not_eligible": 53, "blocked": 1},
+        "hcld3": {"not_eligible": 53, "blocked": 1},
+        "hcld3_cong_hien": {"not_eligible": 54},
+        "ttldtt": {"granted": 4, "data_missing": 2},
+        "ttldxs": {"granted": 3, "not_eligible": 2, "data_missing": 1},
+        "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 1, "not_eligible": 4},
+    },
+    "2025": {
+        "ldtt": {"granted": 45, "not_eligible": 7, "blocked": 2, "data_missing": 1},
+        "cstdcs": {"granted": 19, "not_eligible": 34, "blocked": 2},
+        "cstd_tinh": {"granted": 1, "not_eligible": 52, "blocked": 2},
+        "cstdtq": {"not_eligible": 53, "blocked": 2},
+        "bk_tinh": {"not_eligible": 53, "blocked": 2},
+        "bk_ttg": {"not_eligible": 53, "blocked": 2},
+        "hcld3": {"not_eligible": 53, "blocked": 2},
+        "hcld3_cong_hien": {"not_eligible": 55},
+        "ttldtt": {"granted": 4, "data_missing": 2},
+        "ttldxs": {"granted": 2, "not_eligible": 4},
+        "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 2, "not_eligible": 3},
+    },
 }
 
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_outcome_counts(evaluations: dict[str, emulation.Evaluation], period: str) -> None:
-    outcomes = evaluations[period].outcomes().get_column("outcome").to_list()
-    assert dict(Counter(outcomes)) == OUTCOME_COUNTS[period]
+    counts: dict[str, Counter[str]] = {}
+    for row in evaluations[period].outcomes().iter_rows(named=True):
+        counts.setdefault(row["award"], Counter())[row["outcome"]] += 1
+    assert {award: dict(found) for award, found in counts.items()} == OUTCOME_COUNTS[period]
+
+
+def test_the_cstdcs_cap_applies_until_2023_only(
+    evaluations: dict[str, emulation.Evaluation],
+) -> None:
+    """Decree 91's 15 % ranks eligible people out in 2021–2023; from 2024 the cap is off."""
+    for period in PERIODS:
+        outcomes = evaluations[period].outcomes().filter(pl.col("award") == "cstdcs")
+        over = outcomes.filter(pl.col("outcome") == "eligible_over_quota").height
+        assert (over > 0) == (period <= "2023"), period
 
 
 NOTABLE = [
@@ -216,7 +313,15 @@ NOTABLE = [
     ("2022", "nd-046", "ldtt", "granted", None),
     # Lê Thị Thảo: recruited after a year on contract, 12 months
     ("2021", "nd-047", "ldtt", "granted", None),
-    # Nguyễn Văn Thắng: under disciplinary review in 2024 only
+    # Nguyễn Văn Thắng: HTXS with a provincial initiative, ranked out by the 15 % in 2022;
+    # under disciplinary review in 2024 only
+    (
+        "2022",
+        "nd-048",
+        "cstdcs",
+        "eligible_over_quota",
+        [("over_quota", None), ("criterion_met", "ldtt"), ("criterion_met", "initiative")],
+    ),
     ("2024", "nd-048", "ldtt", "blocked", [("blocked", "under_review")]),
     ("2024", "nd-048", "cstdcs", "blocked", [("blocked", "under_review")]),
     ("2025", "nd-048", "cstdcs", "granted", None),
@@ -227,8 +332,15 @@ NOTABLE = [
     # Đinh Thị Thủy: good_attitude not recorded for 2025; no HTXS or initiative either
     ("2025", "nd-009", "ldtt", "data_missing", [("criterion_unknown", "attitude")]),
     ("2025", "nd-009", "cstdcs", "not_eligible", [("criterion_failed", "excellence")]),
-    # Đặng Văn Long: reprimand from April 2022 to April 2023
+    # Đặng Văn Long: ranked out by the 15 % in 2021; reprimand from April 2022 to April 2023
     ("2021", "nd-050", "ldtt", "granted", None),
+    (
+        "2021",
+        "nd-050",
+        "cstdcs",
+        "eligible_over_quota",
+        [("over_quota", None), ("criterion_met", "ldtt"), ("criterion_met", "initiative")],
+    ),
     ("2022", "nd-050", "ldtt", "not_eligible", [("exclusion_applies", "discipline")]),
     ("2023", "nd-050", "ldtt", "not_eligible", [("exclusion_applies", "discipline")]),
     ("2024", "nd-050", "ldtt", "granted", None),
@@ -246,6 +358,94 @@ NOTABLE = [
     # Trịnh Thị Kim Oanh (complaint) and Lý Văn Cường (inspection) in 2025
     ("2025", "nd-005", "cstdcs", "blocked", [("blocked", "under_review")]),
     ("2025", "nd-006", "ldtt", "blocked", [("blocked", "under_review")]),
+    # Vũ Thị Thanh Hương: CSTĐCS 2021–2023 within the cap, a provincial initiative in 2021
+    ("2021", "nd-040", "cstdcs", "granted", None),
+    ("2022", "nd-040", "cstdcs", "granted", None),
+    (
+        "2022",
+        "nd-040",
+        "cstd_tinh",
+        "not_eligible",
+        [("criterion_failed", "chain"), ("gap_in_time", "chain")],
+    ),
+    ("2023", "nd-040", "cstdcs", "granted", None),
+    ("2023", "nd-040", "cstd_tinh", "granted", None),
+    (
+        "2024",
+        "nd-040",
+        "cstd_tinh",
+        "not_eligible",
+        [
+            ("criterion_failed", "fresh_chain"),
+            ("criterion_failed", "initiative_scope"),
+            ("gap", "initiative_scope"),
+        ],
+    ),
+    # Vũ Minh Giang: ranked out in 2021, CSTĐCS 2023–2025, a provincial initiative in 2023
+    (
+        "2024",
+        "nd-035",
+        "cstd_tinh",
+        "not_eligible",
+        [("criterion_failed", "chain"), ("gap_in_time", "chain")],
+    ),
+    ("2024", "nd-035", "bk_tinh", "granted", None),
+    ("2025", "nd-035", "cstd_tinh", "granted", None),
+    # the trade-union groups: Advanced Labour Collective or not
+    ("2021", "cd-nguyendu-tn", "ttldtt", "granted", None),
+    ("2021", "cd-nguyendu-tn", "ttldxs", "granted", None),
+    (
+        "2022",
+        "cd-nguyendu-xh",
+        "ttldtt",
+        "not_eligible",
+        [("exclusion_applies", "member_discipline")],
+    ),
+    (
+        "2023",
+        "cd-nguyendu-xh",
+        "ttldtt",
+        "not_eligible",
+        [("exclusion_applies", "member_discipline")],
+    ),
+    ("2023", "cd-nguyendu-vp", "ttldtt", "not_eligible", [("criterion_failed", "task_rating")]),
+    ("2024", "cd-nguyendu-xh", "ttldtt", "data_missing", [("criterion_unknown", "members_ldtt")]),
+    ("2025", "cd-nguyendu-tn", "ttldxs", "not_eligible", [("criterion_failed", "all_complete")]),
+    # the union has no direct members (they sit in its groups): its own share is unknown
+    ("2024", "cd-nguyendu", "ttldtt", "data_missing", [("criterion_unknown", "members_ldtt")]),
+    # the provincial flag: one per cluster, to the eligible union with the best score
+    ("2021", "cd-nguyendu", "co_thi_dua_tinh", "granted", None),
+    (
+        "2021",
+        "cd-lequydon",
+        "co_thi_dua_tinh",
+        "not_eligible",
+        [("criterion_failed", "task_rating")],
+    ),
+    (
+        "2022",
+        "cd-nguyendu",
+        "co_thi_dua_tinh",
+        "eligible_over_quota",
+        [
+            ("over_quota", None),
+            ("criterion_met", "cluster_member"),
+            ("criterion_met", "task_rating"),
+            ("criterion_met", "targets"),
+        ],
+    ),
+    ("2022", "cd-tranphu", "co_thi_dua_tinh", "granted", None),
+    ("2023", "cd-nguyendu", "co_thi_dua_tinh", "granted", None),
+    ("2024", "cd-nguyendu", "co_thi_dua_tinh", "not_eligible", [("criterion_failed", "targets")]),
+    ("2024", "cd-lequydon", "co_thi_dua_tinh", "granted", None),
+    ("2025", "cd-nguyendu", "co_thi_dua_tinh", "granted", None),
+    (
+        "2025",
+        "cd-nguyendu-tn",
+        "co_thi_dua_tinh",
+        "not_eligible",
+        [("criterion_failed", "cluster_member")],
+    ),
 ]
 
 
@@ -271,18 +471,92 @@ def test_notable_decisions(
         assert codes == reasons
 
 
+#: (period, subject, award) -> (rank, cap) of a decision under a quota
+RANKED = {
+    # 15 % of the group's Advanced Workers, floored: 0.15 × 16 = 2.4 → 2, 0.15 × 13 → 1
+    ("2021", "nd-040", "cstdcs"): (2, 2),
+    ("2021", "nd-050", "cstdcs"): (3, 2),
+    ("2022", "nd-040", "cstdcs"): (1, 2),
+    ("2021", "nd-035", "cstdcs"): (4, 2),
+    ("2022", "nd-048", "cstdcs"): (4, 2),
+    ("2023", "nd-038", "cstdcs"): (2, 1),
+    # one flag per cluster
+    ("2021", "cd-nguyendu", "co_thi_dua_tinh"): (1, 1),
+    ("2021", "cd-tranphu", "co_thi_dua_tinh"): (2, 1),
+    ("2022", "cd-nguyendu", "co_thi_dua_tinh"): (2, 1),
+    ("2025", "cd-nguyendu", "co_thi_dua_tinh"): (1, 1),
+}
+
+
+@pytest.mark.parametrize(("key", "expected"), sorted(RANKED.items()), ids=lambda v: str(v))
+def test_quota_ranks(
+    evaluations: dict[str, emulation.Evaluation],
+    key: tuple[str, str, str],
+    expected: tuple[int, int],
+) -> None:
+    period, subject, award = key
+    decision = evaluations[period].decision(subject, award)
+    assert (decision.rank, decision.cap) == expected
+
+
+def test_the_quota_reason_shows_the_arithmetic(
+    evaluations: dict[str, emulation.Evaluation],
+) -> None:
+    thang = evaluations["2022"].decision("nd-048", "cstdcs")
+    assert thang.reasons[0].code == "over_quota"
+    assert thang.reasons[0].render("en").endswith("ranked 4, cap 2 = 0.15 × 16")
+    # ranked behind three women of his group although his initiative has the widest scope: the
+    # ranking reads the rating, the number of initiatives and the priority for women, not scope
+    group = evaluations["2022"].population.subjects.filter(pl.col("parent") == "cd-nguyendu-tn")
+    ahead = {
+        decision.subject: decision.rank
+        for decision in evaluations["2022"].decisions(group.get_column("id").to_list())
+        if decision.award == "cstdcs" and decision.rank is not None and decision.rank < 4
+    }
+    assert ahead == {"nd-040": 1, "nd-017": 2, "nd-027": 3}
+
+
+#: (subject, award) -> bonus in VND for 2025 (Decree 152/2025, from 01/07/2025): the coefficient
+#: × 2,340,000 rounded up to a multiple of 10,000
+BONUS_2025 = {
+    ("nd-040", "ldtt"): 710_000,  # 0.3 × 2,340,000 = 702,000 → 710,000
+    ("nd-040", "cstdcs"): 2_340_000,
+    ("nd-035", "cstd_tinh"): 7_020_000,
+    ("cd-nguyendu-tn", "ttldtt"): 1_880_000,  # 0.8 × 2,340,000 = 1,872,000 → 1,880,000
+    ("cd-tranphu", "ttldxs"): 3_510_000,
+    ("cd-nguyendu", "co_thi_dua_tinh"): 18_720_000,
+}
+
+
+def test_bonus_money_from_2025_only(evaluations: dict[str, emulation.Evaluation]) -> None:
+    for (subject, award), amount in BONUS_2025.items():
+        assert evaluations["2025"].decision(subject, award).bonus == amount, (subject, award)
+    for period, evaluation in evaluations.items():
+        paying = {award.id for award, _ in evaluation.awards if award.bonus is not None}
+        decisions = [d for d in evaluation.decisions() if d.award in paying]
+        paid = [d for d in decisions if d.bonus is not None]
+        if period == "2025":  # every granted title that carries money pays it, and only those
+            assert paid == [d for d in decisions if d.outcome == "granted"]
+        else:  # the coefficients apply from 01/07/2025
+            assert paid == [], period
+
+
 def test_the_seven_month_recruits_read_the_threshold_in_force(
     evaluations: dict[str, emulation.Evaluation],
 ) -> None:
     khoa = evaluations["2023"].decision("nd-041", "ldtt")
     anh = evaluations["2024"].decision("nd-042", "ldtt")
-    for decision, version, value in ((khoa, "1.0.0", False), (anh, "2.0.0", True)):
+    for decision, version, value, threshold in (
+        (khoa, "1.0.0", False, 10),
+        (anh, "2.0.0", True, 6),
+    ):
         criterion = next(c for c in decision.criteria if c.id == "min_service")
         inputs = dict(criterion.inputs)
         assert (inputs["recruited_this_period"], inputs["months_worked"]) == (True, 7)
+        assert inputs["min_months_worked"] == threshold
         assert criterion.value is value
         assert decision.ruleset.version == version
-    assert "10" in khoa.reasons[0].render("en")
+    assert "min_months_worked=10" in khoa.reasons[0].render("en")
 
 
 def test_people_are_candidates_only_while_in_service(
@@ -296,24 +570,64 @@ def test_people_are_candidates_only_while_in_service(
     assert "nd-003" not in candidates["2024"]
     assert "nd-042" not in candidates["2023"]  # recruited in 2024
     assert "nd-045" not in candidates["2024"]  # recruited in 2025
-    # the union and its groups have no facts rows: never candidates (no collective titles here)
-    assert not any(sid.startswith("cd-") for ids in candidates.values() for sid in ids)
+    # every collective has a facts row every year: always a candidate for collective titles
+    for ids in candidates.values():
+        assert {sid for sid in ids if sid.startswith("cd-")} == {
+            "cd-lequydon",
+            "cd-nguyendu",
+            "cd-nguyendu-tn",
+            "cd-nguyendu-vp",
+            "cd-nguyendu-xh",
+            "cd-tranphu",
+        }
     with pytest.raises(emulation.EvaluationError, match="candidate"):
         evaluations["2024"].decision("nd-003", "ldtt")
 
 
-def test_award_history_is_what_the_engine_grants(
-    evaluations: dict[str, emulation.Evaluation], from_csv: Population
-) -> None:
-    """awards.csv records the titles conferred for 2021–2024: exactly the granted decisions."""
-    recorded = set(from_csv.awards.select("subject", "award", "period").iter_rows())
-    granted = {
+def _granted(evaluations: Iterable[emulation.Evaluation]) -> set[tuple[str, str, str]]:
+    return {
         (row["subject"], row["award"], row["period"])
-        for period in ("2021", "2022", "2023", "2024")
-        for row in evaluations[period].outcomes().iter_rows(named=True)
+        for evaluation in evaluations
+        for row in evaluation.outcomes().iter_rows(named=True)
         if row["outcome"] == "granted"
     }
-    assert recorded == granted
+
+
+def test_award_history_is_what_the_engine_grants(
+    engine: emulation.Engine,
+    evaluations: dict[str, emulation.Evaluation],
+    from_csv: Population,
+) -> None:
+    """awards.csv records the titles conferred for 2021–2024, of persons and collectives:
+    exactly what the engine grants deciding the years in turn from no history at all."""
+    recorded = set(from_csv.awards.select("subject", "award", "period").iter_rows())
+    assert from_csv.awards.height == len(recorded)  # no record twice
+    assert {award for _, award, _ in recorded} >= {
+        "ldtt",
+        "cstdcs",
+        "cstd_tinh",
+        "ttldtt",
+        "ttldxs",
+        "co_thi_dua_tinh",
+    }
+    assert {period for *_, period in recorded} == {"2021", "2022", "2023", "2024"}
+    history = ("2021", "2022", "2023", "2024")
+    blank = attrs.evolve(from_csv, awards=empty_frame("awards"))
+    assert _granted(engine.evaluate_periods(blank, history)) == recorded
+    # and each year decided alone, reading the recorded history, grants the same
+    assert _granted(evaluations[period] for period in history) == recorded
+
+
+def test_the_provincial_title_needs_the_history(
+    engine: emulation.Engine, from_csv: Population
+) -> None:
+    """Hương's CSTĐ cấp tỉnh in 2023 rests on her CSTĐCS of 2021 and 2022: without the
+    recorded history the chain is one year long."""
+    blank = attrs.evolve(from_csv, awards=empty_frame("awards"))
+    alone = engine.evaluate(blank, "2023").decision("nd-040", "cstd_tinh")
+    assert alone.outcome == "not_eligible"
+    chain = next(c for c in alone.criteria if c.id == "chain")
+    assert chain.value is False
 
 
 def test_cstdcs_needs_an_initiative_until_2023_and_not_from_2024(

@@ -40,8 +40,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Not considered for now: “{label}” ({basis})",
     ),
     "within_quota": (
-        "Trong tỷ lệ «{label}» ({basis}): xếp thứ {rank} trên mức trần {cap}",
-        "Within the quota “{label}” ({basis}): ranked {rank} of a cap of {cap}",
+        "Trong tỷ lệ «{label}» ({basis}): xếp thứ {rank}, mức trần {cap}{of}",
+        "Within the quota “{label}” ({basis}): ranked {rank}, cap {cap}{of}",
     ),
     "over_quota": (
         "Đủ điều kiện nhưng vượt tỷ lệ «{label}» ({basis}): xếp thứ {rank}, mức trần {cap}{of}",

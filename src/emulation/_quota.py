@@ -96,10 +96,12 @@ def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> b
 
 
 def _group(quota: Quota) -> pl.Expr:
+    """The quota group; a subject with no unit (or no cluster) is a group of its own."""
+    alone = pl.lit("\x00") + pl.col("id")
     if quota.per == "unit":
-        return pl.col("parent")
+        return pl.coalesce(pl.col("parent"), alone)
     if quota.per == "cluster":
-        return pl.col("cluster")
+        return pl.coalesce(pl.col("cluster"), alone)
     return pl.lit("*")
 
 

@@ -168,7 +168,8 @@ class Evaluation:
         values = self.parameters.get(ruleset.id, {})
         criteria = tuple(_criterion(award, rule, row, values, self.period) for rule in award.rules)
         outcome = row[outcome_column(award.id)]
-        rank, cap = row.get(rank_column(award.id)), row.get(cap_column(award.id))
+        rank = row.get(rank_column(award.id))
+        cap = row.get(cap_column(award.id)) if rank is not None else None
         position = None
         if award.quota is not None and rank is not None and cap is not None:
             ratio = award.quota.ratio

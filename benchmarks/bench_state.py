@@ -6,13 +6,15 @@ Usage::
 
 One run measures, on the same seeded data (``synth.py``):
 
-* ``emulation``   — this engine: ``build_engine(...).evaluate(population, "2024")``;
+* ``emulation``   — this engine: ``build_engine(...).evaluate(population, "2024",
+  ["ldtt", "cstdcs"])``;
+* ``emulation_all`` — the same engine deciding every award in force (for information);
 * ``polars``      — the same rules written by hand as Polars expressions (the floor);
 * ``openfisca``   — the same rules as an OpenFisca-core tax-benefit system (vectorised NumPy),
   timed from the Population frames and, apart, simulation + calculate alone;
 * ``rule_engine`` — the same rules as ``rule_engine.Rule`` objects evaluated per record dict,
   on a sample (``--sample``, default 20 000): a million records would take about a minute
-  per run;
+  per round;
 * ``latency``     — one subject through every award of the state ruleset, and ``decisions()``.
 
 Three kinds of fresh child process (this script with ``--engine``):
@@ -24,12 +26,13 @@ Three kinds of fresh child process (this script with ``--engine``):
     engine's outcomes are checked against this engine's record for record; a disagreement stops
     the benchmark (timing two programs that do different work is worthless).
 ``NAME --memory``
-    One engine alone: builds the data, notes the resident set (the baseline), resets the
-    kernel's peak-RSS mark (``/proc/self/clear_refs``), runs the engine once and reads
-    ``getrusage(RUSAGE_SELF).ru_maxrss``. It runs twice: with Polars' jemalloc returning freed
-    pages at once (``_RJEM_MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:0``: a stable baseline,
-    so the increment is the memory the engine needs) and with the default allocator settings
-    (the RSS a user sees; its baseline wanders with pages jemalloc has not yet returned).
+    One engine alone: builds the data, waits 2 s for the allocator to settle, notes the
+    resident set (the baseline), resets the kernel's peak-RSS mark (``/proc/self/clear_refs``),
+    runs the engine once and reads ``getrusage(RUSAGE_SELF).ru_maxrss``. It runs twice: with
+    Polars' jemalloc returning freed pages at once
+    (``_RJEM_MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:0``, so the increment is the memory
+    the engine needs) and with Polars' default settings (freed pages go back after 0.5–1 s:
+    the RSS a user sees).
 ``latency``
     The single-subject figures.
 
@@ -60,9 +63,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RULESETS = ROOT / "rulesets" / "state"
 PERIOD = "2024"
-ENGINES = ("emulation", "polars", "openfisca", "rule_engine")
+AWARDS = ("ldtt", "cstdcs")
+ENGINES = ("emulation", "emulation_all", "polars", "openfisca", "rule_engine")
 LABELS = {
-    "emulation": "emulation (this engine)",
+    "emulation": "emulation (this engine), LĐTT + CSTĐCS",
+    "emulation_all": "emulation, every award in force",
     "polars": "hand-written Polars (floor)",
     "openfisca": "OpenFisca-core vectorised, from Population frames",
     "openfisca_compute": "OpenFisca-core vectorised, simulation + calculate only",
@@ -70,6 +75,7 @@ LABELS = {
 }
 PACKAGES = ("emulation", "polars", "numpy", "OpenFisca-Core", "rule-engine", "attrs", "pluggy")
 PURGING = "dirty_decay_ms:0,muzzy_decay_ms:0"
+SETTLE_S = 2.0  # Polars sets jemalloc to return freed pages after 0.5–1 s
 
 #: Targets from the issue.
 TARGET_VS_POLARS = 3.0  # engine time at most 3x the hand-written Polars time
@@ -145,12 +151,25 @@ class Contender:
 
 
 def setup_emulation(population: Any, args: argparse.Namespace) -> Contender:
-    """This engine: ``evaluate`` over the whole population (data already loaded)."""
+    """This engine: ``evaluate`` of LĐTT and CSTĐCS over the whole population (data already
+    loaded) — the work the other engines do."""
     engine = build_engine()
     return Contender(
         "emulation",
         population.facts.height,
+        lambda: engine.evaluate(population, PERIOD, list(AWARDS)),
+    )
+
+
+def setup_emulation_all(population: Any, args: argparse.Namespace) -> Contender:
+    """This engine: ``evaluate`` of every award in force for the period (for information; the
+    comparisons use :func:`setup_emulation`)."""
+    engine = build_engine()
+    return Contender(
+        "emulation_all",
+        population.facts.height,
         lambda: engine.evaluate(population, PERIOD),
+        engine_outcomes,
     )
 
 
@@ -174,7 +193,6 @@ def setup_openfisca(population: Any, args: argparse.Namespace) -> Contender:
     import polars as pl
 
     import openfisca_model
-    from emulation.types import OUTCOMES
 
     system = openfisca_model.tax_benefit_system()
     compute: list[float] = []
@@ -188,7 +206,7 @@ def setup_openfisca(population: Any, args: argparse.Namespace) -> Contender:
 
     def outcomes(result: tuple[dict[str, Any], dict[str, Any]]) -> Any:
         prepared, codes = result
-        names = pl.Series(list(OUTCOMES))
+        names = pl.Series([outcome.name for outcome in openfisca_model.Outcome])
         return pl.DataFrame(
             {
                 "id": prepared["ids"],
@@ -221,6 +239,7 @@ def setup_rule_engine(population: Any, args: argparse.Namespace) -> Contender:
 
 SETUPS: dict[str, Callable[[Any, argparse.Namespace], Contender]] = {
     "emulation": setup_emulation,
+    "emulation_all": setup_emulation_all,
     "polars": setup_polars,
     "openfisca": setup_openfisca,
     "rule_engine": setup_rule_engine,
@@ -297,7 +316,10 @@ def child_timing(args: argparse.Namespace) -> dict[str, Any]:
         }
         if contender.outcomes is not None and reference is not None:
             report["agreement"] = check_agreement(
-                contender.name, reference, contender.outcomes(last[contender.name]), contender.sample
+                contender.name,
+                reference,
+                contender.outcomes(last[contender.name]),
+                contender.sample,
             )
         reports[contender.name] = report
     if reference is not None:
@@ -312,6 +334,7 @@ def child_timing(args: argparse.Namespace) -> dict[str, Any]:
 def child_memory(args: argparse.Namespace) -> dict[str, Any]:
     """One engine alone in this process: baseline RSS, then the peak over one run."""
     population, loading = load_population(args)
+    time.sleep(SETTLE_S)  # let jemalloc hand back the pages data generation freed
     data_peak, baseline = peak_kib(), rss_kib()
     reset = reset_peak()
     contender = SETUPS[args.engine](population, args)
@@ -369,14 +392,38 @@ def child_latency(args: argparse.Namespace) -> dict[str, Any]:
         "runs": args.latency_runs,
         "warmup": args.warmup,
         "evaluate": measure(lambda: engine.evaluate(population, PERIOD)),
+        "evaluate_ldtt_cstdcs": measure(lambda: engine.evaluate(population, PERIOD, list(AWARDS))),
         "decisions_only": measure(evaluation.decisions),
-        "evaluate_and_decisions": measure(
-            lambda: engine.evaluate(population, PERIOD).decisions()
-        ),
+        "evaluate_and_decisions": measure(lambda: engine.evaluate(population, PERIOD).decisions()),
     }
 
 
 # -- orchestration (parent side) ------------------------------------------------------------------
+
+
+def cpu_pressure() -> str | None:
+    """The kernel's CPU pressure line (share of time some task waited for a CPU), if any."""
+    try:
+        with open("/proc/pressure/cpu", encoding="ascii") as pressure:
+            return pressure.readline().strip()
+    except OSError:
+        return None
+
+
+def source_state() -> dict[str, Any]:
+    """The commit measured, and which engine files differ from it (uncommitted work)."""
+
+    def git(*command: str) -> str:
+        done = subprocess.run(
+            ["git", *command], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        return done.stdout
+
+    changed = git("status", "--porcelain", "--", "src", "rulesets", "plugins")
+    return {
+        "commit": git("rev-parse", "HEAD").strip() or None,
+        "uncommitted": [line[3:] for line in changed.splitlines() if line.strip()],
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -401,13 +448,16 @@ def machine() -> dict[str, Any]:
         "cpu_model": cpu,
         "memory_gib": round(total_kib / KIB / KIB, 1),
         "load_average": os.getloadavg(),
+        "cpu_pressure": cpu_pressure(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "packages": versions,
     }
 
 
-def spawn(args: argparse.Namespace, mode: list[str], allocator: str | None = None) -> dict[str, Any]:
+def spawn(
+    args: argparse.Namespace, mode: list[str], allocator: str | None = None
+) -> dict[str, Any]:
     """Run this script as a child in a fresh interpreter; its JSON report."""
     command = [
         sys.executable,
@@ -436,7 +486,10 @@ def spawn(args: argparse.Namespace, mode: list[str], allocator: str | None = Non
 
 
 def summarise(
-    timing: dict[str, Any], memory: dict[str, Any], default: dict[str, Any], times_key: str = "times"
+    timing: dict[str, Any],
+    memory: dict[str, Any],
+    default: dict[str, Any],
+    times_key: str = "times",
 ) -> dict[str, Any]:
     """Median time, records/s and memory in MiB of one engine."""
     median = statistics.median(timing[times_key])
@@ -451,18 +504,21 @@ def summarise(
         "increment_mib": (memory["peak_kib"] - memory["baseline_rss_kib"]) / KIB,
         "default_baseline_rss_mib": default["baseline_rss_kib"] / KIB,
         "default_peak_rss_mib": default["peak_kib"] / KIB,
+        "default_increment_mib": (default["peak_kib"] - default["baseline_rss_kib"]) / KIB,
         "agree": timing.get("agreement", {}).get("agree"),
     }
 
 
-def compare(rows: dict[str, dict[str, Any]], latency: dict[str, Any] | None) -> tuple[dict[str, float], dict[str, Any]]:
+def compare(
+    rows: dict[str, dict[str, Any]], latency: dict[str, Any] | None
+) -> tuple[dict[str, float], dict[str, Any]]:
     """Ratios of the engine to every other row, and the targets of the issue."""
     ratios: dict[str, float] = {}
     targets: dict[str, dict[str, Any]] = {}
     if "emulation" in rows:
         mine = rows["emulation"]
         for name, row in rows.items():
-            if name != "emulation":
+            if name not in ("emulation", "emulation_all"):
                 # per-record time ratio (rows may be timed on a different number of records)
                 ratios[f"time_vs_{name}"] = row["records_per_s"] / mine["records_per_s"]
                 ratios[f"throughput_vs_{name}"] = mine["records_per_s"] / row["records_per_s"]
@@ -488,6 +544,7 @@ def compare(rows: dict[str, dict[str, Any]], latency: dict[str, Any] | None) -> 
 def parent(args: argparse.Namespace) -> dict[str, Any]:
     """Run the children, compare, print and save."""
     started = dt.datetime.now().astimezone()
+    before = {"load_average": os.getloadavg(), "cpu_pressure": cpu_pressure()}
     timing = spawn(args, ["--engine", "timing"])
     memory = {name: spawn(args, ["--engine", name, "--memory"], PURGING) for name in args.engines}
     default = {name: spawn(args, ["--engine", name, "--memory"]) for name in args.engines}
@@ -508,6 +565,8 @@ def parent(args: argparse.Namespace) -> dict[str, Any]:
             for key in ("records", "repeat", "seed", "sample", "latency_runs", "warmup", "quick")
         },
         "machine": machine(),
+        "machine_before": before,
+        "source": source_state(),
         "summary": rows,
         "ratios": ratios,
         "targets": targets,
@@ -527,22 +586,30 @@ def parent(args: argparse.Namespace) -> dict[str, Any]:
 def render(result: dict[str, Any]) -> str:
     """The Markdown report printed at the end of a run."""
     settings = result["settings"]
+    source = result["source"]
+    dirty = f" + {len(source['uncommitted'])} uncommitted files" if source["uncommitted"] else ""
     parts = [
         f"## {result['date']}: {settings['records']:,} records, median of {settings['repeat']}",
         "",
+        f"Commit {(source['commit'] or '?')[:10]}{dirty}; load average before "
+        f"{result['machine_before']['load_average'][0]:.2f}, after "
+        f"{result['machine']['load_average'][0]:.2f}; CPU pressure after: "
+        f"{result['machine']['cpu_pressure']}.",
+        "",
         "| engine | records timed | median s | records/s | baseline RSS MiB | peak RSS MiB "
-        "| increment MiB | peak RSS MiB, default allocator | agrees |",
+        "| increment MiB | peak / increment MiB, default allocator | agrees |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, row in result["summary"].items():
-        agrees = {True: "yes", False: "NO", None: "reference"}[row["agree"]]
+        agrees = {True: "yes", False: "NO", None: "—"}[row["agree"]]
         if name == "emulation":
             agrees = "reference"
         parts.append(
             f"| {LABELS[name]} | {row['records']:,} | {row['median_s']:.3f} "
             f"| {row['records_per_s']:,.0f} | {row['baseline_rss_mib']:,.0f} "
             f"| {row['peak_rss_mib']:,.0f} | {row['increment_mib']:,.0f} "
-            f"| {row['default_peak_rss_mib']:,.0f} | {agrees} |"
+            f"| {row['default_peak_rss_mib']:,.0f} / {row['default_increment_mib']:,.0f} "
+            f"| {agrees} |"
         )
     parts.append("")
     if result["ratios"]:
@@ -558,15 +625,19 @@ def render(result: dict[str, Any]) -> str:
         parts.append("")
     latency = result["latency"]
     if latency:
-        ev, do, both = (
-            latency["evaluate"], latency["decisions_only"], latency["evaluate_and_decisions"]
+        ev, two, do, both = (
+            latency["evaluate"],
+            latency["evaluate_ldtt_cstdcs"],
+            latency["decisions_only"],
+            latency["evaluate_and_decisions"],
         )
         parts.append(
             f"One subject, every award in force ({', '.join(latency['awards'])}), median of "
             f"{latency['runs']} after {latency['warmup']} warm-up runs: evaluate "
             f"{ev['median_ms']:.2f} ms (p95 {ev['p95_ms']:.2f}, min {ev['min_ms']:.2f}); "
             f"decisions() {do['median_ms']:.2f} ms; evaluate + decisions() "
-            f"{both['median_ms']:.2f} ms"
+            f"{both['median_ms']:.2f} ms. LĐTT + CSTĐCS only: evaluate "
+            f"{two['median_ms']:.2f} ms (min {two['min_ms']:.2f})."
         )
         parts.append("")
     for name, target in result["targets"].items():
@@ -593,9 +664,7 @@ def main(argv: list[str] | None = None) -> None:
         "--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="subset to run"
     )
     parser.add_argument("--no-latency", action="store_true", help="skip the single-subject run")
-    parser.add_argument(
-        "--engine", choices=(*ENGINES, "timing", "latency"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--engine", choices=(*ENGINES, "timing", "latency"), help=argparse.SUPPRESS)
     parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:

@@ -48,7 +48,7 @@ class Rating(Enum):
 
 
 class Outcome(Enum):
-    """Outcomes in the order of ``emulation.types.OUTCOMES`` (index = engine enum code)."""
+    """The outcomes of a decision (member names are the engine's outcome names)."""
 
     granted = "granted"
     not_eligible = "not_eligible"
@@ -248,10 +248,12 @@ def prepare(population: Population, period: str = "2024") -> dict[str, Any]:
     }
 
 
-def evaluate(system: TaxBenefitSystem, prepared: dict[str, Any], period: str = "2024") -> dict[str, np.ndarray]:
+def evaluate(
+    system: TaxBenefitSystem, prepared: dict[str, Any], period: str = "2024"
+) -> dict[str, np.ndarray]:
     """Build a simulation of every person, set the inputs and compute both outcomes (timed).
 
-    Returns the outcome codes (indices into ``emulation.types.OUTCOMES``).
+    Returns the outcome codes (indices into :class:`Outcome`).
     """
     count = prepared["count"]
     simulation = SimulationBuilder().build_default_simulation(system, count)

@@ -35,9 +35,7 @@ LDTT_CRITERIA: dict[str, str] = {
 UNDER_REVIEW = "under_discipline_review or under_investigation or pending_complaint"
 CSTDCS_CRITERIA: dict[str, str] = {
     "ldtt": 'ldtt == "data_missing" ? null : ldtt == "granted"',
-    "excellence": (
-        'excellence_evidence >= 1 ? true : (rating == null ? null : rating == "HTXS")'
-    ),
+    "excellence": 'excellence_evidence >= 1 ? true : (rating == null ? null : rating == "HTXS")',
 }
 
 
@@ -61,7 +59,9 @@ def _outcome(blocked: bool | None, criteria: Sequence[bool | None]) -> str:
     return "granted"
 
 
-def evaluate(rules: dict[str, list[rule_engine.Rule]], rows: Iterable[dict[str, Any]]) -> list[tuple[str, str, str]]:
+def evaluate(
+    rules: dict[str, list[rule_engine.Rule]], rows: Iterable[dict[str, Any]]
+) -> list[tuple[str, str, str]]:
     """``(id, ldtt, cstdcs)`` for each record, one rule evaluation at a time (timed)."""
     (blocking,) = rules["blocking"]
     results = []
@@ -75,16 +75,24 @@ def evaluate(rules: dict[str, list[rule_engine.Rule]], rows: Iterable[dict[str, 
 
 
 def records(population: Population, limit: int, period: str = "2024") -> list[dict[str, Any]]:
-    """The first ``limit`` candidates as dict rows, defaults filled and the count of qualifying
-    evidence items attached (not timed: the data loading a per-record engine needs)."""
-    people = (
+    """The first ``limit`` candidates (in subject order) as dict rows, defaults filled and the
+    count of qualifying evidence items attached (not timed: the data loading a per-record
+    engine needs)."""
+    ids = (
         population.subjects.lazy()
         .filter(pl.col("kind") == "person")
         .select("id")
-        .join(population.facts.lazy().filter(pl.col("period") == period), left_on="id", right_on="subject")
-        .sort("id")
+        .join(
+            population.facts.lazy().filter(pl.col("period") == period).select("subject"),
+            left_on="id",
+            right_on="subject",
+            how="semi",
+            maintain_order="left",
+        )
         .head(limit)
+        .collect()
     )
+    facts = population.facts.lazy().filter(pl.col("period") == period)
     evidence = (
         population.evidence.lazy()
         .filter(pl.col("period") == period, pl.col("kind").is_in(EXCELLENCE_EVIDENCE))
@@ -92,10 +100,14 @@ def records(population: Population, limit: int, period: str = "2024") -> list[di
         .agg(pl.len().alias("excellence_evidence"))
     )
     frame = (
-        people.join(evidence, left_on="id", right_on="subject", how="left")
+        ids.lazy()
+        .join(facts, left_on="id", right_on="subject", maintain_order="left")
+        .join(evidence, left_on="id", right_on="subject", how="left", maintain_order="left")
         .with_columns(
             pl.col("excellence_evidence").fill_null(0),
-            pl.col("months_maternity_leave", "months_injury_treatment", "months_training").fill_null(0),
+            pl.col(
+                "months_maternity_leave", "months_injury_treatment", "months_training"
+            ).fill_null(0),
             pl.col(
                 "recruited_this_period",
                 "under_discipline_review",

@@ -25,6 +25,7 @@ Distributions (rough, but of the right shape for a Vietnamese public-sector work
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -32,6 +33,7 @@ import polars as pl
 from emulation import Population
 
 PERIOD = "2024"
+RULESETS = Path(__file__).resolve().parents[1] / "rulesets" / "state"
 RATINGS = ("KHT", "HT", "HTT", "HTXS")
 EVIDENCE_KINDS = ("initiative", "scientific_work", "combat_ingenuity", "commendation")
 SCOPES = ("grassroots", "ministry_province", "national")
@@ -52,7 +54,9 @@ def _null_where(values: pl.Series, mask: np.ndarray) -> pl.Series:
     ).to_series()
 
 
-def _choice(rng: np.random.Generator, values: tuple[str, ...], probs: list[float], n: int) -> pl.Series:
+def _choice(
+    rng: np.random.Generator, values: tuple[str, ...], probs: list[float], n: int
+) -> pl.Series:
     """``n`` draws from ``values`` with probabilities ``probs``, as a String series."""
     codes = rng.choice(len(values), size=n, p=probs)
     return pl.Series(values=np.asarray(values, dtype=object)[codes], dtype=pl.String)

@@ -8,7 +8,7 @@ dependency order, one boolean column per rule and an outcome column → collect 
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import reduce
 from typing import Any
 
@@ -20,11 +20,12 @@ from emulation._loader import SUBJECT_FACTS
 from emulation._quota import Stage, quota_stage
 from emulation.errors import DataError, EvaluationError, Problem
 from emulation.period import Period
-from emulation.population import ORIGIN, Population, cast_column
+from emulation.population import ORIGIN, Population, cast_expression
 from emulation.ruleset import Award, Consumption, FactDecl, ParameterValue, Ruleset, ServiceRule
 from emulation.types import OUTCOMES
 
 OUTCOME_DTYPE = pl.Enum(list(OUTCOMES))
+_NO_OPT = pl.QueryOptFlags.none()
 
 
 def outcome_column(award: str) -> str:
@@ -157,82 +158,97 @@ def _meaning(decl: FactDecl) -> tuple[object, ...]:
     return (decl.type, decl.values, decl.ordered, decl.default, decl.minimum, decl.maximum)
 
 
+def facts_read(awards: Iterable[Award]) -> set[str]:
+    """The facts the awards' rules, ranking keys and functions read from the evaluation frame."""
+    nodes: list[Node] = []
+    for award in awards:
+        nodes.extend(rule.node for rule in award.rules)
+        if award.quota is not None:
+            nodes.extend(key.node for key in award.quota.rank)
+    names: set[str] = set()
+    for node in nodes:
+        names |= node.facts
+        for call in node.calls:
+            bound = dict(call.arguments)
+            names.update(
+                str(bound[argument.name])
+                for argument in call.function.arguments
+                if argument.kind == "fact"
+            )
+    return names
+
+
 def base_frame(
     population: Population, period: Period, kind: str, facts: Mapping[str, FactDecl]
 ) -> pl.DataFrame:
-    """Candidates of ``kind`` for ``period`` with every declared fact cast and defaulted.
+    """Candidates of ``kind`` for ``period`` with the given facts cast and defaulted.
 
     A candidate is a subject with a facts row in the period. A value that cannot be read as
-    its declared type raises :class:`DataError` naming the file and row.
+    its declared type, or that lies outside the declared range, raises :class:`DataError`
+    naming the file and row. The whole frame is one query; the rows are only searched one by
+    one when something is wrong.
     """
     aside = sorted(population.set_aside_ids())
-    subjects = population.subjects.filter(
+    subjects = population.subjects.lazy().filter(
         (pl.col("kind") == kind) & ~pl.col("id").is_in(aside)
-    ).drop(ORIGIN, "kind")
-    rows = population.facts.filter(pl.col("period") == str(period)).drop("period")
-    frame = subjects.join(rows, left_on="id", right_on="subject", how="inner")
-    problems: list[Problem] = []
-    columns: list[pl.Series] = []
+    )
+    rows = population.facts.lazy().filter(pl.col("period") == str(period))
+    joined = subjects.drop(ORIGIN, "kind").join(
+        rows.drop("period"), left_on="id", right_on="subject", how="inner"
+    )
+    schema = population.facts.schema
+    values: list[pl.Expr] = []
+    checks: dict[str, pl.Expr] = {}
     for name, decl in sorted(facts.items()):
         dtype = dtype_of(decl.type, decl.values)
-        if name in frame.columns:
-            raw = frame.get_column(name)
-            column = cast_column(raw, dtype)
-            bad = raw.is_not_null() & column.is_null()
-            if bad.any():
-                for origin, value in zip(
-                    frame.filter(bad).get_column(ORIGIN).to_list(),
-                    raw.filter(bad).to_list(),
-                    strict=True,
-                ):
-                    expected = list(decl.values) if decl.type == "enum" else decl.type
-                    problems.append(
-                        Problem(
-                            file=origin,
-                            location=name,
-                            message=f"cannot read {value!r} as fact {name} ({expected})",
-                        )
-                    )
+        if name in schema:
+            value = cast_expression(name, schema[name], dtype)
+            checks[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
         else:
-            column = pl.Series(name, [None] * frame.height, dtype=dtype)
-        if decl.minimum is not None or decl.maximum is not None:
-            problems.extend(_out_of_bounds(frame, column, decl))
+            value = pl.lit(None, dtype=dtype)
+        numbers = value.cast(DECIMAL) if decl.type in ("int", "decimal") else None
+        if numbers is not None and decl.minimum is not None:
+            checks[f"below::{name}"] = (numbers < pl.lit(decl.minimum, DECIMAL)).fill_null(False)
+        if numbers is not None and decl.maximum is not None:
+            checks[f"above::{name}"] = (numbers > pl.lit(decl.maximum, DECIMAL)).fill_null(False)
         if decl.default is not None:
-            column = column.fill_null(pl.lit(decl.default, dtype=dtype))
-        columns.append(column.alias(name))
-    if problems:
-        raise DataError(problems)
+            value = value.fill_null(pl.lit(decl.default, dtype=dtype))
+        values.append(value.alias(name))
     for name, decl in SUBJECT_FACTS.items():
-        column = frame.get_column(name).cast(dtype_of(decl.type, decl.values))
+        value = pl.col(name).cast(dtype_of(decl.type, decl.values))
         if decl.default is not None:
-            column = column.fill_null(decl.default)
-        columns.append(column.alias(name))
-    keep = ["id", "name", "parent", ORIGIN]
-    return frame.select(keep).with_columns(columns)
+            value = value.fill_null(decl.default)
+        values.append(value.alias(name))
+    frame = joined.select(
+        "id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items())
+    ).collect()
+    if checks and frame.select(pl.any_horizontal(list(checks)).any()).item():
+        raise DataError(_problems(frame, joined.collect(), checks, facts))
+    return frame.drop(list(checks))
 
 
-def _out_of_bounds(frame: pl.DataFrame, column: pl.Series, decl: FactDecl) -> list[Problem]:
-    problems: list[Problem] = []
-    numbers = column.cast(DECIMAL)
-    low, high = decl.minimum, decl.maximum
-    outside = pl.Series([False] * len(column), dtype=pl.Boolean())
-    if low is not None:
-        outside = outside | (numbers < low).fill_null(False)
-    if high is not None:
-        outside = outside | (numbers > high).fill_null(False)
-    if not outside.any():
-        return problems
-    bad = frame.get_column(ORIGIN).filter(outside).to_list()
-    for origin, value in zip(bad, column.filter(outside).to_list(), strict=True):
-        problems.append(
-            Problem(
-                file=origin,
-                location=decl.name,
-                message=f"{value} is outside the declared range of {decl.name} "
-                f"({'' if low is None else low} … {'' if high is None else high})",
-            )
-        )
-    return problems
+def _problems(
+    frame: pl.DataFrame,
+    raw: pl.DataFrame,
+    checks: Mapping[str, pl.Expr],
+    facts: Mapping[str, FactDecl],
+) -> list[Problem]:
+    """Every unreadable or out-of-range value, by file and row."""
+    problems = []
+    for check in checks:
+        what, name = check.split("::", 1)
+        decl = facts[name]
+        for row in frame.with_row_index("_n").filter(pl.col(check)).iter_rows(named=True):
+            written = raw.get_column(name)[row["_n"]]
+            if what == "unreadable":
+                expected = list(decl.values) if decl.type == "enum" else decl.type
+                message = f"cannot read {written!r} as fact {name} ({expected})"
+            else:
+                low = "" if decl.minimum is None else decl.minimum
+                high = "" if decl.maximum is None else decl.maximum
+                message = f"{row[name]} is outside the declared range of {name} ({low} … {high})"
+            problems.append(Problem(file=row[ORIGIN], location=name, message=message))
+    return sorted(problems, key=lambda p: (p.file, p.location))
 
 
 def evaluate_kind(
@@ -280,14 +296,18 @@ def evaluate_kind(
         quota = quota_stage(award, values, compiler, context.decided, outcome)
         if quota is not None:
             stages.append(quota)
-    lazy = base.lazy()
+    # derived columns are built and joined one by one: small plans cost less to run than one
+    # large plan, whatever the size of the data
+    frame = base
     for key, (make, default) in sorted(context.joins.items(), key=lambda item: item[0]):
-        lazy = lazy.join(make(), left_on="id", right_on="subject", how="left")
+        right = make().collect()
+        frame = frame.join(right, left_on="id", right_on="subject", how="left")
         if default is not None:
-            lazy = lazy.with_columns(pl.col(key).fill_null(default))
+            frame = frame.with_columns(pl.col(key).fill_null(default))
+    lazy = frame.lazy()
     for stage in stages:
         lazy = stage(lazy)
-    return lazy.collect()
+    return lazy.collect(optimizations=_NO_OPT)
 
 
 def _late_join(key: str, make: Callable[[pl.DataFrame], pl.LazyFrame], default: Any) -> Stage:

@@ -16,7 +16,13 @@ from typing import Any
 import attrs
 import polars as pl
 
-from emulation._evaluate import base_frame, declared_facts, evaluate_kind, order_awards
+from emulation._evaluate import (
+    base_frame,
+    declared_facts,
+    evaluate_kind,
+    facts_read,
+    order_awards,
+)
 from emulation._loader import CASE_SUFFIX
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.errors import EvaluationError, Problem, RulesetError
@@ -112,7 +118,13 @@ class Engine:
             chosen = [available[a] for a in order if available[a][0].subject == kind]
             if not chosen:
                 continue
-            base = base_frame(population, period, kind, facts)
+            read = facts_read(award for award, _ in chosen)
+            base = base_frame(
+                population, period, kind, {n: d for n, d in facts.items() if n in read}
+            )
+            if base.height == 0:
+                frames[kind] = base
+                continue
             frames[kind] = evaluate_kind(
                 base,
                 period,

@@ -505,6 +505,38 @@ _TRUE = ("true", "1", "yes", "y", "có", "co", "x")
 _FALSE = ("false", "0", "no", "n", "không", "khong")
 
 
+def cast_expression(name: str, source: pl.DataType, dtype: pl.DataType) -> pl.Expr:
+    """The expression form of :func:`cast_column` for column ``name`` of dtype ``source``."""
+    column = pl.col(name)
+    if source == dtype:
+        return column
+    if source == pl.String():
+        text = column.str.strip_chars()
+        text = pl.when(text == "").then(None).otherwise(text)
+        if dtype == pl.Boolean():
+            lowered = text.str.to_lowercase()
+            return (
+                pl.when(lowered.is_in(list(_TRUE)))
+                .then(True)
+                .when(lowered.is_in(list(_FALSE)))
+                .then(False)
+                .otherwise(None)
+            )
+        if dtype == pl.Date():
+            return text.str.to_date("%Y-%m-%d", strict=False)
+        return text.cast(dtype, strict=False)
+    if isinstance(dtype, pl.Enum):
+        return column.cast(pl.String()).cast(dtype, strict=False)
+    if source == pl.Null() or _castable(source, dtype):
+        return column.cast(dtype, strict=False)
+    return pl.lit(None, dtype=dtype)
+
+
+def _castable(source: pl.DataType, dtype: pl.DataType) -> bool:
+    numeric = source.is_numeric() or source == pl.Boolean()
+    return numeric and (dtype.is_numeric() or dtype == pl.Boolean())
+
+
 def cast_column(column: pl.Series, dtype: pl.DataType) -> pl.Series:
     """Cast ``column`` to ``dtype`` exactly; values that cannot be read become null.
 

@@ -80,6 +80,9 @@ class _Context:
         self._services = services
         self._consumers = consumers
         self.award = ""
+        self.aggregates: dict[
+            str, tuple[Callable[[], pl.LazyFrame], dict[str, tuple[pl.Expr, Any]]]
+        ] = {}
         self.late: list[tuple[str, Callable[[pl.DataFrame], pl.LazyFrame], Any]] = []
         self.joins: dict[str, tuple[Callable[[], pl.LazyFrame], Any]] = {}
 
@@ -106,6 +109,18 @@ class _Context:
 
     def service(self, name: str) -> ServiceRule:
         return self._services[name]
+
+    def aggregate(
+        self,
+        source: str,
+        rows: Callable[[], pl.LazyFrame],
+        key: str,
+        value: pl.Expr,
+        default: Any = None,
+    ) -> pl.Expr:
+        _, wanted = self.aggregates.setdefault(source, (rows, {}))
+        wanted.setdefault(key, (value, default))
+        return pl.col(key)
 
     def derived_from_decisions(
         self, key: str, make: Callable[[pl.DataFrame], pl.LazyFrame], default: Any = None
@@ -299,6 +314,13 @@ def evaluate_kind(
     # derived columns are built and joined one by one: small plans cost less to run than one
     # large plan, whatever the size of the data
     frame = base
+    for _, (rows, wanted) in sorted(context.aggregates.items(), key=lambda item: item[0]):
+        keys = sorted(wanted)
+        right = rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys).collect()
+        frame = frame.join(right, left_on="id", right_on="subject", how="left")
+        frame = frame.with_columns(
+            pl.col(key).fill_null(wanted[key][1]) for key in keys if wanted[key][1] is not None
+        )
     for key, (make, default) in sorted(context.joins.items(), key=lambda item: item[0]):
         right = make().collect()
         frame = frame.join(right, left_on="id", right_on="subject", how="left")

@@ -54,6 +54,18 @@ class BuildContext(Protocol):
     def fact(self, name: str) -> FactDecl:
         """The declaration of a fact of the rulesets in force."""
 
+    def aggregate(
+        self,
+        source: str,
+        rows: Callable[[], pl.LazyFrame],
+        key: str,
+        value: pl.Expr,
+        default: Any = None,
+    ) -> pl.Expr:
+        """A column aggregated per subject from the frame ``rows()`` builds (it has a
+        ``subject`` column): ``value`` is an aggregation such as ``pl.col("x").sum()``. Every
+        aggregation asked with the same ``source`` is computed in one group-by and one join."""
+
     def derived_from_decisions(
         self, key: str, make: Callable[[pl.DataFrame], pl.LazyFrame], default: Any = None
     ) -> pl.Expr:

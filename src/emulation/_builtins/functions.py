@@ -28,17 +28,14 @@ def _disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
     period = context.period
     heavier = list(DISCIPLINE_LEVELS[DISCIPLINE_LEVELS.index(level) :])
     key = f"fn::disciplined(level={level!r})"
-
-    def make() -> pl.LazyFrame:
-        records = context.population.discipline.lazy()
-        overlapping = records.filter(
-            pl.col("level").is_in(heavier)
-            & (pl.col("start") <= period.end)
-            & (pl.col("end").is_null() | (pl.col("end") >= period.start))
-        )
-        return overlapping.select("subject").unique().with_columns(pl.lit(True).alias(key))
-
-    return context.derived(key, make, default=False)
+    overlapping = (
+        pl.col("level").is_in(heavier)
+        & (pl.col("start") <= period.end)
+        & (pl.col("end").is_null() | (pl.col("end") >= period.start))
+    )
+    return context.aggregate(
+        "discipline", context.population.discipline.lazy, key, overlapping.any(), default=False
+    )
 
 
 def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -48,16 +45,12 @@ def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.E
     scopes = list(SCOPES[SCOPES.index(min_scope) :])
     periods = [str(p) for p in context.period.window(window)]
     key = f"fn::evidence_count(kind={kind!r}, min_scope={min_scope!r}, window={window!r})"
-
-    def make() -> pl.LazyFrame:
-        items = context.population.evidence.lazy().filter(
-            (pl.col("kind") == kind)
-            & pl.col("period").is_in(periods)
-            & pl.col("scope").is_in(scopes)
-        )
-        return items.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
-
-    return context.derived(key, make, default=0)
+    counted = (
+        (pl.col("kind") == kind) & pl.col("period").is_in(periods) & pl.col("scope").is_in(scopes)
+    )
+    return context.aggregate(
+        "evidence", context.population.evidence.lazy, key, counted.sum().cast(pl.Int64), default=0
+    )
 
 
 GRANTED = FunctionSpec(

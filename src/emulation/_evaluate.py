@@ -304,8 +304,8 @@ def evaluate_kind(
                 rule_exprs.append(compiler.compile(compared.left).alias(has))
                 rule_exprs.append(compiler.compile(compared.right).alias(needs))
         outcome = outcome_column(award.id)
-        for late_key, build, late_default in context.late:
-            stages.append(_late_join(late_key, build, late_default))
+        if context.late:
+            stages.append(_late_joins(list(context.late)))
         stages.append(_columns(rule_exprs))
         stages.append(_columns([outcome_expr(award).alias(outcome)]))
         quota = quota_stage(award, values, compiler, context.decided, outcome)
@@ -332,13 +332,19 @@ def evaluate_kind(
     return lazy.collect(optimizations=_NO_OPT)
 
 
-def _late_join(key: str, make: Callable[[pl.DataFrame], pl.LazyFrame], default: Any) -> Stage:
+def _late_joins(
+    joins: list[tuple[str, Callable[[pl.DataFrame], pl.LazyFrame], Any]],
+) -> Stage:
+    """Materialise the decisions so far once, then join every column built from them."""
+
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
         frame = lazy.collect()
-        joined = frame.lazy().join(make(frame), left_on="id", right_on="subject", how="left")
-        return (
-            joined.with_columns(pl.col(key).fill_null(default)) if default is not None else joined
-        )
+        for key, make, default in joins:
+            right = make(frame).collect()
+            frame = frame.join(right, left_on="id", right_on="subject", how="left")
+            if default is not None:
+                frame = frame.with_columns(pl.col(key).fill_null(default))
+        return frame.lazy()
 
     return apply
 

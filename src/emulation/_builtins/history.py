@@ -9,6 +9,7 @@ streak; so does a lower rating.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ import polars as pl
 
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
+from emulation.period import Period
 
 #: How far back streaks look (periods); chains in the law are at most a few years long.
 HORIZON = 40
@@ -23,8 +25,13 @@ HORIZON = 40
 
 def _back_index(context: BuildContext, horizon: int) -> pl.Expr:
     """Map the text of a period ``k`` steps back (1 ≤ k ≤ horizon) to ``k``; others to null."""
-    mapping = {str(context.period.back(k)): k for k in range(1, horizon + 1)}
+    mapping = _steps_back(context.period, horizon)
     return pl.col("period").replace_strict(mapping, default=None, return_dtype=pl.Int64)
+
+
+@functools.lru_cache(maxsize=256)
+def _steps_back(period: Period, horizon: int) -> dict[str, int]:
+    return {str(period.back(k)): k for k in range(1, horizon + 1)}
 
 
 def _held_back(context: BuildContext, award: str, horizon: int = HORIZON) -> pl.LazyFrame:

@@ -8,6 +8,7 @@ Used by :mod:`emulation.properties`, the pytest plugin's case-file failures and
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -21,15 +22,21 @@ MARKS = {True: "✓", False: "✗", None: "?"}
 
 
 def describe_decision(
-    decision: Decision, rulesets: Iterable[Ruleset] = (), *, indent: str = "  "
+    decision: Decision,
+    rulesets: Iterable[Ruleset] = (),
+    *,
+    indent: str = "  ",
+    reasons: bool = True,
 ) -> list[str]:
-    """Lines: the outcome, then each rule with its expression and the values it read (facts,
-    parameters, function results), then rank and cap, then the reasons."""
+    """Lines, each starting with ``indent``: the outcome, then each rule with its expression
+    and the values it read (facts, parameters, function results), rank and cap, and (when
+    ``reasons``) the reasons."""
     expressions = _expressions(decision, rulesets)
     lines = [
-        f"{decision.subject} / {decision.award} in {decision.period}: {decision.outcome}"
-        f" (ruleset {decision.ruleset.id} {decision.ruleset.version})"
+        f"{indent}{decision.subject} / {decision.award} in {decision.period}: "
+        f"{decision.outcome} (ruleset {decision.ruleset.id} {decision.ruleset.version})"
     ]
+    indent += "  "
     for criterion in decision.criteria:
         text = expressions.get(criterion.id, criterion.label.en)
         lines.append(f"{indent}{MARKS[criterion.value]} {criterion.role} {criterion.id}: {text}")
@@ -38,7 +45,8 @@ def describe_decision(
             lines.append(f"{indent}    {values}")
     if decision.rank is not None:
         lines.append(f"{indent}rank {decision.rank}, cap {decision.cap}")
-    lines.extend(f"{indent}- {reason.render('en')}" for reason in decision.reasons)
+    if reasons:
+        lines.extend(f"{indent}- {reason.render('en')}" for reason in decision.reasons)
     return lines
 
 
@@ -69,11 +77,14 @@ def describe_subject(population: Population, subject: str, *, indent: str = "  "
 
 
 def show(value: Any) -> str:
-    """A value as a rule author writes it: true/false, ∅ for missing."""
+    """A value as a rule author writes it: true/false, ∅ for missing, 8.5 (not 8.500000)."""
     if value is None:
         return "∅"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text == "-0" else text
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)

@@ -2,9 +2,11 @@
 one population holding many changed copies ("worlds"), rows shuffled, subjects split into
 independent groups, records moved to another period.
 
-A world is a copy of the whole population whose ids (subjects, parents, clusters, evidence)
-carry the prefix ``w<i>/``, so that units, clusters and histories stay inside their world and
-one evaluation decides every world at once.
+A world is a copy of the whole population whose ids (subjects, parents, evidence) carry the
+prefix ``w<i>/``, so that units, unit quotas and histories stay inside their world and one
+evaluation decides every world at once (a subject without a unit is a quota group of its own).
+Clusters are prefixed the same way only on request, when no rule reads them; a quota over the
+whole population cannot be evaluated in worlds.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from emulation.population import Population, cast_column
 from emulation.ruleset import FactDecl, ParameterValue
 
 _PREFIXED = {
-    "subjects": ("id", "parent", "cluster"),
+    "subjects": ("id", "parent"),
     "facts": ("subject",),
     "evidence": ("id", "subject"),
     "awards": ("subject",),
@@ -59,14 +61,17 @@ def with_typed_facts(population: Population, facts: Mapping[str, FactDecl]) -> P
     return attrs.evolve(population, facts=frame.with_columns(columns))
 
 
-def worlds(population: Population, changes: Sequence[Sequence[Change]]) -> Population:
+def worlds(
+    population: Population, changes: Sequence[Sequence[Change]], *, clusters: bool = False
+) -> Population:
     """One copy of ``population`` per entry of ``changes``, each with its changes applied;
-    ids are prefixed ``w<i>/`` when there is more than one copy."""
+    ids (and clusters, when ``clusters``) are prefixed ``w<i>/`` when there is more than one
+    copy."""
     count = len(changes)
     if count == 1:
         return _apply(population, changes[0])
     index = pl.DataFrame({_WORLD: list(range(count))}, schema={_WORLD: pl.Int64()})
-    frames: dict[str, pl.DataFrame] = {}
+    frames: dict[str, Any] = {}
     for table, frame in population.frames().items():
         copies = frame.join(index, how="cross")
         if table == "facts":
@@ -74,14 +79,17 @@ def worlds(population: Population, changes: Sequence[Sequence[Change]]) -> Popul
                 copies, [(i, c) for i, group in enumerate(changes) for c in group]
             )
         prefix = [
-            pl.when(pl.col(column).is_null())
-            .then(None)
-            .otherwise(pl.format("w{}/{}", pl.col(_WORLD), pl.col(column)))
-            .alias(column)
+            pl.format("w{}/{}", pl.col(_WORLD), pl.col(column).fill_null("")).alias(column)
             for column in _PREFIXED[table]
+            + (("cluster",) if clusters and table == "subjects" else ())
         ]
         frames[table] = copies.with_columns(prefix).drop(_WORLD)
-    return Population(**frames)
+    aside = tuple(
+        attrs.evolve(item, subject=f"w{world}/{item.subject}")
+        for world in range(count)
+        for item in population.set_aside
+    )
+    return attrs.evolve(population, **frames, set_aside=aside)
 
 
 def split_world(subject: str) -> tuple[int, str]:
@@ -124,18 +132,19 @@ def _apply_frame(facts: pl.DataFrame, changes: Sequence[tuple[int, Change]]) -> 
 
 def shuffled(population: Population, seed: int) -> Population:
     """Every frame's rows in a random order, and the fact columns reversed."""
-    frames = {
+    frames: dict[str, Any] = {
         name: frame.sample(fraction=1.0, shuffle=True, seed=seed + offset)
         for offset, (name, frame) in enumerate(population.frames().items())
     }
     facts = frames["facts"]
     frames["facts"] = facts.select(list(reversed(facts.columns)))
-    return Population(**frames)
+    return attrs.evolve(population, **frames, set_aside=tuple(reversed(population.set_aside)))
 
 
 def groups(population: Population) -> list[list[str]]:
     """Subjects that must be evaluated together: a collective with its members (and their
-    members), the subjects of one cluster. Each group sorted; groups by first id."""
+    members), the subjects of one cluster. A subject with neither is alone, as in a quota.
+    Each group sorted; groups ordered by their first id."""
     parent: dict[str, str] = {}
 
     def find(item: str) -> str:
@@ -144,14 +153,13 @@ def groups(population: Population) -> list[list[str]]:
             item = parent[item]
         return item
 
-    clusters: dict[str, str] = {}
+    firsts: dict[str, str] = {}
     for sid, up, cluster in population.subjects.select("id", "parent", "cluster").iter_rows():
         find(sid)
         if up is not None:
             parent[find(sid)] = find(up)
         if cluster is not None:
-            first = clusters.setdefault(cluster, sid)
-            parent[find(sid)] = find(first)
+            parent[find(sid)] = find(firsts.setdefault(cluster, sid))
     found: dict[str, list[str]] = {}
     for sid in parent:
         found.setdefault(find(sid), []).append(sid)
@@ -161,17 +169,19 @@ def groups(population: Population) -> list[list[str]]:
 def restricted(population: Population, subjects: Sequence[str]) -> Population:
     """Only the rows of ``subjects``."""
     wanted = pl.Series(list(subjects), dtype=pl.String()).implode()
-    frames = {
+    frames: dict[str, Any] = {
         table: frame.filter(pl.col("id" if table == "subjects" else "subject").is_in(wanted))
         for table, frame in population.frames().items()
     }
-    return Population(**frames)
+    aside = tuple(item for item in population.set_aside if item.subject in set(subjects))
+    return attrs.evolve(population, **frames, set_aside=aside)
 
 
 def moved(population: Population, source: Period, target: Period) -> Population:
-    """Every dated record shifted by whole periods so that ``source`` becomes ``target``."""
+    """Every dated record (and birth year) shifted by whole periods so that ``source``
+    becomes ``target``."""
     offset = target.year - source.year
-    frames: dict[str, pl.DataFrame] = {}
+    frames: dict[str, Any] = {}
     for table, frame in population.frames().items():
         updates: list[pl.Expr] = []
         if "period" in frame.columns:
@@ -182,8 +192,10 @@ def moved(population: Population, source: Period, target: Period) -> Population:
             for column in ("start", "end")
             if column in frame.columns and frame.schema[column] == pl.Date()
         )
+        if table == "subjects":
+            updates.append(pl.col("birth_year") + offset)
         frames[table] = frame.with_columns(updates) if updates else frame
-    return Population(**frames)
+    return attrs.evolve(population, **frames)
 
 
 def _shift(text: Any, offset: int) -> Any:

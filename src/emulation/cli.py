@@ -1,4 +1,4 @@
-"""The ``emulation`` command line: check, list, evaluate, explain.
+"""The ``emulation`` command line: check, list, evaluate, explain, test.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -99,6 +99,31 @@ def _parser() -> argparse.ArgumentParser:
     _parameter_option(explain)
     _rulesets_option(explain)
     explain.set_defaults(handler=_explain)
+
+    testing = commands.add_parser(
+        "test", help="run the case files and properties of rulesets, with criterion coverage"
+    )
+    testing.add_argument(
+        "targets",
+        nargs="*",
+        metavar="PLUGIN|PATH",
+        help="installed plugin names or ruleset folders (default: every plugin with rulesets)",
+    )
+    testing.add_argument(
+        "--min-coverage",
+        type=float,
+        default=0.0,
+        metavar="PCT",
+        help="fail when the case files cover fewer rules, in percent",
+    )
+    testing.add_argument(
+        "--examples",
+        type=int,
+        default=20,
+        metavar="N",
+        help="generated examples per property (default 20; 0 skips the properties)",
+    )
+    testing.set_defaults(handler=_test)
     return parser
 
 
@@ -144,13 +169,20 @@ def _parameters(args: argparse.Namespace) -> dict[str, str]:
 def _check(args: argparse.Namespace) -> int:
     if args.paths:
         facade = PluginFacade(make_plugin_manager())
+        facade.configure({})
         rulesets = load_rulesets(facade, args.paths, facade.functions())
     else:
         rulesets = _engine(args).rulesets
     awards = sum(len(r.awards) for r in rulesets)
     rules = sum(len(a.rules) for r in rulesets for a in r.awards.values())
-    print(f"ok: {len(rulesets)} rulesets, {awards} awards, {rules} rules")
+    print(
+        f"ok: {_count(len(rulesets), 'ruleset')}, {_count(awards, 'award')}, {_count(rules, 'rule')}"
+    )
     return EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -235,6 +267,20 @@ def _explain(args: argparse.Namespace) -> int:
     decision = evaluation.decision(args.subject, args.award)
     sys.stdout.write(explain_text(decision, args.lang))
     return EXIT_OK
+
+
+def _test(args: argparse.Namespace) -> int:
+    from emulation import _suite
+
+    targets = _suite.resolve(args.targets)
+    if not targets:
+        raise EmulationError("no installed plugin contributes rulesets; name a ruleset folder")
+    failed = False
+    for target in targets:
+        result = _suite.run(target, examples=args.examples, properties=args.examples > 0)
+        print(_suite.report(result, min_coverage=args.min_coverage))
+        failed |= not result.passed or result.coverage.percent < args.min_coverage
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def explain_text(decision: Decision, lang: str) -> str:

@@ -1,0 +1,118 @@
+"""Criterion coverage: which rules the case files have seen both true and false.
+
+Every rule (criterion, exclusion, blocking state) of every loaded ruleset version counts; a
+rule is covered once some decision showed it true and some decision showed it false. Unknown
+(missing data) is recorded and reported but covers nothing. The pytest plugin and
+``emulation test`` feed it the decisions of every case they run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from emulation.decision import Decision
+from emulation.ruleset import Role, Ruleset
+
+#: (ruleset id, version, award, rule)
+RuleKey = tuple[str, str, str, str]
+
+
+@attrs.frozen(kw_only=True)
+class RuleCoverage:
+    """The values one rule was seen to take."""
+
+    key: RuleKey
+    role: Role
+    seen: frozenset[bool | None]
+
+    @property
+    def covered(self) -> bool:
+        """Seen both true and false."""
+        return {True, False} <= self.seen
+
+    @property
+    def missing(self) -> str:
+        """What was never seen: ``never true``, ``never false`` or ``never evaluated``."""
+        if not self.seen - {None}:
+            return "never true or false" if self.seen else "never evaluated"
+        return "never false" if True in self.seen else "never true"
+
+
+@attrs.frozen
+class CoverageReport:
+    """Coverage of every rule, sorted by ruleset, version, award and rule."""
+
+    rules: tuple[RuleCoverage, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.rules)
+
+    @property
+    def covered(self) -> int:
+        return sum(rule.covered for rule in self.rules)
+
+    @property
+    def percent(self) -> float:
+        """Covered rules in percent (100 when there is no rule)."""
+        return 100.0 * self.covered / self.total if self.total else 100.0
+
+    def format(self) -> str:
+        """A table by ruleset version, the total, and every rule not covered."""
+        versions: dict[tuple[str, str], list[RuleCoverage]] = {}
+        for rule in self.rules:
+            versions.setdefault(rule.key[:2], []).append(rule)
+        names = {key: f"{key[0]} {key[1]}" for key in versions}
+        width = max([len("total"), *(len(n) for n in names.values())])
+        lines = ["criterion coverage (rules seen both true and false):"]
+        for key, rules in versions.items():
+            done = sum(rule.covered for rule in rules)
+            lines.append(f"  {names[key]:<{width}}  {_row(done, len(rules))}")
+        lines.append(f"  {'total':<{width}}  {_row(self.covered, self.total)}")
+        gaps = [rule for rule in self.rules if not rule.covered]
+        if gaps:
+            lines.append("not covered:")
+            lines.extend(
+                f"  {r.key[0]} {r.key[1]}: {r.key[2]}.{r.key[3]} ({r.role}): {r.missing}"
+                for r in gaps
+            )
+        return "\n".join(lines)
+
+
+def _row(done: int, total: int) -> str:
+    percent = 100.0 * done / total if total else 100.0
+    return f"{done:>4} / {total:<4} {percent:5.1f} %"
+
+
+@attrs.define
+class Coverage:
+    """Collects the rules to cover and the values decisions showed for them."""
+
+    roles: dict[RuleKey, Role] = attrs.field(factory=dict)
+    seen: dict[RuleKey, set[bool | None]] = attrs.field(factory=dict)
+
+    def add_rulesets(self, rulesets: Iterable[Ruleset]) -> None:
+        """Count every rule of ``rulesets``."""
+        for ruleset in rulesets:
+            for award in ruleset.awards.values():
+                for rule in award.rules:
+                    self.roles[(ruleset.id, ruleset.version, award.id, rule.id)] = rule.role
+
+    def record(self, decisions: Iterable[Decision]) -> None:
+        """Note the value of every rule of every decision."""
+        for decision in decisions:
+            ref = decision.ruleset
+            for criterion in decision.criteria:
+                key = (ref.id, ref.version, decision.award, criterion.id)
+                self.seen.setdefault(key, set()).add(criterion.value)
+
+    def report(self) -> CoverageReport:
+        """The coverage of every rule added so far."""
+        return CoverageReport(
+            tuple(
+                RuleCoverage(key=key, role=role, seen=frozenset(self.seen.get(key, ())))
+                for key, role in sorted(self.roles.items())
+            )
+        )

@@ -1,0 +1,167 @@
+"""Strategies for the records of one subject: evidence, awards held, service, discipline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from hypothesis import strategies as st  # noqa: TID251 - strategies are the Hypothesis surface
+from hypothesis.strategies import SearchStrategy  # noqa: TID251
+
+from emulation.period import Period
+from emulation.records import (
+    DISCIPLINE_LEVELS,
+    SCOPES,
+    AwardRecord,
+    DisciplineRecord,
+    EvidenceItem,
+    ServiceSpell,
+)
+from emulation.strategies.api import (
+    BOOLS,
+    EVIDENCE_KINDS,
+    SERVICE_KINDS,
+    as_period,
+    dates,
+    integers,
+    sample,
+)
+
+
+def evidence(
+    subject: str,
+    period: Period | str,
+    *,
+    kinds: Sequence[str] = EVIDENCE_KINDS,
+    id: str | None = None,
+) -> SearchStrategy[EvidenceItem]:
+    """One evidence item of ``subject``: a kind from ``kinds``, dated in ``period`` most often,
+    sometimes one, two or five periods before (which count only in a window), at any
+    recognition scope. ``id`` defaults to ``<subject>.e<n>``."""
+    current, kind_tuple = as_period(period), tuple(kinds)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> EvidenceItem:
+        eid = id or f"{subject}.e{draw(integers(0, 999))}"
+        return draw_evidence(draw, subject, current, draw(sample(kind_tuple)), eid)
+
+    return build()
+
+
+def draw_evidence(
+    draw: st.DrawFn, subject: str, period: Period, kind: str, eid: str
+) -> EvidenceItem:
+    back = draw(sample((0, 0, 0, 1, 2, 5)))
+    return EvidenceItem(
+        id=eid,
+        subject=subject,
+        kind=kind,
+        period=str(period.back(back)),
+        scope=draw(sample(SCOPES)),
+    )
+
+
+def award_records(
+    subject: str, period: Period | str, awards: Sequence[str], *, max_back: int = 6
+) -> SearchStrategy[AwardRecord]:
+    """One award of ``awards`` that ``subject`` already holds, for a period up to ``max_back``
+    periods before ``period``."""
+    current, award_tuple = as_period(period), tuple(awards)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> AwardRecord:
+        back = draw(integers(1, max_back))
+        award = draw(sample(award_tuple))
+        return AwardRecord(subject=subject, award=award, period=str(current.back(back)))
+
+    return build()
+
+
+def histories(
+    subject: str, period: Period | str, awards: Sequence[str], *, max_length: int = 5
+) -> SearchStrategy[tuple[AwardRecord, ...]]:
+    """The awards ``subject`` holds from periods before ``period``: for up to two of
+    ``awards``, a chain of up to ``max_length`` periods ending in the one just before — mostly
+    unbroken (N consecutive titles), sometimes with a gap."""
+    current, award_tuple = as_period(period), tuple(awards)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[AwardRecord, ...]:
+        return draw_history(draw, subject, current, award_tuple, max_length)
+
+    return build()
+
+
+def draw_history(
+    draw: st.DrawFn, subject: str, period: Period, awards: tuple[str, ...], max_length: int
+) -> tuple[AwardRecord, ...]:
+    held: dict[tuple[str, str], AwardRecord] = {}
+    if not awards:
+        return ()
+    for _ in range(draw(sample((0, 0, 1, 1, 2)))):
+        award = draw(sample(awards))
+        length = draw(integers(1, max_length))
+        gap = draw(sample((0, 0, 0, *range(1, length + 1))))
+        for back in range(1, length + 1):
+            if back != gap:
+                record = AwardRecord(subject=subject, award=award, period=str(period.back(back)))
+                held[(award, record.period)] = record
+    return tuple(held[key] for key in sorted(held))
+
+
+def service_spells(
+    subject: str, period: Period | str, *, max_spells: int = 2
+) -> SearchStrategy[tuple[ServiceSpell, ...]]:
+    """Spells of service of ``subject`` that do not overlap, the last one possibly open."""
+    current = as_period(period)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[ServiceSpell, ...]:
+        return draw_service(draw, subject, current, max_spells, None)
+
+    return build()
+
+
+def draw_service(
+    draw: st.DrawFn, subject: str, period: Period, max_spells: int, born: int | None
+) -> tuple[ServiceSpell, ...]:
+    """Spells from at most 35 years before the period, and not before the age of 18."""
+    spells = []
+    first = max(period.start.year - 35, (born or 0) + 18)
+    start = draw(dates(dt.date(first, 1, 1), period.end))
+    for index in range(draw(integers(0, max_spells))):
+        kind = draw(sample(SERVICE_KINDS))
+        last = index == max_spells - 1 or draw(BOOLS)
+        days = draw(integers(30, 3650))
+        end = None if last and draw(BOOLS) else start + dt.timedelta(days)
+        spells.append(ServiceSpell(subject=subject, start=start, end=end, kind=kind))
+        if end is None or end >= period.end:
+            break
+        start = end + dt.timedelta(draw(integers(1, 400)))
+    return tuple(spells)
+
+
+def discipline_records(
+    subject: str, period: Period | str, *, max_records: int = 1
+) -> SearchStrategy[tuple[DisciplineRecord, ...]]:
+    """Up to ``max_records`` discipline records of ``subject``, each starting up to two years
+    before ``period`` ends, often in force during it, sometimes open-ended."""
+    current = as_period(period)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[DisciplineRecord, ...]:
+        count = draw(integers(0, max_records))
+        return tuple(draw_discipline(draw, subject, current) for _ in range(count))
+
+    return build()
+
+
+def draw_discipline(draw: st.DrawFn, subject: str, period: Period) -> DisciplineRecord:
+    start = draw(dates(period.start - dt.timedelta(days=730), period.end))
+    days = draw(sample((None, 180, 365)))
+    return DisciplineRecord(
+        subject=subject,
+        level=draw(sample(DISCIPLINE_LEVELS)),
+        start=start,
+        end=None if days is None else start + dt.timedelta(days),
+    )

@@ -93,12 +93,13 @@ def test_every_hook_is_exercised_by_a_test(name: str) -> None:
 
 
 def reexported_names() -> set[str]:
-    """The names ``emulation/__init__.py`` imports from its modules."""
+    """The names ``emulation/__init__.py`` re-exports: imported from its modules (for type
+    checkers) and listed in its table of lazy imports."""
     tree = ast.parse(Path(emulation.__file__).read_text(encoding="utf-8"))
     return {
         alias.asname or alias.name
-        for node in tree.body
-        if isinstance(node, ast.ImportFrom)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("emulation")
         for alias in node.names
     }
 
@@ -109,10 +110,13 @@ def test_all_is_sorted_and_is_exactly_the_reexported_names() -> None:
     assert set(emulation.__all__) == reexported_names()
     public = {
         name
-        for name, value in vars(emulation).items()
-        if not name.startswith("_") and not isinstance(value, ModuleType)
+        for name in dir(emulation)
+        if not name.startswith("_")
+        and not isinstance(getattr(emulation, name), ModuleType)
+        and name not in ("TYPE_CHECKING", "Any", "annotations", "importlib")
     }
     assert public | {"__version__"} == set(emulation.__all__)
+    assert set(emulation._HOMES) | {"__version__"} == set(emulation.__all__)
 
 
 @pytest.mark.parametrize("name", emulation.__all__)

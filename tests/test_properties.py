@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import polars as pl
 import pytest
 
@@ -110,7 +111,7 @@ def test_emulation_test_finds_and_shrinks_a_counterexample(
     status = main(["test", str(tmp_path / "rules"), "--examples", "20"])
     out = capsys.readouterr().out
     assert status == 1
-    assert "properties (20 examples each): monotonicity FAILED, determinism ok, " in out
+    assert "properties (20 examples each): monotonicity FAILED, quota_conservation ok, determinism ok, " in out
     [failure] = re.findall(r"FAILED property monotonicity: (.*?)\n\n", out, re.DOTALL)
     assert re.search(r"making subject p\d better took an award away", failure)
     assert re.search(r"change: score [\d.]+ → 9 ", failure)  # shrunk to the threshold
@@ -340,7 +341,13 @@ def test_explanation_problems() -> None:
 
 def test_the_properties_are_registered_in_order() -> None:
     names = [prop.name for prop in properties.PROPERTIES]
-    assert names == ["monotonicity", "determinism", "version_boundaries", "explanations"]
+    assert names == [
+        "monotonicity",
+        "quota_conservation",
+        "determinism",
+        "version_boundaries",
+        "explanations",
+    ]
     assert all(prop.summary for prop in properties.PROPERTIES)
 
 
@@ -352,3 +359,42 @@ def test_check_rejects_unknown_properties(tmp_path: Path) -> None:
 
 def test_a_property_failure_is_an_assertion_error() -> None:
     assert issubclass(PropertyFailure, AssertionError)
+
+
+def test_quota_conservation_catches_an_engine_that_rounds_wrongly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cap is recomputed independently: an engine rounding half up where the ruleset says
+    floor fails with the group, the cap and the ranked decisions."""
+    from emulation import _quota
+
+    state = Path(__file__).resolve().parents[1] / "rulesets" / "state"
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[state])
+    subjects: list[dict[str, object]] = [{"id": "u", "kind": "collective"}]
+    for index in range(10):
+        evidence = [{"id": f"sk-{index}", "kind": "initiative", "period": "2023"}]
+        subjects.append(
+            {
+                "id": f"p{index}",
+                "kind": "person",
+                "parent": "u",
+                "facts": {"2023": {"rating": "HTXS", "good_attitude": True}},
+                "evidence": evidence if index < 3 else [],
+            }
+        )
+    population = Population.from_json({"subjects": subjects})
+    properties.assert_quotas_conserved(engine, population, "2023")
+    original = _quota._cap
+
+    def half_up(quota, parameters, denominator):  # type: ignore[no-untyped-def]
+        return original(attrs.evolve(quota, rounding="half_up"), parameters, denominator)
+
+    monkeypatch.setattr(_quota, "_cap", half_up)
+    with pytest.raises(properties.PropertyFailure) as failure:
+        properties.assert_quotas_conserved(engine, population, "2023")
+    message = str(failure.value)
+    assert (
+        "quota not conserved: cstdcs, group u: the cap is 2, but the quota's table gives 1"
+        in message
+    )
+    assert "rounding floor" in message

@@ -38,6 +38,12 @@ def test_more_merit_never_takes_a_state_award_away(population: Population) -> No
 
 @EXAMPLES
 @given(POPULATIONS)
+def test_state_quotas_are_conserved(population: Population) -> None:
+    properties.assert_quotas_conserved(ENGINE, population)
+
+
+@EXAMPLES
+@given(POPULATIONS)
 def test_state_decisions_do_not_depend_on_order(population: Population) -> None:
     properties.assert_deterministic(ENGINE, population)
 
@@ -64,7 +70,7 @@ def howto_test_file() -> str:
 
 def test_the_ten_lines_of_the_howto_pass_on_the_state_rules(pytester: pytest.Pytester) -> None:
     code = howto_test_file()
-    assert len(code.strip().splitlines()) <= 12
+    assert len([line for line in code.splitlines() if line.strip()]) <= 11  # about ten lines
     assert "emulation.build_engine()" in code  # the installed plugins: state, here
     pytester.makeconftest(
         "from hypothesis import settings\n"
@@ -84,7 +90,7 @@ def test_emulation_test_state_reports_full_coverage(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert status == 0, out
     assert re.search(r"^  total +(\d+) / \1 +100\.0 %$", out, re.MULTILINE), out
-    assert "properties (1 examples each): monotonicity ok, determinism ok, " in out
+    assert "properties (1 examples each): monotonicity ok, quota_conservation ok, " in out
     assert out.rstrip().endswith("result: ok")
 
 

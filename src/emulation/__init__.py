@@ -2,34 +2,81 @@
 
 The public surface: re-exports only, with an alphabetised ``__all__``. Start with
 :func:`build_engine`.
+
+Names are imported on first use, so that ``import emulation`` (and the pytest and Hypothesis
+plugins that import it) stay light until the engine is needed.
 """
 
-from emulation._contradictions import SetAside
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from emulation._version import __version__
-from emulation.decision import CriterionResult, Decision, Reason, RulesetRef
-from emulation.engine import Engine, build_engine
-from emulation.errors import (
-    DataError,
-    EmulationError,
-    EvaluationError,
-    PeriodError,
-    Problem,
-    RulesetError,
-)
-from emulation.evaluation import Evaluation
-from emulation.functions import Argument, BuildContext, FunctionSpec
-from emulation.hookspecs import hookimpl
-from emulation.period import Period
-from emulation.population import Population
-from emulation.records import (
-    AwardRecord,
-    DisciplineRecord,
-    EvidenceItem,
-    Fact,
-    ServiceSpell,
-    Subject,
-)
-from emulation.ruleset import Award, FactDecl, Label, LegalReference, Parameter, Rule, Ruleset
+
+if TYPE_CHECKING:
+    from emulation._contradictions import SetAside
+    from emulation.decision import CriterionResult, Decision, Reason, RulesetRef
+    from emulation.engine import Engine, build_engine
+    from emulation.errors import (
+        DataError,
+        EmulationError,
+        EvaluationError,
+        PeriodError,
+        Problem,
+        RulesetError,
+    )
+    from emulation.evaluation import Evaluation
+    from emulation.functions import Argument, BuildContext, FunctionSpec
+    from emulation.hookspecs import hookimpl
+    from emulation.period import Period
+    from emulation.population import Population
+    from emulation.records import (
+        AwardRecord,
+        DisciplineRecord,
+        EvidenceItem,
+        Fact,
+        ServiceSpell,
+        Subject,
+    )
+    from emulation.ruleset import Award, FactDecl, Label, LegalReference, Parameter, Rule, Ruleset
+
+#: Where each public name lives.
+_HOMES = {
+    "SetAside": "emulation._contradictions",
+    "CriterionResult": "emulation.decision",
+    "Decision": "emulation.decision",
+    "Reason": "emulation.decision",
+    "RulesetRef": "emulation.decision",
+    "Engine": "emulation.engine",
+    "build_engine": "emulation.engine",
+    "DataError": "emulation.errors",
+    "EmulationError": "emulation.errors",
+    "EvaluationError": "emulation.errors",
+    "PeriodError": "emulation.errors",
+    "Problem": "emulation.errors",
+    "RulesetError": "emulation.errors",
+    "Evaluation": "emulation.evaluation",
+    "Argument": "emulation.functions",
+    "BuildContext": "emulation.functions",
+    "FunctionSpec": "emulation.functions",
+    "hookimpl": "emulation.hookspecs",
+    "Period": "emulation.period",
+    "Population": "emulation.population",
+    "AwardRecord": "emulation.records",
+    "DisciplineRecord": "emulation.records",
+    "EvidenceItem": "emulation.records",
+    "Fact": "emulation.records",
+    "ServiceSpell": "emulation.records",
+    "Subject": "emulation.records",
+    "Award": "emulation.ruleset",
+    "FactDecl": "emulation.ruleset",
+    "Label": "emulation.ruleset",
+    "LegalReference": "emulation.ruleset",
+    "Parameter": "emulation.ruleset",
+    "Rule": "emulation.ruleset",
+    "Ruleset": "emulation.ruleset",
+}
 
 __all__ = [
     "Argument",
@@ -67,3 +114,17 @@ __all__ = [
     "build_engine",
     "hookimpl",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module the first time it is used."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'emulation' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -19,11 +19,17 @@ from emulation.properties.boundaries import assert_version_boundaries
 from emulation.properties.determinism import assert_deterministic
 from emulation.properties.explanations import assert_explanations_consistent
 from emulation.properties.monotonicity import assert_monotonic
+from emulation.properties.quotas import assert_quotas_conserved
 from emulation.ruleset import Ruleset
 
 #: The ready-made properties, in the order ``check`` runs them.
 PROPERTIES: tuple[Property, ...] = (
     Property("monotonicity", "more merit never takes an award away", assert_monotonic),
+    Property(
+        "quota_conservation",
+        "no quota is exceeded; nobody eligible is left out while it has room",
+        assert_quotas_conserved,
+    ),
     Property(
         "determinism",
         "row order, plugin order and chunking never change a decision",

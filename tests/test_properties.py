@@ -111,7 +111,10 @@ def test_emulation_test_finds_and_shrinks_a_counterexample(
     status = main(["test", str(tmp_path / "rules"), "--examples", "20"])
     out = capsys.readouterr().out
     assert status == 1
-    assert "properties (20 examples each): monotonicity FAILED, quota_conservation ok, determinism ok, " in out
+    assert (
+        "properties (20 examples each): monotonicity FAILED, quota_conservation ok, determinism ok, "
+        in out
+    )
     [failure] = re.findall(r"FAILED property monotonicity: (.*?)\n\n", out, re.DOTALL)
     assert re.search(r"making subject p\d better took an award away", failure)
     assert re.search(r"change: score [\d.]+ → 9 ", failure)  # shrunk to the threshold

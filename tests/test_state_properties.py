@@ -113,6 +113,23 @@ def test_emulation_test_catches_a_planted_threshold_bug(
     assert re.search(r"result: FAILED \(\d+ cases failed\)", out)
 
 
+def test_emulation_test_catches_a_quota_with_the_wrong_rounding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "state"
+    shutil.copytree(STATE, copy, ignore=shutil.ignore_patterns("collective_*"))
+    ruleset = copy / "individual_titles_2017.toml"
+    text = ruleset.read_text(encoding="utf-8")
+    assert 'rounding = "floor"' in text
+    ruleset.write_text(text.replace('rounding = "floor"', 'rounding = "ceiling"'), "utf-8")
+    status = main(["test", str(copy), "--examples", "0"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "a unit of ten Advanced Workers may have one CSTĐCS" in out
+    assert "a1/cstdcs: expected cap 1, got 2" in out
+    assert "rank 2, cap 2" in out
+
+
 def test_emulation_test_names_unknown_targets(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", "no-such-plugin"]) == 1
     err = capsys.readouterr().err

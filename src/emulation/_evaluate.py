@@ -218,7 +218,8 @@ def base_frame(
         dtype = dtype_of(decl.type, decl.values)
         if name in schema:
             value = cast_expression(name, schema[name], dtype)
-            checks[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
+            if schema[name] != dtype:  # a value already of the declared type is readable
+                checks[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
         else:
             value = pl.lit(None, dtype=dtype)
         numbers = value.cast(DECIMAL) if decl.type in ("int", "decimal") else None

@@ -12,7 +12,7 @@ import graphlib
 import hashlib
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -183,10 +183,9 @@ def load_ruleset(
         out.add("ruleset.effective_to", "effective_to is before effective_from")
     title = _label(out, meta, "ruleset.title")
     references = _references(out, meta)
-    ref_ids = {reference.id for reference in references}
 
     facts = _facts(out, _table(out, document, "facts", required=False))
-    parameters = _parameters(out, _table(out, document, "parameters", required=False), ref_ids)
+    parameters = _parameters(out, _table(out, document, "parameters", required=False))
     services = _services(out, _table(out, document, "service", required=False))
     awards_doc = _table(out, document, "awards")
     award_ids = frozenset(awards_doc)
@@ -200,7 +199,7 @@ def load_ruleset(
     )
     awards: dict[AwardId, Award] = {}
     for award_id, body in awards_doc.items():
-        award = _award(out, award_id, body, scope, ref_ids)
+        award = _award(out, award_id, body, scope)
         if award is not None:
             awards[award.id] = award
     _check_cycles(out, awards)
@@ -257,12 +256,25 @@ def _references(out: _Collector, meta: Mapping[str, Any]) -> tuple[LegalReferenc
     return tuple(result)
 
 
-def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
-    facts: dict[str, FactDecl] = {}
+def _named_tables(
+    out: _Collector, table: Mapping[str, Any], section: str, keys: set[str]
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(name, TOML path, body)`` of each well-named sub-table of ``[section.NAME]``; bad
+    names, non-tables and unknown keys are reported on the way."""
     for name, body in table.items():
-        where = f"facts.{name}"
+        where = f"{section}.{name}"
         if not _identifier(out, where, name):
             continue
+        if not isinstance(body, dict):
+            out.add(where, "expected a table")
+            continue
+        _unknown_keys(out, where, body, keys)
+        yield name, where, body
+
+
+def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
+    facts: dict[str, FactDecl] = {}
+    for name, where, body in _named_tables(out, table, "facts", _FACT):
         if name in SUBJECT_FACTS or name in RESERVED_NAMES:
             out.add(
                 where,
@@ -270,10 +282,6 @@ def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
                 "choose another fact name",
             )
             continue
-        if not isinstance(body, dict):
-            out.add(where, "expected a table")
-            continue
-        _unknown_keys(out, where, body, _FACT)
         kind = _choice(out, body, f"{where}.type", VALUE_TYPES)
         label = _label(out, body, f"{where}.label")
         values: tuple[str, ...] = ()
@@ -331,14 +339,7 @@ def _facts(out: _Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
 
 def _services(out: _Collector, table: Mapping[str, Any]) -> dict[str, ServiceRule]:
     services: dict[str, ServiceRule] = {}
-    for name, body in table.items():
-        where = f"service.{name}"
-        if not _identifier(out, where, name):
-            continue
-        if not isinstance(body, dict):
-            out.add(where, "expected a table")
-            continue
-        _unknown_keys(out, where, body, _SERVICE)
+    for name, where, body in _named_tables(out, table, "service", _SERVICE):
         label = _label(out, body, f"{where}.label")
         raw = body.get("weights")
         weights: list[tuple[str, Decimal]] = []
@@ -367,18 +368,9 @@ def _services(out: _Collector, table: Mapping[str, Any]) -> dict[str, ServiceRul
     return services
 
 
-def _parameters(
-    out: _Collector, table: Mapping[str, Any], ref_ids: set[str]
-) -> dict[str, Parameter]:
+def _parameters(out: _Collector, table: Mapping[str, Any]) -> dict[str, Parameter]:
     parameters: dict[str, Parameter] = {}
-    for name, body in table.items():
-        where = f"parameters.{name}"
-        if not _identifier(out, where, name):
-            continue
-        if not isinstance(body, dict):
-            out.add(where, "expected a table")
-            continue
-        _unknown_keys(out, where, body, _PARAM)
+    for name, where, body in _named_tables(out, table, "parameters", _PARAM):
         kind = _choice(out, body, f"{where}.type", VALUE_TYPES)
         if kind == "enum":
             out.add(f"{where}.type", "parameters are bool, int, decimal or text")
@@ -430,9 +422,7 @@ def _parameters(
     return parameters
 
 
-def _award(
-    out: _Collector, award_id: str, body: Any, scope: Scope, ref_ids: set[str]
-) -> Award | None:
+def _award(out: _Collector, award_id: str, body: Any, scope: Scope) -> Award | None:
     where = f"awards.{award_id}"
     if not _identifier(out, where, award_id):
         return None

@@ -15,6 +15,7 @@ import polars as pl
 
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
+from emulation.types import ValueType
 
 _DECIMAL = pl.Decimal(38, 6)
 
@@ -109,28 +110,28 @@ SERVICE_YEARS = FunctionSpec(
     "less months under discipline when ``exclude_discipline``, divided by 12 (exact).",
 )
 
-MAX = FunctionSpec(
-    name="max",
-    arguments=(
-        Argument(name="a", kind="value", accepts=("int", "decimal")),
-        Argument(name="b", kind="value", accepts=("int", "decimal")),
-    ),
-    returns="numeric",
-    build=_pair("max", lambda a, b: pl.max_horizontal(a, b)),
-    doc="The larger of two numbers (unknown if either is) — 'only the highest single priority "
+
+def _extreme(name: str, pick: Any, doc: str) -> FunctionSpec:
+    numbers: tuple[ValueType, ...] = ("int", "decimal")
+    return FunctionSpec(
+        name=name,
+        arguments=(
+            Argument(name="a", kind="value", accepts=numbers),
+            Argument(name="b", kind="value", accepts=numbers),
+        ),
+        returns="numeric",
+        build=_pair(name, pick),
+        doc=doc,
+    )
+
+
+MAX = _extreme(
+    "max",
+    pl.max_horizontal,
+    "The larger of two numbers (unknown if either is) — 'only the highest single priority "
     "applies'.",
 )
-
-MIN = FunctionSpec(
-    name="min",
-    arguments=(
-        Argument(name="a", kind="value", accepts=("int", "decimal")),
-        Argument(name="b", kind="value", accepts=("int", "decimal")),
-    ),
-    returns="numeric",
-    build=_pair("min", lambda a, b: pl.min_horizontal(a, b)),
-    doc="The smaller of two numbers (unknown if either is).",
-)
+MIN = _extreme("min", pl.min_horizontal, "The smaller of two numbers (unknown if either is).")
 
 
 @hookimpl(trylast=True)

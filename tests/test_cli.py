@@ -275,3 +275,28 @@ def test_check_reports_problems(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert status == 1
     assert f"emulation: {bad}: format: expected format = 1, got 2" in err.splitlines()
     assert "missing table [ruleset]" in err
+
+
+def test_explain_a_near_miss_names_the_gap_and_the_first_period(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "near.json"
+    person = {
+        "id": "a",
+        "kind": "person",
+        "facts": {"2024": {"rating": "HTXS", "good_attitude": True}},
+        "awards": [{"award": "cstdcs", "period": "2023"}],
+        "evidence": [
+            {"id": "sk", "kind": "initiative", "period": "2024", "scope": "ministry_province"}
+        ],
+    }
+    path.write_text(json.dumps({"subjects": [person]}), encoding="utf-8")
+    args = ["explain", str(path), "--period", "2024", "--subject", "a", "--award", "cstd_tinh"]
+    status, out, _ = run(capsys, *args, "--rulesets", STATE, "--lang", "en")
+    assert status == 0
+    assert (
+        "needs ≥ 3, has 2; if nothing else changes, the earliest period it can be met is 2025"
+        in out
+    )
+    status, out, _ = run(capsys, *args, "--rulesets", STATE)
+    assert "cần ≥ 3, hiện có 2; nếu giữ nguyên thành tích, sớm nhất đạt vào kỳ 2025" in out

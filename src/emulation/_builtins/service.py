@@ -89,7 +89,9 @@ def _service_years(arguments: Mapping[str, Any], context: BuildContext) -> pl.Ex
     return context.derived(key, make, default=pl.lit(0).cast(_DECIMAL))
 
 
-def _pair(name: str, pick: Any) -> Any:
+def _pair(pick: Any) -> Any:
+    """The build of a two-number function: unknown when either number is."""
+
     def build(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
         a, b = arguments["a"], arguments["b"]
         return pl.when(a.is_null() | b.is_null()).then(None).otherwise(pick(a, b))
@@ -120,7 +122,7 @@ def _extreme(name: str, pick: Any, doc: str) -> FunctionSpec:
             Argument(name="b", kind="value", accepts=numbers),
         ),
         returns="numeric",
-        build=_pair(name, pick),
+        build=_pair(pick),
         doc=doc,
     )
 

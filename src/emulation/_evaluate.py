@@ -8,7 +8,7 @@ dependency order, one boolean column per rule and an outcome column → collect 
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import reduce
 from typing import Any
 
@@ -79,6 +79,7 @@ class _Context:
         self._earlier = earlier
         self._services = services
         self._consumers = consumers
+        self._memo: dict[Hashable, Any] = {}
         self.award = ""
         self.aggregates: dict[
             str, tuple[Callable[[], pl.LazyFrame], dict[str, tuple[pl.Expr, Any]]]
@@ -109,6 +110,11 @@ class _Context:
 
     def service(self, name: str) -> ServiceRule:
         return self._services[name]
+
+    def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def aggregate(
         self,

@@ -12,7 +12,7 @@ evidence, discipline records or award history without a per-record loop).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
@@ -79,6 +79,10 @@ class BuildContext(Protocol):
 
     def consumers(self) -> Mapping[str, Consumption]:
         """The awards in force that use up evidence, with what they use."""
+
+    def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per evaluation of a subject kind and shared by every
+        call with the same ``key`` (a membership table, a parsed window …)."""
 
     def service(self, name: str) -> ServiceRule:
         """A ``[service.<name>]`` table of the rulesets in force."""

@@ -23,30 +23,38 @@ _DEPTH = 12
 
 
 def memberships(context: BuildContext, scope: str) -> pl.LazyFrame:
-    """``member, collective`` pairs of candidate persons in the period."""
-    subjects = context.population.subjects.lazy().select("id", "kind", "parent")
+    """``member, collective`` pairs of candidate persons in the period (built once per
+    evaluation and scope)."""
+    pairs: pl.DataFrame = context.memo(("memberships", scope), lambda: _memberships(context, scope))
+    return pairs.lazy()
+
+
+def _memberships(context: BuildContext, scope: str) -> pl.DataFrame:
+    subjects = context.population.subjects.select("id", "kind", "parent")
     candidates = (
-        context.population.facts.lazy()
-        .filter(pl.col("period") == str(context.period))
+        context.population.facts.filter(pl.col("period") == str(context.period))
         .select(pl.col("subject").alias("member"))
+        .unique()
     )
-    persons = subjects.filter(pl.col("kind") == "person").select(
-        pl.col("id").alias("member"), pl.col("parent").alias("collective")
+    pairs = (
+        subjects.filter((pl.col("kind") == "person") & pl.col("parent").is_not_null())
+        .select(pl.col("id").alias("member"), pl.col("parent").alias("collective"))
+        .join(candidates, on="member", how="semi")
     )
-    pairs = persons.filter(pl.col("collective").is_not_null())
-    if scope == "subtree":
-        parents = subjects.select(pl.col("id").alias("collective"), pl.col("parent").alias("up"))
-        level = pairs
-        found = [pairs]
-        for _ in range(_DEPTH):
-            level = (
-                level.join(parents, on="collective", how="inner")
-                .filter(pl.col("up").is_not_null())
-                .select("member", pl.col("up").alias("collective"))
-            )
-            found.append(level)
-        pairs = pl.concat(found).unique()
-    return pairs.join(candidates, on="member", how="semi")
+    if scope != "subtree":
+        return pairs
+    parents = subjects.filter(pl.col("parent").is_not_null()).select(
+        pl.col("id").alias("collective"), pl.col("parent").alias("up")
+    )
+    found, level = [pairs], pairs
+    for _ in range(_DEPTH):
+        level = level.join(parents, on="collective", how="inner").select(
+            "member", pl.col("up").alias("collective")
+        )
+        if level.height == 0:
+            break
+        found.append(level)
+    return pl.concat(found).unique()
 
 
 def _member_granted(context: BuildContext, award: str) -> pl.LazyFrame:

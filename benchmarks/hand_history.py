@@ -177,15 +177,9 @@ def evaluate(population: Population, period: str = "2023") -> pl.DataFrame:
     )
 
     cstdcs_now = _held(pl.col("cstdcs"))
-    # as the engine's streak(): unknown whenever this year's CSTĐCS is unknown, even when the
-    # history alone rules a three-year chain out
-    chain = (
-        pl.when(cstdcs_now.is_null())
-        .then(None)
-        .otherwise(
-            cstdcs_now & pl.col("chain1").fill_null(False) & pl.col("chain2").fill_null(False)
-        )
-    )
+    # the two earlier years from the history, this year's decision: Kleene "and", so a chain
+    # the history already breaks is false even when this year's CSTĐCS is unknown
+    chain = pl.col("chain2").fill_null(False) & pl.col("chain1").fill_null(False) & cstdcs_now
     since = year - pl.col("last_tinh")
     fresh = (
         pl.when(pl.col("last_tinh").is_null())

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -365,40 +365,7 @@ def _normalise(
             for name, dtype in schema.items()
             if name not in frame.columns
         )
-    casted = []
-    unreadable = pl.Series([False] * frame.height, dtype=pl.Boolean())
-    for name, dtype in schema.items():
-        column = frame.get_column(name)
-        result = cast_column(column, dtype)
-        bad = column.is_not_null() & result.is_null()
-        if name in REQUIRED[table]:
-            unreadable = unreadable | bad
-        for origin, value in zip(
-            frame.filter(bad).get_column(ORIGIN).to_list(),
-            column.filter(bad).to_list(),
-            strict=True,
-        ):
-            problems.append(
-                Problem(
-                    file=origin,
-                    location=name,
-                    message=f"cannot read {value!r} as {_type_name(dtype)}",
-                )
-            )
-        casted.append(result.alias(name))
-    frame = frame.with_columns(casted)
-    frame = frame.with_columns(
-        pl.col(name).fill_null(value)
-        for (default_table, name), value in DEFAULTS.items()
-        if default_table == table
-    )
-    for name in REQUIRED[table]:
-        absent = frame.filter(pl.col(name).is_null() & ~unreadable)
-        for origin in absent.get_column(ORIGIN).to_list():
-            problems.append(Problem(file=origin, location=name, message="required value missing"))
-        empty = frame.filter(pl.col(name).cast(pl.String).str.strip_chars() == "")
-        for origin in empty.get_column(ORIGIN).to_list():
-            problems.append(Problem(file=origin, location=name, message="required value is empty"))
+    frame = _cast_and_check(table, frame, problems)
     if table in ("service", "discipline"):
         backwards = frame.filter(pl.col("end") < pl.col("start"))
         for origin, start, end in backwards.select(ORIGIN, "start", "end").iter_rows():
@@ -420,18 +387,6 @@ def _normalise(
                     message=f"columns {reserved} are subject attributes, not facts; give them in the subjects table",
                 )
             )
-    for (enum_table, name), allowed in ENUMS.items():
-        if enum_table != table:
-            continue
-        bad_rows = frame.filter(pl.col(name).is_not_null() & ~pl.col(name).is_in(list(allowed)))
-        for origin, value in bad_rows.select(ORIGIN, name).iter_rows():
-            problems.append(
-                Problem(
-                    file=origin,
-                    location=name,
-                    message=f"unknown value {value!r}; expected one of {list(allowed)}",
-                )
-            )
     if table == "facts":
         order = [
             "subject",
@@ -440,6 +395,70 @@ def _normalise(
         ]
         return frame.select(*order, ORIGIN)
     return frame.select(*schema, ORIGIN)
+
+
+def _cast_and_check(table: str, frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    """Cast every column to its type and fill defaults in one query; the rows are searched one
+    by one only when something is wrong (unreadable, missing or empty required values, values
+    outside an enumeration)."""
+    schema = SCHEMAS[table]
+    required = REQUIRED[table]
+    values: dict[str, pl.Expr] = {}
+    unreadable: dict[str, pl.Expr] = {}
+    for name, dtype in schema.items():
+        source = frame.schema[name]
+        value = cast_expression(name, source, dtype)
+        if source != dtype:
+            unreadable[name] = pl.col(name).is_not_null() & value.is_null()
+        if (table, name) in DEFAULTS:
+            value = value.fill_null(DEFAULTS[(table, name)])
+        values[name] = value
+    any_unreadable = pl.any_horizontal(
+        [unreadable[n] for n in required if n in unreadable] or [pl.lit(False)]
+    )
+    checks: dict[str, pl.Expr] = {f"unreadable::{n}": e for n, e in unreadable.items()}
+    for name in required:
+        checks[f"missing::{name}"] = values[name].is_null() & ~any_unreadable
+        checks[f"empty::{name}"] = (values[name].cast(pl.String).str.strip_chars() == "").fill_null(
+            False
+        )
+    for (enum_table, name), allowed in ENUMS.items():
+        if enum_table == table:
+            checks[f"enum::{name}"] = values[name].is_not_null() & ~values[name].is_in(
+                list(allowed)
+            )
+    keep = [c for c in frame.columns if c not in schema]
+    result = frame.select(
+        *(e.alias(n) for n, e in values.items()),
+        *keep,
+        *(e.alias(n) for n, e in checks.items()),
+    )
+    if result.select(pl.any_horizontal(list(checks)).any()).item():
+        problems.extend(_row_problems(table, frame, result, checks))
+    return result.drop(list(checks))
+
+
+def _row_problems(
+    table: str, raw: pl.DataFrame, result: pl.DataFrame, checks: Mapping[str, pl.Expr]
+) -> list[Problem]:
+    found = []
+    indexed = result.with_row_index("_n")
+    for check in checks:
+        what, name = check.split("::", 1)
+        for row in indexed.filter(pl.col(check)).iter_rows(named=True):
+            origin = row[ORIGIN]
+            if what == "unreadable":
+                written = raw.get_column(name)[row["_n"]]
+                message = f"cannot read {written!r} as {_type_name(SCHEMAS[table][name])}"
+            elif what == "missing":
+                message = "required value missing"
+            elif what == "empty":
+                message = "required value is empty"
+            else:
+                allowed = list(ENUMS[(table, name)])
+                message = f"unknown value {row[name]!r}; expected one of {allowed}"
+            found.append(Problem(file=origin, location=name, message=message))
+    return found
 
 
 #: Subject attributes that may not appear as fact columns.
@@ -464,13 +483,21 @@ def _canonical_periods(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataF
     from emulation.period import Period
 
     mapping: dict[str, str] = {}
-    for origin, text in frame.select(ORIGIN, "period").iter_rows():
-        if text is None or text in mapping:
-            continue
+    wrong: list[str] = []
+    for text in frame.get_column("period").drop_nulls().unique().sort().to_list():
         try:
             mapping[text] = str(Period.parse(text))
-        except PeriodError as error:
-            problems.append(Problem(file=origin, location="period", message=str(error)))
+        except PeriodError:
+            wrong.append(text)
+    if wrong:
+        bad = frame.filter(pl.col("period").is_in(wrong))
+        for origin, text in bad.select(ORIGIN, "period").iter_rows():
+            try:
+                Period.parse(text)
+            except PeriodError as error:
+                problems.append(Problem(file=origin, location="period", message=str(error)))
+    if all(key == value for key, value in mapping.items()):
+        return frame
     return frame.with_columns(pl.col("period").replace(mapping))
 
 

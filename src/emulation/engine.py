@@ -41,6 +41,8 @@ class Engine:
     rulesets: tuple[Ruleset, ...]
     functions: Mapping[str, FunctionSpec]
     plugins: PluginFacade
+    #: The settings the plugins were configured with (``emulation_configure``).
+    config: Mapping[str, str] = attrs.field(factory=dict)
 
     def __repr__(self) -> str:
         versions = ", ".join(f"{r.id} {r.version}" for r in self.rulesets)
@@ -207,7 +209,7 @@ def build_engine(
     functions = facade.functions()
     paths = sorted({*facade.ruleset_paths(), *(Path(p) for p in ruleset_paths)})
     rulesets = load_rulesets(facade, paths, functions)
-    return Engine(rulesets=rulesets, functions=functions, plugins=facade)
+    return Engine(rulesets=rulesets, functions=functions, plugins=facade, config=dict(config or {}))
 
 
 def ruleset_files(paths: Iterable[Path]) -> list[Path]:

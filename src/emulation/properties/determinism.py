@@ -90,11 +90,11 @@ def _rebuilt(engine: Engine, *, reverse: bool) -> Engine:
     for name, plugin in reversed(registered) if reverse else registered:
         manager.register(plugin, name=name)
     facade = PluginFacade(manager)
-    facade.configure({})
+    facade.configure(dict(engine.config))
     functions = facade.functions()
     sources = sorted({Path(ruleset.source) for ruleset in engine.rulesets})
     rulesets = load_rulesets(facade, sources, functions)
-    return Engine(rulesets=rulesets, functions=functions, plugins=facade)
+    return Engine(rulesets=rulesets, functions=functions, plugins=facade, config=engine.config)
 
 
 def _same(

@@ -224,3 +224,33 @@ def test_bonus_is_exact_and_rounded_up(engine: emulation.Engine) -> None:
     decision = decide(engine, [person("a")], "good")["a"]
     assert decision.bonus == Decimal("710000")
     assert decision.to_dict()["bonus"] == "710000"
+
+
+def test_evidence_amounts_are_summed_over_a_window(tmp_path: Path) -> None:
+    """A money threshold over three years, exactly (the Bằng Lao động sáng tạo pattern)."""
+    ruleset = RULESET.read_text(encoding="utf-8").replace(
+        'rating >= "HTT"', 'evidence_sum("solution", window=3) >= 120000000', 1
+    )
+    path = tmp_path / "sum.toml"
+    path.write_text(ruleset, encoding="utf-8")
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[path])
+
+    def items(owner: str, *amounts: str) -> list[dict[str, Any]]:
+        return [
+            {"id": f"{owner}{i}", "kind": "solution", "period": str(2022 + i), "amount": amount}
+            for i, amount in enumerate(amounts)
+        ]
+
+    enough = person("enough", evidence=items("e", "40000000.5", "39999999.5", "40000000"))
+    short = person("short", evidence=items("s", "40000000", "39999999.99", "40000000"))
+    old = person(
+        "old", evidence=[{"id": "x", "kind": "solution", "period": "2021", "amount": "200000000"}]
+    )
+    decisions = decide(engine, [enough, short, old], "good")
+    assert {sid: d.outcome for sid, d in decisions.items()} == {
+        "enough": "granted",
+        "short": "not_eligible",
+        "old": "not_eligible",
+    }
+    [gap] = [r for r in decisions["short"].reasons if r.code == "gap"]
+    assert "has 119999999.99" in gap.render("en")

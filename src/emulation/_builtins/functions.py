@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from emulation._compile import DECIMAL
 from emulation.errors import EvaluationError
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
@@ -38,18 +39,38 @@ def _disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
     )
 
 
-def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+def _evidence_filter(name: str, arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    """Evidence rows of the call's kind, scope and window."""
     kind, min_scope, window = arguments["kind"], arguments["min_scope"], arguments["window"]
     if window < 1:
-        raise EvaluationError(f"evidence_count: window must be at least 1, got {window}")
+        raise EvaluationError(f"{name}: window must be at least 1, got {window}")
     scopes = list(SCOPES[SCOPES.index(min_scope) :])
     periods = [str(p) for p in context.period.window(window)]
-    key = f"fn::evidence_count(kind={kind!r}, min_scope={min_scope!r}, window={window!r})"
-    counted = (
+    chosen: pl.Expr = (
         (pl.col("kind") == kind) & pl.col("period").is_in(periods) & pl.col("scope").is_in(scopes)
     )
+    return chosen
+
+
+def _call_key(name: str, arguments: Mapping[str, Any]) -> str:
+    kind, min_scope, window = arguments["kind"], arguments["min_scope"], arguments["window"]
+    return f"fn::{name}(kind={kind!r}, min_scope={min_scope!r}, window={window!r})"
+
+
+def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    counted = _evidence_filter("evidence_count", arguments, context)
+    key = _call_key("evidence_count", arguments)
     return context.aggregate(
         "evidence", context.population.evidence.lazy, key, counted.sum().cast(pl.Int64), default=0
+    )
+
+
+def _evidence_sum(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    chosen = _evidence_filter("evidence_sum", arguments, context)
+    key = _call_key("evidence_sum", arguments)
+    total = pl.col("amount").filter(chosen & pl.col("amount").is_not_null()).sum().cast(DECIMAL)
+    return context.aggregate(
+        "evidence", context.population.evidence.lazy, key, total, default=pl.lit(0).cast(DECIMAL)
     )
 
 
@@ -119,6 +140,20 @@ EVIDENCE_COUNT = FunctionSpec(
 )
 
 
+EVIDENCE_SUM = FunctionSpec(
+    name="evidence_sum",
+    arguments=EVIDENCE_COUNT.arguments,
+    returns="decimal",
+    build=_evidence_sum,
+    reads="evidence items",
+    doc=(
+        "The exact sum of the ``amount`` of the evidence items ``evidence_count`` would count "
+        "(items without an amount add nothing) — money thresholds over a window, such as "
+        "benefits of at least 120 million VND over three consecutive years."
+    ),
+)
+
+
 def _evidence_unused(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     from emulation._evidence import holdings_of, matching, used_by
 
@@ -182,5 +217,6 @@ EVIDENCE_UNUSED = FunctionSpec(
 
 @hookimpl(trylast=True)
 def emulation_register_functions() -> list[FunctionSpec]:
-    """The built-in functions: granted, disciplined, evidence_count, evidence_unused."""
-    return [GRANTED, DISCIPLINED, EVIDENCE_COUNT, EVIDENCE_UNUSED]
+    """The built-in functions: granted, disciplined, evidence_count, evidence_sum,
+    evidence_unused."""
+    return [GRANTED, DISCIPLINED, EVIDENCE_COUNT, EVIDENCE_SUM, EVIDENCE_UNUSED]

@@ -135,36 +135,26 @@ def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
     assert "r.toml:" in problem
 
 
-def test_unconfirmed_certainty_must_be_marked(tmp_path: Path) -> None:
-    text = (
-        MINIMAL
-        + """
+def threshold(basis: str = "b", certainty: str = "C", value: str = '"8.5"') -> str:
+    """A decimal parameter table to append to a ruleset (``value`` as written in TOML)."""
+    return f"""
 [parameters.threshold]
 type = "decimal"
-label = { vi = "Ngưỡng", en = "Threshold" }
-basis = "recalled"
-certainty = "R"
-values = [{ from = 2024-01-01, value = "8.5" }]
+label = {{ vi = "Ngưỡng", en = "Threshold" }}
+basis = "{basis}"
+certainty = "{certainty}"
+values = [{{ from = 2024-01-01, value = {value} }}]
 """
-    )
-    [problem] = problems(tmp_path, text)
+
+
+def test_unconfirmed_certainty_must_be_marked(tmp_path: Path) -> None:
+    [problem] = problems(tmp_path, MINIMAL + threshold(basis="recalled", certainty="R"))
     assert "parameters.threshold.confirmed" in problem
     assert "confirmed = false" in problem
 
 
 def test_decimal_parameters_must_be_exact(tmp_path: Path) -> None:
-    text = (
-        MINIMAL
-        + """
-[parameters.threshold]
-type = "decimal"
-label = { vi = "Ngưỡng", en = "Threshold" }
-basis = "b"
-certainty = "C"
-values = [{ from = 2024-01-01, value = 8.5 }]
-"""
-    )
-    [problem] = problems(tmp_path, text)
+    [problem] = problems(tmp_path, MINIMAL + threshold(value="8.5"))
     assert "write decimals as text" in problem
 
 

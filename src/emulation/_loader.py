@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from emulation._expression import Checker, Scope, suggest
+from emulation._expression import Checker, Node, Scope, suggest
 from emulation.errors import Problem, RulesetError
 from emulation.functions import FunctionSpec
 from emulation.records import SCOPES
@@ -41,7 +41,7 @@ from emulation.ruleset import (
     Ruleset,
     ServiceRule,
 )
-from emulation.types import CERTAINTIES, VALUE_TYPES, AwardId, FactName, RulesetId
+from emulation.types import CERTAINTIES, VALUE_TYPES, AwardId, FactName, RulesetId, ValueType
 
 #: The ruleset format this loader reads.
 FORMAT_VERSION = 1
@@ -463,10 +463,7 @@ def _award(out: _Collector, award_id: str, body: Any, scope: Scope) -> Award | N
             certainty = _choice(out, item, f"{at}.certainty", CERTAINTIES)
             if expr is None:
                 continue
-            checker = Checker(expr, scope)
-            node = checker.check("bool")
-            for error in checker.errors:
-                out.add(f"{at}.expr", error.message, column=error.column, find=expr)
+            node = _expression(out, f"{at}.expr", expr, scope, "bool")
             if node is None or not (rule_id and rule_label and basis and certainty):
                 continue
             for call in node.calls:
@@ -521,6 +518,23 @@ def _award(out: _Collector, award_id: str, body: Any, scope: Scope) -> Award | N
         basis=basis,
         certainty=certainty,
     )
+
+
+def _expression(
+    out: _Collector,
+    at: str,
+    text: str,
+    scope: Scope,
+    expect: ValueType | None,
+    hint: str = "",
+) -> Node | None:
+    """Check one expression of the rule language; report each problem at ``at`` with its
+    column (and ``hint`` appended)."""
+    checker = Checker(text, scope)
+    node = checker.check(expect)
+    for error in checker.errors:
+        out.add(at, error.message + hint, column=error.column, find=text)
+    return node
 
 
 def _once_rule(award_id: str, basis: str, certainty: Any, scope: Scope, where: str) -> Rule:
@@ -593,10 +607,7 @@ def _quota(out: _Collector, where: str, body: Any, scope: Scope) -> Quota | None
         order = item.get("order", "desc")
         if order not in ("desc", "asc"):
             out.add(f"{key_at}.order", 'expected "desc" or "asc"')
-        checker = Checker(str(item["expr"]), scope)
-        node = checker.check(None)
-        for error in checker.errors:
-            out.add(f"{key_at}.expr", error.message, column=error.column, find=str(item["expr"]))
+        node = _expression(out, f"{key_at}.expr", str(item["expr"]), scope, None)
         if node is not None:
             if node.type == "text" or (node.type == "enum" and not node.ordered):
                 out.add(
@@ -646,15 +657,14 @@ def _consumes(out: _Collector, where: str, body: Any, scope: Scope) -> Consumpti
     unless = None
     if "unless" in body:
         facts_only = Scope(facts=scope.facts, parameters={}, functions={}, awards=frozenset())
-        checker = Checker(str(body["unless"]), facts_only)
-        unless = checker.check("bool")
-        for error in checker.errors:
-            out.add(
-                f"{at}.unless",
-                f"{error.message} (only facts may be read here)",
-                column=error.column,
-                find=str(body["unless"]),
-            )
+        unless = _expression(
+            out,
+            f"{at}.unless",
+            str(body["unless"]),
+            facts_only,
+            "bool",
+            " (only facts may be read here)",
+        )
     basis = _text(out, body, f"{at}.basis")
     certainty = _choice(out, body, f"{at}.certainty", CERTAINTIES)
     if not (

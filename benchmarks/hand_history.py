@@ -18,7 +18,7 @@ same :class:`emulation.Population` frames, for a calendar-year period:
   scientific work of ministry/province scope or wider dated in the last three years.
 
 Every criterion follows three-valued (Kleene) logic, a missing fact making it unknown, and the
-outcome is decided as in ``emulation._evaluate.outcome_expr`` (none of the three has a blocking
+outcome is decided as in ``emulation.evaluate.query.outcome_expr`` (none of the three has a blocking
 rule in the 2017 ruleset, so ``blocked`` cannot occur). The result has one row per candidate:
 ``id, ldtt, cstdcs, cstd_tinh`` as an Enum of the engine's outcomes.
 """

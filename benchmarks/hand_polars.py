@@ -8,7 +8,7 @@ with the same meaning —
 * facts are cast to their declared types and the ruleset defaults filled;
 * every criterion follows three-valued (Kleene) logic, a missing fact making it unknown;
 * outcomes ``granted / not_eligible / blocked / data_missing`` decided as in
-  ``emulation._evaluate.outcome_expr`` (there are no exclusion rules in these two awards).
+  ``emulation.evaluate.query.outcome_expr`` (there are no exclusion rules in these two awards).
 
 It skips what the generic engine does and this one-off does not need: casting columns the rules
 never read, keeping every rule's boolean column and the inputs for explanations, the checks

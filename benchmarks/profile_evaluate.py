@@ -28,7 +28,7 @@ import polars as pl
 import hand_polars
 import synth
 from emulation import build_engine, engine
-from emulation.population import Population
+from emulation.data.population import Population
 
 PERIOD = "2024"
 KINDS = ("combat_ingenuity", "initiative", "scientific_work")

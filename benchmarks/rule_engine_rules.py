@@ -4,7 +4,7 @@ Each criterion and blocking state is one :class:`rule_engine.Rule`, compiled onc
 package's ``and`` / ``or`` follow Python truthiness rather than three-valued logic, so a rule
 that reads a fact that may be missing guards it explicitly (``x == null ? null : …``) and
 returns ``true``, ``false`` or ``null``; a small Python function combines the values into an
-outcome exactly as ``emulation._evaluate.outcome_expr`` does. Records are plain ``dict`` rows
+outcome exactly as ``emulation.evaluate.query.outcome_expr`` does. Records are plain ``dict`` rows
 with the ruleset defaults filled (:func:`records`), built before timing starts.
 """
 

@@ -36,9 +36,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from emulation import cli
-from emulation._messages import CATALOGUE, OUTCOME_LABELS
 from emulation._plugins import DEFAULT_PLUGINS
 from emulation.functions import FunctionSpec
+from emulation.results.reasons import CATALOGUE, OUTCOME_LABELS
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent

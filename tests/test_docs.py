@@ -15,11 +15,11 @@ import pytest
 
 import emulation
 from emulation import hookspecs
-from emulation._expression import Checker, Scope
-from emulation._loader import SUBJECT_FACTS
-from emulation._messages import CATALOGUE
 from emulation.cases import load_case_file, run_case
 from emulation.cli import _parser
+from emulation.lang.checker import Checker, Scope
+from emulation.results.reasons import CATALOGUE
+from emulation.rules.loader import SUBJECT_FACTS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -176,7 +176,7 @@ def test_every_subcommand_and_option_is_in_the_cli_page() -> None:
 
 
 def test_every_key_the_loader_accepts_is_in_the_ruleset_format_page() -> None:
-    from emulation import _loader
+    from emulation.rules import loader as _loader
 
     text = page("reference/ruleset-format.md")
     tables = {

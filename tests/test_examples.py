@@ -22,7 +22,7 @@ import polars as pl
 import pytest
 
 import emulation
-from emulation.population import ORIGIN, SCHEMAS, Population, empty_frame
+from emulation.data.population import ORIGIN, SCHEMAS, Population, empty_frame
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "examples"

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulation._builtins.functions import DISCIPLINED, EVIDENCE_COUNT, GRANTED
-from emulation._compile import DECIMAL, Compiler
-from emulation._expression import Checker, Node, Scope
+from emulation.lang.checker import Checker, Node, Scope
+from emulation.lang.compiler import DECIMAL, Compiler
 from emulation.period import Period
-from emulation.ruleset import FactDecl, Label, Parameter
+from emulation.rules.model import FactDecl, Label, Parameter
 
 L = Label(vi="x", en="x")
 FACTS = {

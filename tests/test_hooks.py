@@ -25,7 +25,7 @@ from emulation import (
     Population,
     RulesetError,
 )
-from emulation._loader import load_ruleset, load_ruleset_file
+from emulation.rules.loader import load_ruleset, load_ruleset_file
 
 HEADER = """\
 format = 1
@@ -270,7 +270,7 @@ def test_emulation_load_ruleset_first_result_wins_over_the_builtin(tmp_path: Pat
 
 
 def test_emulation_load_ruleset_adds_a_format(tmp_path: Path) -> None:
-    from emulation._toml import parse_toml
+    from emulation.rules.toml import parse_toml
 
     document = parse_toml(ruleset_text("test.json", "award_j", "True").encode(), "<text>")
     document["ruleset"]["effective_from"] = "2024-01-01"

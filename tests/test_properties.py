@@ -15,9 +15,9 @@ import pytest
 import emulation
 from emulation import Decision, Population, properties
 from emulation.cli import main
-from emulation.decision import CriterionResult, Label, Reason, RulesetRef
 from emulation.properties import PropertyFailure, better_values, explanation_problem
-from emulation.ruleset import FactDecl, Ruleset
+from emulation.results.decision import CriterionResult, Label, Reason, RulesetRef
+from emulation.rules.model import FactDecl, Ruleset
 from emulation.types import FactName
 
 STATE = Path(__file__).resolve().parents[1] / "rulesets" / "state"
@@ -284,10 +284,10 @@ def test_explanations_are_consistent_for_the_state_rules() -> None:
 
 
 def test_decisions_without_reasons_fail(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import emulation.evaluation
+    import emulation.results.evaluation
 
     engine = engine_with(tmp_path, HEAD + criterion("score >= 8.5"))
-    monkeypatch.setattr(emulation.evaluation, "reasons_for", lambda *args, **kwargs: ())
+    monkeypatch.setattr(emulation.results.evaluation, "reasons_for", lambda *args, **kwargs: ())
     with pytest.raises(PropertyFailure) as info:
         properties.assert_explanations_consistent(engine, people("7"))
     message = str(info.value)
@@ -369,7 +369,7 @@ def test_quota_conservation_catches_an_engine_that_rounds_wrongly(
 ) -> None:
     """The cap is recomputed independently: an engine rounding half up where the ruleset says
     floor fails with the group, the cap and the ranked decisions."""
-    from emulation import _quota
+    from emulation.evaluate import quota as _quota
 
     state = Path(__file__).resolve().parents[1] / "rulesets" / "state"
     engine = emulation.build_engine(entry_points=False, ruleset_paths=[state])

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from emulation import DataError, Population
-from emulation.population import ENUMS
+from emulation.data.population import ENUMS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "union.json"
@@ -139,7 +139,11 @@ STRUCTURAL = [
         "'Warning' is not one of",
         "unknown value 'Warning'",
     ),
-    ({"format": "emulation.population/2", "subjects": []}, "was expected", "expected 'emulation"),
+    (
+        {"format": "emulation.data.population/2", "subjects": []},
+        "was expected",
+        "expected 'emulation",
+    ),
     ({"people": []}, "'subjects' is a required property", 'a "subjects" list'),
     ({"subjects": [{"id": "a"}]}, "'kind' is a required property", "required value missing"),
     (person(facts=[]), "is not of type 'object'", "expected an object of periods"),
@@ -179,7 +183,7 @@ def test_schema_enums_are_the_readers(validator: jsonschema.Draft202012Validator
 
 
 def test_schema_members_are_the_readers(validator: jsonschema.Draft202012Validator) -> None:
-    from emulation.population import SCHEMAS
+    from emulation.data.population import SCHEMAS
 
     definitions = validator.schema["$defs"]
     subject = set(definitions["subject"]["properties"])

@@ -26,8 +26,8 @@ from emulation import (
     Subject,
 )
 from emulation import strategies as est
-from emulation._thresholds import in_force
-from emulation.population import cast_column
+from emulation._testing.edges import in_force
+from emulation.data.population import cast_column
 
 TINY = """
 format = 1

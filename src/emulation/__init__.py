@@ -15,8 +15,16 @@ from typing import TYPE_CHECKING, Any
 from emulation._version import __version__
 
 if TYPE_CHECKING:
-    from emulation._contradictions import SetAside
-    from emulation.decision import CriterionResult, Decision, Reason, RulesetRef
+    from emulation.data.contradictions import SetAside
+    from emulation.data.population import Population
+    from emulation.data.records import (
+        AwardRecord,
+        DisciplineRecord,
+        EvidenceItem,
+        Fact,
+        ServiceSpell,
+        Subject,
+    )
     from emulation.engine import Engine, build_engine
     from emulation.errors import (
         DataError,
@@ -26,28 +34,28 @@ if TYPE_CHECKING:
         Problem,
         RulesetError,
     )
-    from emulation.evaluation import Evaluation
     from emulation.functions import Argument, BuildContext, FunctionSpec
     from emulation.hookspecs import hookimpl
     from emulation.period import Period
-    from emulation.population import Population
-    from emulation.records import (
-        AwardRecord,
-        DisciplineRecord,
-        EvidenceItem,
-        Fact,
-        ServiceSpell,
-        Subject,
+    from emulation.results.decision import CriterionResult, Decision, Reason, RulesetRef
+    from emulation.results.evaluation import Evaluation
+    from emulation.rules.model import (
+        Award,
+        FactDecl,
+        Label,
+        LegalReference,
+        Parameter,
+        Rule,
+        Ruleset,
     )
-    from emulation.ruleset import Award, FactDecl, Label, LegalReference, Parameter, Rule, Ruleset
 
 #: Where each public name lives.
 _HOMES = {
-    "SetAside": "emulation._contradictions",
-    "CriterionResult": "emulation.decision",
-    "Decision": "emulation.decision",
-    "Reason": "emulation.decision",
-    "RulesetRef": "emulation.decision",
+    "SetAside": "emulation.data.contradictions",
+    "CriterionResult": "emulation.results.decision",
+    "Decision": "emulation.results.decision",
+    "Reason": "emulation.results.decision",
+    "RulesetRef": "emulation.results.decision",
     "Engine": "emulation.engine",
     "build_engine": "emulation.engine",
     "DataError": "emulation.errors",
@@ -56,26 +64,26 @@ _HOMES = {
     "PeriodError": "emulation.errors",
     "Problem": "emulation.errors",
     "RulesetError": "emulation.errors",
-    "Evaluation": "emulation.evaluation",
+    "Evaluation": "emulation.results.evaluation",
     "Argument": "emulation.functions",
     "BuildContext": "emulation.functions",
     "FunctionSpec": "emulation.functions",
     "hookimpl": "emulation.hookspecs",
     "Period": "emulation.period",
-    "Population": "emulation.population",
-    "AwardRecord": "emulation.records",
-    "DisciplineRecord": "emulation.records",
-    "EvidenceItem": "emulation.records",
-    "Fact": "emulation.records",
-    "ServiceSpell": "emulation.records",
-    "Subject": "emulation.records",
-    "Award": "emulation.ruleset",
-    "FactDecl": "emulation.ruleset",
-    "Label": "emulation.ruleset",
-    "LegalReference": "emulation.ruleset",
-    "Parameter": "emulation.ruleset",
-    "Rule": "emulation.ruleset",
-    "Ruleset": "emulation.ruleset",
+    "Population": "emulation.data.population",
+    "AwardRecord": "emulation.data.records",
+    "DisciplineRecord": "emulation.data.records",
+    "EvidenceItem": "emulation.data.records",
+    "Fact": "emulation.data.records",
+    "ServiceSpell": "emulation.data.records",
+    "Subject": "emulation.data.records",
+    "Award": "emulation.rules.model",
+    "FactDecl": "emulation.rules.model",
+    "Label": "emulation.rules.model",
+    "LegalReference": "emulation.rules.model",
+    "Parameter": "emulation.rules.model",
+    "Rule": "emulation.rules.model",
+    "Ruleset": "emulation.rules.model",
 }
 
 __all__ = [

@@ -11,12 +11,12 @@ from typing import Any
 import pluggy
 
 from emulation import hookspecs
+from emulation.data.population import Population
 from emulation.errors import EmulationError, EvaluationError
-from emulation.evaluation import Evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period
-from emulation.population import Population
-from emulation.ruleset import Ruleset
+from emulation.results.evaluation import Evaluation
+from emulation.rules.model import Ruleset
 
 #: Built-in features, registered by these names; each is an ordinary plugin module.
 DEFAULT_PLUGINS: tuple[str, ...] = (

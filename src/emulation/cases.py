@@ -18,12 +18,12 @@ from typing import Any
 
 import attrs
 
-from emulation._loader import CASE_SUFFIX
-from emulation._toml import read_toml
+from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.errors import Problem, RulesetError
-from emulation.evaluation import Evaluation
-from emulation.population import Population
+from emulation.results.evaluation import Evaluation
+from emulation.rules.loader import CASE_SUFFIX
+from emulation.rules.toml import read_toml
 from emulation.types import OUTCOMES
 
 _EXPECT_KEYS = {"subject", "award", "outcome", "reasons", "rank", "cap", "bonus", "evidence"}

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from emulation._messages import outcome_label
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation._version import __version__
-from emulation.decision import Decision
 from emulation.engine import Engine, build_engine, load_rulesets
 from emulation.errors import EmulationError, ProblemsError
 from emulation.period import Period
+from emulation.results.decision import Decision
+from emulation.results.reasons import outcome_label
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -270,7 +270,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from emulation import _suite
+    from emulation._testing import runner as _suite
 
     targets = _suite.resolve(args.targets)
     if not targets:

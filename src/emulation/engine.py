@@ -16,22 +16,22 @@ from typing import Any
 import attrs
 import polars as pl
 
-from emulation._evaluate import (
+from emulation._plugins import PluginFacade, make_plugin_manager
+from emulation.data.population import Population
+from emulation.data.records import SUBJECT_KINDS
+from emulation.errors import EvaluationError, Problem, RulesetError
+from emulation.evaluate.query import (
     base_frame,
     declared_facts,
     evaluate_kind,
     facts_read,
     order_awards,
 )
-from emulation._loader import CASE_SUFFIX
-from emulation._plugins import PluginFacade, make_plugin_manager
-from emulation.errors import EvaluationError, Problem, RulesetError
-from emulation.evaluation import Evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period
-from emulation.population import Population
-from emulation.records import SUBJECT_KINDS
-from emulation.ruleset import Award, ParameterValue, Ruleset
+from emulation.results.evaluation import Evaluation
+from emulation.rules.loader import CASE_SUFFIX
+from emulation.rules.model import Award, ParameterValue, Ruleset
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -106,7 +106,7 @@ class Engine:
         known = {name for ruleset in in_force for name in ruleset.parameters}
         unknown = sorted(set(parameters or {}) - known)
         if unknown:
-            from emulation._expression import suggest
+            from emulation.lang.checker import suggest
 
             raise EvaluationError(
                 f'unknown parameter "{unknown[0]}" for period {period}'
@@ -289,7 +289,7 @@ def _overlap(a: Ruleset, b: Ruleset) -> bool:
 
 def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
     """Award ids named in expressions must be defined by some ruleset loaded together."""
-    from emulation._expression import suggest
+    from emulation.lang.checker import suggest
 
     known = {award for ruleset in rulesets for award in ruleset.awards}
     problems = []

@@ -22,9 +22,9 @@ from emulation.types import ValueType
 if TYPE_CHECKING:
     import polars as pl
 
+    from emulation.data.population import Population
     from emulation.period import Period
-    from emulation.population import Population
-    from emulation.ruleset import Consumption, FactDecl, ServiceRule
+    from emulation.rules.model import Consumption, FactDecl, ServiceRule
 
 ArgumentKind = Literal["award", "fact", "service", "text", "int", "choice", "value"]
 

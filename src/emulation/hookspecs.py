@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from emulation.evaluation import Evaluation
+    from emulation.data.population import Population
     from emulation.functions import FunctionSpec
     from emulation.period import Period
-    from emulation.population import Population
-    from emulation.ruleset import Ruleset
+    from emulation.results.evaluation import Evaluation
+    from emulation.rules.model import Ruleset
 
 PROJECT = "emulation"
 

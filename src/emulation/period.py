@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from emulation.errors import PeriodError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 PeriodKind = Literal["year", "school_year"]
 
@@ -110,3 +113,10 @@ class Period:
         if self.kind == "year":
             return str(self.year)
         return f"{self.year}-{self.year + 1}"
+
+
+def period_start_year(column: str = "period") -> pl.Expr:
+    """The year a period text in ``column`` starts in (``2024`` → 2024, ``2023-2024`` → 2023)."""
+    import polars as pl  # lazy: importing a period must not load Polars
+
+    return pl.col(column).str.slice(0, 4).cast(pl.Int32)

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 import pytest  # noqa: TID251 - this module is the pytest plugin
 
 if TYPE_CHECKING:
-    from emulation._coverage import Coverage
+    from emulation._testing.coverage import Coverage
     from emulation.cases import Case
+    from emulation.data.population import Population
     from emulation.engine import Engine
-    from emulation.population import Population
 
 SUFFIX = ".cases.toml"
 
@@ -49,14 +49,14 @@ class _State:
     @property
     def coverage(self) -> Coverage:
         if self._coverage is None:
-            from emulation._coverage import Coverage
+            from emulation._testing.coverage import Coverage
 
             self._coverage = Coverage()
         return self._coverage
 
     def engine(self, folder: Path) -> Engine:
         if folder not in self.engines:
-            from emulation._suite import engine_for
+            from emulation._testing.runner import engine_for
 
             try:
                 tested = engine_for([folder])
@@ -146,7 +146,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        from emulation._suite import case_failure, rulesets_root
+        from emulation._testing.runner import case_failure, rulesets_root
         from emulation.cases import run_case
 
         state = self.config.stash[_STATE]
@@ -239,7 +239,7 @@ def emulation_population(request: pytest.FixtureRequest, emulation_engine: Engin
     """The population named by the test's ``emulation_population`` marker (a dict in the
     nested JSON form, or a path relative to the test file) or else by the
     ``emulation_population`` ini option (relative to the ini file)."""
-    from emulation.population import Population
+    from emulation.data.population import Population
 
     marker = request.node.get_closest_marker("emulation_population")
     if marker is not None and marker.args:

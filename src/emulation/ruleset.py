@@ -1,252 +1,35 @@
-"""The ruleset model: what a loaded, checked TOML ruleset is made of.
+"""Public import path kept for compatibility: the code lives in :mod:`emulation.rules.model`."""
 
-See ``docs/reference/ruleset-format.md`` for the TOML that produces these objects.
-"""
-
-from __future__ import annotations
-
-import datetime as dt
-from decimal import ROUND_CEILING, Decimal
-from typing import TYPE_CHECKING, Literal
-
-import attrs
-
-from emulation.types import AwardId, Certainty, FactName, RulesetId, ValueType
-
-if TYPE_CHECKING:
-    from emulation._expression import Node
-    from emulation.period import Period
-
-AwardKind = Literal[
-    "title", "flag", "commendation", "medal", "certificate", "scholarship", "nomination"
-]
-AWARD_KINDS: tuple[AwardKind, ...] = (
-    "title",
-    "flag",
-    "commendation",
-    "medal",
-    "certificate",
-    "scholarship",
-    "nomination",
+from emulation.rules.model import (
+    Award,
+    AwardKind,
+    Bonus,
+    Consumption,
+    FactDecl,
+    Label,
+    LegalReference,
+    Parameter,
+    ParameterValue,
+    Quota,
+    RankKey,
+    Rule,
+    Ruleset,
+    ServiceRule,
 )
-Frequency = Literal["per_period", "once"]
-FREQUENCIES: tuple[Frequency, ...] = ("per_period", "once")
-Role = Literal["criterion", "exclusion", "blocking"]
 
-ParameterValue = bool | int | Decimal | str
-
-
-@attrs.frozen
-class Label:
-    """A text in Vietnamese and English."""
-
-    vi: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` (``"vi"`` or ``"en"``)."""
-        return self.vi if lang == "vi" else self.en
-
-
-@attrs.frozen(kw_only=True)
-class LegalReference:
-    """A legal document a ruleset relies on."""
-
-    id: str
-    document: str
-    title: Label | None = None
-    url: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class FactDecl:
-    """A declared fact: its value type and, for enums, the values from worst to best."""
-
-    name: FactName
-    type: ValueType
-    label: Label
-    values: tuple[str, ...] = ()
-    ordered: bool = False
-    unit: str | None = None
-    default: ParameterValue | None = None
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    #: ``"higher"`` or ``"lower"`` when more (or less) of this fact is better for the subject.
-    better: Literal["higher", "lower"] | None = None
-
-
-@attrs.frozen(kw_only=True)
-class Parameter:
-    """A dated value: ``values`` are ``(start date, value)`` pairs, oldest first."""
-
-    name: str
-    type: ValueType
-    label: Label
-    values: tuple[tuple[dt.date, ParameterValue], ...]
-    basis: str
-    certainty: Certainty
-    confirmed: bool = True
-    unit: str | None = None
-
-    def value_on(self, day: dt.date) -> ParameterValue | None:
-        """The value in force on ``day``, or None before the first start date."""
-        current: ParameterValue | None = None
-        for start, value in self.values:
-            if start <= day:
-                current = value
-        return current
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class Rule:
-    """A criterion, an exclusion or a blocking state of an award.
-
-    A *criterion* must hold for the award; an *exclusion* that holds makes the subject not
-    eligible; a *blocking* state that holds suspends the decision (outcome ``blocked``).
-    """
-
-    id: str
-    role: Role
-    expr: str
-    label: Label
-    basis: str
-    certainty: Certainty
-    node: Node
-    location: str
-
-
-Rounding = Literal["floor", "half_up", "ceiling"]
-ROUNDINGS: tuple[Rounding, ...] = ("floor", "half_up", "ceiling")
-QuotaScope = Literal["unit", "cluster", "population"]
-QUOTA_SCOPES: tuple[QuotaScope, ...] = ("unit", "cluster", "population")
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class RankKey:
-    """One key of a ranking: an expression, sorted ``desc`` (higher first) or ``asc``."""
-
-    expr: str
-    descending: bool
-    node: Node
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class Quota:
-    """A cap on how many eligible subjects are granted, per unit, cluster or population.
-
-    The cap is ``ratio`` × the denominator (holders of award ``of`` in the group, or its
-    ``headcount`` of candidates) rounded by ``rounding``, or a fixed ``count`` (top-k). The
-    ratio may be a literal decimal or the name of a parameter; ``enabled`` (a bool parameter
-    name, or true) switches the quota on. Eligible subjects are ranked by ``rank`` keys, then
-    by subject id; those ranked beyond the cap are ``eligible_over_quota``.
-    """
-
-    per: QuotaScope
-    rounding: Rounding
-    of: str
-    ratio: Decimal | str | None
-    count: int | None
-    enabled: bool | str
-    rank: tuple[RankKey, ...]
-    label: Label
-    basis: str
-    certainty: Certainty
-
-
-@attrs.frozen(kw_only=True)
-class Bonus:
-    """Bonus money: ``coefficient`` × the parameter ``base`` (the base salary), rounded up to
-    a multiple of ``round_up_to`` VND. ``coefficient`` and ``round_up_to`` are literals or
-    names of dated parameters; no bonus is computed for a period in which the coefficient or
-    the base has no value yet."""
-
-    coefficient: Decimal | str
-    base: str
-    round_up_to: int | str
-    basis: str
-    certainty: Certainty
-
-    def amount(self, coefficient: Decimal, base: Decimal | int, step: int = 1) -> Decimal:
-        """The exact amount for a coefficient and a base salary, rounded up to ``step``."""
-        raw = coefficient * Decimal(base)
-        return (raw / step).to_integral_value(rounding=ROUND_CEILING) * step if step > 1 else raw
-
-
-@attrs.frozen(kw_only=True)
-class Consumption:
-    """Evidence an award uses up when granted: the ``count`` oldest items (by period, then id)
-    of ``kinds`` recognised at ``min_scope`` or wider within the ``window`` periods ending with
-    the award's period, among those not already used by another award. One achievement earns
-    one award (Law 06/2022 Art 6; Decree 98/2023 Art 4(3))."""
-
-    kinds: tuple[str, ...]
-    min_scope: str
-    window: int
-    count: int
-    basis: str
-    certainty: Certainty
-    #: A condition on the facts of the period the award is held for; when it holds, the
-    #: award used no evidence (it was earned another way). Reads facts only.
-    unless: Node | None = None
-    unless_expr: str | None = None
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class Award:
-    """An award (title, medal, certificate, flag, commendation, scholarship, nomination)."""
-
-    id: AwardId
-    kind: AwardKind
-    subject: Literal["person", "collective"]
-    frequency: Frequency
-    label: Label
-    rules: tuple[Rule, ...]
-    depends_on: frozenset[AwardId] = frozenset()
-    quota: Quota | None = None
-    bonus: Bonus | None = None
-    consumes: Consumption | None = None
-    basis: str | None = None
-    certainty: Certainty | None = None
-
-    def rules_of(self, role: Role) -> tuple[Rule, ...]:
-        """The criteria, exclusions or blocking states of this award."""
-        return tuple(rule for rule in self.rules if rule.role == role)
-
-
-@attrs.frozen(kw_only=True)
-class ServiceRule:
-    """How a ruleset counts length of service: a weight per kind of spell (kinds not listed
-    count 0), and whether time under discipline is left out."""
-
-    name: str
-    label: Label
-    weights: tuple[tuple[str, Decimal], ...]
-    exclude_discipline: bool
-    basis: str
-    certainty: Certainty
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class Ruleset:
-    """One version of a ruleset, valid from ``effective_from`` to ``effective_to`` inclusive."""
-
-    id: RulesetId
-    organisation: str
-    version: str
-    effective_from: dt.date
-    effective_to: dt.date | None
-    title: Label
-    references: tuple[LegalReference, ...]
-    facts: dict[str, FactDecl]
-    parameters: dict[str, Parameter]
-    awards: dict[AwardId, Award]
-    source: str
-    content_hash: str
-    services: dict[str, ServiceRule] = attrs.field(factory=dict)
-
-    def in_force(self, period: Period) -> bool:
-        """Whether this version applies to ``period`` (the one in force on its last day)."""
-        day = period.end
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
+__all__ = [
+    "Award",
+    "AwardKind",
+    "Bonus",
+    "Consumption",
+    "FactDecl",
+    "Label",
+    "LegalReference",
+    "Parameter",
+    "ParameterValue",
+    "Quota",
+    "RankKey",
+    "Rule",
+    "Ruleset",
+    "ServiceRule",
+]

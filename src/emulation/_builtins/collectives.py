@@ -13,10 +13,10 @@ from typing import Any
 
 import polars as pl
 
+from emulation.data.records import DISCIPLINE_LEVELS
 from emulation.errors import EvaluationError
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
-from emulation.records import DISCIPLINE_LEVELS
 
 SCOPES = ("direct", "subtree")
 _DEPTH = 12

@@ -11,11 +11,11 @@ from typing import Any
 
 import polars as pl
 
-from emulation._compile import DECIMAL
+from emulation.data.records import DISCIPLINE_LEVELS, SCOPES
 from emulation.errors import EvaluationError
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
-from emulation.records import DISCIPLINE_LEVELS, SCOPES
+from emulation.lang.compiler import DECIMAL
 
 
 def _granted(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -155,7 +155,7 @@ EVIDENCE_SUM = FunctionSpec(
 
 
 def _evidence_unused(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    from emulation._evidence import holdings_of, matching, used_by
+    from emulation.evaluate.evidence import holdings_of, matching, used_by
 
     kind, min_scope, window = arguments["kind"], arguments["min_scope"], arguments["window"]
     if window < 1:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulation._readers import read_csv_dir, read_json_file
+from emulation.data.population import Population
+from emulation.data.readers import read_csv_dir, read_json_file
 from emulation.errors import DataError, Problem
 from emulation.hookspecs import hookimpl
-from emulation.population import Population
 
 
 @hookimpl(trylast=True)

@@ -7,9 +7,9 @@ import io
 import json
 from typing import Any
 
-from emulation._messages import outcome_label
-from emulation.evaluation import Evaluation
 from emulation.hookspecs import hookimpl
+from emulation.results.evaluation import Evaluation
+from emulation.results.reasons import outcome_label
 
 FORMATS = ("csv", "json", "table")
 

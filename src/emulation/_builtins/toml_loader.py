@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulation._loader import CASE_SUFFIX, load_ruleset_file
 from emulation.functions import FunctionSpec
 from emulation.hookspecs import hookimpl
-from emulation.ruleset import Ruleset
+from emulation.rules.loader import CASE_SUFFIX, load_ruleset_file
+from emulation.rules.model import Ruleset
 
 
 @hookimpl(trylast=True)

@@ -9,11 +9,11 @@ from typing import Any, Protocol
 
 import attrs
 
+from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.errors import PeriodError
 from emulation.period import Period
-from emulation.population import Population
-from emulation.ruleset import ParameterValue
+from emulation.rules.model import ParameterValue
 
 #: How far each outcome is from being granted; making a subject better may only move it up.
 STANDING = {"granted": 2, "eligible_over_quota": 1}

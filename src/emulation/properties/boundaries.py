@@ -8,15 +8,15 @@ from typing import Any
 
 import polars as pl
 
-from emulation import _variants
-from emulation._counterexample import describe_decision
-from emulation.decision import Decision
+from emulation._testing import variants as _variants
+from emulation._testing.counterexample import describe_decision
+from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.errors import EvaluationError
 from emulation.period import Period
-from emulation.population import Population
 from emulation.properties.api import PropertyFailure, period_of
-from emulation.ruleset import Ruleset
+from emulation.results.decision import Decision
+from emulation.rules.model import Ruleset
 from emulation.types import AwardId
 
 

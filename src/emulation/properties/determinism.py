@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from emulation import _variants
-from emulation._counterexample import describe_decision
-from emulation.decision import Decision
+from emulation._testing import variants as _variants
+from emulation._testing.counterexample import describe_decision
+from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.period import Period
-from emulation.population import Population
 from emulation.properties.api import PropertyFailure, awards_in_force, period_of, quota_scopes
+from emulation.results.decision import Decision
 
 
 def assert_deterministic(

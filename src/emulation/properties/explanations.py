@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from emulation._counterexample import describe_decision, describe_subject
-from emulation.decision import Decision
+from emulation._testing.counterexample import describe_decision, describe_subject
+from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.period import Period
-from emulation.population import Population
 from emulation.properties.api import PropertyFailure, awards_in_force, period_of
+from emulation.results.decision import Decision
 
 
 def assert_explanations_consistent(

@@ -8,14 +8,13 @@ from typing import Any
 
 import polars as pl
 
-from emulation import _thresholds, _variants
-from emulation._counterexample import describe_decision, describe_subject, show
-from emulation._evaluate import declared_facts
-from emulation.decision import Decision
+from emulation._testing import edges as _thresholds
+from emulation._testing import variants as _variants
+from emulation._testing.counterexample import describe_decision, describe_subject, show
+from emulation.data.population import Population
 from emulation.engine import Engine
-from emulation.evaluation import Evaluation
+from emulation.evaluate.query import declared_facts
 from emulation.period import Period
-from emulation.population import Population
 from emulation.properties.api import (
     STANDING,
     PropertyFailure,
@@ -24,7 +23,9 @@ from emulation.properties.api import (
     plain,
     quota_scopes,
 )
-from emulation.ruleset import FactDecl, ParameterValue
+from emulation.results.decision import Decision
+from emulation.results.evaluation import Evaluation
+from emulation.rules.model import FactDecl, ParameterValue
 
 
 def assert_monotonic(

@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from emulation._counterexample import describe_decision
-from emulation.decision import Decision
+from emulation._testing.counterexample import describe_decision
+from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.period import Period
-from emulation.population import Population
 from emulation.properties.api import PropertyFailure, awards_in_force, period_of
-from emulation.ruleset import Award, Quota, Ruleset
+from emulation.results.decision import Decision
+from emulation.rules.model import Award, Quota, Ruleset
 
 _ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceiling": ROUND_CEILING}
 

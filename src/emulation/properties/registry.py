@@ -11,16 +11,16 @@ from typing import Any
 
 import attrs
 
+from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.period import Period
-from emulation.population import Population
 from emulation.properties.api import Property, plain
 from emulation.properties.boundaries import assert_version_boundaries
 from emulation.properties.determinism import assert_deterministic
 from emulation.properties.explanations import assert_explanations_consistent
 from emulation.properties.monotonicity import assert_monotonic
 from emulation.properties.quotas import assert_quotas_conserved
-from emulation.ruleset import Ruleset
+from emulation.rules.model import Ruleset
 
 #: The ready-made properties, in the order ``check`` runs them.
 PROPERTIES: tuple[Property, ...] = (

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import strategies as st  # noqa: TID251 - strategies are the Hypothesis surface
 from hypothesis.strategies import SearchStrategy  # noqa: TID251
 
-from emulation.records import FactValue
-from emulation.ruleset import FactDecl, ParameterValue
+from emulation.data.records import FactValue
+from emulation.rules.model import FactDecl, ParameterValue
 
 
 def fact_values(decl: FactDecl, edges: Iterable[ParameterValue] = ()) -> SearchStrategy[FactValue]:

@@ -10,11 +10,11 @@ import attrs
 from hypothesis import strategies as st  # noqa: TID251 - strategies are the Hypothesis surface
 from hypothesis.strategies import SearchStrategy  # noqa: TID251
 
-from emulation import _thresholds as thresholds
+from emulation._testing import edges as thresholds
+from emulation.data.population import Population
+from emulation.data.records import SUBJECT_KINDS, EvidenceItem, FactValue, Subject, SubjectKind
 from emulation.period import Period, PeriodKind
-from emulation.population import Population
-from emulation.records import SUBJECT_KINDS, EvidenceItem, FactValue, Subject, SubjectKind
-from emulation.ruleset import FactDecl, ParameterValue, Ruleset
+from emulation.rules.model import FactDecl, ParameterValue, Ruleset
 from emulation.strategies.api import (
     EVIDENCE_KINDS,
     MISSING_PERCENT,

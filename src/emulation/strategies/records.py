@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from hypothesis import strategies as st  # noqa: TID251 - strategies are the Hypothesis surface
 from hypothesis.strategies import SearchStrategy  # noqa: TID251
 
-from emulation.period import Period
-from emulation.records import (
+from emulation.data.records import (
     DISCIPLINE_LEVELS,
     SCOPES,
     AwardRecord,
@@ -17,6 +16,7 @@ from emulation.records import (
     EvidenceItem,
     ServiceSpell,
 )
+from emulation.period import Period
 from emulation.strategies.api import (
     BOOLS,
     EVIDENCE_KINDS,

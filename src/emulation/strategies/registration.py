@@ -10,9 +10,8 @@ import datetime as dt
 
 from hypothesis import strategies as st  # noqa: TID251 - strategies are the Hypothesis surface
 
-from emulation.period import Period
-from emulation.population import Population
-from emulation.records import (
+from emulation.data.population import Population
+from emulation.data.records import (
     AwardRecord,
     DisciplineRecord,
     EvidenceItem,
@@ -20,6 +19,7 @@ from emulation.records import (
     ServiceSpell,
     Subject,
 )
+from emulation.period import Period
 from emulation.strategies.api import SERVICE_KINDS
 from emulation.strategies.populations import populations
 from emulation.strategies.records import award_records, discipline_records, evidence

@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import strategies as st  # noqa: TID251 - strategies are the Hypothesis surface
 from hypothesis.strategies import SearchStrategy  # noqa: TID251
 
+from emulation.data.records import GENDERS, SUBJECT_KINDS, Subject, SubjectKind
 from emulation.period import Period, PeriodKind
-from emulation.records import GENDERS, SUBJECT_KINDS, Subject, SubjectKind
 from emulation.strategies.api import BOOLS, CLUSTERS, IDS, NAMES, UNIT_NAMES, integers, sample
 
 

@@ -17,11 +17,11 @@ from typing import Any
 import attrs
 import polars as pl
 
-from emulation._compile import dtype_of
+from emulation.data.population import Population, cast_column
 from emulation.errors import PeriodError
+from emulation.lang.compiler import dtype_of
 from emulation.period import Period
-from emulation.population import Population, cast_column
-from emulation.ruleset import FactDecl, ParameterValue
+from emulation.rules.model import FactDecl, ParameterValue
 
 _PREFIXED = {
     "subjects": ("id", "parent"),

@@ -13,9 +13,9 @@ from typing import Any
 
 import polars as pl
 
-from emulation.decision import Decision
-from emulation.population import ORIGIN, Population
-from emulation.ruleset import Ruleset
+from emulation.data.population import ORIGIN, Population
+from emulation.results.decision import Decision
+from emulation.rules.model import Ruleset
 from emulation.types import AwardId
 
 MARKS = {True: "✓", False: "✗", None: "?"}

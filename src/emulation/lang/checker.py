@@ -5,7 +5,7 @@ whitelist: boolean logic, comparisons (chained, ``in`` over literal tuples), ari
 conditional expressions, literals, names of declared facts and parameters, and calls of
 registered functions by plain name. Anything else — attribute access, subscripts, lambdas,
 comprehensions, f-strings, dunder names, unregistered calls — is an error at load time, with
-the column. The tree is never evaluated by Python; :mod:`emulation._compile` turns it into
+the column. The tree is never evaluated by Python; :mod:`emulation.lang.compiler` turns it into
 Polars expressions.
 """
 
@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 import attrs
 
 from emulation.functions import FunctionSpec
-from emulation.ruleset import FactDecl, Parameter, ParameterValue
+from emulation.rules.model import FactDecl, Parameter, ParameterValue
 from emulation.types import ValueType
 
 _NUMERIC = ("int", "decimal")

@@ -13,16 +13,12 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from emulation._expression import Node
-from emulation.records import SCOPES
-from emulation.ruleset import Consumption, FactDecl
+from emulation.data.records import SCOPES
+from emulation.lang.checker import Node
+from emulation.period import period_start_year
+from emulation.rules.model import Consumption, FactDecl
 
 _HOLDINGS = {"subject": pl.String, "award": pl.String, "period": pl.String}
-
-
-def period_start_year() -> pl.Expr:
-    """The year a period text starts in (``2024`` → 2024, ``2023-2024`` → 2023)."""
-    return pl.col("period").str.slice(0, 4).cast(pl.Int32)
 
 
 def matching(evidence: pl.LazyFrame, kinds: tuple[str, ...], min_scope: str) -> pl.LazyFrame:
@@ -86,8 +82,8 @@ def used_by(
 def _without_exempt(
     holdings: pl.LazyFrame, unless: Node, facts: pl.LazyFrame, declared: Mapping[str, FactDecl]
 ) -> pl.LazyFrame:
-    from emulation._compile import Compiler, dtype_of
-    from emulation.population import cast_column
+    from emulation.data.population import cast_column
+    from emulation.lang.compiler import Compiler, dtype_of
 
     names = sorted(unless.facts)
     present = set(facts.collect_schema().names())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import attrs
 import polars as pl
 
-from emulation._evidence import period_start_year
+from emulation.period import period_start_year
 
 ORIGIN = "_origin"
 
@@ -32,7 +32,7 @@ class SetAside:
 
     def to_dict(self, lang: str = "vi") -> dict[str, object]:
         """JSON-ready form with the message in ``lang``."""
-        from emulation._messages import render
+        from emulation.results.reasons import render
 
         return {
             "subject": self.subject,

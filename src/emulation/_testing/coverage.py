@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from emulation.decision import Decision
-from emulation.ruleset import Role, Ruleset
+from emulation.results.decision import Decision
+from emulation.rules.model import Role, Ruleset
 
 #: (ruleset id, version, award, rule)
 RuleKey = tuple[str, str, str, str]

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import polars as pl
 
-from emulation._compile import Compiler
 from emulation.errors import EvaluationError
-from emulation.ruleset import Award, ParameterValue, Quota
+from emulation.lang.compiler import Compiler
+from emulation.rules.model import Award, ParameterValue, Quota
 
 Stage = Callable[[pl.LazyFrame], pl.LazyFrame]
 
@@ -84,7 +84,7 @@ def quota_stage(
 
 
 def _outcome_dtype() -> pl.DataType:
-    from emulation._evaluate import OUTCOME_DTYPE
+    from emulation.evaluate.query import OUTCOME_DTYPE
 
     return OUTCOME_DTYPE
 
@@ -115,7 +115,7 @@ def _denominator(quota: Quota, award: Award, decided: set[str]) -> pl.Expr | Non
             f'the quota of "{award.id}" counts holders of "{quota.of}", which is not decided '
             "for the same subjects in this evaluation"
         )
-    from emulation._evaluate import outcome_column
+    from emulation.evaluate.query import outcome_column
 
     return (pl.col(outcome_column(quota.of)) == "granted").cast(pl.Int64).sum()
 

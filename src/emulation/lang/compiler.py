@@ -15,7 +15,9 @@ from functools import reduce
 
 import polars as pl
 
-from emulation._expression import (
+from emulation.errors import EvaluationError
+from emulation.functions import BuildContext
+from emulation.lang.checker import (
     Arith,
     BoolOp,
     Call,
@@ -28,9 +30,7 @@ from emulation._expression import (
     ParamRef,
     Unary,
 )
-from emulation.errors import EvaluationError
-from emulation.functions import BuildContext
-from emulation.ruleset import ParameterValue
+from emulation.rules.model import ParameterValue
 
 #: The exact decimal type of scores, money and thresholds: 38 digits, 6 after the point.
 DECIMAL = pl.Decimal(38, 6)

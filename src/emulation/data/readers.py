@@ -13,9 +13,9 @@ from typing import Any
 
 import polars as pl
 
+from emulation.data.population import ORIGIN, SCHEMAS, TABLES, Population, facts_frame
 from emulation.errors import DataError, PeriodError, Problem
 from emulation.period import Period
-from emulation.population import ORIGIN, SCHEMAS, TABLES, Population, facts_frame
 
 #: The value of the optional ``format`` member of the JSON form.
 JSON_FORMAT = "emulation.population/1"

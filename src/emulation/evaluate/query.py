@@ -14,14 +14,14 @@ from typing import Any
 
 import polars as pl
 
-from emulation._compile import DECIMAL, Compiler, dtype_of
-from emulation._expression import BoolOp, Compare, Node
-from emulation._loader import SUBJECT_FACTS
-from emulation._quota import Stage, quota_stage
+from emulation.data.population import ORIGIN, Population, cast_expression
 from emulation.errors import DataError, EvaluationError, Problem
+from emulation.evaluate.quota import Stage, quota_stage
+from emulation.lang.checker import BoolOp, Compare, Node
+from emulation.lang.compiler import DECIMAL, Compiler, dtype_of
 from emulation.period import Period
-from emulation.population import ORIGIN, Population, cast_expression
-from emulation.ruleset import Award, Consumption, FactDecl, ParameterValue, Ruleset, ServiceRule
+from emulation.rules.loader import SUBJECT_FACTS
+from emulation.rules.model import Award, Consumption, FactDecl, ParameterValue, Ruleset, ServiceRule
 from emulation.types import OUTCOMES
 
 OUTCOME_DTYPE = pl.Enum(list(OUTCOMES))

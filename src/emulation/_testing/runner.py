@@ -17,12 +17,12 @@ from typing import Any
 
 import attrs
 
-from emulation._counterexample import describe_decision
-from emulation._coverage import Coverage, CoverageReport
+from emulation._testing.counterexample import describe_decision
+from emulation._testing.coverage import Coverage, CoverageReport
 from emulation.cases import CASE_SUFFIX, CaseResult, load_case_file, run_case
 from emulation.engine import Engine, load_rulesets, ruleset_files
 from emulation.errors import EmulationError, ProblemsError
-from emulation.ruleset import Ruleset
+from emulation.rules.model import Ruleset
 
 
 @attrs.frozen

@@ -1,6 +1,6 @@
 """The edges a ruleset's rules test: thresholds of comparisons and the values of ``in`` lists.
 
-A walk over checked rule trees (:mod:`emulation._expression`). ``months_worked >= 6`` makes
+A walk over checked rule trees (:mod:`emulation.lang.checker`). ``months_worked >= 6`` makes
 5, 6 and 7 interesting values of ``months_worked``; ``months_worked + months_training >=
 min_months_worked`` does the same for both facts with the parameter's value; ``rating in
 ("HTT", "HTXS")`` names two ratings; ``evidence_count("initiative") >= 1`` makes 0, 1 and 2
@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import attrs
 
-from emulation._expression import (
+from emulation.lang.checker import (
     Arith,
     BoolOp,
     Call,
@@ -30,7 +30,7 @@ from emulation._expression import (
     Unary,
 )
 from emulation.period import Period
-from emulation.ruleset import ParameterValue, Rule, Ruleset
+from emulation.rules.model import ParameterValue, Rule, Ruleset
 
 
 @attrs.define

@@ -1,4 +1,4 @@
-"""Build a :class:`~emulation.ruleset.Ruleset` from a parsed TOML document.
+"""Build a :class:`~emulation.rules.model.Ruleset` from a parsed TOML document.
 
 Every problem is collected — a wrong type, an unknown key, a misspelt fact inside an
 expression, an unsafe expression — and raised together as one :class:`RulesetError`, each with
@@ -17,11 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from emulation._expression import Checker, Node, Scope, suggest
+from emulation.data.records import SCOPES
 from emulation.errors import Problem, RulesetError
 from emulation.functions import FunctionSpec
-from emulation.records import SCOPES
-from emulation.ruleset import (
+from emulation.lang.checker import Checker, Node, Scope, suggest
+from emulation.rules.model import (
     AWARD_KINDS,
     FREQUENCIES,
     QUOTA_SCOPES,
@@ -226,7 +226,7 @@ def load_ruleset(
 
 def load_ruleset_file(path: Path, functions: Mapping[str, FunctionSpec]) -> Ruleset:
     """Read and load one TOML ruleset file."""
-    from emulation._toml import read_toml
+    from emulation.rules.toml import read_toml
 
     document, raw = read_toml(path)
     return load_ruleset(document, raw, str(path), functions)

@@ -1,0 +1,116 @@
+"""The records a population is made of, as frozen attrs classes.
+
+These are the Python form of the input. A :class:`~emulation.Population` holds the same data as
+Polars frames; build it from these objects with :meth:`Population.from_records`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+SubjectKind = Literal["person", "collective"]
+SUBJECT_KINDS: tuple[SubjectKind, ...] = ("person", "collective")
+
+#: Genders, as recorded for the priority for women (Decree 98/2023 Art 4).
+GENDERS = ("female", "male")
+
+#: Recognition scope of evidence, lowest first (domain brief §8, pattern 8).
+SCOPES = ("grassroots", "ministry_province", "national")
+
+#: Discipline levels, lightest first (khiển trách, cảnh cáo, hạ bậc lương, giáng chức,
+#: cách chức, buộc thôi việc).
+DISCIPLINE_LEVELS = (
+    "reprimand",
+    "warning",
+    "salary_reduction",
+    "demotion",
+    "removal",
+    "dismissal",
+)
+
+FactValue = bool | int | Decimal | str
+
+
+def _optional_str() -> Any:
+    return attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Subject:
+    """A person or a collective (a unit, a grassroots union, a school ...).
+
+    ``parent`` is the id of the collective it belongs to; ``cluster`` the emulation cluster
+    (cụm/khối thi đua) it competes in.
+    """
+
+    id: str = attrs.field(validator=attrs.validators.instance_of(str))
+    kind: SubjectKind = attrs.field(validator=attrs.validators.in_(SUBJECT_KINDS))
+    name: str | None = _optional_str()
+    parent: str | None = _optional_str()
+    cluster: str | None = _optional_str()
+    gender: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.in_(GENDERS))
+    )
+    birth_year: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(int))
+    )
+    staff_category: str | None = _optional_str()
+    hardship_area: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+
+
+@attrs.frozen(kw_only=True)
+class Fact:
+    """The value of one declared fact for one subject in one period (``period`` as text)."""
+
+    subject: str
+    period: str
+    name: str
+    value: FactValue
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceItem:
+    """A piece of evidence: an initiative, a scientific work, a benefit in VND ..."""
+
+    id: str
+    subject: str
+    kind: str
+    period: str
+    scope: str = attrs.field(default="grassroots", validator=attrs.validators.in_(SCOPES))
+    amount: Decimal | None = None
+    description: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AwardRecord:
+    """An award the subject already holds: ``award`` id conferred for ``period``."""
+
+    subject: str
+    award: str
+    period: str
+
+
+@attrs.frozen(kw_only=True)
+class ServiceSpell:
+    """A spell of service from ``start`` to ``end`` (open when ``end`` is None)."""
+
+    subject: str
+    start: dt.date
+    end: dt.date | None = None
+    kind: str = "full_time"
+
+
+@attrs.frozen(kw_only=True)
+class DisciplineRecord:
+    """A disciplinary measure of ``level`` in force from ``start`` to ``end``."""
+
+    subject: str
+    level: str = attrs.field(validator=attrs.validators.in_(DISCIPLINE_LEVELS))
+    start: dt.date
+    end: dt.date | None = None

@@ -1,0 +1,265 @@
+"""The result of one evaluation: a columnar frame, and decisions built from it on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+import attrs
+import polars as pl
+
+from emulation._version import __version__
+from emulation.data.population import Population
+from emulation.errors import EvaluationError
+from emulation.evaluate.query import comparison, gap_columns, outcome_column, rule_column
+from emulation.evaluate.quota import cap_column, denominator_column, rank_column
+from emulation.lang.checker import Call
+from emulation.period import Period
+from emulation.results.decision import (
+    CriterionResult,
+    Decision,
+    Gap,
+    QuotaPosition,
+    RulesetRef,
+    reasons_for,
+)
+from emulation.rules.model import Award, Consumption, Rule, Ruleset
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Evaluation:
+    """Every decision of one period.
+
+    ``frames`` holds one result frame per subject kind (``person``, ``collective``): a row per
+    candidate with a boolean column ``<award>::<rule>`` per rule, an ``<award>::outcome`` column
+    and the inputs the rules read. ``awards`` lists the evaluated awards with the ruleset
+    version that decided each; ``parameters`` the parameter values used, by ruleset id.
+    """
+
+    period: Period
+    population: Population
+    frames: dict[str, pl.DataFrame]
+    awards: tuple[tuple[Award, Ruleset], ...]
+    parameters: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    #: Award ids in the order they were decided (dependencies first).
+    order: tuple[str, ...] = ()
+    engine_version: str = __version__
+
+    def outcomes(self) -> pl.DataFrame:
+        """A long frame ``subject, award, period, outcome``, sorted by subject then award."""
+        parts = []
+        for award, _ in self.awards:
+            frame = self.frames.get(award.subject)
+            if frame is None or outcome_column(award.id) not in frame.columns:
+                continue
+            parts.append(
+                frame.select(
+                    pl.col("id").alias("subject"),
+                    pl.lit(award.id).alias("award"),
+                    pl.lit(str(self.period)).alias("period"),
+                    pl.col(outcome_column(award.id)).cast(pl.String()).alias("outcome"),
+                )
+            )
+        if not parts:
+            return pl.DataFrame(
+                schema={
+                    "subject": pl.String,
+                    "award": pl.String,
+                    "period": pl.String,
+                    "outcome": pl.String,
+                }
+            )
+        return pl.concat(parts).sort("subject", "award")
+
+    def decisions(self, subjects: Sequence[str] | None = None) -> tuple[Decision, ...]:
+        """Decisions with their explanations, sorted by subject then award."""
+        wanted = None if subjects is None else set(subjects)
+        rows: list[tuple[str, Award, Ruleset, dict[str, Any]]] = []
+        for award, ruleset in self.awards:
+            frame = self.frames.get(award.subject)
+            if frame is None:
+                continue
+            if wanted is not None:
+                frame = frame.filter(pl.col("id").is_in(sorted(wanted)))
+            for row in frame.iter_rows(named=True):
+                rows.append((row["id"], award, ruleset, row))
+        rows.sort(key=lambda item: (item[0], item[1].id))
+        hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
+        used = self._evidence_used(rows)
+        return tuple(
+            attrs.evolve(
+                self._decision(sid, award, ruleset, row, hashes[sid]),
+                evidence=used.get((sid, award.id), ()),
+            )
+            for sid, award, ruleset, row in rows
+        )
+
+    def _evidence_used(
+        self, rows: list[tuple[str, Award, Ruleset, dict[str, Any]]]
+    ) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Evidence ids each granted award that uses up evidence takes, by (subject, award)."""
+        from emulation.evaluate.evidence import taken_by
+
+        consumers: dict[str, Consumption] = {
+            award.id: award.consumes for award, _ in self.awards if award.consumes
+        }
+        period = str(self.period)
+        found: dict[tuple[str, str], tuple[str, ...]] = {}
+        for award, _ in self.awards:
+            spec = award.consumes
+            if spec is None:
+                continue
+            granted = sorted(
+                {
+                    sid
+                    for sid, a, _, row in rows
+                    if a.id == award.id and row[outcome_column(a.id)] == "granted"
+                }
+            )
+            if not granted:
+                continue
+            before = self.order[: self.order.index(award.id)] if award.id in self.order else ()
+            frame = self.frames[award.subject]
+            earlier = [
+                frame.lazy()
+                .filter(pl.col(outcome_column(other)) == "granted")
+                .select(
+                    pl.col("id").alias("subject"),
+                    pl.lit(other).alias("award"),
+                    pl.lit(period).alias("period"),
+                )
+                for other in before
+                if other in consumers and outcome_column(other) in frame.columns
+            ]
+            taken = taken_by(
+                award.id,
+                spec,
+                period,
+                [str(p) for p in self.period.window(spec.window)],
+                granted,
+                self.population.awards,
+                pl.concat(earlier) if earlier else None,
+                self.population.evidence,
+                consumers,
+                self.population.facts,
+                {name: decl for _, r in self.awards for name, decl in r.facts.items()},
+            )
+            found.update({(sid, award.id): ids for sid, ids in taken.items()})
+        return found
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self.decisions())
+
+    def decision(self, subject: str, award: str) -> Decision:
+        """The decision for one subject and award; :class:`EvaluationError` if there is none."""
+        for found in self.decisions([subject]):
+            if found.award == award:
+                return found
+        known = sorted(a.id for a, _ in self.awards)
+        raise EvaluationError(
+            f'no decision for subject "{subject}" and award "{award}" in {self.period} '
+            f"(awards evaluated: {known}; is the subject a candidate in this period?)"
+        )
+
+    def _decision(
+        self, subject: str, award: Award, ruleset: Ruleset, row: dict[str, Any], input_hash: str
+    ) -> Decision:
+        values = self.parameters.get(ruleset.id, {})
+        criteria = tuple(_criterion(award, rule, row, values, self.period) for rule in award.rules)
+        outcome = row[outcome_column(award.id)]
+        rank = row.get(rank_column(award.id))
+        cap = row.get(cap_column(award.id)) if rank is not None else None
+        position = None
+        if award.quota is not None and rank is not None and cap is not None:
+            ratio = award.quota.ratio
+            position = QuotaPosition(
+                label=award.quota.label,
+                basis=award.quota.basis,
+                rank=rank,
+                cap=cap,
+                denominator=row.get(denominator_column(award.id)),
+                ratio=str(values.get(ratio) if isinstance(ratio, str) else ratio),
+            )
+        bonus = None
+        if award.bonus is not None and outcome == "granted":
+            spec = award.bonus
+            base = values.get(spec.base)
+            coefficient = (
+                values.get(spec.coefficient)
+                if isinstance(spec.coefficient, str)
+                else spec.coefficient
+            )
+            if base is not None and coefficient is not None:
+                step = (
+                    values.get(spec.round_up_to)
+                    if isinstance(spec.round_up_to, str)
+                    else spec.round_up_to
+                )
+                amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
+                bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
+        return Decision(
+            subject=subject,
+            award=award.id,
+            award_label=award.label,
+            period=str(self.period),
+            outcome=outcome,
+            criteria=criteria,
+            reasons=reasons_for(outcome, award.label, criteria, position, bonus),
+            ruleset=RulesetRef(
+                id=ruleset.id, version=ruleset.version, content_hash=ruleset.content_hash
+            ),
+            engine_version=self.engine_version,
+            input_hash=input_hash,
+            rank=rank,
+            cap=cap,
+            bonus=None if bonus is None else bonus[0],
+        )
+
+
+def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap | None:
+    compared = comparison(rule.node)
+    has_column, needs_column = gap_columns(award.id, rule.id)
+    if compared is None or has_column not in row:
+        return None
+    has, needs = row[has_column], row[needs_column]
+    first = None
+    grows = compared.left.function.grows_per_period if isinstance(compared.left, Call) else None
+    if grows and has is not None and needs is not None and compared.op in (">=", ">"):
+        short = Decimal(str(needs)) - Decimal(str(has))
+        if short > 0 or (short == 0 and compared.op == ">"):
+            steps = int((short / grows).to_integral_value(rounding=ROUND_CEILING))
+            if compared.op == ">" and short % grows == 0:
+                steps += 1
+            first = str(period.back(-steps))
+    unit = compared.left.function.unit if isinstance(compared.left, Call) else None
+    return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
+
+
+def _criterion(
+    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
+) -> CriterionResult:
+    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
+    inputs.extend((name, parameters.get(name)) for name in sorted(rule.node.params))
+    for call in rule.node.calls:
+        if call.key in row:
+            inputs.append((call.text, row[call.key]))
+        bound = dict(call.arguments)
+        for argument in call.function.arguments:
+            if (
+                argument.kind == "award"
+                and argument.reads_current
+                and outcome_column(bound[argument.name]) in row
+            ):
+                dependency = bound[argument.name]
+                inputs.append((f"{dependency}.outcome", row[outcome_column(dependency)]))
+    return CriterionResult(
+        id=rule.id,
+        role=rule.role,
+        value=row[rule_column(award.id, rule.id)],
+        label=rule.label,
+        basis=rule.basis,
+        certainty=rule.certainty,
+        inputs=tuple(inputs),
+        gap=_gap(award, rule, row, period),
+    )

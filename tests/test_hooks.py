@@ -283,6 +283,37 @@ def test_emulation_load_ruleset_adds_a_format(tmp_path: Path) -> None:
     assert [(r.id, r.source) for r in engine.rulesets] == [("test.json", str(path))]
 
 
+class JsonRulesetFolder(JsonRulesets):
+    """Declares the suffix it reads, so ``.json`` files in a ruleset folder are offered."""
+
+    @emulation.hookimpl
+    def emulation_ruleset_suffixes(self) -> list[str]:
+        return [".json"]
+
+
+def test_emulation_ruleset_suffixes_decides_which_files_of_a_folder_are_offered(
+    tmp_path: Path,
+) -> None:
+    from emulation.rules.toml import parse_toml
+
+    document = parse_toml(ruleset_text("test.json", "award_j", "True").encode(), "<text>")
+    document["ruleset"]["effective_from"] = "2024-01-01"
+    folder = tmp_path / "rules"
+    write(folder / "nested", "rules.json", json.dumps(document))
+    write(folder, "b.toml", ruleset_text("test.b", "award_b", "False"))
+    write(folder, "notes.txt", "neither a ruleset nor offered to any loader")
+    # a loader that does not declare its suffix is offered only the files named directly
+    plain = emulation.build_engine(
+        plugins=[JsonRulesets()], entry_points=False, ruleset_paths=[folder]
+    )
+    assert [r.id for r in plain.rulesets] == ["test.b"]
+    engine = emulation.build_engine(
+        plugins=[JsonRulesetFolder()], entry_points=False, ruleset_paths=[folder]
+    )
+    assert [r.id for r in engine.rulesets] == ["test.b", "test.json"]
+    assert engine.plugins.ruleset_suffixes() == [".json", ".toml"]
+
+
 # -- prepare data ------------------------------------------------------------------------------
 
 
@@ -459,3 +490,149 @@ class Misspelt:
 def test_a_misspelt_hook_fails_loudly() -> None:
     with pytest.raises(EmulationError, match="plugin error: unknown hook 'emulation_ruleset_path'"):
         emulation.build_engine(plugins=[Misspelt()], entry_points=False)
+
+
+# -- wrappers ----------------------------------------------------------------------------------
+
+
+class NewStyleWrappers:
+    """A ``wrapper=True`` implementation of every hook but the historic one."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def _wrap(self, name: str) -> Any:
+        self.calls.append(name)
+        result = yield
+        return result
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_ruleset_paths(self) -> Any:
+        return (yield from self._wrap("emulation_ruleset_paths"))
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_ruleset_suffixes(self) -> Any:
+        return (yield from self._wrap("emulation_ruleset_suffixes"))
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_load_ruleset(self, path: Path) -> Any:
+        return (yield from self._wrap("emulation_load_ruleset"))
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_register_functions(self) -> Any:
+        return (yield from self._wrap("emulation_register_functions"))
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_read_population(self, path: Path) -> Any:
+        return (yield from self._wrap("emulation_read_population"))
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_adapt_population(self, population: Population) -> Any:
+        return (yield from self._wrap("emulation_adapt_population"))
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_observe_evaluation(self, evaluation: Evaluation) -> Any:
+        return (yield from self._wrap("emulation_observe_evaluation"))
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_report_formats(self) -> Any:
+        return (yield from self._wrap("emulation_report_formats"))
+
+    @emulation.hookimpl(wrapper=True)
+    def emulation_render(self, format: str) -> Any:
+        return (yield from self._wrap("emulation_render"))
+
+
+class OldStyleWrappers:
+    """A ``hookwrapper=True`` implementation of every hook but the historic one."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def _wrap(self, name: str) -> Any:
+        self.calls.append(name)
+        outcome = yield
+        outcome.get_result()  # an old-style wrapper sees the result (or the exception)
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_ruleset_paths(self) -> Any:
+        yield from self._wrap("emulation_ruleset_paths")
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_ruleset_suffixes(self) -> Any:
+        yield from self._wrap("emulation_ruleset_suffixes")
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_load_ruleset(self, path: Path) -> Any:
+        yield from self._wrap("emulation_load_ruleset")
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_register_functions(self) -> Any:
+        yield from self._wrap("emulation_register_functions")
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_read_population(self, path: Path) -> Any:
+        yield from self._wrap("emulation_read_population")
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_adapt_population(self, population: Population) -> Any:
+        yield from self._wrap("emulation_adapt_population")
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_observe_evaluation(self, evaluation: Evaluation) -> Any:
+        yield from self._wrap("emulation_observe_evaluation")
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_report_formats(self) -> Any:
+        yield from self._wrap("emulation_report_formats")
+
+    @emulation.hookimpl(hookwrapper=True)
+    def emulation_render(self, format: str) -> Any:
+        yield from self._wrap("emulation_render")
+
+
+class MarkGood:
+    """An adapter the wrappers wrap: every person is good."""
+
+    @emulation.hookimpl
+    def emulation_adapt_population(self, population: Population) -> Population:
+        return attrs.evolve(population, facts=population.facts.with_columns(good=pl.lit(True)))
+
+
+WRAPPABLE = sorted(
+    name
+    for name in dir(__import__("emulation.hookspecs", fromlist=["x"]))
+    if name.startswith("emulation_") and name != "emulation_configure"
+)
+
+
+@pytest.mark.parametrize("style", [NewStyleWrappers, OldStyleWrappers])
+def test_a_wrapper_on_every_hook_builds_evaluates_and_renders(tmp_path: Path, style: type) -> None:
+    wrappers = style()
+    extra = '[facts.good]\ntype = "bool"\nlabel = { vi = "Tốt", en = "Good" }\n'
+    rules = write(tmp_path / "rules", "a.toml", ruleset_text("test.a", "award_a", "good", extra))
+    data = write(tmp_path, "people.json", json.dumps({"subjects": [person("p1", {"good": False})]}))
+    engine = emulation.build_engine(
+        plugins=[MarkGood(), wrappers], entry_points=False, ruleset_paths=[rules.parent]
+    )
+    evaluation = engine.evaluate(engine.read_population(data), "2024")
+    assert outcomes(evaluation) == {("p1", "award_a"): "granted"}
+    assert json.loads(engine.render(evaluation, "json"))["decisions"][0]["outcome"] == "granted"
+    assert engine.report_formats() == ["csv", "json", "table"]
+    assert sorted(set(wrappers.calls)) == WRAPPABLE
+
+
+def test_the_wrapped_hooks_are_every_hook_but_the_historic_one() -> None:
+    for style in (NewStyleWrappers, OldStyleWrappers):
+        assert sorted(n for n in vars(style) if n.startswith("emulation_")) == WRAPPABLE
+
+
+class ConfigureWrapper:
+    @emulation.hookimpl(wrapper=True)
+    def emulation_configure(self) -> Any:
+        return (yield)
+
+
+def test_a_wrapper_on_the_historic_configure_hook_is_a_plugin_error() -> None:
+    with pytest.raises(EmulationError, match="plugin error"):
+        emulation.build_engine(plugins=[ConfigureWrapper()], entry_points=False)

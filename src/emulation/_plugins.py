@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,11 @@ def make_plugin_manager(
     *,
     entry_points: bool = True,
     blocked: Iterable[str] | None = None,
+    registered: Sequence[tuple[str, object]] | None = None,
 ) -> pluggy.PluginManager:
-    """Build a plugin manager: specs, built-ins, extra ``plugins``, then entry points.
+    """Build a plugin manager: specs, built-ins, extra ``plugins``, then entry points; or,
+    when ``registered`` is given, exactly those plugins by name and in that order. Called only
+    by :func:`emulation.engine.assemble`.
 
     Names listed in ``blocked`` (default: the ``EMULATION_DISABLE_PLUGINS`` variable) are not
     registered. ``check_pending`` runs last, so a misspelt ``emulation_*`` hook fails loudly.
@@ -51,6 +54,26 @@ def make_plugin_manager(
     for name in blocked:
         if name:
             manager.set_blocked(name)
+    try:
+        _register(manager, plugins, registered)
+        if entry_points and registered is None:
+            manager.load_setuptools_entrypoints(hookspecs.PROJECT)
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        raise EmulationError(f"plugin error: {error}") from None
+    return manager
+
+
+def _register(
+    manager: pluggy.PluginManager,
+    plugins: Iterable[object],
+    registered: Sequence[tuple[str, object]] | None,
+) -> None:
+    """Register the built-ins and ``plugins`` by name, or exactly ``registered``."""
+    if registered is not None:
+        for name, plugin in registered:
+            manager.register(plugin, name=name)
+        return
     for name in DEFAULT_PLUGINS:
         if not manager.is_blocked(name):
             manager.register(importlib.import_module(name), name=name)
@@ -64,17 +87,16 @@ def make_plugin_manager(
                 "__name__ (or class)"
             )
         manager.register(plugin, name=name)
-    if entry_points:
-        manager.load_setuptools_entrypoints(hookspecs.PROJECT)
-    try:
-        manager.check_pending()
-    except pluggy.PluginValidationError as error:
-        raise EmulationError(f"plugin error: {error}") from None
-    return manager
 
 
 class PluginFacade:
-    """The only caller of hooks: one typed method per hook, contributions sorted stably."""
+    """The only caller of hooks: one typed method per hook, contributions sorted stably.
+
+    Every call goes through ``manager.hook`` (or a subset of it), so ``wrapper=True`` and
+    ``hookwrapper=True`` implementations wrap every hook. Where a result must be attributed to
+    a plugin, or chained plugin by plugin, each plugin is called through a hook caller that
+    keeps it and every wrapper (``subset_hook_caller``), in the order of plugin names.
+    """
 
     def __init__(self, manager: pluggy.PluginManager) -> None:
         self.manager = manager
@@ -85,6 +107,10 @@ class PluginFacade:
             name for name, plugin in self.manager.list_name_plugin() if plugin is not None
         )
 
+    def registered(self) -> list[tuple[str, object]]:
+        """The registered plugins with their names, in registration order."""
+        return [(n, p) for n, p in self.manager.list_name_plugin() if p is not None]
+
     def configure(self, config: Mapping[str, str]) -> None:
         self.manager.hook.emulation_configure.call_historic(kwargs={"config": dict(config)})
 
@@ -92,18 +118,32 @@ class PluginFacade:
         paths = {Path(p) for group in self.manager.hook.emulation_ruleset_paths() for p in group}
         return sorted(paths)
 
+    def ruleset_paths_by_plugin(self) -> dict[str, list[Path]]:
+        """The ruleset paths each plugin contributes, by plugin name (plugins with none left
+        out)."""
+        found: dict[str, list[Path]] = {}
+        for name, groups in self._each("emulation_ruleset_paths"):
+            paths = sorted({Path(p) for group in groups for p in group})
+            if paths:
+                found[name] = paths
+        return found
+
+    def ruleset_suffixes(self) -> list[str]:
+        """The file suffixes the loader plugins read (``.toml`` …), sorted."""
+        return sorted(
+            {s for group in self.manager.hook.emulation_ruleset_suffixes() for s in group}
+        )
+
     def functions(self) -> dict[str, FunctionSpec]:
         found: dict[str, tuple[FunctionSpec, str]] = {}
-        for impl in self.manager.hook.emulation_register_functions.get_hookimpls():
-            specs: list[FunctionSpec] = impl.function()  # type: ignore[assignment]
-            for spec in specs:
+        for plugin, groups in self._each("emulation_register_functions"):
+            for spec in (spec for group in groups for spec in group):
                 other = found.get(spec.name)
                 if other is not None:
                     raise EmulationError(
-                        f'function "{spec.name}" is registered by both {other[1]} and '
-                        f"{impl.plugin_name}"
+                        f'function "{spec.name}" is registered by both {other[1]} and {plugin}'
                     )
-                found[spec.name] = (spec, impl.plugin_name)
+                found[spec.name] = (spec, plugin)
         return {name: found[name][0] for name in sorted(found)}
 
     def load_ruleset(self, path: Path, functions: dict[str, FunctionSpec]) -> Ruleset | None:
@@ -121,14 +161,13 @@ class PluginFacade:
         return result
 
     def adapt_population(self, population: Population, period: Period) -> Population:
-        impls = sorted(
-            self.manager.hook.emulation_adapt_population.get_hookimpls(),
-            key=lambda impl: impl.plugin_name,
-        )
-        for impl in impls:
-            result = _call(impl, population=population, period=period)
-            if result is not None:
-                population = result
+        steps = self._callers("emulation_adapt_population")
+        if not steps:
+            self.manager.hook.emulation_adapt_population(population=population, period=period)
+        for _, caller in steps:
+            for result in caller(population=population, period=period):
+                if result is not None:
+                    population = result
         return population
 
     def observe(self, evaluation: Evaluation) -> None:
@@ -147,7 +186,23 @@ class PluginFacade:
             )
         return result
 
+    # -- calling plugin by plugin -----------------------------------------------------------
 
-def _call(impl: pluggy.HookImpl, **kwargs: Any) -> Any:
-    """Call one implementation with the arguments it asks for (pluggy's opt-in arguments)."""
-    return impl.function(**{name: kwargs[name] for name in impl.argnames})
+    def _callers(self, hook: str) -> list[tuple[str, Any]]:
+        """For each plugin implementing ``hook`` (not as a wrapper), by plugin name: a hook
+        caller holding that plugin and every wrapper of the hook."""
+        impls = getattr(self.manager.hook, hook).get_hookimpls()
+        plain = {i.plugin_name: i.plugin for i in impls if not (i.hookwrapper or i.wrapper)}
+        return [
+            (
+                name,
+                self.manager.subset_hook_caller(
+                    hook, remove_plugins=[p for other, p in plain.items() if other != name]
+                ),
+            )
+            for name in sorted(plain)
+        ]
+
+    def _each(self, hook: str, **kwargs: Any) -> list[tuple[str, list[Any]]]:
+        """Every plugin's results of ``hook`` with the plugin's name, by plugin name."""
+        return [(name, caller(**kwargs)) for name, caller in self._callers(hook)]

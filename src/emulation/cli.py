@@ -16,15 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation._version import __version__
-from emulation.engine import Engine, build_engine, load_rulesets
+from emulation.engine import Engine, assemble, build_engine
 from emulation.errors import EmulationError, ProblemsError
 from emulation.period import Period
 from emulation.results.decision import Decision
 from emulation.results.reasons import outcome_label
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+#: Exit statuses; argparse itself exits with 2 on a usage error.
+EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -168,9 +168,7 @@ def _parameters(args: argparse.Namespace) -> dict[str, str]:
 
 def _check(args: argparse.Namespace) -> int:
     if args.paths:
-        facade = PluginFacade(make_plugin_manager())
-        facade.configure({})
-        rulesets = load_rulesets(facade, args.paths, facade.functions())
+        rulesets = assemble(ruleset_paths=args.paths, installed="ignore").rulesets
     else:
         rulesets = _engine(args).rulesets
     awards = sum(len(r.awards) for r in rulesets)
@@ -270,6 +268,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
+    # lazy: the test runner loads Hypothesis, which the other commands never need
     from emulation._testing import runner as _suite
 
     targets = _suite.resolve(args.targets)

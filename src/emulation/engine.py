@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import polars as pl
@@ -19,7 +19,7 @@ import polars as pl
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
 from emulation.data.records import SUBJECT_KINDS
-from emulation.errors import EvaluationError, Problem, RulesetError
+from emulation.errors import EmulationError, EvaluationError, Problem, RulesetError
 from emulation.evaluate.query import (
     base_frame,
     declared_facts,
@@ -203,21 +203,98 @@ def build_engine(
     ``EMULATION_DISABLE_PLUGINS`` variable). Raises :class:`RulesetError` listing every
     problem of every ruleset.
     """
-    manager = make_plugin_manager(plugins, entry_points=entry_points, blocked=blocked)
+    return assemble(
+        plugins,
+        ruleset_paths=ruleset_paths,
+        entry_points=entry_points,
+        blocked=blocked,
+        config=config,
+    )
+
+
+def assemble(
+    plugins: Iterable[object] = (),
+    *,
+    ruleset_paths: Iterable[str | os.PathLike[str]] = (),
+    installed: Literal["add", "replace", "ignore"] = "add",
+    entry_points: bool = True,
+    blocked: Iterable[str] | None = None,
+    config: Mapping[str, str] | None = None,
+    registered: Sequence[tuple[str, object]] | None = None,
+) -> Engine:
+    """The one place where a plugin manager and an engine are built.
+
+    :func:`build_engine`, the command line, the ``emulation test`` runner and the determinism
+    property all come here. ``installed`` says what to do with the rulesets the plugins
+    contribute (``emulation_ruleset_paths``): ``"add"`` them to ``ruleset_paths``,
+    ``"replace"`` — keep only those whose ruleset id no file under ``ruleset_paths`` defines
+    (a working copy under test wins over the installed one) — or ``"ignore"`` them.
+    ``registered`` gives the exact plugins to register, by name and in order, instead of the
+    built-ins, ``plugins`` and entry points (an engine rebuilt with its plugins reordered).
+    """
+    manager = make_plugin_manager(
+        plugins, entry_points=entry_points, blocked=blocked, registered=registered
+    )
     facade = PluginFacade(manager)
     facade.configure(config or {})
     functions = facade.functions()
-    paths = sorted({*facade.ruleset_paths(), *(Path(p) for p in ruleset_paths)})
-    rulesets = load_rulesets(facade, paths, functions)
+    suffixes = facade.ruleset_suffixes()
+    own = sorted({Path(p) for p in ruleset_paths})
+    paths: list[Path] = list(own)
+    if installed == "add":
+        paths.extend(facade.ruleset_paths())
+    elif installed == "replace":
+        paths.extend(_not_defined_by(facade, own, functions, suffixes))
+    rulesets = load_rulesets(facade, sorted(set(paths)), functions)
     return Engine(rulesets=rulesets, functions=functions, plugins=facade, config=dict(config or {}))
 
 
-def ruleset_files(paths: Iterable[Path]) -> list[Path]:
-    """Every ruleset file under ``paths`` (folders searched recursively; case files skipped)."""
+def _not_defined_by(
+    facade: PluginFacade,
+    own: Sequence[Path],
+    functions: dict[str, FunctionSpec],
+    suffixes: Sequence[str],
+) -> list[Path]:
+    """The installed ruleset files whose ruleset id no file under ``own`` defines."""
+    mine = ruleset_files(own, suffixes)
+    ids = {ruleset.id for ruleset in _quietly_loaded(facade, mine, functions)}
+    resolved = {file.resolve() for file in mine}
+    return [
+        file
+        for file in ruleset_files(facade.ruleset_paths(), suffixes)
+        if file.resolve() not in resolved
+        and all(r.id not in ids for r in _quietly_loaded(facade, [file], functions))
+    ]
+
+
+def _quietly_loaded(
+    facade: PluginFacade, files: Iterable[Path], functions: dict[str, FunctionSpec]
+) -> list[Ruleset]:
+    """The rulesets of ``files`` that load; the others are reported when all are loaded."""
+    found = []
+    for file in files:
+        try:
+            ruleset = facade.load_ruleset(file, functions)
+        except EmulationError:
+            continue
+        if ruleset is not None:
+            found.append(ruleset)
+    return found
+
+
+def ruleset_files(paths: Iterable[Path], suffixes: Sequence[str] = (".toml",)) -> list[Path]:
+    """Every ruleset file under ``paths``: a file named directly, or a file in a folder
+    (searched recursively) whose name ends in one of ``suffixes``; case files skipped."""
     files: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            files.update(p for p in path.rglob("*.toml") if not p.name.endswith(CASE_SUFFIX))
+            files.update(
+                p
+                for p in path.rglob("*")
+                if p.name.endswith(tuple(suffixes))
+                and not p.name.endswith(CASE_SUFFIX)
+                and p.is_file()
+            )
         else:
             files.add(path)
     return sorted(files)
@@ -230,7 +307,7 @@ def load_rulesets(
     versions of one ruleset do not overlap in time (an identical copy of a file counts once)."""
     problems: list[Problem] = []
     rulesets: list[Ruleset] = []
-    for file in ruleset_files(paths):
+    for file in ruleset_files(paths, facade.ruleset_suffixes()):
         if not file.exists():
             problems.append(Problem(file=str(file), message="no such file or folder"))
             continue

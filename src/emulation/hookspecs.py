@@ -1,14 +1,20 @@
+# Specifications declare hooks and are never run, so their bodies are empty on purpose:
+# mypy: disable-error-code="empty-body"
 """The hook reference: every hook a plugin may implement, by lifecycle phase.
 
 Implement hooks with :data:`emulation.hookimpl` in a module or class and register it through the
 ``emulation`` entry-point group (``[project.entry-points.emulation]``) or by passing it to
-:func:`emulation.build_engine`. Only the engine calls hooks, through its typed facade, and it
+:func:`emulation.build_engine`. Only the engine calls hooks, through its typed facade, always
+through pluggy (so ``wrapper=True`` and ``hookwrapper=True`` implementations wrap them), and it
 sorts every contribution by a stable key, so results never depend on registration order.
 
 Hooks grow by gaining arguments, never by renaming or losing them; an implementation may accept
 any subset of a hook's arguments.
 
 Phases: configure → load → prepare data → evaluate → report.
+
+The bodies below are empty on purpose: a hook specification only declares a hook; pluggy never
+runs it.
 """
 
 from __future__ import annotations
@@ -39,9 +45,11 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def emulation_configure(config: dict[str, str]) -> None:
     """Called once when the engine is built, with the engine's settings.
 
-    ``config`` maps setting names to values: whatever the embedding system passed to
-    :func:`emulation.build_engine` as ``config`` (empty by default; the CLI passes none).
-    Historic: a plugin registered later still receives it. Return value ignored.
+    Historic: a plugin registered later still receives it. pluggy allows no wrapper on a
+    historic hook (registering one is a plugin error). Return value ignored.
+
+    :param config: setting names to values: whatever the embedding system passed to
+        :func:`emulation.build_engine` as ``config`` (empty by default; the CLI passes none).
     """
 
 
@@ -52,21 +60,42 @@ def emulation_configure(config: dict[str, str]) -> None:
 def emulation_ruleset_paths() -> list[Path]:
     """Contribute ruleset files or folders (folders are searched recursively).
 
-    Called once while the engine is built. Return a list of paths; every plugin's list is
-    gathered, and the engine sorts the union, so the order is not significant.
+    Called once while the engine is built, and by ``emulation test`` to find a plugin's
+    rulesets. Every plugin's list is gathered and the engine sorts the union, so the order is
+    not significant.
+
+    :return: a list of paths.
     """
-    return []
+
+
+@hookspec
+def emulation_ruleset_suffixes() -> list[str]:
+    """Contribute the file-name suffixes your :func:`emulation_load_ruleset` reads.
+
+    Called while the engine is built. A folder of rulesets is searched (recursively) for files
+    whose names end in any contributed suffix; only those are offered to
+    :func:`emulation_load_ruleset`. Case files (``*.cases.toml``) are never offered. The
+    built-in TOML loader contributes ``".toml"``. Gathered from every plugin; order not
+    significant.
+
+    :return: a list of suffixes with their leading dot (``".toml"``, ``".ruleset.json"``).
+    """
 
 
 @hookspec(firstresult=True)
 def emulation_load_ruleset(path: Path, functions: dict[str, FunctionSpec]) -> Ruleset | None:
     """Load one ruleset file, or return None when this plugin does not read its format.
 
-    ``functions`` are the rule-language functions registered so far, by name, for checking
-    expressions. First non-None result wins. Raise :class:`emulation.RulesetError` with every
-    problem found when the file is of your format but wrong. The built-in TOML loader is
-    ``trylast`` so a plugin can take over ``.toml`` files. Files ending in ``.cases.toml`` are
-    case files and are never offered to this hook.
+    First non-None result wins. Raise :class:`emulation.RulesetError` with every problem found
+    when the file is of your format but wrong. The built-in TOML loader is ``trylast`` so a
+    plugin can take over ``.toml`` files. Files ending in ``.cases.toml`` are case files and
+    are never offered to this hook.
+
+    :param path: the ruleset file (a file named directly, or one found in a folder by its
+        suffix, see :func:`emulation_ruleset_suffixes`).
+    :param functions: the rule-language functions registered by every plugin, by name, for
+        checking expressions.
+    :return: the loaded :class:`emulation.Ruleset`, or None.
     """
 
 
@@ -74,11 +103,12 @@ def emulation_load_ruleset(path: Path, functions: dict[str, FunctionSpec]) -> Ru
 def emulation_register_functions() -> list[FunctionSpec]:
     """Contribute rule-language functions.
 
-    Called once while the engine is built, before any ruleset is loaded. Return a list of
-    :class:`emulation.FunctionSpec`; the engine indexes them by name, and two plugins
-    contributing the same name is an error (the message names both plugins).
+    Called once while the engine is built, before any ruleset is loaded. The engine indexes
+    the functions by name; two plugins contributing the same name is an error (the message
+    names both plugins).
+
+    :return: a list of :class:`emulation.FunctionSpec`.
     """
-    return []
 
 
 # -- prepare data ------------------------------------------------------------------------------
@@ -91,6 +121,9 @@ def emulation_read_population(path: Path) -> Population | None:
     First non-None result wins. The built-in readers (``trylast``) read the nested JSON form
     (``*.json``) and a folder of CSV tables. Raise :class:`emulation.DataError` naming the file
     and row of each bad record.
+
+    :param path: the file or folder named by the user.
+    :return: the :class:`emulation.Population`, or None.
     """
 
 
@@ -98,9 +131,12 @@ def emulation_read_population(path: Path) -> Population | None:
 def emulation_adapt_population(population: Population, period: Period) -> Population | None:
     """Adapt the population before it is evaluated for ``period`` (derive facts, rename ...).
 
-    Return a new :class:`emulation.Population`, or None to leave it unchanged. Every
-    implementation is called in turn, ordered by plugin name (not registration order), each
-    receiving the previous one's result.
+    Every implementation is called in turn, ordered by plugin name (not registration order),
+    each receiving the previous one's result; a wrapper wraps each of these calls.
+
+    :param population: the population as the previous plugin left it.
+    :param period: the period about to be evaluated.
+    :return: a new :class:`emulation.Population`, or None to leave it unchanged.
     """
 
 
@@ -111,8 +147,10 @@ def emulation_adapt_population(population: Population, period: Period) -> Popula
 def emulation_observe_evaluation(evaluation: Evaluation) -> None:
     """Observe a finished evaluation (audit logs, metrics).
 
-    Called after every :meth:`emulation.Engine.evaluate`, with the result. Return value
-    ignored; an observer must not change the evaluation (it is immutable).
+    Called after every :meth:`emulation.Engine.evaluate`. Return value ignored; an observer
+    cannot change the evaluation (it is immutable).
+
+    :param evaluation: the finished :class:`emulation.Evaluation`.
     """
 
 
@@ -123,16 +161,22 @@ def emulation_observe_evaluation(evaluation: Evaluation) -> None:
 def emulation_report_formats() -> list[str]:
     """Contribute the names of output formats this plugin renders (``"table"``, ``"json"`` …).
 
-    Return a list of format names. Gathered from every plugin; the CLI offers their sorted
-    union for ``--format``, order not significant.
+    Gathered from every plugin; the CLI offers their sorted union for ``--format``, order not
+    significant.
+
+    :return: a list of format names.
     """
-    return []
 
 
 @hookspec(firstresult=True)
 def emulation_render(evaluation: Evaluation, format: str, lang: str) -> str | None:
-    """Render ``evaluation`` in ``format`` and language ``lang`` (``"vi"`` or ``"en"``).
+    """Render an evaluation as text.
 
-    First non-None result wins; return None for a format you do not render. The built-in
-    reporters (``trylast``) render ``table``, ``json`` and ``csv``.
+    First non-None result wins. The built-in reporters (``trylast``) render ``table``,
+    ``json`` and ``csv``.
+
+    :param evaluation: the :class:`emulation.Evaluation` to render.
+    :param format: the output format asked for (one of :func:`emulation_report_formats`).
+    :param lang: ``"vi"`` or ``"en"``.
+    :return: the rendered text, or None for a format you do not render.
     """

@@ -9,10 +9,19 @@ from emulation.hookspecs import hookimpl
 from emulation.rules.loader import CASE_SUFFIX, load_ruleset_file
 from emulation.rules.model import Ruleset
 
+#: The file suffix this loader reads.
+SUFFIX = ".toml"
+
+
+@hookimpl(trylast=True)
+def emulation_ruleset_suffixes() -> list[str]:
+    """TOML ruleset files end in ``.toml``."""
+    return [SUFFIX]
+
 
 @hookimpl(trylast=True)
 def emulation_load_ruleset(path: Path, functions: dict[str, FunctionSpec]) -> Ruleset | None:
     """Load ``path`` when it is a TOML ruleset (not a ``.cases.toml`` case file)."""
-    if path.suffix != ".toml" or path.name.endswith(CASE_SUFFIX):
+    if path.suffix != SUFFIX or path.name.endswith(CASE_SUFFIX):
         return None
     return load_ruleset_file(path, functions)

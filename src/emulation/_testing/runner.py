@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 
 from emulation._testing.counterexample import describe_decision
 from emulation._testing.coverage import Coverage, CoverageReport
 from emulation.cases import CASE_SUFFIX, CaseResult, load_case_file, run_case
-from emulation.engine import Engine, load_rulesets, ruleset_files
+from emulation.engine import Engine, assemble, ruleset_files
 from emulation.errors import EmulationError, ProblemsError
 from emulation.rules.model import Ruleset
 
@@ -35,34 +34,9 @@ class Tested:
 
 def engine_for(paths: Sequence[Path]) -> Tested:
     """The engine of a run over the rulesets under ``paths`` (see the module docs)."""
-    from emulation._plugins import PluginFacade, make_plugin_manager
-
-    facade = PluginFacade(make_plugin_manager())
-    facade.configure({})
-    functions = facade.functions()
-    own = ruleset_files(paths)
-    ids = set()
-    for file in own:
-        try:
-            found = facade.load_ruleset(file, functions)
-        except EmulationError:
-            continue  # reported when the run's rulesets are loaded below
-        if found is not None:
-            ids.add(found.id)
-    mine = {file.resolve() for file in own}
-    others = []
-    for file in ruleset_files(facade.ruleset_paths()):
-        if file.resolve() in mine:
-            continue
-        try:
-            found = facade.load_ruleset(file, functions)
-        except EmulationError:
-            continue  # a broken installed ruleset is its own plugin's problem
-        if found is not None and found.id not in ids:
-            others.append(file)
-    rulesets = load_rulesets(facade, [*own, *others], functions)
-    engine = Engine(rulesets=rulesets, functions=functions, plugins=facade)
-    tested = tuple(r for r in rulesets if Path(r.source).resolve() in mine)
+    engine = assemble(ruleset_paths=paths, installed="replace")
+    mine = {file.resolve() for file in ruleset_files(paths, engine.plugins.ruleset_suffixes())}
+    tested = tuple(r for r in engine.rulesets if Path(r.source).resolve() in mine)
     return Tested(engine, tested)
 
 
@@ -123,14 +97,7 @@ def resolve(names: Sequence[str]) -> list[Target]:
     """Existing paths are taken as they are; another name is an installed plugin, whose
     ``emulation_ruleset_paths`` are used; no name means every installed plugin that
     contributes rulesets."""
-    from emulation._plugins import make_plugin_manager
-
-    manager = make_plugin_manager()
-    contributed: dict[str, list[Path]] = {}
-    for impl in manager.hook.emulation_ruleset_paths.get_hookimpls():
-        result: Iterable[Any] = impl.function()  # type: ignore[assignment]
-        paths = [Path(p) for p in result]
-        contributed.setdefault(impl.plugin_name, []).extend(paths)
+    contributed = assemble(installed="ignore").plugins.ruleset_paths_by_plugin()
     if not names:
         return [Target(name, tuple(sorted(paths))) for name, paths in sorted(contributed.items())]
     targets = []

@@ -10,7 +10,7 @@ from typing import Any
 from emulation._testing import variants as _variants
 from emulation._testing.counterexample import describe_decision
 from emulation.data.population import Population
-from emulation.engine import Engine
+from emulation.engine import Engine, assemble
 from emulation.period import Period
 from emulation.properties.api import PropertyFailure, awards_in_force, period_of, quota_scopes
 from emulation.results.decision import Decision
@@ -78,23 +78,13 @@ _REVERSED: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary
 
 def _rebuilt(engine: Engine, *, reverse: bool) -> Engine:
     """The same plugins and ruleset files, registered afresh in the same or reverse order."""
-    import pluggy
-
-    from emulation import hookspecs
-    from emulation._plugins import PluginFacade
-    from emulation.engine import load_rulesets
-
-    manager = pluggy.PluginManager(hookspecs.PROJECT)
-    manager.add_hookspecs(hookspecs)
-    registered = [(n, p) for n, p in engine.plugins.manager.list_name_plugin() if p is not None]
-    for name, plugin in reversed(registered) if reverse else registered:
-        manager.register(plugin, name=name)
-    facade = PluginFacade(manager)
-    facade.configure(dict(engine.config))
-    functions = facade.functions()
-    sources = sorted({Path(ruleset.source) for ruleset in engine.rulesets})
-    rulesets = load_rulesets(facade, sources, functions)
-    return Engine(rulesets=rulesets, functions=functions, plugins=facade, config=engine.config)
+    plugins = engine.plugins.registered()
+    return assemble(
+        registered=plugins[::-1] if reverse else plugins,
+        ruleset_paths=sorted({Path(ruleset.source) for ruleset in engine.rulesets}),
+        installed="ignore",
+        config=engine.config,
+    )
 
 
 def _same(

@@ -22,7 +22,8 @@ import polars as pl
 import pytest
 
 import emulation
-from emulation.data.population import ORIGIN, SCHEMAS, Population, empty_frame
+from emulation.data.population import Population
+from emulation.data.schema import ORIGIN, SCHEMAS, empty_frame
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "examples"

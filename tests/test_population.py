@@ -19,7 +19,7 @@ from emulation import (
     ServiceSpell,
     Subject,
 )
-from emulation.data.readers import read_csv_dir, read_json_file
+from emulation.data.population import read_csv_dir, read_json_file
 
 
 def write_csv(folder: Path, tables: dict[str, str]) -> Path:

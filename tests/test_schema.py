@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from emulation import DataError, Population
-from emulation.data.population import ENUMS
+from emulation.data.schema import ENUMS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "union.json"
@@ -183,7 +183,7 @@ def test_schema_enums_are_the_readers(validator: jsonschema.Draft202012Validator
 
 
 def test_schema_members_are_the_readers(validator: jsonschema.Draft202012Validator) -> None:
-    from emulation.data.population import SCHEMAS
+    from emulation.data.schema import SCHEMAS
 
     definitions = validator.schema["$defs"]
     subject = set(definitions["subject"]["properties"])

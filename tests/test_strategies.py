@@ -27,7 +27,7 @@ from emulation import (
 )
 from emulation import strategies as est
 from emulation._testing.edges import in_force
-from emulation.data.population import cast_column
+from emulation.data.cast import cast_column
 
 TINY = """
 format = 1

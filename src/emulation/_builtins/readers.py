@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulation.data.population import Population
-from emulation.data.readers import read_csv_dir, read_json_file
+from emulation.data.population import Population, read_csv_dir, read_json_file
 from emulation.errors import DataError, Problem
 from emulation.hookspecs import hookimpl
 

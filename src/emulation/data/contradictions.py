@@ -11,9 +11,9 @@ from __future__ import annotations
 import attrs
 import polars as pl
 
+from emulation.data.schema import ORIGIN
 from emulation.period import period_start_year
-
-ORIGIN = "_origin"
+from emulation.results.reasons import render
 
 
 @attrs.frozen(kw_only=True)
@@ -32,8 +32,6 @@ class SetAside:
 
     def to_dict(self, lang: str = "vi") -> dict[str, object]:
         """JSON-ready form with the message in ``lang``."""
-        from emulation.results.reasons import render
-
         return {
             "subject": self.subject,
             "code": self.code,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from emulation.data.records import SCOPES
+from emulation.data.schema import RESERVED_FACT_NAMES as RESERVED_NAMES
 from emulation.errors import Problem, RulesetError
 from emulation.functions import FunctionSpec
 from emulation.lang.checker import Checker, Node, Scope, suggest
@@ -85,9 +86,6 @@ SUBJECT_FACTS: dict[str, FactDecl] = {
         name=FactName("cluster"), type="text", label=Label(vi="Cụm, khối thi đua", en="Cluster")
     ),
 }
-
-#: Column names of the input records a fact may not take.
-RESERVED_NAMES = frozenset({"id", "kind", "name", "parent", "subject", "period"})
 
 _TOP = {"format", "ruleset", "facts", "parameters", "service", "awards"}
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}

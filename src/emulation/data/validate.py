@@ -1,0 +1,230 @@
+"""Validation of the six frames: every column cast to its type, every bad value located.
+
+:func:`validate` brings frames given by table name to the schema of :mod:`emulation.data.schema`
+— required columns present, unknown columns refused, every value cast by the rules of
+:mod:`emulation.data.cast`, defaults filled, enumerations checked, periods written the way
+:class:`~emulation.Period` writes them — and then checks the links between the tables (unique
+ids, known subjects and parents). Every problem is reported at once, with the file and row (or
+JSON path) it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from emulation.data.cast import cast_expression, type_name
+from emulation.data.schema import (
+    DEFAULTS,
+    ENUMS,
+    ORIGIN,
+    REQUIRED,
+    RESERVED_FACT_NAMES,
+    SCHEMAS,
+    TABLES,
+    empty_frame,
+)
+from emulation.errors import DataError, PeriodError, Problem
+from emulation.period import Period
+
+
+def validate(frames: Mapping[str, pl.DataFrame], source: str) -> dict[str, pl.DataFrame]:
+    """The frames normalised to the schema, or :class:`DataError` listing every problem.
+
+    ``subjects`` and ``facts`` are always in the result (empty when not given); the other
+    tables only when given.
+    """
+    problems: list[Problem] = []
+    unknown = sorted(set(frames) - set(TABLES))
+    if unknown:
+        problems.append(Problem(file=source, message=f"unknown tables {unknown}"))
+    normalised: dict[str, pl.DataFrame] = {}
+    for table in TABLES:
+        frame = frames.get(table)
+        if frame is None:
+            if table in ("subjects", "facts"):
+                frame = empty_frame(table)
+            else:
+                continue
+        normalised[table] = _normalise(table, frame, source, problems)
+    if not problems:
+        _check_links(normalised, problems)
+    if problems:
+        raise DataError(problems)
+    return normalised
+
+
+def _normalise(
+    table: str, frame: pl.DataFrame, source: str, problems: list[Problem]
+) -> pl.DataFrame:
+    if ORIGIN not in frame.columns:
+        frame = (
+            frame.with_row_index("_row", offset=1)
+            .with_columns(
+                pl.format("{}: {} row {}", pl.lit(source), pl.lit(table), pl.col("_row")).alias(
+                    ORIGIN
+                )
+            )
+            .drop("_row")
+        )
+    schema = SCHEMAS[table]
+    missing = [c for c in REQUIRED[table] if c not in frame.columns]
+    if missing:
+        problems.append(
+            Problem(file=source, location=table, message=f"missing required columns {missing}")
+        )
+        return empty_frame(table)
+    if table != "facts":
+        extra = sorted(set(frame.columns) - set(schema) - {ORIGIN})
+        if extra:
+            problems.append(
+                Problem(
+                    file=source,
+                    location=table,
+                    message=f"unknown columns {extra}; expected some of {list(schema)}",
+                )
+            )
+            return empty_frame(table)
+        frame = frame.with_columns(
+            pl.lit(None, dtype=dtype).alias(name)
+            for name, dtype in schema.items()
+            if name not in frame.columns
+        )
+    frame = _cast_and_check(table, frame, problems)
+    if table in ("service", "discipline"):
+        backwards = frame.filter(pl.col("end") < pl.col("start"))
+        for origin, start, end in backwards.select(ORIGIN, "start", "end").iter_rows():
+            problems.append(
+                Problem(
+                    file=origin,
+                    location="end",
+                    message=f"ends on {end}, before it starts on {start}",
+                )
+            )
+    if table != "facts":
+        return frame.select(*schema, ORIGIN)
+    frame = _canonical_periods(frame, problems)
+    names = sorted(c for c in frame.columns if c not in schema and c != ORIGIN)
+    reserved = sorted(set(names) & RESERVED_FACT_NAMES)
+    if reserved:
+        problems.append(
+            Problem(
+                file=source,
+                location="facts",
+                message=f"columns {reserved} are subject attributes, not facts; give them in the subjects table",
+            )
+        )
+    return frame.select("subject", "period", *names, ORIGIN)
+
+
+def _cast_and_check(table: str, frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    """Cast every column to its type and fill defaults in one query; the rows are searched one
+    by one only when something is wrong (unreadable, missing or empty required values, values
+    outside an enumeration)."""
+    schema = SCHEMAS[table]
+    required = REQUIRED[table]
+    values: dict[str, pl.Expr] = {}
+    unreadable: dict[str, pl.Expr] = {}
+    for name, dtype in schema.items():
+        source = frame.schema[name]
+        value = cast_expression(name, source, dtype)
+        if source != dtype:
+            unreadable[name] = pl.col(name).is_not_null() & value.is_null()
+        if (table, name) in DEFAULTS:
+            value = value.fill_null(DEFAULTS[(table, name)])
+        values[name] = value
+    any_unreadable = pl.any_horizontal(
+        [unreadable[n] for n in required if n in unreadable] or [pl.lit(False)]
+    )
+    checks: dict[str, pl.Expr] = {f"unreadable::{n}": e for n, e in unreadable.items()}
+    for name in required:
+        checks[f"missing::{name}"] = values[name].is_null() & ~any_unreadable
+        checks[f"empty::{name}"] = (values[name].cast(pl.String).str.strip_chars() == "").fill_null(
+            False
+        )
+    for (enum_table, name), allowed in ENUMS.items():
+        if enum_table == table:
+            checks[f"enum::{name}"] = values[name].is_not_null() & ~values[name].is_in(
+                list(allowed)
+            )
+    keep = [c for c in frame.columns if c not in schema]
+    result = frame.select(
+        *(e.alias(n) for n, e in values.items()),
+        *keep,
+        *(e.alias(n) for n, e in checks.items()),
+    )
+    if result.select(pl.any_horizontal(list(checks)).any()).item():
+        problems.extend(_row_problems(table, frame, result, checks))
+    return result.drop(list(checks))
+
+
+def _row_problems(
+    table: str, raw: pl.DataFrame, result: pl.DataFrame, checks: Mapping[str, pl.Expr]
+) -> list[Problem]:
+    found = []
+    indexed = result.with_row_index("_n")
+    for check in checks:
+        what, name = check.split("::", 1)
+        for row in indexed.filter(pl.col(check)).iter_rows(named=True):
+            origin = row[ORIGIN]
+            if what == "unreadable":
+                written = raw.get_column(name)[row["_n"]]
+                message = f"cannot read {written!r} as {type_name(SCHEMAS[table][name])}"
+            elif what == "missing":
+                message = "required value missing"
+            elif what == "empty":
+                message = "required value is empty"
+            else:
+                allowed = list(ENUMS[(table, name)])
+                message = f"unknown value {row[name]!r}; expected one of {allowed}"
+            found.append(Problem(file=origin, location=name, message=message))
+    return found
+
+
+def _canonical_periods(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    """Every period written as ``Period`` writes it (``2023/2024`` → ``2023-2024``)."""
+    mapping: dict[str, str] = {}
+    wrong: list[str] = []
+    for text in frame.get_column("period").drop_nulls().unique().sort().to_list():
+        try:
+            mapping[text] = str(Period.parse(text))
+        except PeriodError:
+            wrong.append(text)
+    if wrong:
+        bad = frame.filter(pl.col("period").is_in(wrong))
+        for origin, text in bad.select(ORIGIN, "period").iter_rows():
+            try:
+                Period.parse(text)
+            except PeriodError as error:
+                problems.append(Problem(file=origin, location="period", message=str(error)))
+    if all(key == value for key, value in mapping.items()):
+        return frame
+    return frame.with_columns(pl.col("period").replace(mapping))
+
+
+def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> None:
+    subjects = frames["subjects"]
+    duplicated = subjects.filter(pl.col("id").is_duplicated())
+    for origin, sid in duplicated.select(ORIGIN, "id").iter_rows():
+        problems.append(Problem(file=origin, location="id", message=f"duplicate subject {sid!r}"))
+    known = subjects.get_column("id").implode()
+    for table, frame in frames.items():
+        if table == "subjects":
+            continue
+        orphans = frame.filter(~pl.col("subject").is_in(known))
+        for origin, sid in orphans.select(ORIGIN, "subject").iter_rows():
+            problems.append(
+                Problem(file=origin, location="subject", message=f"unknown subject {sid!r}")
+            )
+    parents = subjects.filter(pl.col("parent").is_not_null() & ~pl.col("parent").is_in(known))
+    for origin, parent in parents.select(ORIGIN, "parent").iter_rows():
+        problems.append(
+            Problem(file=origin, location="parent", message=f"unknown parent {parent!r}")
+        )
+    if "evidence" in frames:
+        dup_evidence = frames["evidence"].filter(pl.col("id").is_duplicated())
+        for origin, eid in dup_evidence.select(ORIGIN, "id").iter_rows():
+            problems.append(
+                Problem(file=origin, location="id", message=f"duplicate evidence id {eid!r}")
+            )

@@ -49,6 +49,7 @@ class _State:
     @property
     def coverage(self) -> Coverage:
         if self._coverage is None:
+            # lazy: the plugin loads the engine only when a hook or fixture needs it
             from emulation._testing.coverage import Coverage
 
             self._coverage = Coverage()
@@ -56,6 +57,7 @@ class _State:
 
     def engine(self, folder: Path) -> Engine:
         if folder not in self.engines:
+            # lazy: the plugin loads the engine only when a hook or fixture needs it
             from emulation._testing.runner import engine_for
 
             try:
@@ -119,6 +121,7 @@ class CaseFile(pytest.File):
     """A ``*.cases.toml`` file: one item per case."""
 
     def collect(self) -> Iterator[CaseItem]:
+        # lazy: the plugin loads the engine only when a hook or fixture needs it
         from emulation.cases import load_case_file
 
         for case in load_case_file(self.path):
@@ -127,6 +130,7 @@ class CaseFile(pytest.File):
     def repr_failure(  # type: ignore[override]
         self, excinfo: pytest.ExceptionInfo[BaseException]
     ) -> str | Any:
+        # lazy: the plugin loads the engine only when a hook or fixture needs it
         from emulation.errors import EmulationError
 
         if isinstance(excinfo.value, EmulationError):
@@ -146,6 +150,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
+        # lazy: the plugin loads the engine only when a hook or fixture needs it
         from emulation._testing.runner import case_failure, rulesets_root
         from emulation.cases import run_case
 
@@ -161,6 +166,7 @@ class CaseItem(pytest.Item):
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> str | Any:
+        # lazy: the plugin loads the engine only when a hook or fixture needs it
         from emulation.errors import EmulationError
 
         if isinstance(excinfo.value, (CaseFailed, EmulationError)):
@@ -228,6 +234,7 @@ def _min_coverage(config: pytest.Config) -> float:
 @pytest.fixture(scope="session")
 def emulation_engine(pytestconfig: pytest.Config) -> Engine:
     """An engine with the installed plugins and the ``emulation_rulesets`` ini paths."""
+    # lazy: the plugin loads the engine only when a hook or fixture needs it
     from emulation.engine import build_engine
 
     paths: list[Path] = pytestconfig.getini("emulation_rulesets")
@@ -239,6 +246,7 @@ def emulation_population(request: pytest.FixtureRequest, emulation_engine: Engin
     """The population named by the test's ``emulation_population`` marker (a dict in the
     nested JSON form, or a path relative to the test file) or else by the
     ``emulation_population`` ini option (relative to the ini file)."""
+    # lazy: the plugin loads the engine only when a hook or fixture needs it
     from emulation.data.population import Population
 
     marker = request.node.get_closest_marker("emulation_population")

@@ -11,16 +11,16 @@ from typing import Any
 
 import polars as pl
 
+from emulation._builtins.history import held_now
 from emulation.data.records import DISCIPLINE_LEVELS, SCOPES
 from emulation.errors import EvaluationError
+from emulation.evaluate.evidence import holdings_of, matching, used_by
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
 from emulation.lang.compiler import DECIMAL
 
 
 def _granted(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    from emulation._builtins.history import held_now
-
     return held_now(context, arguments["award"])
 
 
@@ -155,8 +155,6 @@ EVIDENCE_SUM = FunctionSpec(
 
 
 def _evidence_unused(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    from emulation.evaluate.evidence import holdings_of, matching, used_by
-
     kind, min_scope, window = arguments["kind"], arguments["min_scope"], arguments["window"]
     if window < 1:
         raise EvaluationError(f"evidence_unused: window must be at least 1, got {window}")

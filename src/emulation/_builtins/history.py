@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from emulation.errors import EvaluationError
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
 from emulation.period import Period
@@ -144,8 +145,6 @@ def _fact_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
     fact, at_least = arguments["fact"], arguments["at_least"]
     decl = context.fact(fact)
     if at_least not in decl.values:
-        from emulation.errors import EvaluationError
-
         raise EvaluationError(
             f'fact_streak: "{at_least}" is not a value of {fact} ({list(decl.values)})'
         )
@@ -176,8 +175,6 @@ def _fact_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     fact, at_least, window = arguments["fact"], arguments["at_least"], arguments["window"]
     decl = context.fact(fact)
     if at_least not in decl.values or window < 1:
-        from emulation.errors import EvaluationError
-
         raise EvaluationError(
             f'fact_count: "{at_least}" must be a value of {fact} ({list(decl.values)}) and the '
             f"window at least 1 (got {window})"

@@ -168,6 +168,7 @@ def run(target: Target, *, examples: int = 20, properties: bool = True) -> Suite
     notes: list[str] = []
     if properties and tested.rulesets:
         try:
+            # lazy: the properties need Hypothesis, an optional dependency
             from emulation import properties as props
         except ImportError:  # hypothesis is an optional dependency
             notes.append("properties skipped: install Hypothesis (pip install 'emulation[test]')")

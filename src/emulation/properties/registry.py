@@ -65,6 +65,7 @@ def check(
     :class:`PropertyFailure` is raised. ``max_examples`` defaults to the Hypothesis profile's;
     ``derandomize`` makes the run repeatable (``emulation test`` uses it). Do not call it from
     inside a ``@given`` test."""
+    # lazy: Hypothesis and the strategies load only when properties are run
     from hypothesis import HealthCheck, given, settings  # noqa: TID251
 
     from emulation.strategies import from_ruleset

@@ -18,11 +18,12 @@ from typing import Any
 
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation._version import __version__
-from emulation.engine import Engine, build_engine, load_rulesets
+from emulation.engine import Engine, build_engine
 from emulation.errors import EmulationError, ProblemsError
 from emulation.period import Period
 from emulation.results.decision import Decision
 from emulation.results.reasons import outcome_label
+from emulation.rules.catalogue import load_rulesets
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

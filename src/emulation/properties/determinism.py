@@ -82,7 +82,7 @@ def _rebuilt(engine: Engine, *, reverse: bool) -> Engine:
 
     from emulation import hookspecs
     from emulation._plugins import PluginFacade
-    from emulation.engine import load_rulesets
+    from emulation.rules.catalogue import load_rulesets
 
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)

@@ -6,7 +6,6 @@ state, so tests build as many engines as they like.
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -19,7 +18,7 @@ import polars as pl
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
 from emulation.data.records import SUBJECT_KINDS
-from emulation.errors import EmulationError, EvaluationError, Problem, RulesetError
+from emulation.errors import EmulationError, EvaluationError
 from emulation.evaluate.query import (
     base_frame,
     declared_facts,
@@ -30,7 +29,7 @@ from emulation.evaluate.query import (
 from emulation.functions import FunctionSpec
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
-from emulation.rules.loader import CASE_SUFFIX
+from emulation.rules.catalogue import load_rulesets, ruleset_files
 from emulation.rules.model import Award, ParameterValue, Ruleset
 
 
@@ -245,7 +244,7 @@ def assemble(
         paths.extend(facade.ruleset_paths())
     elif installed == "replace":
         paths.extend(_not_defined_by(facade, own, functions, suffixes))
-    rulesets = load_rulesets(facade, sorted(set(paths)), functions)
+    rulesets = load_rulesets(facade, sorted(set(paths)), functions, suffixes)
     return Engine(rulesets=rulesets, functions=functions, plugins=facade, config=dict(config or {}))
 
 
@@ -280,135 +279,6 @@ def _quietly_loaded(
         if ruleset is not None:
             found.append(ruleset)
     return found
-
-
-def ruleset_files(paths: Iterable[Path], suffixes: Sequence[str] = (".toml",)) -> list[Path]:
-    """Every ruleset file under ``paths``: a file named directly, or a file in a folder
-    (searched recursively) whose name ends in one of ``suffixes``; case files skipped."""
-    files: set[Path] = set()
-    for path in paths:
-        if path.is_dir():
-            files.update(
-                p
-                for p in path.rglob("*")
-                if p.name.endswith(tuple(suffixes))
-                and not p.name.endswith(CASE_SUFFIX)
-                and p.is_file()
-            )
-        else:
-            files.add(path)
-    return sorted(files)
-
-
-def load_rulesets(
-    facade: PluginFacade, paths: Iterable[Path], functions: dict[str, FunctionSpec]
-) -> tuple[Ruleset, ...]:
-    """Load every file under ``paths``; collect the problems of all of them, then check that
-    versions of one ruleset do not overlap in time (an identical copy of a file counts once)."""
-    problems: list[Problem] = []
-    rulesets: list[Ruleset] = []
-    for file in ruleset_files(paths, facade.ruleset_suffixes()):
-        if not file.exists():
-            problems.append(Problem(file=str(file), message="no such file or folder"))
-            continue
-        try:
-            ruleset = facade.load_ruleset(file, functions)
-        except RulesetError as error:
-            problems.extend(error.problems)
-            continue
-        if ruleset is None:
-            problems.append(Problem(file=str(file), message="no loader reads this file"))
-            continue
-        rulesets.append(ruleset)
-    rulesets = _distinct(rulesets)
-    problems.extend(_overlaps(rulesets))
-    problems.extend(_unknown_awards(rulesets))
-    problems.extend(_duplicate_awards(rulesets))
-    if problems:
-        raise RulesetError(problems)
-    return tuple(sorted(rulesets, key=lambda r: (r.id, r.effective_from)))
-
-
-def _distinct(rulesets: list[Ruleset]) -> list[Ruleset]:
-    """The same file reached twice (an installed plugin and a ``--rulesets`` path to its
-    source) is one ruleset: identical id, version and content hash keep the first source."""
-    seen: dict[tuple[str, str, str], Ruleset] = {}
-    for ruleset in rulesets:
-        seen.setdefault((ruleset.id, ruleset.version, ruleset.content_hash), ruleset)
-    return list(seen.values())
-
-
-def _duplicate_awards(rulesets: list[Ruleset]) -> list[Problem]:
-    """Two different rulesets in force at the same time may not define the same award id."""
-    problems = []
-    for index, first in enumerate(rulesets):
-        for second in rulesets[index + 1 :]:
-            if first.id == second.id or not _overlap(first, second):
-                continue
-            for award in sorted(set(first.awards) & set(second.awards)):
-                problems.append(
-                    Problem(
-                        file=second.source,
-                        location=f"awards.{award}",
-                        message=f'award "{award}" is also defined by {first.id} ({first.source}), '
-                        "in force at the same time",
-                    )
-                )
-    return problems
-
-
-def _overlap(a: Ruleset, b: Ruleset) -> bool:
-    end_a, end_b = a.effective_to, b.effective_to
-    return (end_b is None or a.effective_from <= end_b) and (
-        end_a is None or b.effective_from <= end_a
-    )
-
-
-def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
-    """Award ids named in expressions must be defined by some ruleset loaded together."""
-    from emulation.lang.checker import suggest
-
-    known = {award for ruleset in rulesets for award in ruleset.awards}
-    problems = []
-    for ruleset in rulesets:
-        for award in ruleset.awards.values():
-            for rule in award.rules:
-                for call in rule.node.calls:
-                    bound = dict(call.arguments)
-                    for argument in call.function.arguments:
-                        name = bound.get(argument.name)
-                        if argument.kind == "award" and name and name not in known:
-                            problems.append(
-                                Problem(
-                                    file=ruleset.source,
-                                    location=rule.location,
-                                    message=f'unknown award "{name}"{suggest(str(name), known)}',
-                                )
-                            )
-    return problems
-
-
-def _overlaps(rulesets: list[Ruleset]) -> list[Problem]:
-    problems = []
-    by_id: dict[str, list[Ruleset]] = {}
-    for ruleset in rulesets:
-        by_id.setdefault(ruleset.id, []).append(ruleset)
-    for versions in by_id.values():
-        versions.sort(key=lambda r: r.effective_from)
-        for before, after in itertools.pairwise(versions):
-            if before.effective_to is None or before.effective_to >= after.effective_from:
-                problems.append(
-                    Problem(
-                        file=after.source,
-                        location="ruleset.effective_from",
-                        message=(
-                            f"version {after.version} of {after.id} starts on "
-                            f"{after.effective_from} while version {before.version} "
-                            f"({before.source}) is still in force"
-                        ),
-                    )
-                )
-    return problems
 
 
 def _period(period: Period | str) -> Period:

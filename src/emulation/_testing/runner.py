@@ -19,8 +19,9 @@ import attrs
 from emulation._testing.counterexample import describe_decision
 from emulation._testing.coverage import Coverage, CoverageReport
 from emulation.cases import CASE_SUFFIX, CaseResult, load_case_file, run_case
-from emulation.engine import Engine, assemble, ruleset_files
+from emulation.engine import Engine, assemble
 from emulation.errors import EmulationError, ProblemsError
+from emulation.rules.catalogue import ruleset_files
 from emulation.rules.model import Ruleset
 
 

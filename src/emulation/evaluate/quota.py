@@ -15,7 +15,7 @@ import polars as pl
 
 from emulation.errors import EvaluationError
 from emulation.lang.compiler import Compiler
-from emulation.rules.model import Award, ParameterValue, Quota
+from emulation.rules.model import Award, ParameterValue, Quota, resolve
 
 Stage = Callable[[pl.LazyFrame], pl.LazyFrame]
 
@@ -90,9 +90,7 @@ def _outcome_dtype() -> pl.DataType:
 
 
 def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> bool:
-    if isinstance(quota.enabled, bool):
-        return quota.enabled
-    return bool(parameters.get(quota.enabled))
+    return bool(resolve(quota.enabled, parameters))
 
 
 def _group(quota: Quota) -> pl.Expr:
@@ -125,9 +123,9 @@ def _cap(
 ) -> pl.Expr:
     if quota.count is not None or denominator is None:
         return pl.lit(quota.count, pl.Int64)
-    ratio = parameters.get(quota.ratio) if isinstance(quota.ratio, str) else quota.ratio
+    ratio = resolve(quota.ratio, parameters)
     if ratio is None:
-        raise EvaluationError(f"quota ratio {quota.ratio!r} has no value")
+        raise EvaluationError(f"quota ratio {str(quota.ratio)!r} has no value")
     numerator, divisor = Decimal(str(ratio)).as_integer_ratio()
     scaled = denominator * numerator
     if quota.rounding == "floor":

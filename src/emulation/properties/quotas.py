@@ -19,7 +19,7 @@ from emulation.engine import Engine
 from emulation.period import Period
 from emulation.properties.api import PropertyFailure, awards_in_force, period_of
 from emulation.results.decision import Decision
-from emulation.rules.model import Award, Quota, Ruleset
+from emulation.rules.model import Award, Quota, Ruleset, resolve
 
 _ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceiling": ROUND_CEILING}
 
@@ -109,13 +109,13 @@ def _expected_cap(
             for d in decisions
             if d.award == quota.of and d.subject in subjects and d.outcome == "granted"
         )
-    ratio = values.get(quota.ratio) if isinstance(quota.ratio, str) else quota.ratio
+    ratio = resolve(quota.ratio, values)
     exact = Decimal(str(ratio)) * denominator
     return int(exact.to_integral_value(rounding=_ROUNDING[quota.rounding]))
 
 
 def _enabled(quota: Quota, values: Mapping[str, Any]) -> bool:
-    return quota.enabled if isinstance(quota.enabled, bool) else bool(values.get(quota.enabled))
+    return bool(resolve(quota.enabled, values))
 
 
 def _groups(population: Population) -> dict[str, Any]:

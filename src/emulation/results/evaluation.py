@@ -24,7 +24,7 @@ from emulation.results.decision import (
     RulesetRef,
     reasons_for,
 )
-from emulation.rules.model import Award, Consumption, Rule, Ruleset
+from emulation.rules.model import Award, Consumption, Rule, Ruleset, resolve
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -172,30 +172,21 @@ class Evaluation:
         cap = row.get(cap_column(award.id)) if rank is not None else None
         position = None
         if award.quota is not None and rank is not None and cap is not None:
-            ratio = award.quota.ratio
             position = QuotaPosition(
                 label=award.quota.label,
                 basis=award.quota.basis,
                 rank=rank,
                 cap=cap,
                 denominator=row.get(denominator_column(award.id)),
-                ratio=str(values.get(ratio) if isinstance(ratio, str) else ratio),
+                ratio=str(resolve(award.quota.ratio, values)),
             )
         bonus = None
         if award.bonus is not None and outcome == "granted":
             spec = award.bonus
             base = values.get(spec.base)
-            coefficient = (
-                values.get(spec.coefficient)
-                if isinstance(spec.coefficient, str)
-                else spec.coefficient
-            )
+            coefficient = resolve(spec.coefficient, values)
             if base is not None and coefficient is not None:
-                step = (
-                    values.get(spec.round_up_to)
-                    if isinstance(spec.round_up_to, str)
-                    else spec.round_up_to
-                )
+                step = resolve(spec.round_up_to, values)
                 amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
                 bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
         return Decision(

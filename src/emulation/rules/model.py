@@ -6,6 +6,7 @@ See ``docs/reference/ruleset-format.md`` for the TOML that produces these object
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Literal
 
@@ -46,6 +47,25 @@ class Label:
     def get(self, lang: str) -> str:
         """The text in ``lang`` (``"vi"`` or ``"en"``)."""
         return self.vi if lang == "vi" else self.en
+
+
+@attrs.frozen
+class ParameterRef:
+    """The name of a dated parameter, written where a literal value could also stand (a quota
+    ratio, a bonus coefficient …); its value is looked up for the period evaluated."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def resolve(
+    value: ParameterValue | ParameterRef | None, values: Mapping[str, ParameterValue | None]
+) -> ParameterValue | None:
+    """``value`` itself, or the value in ``values`` of the parameter it names (None when the
+    parameter has no value)."""
+    return values.get(value.name) if isinstance(value, ParameterRef) else value
 
 
 @attrs.frozen(kw_only=True)
@@ -136,17 +156,17 @@ class Quota:
 
     The cap is ``ratio`` × the denominator (holders of award ``of`` in the group, or its
     ``headcount`` of candidates) rounded by ``rounding``, or a fixed ``count`` (top-k). The
-    ratio may be a literal decimal or the name of a parameter; ``enabled`` (a bool parameter
-    name, or true) switches the quota on. Eligible subjects are ranked by ``rank`` keys, then
+    ratio may be a literal decimal or a decimal parameter; ``enabled`` (true, false or a bool
+    parameter) switches the quota on. Eligible subjects are ranked by ``rank`` keys, then
     by subject id; those ranked beyond the cap are ``eligible_over_quota``.
     """
 
     per: QuotaScope
     rounding: Rounding
     of: str
-    ratio: Decimal | str | None
+    ratio: Decimal | ParameterRef | None
     count: int | None
-    enabled: bool | str
+    enabled: bool | ParameterRef
     rank: tuple[RankKey, ...]
     label: Label
     basis: str
@@ -157,12 +177,12 @@ class Quota:
 class Bonus:
     """Bonus money: ``coefficient`` × the parameter ``base`` (the base salary), rounded up to
     a multiple of ``round_up_to`` VND. ``coefficient`` and ``round_up_to`` are literals or
-    names of dated parameters; no bonus is computed for a period in which the coefficient or
+    dated parameters; no bonus is computed for a period in which the coefficient or
     the base has no value yet."""
 
-    coefficient: Decimal | str
+    coefficient: Decimal | ParameterRef
     base: str
-    round_up_to: int | str
+    round_up_to: int | ParameterRef
     basis: str
     certainty: Certainty
 
@@ -188,7 +208,6 @@ class Consumption:
     #: A condition on the facts of the period the award is held for; when it holds, the
     #: award used no evidence (it was earned another way). Reads facts only.
     unless: Node | None = None
-    unless_expr: str | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)

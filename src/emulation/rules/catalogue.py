@@ -1,0 +1,162 @@
+"""The catalogue of rulesets: finding ruleset files, loading them all, and the checks that
+need every ruleset at once.
+
+Versions of one ruleset may not overlap in time; two rulesets in force together may not
+define the same award; an award named in an expression must be defined by some ruleset; and
+the same file reached twice (an installed plugin and a path to its source) counts once.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from emulation.errors import Problem, RulesetError
+from emulation.functions import FunctionSpec
+from emulation.lang.checker import suggest
+from emulation.rules.loader import CASE_SUFFIX, RULESET_SUFFIX
+from emulation.rules.model import Ruleset
+
+#: The suffixes of ruleset files the built-in loader reads.
+DEFAULT_SUFFIXES: tuple[str, ...] = (RULESET_SUFFIX,)
+
+
+class RulesetLoader(Protocol):
+    """What loads one ruleset file: the plugin facade, which asks the loader plugins."""
+
+    def load_ruleset(self, path: Path, functions: dict[str, FunctionSpec]) -> Ruleset | None:
+        """The ruleset in ``path``, or None when no loader reads such a file."""
+        ...  # pragma: no cover - a protocol
+
+
+def ruleset_files(paths: Iterable[Path], suffixes: Sequence[str] = DEFAULT_SUFFIXES) -> list[Path]:
+    """Every ruleset file under ``paths``: folders are searched recursively for files ending
+    in one of ``suffixes`` (case files skipped); a file named directly is always taken."""
+    files: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            files.update(
+                p
+                for suffix in suffixes
+                for p in path.rglob(f"*{suffix}")
+                if not p.name.endswith(CASE_SUFFIX)
+            )
+        else:
+            files.add(path)
+    return sorted(files)
+
+
+def load_rulesets(
+    loader: RulesetLoader,
+    paths: Iterable[Path],
+    functions: dict[str, FunctionSpec],
+    suffixes: Sequence[str] = DEFAULT_SUFFIXES,
+) -> tuple[Ruleset, ...]:
+    """Load every ruleset file under ``paths`` (see :func:`ruleset_files`); collect the
+    problems of all of them and of the checks across them, and raise them together as one
+    :class:`RulesetError`. The rulesets come sorted by id, then start date."""
+    problems: list[Problem] = []
+    rulesets: list[Ruleset] = []
+    for file in ruleset_files(paths, suffixes):
+        if not file.exists():
+            problems.append(Problem(file=str(file), message="no such file or folder"))
+            continue
+        try:
+            ruleset = loader.load_ruleset(file, functions)
+        except RulesetError as error:
+            problems.extend(error.problems)
+            continue
+        if ruleset is None:
+            problems.append(Problem(file=str(file), message="no loader reads this file"))
+            continue
+        rulesets.append(ruleset)
+    rulesets = _distinct(rulesets)
+    problems.extend(_overlaps(rulesets))
+    problems.extend(_unknown_awards(rulesets))
+    problems.extend(_duplicate_awards(rulesets))
+    if problems:
+        raise RulesetError(problems)
+    return tuple(sorted(rulesets, key=lambda r: (r.id, r.effective_from)))
+
+
+def _distinct(rulesets: list[Ruleset]) -> list[Ruleset]:
+    """The same file reached twice (an installed plugin and a ``--rulesets`` path to its
+    source) is one ruleset: identical id, version and content hash keep the first source."""
+    seen: dict[tuple[str, str, str], Ruleset] = {}
+    for ruleset in rulesets:
+        seen.setdefault((ruleset.id, ruleset.version, ruleset.content_hash), ruleset)
+    return list(seen.values())
+
+
+def _duplicate_awards(rulesets: list[Ruleset]) -> list[Problem]:
+    """Two different rulesets in force at the same time may not define the same award id."""
+    problems = []
+    for index, first in enumerate(rulesets):
+        for second in rulesets[index + 1 :]:
+            if first.id == second.id or not _overlap(first, second):
+                continue
+            for award in sorted(set(first.awards) & set(second.awards)):
+                problems.append(
+                    Problem(
+                        file=second.source,
+                        location=f"awards.{award}",
+                        message=f'award "{award}" is also defined by {first.id} ({first.source}), '
+                        "in force at the same time",
+                    )
+                )
+    return problems
+
+
+def _overlap(a: Ruleset, b: Ruleset) -> bool:
+    end_a, end_b = a.effective_to, b.effective_to
+    return (end_b is None or a.effective_from <= end_b) and (
+        end_a is None or b.effective_from <= end_a
+    )
+
+
+def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
+    """Award ids named in expressions must be defined by some ruleset loaded together."""
+    known = {award for ruleset in rulesets for award in ruleset.awards}
+    problems = []
+    for ruleset in rulesets:
+        for award in ruleset.awards.values():
+            for rule in award.rules:
+                for call in rule.node.calls:
+                    bound = dict(call.arguments)
+                    for argument in call.function.arguments:
+                        name = bound.get(argument.name)
+                        if argument.kind == "award" and name and name not in known:
+                            problems.append(
+                                Problem(
+                                    file=ruleset.source,
+                                    location=rule.location,
+                                    message=f'unknown award "{name}"{suggest(str(name), known)}',
+                                )
+                            )
+    return problems
+
+
+def _overlaps(rulesets: list[Ruleset]) -> list[Problem]:
+    """Versions of one ruleset may not be in force at the same time."""
+    problems = []
+    by_id: dict[str, list[Ruleset]] = {}
+    for ruleset in rulesets:
+        by_id.setdefault(ruleset.id, []).append(ruleset)
+    for versions in by_id.values():
+        versions.sort(key=lambda r: r.effective_from)
+        for before, after in itertools.pairwise(versions):
+            if before.effective_to is None or before.effective_to >= after.effective_from:
+                problems.append(
+                    Problem(
+                        file=after.source,
+                        location="ruleset.effective_from",
+                        message=(
+                            f"version {after.version} of {after.id} starts on "
+                            f"{after.effective_from} while version {before.version} "
+                            f"({before.source}) is still in force"
+                        ),
+                    )
+                )
+    return problems

@@ -1,0 +1,42 @@
+"""The keys each table of a format 1 ruleset accepts; any other key is reported as unknown.
+
+``docs/reference/ruleset-format.md`` documents every one of them (a docs test checks it).
+"""
+
+from __future__ import annotations
+
+_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards"}
+_SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
+_META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
+_REFERENCE = {"id", "document", "title", "url"}
+_FACT = {"type", "label", "values", "ordered", "unit", "default", "minimum", "maximum", "better"}
+_PARAM = {"type", "label", "values", "basis", "certainty", "confirmed", "unit"}
+_AWARD = {
+    "kind",
+    "subject",
+    "frequency",
+    "label",
+    "criteria",
+    "exclusions",
+    "blocking",
+    "quota",
+    "bonus",
+    "consumes",
+    "basis",
+    "certainty",
+}
+_QUOTA = {
+    "per",
+    "rounding",
+    "of",
+    "ratio",
+    "count",
+    "enabled",
+    "rank",
+    "label",
+    "basis",
+    "certainty",
+}
+_BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
+_CONSUMES = {"kinds", "min_scope", "window", "count", "unless", "basis", "certainty"}
+_RULE = {"id", "expr", "label", "basis", "certainty"}

@@ -1,0 +1,150 @@
+"""Awards and their rules: criteria, exclusions and blocking states, each a checked
+expression, and the exclusion every once-only award carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulation.lang.checker import Checker, Scope
+from emulation.rules.loader._fields import (
+    NAME,
+    Collector,
+    check_identifier,
+    check_unknown_keys,
+    read_choice,
+    read_expression,
+    read_label,
+    read_text,
+)
+from emulation.rules.loader._keys import _AWARD, _RULE
+from emulation.rules.loader.extras import read_bonus, read_consumption, read_quota
+from emulation.rules.model import AWARD_KINDS, FREQUENCIES, Award, Label, Role, Rule
+from emulation.types import CERTAINTIES, AwardId
+
+_ROLES: dict[str, Role] = {
+    "criteria": "criterion",
+    "exclusions": "exclusion",
+    "blocking": "blocking",
+}
+
+
+def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award | None:
+    """The table ``[awards.<award_id>]``: its kind, subject and label, its rules, quota, bonus
+    and evidence used, and the awards it reads (None when it cannot be built)."""
+    where = f"awards.{award_id}"
+    if not check_identifier(out, where, award_id):
+        return None
+    if not isinstance(body, dict):
+        out.add(where, "expected a table")
+        return None
+    check_unknown_keys(out, where, body, _AWARD)
+    kind = read_choice(out, body, f"{where}.kind", AWARD_KINDS)
+    subject = read_choice(out, body, f"{where}.subject", ("person", "collective"))
+    frequency = body.get("frequency", "per_period")
+    if frequency not in FREQUENCIES:
+        out.add(f"{where}.frequency", f"expected one of {list(FREQUENCIES)}")
+        frequency = "per_period"
+    label = read_label(out, body, f"{where}.label")
+    rules: list[Rule] = []
+    depends: set[AwardId] = set()
+    seen: set[str] = set()
+    for section, role in _ROLES.items():
+        items = body.get(section, [])
+        if not isinstance(items, list):
+            out.add(f"{where}.{section}", f"expected an array of tables [[{where}.{section}]]")
+            continue
+        for index, item in enumerate(items):
+            at = f"{where}.{section}[{index}]"
+            if not isinstance(item, dict):
+                out.add(at, "expected a table")
+                continue
+            check_unknown_keys(out, at, item, _RULE)
+            rule_id = read_text(out, item, f"{at}.id")
+            if rule_id and not NAME.match(rule_id):
+                out.add(f"{at}.id", "ids are lower_snake_case")
+            if rule_id in seen:
+                out.add(f"{at}.id", f'duplicate rule id "{rule_id}" in award "{award_id}"')
+            seen.add(rule_id or "")
+            expr = read_text(out, item, f"{at}.expr")
+            rule_label = read_label(out, item, f"{at}.label")
+            basis = read_text(out, item, f"{at}.basis")
+            certainty = read_choice(out, item, f"{at}.certainty", CERTAINTIES)
+            if expr is None:
+                continue
+            node = read_expression(out, f"{at}.expr", expr, scope, "bool")
+            if node is None or not (rule_id and rule_label and basis and certainty):
+                continue
+            for call in node.calls:
+                for name, value in call.arguments:
+                    if value and any(
+                        a.name == name and a.kind == "award" and a.reads_current
+                        for a in call.function.arguments
+                    ):
+                        depends.add(AwardId(value))
+            rules.append(
+                Rule(
+                    id=rule_id,
+                    role=role,
+                    expr=expr,
+                    label=rule_label,
+                    basis=basis,
+                    certainty=certainty,
+                    node=node,
+                    location=f"{at}.expr",
+                )
+            )
+    if not body.get("criteria"):
+        out.add(f"{where}.criteria", "an award needs at least one criterion")
+    basis = read_text(out, body, f"{where}.basis", required=frequency == "once")
+    certainty = (
+        read_choice(out, body, f"{where}.certainty", CERTAINTIES)
+        if "certainty" in body or frequency == "once"
+        else None
+    )
+    if frequency == "once" and basis and certainty:
+        rules.append(_once_only_rule(award_id, basis, certainty, scope, where))
+    quota = read_quota(out, where, body.get("quota"), scope) if "quota" in body else None
+    if quota is not None and quota.of not in ("headcount",):
+        depends.add(AwardId(quota.of))
+    bonus = read_bonus(out, where, body.get("bonus"), scope) if "bonus" in body else None
+    consumes = (
+        read_consumption(out, where, body.get("consumes"), scope) if "consumes" in body else None
+    )
+    if award_id in depends:
+        out.add(where, f'award "{award_id}" reads its own result')
+    if not (kind and subject and label):
+        return None
+    return Award(
+        id=AwardId(award_id),
+        kind=kind,
+        subject=subject,
+        frequency=frequency,
+        label=label,
+        rules=tuple(rules),
+        depends_on=frozenset(depends),
+        quota=quota,
+        bonus=bonus,
+        consumes=consumes,
+        basis=basis,
+        certainty=certainty,
+    )
+
+
+def _once_only_rule(award_id: str, basis: str, certainty: Any, scope: Scope, where: str) -> Rule:
+    """The exclusion every once-only award carries: already held in an earlier period."""
+    expr = f'held_before("{award_id}")'
+    node = Checker(expr, scope).check("bool")
+    if node is None:  # pragma: no cover - held_before is a built-in
+        raise AssertionError("held_before is not registered")
+    return Rule(
+        id="already_held",
+        role="exclusion",
+        expr=expr,
+        label=Label(
+            vi="Đã được tặng trước đây (chỉ tặng một lần)", en="Already awarded (awarded once only)"
+        ),
+        basis=basis,
+        certainty=certainty,
+        node=node,
+        location=f"{where}.frequency",
+    )

@@ -19,7 +19,7 @@ import polars as pl
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
 from emulation.data.records import SUBJECT_KINDS
-from emulation.errors import EvaluationError, Problem, RulesetError
+from emulation.errors import EvaluationError, Problem, RulesetError, suggest
 from emulation.evaluate.query import (
     base_frame,
     declared_facts,
@@ -106,8 +106,6 @@ class Engine:
         known = {name for ruleset in in_force for name in ruleset.parameters}
         unknown = sorted(set(parameters or {}) - known)
         if unknown:
-            from emulation.lang.checker import suggest
-
             raise EvaluationError(
                 f'unknown parameter "{unknown[0]}" for period {period}'
                 f"{suggest(unknown[0], known)}; parameters in force: {sorted(known)}"
@@ -289,8 +287,6 @@ def _overlap(a: Ruleset, b: Ruleset) -> bool:
 
 def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
     """Award ids named in expressions must be defined by some ruleset loaded together."""
-    from emulation.lang.checker import suggest
-
     known = {award for ruleset in rulesets for award in ruleset.awards}
     problems = []
     for ruleset in rulesets:

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from emulation.data.records import SCOPES
-from emulation.errors import Problem, RulesetError
+from emulation.errors import Problem, RulesetError, suggest
 from emulation.functions import FunctionSpec
-from emulation.lang.checker import Checker, Node, Scope, suggest
+from emulation.lang.checker import Checker
+from emulation.lang.nodes import Node
+from emulation.lang.scope import Scope
 from emulation.rules.model import (
     AWARD_KINDS,
     FREQUENCIES,

@@ -17,7 +17,8 @@ import emulation
 from emulation import hookspecs
 from emulation.cases import load_case_file, run_case
 from emulation.cli import _parser
-from emulation.lang.checker import Checker, Scope
+from emulation.lang.checker import Checker
+from emulation.lang.scope import Scope
 from emulation.results.reasons import CATALOGUE
 from emulation.rules.loader import SUBJECT_FACTS
 

@@ -13,8 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulation._builtins.functions import DISCIPLINED, EVIDENCE_COUNT, GRANTED
-from emulation.lang.checker import Checker, Node, Scope
+from emulation.lang.checker import Checker
 from emulation.lang.compiler import DECIMAL, Compiler
+from emulation.lang.nodes import Node
+from emulation.lang.scope import Scope
 from emulation.period import Period
 from emulation.rules.model import FactDecl, Label, Parameter
 

@@ -36,18 +36,18 @@ if TYPE_CHECKING:
     )
     from emulation.functions import Argument, BuildContext, FunctionSpec
     from emulation.hookspecs import hookimpl
+    from emulation.lang.scope import FactDecl
     from emulation.period import Period
     from emulation.results.decision import CriterionResult, Decision, Reason, RulesetRef
     from emulation.results.evaluation import Evaluation
     from emulation.rules.model import (
         Award,
-        FactDecl,
-        Label,
         LegalReference,
         Parameter,
         Rule,
         Ruleset,
     )
+    from emulation.types import Label
 
 #: Where each public name lives.
 _HOMES = {
@@ -78,8 +78,8 @@ _HOMES = {
     "ServiceSpell": "emulation.data.records",
     "Subject": "emulation.data.records",
     "Award": "emulation.rules.model",
-    "FactDecl": "emulation.rules.model",
-    "Label": "emulation.rules.model",
+    "FactDecl": "emulation.lang.scope",
+    "Label": "emulation.types",
     "LegalReference": "emulation.rules.model",
     "Parameter": "emulation.rules.model",
     "Rule": "emulation.rules.model",

@@ -18,7 +18,7 @@ import polars as pl
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
 from emulation.data.records import SUBJECT_KINDS
-from emulation.errors import EmulationError, EvaluationError
+from emulation.errors import EmulationError, EvaluationError, suggest
 from emulation.evaluate.query import (
     base_frame,
     declared_facts,
@@ -105,8 +105,6 @@ class Engine:
         known = {name for ruleset in in_force for name in ruleset.parameters}
         unknown = sorted(set(parameters or {}) - known)
         if unknown:
-            from emulation.lang.checker import suggest
-
             raise EvaluationError(
                 f'unknown parameter "{unknown[0]}" for period {period}'
                 f"{suggest(unknown[0], known)}; parameters in force: {sorted(known)}"

@@ -1,11 +1,13 @@
 """The exceptions the library raises, and the located problems they carry.
 
 Every error the engine raises on bad input is an :class:`EmulationError`; loaders collect every
-:class:`Problem` they find before raising, so a rule author sees all mistakes at once.
+:class:`Problem` they find before raising, so a rule author sees all mistakes at once, each
+with a :func:`suggest`-ion when a name is misspelt.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 import attrs
@@ -70,3 +72,9 @@ class DataError(ProblemsError):
 
 class EvaluationError(EmulationError):
     """An evaluation was asked for something the loaded rules cannot do (unknown award, ...)."""
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean "x"?)`` for the nearest candidate, or an empty string."""
+    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f' (did you mean "{matches[0]}"?)' if matches else ""

@@ -8,27 +8,33 @@ handed to ``build`` as Python values; the others arrive as Polars expressions.
 ``build`` may ask the :class:`BuildContext` for a *derived column*: a frame keyed by
 ``subject`` that the engine joins onto the subjects being evaluated (this is how functions read
 evidence, discipline records or award history without a per-record loop).
+
+The rule language (:mod:`emulation.lang`) sees only a function's
+:class:`~emulation.lang.signature.Signature`. A :class:`FunctionSpec` *is* a signature with a
+``build`` (a subclass, not a composition): the checker, the explanations and the docs read
+``spec.name``, ``spec.arguments`` and ``spec.returns`` from a spec as they would from any
+signature, a spec can stand wherever the language asks for a signature without being wrapped
+or unwrapped, and plugins keep constructing it with the same keywords.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from emulation.types import ValueType
+from emulation.lang.scope import FactDecl
+from emulation.lang.signature import Argument, ArgumentKind, Signature
 
 if TYPE_CHECKING:
     import polars as pl
 
     from emulation.data.population import Population
     from emulation.period import Period
-    from emulation.rules.model import Consumption, FactDecl, ServiceRule
+    from emulation.rules.model import Consumption, ServiceRule
 
-ArgumentKind = Literal["award", "fact", "service", "text", "int", "choice", "value"]
-
-_NO_DEFAULT = object()
+__all__ = ["Argument", "ArgumentKind", "BuildContext", "FunctionSpec"]
 
 
 class BuildContext(Protocol):
@@ -92,61 +98,13 @@ class BuildContext(Protocol):
         (persons, when collectives are being decided), or None."""
 
 
-@attrs.frozen(kw_only=True)
-class Argument:
-    """One argument of a rule-language function.
-
-    ``kind`` is ``award`` (a literal award id, checked to exist when the rulesets are loaded
-    together; when ``reads_current`` the calling award depends on it and is decided after it),
-    ``fact`` (a literal name of a declared fact), ``service`` (a literal name of a
-    ``[service.<name>]`` table of the ruleset), ``text``, ``int``, ``choice`` (literal text
-    from ``choices``), or ``value`` (any expression whose type is in ``accepts``).
-    """
-
-    name: str
-    kind: ArgumentKind
-    choices: tuple[str, ...] = ()
-    accepts: tuple[ValueType, ...] = ()
-    default: Any = _NO_DEFAULT
-    doc: str = ""
-    reads_current: bool = True
-
-    @property
-    def literal(self) -> bool:
-        """Whether the argument must be written as a literal."""
-        return self.kind != "value"
-
-    @property
-    def required(self) -> bool:
-        """Whether the call must give this argument."""
-        return self.default is _NO_DEFAULT
-
-
 @attrs.frozen(kw_only=True, eq=False)
-class FunctionSpec:
-    """A rule-language function contributed by a plugin.
+class FunctionSpec(Signature):
+    """A rule-language function contributed by a plugin: a signature and how to build it.
 
     ``returns`` is a value type, or ``"numeric"`` for "decimal if any ``value`` argument is
     decimal, else int". ``build(arguments, context)`` returns the Polars expression of one call.
     ``reads`` says in a few words what data the function looks at (for the reference docs).
     """
 
-    name: str
-    arguments: tuple[Argument, ...]
-    returns: ValueType | Literal["numeric"]
     build: Callable[[Mapping[str, Any], BuildContext], pl.Expr]
-    doc: str
-    reads: str = ""
-    #: How much the value grows each period while the subject keeps qualifying (a streak
-    #: grows by 1, years of service by 1 a year): lets a near miss say when it could be met.
-    grows_per_period: int | None = None
-    #: ``"year"`` when the value is a number of years (explanations then say "17 years
-    #: 4 months").
-    unit: str | None = None
-
-    def result_type(self, bound: Mapping[str, Any]) -> ValueType:
-        """The value type of a call with the given (checked) arguments."""
-        if self.returns != "numeric":
-            return self.returns
-        types = {getattr(value, "type", None) for value in bound.values()}
-        return "decimal" if "decimal" in types else "int"

@@ -1,8 +1,12 @@
-"""Identifier types and the closed vocabularies of the engine (value types, outcomes, ...)."""
+"""Identifier types, the closed vocabularies of the engine (value types, outcomes, ...) and the
+two small value types every layer shares: :data:`ParameterValue` and :class:`Label`."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal, NewType
+
+import attrs
 
 AwardId = NewType("AwardId", str)
 RulesetId = NewType("RulesetId", str)
@@ -11,6 +15,9 @@ FactName = NewType("FactName", str)
 #: The value types of the rule language.
 ValueType = Literal["bool", "int", "decimal", "enum", "text"]
 VALUE_TYPES: tuple[ValueType, ...] = ("bool", "int", "decimal", "enum", "text")
+
+#: A plain value of the rule language: a literal, a parameter's value, a fact's default.
+ParameterValue = bool | int | Decimal | str
 
 #: Certainty tags of a legal basis (shared domain brief §0).
 Certainty = Literal["C", "C*", "R", "U"]
@@ -28,3 +35,15 @@ OUTCOMES: tuple[Outcome, ...] = (
 
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
+
+
+@attrs.frozen
+class Label:
+    """A text in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (``"vi"`` or ``"en"``)."""
+        return self.vi if lang == "vi" else self.en

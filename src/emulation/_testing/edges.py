@@ -1,6 +1,6 @@
 """The edges a ruleset's rules test: thresholds of comparisons and the values of ``in`` lists.
 
-A walk over checked rule trees (:mod:`emulation.lang.checker`). ``months_worked >= 6`` makes
+A walk over checked rule trees (:func:`emulation.lang.nodes.walk`). ``months_worked >= 6`` makes
 5, 6 and 7 interesting values of ``months_worked``; ``months_worked + months_training >=
 min_months_worked`` does the same for both facts with the parameter's value; ``rating in
 ("HTT", "HTXS")`` names two ratings; ``evidence_count("initiative") >= 1`` makes 0, 1 and 2
@@ -16,21 +16,21 @@ from decimal import Decimal
 
 import attrs
 
-from emulation.lang.checker import (
+from emulation.lang.nodes import (
     Arith,
-    BoolOp,
     Call,
     Compare,
     Constant,
     FactRef,
-    IfElse,
     Member,
     Node,
     ParamRef,
     Unary,
+    walk,
 )
 from emulation.period import Period
-from emulation.rules.model import ParameterValue, Rule, Ruleset
+from emulation.rules.model import Rule, Ruleset
+from emulation.types import ParameterValue
 
 
 @attrs.define
@@ -83,6 +83,11 @@ def in_force(
 
 
 def _walk(node: Node, parameters: Mapping[str, ParameterValue | None], edges: Edges) -> None:
+    for inner in walk(node):
+        _visit(inner, parameters, edges)
+
+
+def _visit(node: Node, parameters: Mapping[str, ParameterValue | None], edges: Edges) -> None:
     if isinstance(node, Compare):
         for side, other in ((node.left, node.right), (node.right, node.left)):
             value = _constant(other, parameters)
@@ -94,24 +99,6 @@ def _walk(node: Node, parameters: Mapping[str, ParameterValue | None], edges: Ed
         for name, value in node.arguments:
             if isinstance(value, str):
                 edges.texts.setdefault((node.function.name, name), set()).add(value)
-    for child in _children(node):
-        _walk(child, parameters, edges)
-
-
-def _children(node: Node) -> tuple[Node, ...]:
-    if isinstance(node, Unary):
-        return (node.operand,)
-    if isinstance(node, BoolOp):
-        return node.operands
-    if isinstance(node, (Compare, Arith)):
-        return (node.left, node.right)
-    if isinstance(node, Member):
-        return (node.operand,)
-    if isinstance(node, IfElse):
-        return (node.test, node.then, node.other)
-    if isinstance(node, Call):
-        return tuple(value for _, value in node.arguments if isinstance(value, Node))
-    return ()
 
 
 def _constant(node: Node, parameters: Mapping[str, ParameterValue | None]) -> ParameterValue | None:

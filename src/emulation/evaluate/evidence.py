@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from emulation.data.records import SCOPES
-from emulation.lang.checker import Node
+from emulation.lang.nodes import Node
 from emulation.period import period_start_year
 from emulation.rules.model import Consumption, FactDecl
 
@@ -100,7 +100,7 @@ def _without_exempt(
             else pl.Series(name, [None] * frame.height, dtype=dtype)
         )
         frame = frame.with_columns(cast_column(column, dtype).alias(name))
-    exempt = Compiler({}, None).compile(unless).fill_null(False)  # type: ignore[arg-type]
+    exempt = Compiler({}).compile(unless).fill_null(False)
     return frame.lazy().filter(~exempt).select("subject", "award", "period")
 
 

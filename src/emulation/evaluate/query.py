@@ -17,8 +17,8 @@ import polars as pl
 from emulation.data.population import ORIGIN, Population, cast_expression
 from emulation.errors import DataError, EvaluationError, Problem
 from emulation.evaluate.quota import Stage, quota_stage
-from emulation.lang.checker import BoolOp, Compare, Node
 from emulation.lang.compiler import DECIMAL, Compiler, dtype_of
+from emulation.lang.nodes import BoolOp, Compare, Node
 from emulation.period import Period
 from emulation.rules.loader import SUBJECT_FACTS
 from emulation.rules.model import Award, Consumption, FactDecl, ParameterValue, Ruleset, ServiceRule

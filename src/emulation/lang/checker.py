@@ -1,7 +1,7 @@
 """The rule language: parse a Python-like expression, check it, and build a typed tree.
 
 The source is parsed with :mod:`ast` in ``eval`` mode, then walked node by node against a
-whitelist: boolean logic, comparisons (chained, ``in`` over literal tuples), arithmetic,
+whitelist (:mod:`emulation.lang.whitelist`): boolean logic, comparisons (chained, ``in`` over literal tuples), arithmetic,
 conditional expressions, literals, names of declared facts and parameters, and calls of
 registered functions by plain name. Anything else — attribute access, subscripts, lambdas,
 comprehensions, f-strings, dunder names, unregistered calls — is an error at load time, with
@@ -12,16 +12,30 @@ Polars expressions.
 from __future__ import annotations
 
 import ast
-import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
 
 import attrs
 
-from emulation.functions import FunctionSpec
-from emulation.rules.model import FactDecl, Parameter, ParameterValue
-from emulation.types import ValueType
+from emulation.errors import suggest
+from emulation.lang.nodes import (
+    Arith,
+    BoolOp,
+    Call,
+    Compare,
+    Constant,
+    FactRef,
+    IfElse,
+    Member,
+    Node,
+    ParamRef,
+    Unary,
+)
+from emulation.lang.scope import Scope
+from emulation.lang.signature import Argument, Signature
+from emulation.lang.whitelist import ARITH, COMPARE, unsafe
+from emulation.types import ParameterValue, ValueType
 
 _NUMERIC = ("int", "decimal")
 
@@ -34,140 +48,8 @@ class ExprError:
     message: str
 
 
-@attrs.frozen(kw_only=True)
-class Node:
-    """A checked node of the rule language with its value type.
-
-    ``enum`` holds the allowed values when ``type`` is ``"enum"``; ``ordered`` whether they
-    are ordered worst to best. ``facts`` are the fact names the node reads; ``calls`` the
-    function calls it contains and ``params`` the parameters it reads, for explanations.
-    """
-
-    type: ValueType
-    enum: tuple[str, ...] = ()
-    ordered: bool = False
-    facts: frozenset[str] = frozenset()
-    params: frozenset[str] = frozenset()
-    calls: tuple[Call, ...] = ()
-
-
-@attrs.frozen(kw_only=True)
-class Constant(Node):
-    value: ParameterValue
-
-
-@attrs.frozen(kw_only=True)
-class FactRef(Node):
-    name: str
-
-
-@attrs.frozen(kw_only=True)
-class ParamRef(Node):
-    name: str
-
-
-@attrs.frozen(kw_only=True)
-class Unary(Node):
-    op: str
-    operand: Node
-
-
-@attrs.frozen(kw_only=True)
-class BoolOp(Node):
-    op: str
-    operands: tuple[Node, ...]
-
-
-@attrs.frozen(kw_only=True)
-class Compare(Node):
-    op: str
-    left: Node
-    right: Node
-
-
-@attrs.frozen(kw_only=True)
-class Member(Node):
-    operand: Node
-    values: tuple[ParameterValue, ...]
-    negate: bool
-
-
-@attrs.frozen(kw_only=True)
-class Arith(Node):
-    op: str
-    left: Node
-    right: Node
-
-
-@attrs.frozen(kw_only=True)
-class IfElse(Node):
-    test: Node
-    then: Node
-    other: Node
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class Call(Node):
-    function: FunctionSpec
-    arguments: tuple[tuple[str, Any], ...]
-    text: str
-
-    @property
-    def key(self) -> str:
-        """A stable column name for this call's value."""
-        return f"fn::{self.text}"
-
-
-_COMPARE = {
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-}
-_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
-
-_FORBIDDEN = {
-    ast.Attribute: "attribute access (a.b) is not allowed",
-    ast.Subscript: "subscripts (a[b]) are not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.NamedExpr: "assignment expressions (:=) are not allowed",
-    ast.Await: "await is not allowed",
-    ast.Yield: "yield is not allowed",
-    ast.Starred: "starred arguments are not allowed",
-    ast.Dict: "dict literals are not allowed",
-    ast.Set: "set literals are not allowed; write a tuple after 'in'",
-}
-
-
-@attrs.frozen(kw_only=True)
-class Scope:
-    """What names an expression may use."""
-
-    facts: Mapping[str, FactDecl]
-    parameters: Mapping[str, Parameter]
-    functions: Mapping[str, FunctionSpec]
-    awards: frozenset[str]
-    services: frozenset[str] = frozenset()
-    #: When false, award ids outside ``awards`` are accepted here and checked later against
-    #: every ruleset loaded together (awards of other rulesets).
-    closed: bool = True
-
-
 class _Invalid(Exception):
-    pass
-
-
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean "x"?)`` for the nearest candidate, or an empty string."""
-    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{matches[0]}"?)' if matches else ""
+    """Stops the check of an expression whose problem has just been recorded."""
 
 
 class Checker:
@@ -191,7 +73,9 @@ class Checker:
             self.errors.append(ExprError(column=column, message=f"syntax error: {error.msg}"))
             return None
         for node in ast.walk(tree):
-            self._screen(node)
+            message = unsafe(node)
+            if message is not None:
+                self._error(node, message)
         if self.errors:
             return None
         try:
@@ -206,20 +90,6 @@ class Checker:
             )
             return None
         return result
-
-    # -- screening: the whitelist ---------------------------------------------------------
-
-    def _screen(self, node: ast.AST) -> None:
-        for kind, message in _FORBIDDEN.items():
-            if isinstance(node, kind):
-                self._error(node, f"unsafe expression: {message}")
-                return
-        if isinstance(node, ast.Name) and node.id.startswith("__"):
-            self._error(node, f'unsafe expression: dunder name "{node.id}" is not allowed')
-        if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name):
-            self._error(node, "unsafe expression: only registered functions may be called, by name")
-        if isinstance(node, ast.keyword) and node.arg is None:
-            self._error(node, "unsafe expression: **kwargs is not allowed")
 
     # -- typing -----------------------------------------------------------------------------
 
@@ -242,7 +112,8 @@ class Checker:
                 number = Decimal(text.replace("_", ""))
             except InvalidOperation:
                 self._fail(node, f"cannot read {text!r} as an exact decimal")
-            if -number.as_tuple().exponent > 6:  # type: ignore[operator]
+            exponent = number.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -6:
                 self._fail(node, f"{text} has more than 6 decimal places; decimals are exact to 6")
             return Constant(type="decimal", value=number)
         if isinstance(value, str):
@@ -300,7 +171,7 @@ class Checker:
         left = self._node(node.left)
         for op, right_src in zip(node.ops, node.comparators, strict=True):
             right = self._node(right_src)
-            symbol = _COMPARE.get(type(op))
+            symbol = COMPARE.get(type(op))
             if symbol is None:
                 self._fail(node, "'is' and 'is not' are not allowed; use == and !=")
             parts.append(self._compare(symbol, left, right, node, left_src, right_src))
@@ -372,7 +243,7 @@ class Checker:
         )
 
     def _n_BinOp(self, node: ast.BinOp) -> Node:
-        symbol = _ARITH.get(type(node.op))
+        symbol = ARITH.get(type(node.op))
         if symbol is None:
             self._fail(node, "only + - * / are allowed")
         left, right = self._node(node.left), self._node(node.right)
@@ -454,18 +325,10 @@ class Checker:
         )
         return attrs.evolve(call, calls=(*call.calls, call))
 
-    def _literal_argument(self, spec: FunctionSpec, argument: Any, source: ast.expr) -> Any:
-        if not isinstance(source, ast.Constant) or isinstance(source.value, (bytes, type(None))):
-            if (
-                isinstance(source, ast.UnaryOp)
-                and isinstance(source.op, ast.USub)
-                and isinstance(source.operand, ast.Constant)
-            ):
-                value = -source.operand.value  # type: ignore[operator]
-            else:
-                self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
-        else:
-            value = source.value
+    def _literal_argument(self, spec: Signature, argument: Argument, source: ast.expr) -> Any:
+        value = _literal_value(source)
+        if value is None:
+            self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
         if argument.kind == "award":
             if not isinstance(value, str) or not value:
                 self._fail(
@@ -541,3 +404,17 @@ def _article(kind: str) -> str:
         "enum": "a value from a list",
         "text": "text",
     }.get(kind, kind)
+
+
+def _literal_value(source: ast.expr) -> object:
+    """The value of a literal argument (a constant, or a negated number), else None."""
+    if isinstance(source, ast.Constant) and not isinstance(source.value, bytes):
+        return source.value
+    if (
+        isinstance(source, ast.UnaryOp)
+        and isinstance(source.op, ast.USub)
+        and isinstance(source.operand, ast.Constant)
+        and isinstance(source.operand.value, (int, float, complex))
+    ):
+        return -source.operand.value
+    return None

@@ -12,12 +12,12 @@ import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import reduce
+from typing import Any, Protocol, runtime_checkable
 
 import polars as pl
 
 from emulation.errors import EvaluationError
-from emulation.functions import BuildContext
-from emulation.lang.checker import (
+from emulation.lang.nodes import (
     Arith,
     BoolOp,
     Call,
@@ -30,7 +30,30 @@ from emulation.lang.checker import (
     ParamRef,
     Unary,
 )
-from emulation.rules.model import ParameterValue
+from emulation.types import ParameterValue
+
+
+class Context(Protocol):
+    """What the compiler itself reads of the context it hands to ``build``: the period.
+
+    The engine passes its :class:`emulation.functions.BuildContext`; the compiler only hands
+    it on to each call's ``build``.
+    """
+
+    @property
+    def period(self) -> object:
+        """The evaluation period (named in messages)."""
+
+
+@runtime_checkable
+class Buildable(Protocol):
+    """A function signature that can also build a call's expression, such as
+    :class:`emulation.functions.FunctionSpec`."""
+
+    @property
+    def build(self) -> Callable[[Mapping[str, Any], Any], pl.Expr]:
+        """``build(arguments, context)``: the Polars expression of one call."""
+
 
 #: The exact decimal type of scores, money and thresholds: 38 digits, 6 after the point.
 DECIMAL = pl.Decimal(38, 6)
@@ -50,10 +73,15 @@ def dtype_of(node_type: str, enum: tuple[str, ...] = ()) -> pl.DataType:
 
 
 class Compiler:
-    """Compiles trees for one period: parameter values and the build context are fixed."""
+    """Compiles trees for one period: parameter values and the build context are fixed.
+
+    Without a ``context`` the compiler works in a context-free mode, for expressions that
+    read facts and parameters only: compiling a function call then raises
+    :class:`~emulation.errors.EvaluationError`.
+    """
 
     def __init__(
-        self, parameters: Mapping[str, ParameterValue | None], context: BuildContext
+        self, parameters: Mapping[str, ParameterValue | None], context: Context | None = None
     ) -> None:
         self.parameters = parameters
         self.context = context
@@ -67,8 +95,9 @@ class Compiler:
         if isinstance(node, ParamRef):
             value = self.parameters.get(node.name)
             if value is None:
+                period = "this period" if self.context is None else self.context.period
                 raise EvaluationError(
-                    f'parameter "{node.name}" has no value for {self.context.period} '
+                    f'parameter "{node.name}" has no value for {period} '
                     "(its first value starts later); set one with parameters= or --set"
                 )
             return self._literal(value, node)
@@ -109,12 +138,22 @@ class Compiler:
             test = self.compile(node.test)
             return pl.when(test.is_null()).then(None).when(test).then(then).otherwise(other)
         if isinstance(node, Call):
-            arguments = {
-                name: self.compile(value) if isinstance(value, Node) else value
-                for name, value in node.arguments
-            }
-            return node.function.build(arguments, self.context)
+            return self._call(node)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
+
+    def _call(self, node: Call) -> pl.Expr:
+        function = node.function
+        if self.context is None:
+            raise EvaluationError(
+                f"{node.text} cannot be computed here: only facts and parameters can"
+            )
+        if not isinstance(function, Buildable):
+            raise EvaluationError(f"{function.name}() has a signature but nothing builds it")
+        arguments = {
+            name: self.compile(value) if isinstance(value, Node) else value
+            for name, value in node.arguments
+        }
+        return function.build(arguments, self.context)
 
     def _pair(
         self, left: Node, right: Node, force_decimal: bool = False

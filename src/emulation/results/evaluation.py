@@ -14,7 +14,7 @@ from emulation.data.population import Population
 from emulation.errors import EvaluationError
 from emulation.evaluate.query import comparison, gap_columns, outcome_column, rule_column
 from emulation.evaluate.quota import cap_column, denominator_column, rank_column
-from emulation.lang.checker import Call
+from emulation.lang.nodes import Call
 from emulation.period import Period
 from emulation.results.decision import (
     CriterionResult,

@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from emulation.errors import Problem, RulesetError
+from emulation.errors import Problem, RulesetError, suggest
 from emulation.functions import FunctionSpec
-from emulation.lang.checker import suggest
 from emulation.rules.loader import CASE_SUFFIX, RULESET_SUFFIX
 from emulation.rules.model import Ruleset
 

@@ -12,10 +12,15 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from emulation.types import AwardId, Certainty, FactName, RulesetId, ValueType
+# FactDecl, Label and ParameterValue live with the rule language and the shared types; they
+# are re-exported here, where the rest of the ruleset model is.
+from emulation.lang.scope import FactDecl as FactDecl
+from emulation.types import AwardId, Certainty, RulesetId, ValueType
+from emulation.types import Label as Label
+from emulation.types import ParameterValue as ParameterValue
 
 if TYPE_CHECKING:
-    from emulation.lang.checker import Node
+    from emulation.lang.nodes import Node
     from emulation.period import Period
 
 AwardKind = Literal[
@@ -33,20 +38,6 @@ AWARD_KINDS: tuple[AwardKind, ...] = (
 Frequency = Literal["per_period", "once"]
 FREQUENCIES: tuple[Frequency, ...] = ("per_period", "once")
 Role = Literal["criterion", "exclusion", "blocking"]
-
-ParameterValue = bool | int | Decimal | str
-
-
-@attrs.frozen
-class Label:
-    """A text in Vietnamese and English."""
-
-    vi: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` (``"vi"`` or ``"en"``)."""
-        return self.vi if lang == "vi" else self.en
 
 
 @attrs.frozen
@@ -76,23 +67,6 @@ class LegalReference:
     document: str
     title: Label | None = None
     url: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class FactDecl:
-    """A declared fact: its value type and, for enums, the values from worst to best."""
-
-    name: FactName
-    type: ValueType
-    label: Label
-    values: tuple[str, ...] = ()
-    ordered: bool = False
-    unit: str | None = None
-    default: ParameterValue | None = None
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    #: ``"higher"`` or ``"lower"`` when more (or less) of this fact is better for the subject.
-    better: Literal["higher", "lower"] | None = None
 
 
 @attrs.frozen(kw_only=True)

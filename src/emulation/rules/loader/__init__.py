@@ -20,7 +20,7 @@ from typing import Any
 
 from emulation.errors import RulesetError
 from emulation.functions import FunctionSpec
-from emulation.lang.checker import Scope
+from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     Collector,
     check_unknown_keys,

@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from emulation.errors import Problem
-from emulation.lang.checker import Checker, Node, Scope, suggest
+from emulation.errors import Problem, suggest
+from emulation.lang.checker import Checker
+from emulation.lang.nodes import Node
+from emulation.lang.scope import Scope
 from emulation.rules.model import Label, ParameterValue
 from emulation.types import ValueType
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulation.lang.checker import Checker, Scope
+from emulation.lang.checker import Checker
+from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     NAME,
     Collector,

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from emulation.data.records import SCOPES
-from emulation.lang.checker import Scope, suggest
+from emulation.errors import suggest
+from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     Collector,
     check_unknown_keys,

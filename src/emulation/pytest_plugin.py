@@ -127,15 +127,15 @@ class CaseFile(pytest.File):
         for case in load_case_file(self.path):
             yield CaseItem.from_parent(self, name=f"case[{case.index}] {case.name}", case=case)
 
-    def repr_failure(  # type: ignore[override]
-        self, excinfo: pytest.ExceptionInfo[BaseException]
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> str | Any:
         # lazy: the plugin loads the engine only when a hook or fixture needs it
         from emulation.errors import EmulationError
 
         if isinstance(excinfo.value, EmulationError):
             return str(excinfo.value)
-        return super().repr_failure(excinfo)
+        return super().repr_failure(excinfo, style)
 
 
 class CaseFailed(Exception):

@@ -47,3 +47,13 @@ class Label:
     def get(self, lang: str) -> str:
         """The text in ``lang`` (``"vi"`` or ``"en"``)."""
         return self.vi if lang == "vi" else self.en
+
+
+#: Decimal places every exact decimal (score, money, threshold) carries.
+DECIMAL_SCALE = 6
+
+
+def within_scale(number: Decimal) -> bool:
+    """Whether ``number`` has at most :data:`DECIMAL_SCALE` decimal places."""
+    exponent = number.as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -DECIMAL_SCALE

@@ -35,7 +35,7 @@ from emulation.lang.nodes import (
 from emulation.lang.scope import Scope
 from emulation.lang.signature import Argument, Signature
 from emulation.lang.whitelist import ARITH, COMPARE, unsafe
-from emulation.types import ParameterValue, ValueType
+from emulation.types import ParameterValue, ValueType, within_scale
 
 _NUMERIC = ("int", "decimal")
 
@@ -112,8 +112,7 @@ class Checker:
                 number = Decimal(text.replace("_", ""))
             except InvalidOperation:
                 self._fail(node, f"cannot read {text!r} as an exact decimal")
-            exponent = number.as_tuple().exponent
-            if isinstance(exponent, int) and exponent < -6:
+            if not within_scale(number):
                 self._fail(node, f"{text} has more than 6 decimal places; decimals are exact to 6")
             return Constant(type="decimal", value=number)
         if isinstance(value, str):

@@ -19,7 +19,7 @@ from emulation.lang.checker import Checker
 from emulation.lang.nodes import Node
 from emulation.lang.scope import Scope
 from emulation.rules.model import Label, ParameterValue
-from emulation.types import ValueType
+from emulation.types import ValueType, within_scale
 
 #: The form of every name a ruleset gives: facts, parameters, awards, rule ids.
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -185,7 +185,7 @@ def read_value(
             except ArithmeticError:
                 number = None
             if number is not None and number.is_finite():
-                if -number.as_tuple().exponent > 6:  # type: ignore[operator]
+                if not within_scale(number):
                     out.add(
                         path, f'"{value}" has more than 6 decimal places; decimals are exact to 6'
                     )

@@ -146,13 +146,14 @@ def read_facts(out: Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
         default = None
         if "default" in body and kind:
             default = read_value(out, f"{where}.default", body["default"], kind, values)
-        bounds = {}
+        bounds: dict[str, Decimal | None] = {}
         for bound in ("minimum", "maximum"):
             if bound in body:
                 if kind not in ("int", "decimal"):
                     out.add(f"{where}.{bound}", "only number facts take bounds")
                 else:
-                    bounds[bound] = read_value(out, f"{where}.{bound}", body[bound], "decimal", ())
+                    number = read_value(out, f"{where}.{bound}", body[bound], "decimal", ())
+                    bounds[bound] = number if isinstance(number, Decimal) else None
         unit = read_text(out, body, f"{where}.unit", required=False)
         if kind and label:
             facts[name] = FactDecl(
@@ -163,8 +164,8 @@ def read_facts(out: Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
                 ordered=ordered,
                 unit=unit,
                 default=default,
-                minimum=bounds.get("minimum"),  # type: ignore[arg-type]
-                maximum=bounds.get("maximum"),  # type: ignore[arg-type]
+                minimum=bounds.get("minimum"),
+                maximum=bounds.get("maximum"),
                 better=better,
             )
     return facts

@@ -127,15 +127,17 @@ class CaseFile(pytest.File):
         for case in load_case_file(self.path):
             yield CaseItem.from_parent(self, name=f"case[{case.index}] {case.name}", case=case)
 
-    def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    # pytest's Collector.repr_failure drops the ``style`` argument of Node.repr_failure, so any
+    # override of it is incompatible with one of the two in mypy's eyes
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: pytest.ExceptionInfo[BaseException]
     ) -> str | Any:
         # lazy: the plugin loads the engine only when a hook or fixture needs it
         from emulation.errors import EmulationError
 
         if isinstance(excinfo.value, EmulationError):
             return str(excinfo.value)
-        return super().repr_failure(excinfo, style)
+        return super().repr_failure(excinfo)
 
 
 class CaseFailed(Exception):

@@ -13,7 +13,7 @@ from emulation._testing import variants as _variants
 from emulation._testing.counterexample import describe_decision, describe_subject, show
 from emulation.data.population import Population
 from emulation.engine import Engine
-from emulation.evaluate.query import declared_facts
+from emulation.evaluate.plan import declared_facts
 from emulation.period import Period
 from emulation.properties.api import (
     STANDING,

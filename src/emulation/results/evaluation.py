@@ -12,8 +12,16 @@ import polars as pl
 from emulation._version import __version__
 from emulation.data.population import Population
 from emulation.errors import EvaluationError
-from emulation.evaluate.query import comparison, gap_columns, outcome_column, rule_column
-from emulation.evaluate.quota import cap_column, denominator_column, rank_column
+from emulation.evaluate.columns import (
+    cap_column,
+    denominator_column,
+    gap_columns,
+    outcome_column,
+    rank_column,
+    rule_column,
+)
+from emulation.evaluate.evidence import granted_in, taken_by
+from emulation.evaluate.query import comparison
 from emulation.lang.checker import Call
 from emulation.period import Period
 from emulation.results.decision import (
@@ -99,8 +107,6 @@ class Evaluation:
         self, rows: list[tuple[str, Award, Ruleset, dict[str, Any]]]
     ) -> dict[tuple[str, str], tuple[str, ...]]:
         """Evidence ids each granted award that uses up evidence takes, by (subject, award)."""
-        from emulation.evaluate.evidence import taken_by
-
         consumers: dict[str, Consumption] = {
             award.id: award.consumes for award, _ in self.awards if award.consumes
         }
@@ -120,30 +126,20 @@ class Evaluation:
             if not granted:
                 continue
             before = self.order[: self.order.index(award.id)] if award.id in self.order else ()
-            frame = self.frames[award.subject]
-            earlier = [
-                frame.lazy()
-                .filter(pl.col(outcome_column(other)) == "granted")
-                .select(
-                    pl.col("id").alias("subject"),
-                    pl.lit(other).alias("award"),
-                    pl.lit(period).alias("period"),
-                )
-                for other in before
-                if other in consumers and outcome_column(other) in frame.columns
-            ]
             taken = taken_by(
                 award.id,
                 spec,
                 period,
                 [str(p) for p in self.period.window(spec.window)],
                 granted,
-                self.population.awards,
-                pl.concat(earlier) if earlier else None,
-                self.population.evidence,
-                consumers,
-                self.population.facts,
-                {name: decl for _, r in self.awards for name, decl in r.facts.items()},
+                history=self.population.awards,
+                granted_before=granted_in(
+                    self.frames[award.subject], [a for a in before if a in consumers], period
+                ),
+                evidence=self.population.evidence,
+                consumers=consumers,
+                facts=self.population.facts,
+                declared={name: decl for _, r in self.awards for name, decl in r.facts.items()},
             )
             found.update({(sid, award.id): ids for sid, ids in taken.items()})
         return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -12,27 +12,12 @@ import polars as pl
 from emulation._version import __version__
 from emulation.data.population import Population
 from emulation.errors import EvaluationError
-from emulation.evaluate.columns import (
-    cap_column,
-    denominator_column,
-    gap_columns,
-    outcome_column,
-    rank_column,
-    rule_column,
-)
+from emulation.evaluate.columns import cap_column, denominator_column, outcome_column, rank_column
 from emulation.evaluate.evidence import granted_in, taken_by
-from emulation.evaluate.query import comparison
-from emulation.lang.checker import Call
 from emulation.period import Period
-from emulation.results.decision import (
-    CriterionResult,
-    Decision,
-    Gap,
-    QuotaPosition,
-    RulesetRef,
-    reasons_for,
-)
-from emulation.rules.model import Award, Consumption, Rule, Ruleset
+from emulation.results.decision import Decision, QuotaPosition, RulesetRef
+from emulation.results.explanation import criterion_result, reasons_for
+from emulation.rules.model import Award, Consumption, Ruleset
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -162,7 +147,9 @@ class Evaluation:
         self, subject: str, award: Award, ruleset: Ruleset, row: dict[str, Any], input_hash: str
     ) -> Decision:
         values = self.parameters.get(ruleset.id, {})
-        criteria = tuple(_criterion(award, rule, row, values, self.period) for rule in award.rules)
+        criteria = tuple(
+            criterion_result(award, rule, row, values, self.period) for rule in award.rules
+        )
         outcome = row[outcome_column(award.id)]
         rank = row.get(rank_column(award.id))
         cap = row.get(cap_column(award.id)) if rank is not None else None
@@ -211,51 +198,3 @@ class Evaluation:
             cap=cap,
             bonus=None if bonus is None else bonus[0],
         )
-
-
-def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap | None:
-    compared = comparison(rule.node)
-    has_column, needs_column = gap_columns(award.id, rule.id)
-    if compared is None or has_column not in row:
-        return None
-    has, needs = row[has_column], row[needs_column]
-    first = None
-    grows = compared.left.function.grows_per_period if isinstance(compared.left, Call) else None
-    if grows and has is not None and needs is not None and compared.op in (">=", ">"):
-        short = Decimal(str(needs)) - Decimal(str(has))
-        if short > 0 or (short == 0 and compared.op == ">"):
-            steps = int((short / grows).to_integral_value(rounding=ROUND_CEILING))
-            if compared.op == ">" and short % grows == 0:
-                steps += 1
-            first = str(period.back(-steps))
-    unit = compared.left.function.unit if isinstance(compared.left, Call) else None
-    return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
-
-
-def _criterion(
-    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
-) -> CriterionResult:
-    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
-    inputs.extend((name, parameters.get(name)) for name in sorted(rule.node.params))
-    for call in rule.node.calls:
-        if call.key in row:
-            inputs.append((call.text, row[call.key]))
-        bound = dict(call.arguments)
-        for argument in call.function.arguments:
-            if (
-                argument.kind == "award"
-                and argument.reads_current
-                and outcome_column(bound[argument.name]) in row
-            ):
-                dependency = bound[argument.name]
-                inputs.append((f"{dependency}.outcome", row[outcome_column(dependency)]))
-    return CriterionResult(
-        id=rule.id,
-        role=rule.role,
-        value=row[rule_column(award.id, rule.id)],
-        label=rule.label,
-        basis=rule.basis,
-        certainty=rule.certainty,
-        inputs=tuple(inputs),
-        gap=_gap(award, rule, row, period),
-    )

@@ -27,7 +27,8 @@ import polars as pl
 
 import hand_polars
 import synth
-from emulation import build_engine, engine
+from emulation import build_engine
+from emulation import evaluate as engine
 from emulation.data.population import Population
 
 PERIOD = "2024"

@@ -146,7 +146,7 @@ def test_function_local_imports_say_why() -> None:
                 continue
             for node in ast.walk(function):
                 if isinstance(node, (ast.Import, ast.ImportFrom)):
-                    around = " ".join(lines[max(node.lineno - 3, 0) : node.lineno]).lower()
+                    around = " ".join(lines[max(node.lineno - 5, 0) : node.lineno]).lower()
                     if "lazy" not in around:
                         unexplained.append(f"{name}:{node.lineno}")
     assert unexplained == []

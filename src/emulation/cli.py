@@ -20,8 +20,7 @@ from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
 from emulation.errors import EmulationError, ProblemsError
 from emulation.period import Period
-from emulation.results.decision import Decision
-from emulation.results.reasons import outcome_label
+from emulation.results.text import explain_text
 
 #: Exit statuses; argparse itself exits with 2 on a usage error.
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -280,49 +279,6 @@ def _test(args: argparse.Namespace) -> int:
         print(_suite.report(result, min_coverage=args.min_coverage))
         failed |= not result.passed or result.coverage.percent < args.min_coverage
     return EXIT_PROBLEMS if failed else EXIT_OK
-
-
-def explain_text(decision: Decision, lang: str) -> str:
-    """A decision written out for a person: outcome, every criterion with inputs, reasons."""
-    vi = lang == "vi"
-    marks = {True: "✓", False: "✗", None: "?"}
-    lines = [
-        f"{'Đối tượng' if vi else 'Subject'}: {decision.subject}    {'Kỳ' if vi else 'Period'}: {decision.period}",
-        f"{'Danh hiệu / hình thức' if vi else 'Award'}: {decision.award_label.get(lang)} ({decision.award})",
-        f"{'Kết quả' if vi else 'Outcome'}: {outcome_label(decision.outcome, lang)} ({decision.outcome})",
-        f"{'Bộ quy tắc' if vi else 'Ruleset'}: {decision.ruleset.id} {decision.ruleset.version} "
-        f"(sha256 {decision.ruleset.content_hash[:12]}…), engine {decision.engine_version}",
-        f"{'Dữ liệu đầu vào' if vi else 'Input rows'}: sha256 {decision.input_hash[:12]}…",
-        "",
-        "Tiêu chí:" if vi else "Criteria:",
-    ]
-    roles = {
-        "criterion": ("tiêu chí", "criterion"),
-        "exclusion": ("loại trừ", "exclusion"),
-        "blocking": ("tạm dừng", "blocking"),
-    }
-    for criterion in decision.criteria:
-        role = roles[criterion.role][0 if vi else 1]
-        lines.append(
-            f"  [{marks[criterion.value]}] {role} {criterion.id}: {criterion.label.get(lang)}"
-        )
-        lines.append(
-            f"      {'căn cứ' if vi else 'basis'}: {criterion.basis} ({criterion.certainty})"
-        )
-        if criterion.inputs:
-            values = ", ".join(f"{name} = {_show(value)}" for name, value in criterion.inputs)
-            lines.append(f"      {'giá trị' if vi else 'values'}: {values}")
-    lines += ["", "Lý do:" if vi else "Reasons:"]
-    lines += [f"  - {reason.render(lang)}" for reason in decision.reasons]
-    return "\n".join(lines) + "\n"
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "∅"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def write_atomically(path: Path, text: str) -> None:

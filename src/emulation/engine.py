@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,20 +16,14 @@ import polars as pl
 
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
-from emulation.data.records import SUBJECT_KINDS
-from emulation.errors import EmulationError, EvaluationError, suggest
-from emulation.evaluate.query import (
-    base_frame,
-    declared_facts,
-    evaluate_kind,
-    facts_read,
-    order_awards,
-)
+from emulation.errors import EmulationError, EvaluationError
+from emulation.evaluate import run
+from emulation.evaluate.plan import plan_evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.rules.catalogue import load_rulesets, ruleset_files
-from emulation.rules.model import Award, ParameterValue, Ruleset
+from emulation.rules.model import Award, Ruleset
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -96,51 +89,17 @@ class Engine:
         the requested ones read are evaluated too, first.
         """
         period = _period(period)
-        available = self.awards_in_force(period)
-        if not available:
-            raise EvaluationError(f"no ruleset is in force for period {period}")
-        selected = _with_dependencies(awards, available, period)
+        plan = plan_evaluation(
+            period, self.rulesets_in_force(period), self.awards_in_force(period), awards, parameters
+        )
         population = self.plugins.adapt_population(population, period)
-        in_force = self.rulesets_in_force(period)
-        known = {name for ruleset in in_force for name in ruleset.parameters}
-        unknown = sorted(set(parameters or {}) - known)
-        if unknown:
-            raise EvaluationError(
-                f'unknown parameter "{unknown[0]}" for period {period}'
-                f"{suggest(unknown[0], known)}; parameters in force: {sorted(known)}"
-            )
-        facts = declared_facts(in_force)
-        resolved = {r.id: _parameter_values(r, period, parameters or {}) for r in in_force}
-        order = order_awards({a: available[a][0] for a in selected})
-        frames: dict[str, pl.DataFrame] = {}
-        for kind in SUBJECT_KINDS:
-            chosen = [available[a] for a in order if available[a][0].subject == kind]
-            if not chosen:
-                continue
-            read = facts_read(award for award, _ in chosen)
-            base = base_frame(
-                population, period, kind, {n: d for n, d in facts.items() if n in read}
-            )
-            if base.height == 0:
-                frames[kind] = base
-                continue
-            frames[kind] = evaluate_kind(
-                base,
-                period,
-                population,
-                chosen,
-                lambda ruleset: resolved[ruleset.id],
-                facts,
-                dict(frames),
-                {a: award.consumes for a, (award, _) in available.items() if award.consumes},
-            )
         evaluation = Evaluation(
             period=period,
             population=population,
-            frames=frames,
-            awards=tuple(available[a] for a in sorted(selected)),
-            parameters={key: dict(values) for key, values in resolved.items()},
-            order=tuple(order),
+            frames=run(plan, population),
+            awards=plan.awards,
+            parameters={key: dict(values) for key, values in plan.parameters.items()},
+            order=plan.order,
         )
         self.plugins.observe(evaluation)
         return evaluation
@@ -281,60 +240,3 @@ def _quietly_loaded(
 
 def _period(period: Period | str) -> Period:
     return period if isinstance(period, Period) else Period.parse(period)
-
-
-def _with_dependencies(
-    requested: Sequence[str] | None, available: Mapping[str, tuple[Award, Ruleset]], period: Period
-) -> set[str]:
-    if requested is None:
-        return set(available)
-    unknown = [a for a in requested if a not in available]
-    if unknown:
-        raise EvaluationError(
-            f"unknown award {unknown[0]!r} for period {period}; awards in force: {sorted(available)}"
-        )
-    selected: set[str] = set()
-    pending = list(requested)
-    while pending:
-        award_id = pending.pop()
-        if award_id not in selected:
-            selected.add(award_id)
-            # an award of a ruleset not in force is read from the history instead
-            pending.extend(a for a in available[award_id][0].depends_on if a in available)
-    return selected
-
-
-def _parameter_values(
-    ruleset: Ruleset, period: Period, overrides: Mapping[str, Any]
-) -> dict[str, ParameterValue | None]:
-    values: dict[str, ParameterValue | None] = {}
-    for name, parameter in ruleset.parameters.items():
-        if name in overrides:
-            values[name] = _coerce(name, parameter.type, overrides[name])
-            continue
-        values[name] = parameter.value_on(period.end)
-    return values
-
-
-def _coerce(name: str, kind: str, value: Any) -> ParameterValue:
-    try:
-        if kind == "bool":
-            if isinstance(value, str):
-                if value.lower() not in ("true", "false"):
-                    raise ValueError(value)
-                return value.lower() == "true"
-            if isinstance(value, bool):
-                return value
-        elif kind == "int":
-            if isinstance(value, bool):
-                raise ValueError(value)
-            return int(value)
-        elif kind == "decimal":
-            if isinstance(value, float):
-                raise ValueError("floats are not exact; pass a string or Decimal")
-            return Decimal(str(value))
-        else:
-            return str(value)
-    except (ValueError, InvalidOperation):
-        pass
-    raise EvaluationError(f'parameter "{name}" expects {kind}, got {value!r}')

@@ -15,6 +15,7 @@ import polars as pl
 
 from emulation.data.records import DISCIPLINE_LEVELS
 from emulation.errors import EvaluationError
+from emulation.evaluate.columns import call_key, outcome_column
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
 
@@ -60,7 +61,7 @@ def _memberships(context: BuildContext, scope: str) -> pl.DataFrame:
 def _member_granted(context: BuildContext, award: str) -> pl.LazyFrame:
     """``member, granted`` (true/false/null) for every candidate person."""
     frame = context.decided_frame("person")
-    column = f"{award}::outcome"
+    column = outcome_column(award)
     if frame is not None and column in frame.columns:
         outcome = pl.col(column)
         return frame.lazy().select(
@@ -82,7 +83,7 @@ def _member_granted(context: BuildContext, award: str) -> pl.LazyFrame:
 
 def _member_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award, scope = arguments["award"], arguments["scope"]
-    key = f"fn::member_count(award={award!r}, scope={scope!r})"
+    key = call_key("member_count", award=award, scope=scope)
 
     def make() -> pl.LazyFrame:
         pairs = memberships(context, scope)
@@ -98,7 +99,7 @@ def _member_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Exp
 
 def _member_share(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award, scope = arguments["award"], arguments["scope"]
-    key = f"fn::member_share(award={award!r}, scope={scope!r})"
+    key = call_key("member_share", award=award, scope=scope)
 
     def make() -> pl.LazyFrame:
         pairs = memberships(context, scope).join(
@@ -124,14 +125,14 @@ def _member_share(arguments: Mapping[str, Any], context: BuildContext) -> pl.Exp
 
 def _history_only(context: BuildContext, award: str) -> bool:
     frame = context.decided_frame("person")
-    return frame is None or f"{award}::outcome" not in frame.columns
+    return frame is None or outcome_column(award) not in frame.columns
 
 
 def _members_disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     level, scope = arguments["level"], arguments["scope"]
     heavier = list(DISCIPLINE_LEVELS[DISCIPLINE_LEVELS.index(level) :])
     period = context.period
-    key = f"fn::members_disciplined(level={level!r}, scope={scope!r})"
+    key = call_key("members_disciplined", level=level, scope=scope)
 
     def make() -> pl.LazyFrame:
         disciplined = (
@@ -162,7 +163,7 @@ def _member_fact_share(arguments: Mapping[str, Any], context: BuildContext) -> p
         )
     dtype = pl.Enum(list(decl.values))
     period = str(context.period)
-    key = f"fn::member_fact_share(fact={fact!r}, at_least={at_least!r}, scope={scope!r})"
+    key = call_key("member_fact_share", fact=fact, at_least=at_least, scope=scope)
 
     def make() -> pl.LazyFrame:
         if fact not in context.population.facts.columns:

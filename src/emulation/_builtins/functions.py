@@ -14,7 +14,8 @@ import polars as pl
 from emulation._builtins.history import held_now
 from emulation.data.records import DISCIPLINE_LEVELS, SCOPES
 from emulation.errors import EvaluationError
-from emulation.evaluate.evidence import holdings_of, matching, used_by
+from emulation.evaluate.columns import call_key
+from emulation.evaluate.evidence import granted_in, matching, unused
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
 from emulation.lang.compiler import DECIMAL
@@ -28,7 +29,7 @@ def _disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
     level = arguments["level"]
     period = context.period
     heavier = list(DISCIPLINE_LEVELS[DISCIPLINE_LEVELS.index(level) :])
-    key = f"fn::disciplined(level={level!r})"
+    key = call_key("disciplined", level=level)
     overlapping = (
         pl.col("level").is_in(heavier)
         & (pl.col("start") <= period.end)
@@ -54,7 +55,7 @@ def _evidence_filter(name: str, arguments: Mapping[str, Any], context: BuildCont
 
 def _call_key(name: str, arguments: Mapping[str, Any]) -> str:
     kind, min_scope, window = arguments["kind"], arguments["min_scope"], arguments["window"]
-    return f"fn::{name}(kind={kind!r}, min_scope={min_scope!r}, window={window!r})"
+    return call_key(name, kind=kind, min_scope=min_scope, window=window)
 
 
 def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -162,24 +163,9 @@ def _evidence_unused(arguments: Mapping[str, Any], context: BuildContext) -> pl.
     periods = [str(p) for p in context.period.window(window)]
     award = context.current_award
     consumers = context.consumers()
-    key = f"fn::evidence_unused(kind={kind!r}, min_scope={min_scope!r}, window={window!r})"
+    key = call_key("evidence_unused", kind=kind, min_scope=min_scope, window=window)
 
     def make(frame: pl.DataFrame) -> pl.LazyFrame:
-        granted_now = [
-            frame.lazy()
-            .filter(pl.col(f"{other}::outcome") == "granted")
-            .select(
-                pl.col("id").alias("subject"),
-                pl.lit(other).alias("award"),
-                pl.lit(period).alias("period"),
-            )
-            for other in sorted(consumers)
-            if f"{other}::outcome" in frame.columns
-        ]
-        history = context.population.awards.filter(
-            ~((pl.col("award") == award) & (pl.col("period") == period))
-        )
-        holdings = holdings_of(history, pl.concat(granted_now) if granted_now else None)
         evidence = context.population.evidence.lazy()
         declared = {
             name: context.fact(name)
@@ -187,12 +173,17 @@ def _evidence_unused(arguments: Mapping[str, Any], context: BuildContext) -> pl.
             if spec.unless is not None
             for name in spec.unless.facts
         }
-        facts = context.population.facts.lazy()
-        used = used_by(holdings, evidence, consumers, facts, declared)
-        used = used.select("subject", "evidence").unique()
         items = matching(evidence, (kind,), min_scope).filter(pl.col("period").is_in(periods))
-        free = items.join(
-            used, left_on=["subject", "id"], right_on=["subject", "evidence"], how="anti"
+        free = unused(
+            items,
+            award,
+            period,
+            history=context.population.awards,
+            granted_now=granted_in(frame, sorted(consumers), period),
+            evidence=evidence,
+            consumers=consumers,
+            facts=context.population.facts.lazy(),
+            declared=declared,
         )
         return free.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
 

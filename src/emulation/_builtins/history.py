@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from emulation.errors import EvaluationError
+from emulation.evaluate.columns import call_key
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
 from emulation.period import Period
@@ -67,7 +68,7 @@ def held_now(context: BuildContext, award: str) -> pl.Expr:
     if outcome is not None:
         return pl.when(outcome == "data_missing").then(None).otherwise(outcome == "granted")
     period = str(context.period)
-    key = f"fn::held_now(award={award!r})"
+    key = call_key("held_now", award=award)
 
     def make() -> pl.LazyFrame:
         records = context.population.awards.lazy().filter(
@@ -80,7 +81,7 @@ def held_now(context: BuildContext, award: str) -> pl.Expr:
 
 def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award, back = arguments["award"], arguments["back"]
-    key = f"fn::held(award={award!r}, back={back!r})"
+    key = call_key("held", award=award, back=back)
 
     def make() -> pl.LazyFrame:
         found = _held_back(context, award, back).filter(pl.col("back") == back)
@@ -92,7 +93,7 @@ def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
 def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award = arguments["award"]
     start = context.period.start
-    key = f"fn::held_before(award={award!r})"
+    key = call_key("held_before", award=award)
 
     def make() -> pl.LazyFrame:
         records = context.population.awards.lazy().filter(pl.col("award") == award)
@@ -111,7 +112,7 @@ def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
 
 def _streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award = arguments["award"]
-    key = f"fn::streak_before(award={award!r})"
+    key = call_key("streak_before", award=award)
     before = context.derived(key, lambda: _streak_of(_held_back(context, award), key), default=0)
     now = held_now(context, award)
     return pl.when(now.is_null()).then(None).when(now).then(before + 1).otherwise(0)
@@ -119,7 +120,7 @@ def _streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
 
 def _count_held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award, window = arguments["award"], arguments["window"]
-    key = f"fn::count_held_before(award={award!r}, window={window!r})"
+    key = call_key("count_held_before", award=award, window=window)
 
     def make() -> pl.LazyFrame:
         backs = _held_back(context, award, max(window - 1, 1)).filter(pl.col("back") < window)
@@ -132,7 +133,7 @@ def _count_held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
 
 def _periods_since(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award = arguments["award"]
-    key = f"fn::periods_since(award={award!r})"
+    key = call_key("periods_since", award=award)
 
     def make() -> pl.LazyFrame:
         backs = _held_back(context, award)
@@ -150,7 +151,7 @@ def _fact_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
         )
     dtype = pl.Enum(list(decl.values))
     threshold = pl.lit(at_least, dtype=dtype)
-    key = f"fn::fact_streak_before(fact={fact!r}, at_least={at_least!r})"
+    key = call_key("fact_streak_before", fact=fact, at_least=at_least)
 
     def make() -> pl.LazyFrame:
         facts = context.population.facts.lazy()
@@ -181,7 +182,7 @@ def _fact_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
         )
     dtype = pl.Enum(list(decl.values))
     threshold = pl.lit(at_least, dtype=dtype)
-    key = f"fn::fact_count_before(fact={fact!r}, at_least={at_least!r}, window={window!r})"
+    key = call_key("fact_count_before", fact=fact, at_least=at_least, window=window)
 
     def make() -> pl.LazyFrame:
         if fact not in context.population.facts.columns:

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from emulation.evaluate.columns import call_key
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
 from emulation.types import ValueType
@@ -35,7 +36,7 @@ def _service_years(arguments: Mapping[str, Any], context: BuildContext) -> pl.Ex
     name = arguments["rule"]
     rule = context.service(name)
     last = context.period.end
-    key = f"fn::service_years(rule={name!r})"
+    key = call_key("service_years", rule=name)
     weights = dict(rule.weights)
 
     def make() -> pl.LazyFrame:

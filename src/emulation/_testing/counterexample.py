@@ -8,17 +8,15 @@ Used by :mod:`emulation.properties`, the pytest plugin's case-file failures and
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
-from typing import Any
 
 import polars as pl
 
-from emulation.data.population import ORIGIN, Population
+from emulation.data.population import Population
+from emulation.data.schema import ORIGIN
 from emulation.results.decision import Decision
+from emulation.results.text import MARKS, show
 from emulation.rules.model import Ruleset
 from emulation.types import AwardId
-
-MARKS = {True: "✓", False: "✗", None: "?"}
 
 
 def describe_decision(
@@ -74,17 +72,3 @@ def describe_subject(population: Population, subject: str, *, indent: str = "  "
             text = ", ".join(f"{k} = {show(v)}" for k, v in values.items())
             lines.append(f"{indent}{head}: {text or '(no values)'}")
     return lines
-
-
-def show(value: Any) -> str:
-    """A value as a rule author writes it: true/false, ∅ for missing, 8.5 (not 8.500000)."""
-    if value is None:
-        return "∅"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return "0" if text == "-0" else text
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)

@@ -17,7 +17,8 @@ from typing import Any
 import attrs
 import polars as pl
 
-from emulation.data.population import Population, cast_column
+from emulation.data.cast import cast_column
+from emulation.data.population import Population
 from emulation.errors import PeriodError
 from emulation.lang.compiler import dtype_of
 from emulation.period import Period

@@ -19,7 +19,6 @@ from typing import Any
 import attrs
 import polars as pl
 
-from emulation.data.cast import cast_column, cast_expression
 from emulation.data.contradictions import SetAside, find
 from emulation.data.frames import facts_frame, table_frame
 from emulation.data.readers import csv_frames, json_frames, load_json, parse_json
@@ -36,14 +35,7 @@ from emulation.data.validate import validate
 
 # ``ORIGIN`` and the casting functions live in ``schema`` and ``cast``; they stay importable from
 # here for the modules that still import them from here.
-__all__ = [
-    "ORIGIN",
-    "Population",
-    "cast_column",
-    "cast_expression",
-    "read_csv_dir",
-    "read_json_file",
-]
+__all__ = ["Population", "read_csv_dir", "read_json_file"]
 
 
 @attrs.frozen(eq=False)

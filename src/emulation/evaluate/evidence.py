@@ -9,11 +9,14 @@ as soon as one holding names it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
+from emulation.data.cast import cast_column
 from emulation.data.records import SCOPES
+from emulation.evaluate.columns import outcome_column
+from emulation.lang.compiler import Compiler, dtype_of
 from emulation.lang.nodes import Node
 from emulation.period import period_start_year
 from emulation.rules.model import Consumption, FactDecl
@@ -82,9 +85,6 @@ def used_by(
 def _without_exempt(
     holdings: pl.LazyFrame, unless: Node, facts: pl.LazyFrame, declared: Mapping[str, FactDecl]
 ) -> pl.LazyFrame:
-    from emulation.data.population import cast_column
-    from emulation.lang.compiler import Compiler, dtype_of
-
     names = sorted(unless.facts)
     present = set(facts.collect_schema().names())
     values = facts.select("subject", "period", *[n for n in names if n in present])
@@ -112,12 +112,55 @@ def holdings_of(history: pl.DataFrame, current: pl.LazyFrame | None = None) -> p
     return rows.unique()
 
 
+def granted_in(frame: pl.DataFrame, awards: Iterable[str], period: str) -> pl.LazyFrame | None:
+    """The grants of ``awards`` in the result frame ``frame`` as ``subject, award, period``
+    rows (None when ``frame`` decides none of them)."""
+    grants = [
+        frame.lazy()
+        .filter(pl.col(outcome_column(award)) == "granted")
+        .select(
+            pl.col("id").alias("subject"),
+            pl.lit(award).alias("award"),
+            pl.lit(period).alias("period"),
+        )
+        for award in awards
+        if outcome_column(award) in frame.columns
+    ]
+    return pl.concat(grants) if grants else None
+
+
+def unused(
+    items: pl.LazyFrame,
+    award: str,
+    period: str,
+    *,
+    history: pl.DataFrame,
+    granted_now: pl.LazyFrame | None,
+    evidence: pl.LazyFrame,
+    consumers: Mapping[str, Consumption],
+    facts: pl.LazyFrame | None = None,
+    declared: Mapping[str, FactDecl] | None = None,
+) -> pl.LazyFrame:
+    """The evidence ``items`` no holding other than ``award`` in ``period`` has used.
+
+    The holdings are those of the award ``history`` (but this one) and the awards
+    ``granted_now`` in this evaluation; what each uses follows :func:`used_by`. Both the
+    function ``evidence_unused`` (counting) and the decisions (naming the items an award
+    takes) ask this.
+    """
+    earlier = history.filter(~((pl.col("award") == award) & (pl.col("period") == period)))
+    used = used_by(holdings_of(earlier, granted_now), evidence, consumers, facts, declared)
+    used = used.select("subject", "evidence").unique()
+    return items.join(used, left_on=["subject", "id"], right_on=["subject", "evidence"], how="anti")
+
+
 def taken_by(
     award: str,
     spec: Consumption,
     period: str,
     periods: list[str],
     subjects: list[str],
+    *,
     history: pl.DataFrame,
     granted_before: pl.LazyFrame | None,
     evidence: pl.DataFrame,
@@ -138,21 +181,27 @@ def taken_by(
         )
         kept = _without_exempt(mine, spec.unless, facts.lazy(), declared or {}).collect()
         subjects = kept.get_column("subject").to_list()
-    earlier = history.filter(~((pl.col("award") == award) & (pl.col("period") == period)))
-    holdings = holdings_of(earlier, granted_before)
     lazy = evidence.lazy()
-    facts_lazy = None if facts is None else facts.lazy()
-    used = used_by(holdings, lazy, consumers, facts_lazy, declared)
-    used = used.select("subject", "evidence").unique()
-    items = (
-        matching(lazy, spec.kinds, spec.min_scope)
-        .filter(pl.col("period").is_in(periods) & pl.col("subject").is_in(subjects))
-        .join(used, left_on=["subject", "id"], right_on=["subject", "evidence"], how="anti")
-        .sort("subject", "period", "id")
+    items = matching(lazy, spec.kinds, spec.min_scope).filter(
+        pl.col("period").is_in(periods) & pl.col("subject").is_in(subjects)
+    )
+    free = unused(
+        items,
+        award,
+        period,
+        history=history,
+        granted_now=granted_before,
+        evidence=lazy,
+        consumers=consumers,
+        facts=None if facts is None else facts.lazy(),
+        declared=declared,
+    )
+    taken = (
+        free.sort("subject", "period", "id")
         .with_columns(pl.int_range(pl.len()).over("subject").alias("_rank"))
         .filter(pl.col("_rank") < spec.count)
         .group_by("subject")
         .agg(pl.col("id"))
         .collect()
     )
-    return {row["subject"]: tuple(row["id"]) for row in items.iter_rows(named=True)}
+    return {row["subject"]: tuple(row["id"]) for row in taken.iter_rows(named=True)}

@@ -14,25 +14,18 @@ from decimal import Decimal
 import polars as pl
 
 from emulation.errors import EvaluationError
+from emulation.evaluate.columns import (
+    OUTCOME_DTYPE,
+    cap_column,
+    denominator_column,
+    group_column,
+    outcome_column,
+    rank_column,
+)
 from emulation.lang.compiler import Compiler
 from emulation.rules.model import Award, ParameterValue, Quota, resolve
 
 Stage = Callable[[pl.LazyFrame], pl.LazyFrame]
-
-
-def rank_column(award: str) -> str:
-    """Rank of an eligible subject inside its quota group (1 = first)."""
-    return f"{award}::rank"
-
-
-def cap_column(award: str) -> str:
-    """The cap of the subject's quota group."""
-    return f"{award}::cap"
-
-
-def denominator_column(award: str) -> str:
-    """The denominator the cap was computed from (null for a fixed count)."""
-    return f"{award}::denominator"
 
 
 def quota_stage(
@@ -51,7 +44,7 @@ def quota_stage(
     denominator = _denominator(quota, award, decided)
     cap = _cap(quota, parameters, denominator)
     keys = [compiler.compile(key.node) for key in quota.rank]
-    group_name = f"{award.id}::group"
+    group_name = group_column(award.id)
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
         lazy = lazy.with_columns(group.alias(group_name))
@@ -76,17 +69,11 @@ def quota_stage(
             pl.when(over_quota)
             .then(pl.lit("eligible_over_quota"))
             .otherwise(pl.col(outcome).cast(pl.String))
-            .cast(_outcome_dtype())
+            .cast(OUTCOME_DTYPE)
             .alias(outcome)
         ).drop(group_name)
 
     return apply
-
-
-def _outcome_dtype() -> pl.DataType:
-    from emulation.evaluate.query import OUTCOME_DTYPE
-
-    return OUTCOME_DTYPE
 
 
 def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> bool:
@@ -113,8 +100,6 @@ def _denominator(quota: Quota, award: Award, decided: set[str]) -> pl.Expr | Non
             f'the quota of "{award.id}" counts holders of "{quota.of}", which is not decided '
             "for the same subjects in this evaluation"
         )
-    from emulation.evaluate.query import outcome_column
-
     return (pl.col(outcome_column(quota.of)) == "granted").cast(pl.Int64).sum()
 
 

@@ -10,10 +10,10 @@ import polars as pl
 
 from emulation._testing import edges as _thresholds
 from emulation._testing import variants as _variants
-from emulation._testing.counterexample import describe_decision, describe_subject, show
+from emulation._testing.counterexample import describe_decision, describe_subject
 from emulation.data.population import Population
 from emulation.engine import Engine
-from emulation.evaluate.query import declared_facts
+from emulation.evaluate.plan import declared_facts
 from emulation.period import Period
 from emulation.properties.api import (
     STANDING,
@@ -25,6 +25,7 @@ from emulation.properties.api import (
 )
 from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
+from emulation.results.text import show
 from emulation.rules.model import FactDecl, ParameterValue
 
 

@@ -6,7 +6,6 @@ A :class:`Decision` is built from one row of an evaluation's result frame on dem
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -146,104 +145,6 @@ class QuotaPosition:
     cap: int
     denominator: int | None
     ratio: str | None
-
-
-def reasons_for(
-    outcome: str,
-    award_label: Label,
-    criteria: tuple[CriterionResult, ...],
-    quota: QuotaPosition | None = None,
-    bonus: tuple[Decimal, str, str, str, str] | None = None,
-) -> tuple[Reason, ...]:
-    """The reasons of a decision: what made the outcome what it is, with legal bases.
-
-    ``bonus`` is ``(amount, coefficient, base, step, basis)`` for a granted award that pays one.
-    """
-    reasons: list[Reason] = []
-    if outcome in ("granted", "eligible_over_quota"):
-        if outcome == "granted":
-            reasons.append(Reason("granted", _params(award_label, "", {})))
-        if quota is not None:
-            of = "" if quota.denominator is None else f" = {quota.ratio} × {quota.denominator}"
-            code = "within_quota" if outcome == "granted" else "over_quota"
-            extra = {"rank": str(quota.rank), "cap": str(quota.cap), "of": of}
-            reasons.append(Reason(code, _params(quota.label, quota.basis, extra)))
-        if bonus is not None and outcome == "granted":
-            amount, coefficient, base, step, basis = bonus
-            extra = {
-                "amount": f"{amount:f}",
-                "coefficient": coefficient,
-                "base": base,
-                "step": step,
-            }
-            reasons.append(Reason("bonus", _params(award_label, basis, extra)))
-        reasons.extend(
-            Reason("criterion_met", _params(c.label, c.basis, {"criterion": c.id}))
-            for c in criteria
-            if c.role == "criterion"
-        )
-        return tuple(reasons)
-    for criterion in criteria:
-        found = _code(outcome, criterion)
-        if found is None:
-            continue
-        code = found
-        extra = {"criterion": criterion.id, "values": _values(criterion.inputs)}
-        if criterion.value is None:
-            missing = [name for name, value in criterion.inputs if value in (None, "data_missing")]
-            extra["missing"] = ", ".join(missing) or "?"
-        reasons.append(Reason(code, _params(criterion.label, criterion.basis, extra)))
-        gap = criterion.gap
-        if code == "criterion_failed" and gap is not None and gap.has is not None:
-            numbers = {
-                "criterion": criterion.id,
-                "op": {">=": "≥", "<=": "≤"}.get(gap.op, gap.op),
-                "needs": _text(gap.needs),
-                "has": _text(gap.has),
-            }
-            if gap.first_period is not None:
-                numbers["first_period"] = gap.first_period
-            if gap.unit is not None:
-                numbers["unit"] = gap.unit
-            kind = "gap_in_time" if gap.first_period is not None else "gap"
-            reasons.append(Reason(kind, _params(criterion.label, criterion.basis, numbers)))
-    return tuple(reasons)
-
-
-def _code(outcome: str, criterion: CriterionResult) -> str | None:
-    role, value = criterion.role, criterion.value
-    if outcome == "blocked":
-        return "blocked" if role == "blocking" and value is True else None
-    if outcome == "not_eligible":
-        if role == "exclusion" and value is True:
-            return "exclusion_applies"
-        if role == "criterion" and value is False:
-            return "criterion_failed"
-        return None
-    if outcome == "data_missing" and value is None:
-        return {"criterion": "criterion_unknown", "exclusion": "exclusion_unknown"}.get(
-            role, "blocking_unknown"
-        )
-    return None
-
-
-def _params(label: Label, basis: str, extra: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    items = {"label_vi": label.vi, "label_en": label.en, "basis": basis, **extra}
-    return tuple(sorted(items.items()))
-
-
-def _values(inputs: tuple[tuple[str, Any], ...]) -> str:
-    return ", ".join(f"{name}={_text(value)}" for name, value in inputs) or "—"
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return "∅"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
 
 
 def _json_value(value: Any) -> Any:

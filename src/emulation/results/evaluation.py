@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -12,19 +12,12 @@ import polars as pl
 from emulation._version import __version__
 from emulation.data.population import Population
 from emulation.errors import EvaluationError
-from emulation.evaluate.query import comparison, gap_columns, outcome_column, rule_column
-from emulation.evaluate.quota import cap_column, denominator_column, rank_column
-from emulation.lang.nodes import Call
+from emulation.evaluate.columns import cap_column, denominator_column, outcome_column, rank_column
+from emulation.evaluate.evidence import granted_in, taken_by
 from emulation.period import Period
-from emulation.results.decision import (
-    CriterionResult,
-    Decision,
-    Gap,
-    QuotaPosition,
-    RulesetRef,
-    reasons_for,
-)
-from emulation.rules.model import Award, Consumption, Rule, Ruleset, resolve
+from emulation.results.decision import Decision, QuotaPosition, RulesetRef
+from emulation.results.explanation import criterion_result, reasons_for
+from emulation.rules.model import Award, Consumption, Ruleset, resolve
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -99,8 +92,6 @@ class Evaluation:
         self, rows: list[tuple[str, Award, Ruleset, dict[str, Any]]]
     ) -> dict[tuple[str, str], tuple[str, ...]]:
         """Evidence ids each granted award that uses up evidence takes, by (subject, award)."""
-        from emulation.evaluate.evidence import taken_by
-
         consumers: dict[str, Consumption] = {
             award.id: award.consumes for award, _ in self.awards if award.consumes
         }
@@ -120,30 +111,20 @@ class Evaluation:
             if not granted:
                 continue
             before = self.order[: self.order.index(award.id)] if award.id in self.order else ()
-            frame = self.frames[award.subject]
-            earlier = [
-                frame.lazy()
-                .filter(pl.col(outcome_column(other)) == "granted")
-                .select(
-                    pl.col("id").alias("subject"),
-                    pl.lit(other).alias("award"),
-                    pl.lit(period).alias("period"),
-                )
-                for other in before
-                if other in consumers and outcome_column(other) in frame.columns
-            ]
             taken = taken_by(
                 award.id,
                 spec,
                 period,
                 [str(p) for p in self.period.window(spec.window)],
                 granted,
-                self.population.awards,
-                pl.concat(earlier) if earlier else None,
-                self.population.evidence,
-                consumers,
-                self.population.facts,
-                {name: decl for _, r in self.awards for name, decl in r.facts.items()},
+                history=self.population.awards,
+                granted_before=granted_in(
+                    self.frames[award.subject], [a for a in before if a in consumers], period
+                ),
+                evidence=self.population.evidence,
+                consumers=consumers,
+                facts=self.population.facts,
+                declared={name: decl for _, r in self.awards for name, decl in r.facts.items()},
             )
             found.update({(sid, award.id): ids for sid, ids in taken.items()})
         return found
@@ -166,7 +147,9 @@ class Evaluation:
         self, subject: str, award: Award, ruleset: Ruleset, row: dict[str, Any], input_hash: str
     ) -> Decision:
         values = self.parameters.get(ruleset.id, {})
-        criteria = tuple(_criterion(award, rule, row, values, self.period) for rule in award.rules)
+        criteria = tuple(
+            criterion_result(award, rule, row, values, self.period) for rule in award.rules
+        )
         outcome = row[outcome_column(award.id)]
         rank = row.get(rank_column(award.id))
         cap = row.get(cap_column(award.id)) if rank is not None else None
@@ -206,51 +189,3 @@ class Evaluation:
             cap=cap,
             bonus=None if bonus is None else bonus[0],
         )
-
-
-def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap | None:
-    compared = comparison(rule.node)
-    has_column, needs_column = gap_columns(award.id, rule.id)
-    if compared is None or has_column not in row:
-        return None
-    has, needs = row[has_column], row[needs_column]
-    first = None
-    grows = compared.left.function.grows_per_period if isinstance(compared.left, Call) else None
-    if grows and has is not None and needs is not None and compared.op in (">=", ">"):
-        short = Decimal(str(needs)) - Decimal(str(has))
-        if short > 0 or (short == 0 and compared.op == ">"):
-            steps = int((short / grows).to_integral_value(rounding=ROUND_CEILING))
-            if compared.op == ">" and short % grows == 0:
-                steps += 1
-            first = str(period.back(-steps))
-    unit = compared.left.function.unit if isinstance(compared.left, Call) else None
-    return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
-
-
-def _criterion(
-    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
-) -> CriterionResult:
-    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
-    inputs.extend((name, parameters.get(name)) for name in sorted(rule.node.params))
-    for call in rule.node.calls:
-        if call.key in row:
-            inputs.append((call.text, row[call.key]))
-        bound = dict(call.arguments)
-        for argument in call.function.arguments:
-            if (
-                argument.kind == "award"
-                and argument.reads_current
-                and outcome_column(bound[argument.name]) in row
-            ):
-                dependency = bound[argument.name]
-                inputs.append((f"{dependency}.outcome", row[outcome_column(dependency)]))
-    return CriterionResult(
-        id=rule.id,
-        role=rule.role,
-        value=row[rule_column(award.id, rule.id)],
-        label=rule.label,
-        basis=rule.basis,
-        certainty=rule.certainty,
-        inputs=tuple(inputs),
-        gap=_gap(award, rule, row, period),
-    )

@@ -7,6 +7,7 @@ The reference page ``docs/reference/reason-codes.md`` lists the same table.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
 #: code -> (Vietnamese template, English template)
@@ -103,8 +104,6 @@ _MONEY = ("amount", "base", "step")
 
 def _years(text: str, lang: str) -> str:
     """``17.333333`` years as "17 years 4 months" (months rounded to the nearest)."""
-    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
     try:
         months = int((Decimal(text) * 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     except InvalidOperation:

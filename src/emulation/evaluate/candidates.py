@@ -1,0 +1,96 @@
+"""The candidates of one subject kind: who is decided, with the facts their rules read.
+
+A candidate is a subject with a facts row in the period (subjects set aside for contradictory
+records are left out). Its facts are cast to their declared types and their defaults filled
+in; a value that cannot be read, or that lies outside its declared range, is a located
+problem of the input, naming the file and the fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from emulation.data.cast import cast_expression
+from emulation.data.population import Population
+from emulation.data.schema import ORIGIN
+from emulation.errors import DataError, Problem
+from emulation.lang.compiler import DECIMAL, dtype_of
+from emulation.period import Period
+from emulation.rules.loader import SUBJECT_FACTS
+from emulation.rules.model import FactDecl
+
+
+def base_frame(
+    population: Population, period: Period, kind: str, facts: Mapping[str, FactDecl]
+) -> pl.DataFrame:
+    """Candidates of ``kind`` for ``period`` with the given facts cast and defaulted.
+
+    A candidate is a subject with a facts row in the period. A value that cannot be read as
+    its declared type, or that lies outside the declared range, raises :class:`DataError`
+    naming the file and row. The whole frame is one query; the rows are only searched one by
+    one when something is wrong.
+    """
+    aside = sorted(population.set_aside_ids())
+    subjects = population.subjects.lazy().filter(
+        (pl.col("kind") == kind) & ~pl.col("id").is_in(aside)
+    )
+    rows = population.facts.lazy().filter(pl.col("period") == str(period))
+    joined = subjects.drop(ORIGIN, "kind").join(
+        rows.drop("period"), left_on="id", right_on="subject", how="inner"
+    )
+    schema = population.facts.schema
+    values: list[pl.Expr] = []
+    checks: dict[str, pl.Expr] = {}
+    for name, decl in sorted(facts.items()):
+        dtype = dtype_of(decl.type, decl.values)
+        if name in schema:
+            value = cast_expression(name, schema[name], dtype)
+            if schema[name] != dtype:  # a value already of the declared type is readable
+                checks[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
+        else:
+            value = pl.lit(None, dtype=dtype)
+        numbers = value.cast(DECIMAL) if decl.type in ("int", "decimal") else None
+        if numbers is not None and decl.minimum is not None:
+            checks[f"below::{name}"] = (numbers < pl.lit(decl.minimum, DECIMAL)).fill_null(False)
+        if numbers is not None and decl.maximum is not None:
+            checks[f"above::{name}"] = (numbers > pl.lit(decl.maximum, DECIMAL)).fill_null(False)
+        if decl.default is not None:
+            value = value.fill_null(pl.lit(decl.default, dtype=dtype))
+        values.append(value.alias(name))
+    for name, decl in SUBJECT_FACTS.items():
+        value = pl.col(name).cast(dtype_of(decl.type, decl.values))
+        if decl.default is not None:
+            value = value.fill_null(decl.default)
+        values.append(value.alias(name))
+    frame = joined.select(
+        "id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items())
+    ).collect()
+    if checks and frame.select(pl.any_horizontal(list(checks)).any()).item():
+        raise DataError(_problems(frame, joined.collect(), checks, facts))
+    return frame.drop(list(checks))
+
+
+def _problems(
+    frame: pl.DataFrame,
+    raw: pl.DataFrame,
+    checks: Mapping[str, pl.Expr],
+    facts: Mapping[str, FactDecl],
+) -> list[Problem]:
+    """Every unreadable or out-of-range value, by file and row."""
+    problems = []
+    for check in checks:
+        what, name = check.split("::", 1)
+        decl = facts[name]
+        for row in frame.with_row_index("_n").filter(pl.col(check)).iter_rows(named=True):
+            written = raw.get_column(name)[row["_n"]]
+            if what == "unreadable":
+                expected = list(decl.values) if decl.type == "enum" else decl.type
+                message = f"cannot read {written!r} as fact {name} ({expected})"
+            else:
+                low = "" if decl.minimum is None else decl.minimum
+                high = "" if decl.maximum is None else decl.maximum
+                message = f"{row[name]} is outside the declared range of {name} ({low} … {high})"
+            problems.append(Problem(file=row[ORIGIN], location=name, message=message))
+    return sorted(problems, key=lambda p: (p.file, p.location))

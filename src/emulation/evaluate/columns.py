@@ -1,0 +1,76 @@
+"""The names and types of the columns of a result frame: the vocabulary evaluation writes and
+explanations, reporters and built-in functions read.
+
+A result frame has one row per candidate. Beside the candidate's inputs it holds, for an
+award ``a`` and its rule ``r``:
+
+- ``a::r`` — the rule's value (true, false or null when unknown);
+- ``a::outcome`` — the award's outcome, of type :data:`OUTCOME_DTYPE`;
+- ``a::r::has`` and ``a::r::needs`` — both sides of a rule that compares two numbers;
+- ``a::rank``, ``a::cap`` and ``a::denominator`` — the subject's place in its quota group;
+- ``fn::…`` — the value of one function call, under the key its function chose.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+from emulation.types import OUTCOMES
+
+#: Separates the parts of a result column's name.
+SEPARATOR: Final = "::"
+
+#: Starts the key of a column that holds the value of a function call.
+CALL_PREFIX: Final = "fn::"
+
+#: The type of every outcome column: the outcomes as a Polars enum, in their fixed order.
+OUTCOME_DTYPE: Final = pl.Enum(list(OUTCOMES))
+
+
+def outcome_column(award: str) -> str:
+    """Name of the outcome column of ``award`` in the result frame."""
+    return f"{award}{SEPARATOR}outcome"
+
+
+def rule_column(award: str, rule: str) -> str:
+    """Name of the boolean column of one rule of ``award`` in the result frame."""
+    return f"{award}{SEPARATOR}{rule}"
+
+
+def gap_columns(award: str, rule: str) -> tuple[str, str]:
+    """Names of the two sides of a rule that is one numeric comparison (``has``, ``needs``)."""
+    column = rule_column(award, rule)
+    return f"{column}{SEPARATOR}has", f"{column}{SEPARATOR}needs"
+
+
+def rank_column(award: str) -> str:
+    """Rank of an eligible subject inside its quota group (1 = first)."""
+    return f"{award}{SEPARATOR}rank"
+
+
+def cap_column(award: str) -> str:
+    """The cap of the subject's quota group."""
+    return f"{award}{SEPARATOR}cap"
+
+
+def denominator_column(award: str) -> str:
+    """The denominator the cap was computed from (null for a fixed count)."""
+    return f"{award}{SEPARATOR}denominator"
+
+
+def group_column(award: str) -> str:
+    """The quota group of a subject, while the quota is applied (not kept in the result)."""
+    return f"{award}{SEPARATOR}group"
+
+
+def call_key(function: str, **arguments: object) -> str:
+    """Key of the column holding the value of a call of ``function`` with ``arguments``:
+    ``call_key("held", award="cstdcs", back=1)`` is ``fn::held(award='cstdcs', back=1)``.
+
+    Calls that give the same key share one column, so a function builds its key from every
+    argument its value depends on.
+    """
+    written = ", ".join(f"{name}={value!r}" for name, value in arguments.items())
+    return f"{CALL_PREFIX}{function}({written})"

@@ -1,0 +1,109 @@
+"""What a function's ``build`` is handed while one subject kind is evaluated.
+
+:class:`Context` implements :class:`~emulation.functions.BuildContext`. It collects the
+columns the rules' functions ask for — derived columns joined by subject, aggregations that
+share one group-by per source, and columns built from the decisions taken so far — which
+:mod:`emulation.evaluate.query` then joins in, and memoises what the functions share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+import polars as pl
+
+from emulation.data.population import Population
+from emulation.evaluate.columns import outcome_column
+from emulation.period import Period
+from emulation.rules.model import Consumption, FactDecl, ServiceRule
+
+#: ``source -> (rows, {key: (aggregation, default)})``
+Aggregates = dict[str, tuple[Callable[[], pl.LazyFrame], dict[str, tuple[pl.Expr, Any]]]]
+#: ``(key, make from the decisions so far, default)``
+LateJoin = tuple[str, Callable[[pl.DataFrame], pl.LazyFrame], Any]
+
+
+class Context:
+    """The :class:`~emulation.functions.BuildContext` of one evaluation of one subject kind.
+
+    ``award`` is the award whose rules are being compiled and ``decided`` the awards whose
+    outcome column comes before them; the query sets both as it goes.
+    """
+
+    def __init__(
+        self,
+        period: Period,
+        population: Population,
+        facts: Mapping[str, FactDecl],
+        earlier: Mapping[str, pl.DataFrame],
+        services: Mapping[str, ServiceRule],
+        consumers: Mapping[str, Consumption],
+    ) -> None:
+        self._period = period
+        self._population = population
+        self._facts = facts
+        self._earlier = earlier
+        self._services = services
+        self._consumers = consumers
+        self._memo: dict[Hashable, Any] = {}
+        self.decided: set[str] = set()
+        self.award = ""
+        self.aggregates: Aggregates = {}
+        self.late: list[LateJoin] = []
+        self.joins: dict[str, tuple[Callable[[], pl.LazyFrame], Any]] = {}
+
+    @property
+    def period(self) -> Period:
+        return self._period
+
+    @property
+    def population(self) -> Population:
+        return self._population
+
+    def derived(self, key: str, make: Callable[[], pl.LazyFrame], default: Any = None) -> pl.Expr:
+        self.joins.setdefault(key, (make, default))
+        return pl.col(key)
+
+    def outcome(self, award: str) -> pl.Expr | None:
+        return pl.col(outcome_column(award)) if award in self.decided else None
+
+    def fact(self, name: str) -> FactDecl:
+        return self._facts[name]
+
+    def decided_frame(self, kind: str) -> pl.DataFrame | None:
+        return self._earlier.get(kind)
+
+    def service(self, name: str) -> ServiceRule:
+        return self._services[name]
+
+    def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def aggregate(
+        self,
+        source: str,
+        rows: Callable[[], pl.LazyFrame],
+        key: str,
+        value: pl.Expr,
+        default: Any = None,
+    ) -> pl.Expr:
+        _, wanted = self.aggregates.setdefault(source, (rows, {}))
+        wanted.setdefault(key, (value, default))
+        return pl.col(key)
+
+    def derived_from_decisions(
+        self, key: str, make: Callable[[pl.DataFrame], pl.LazyFrame], default: Any = None
+    ) -> pl.Expr:
+        if all(existing != key for existing, _, _ in self.late):
+            self.late.append((key, make, default))
+        return pl.col(key)
+
+    @property
+    def current_award(self) -> str:
+        return self.award
+
+    def consumers(self) -> Mapping[str, Consumption]:
+        return self._consumers

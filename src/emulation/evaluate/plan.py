@@ -1,0 +1,217 @@
+"""What one evaluation will do, decided before any data is read.
+
+An :class:`EvaluationPlan` holds the period, the rulesets and awards in force, the awards
+asked for with every award they read (in the order they are decided), the facts the rulesets
+declare and those each subject kind reads, the parameter values after overrides, and the
+awards that use up evidence. Every mistake of the request — an unknown award or parameter, an
+override of the wrong type, a fact declared two ways — is found here, before any data is read.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from emulation.errors import EvaluationError, suggest
+from emulation.lang.nodes import Node
+from emulation.period import Period
+from emulation.rules.model import Award, Consumption, FactDecl, ParameterValue, Ruleset
+from emulation.types import RulesetId
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class EvaluationPlan:
+    """One evaluation's awards, facts and parameter values, checked and ordered."""
+
+    period: Period
+    #: The rulesets in force in the period.
+    rulesets: tuple[Ruleset, ...]
+    #: Every award of the rulesets in force, by id, with the ruleset that defines it.
+    available: Mapping[str, tuple[Award, Ruleset]]
+    #: The awards asked for and every award they read, in the order they are decided.
+    order: tuple[str, ...]
+    #: The facts the rulesets in force declare.
+    facts: Mapping[str, FactDecl]
+    #: The parameter values used, by ruleset id: the ruleset's own, or the overrides.
+    parameters: Mapping[RulesetId, Mapping[str, ParameterValue | None]]
+    #: The overrides asked for, by parameter name.
+    overrides: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def awards(self) -> tuple[tuple[Award, Ruleset], ...]:
+        """The awards decided, with their ruleset, by id."""
+        return tuple(self.available[award] for award in sorted(self.order))
+
+    @property
+    def consumers(self) -> dict[str, Consumption]:
+        """The awards in force that use up evidence, with what they use."""
+        return {a: award.consumes for a, (award, _) in self.available.items() if award.consumes}
+
+    def awards_of(self, kind: str) -> list[tuple[Award, Ruleset]]:
+        """The awards decided for subjects of ``kind``, in the order they are decided."""
+        chosen = (self.available[award] for award in self.order)
+        return [(award, ruleset) for award, ruleset in chosen if award.subject == kind]
+
+    def facts_of(self, kind: str) -> dict[str, FactDecl]:
+        """The declared facts the awards of ``kind`` read."""
+        read = facts_read(award for award, _ in self.awards_of(kind))
+        return {name: decl for name, decl in self.facts.items() if name in read}
+
+    def parameters_of(self, ruleset: Ruleset) -> Mapping[str, ParameterValue | None]:
+        """The parameter values of ``ruleset`` in this evaluation."""
+        return self.parameters[ruleset.id]
+
+
+def plan_evaluation(
+    period: Period,
+    rulesets: Sequence[Ruleset],
+    available: Mapping[str, tuple[Award, Ruleset]],
+    requested: Sequence[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> EvaluationPlan:
+    """The plan for deciding ``requested`` (default: every award in ``available``, the awards
+    of ``rulesets``, those in force in ``period``) with parameter ``overrides``.
+
+    Raises :class:`EvaluationError` when nothing is in force, for an unknown award or
+    parameter, for an override that is not of its parameter's type, and for a fact two
+    rulesets declare differently.
+    """
+    if not available:
+        raise EvaluationError(f"no ruleset is in force for period {period}")
+    selected = _with_dependencies(requested, available, period)
+    overrides = dict(overrides or {})
+    known = {name for ruleset in rulesets for name in ruleset.parameters}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise EvaluationError(
+            f'unknown parameter "{unknown[0]}" for period {period}'
+            f"{suggest(unknown[0], known)}; parameters in force: {sorted(known)}"
+        )
+    facts = declared_facts(rulesets)
+    resolved = {r.id: _parameter_values(r, period, overrides) for r in rulesets}
+    return EvaluationPlan(
+        period=period,
+        rulesets=tuple(rulesets),
+        available=available,
+        order=tuple(order_awards({a: available[a][0] for a in selected})),
+        facts=facts,
+        parameters=resolved,
+        overrides=overrides,
+    )
+
+
+def _with_dependencies(
+    requested: Sequence[str] | None, available: Mapping[str, tuple[Award, Ruleset]], period: Period
+) -> set[str]:
+    if requested is None:
+        return set(available)
+    unknown = [a for a in requested if a not in available]
+    if unknown:
+        raise EvaluationError(
+            f"unknown award {unknown[0]!r} for period {period}; awards in force: {sorted(available)}"
+        )
+    selected: set[str] = set()
+    pending = list(requested)
+    while pending:
+        award_id = pending.pop()
+        if award_id not in selected:
+            selected.add(award_id)
+            # an award of a ruleset not in force is read from the history instead
+            pending.extend(a for a in available[award_id][0].depends_on if a in available)
+    return selected
+
+
+def order_awards(awards: Mapping[str, Award]) -> list[str]:
+    """Award ids so that every award comes after those it reads; ties by id."""
+    sorter = graphlib.TopologicalSorter(
+        {award_id: set(award.depends_on) for award_id, award in awards.items()}
+    )
+    sorter.prepare()
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        order.extend(ready)
+        sorter.done(*ready)
+    return [award_id for award_id in order if award_id in awards]
+
+
+def declared_facts(rulesets: Sequence[Ruleset]) -> dict[str, FactDecl]:
+    """Facts declared by the rulesets; a name declared twice must mean the same thing."""
+    facts: dict[str, FactDecl] = {}
+    owners: dict[str, str] = {}
+    for ruleset in rulesets:
+        for name, decl in ruleset.facts.items():
+            other = facts.get(name)
+            if other is not None and _meaning(other) != _meaning(decl):
+                raise EvaluationError(
+                    f'fact "{name}" is declared differently by {owners[name]} and {ruleset.id}, '
+                    f"both in force: {_meaning(other)} vs {_meaning(decl)}"
+                )
+            facts[name] = decl
+            owners.setdefault(name, ruleset.id)
+    return facts
+
+
+def _meaning(decl: FactDecl) -> tuple[object, ...]:
+    """What must agree between two declarations of one fact (labels may differ)."""
+    return (decl.type, decl.values, decl.ordered, decl.default, decl.minimum, decl.maximum)
+
+
+def facts_read(awards: Iterable[Award]) -> set[str]:
+    """The facts the awards' rules, ranking keys and functions read from the evaluation frame."""
+    nodes: list[Node] = []
+    for award in awards:
+        nodes.extend(rule.node for rule in award.rules)
+        if award.quota is not None:
+            nodes.extend(key.node for key in award.quota.rank)
+    names: set[str] = set()
+    for node in nodes:
+        names |= node.facts
+        for call in node.calls:
+            bound = dict(call.arguments)
+            names.update(
+                str(bound[argument.name])
+                for argument in call.function.arguments
+                if argument.kind == "fact"
+            )
+    return names
+
+
+def _parameter_values(
+    ruleset: Ruleset, period: Period, overrides: Mapping[str, Any]
+) -> dict[str, ParameterValue | None]:
+    values: dict[str, ParameterValue | None] = {}
+    for name, parameter in ruleset.parameters.items():
+        if name in overrides:
+            values[name] = _coerce(name, parameter.type, overrides[name])
+            continue
+        values[name] = parameter.value_on(period.end)
+    return values
+
+
+def _coerce(name: str, kind: str, value: Any) -> ParameterValue:
+    try:
+        if kind == "bool":
+            if isinstance(value, str):
+                if value.lower() not in ("true", "false"):
+                    raise ValueError(value)
+                return value.lower() == "true"
+            if isinstance(value, bool):
+                return value
+        elif kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        elif kind == "decimal":
+            if isinstance(value, float):
+                raise ValueError("floats are not exact; pass a string or Decimal")
+            return Decimal(str(value))
+        else:
+            return str(value)
+    except (ValueError, InvalidOperation):
+        pass
+    raise EvaluationError(f'parameter "{name}" expects {kind}, got {value!r}')

@@ -1,0 +1,160 @@
+"""What explains a decision, read from its row of the result frame: each rule's value with the
+inputs it read and, for a numeric comparison, the gap; then the reasons for the outcome.
+
+The reasons name what made the outcome what it is, with their legal bases: for a granted
+award its quota place, bonus and every criterion met; otherwise the rules that failed, applied
+or could not be judged, and how far a near miss is from its threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from emulation.evaluate.columns import gap_columns, outcome_column, rule_column
+from emulation.evaluate.query import comparison
+from emulation.lang.nodes import Call
+from emulation.period import Period
+from emulation.results.decision import CriterionResult, Gap, QuotaPosition, Reason
+from emulation.results.text import show
+from emulation.rules.model import Award, Label, Rule
+
+
+def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap | None:
+    """Both sides of a rule that compares two numbers, and when time alone could close it."""
+    compared = comparison(rule.node)
+    has_column, needs_column = gap_columns(award.id, rule.id)
+    if compared is None or has_column not in row:
+        return None
+    has, needs = row[has_column], row[needs_column]
+    first = None
+    grows = compared.left.function.grows_per_period if isinstance(compared.left, Call) else None
+    if grows and has is not None and needs is not None and compared.op in (">=", ">"):
+        short = Decimal(str(needs)) - Decimal(str(has))
+        if short > 0 or (short == 0 and compared.op == ">"):
+            steps = int((short / grows).to_integral_value(rounding=ROUND_CEILING))
+            if compared.op == ">" and short % grows == 0:
+                steps += 1
+            first = str(period.back(-steps))
+    unit = compared.left.function.unit if isinstance(compared.left, Call) else None
+    return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
+
+
+def criterion_result(
+    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
+) -> CriterionResult:
+    """The value of ``rule`` of ``award`` in ``row``, with the inputs it read (facts,
+    parameters, the value of each call, the outcomes of the awards it reads) and its gap."""
+    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
+    inputs.extend((name, parameters.get(name)) for name in sorted(rule.node.params))
+    for call in rule.node.calls:
+        if call.key in row:
+            inputs.append((call.text, row[call.key]))
+        bound = dict(call.arguments)
+        for argument in call.function.arguments:
+            if (
+                argument.kind == "award"
+                and argument.reads_current
+                and outcome_column(bound[argument.name]) in row
+            ):
+                dependency = bound[argument.name]
+                inputs.append((f"{dependency}.outcome", row[outcome_column(dependency)]))
+    return CriterionResult(
+        id=rule.id,
+        role=rule.role,
+        value=row[rule_column(award.id, rule.id)],
+        label=rule.label,
+        basis=rule.basis,
+        certainty=rule.certainty,
+        inputs=tuple(inputs),
+        gap=_gap(award, rule, row, period),
+    )
+
+
+def reasons_for(
+    outcome: str,
+    award_label: Label,
+    criteria: tuple[CriterionResult, ...],
+    quota: QuotaPosition | None = None,
+    bonus: tuple[Decimal, str, str, str, str] | None = None,
+) -> tuple[Reason, ...]:
+    """The reasons of a decision: what made the outcome what it is, with legal bases.
+
+    ``bonus`` is ``(amount, coefficient, base, step, basis)`` for a granted award that pays one.
+    """
+    reasons: list[Reason] = []
+    if outcome in ("granted", "eligible_over_quota"):
+        if outcome == "granted":
+            reasons.append(Reason("granted", _params(award_label, "", {})))
+        if quota is not None:
+            of = "" if quota.denominator is None else f" = {quota.ratio} × {quota.denominator}"
+            code = "within_quota" if outcome == "granted" else "over_quota"
+            extra = {"rank": str(quota.rank), "cap": str(quota.cap), "of": of}
+            reasons.append(Reason(code, _params(quota.label, quota.basis, extra)))
+        if bonus is not None and outcome == "granted":
+            amount, coefficient, base, step, basis = bonus
+            extra = {
+                "amount": f"{amount:f}",
+                "coefficient": coefficient,
+                "base": base,
+                "step": step,
+            }
+            reasons.append(Reason("bonus", _params(award_label, basis, extra)))
+        reasons.extend(
+            Reason("criterion_met", _params(c.label, c.basis, {"criterion": c.id}))
+            for c in criteria
+            if c.role == "criterion"
+        )
+        return tuple(reasons)
+    for criterion in criteria:
+        found = _code(outcome, criterion)
+        if found is None:
+            continue
+        code = found
+        extra = {"criterion": criterion.id, "values": _values(criterion.inputs)}
+        if criterion.value is None:
+            missing = [name for name, value in criterion.inputs if value in (None, "data_missing")]
+            extra["missing"] = ", ".join(missing) or "?"
+        reasons.append(Reason(code, _params(criterion.label, criterion.basis, extra)))
+        gap = criterion.gap
+        if code == "criterion_failed" and gap is not None and gap.has is not None:
+            numbers = {
+                "criterion": criterion.id,
+                "op": {">=": "≥", "<=": "≤"}.get(gap.op, gap.op),
+                "needs": show(gap.needs, "short_signed"),
+                "has": show(gap.has, "short_signed"),
+            }
+            if gap.first_period is not None:
+                numbers["first_period"] = gap.first_period
+            if gap.unit is not None:
+                numbers["unit"] = gap.unit
+            kind = "gap_in_time" if gap.first_period is not None else "gap"
+            reasons.append(Reason(kind, _params(criterion.label, criterion.basis, numbers)))
+    return tuple(reasons)
+
+
+def _code(outcome: str, criterion: CriterionResult) -> str | None:
+    role, value = criterion.role, criterion.value
+    if outcome == "blocked":
+        return "blocked" if role == "blocking" and value is True else None
+    if outcome == "not_eligible":
+        if role == "exclusion" and value is True:
+            return "exclusion_applies"
+        if role == "criterion" and value is False:
+            return "criterion_failed"
+        return None
+    if outcome == "data_missing" and value is None:
+        return {"criterion": "criterion_unknown", "exclusion": "exclusion_unknown"}.get(
+            role, "blocking_unknown"
+        )
+    return None
+
+
+def _params(label: Label, basis: str, extra: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    items = {"label_vi": label.vi, "label_en": label.en, "basis": basis, **extra}
+    return tuple(sorted(items.items()))
+
+
+def _values(inputs: tuple[tuple[str, Any], ...]) -> str:
+    return ", ".join(f"{name}={show(value, 'short_signed')}" for name, value in inputs) or "—"

@@ -1,0 +1,78 @@
+"""How values and decisions are shown to people.
+
+:func:`show` writes one value as a rule author writes it; :func:`explain_text` writes out a
+whole decision, in Vietnamese or English, as ``emulation explain`` prints it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from emulation.results.decision import Decision
+from emulation.results.reasons import outcome_label
+
+#: How :func:`show` writes decimals and dates. ``short``: trailing zeros dropped (8.5, not
+#: 8.500000), a negative zero as 0, dates in ISO form (counterexamples). ``short_signed``: the
+#: same, but a negative zero keeps its sign and a date is written by :func:`str`, as the
+#: reasons' parameters always have. ``stored``: every value as :func:`str` writes it
+#: (8.500000), as ``emulation explain`` always has.
+Style = Literal["short", "short_signed", "stored"]
+
+#: The mark of a rule that holds, does not hold, or is unknown.
+MARKS = {True: "✓", False: "✗", None: "?"}
+
+
+def show(value: Any, style: Style = "short") -> str:
+    """A value as a rule author writes it: true/false, ∅ for missing, 8.5 (not 8.500000),
+    dates as ISO dates; ``style`` chooses how decimals and dates are written."""
+    if value is None:
+        return "∅"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if style == "stored":
+        return str(value)
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text == "-0" and style == "short" else text
+    if style == "short" and hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+_ROLES = {
+    "criterion": ("tiêu chí", "criterion"),
+    "exclusion": ("loại trừ", "exclusion"),
+    "blocking": ("tạm dừng", "blocking"),
+}
+
+
+def explain_text(decision: Decision, lang: str) -> str:
+    """A decision written out for a person: outcome, every criterion with inputs, reasons."""
+    vi = lang == "vi"
+    lines = [
+        f"{'Đối tượng' if vi else 'Subject'}: {decision.subject}    {'Kỳ' if vi else 'Period'}: {decision.period}",
+        f"{'Danh hiệu / hình thức' if vi else 'Award'}: {decision.award_label.get(lang)} ({decision.award})",
+        f"{'Kết quả' if vi else 'Outcome'}: {outcome_label(decision.outcome, lang)} ({decision.outcome})",
+        f"{'Bộ quy tắc' if vi else 'Ruleset'}: {decision.ruleset.id} {decision.ruleset.version} "
+        f"(sha256 {decision.ruleset.content_hash[:12]}…), engine {decision.engine_version}",
+        f"{'Dữ liệu đầu vào' if vi else 'Input rows'}: sha256 {decision.input_hash[:12]}…",
+        "",
+        "Tiêu chí:" if vi else "Criteria:",
+    ]
+    for criterion in decision.criteria:
+        role = _ROLES[criterion.role][0 if vi else 1]
+        lines.append(
+            f"  [{MARKS[criterion.value]}] {role} {criterion.id}: {criterion.label.get(lang)}"
+        )
+        lines.append(
+            f"      {'căn cứ' if vi else 'basis'}: {criterion.basis} ({criterion.certainty})"
+        )
+        if criterion.inputs:
+            values = ", ".join(
+                f"{name} = {show(value, 'stored')}" for name, value in criterion.inputs
+            )
+            lines.append(f"      {'giá trị' if vi else 'values'}: {values}")
+    lines += ["", "Lý do:" if vi else "Reasons:"]
+    lines += [f"  - {reason.render(lang)}" for reason in decision.reasons]
+    return "\n".join(lines) + "\n"

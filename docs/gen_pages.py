@@ -38,7 +38,7 @@ from pathlib import Path
 from emulation import cli
 from emulation._plugins import DEFAULT_PLUGINS
 from emulation.functions import FunctionSpec
-from emulation.results.reasons import CATALOGUE, OUTCOME_LABELS
+from emulation.messages import CATALOGUE, OUTCOME_LABELS
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent

@@ -19,7 +19,7 @@ from emulation.cases import load_case_file, run_case
 from emulation.cli import _parser
 from emulation.lang.checker import Checker
 from emulation.lang.scope import Scope
-from emulation.results.reasons import CATALOGUE
+from emulation.messages import CATALOGUE
 from emulation.rules.loader import SUBJECT_FACTS
 
 ROOT = Path(__file__).resolve().parents[1]

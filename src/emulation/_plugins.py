@@ -14,6 +14,7 @@ from emulation import hookspecs
 from emulation.data.population import Population
 from emulation.errors import EmulationError, EvaluationError
 from emulation.functions import FunctionSpec
+from emulation.lang.signature import Signature
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.rules.model import Ruleset
@@ -146,7 +147,7 @@ class PluginFacade:
                 found[spec.name] = (spec, plugin)
         return {name: found[name][0] for name in sorted(found)}
 
-    def load_ruleset(self, path: Path, functions: dict[str, FunctionSpec]) -> Ruleset | None:
+    def load_ruleset(self, path: Path, functions: Mapping[str, Signature]) -> Ruleset | None:
         result: Ruleset | None = self.manager.hook.emulation_load_ruleset(
             path=path, functions=functions
         )

@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 from emulation.hookspecs import hookimpl
+from emulation.messages import outcome_label
 from emulation.results.evaluation import Evaluation
-from emulation.results.reasons import outcome_label
 
 FORMATS = ("csv", "json", "table")
 

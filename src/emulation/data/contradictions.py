@@ -12,8 +12,8 @@ import attrs
 import polars as pl
 
 from emulation.data.schema import ORIGIN
+from emulation.messages import render
 from emulation.period import period_start_year
-from emulation.results.reasons import render
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from emulation.results.reasons import CATALOGUE, render
+from emulation.messages import CATALOGUE, render
 from emulation.rules.model import Label, Role
 from emulation.types import Outcome
 

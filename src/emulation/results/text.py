@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
+from emulation.messages import outcome_label
 from emulation.results.decision import Decision
-from emulation.results.reasons import outcome_label
 
 #: How :func:`show` writes decimals and dates. ``short``: trailing zeros dropped (8.5, not
 #: 8.500000), a negative zero as 0, dates in ISO form (counterexamples). ``short_signed``: the

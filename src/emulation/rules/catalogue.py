@@ -9,12 +9,12 @@ the same file reached twice (an installed plugin and a path to its source) count
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from emulation.errors import Problem, RulesetError, suggest
-from emulation.functions import FunctionSpec
+from emulation.lang.signature import Signature
 from emulation.rules.loader import CASE_SUFFIX, RULESET_SUFFIX
 from emulation.rules.model import Ruleset
 
@@ -25,7 +25,7 @@ DEFAULT_SUFFIXES: tuple[str, ...] = (RULESET_SUFFIX,)
 class RulesetLoader(Protocol):
     """What loads one ruleset file: the plugin facade, which asks the loader plugins."""
 
-    def load_ruleset(self, path: Path, functions: dict[str, FunctionSpec]) -> Ruleset | None:
+    def load_ruleset(self, path: Path, functions: Mapping[str, Signature]) -> Ruleset | None:
         """The ruleset in ``path``, or None when no loader reads such a file."""
         ...  # pragma: no cover - a protocol
 
@@ -50,7 +50,7 @@ def ruleset_files(paths: Iterable[Path], suffixes: Sequence[str] = DEFAULT_SUFFI
 def load_rulesets(
     loader: RulesetLoader,
     paths: Iterable[Path],
-    functions: dict[str, FunctionSpec],
+    functions: Mapping[str, Signature],
     suffixes: Sequence[str] = DEFAULT_SUFFIXES,
 ) -> tuple[Ruleset, ...]:
     """Load every ruleset file under ``paths`` (see :func:`ruleset_files`); collect the

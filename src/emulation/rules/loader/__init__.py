@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from emulation.errors import RulesetError
-from emulation.functions import FunctionSpec
 from emulation.lang.scope import Scope
+from emulation.lang.signature import Signature
 from emulation.rules.loader._fields import (
     Collector,
     check_unknown_keys,
@@ -84,7 +84,7 @@ def load_ruleset(
     document: Mapping[str, Any],
     raw: bytes,
     source: str,
-    functions: Mapping[str, FunctionSpec],
+    functions: Mapping[str, Signature],
 ) -> Ruleset:
     """Check ``document`` and build the ruleset, or raise :class:`RulesetError`."""
     out = Collector(source, raw.decode("utf-8", errors="replace"))
@@ -146,7 +146,7 @@ def load_ruleset(
     )
 
 
-def load_ruleset_file(path: Path, functions: Mapping[str, FunctionSpec]) -> Ruleset:
+def load_ruleset_file(path: Path, functions: Mapping[str, Signature]) -> Ruleset:
     """Read and load one TOML ruleset file."""
     document, raw = read_toml(path)
     return load_ruleset(document, raw, str(path), functions)

@@ -1,5 +1,10 @@
 """The catalogue of reason codes and their Vietnamese and English templates.
 
+Every sentence the engine says to a person goes through it: the reasons of a decision
+(:mod:`emulation.results`) and the report of a subject set aside because its records
+contradict each other (:mod:`emulation.data.contradictions`). It sits at the bottom of the house
+because both of those speak through it; it imports nothing of the engine.
+
 Codes are stable: a system that embeds the engine may match on them. Templates take the
 reason's parameters by name; ``{label}`` is replaced by the label in the chosen language.
 The reference page ``docs/reference/reason-codes.md`` lists the same table.

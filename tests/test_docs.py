@@ -84,7 +84,7 @@ def test_every_hook_is_documented(name: str) -> None:
 
 @pytest.mark.parametrize("name", hooks())
 def test_every_hook_is_exercised_by_a_test(name: str) -> None:
-    files = [path for path in TESTS.glob("test_*.py") if path.name != Path(__file__).name]
+    files = [path for path in TESTS.rglob("test_*.py") if path.name != Path(__file__).name]
     assert any(name in path.read_text(encoding="utf-8") for path in files), (
         f"no test under tests/ mentions {name}"
     )
@@ -229,6 +229,7 @@ def state_plugin_installed() -> bool:
     return "state" in installed_plugins()
 
 
+@pytest.mark.slow
 def test_generated_parts_of_pages_are_current() -> None:
     if installed_plugins() != {"state"}:
         pytest.skip("the outputs in the docs are made with the state plugin alone installed")

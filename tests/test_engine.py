@@ -168,6 +168,7 @@ def shuffled(population: Population, seed: int) -> Population:
 
 @settings(max_examples=25)
 @given(populations(), st.integers(0, 2**16))
+@pytest.mark.slow
 def test_row_order_never_changes_the_output(document: dict[str, object], seed: int) -> None:
     state_engine = ENGINE
     population = Population.from_json(document)
@@ -176,6 +177,7 @@ def test_row_order_never_changes_the_output(document: dict[str, object], seed: i
 
 @settings(max_examples=25)
 @given(populations(), st.integers(1, 5))
+@pytest.mark.slow
 def test_evaluating_in_chunks_gives_the_same_decisions(
     document: dict[str, object], chunk: int
 ) -> None:

@@ -17,13 +17,13 @@ from typing import Final
 
 import polars as pl
 
+from emulation.lang.nodes import CALL_PREFIX
 from emulation.types import OUTCOMES
 
 #: Separates the parts of a result column's name.
 SEPARATOR: Final = "::"
 
 #: Starts the key of a column that holds the value of a function call.
-CALL_PREFIX: Final = "fn::"
 
 #: The type of every outcome column: the outcomes as a Polars enum, in their fixed order.
 OUTCOME_DTYPE: Final = pl.Enum(list(OUTCOMES))

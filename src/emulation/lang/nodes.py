@@ -17,6 +17,10 @@ from emulation.lang.signature import Signature
 from emulation.types import ParameterValue, ValueType
 
 
+#: Prefix of the result column that holds the value of a function call (``fn::held(...)``).
+CALL_PREFIX = "fn::"
+
+
 @attrs.frozen(kw_only=True)
 class Node:
     """A checked node of the rule language with its value type.
@@ -119,7 +123,7 @@ class Call(Node):
     @property
     def key(self) -> str:
         """A stable column name for this call's value."""
-        return f"fn::{self.text}"
+        return f"{CALL_PREFIX}{self.text}"
 
 
 def children(node: Node) -> tuple[Node, ...]:

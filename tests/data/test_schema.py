@@ -19,7 +19,7 @@ import pytest
 from emulation import DataError, Population
 from emulation.data.schema import ENUMS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "union.json"
 
 

@@ -184,7 +184,7 @@ def test_contradictory_histories_are_set_aside_and_the_rest_is_decided(tmp_path:
     )
     engine = emulation.build_engine(
         entry_points=False,
-        ruleset_paths=[Path(__file__).resolve().parents[1] / "rulesets" / "state"],
+        ruleset_paths=[Path(__file__).resolve().parents[2] / "rulesets" / "state"],
     )
     evaluation = engine.evaluate(population, "2024", ["ldtt"])
     assert {d.subject: d.outcome for d in evaluation.decisions()} == {

@@ -80,7 +80,7 @@ basis = "Quy chế thử nghiệm Điều 3"
 certainty = "C"
 """
 
-STATE = Path(__file__).resolve().parents[1] / "rulesets" / "state"
+STATE = Path(__file__).resolve().parents[2] / "rulesets" / "state"
 ENGINE = emulation.build_engine(entry_points=False, ruleset_paths=[STATE])
 FAST = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
@@ -209,6 +209,7 @@ def test_fact_values_respect_declared_ranges(tiny: emulation.Engine) -> None:
 
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(est.from_ruleset(ENGINE.rulesets))
+@pytest.mark.slow
 def test_from_ruleset_respects_types_enums_and_ranges(population: Population) -> None:
     current = max(Period.parse(p) for p in population.periods())
     in_force = ENGINE.rulesets_in_force(current)
@@ -240,6 +241,7 @@ def test_thresholds_are_read_from_the_rules() -> None:
     assert {9, 10, 11} <= old.values["months_worked"]  # the 2017 parameter is 10
 
 
+@pytest.mark.slow
 def test_threshold_values_come_often(tiny: emulation.Engine) -> None:
     seen: dict[str, set[object]] = {"months": set(), "score": set()}
 
@@ -255,6 +257,7 @@ def test_threshold_values_come_often(tiny: emulation.Engine) -> None:
     assert {Decimal("8.4"), Decimal("8.5"), Decimal("8.6")} <= seen["score"]
 
 
+@pytest.mark.slow
 def test_from_ruleset_draws_the_periods_either_side_of_a_change_of_law() -> None:
     drawn: set[str] = set()
 
@@ -276,6 +279,7 @@ def test_from_ruleset_rejects_a_period_without_rules(tiny: emulation.Engine) -> 
 
 @settings(max_examples=20, deadline=None, derandomize=True)
 @given(est.from_ruleset(ENGINE.rulesets, period="2024"))
+@pytest.mark.slow
 def test_generated_populations_evaluate(population: Population) -> None:
     assert population.set_aside == ()  # no award or service before birth, no clashes
     decisions = ENGINE.evaluate(population, "2024").decisions()

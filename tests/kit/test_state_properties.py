@@ -16,8 +16,10 @@ from emulation import Population, properties, strategies
 from emulation.cli import main
 
 pytest_plugins = ["pytester"]
+#: End to end on the real state rules: the inner loop (``-m "not slow"``) leaves them to CI.
+pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STATE = ROOT / "rulesets" / "state"
 ENGINE = emulation.build_engine(entry_points=False, ruleset_paths=[STATE])
 POPULATIONS = strategies.from_ruleset(ENGINE.rulesets)

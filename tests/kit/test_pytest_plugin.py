@@ -13,7 +13,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STATE = ROOT / "rulesets" / "state"
 
 RULESET = """
@@ -266,6 +266,7 @@ def test_engine_and_population_fixtures(pytester: pytest.Pytester, rules: Path) 
 # -- the acceptance test: a bug planted in a copy of the state rules ---------------------------
 
 
+@pytest.mark.slow
 def test_a_planted_threshold_bug_fails_the_case_files_showing_the_threshold(
     pytester: pytest.Pytester,
 ) -> None:

@@ -11,7 +11,7 @@ import emulation
 from emulation import RulesetError
 from emulation.cli import main
 
-STATE_RULESETS = Path(__file__).resolve().parents[1] / "rulesets" / "state"
+STATE_RULESETS = Path(__file__).resolve().parents[2] / "rulesets" / "state"
 
 MINIMAL = """
 format = 1

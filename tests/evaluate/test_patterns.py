@@ -11,7 +11,7 @@ import pytest
 import emulation
 from emulation import Population
 
-RULESET = Path(__file__).parent / "rulesets" / "patterns.toml"
+RULESET = Path(__file__).resolve().parents[1] / "rulesets" / "patterns.toml"
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from emulation.results.decision import CriterionResult, Label, Reason, RulesetRe
 from emulation.rules.model import FactDecl, Ruleset
 from emulation.types import FactName
 
-STATE = Path(__file__).resolve().parents[1] / "rulesets" / "state"
+STATE = Path(__file__).resolve().parents[2] / "rulesets" / "state"
 STATE_ENGINE = emulation.build_engine(entry_points=False, ruleset_paths=[STATE])
 
 HEAD = """
@@ -104,6 +104,7 @@ def test_monotonicity_fails_when_more_merit_loses_the_award(tmp_path: Path) -> N
     assert "✗ criterion score: score <= 8.5" in message
 
 
+@pytest.mark.slow
 def test_emulation_test_finds_and_shrinks_a_counterexample(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -371,7 +372,7 @@ def test_quota_conservation_catches_an_engine_that_rounds_wrongly(
     floor fails with the group, the cap and the ranked decisions."""
     from emulation.evaluate import quota as _quota
 
-    state = Path(__file__).resolve().parents[1] / "rulesets" / "state"
+    state = Path(__file__).resolve().parents[2] / "rulesets" / "state"
     engine = emulation.build_engine(entry_points=False, ruleset_paths=[state])
     subjects: list[dict[str, object]] = [{"id": "u", "kind": "collective"}]
     for index in range(10):

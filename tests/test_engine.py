@@ -278,3 +278,10 @@ def test_division_by_zero_is_unknown_not_a_crash(tmp_path: Path) -> None:
         engine.evaluate(population, "2024", ["good"]).decision("z", "good").outcome
         == "data_missing"
     )
+
+
+def test_rendering_in_an_unknown_language_is_refused(state_engine: emulation.Engine) -> None:
+    evaluation = state_engine.evaluate(Population.from_json(LAN), "2024", ["ldtt"])
+    assert '"lang": "en"' in state_engine.render(evaluation, "json", "en")
+    with pytest.raises(EvaluationError, match='unknown language "fr"'):
+        state_engine.render(evaluation, "json", "fr")  # type: ignore[arg-type]

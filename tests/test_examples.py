@@ -186,6 +186,7 @@ def test_the_forms_really_arrive_with_different_types(
 # -- the generator -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hash_seed", ["0", "4242"])
 def test_generator_reproduces_the_committed_files(tmp_path: Path, hash_seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}

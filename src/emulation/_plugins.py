@@ -18,6 +18,7 @@ from emulation.lang.signature import Signature
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.rules.model import Ruleset
+from emulation.types import Language
 
 #: Built-in features, registered by these names; each is an ordinary plugin module.
 DEFAULT_PLUGINS: tuple[str, ...] = (
@@ -177,7 +178,7 @@ class PluginFacade:
     def report_formats(self) -> list[str]:
         return sorted({f for group in self.manager.hook.emulation_report_formats() for f in group})
 
-    def render(self, evaluation: Evaluation, format: str, lang: str) -> str:
+    def render(self, evaluation: Evaluation, format: str, lang: Language) -> str:
         result: str | None = self.manager.hook.emulation_render(
             evaluation=evaluation, format=format, lang=lang
         )

@@ -21,6 +21,7 @@ from emulation.engine import Engine, assemble, build_engine
 from emulation.errors import EmulationError, ProblemsError
 from emulation.period import Period
 from emulation.results.text import explain_text
+from emulation.types import LANGUAGES
 
 #: Exit statuses; argparse itself exits with 2 on a usage error.
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="list plugins, rulesets and awards")
     listing.add_argument("--format", choices=("table", "json"), default="table")
-    listing.add_argument("--lang", choices=("vi", "en"), default="vi")
+    listing.add_argument("--lang", choices=LANGUAGES, default="vi")
     _rulesets_option(listing)
     listing.set_defaults(handler=_list)
 
@@ -81,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--format", default="table", help="table, json or csv (plugins may add more)"
     )
-    evaluate.add_argument("--lang", choices=("vi", "en"), default="vi")
+    evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
     evaluate.add_argument(
         "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
     )
@@ -94,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--period", required=True)
     explain.add_argument("--subject", required=True)
     explain.add_argument("--award", required=True)
-    explain.add_argument("--lang", choices=("vi", "en"), default="vi")
+    explain.add_argument("--lang", choices=LANGUAGES, default="vi")
     _parameter_option(explain)
     _rulesets_option(explain)
     explain.set_defaults(handler=_explain)

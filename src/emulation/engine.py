@@ -24,6 +24,7 @@ from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.rules.catalogue import load_rulesets, ruleset_files
 from emulation.rules.model import Award, Ruleset
+from emulation.types import LANGUAGES, Language
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -66,8 +67,11 @@ class Engine:
         """The output formats the reporter plugins render, sorted."""
         return self.plugins.report_formats()
 
-    def render(self, evaluation: Evaluation, format: str = "json", lang: str = "vi") -> str:
-        """Render ``evaluation`` through the reporter plugins (``table``, ``json``, ``csv`` …)."""
+    def render(self, evaluation: Evaluation, format: str = "json", lang: Language = "vi") -> str:
+        """Render ``evaluation`` through the reporter plugins (``table``, ``json``, ``csv`` …)
+        in ``lang`` (``"vi"`` or ``"en"``)."""
+        if lang not in LANGUAGES:
+            raise EvaluationError(f'unknown language "{lang}"; expected one of {list(LANGUAGES)}')
         return self.plugins.render(evaluation, format, lang)
 
     def read_population(self, path: str | os.PathLike[str]) -> Population:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from emulation.period import Period
     from emulation.results.evaluation import Evaluation
     from emulation.rules.model import Ruleset
+    from emulation.types import Language
 
 PROJECT = "emulation"
 
@@ -169,7 +170,7 @@ def emulation_report_formats() -> list[str]:
 
 
 @hookspec(firstresult=True)
-def emulation_render(evaluation: Evaluation, format: str, lang: str) -> str | None:
+def emulation_render(evaluation: Evaluation, format: str, lang: Language) -> str | None:
     """Render an evaluation as text.
 
     First non-None result wins. The built-in reporters (``trylast``) render ``table``,

@@ -15,6 +15,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
+from emulation.types import Language
+
 #: code -> (Vietnamese template, English template)
 CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "granted": (
@@ -88,7 +90,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def render(code: str, params: dict[str, str], lang: str) -> str:
+def render(code: str, params: dict[str, str], lang: Language) -> str:
     """The message of ``code`` in ``lang`` with ``params`` filled in."""
     vi, en = CATALOGUE[code]
     template = vi if lang == "vi" else en
@@ -107,7 +109,7 @@ def render(code: str, params: dict[str, str], lang: str) -> str:
 _MONEY = ("amount", "base", "step")
 
 
-def _years(text: str, lang: str) -> str:
+def _years(text: str, lang: Language) -> str:
     """``17.333333`` years as "17 years 4 months" (months rounded to the nearest)."""
     try:
         months = int((Decimal(text) * 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -143,7 +145,7 @@ OUTCOME_LABELS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def outcome_label(outcome: str, lang: str) -> str:
+def outcome_label(outcome: str, lang: Language) -> str:
     """The outcome as words in ``lang``."""
     vi, en = OUTCOME_LABELS[outcome]
     return vi if lang == "vi" else en

@@ -44,7 +44,7 @@ class Label:
     vi: str
     en: str
 
-    def get(self, lang: str) -> str:
+    def get(self, lang: Language) -> str:
         """The text in ``lang`` (``"vi"`` or ``"en"``)."""
         return self.vi if lang == "vi" else self.en
 

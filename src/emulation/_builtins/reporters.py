@@ -10,6 +10,7 @@ from typing import Any
 from emulation.hookspecs import hookimpl
 from emulation.messages import outcome_label
 from emulation.results.evaluation import Evaluation
+from emulation.types import Language
 
 FORMATS = ("csv", "json", "table")
 
@@ -21,7 +22,7 @@ def emulation_report_formats() -> list[str]:
 
 
 @hookimpl(trylast=True)
-def emulation_render(evaluation: Evaluation, format: str, lang: str) -> str | None:
+def emulation_render(evaluation: Evaluation, format: str, lang: Language) -> str | None:
     """Render the built-in formats; None for any other."""
     if format == "json":
         return render_json(evaluation, lang)
@@ -32,7 +33,7 @@ def emulation_render(evaluation: Evaluation, format: str, lang: str) -> str | No
     return None
 
 
-def render_json(evaluation: Evaluation, lang: str) -> str:
+def render_json(evaluation: Evaluation, lang: Language) -> str:
     """``{"period", "engine_version", "lang", "decisions": [...], "set_aside": [...]}``, keys
     sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each other."""
     document: dict[str, Any] = {
@@ -45,7 +46,7 @@ def render_json(evaluation: Evaluation, lang: str) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def render_csv(evaluation: Evaluation, lang: str) -> str:
+def render_csv(evaluation: Evaluation, lang: Language) -> str:
     """One row per decision: ids, outcome, reason codes and rendered reasons; then one row per
     subject set aside (outcome ``set_aside``, no award)."""
     buffer = io.StringIO()
@@ -83,7 +84,7 @@ def render_csv(evaluation: Evaluation, lang: str) -> str:
     return buffer.getvalue()
 
 
-def render_table(evaluation: Evaluation, lang: str) -> str:
+def render_table(evaluation: Evaluation, lang: Language) -> str:
     """A plain-text table for people: subject, name, award, outcome and the deciding reasons."""
     headers = (
         ("Mã", "Họ tên / đơn vị", "Danh hiệu / hình thức", "Kết quả", "Lý do")

@@ -14,6 +14,7 @@ import polars as pl
 from emulation.data.schema import ORIGIN
 from emulation.messages import render
 from emulation.period import period_start_year
+from emulation.types import Language
 
 
 @attrs.frozen(kw_only=True)
@@ -30,7 +31,7 @@ class SetAside:
     detail: str
     rows: tuple[str, ...]
 
-    def to_dict(self, lang: str = "vi") -> dict[str, object]:
+    def to_dict(self, lang: Language = "vi") -> dict[str, object]:
         """JSON-ready form with the message in ``lang``."""
         return {
             "subject": self.subject,

@@ -16,7 +16,6 @@ import attrs
 from emulation.lang.signature import Signature
 from emulation.types import ParameterValue, ValueType
 
-
 #: Prefix of the result column that holds the value of a function call (``fn::held(...)``).
 CALL_PREFIX = "fn::"
 

@@ -13,7 +13,7 @@ import attrs
 
 from emulation.messages import CATALOGUE, render
 from emulation.rules.model import Label, Role
-from emulation.types import Outcome
+from emulation.types import Language, Outcome
 
 
 @attrs.frozen
@@ -23,11 +23,11 @@ class Reason:
     code: str = attrs.field(validator=attrs.validators.in_(tuple(CATALOGUE)))
     params: tuple[tuple[str, str], ...] = ()
 
-    def render(self, lang: str = "vi") -> str:
+    def render(self, lang: Language = "vi") -> str:
         """The reason as a sentence in ``lang`` (``"vi"`` or ``"en"``)."""
         return render(self.code, dict(self.params), lang)
 
-    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+    def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form: code, parameters and the rendered message."""
         return {"code": self.code, "params": dict(self.params), "message": self.render(lang)}
 
@@ -73,7 +73,7 @@ class CriterionResult:
     inputs: tuple[tuple[str, Any], ...]
     gap: Gap | None = None
 
-    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+    def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "gap": None if self.gap is None else self.gap.to_dict(),
@@ -115,7 +115,7 @@ class Decision:
     bonus: Decimal | None = None
     evidence: tuple[str, ...] = ()
 
-    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+    def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form with labels and reasons rendered in ``lang``."""
         return {
             "subject": self.subject,

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from emulation.messages import outcome_label
 from emulation.results.decision import Decision
+from emulation.types import Language
 
 #: How :func:`show` writes decimals and dates. ``short``: trailing zeros dropped (8.5, not
 #: 8.500000), a negative zero as 0, dates in ISO form (counterexamples). ``short_signed``: the
@@ -47,7 +48,7 @@ _ROLES = {
 }
 
 
-def explain_text(decision: Decision, lang: str) -> str:
+def explain_text(decision: Decision, lang: Language) -> str:
     """A decision written out for a person: outcome, every criterion with inputs, reasons."""
     vi = lang == "vi"
     lines = [

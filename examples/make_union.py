@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import emulation
-from emulation.data.population import Population
+from emulation import Population
 
 SEED = 20250101
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -64,7 +64,7 @@ FACT_COLUMNS = (
     "emulation_score",
 )
 
-#: Columns of every table, exactly as ``emulation.data.population.SCHEMAS`` lists them.
+#: Columns of every table, exactly as ``emulation.data.schema.SCHEMAS`` lists them.
 COLUMNS = {
     "subjects": (
         "id",

@@ -8,6 +8,8 @@ behind a function-local import. See ``docs/explanation/architecture.md``.
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 import statistics
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,3 +170,45 @@ def test_every_room_says_what_it_takes_and_gives(package: str) -> None:
     init = SRC / PACKAGE / package / "__init__.py"
     docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
     assert docstring, f"{package}/__init__.py needs a docstring"
+
+
+#: Import paths the docs, the README or the examples give to users, with a name from each.
+PUBLIC_PATHS = {
+    "emulation": "build_engine",
+    "emulation.population": "Population",
+    "emulation.records": "Subject",
+    "emulation.ruleset": "Ruleset",
+    "emulation.evaluation": "Evaluation",
+    "emulation.decision": "Decision",
+    "emulation.functions": "FunctionSpec",
+    "emulation.hookspecs": "hookimpl",
+    "emulation.cases": "run_case",
+    "emulation.strategies": "from_ruleset",
+    "emulation.properties": "assert_monotonic",
+    "emulation.engine": "build_engine",
+    "emulation.errors": "RulesetError",
+    "emulation.period": "Period",
+    "emulation.types": "OUTCOMES",
+    "emulation.cli": "main",
+}
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC_PATHS))
+def test_every_public_import_path_still_works(module: str) -> None:
+    imported = importlib.import_module(module)
+    assert hasattr(imported, PUBLIC_PATHS[module])
+    for name in getattr(imported, "__all__", ()):
+        assert hasattr(imported, name), f"{module}.__all__ names {name}, which it lacks"
+
+
+def test_the_docs_import_only_public_paths() -> None:
+    root = SRC.parent
+    texts = [p.read_text(encoding="utf-8") for p in (root / "docs").rglob("*.md")]
+    texts += [(root / "README.md").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in (root / "examples").glob("*.py")]
+    used = {
+        match
+        for text in texts
+        for match in re.findall(r"(?:from|import) (emulation(?:\.\w+)*)", text)
+    }
+    assert used <= set(PUBLIC_PATHS), sorted(used - set(PUBLIC_PATHS))

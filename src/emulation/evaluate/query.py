@@ -20,7 +20,7 @@ from emulation.evaluate.plan import EvaluationPlan
 from emulation.evaluate.quota import Stage, quota_stage
 from emulation.lang.compiler import Compiler
 from emulation.lang.nodes import BoolOp, Compare, Node
-from emulation.rules.model import Award, ParameterValue
+from emulation.rules.model import Award, ParameterValue, Role
 
 _NO_OPT = pl.QueryOptFlags.none()
 
@@ -141,13 +141,16 @@ def _columns(exprs: list[pl.Expr]) -> Stage:
 def outcome_expr(award: Award) -> pl.Expr:
     """blocked > exclusion applies > a criterion fails > something unknown > granted."""
 
-    def any_of(role: str) -> pl.Expr:
-        columns = [pl.col(rule_column(award.id, rule.id)) for rule in award.rules_of(role)]  # type: ignore[arg-type]
-        return reduce(lambda a, b: a | b, columns) if columns else pl.lit(False)
+    def columns(role: Role) -> list[pl.Expr]:
+        return [pl.col(rule_column(award.id, rule.id)) for rule in award.rules_of(role)]
 
-    def all_of(role: str) -> pl.Expr:
-        columns = [pl.col(rule_column(award.id, rule.id)) for rule in award.rules_of(role)]  # type: ignore[arg-type]
-        return reduce(lambda a, b: a & b, columns) if columns else pl.lit(True)
+    def any_of(role: Role) -> pl.Expr:
+        found = columns(role)
+        return reduce(lambda a, b: a | b, found) if found else pl.lit(False)
+
+    def all_of(role: Role) -> pl.Expr:
+        found = columns(role)
+        return reduce(lambda a, b: a & b, found) if found else pl.lit(True)
 
     blocked, excluded, met = any_of("blocking"), any_of("exclusion"), all_of("criterion")
     return (

@@ -22,6 +22,10 @@ class Problem:
     1-based column inside an expression, when known. For input data, ``file`` names the file
     and the row or JSON path (``union/facts.csv: row 12``, ``union.json: subjects[3]``) and
     ``location`` the column or member.
+
+    ``code`` names the kind of problem (``unreadable_value``, ``unknown_key`` …) with a stable
+    identifier a program may match on, where one is assigned (the reference pages list them);
+    it is empty otherwise.
     """
 
     file: str
@@ -29,6 +33,7 @@ class Problem:
     line: int | None = None
     column: int | None = None
     message: str
+    code: str = ""
 
     def __str__(self) -> str:
         where = self.file

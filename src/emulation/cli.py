@@ -2,20 +2,19 @@
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
-``-o`` files are written atomically (a temporary file renamed into place), never half.
+``-o`` files are written whole or not at all (see :mod:`emulation._output`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
 from emulation.errors import EmulationError, ProblemsError
@@ -280,19 +279,6 @@ def _test(args: argparse.Namespace) -> int:
         print(_suite.report(result, min_coverage=args.min_coverage))
         failed |= not result.passed or result.coverage.percent < args.min_coverage
     return EXIT_PROBLEMS if failed else EXIT_OK
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from emulation.period import Period
     from emulation.results.decision import CriterionResult, Decision, Reason, RulesetRef
     from emulation.results.evaluation import Evaluation
+    from emulation.results.replay import Difference, Replay
     from emulation.rules.model import (
         Award,
         LegalReference,
@@ -65,6 +66,8 @@ _HOMES = {
     "Problem": "emulation.errors",
     "RulesetError": "emulation.errors",
     "Evaluation": "emulation.results.evaluation",
+    "Difference": "emulation.results.replay",
+    "Replay": "emulation.results.replay",
     "Argument": "emulation.functions",
     "BuildContext": "emulation.functions",
     "FunctionSpec": "emulation.functions",
@@ -94,6 +97,7 @@ __all__ = [
     "CriterionResult",
     "DataError",
     "Decision",
+    "Difference",
     "DisciplineRecord",
     "EmulationError",
     "Engine",
@@ -111,6 +115,7 @@ __all__ = [
     "Population",
     "Problem",
     "Reason",
+    "Replay",
     "Rule",
     "Ruleset",
     "RulesetError",

@@ -1,4 +1,4 @@
-"""The ``emulation`` command line: check, list, evaluate, explain, test.
+"""The ``emulation`` command line: check, list, evaluate, explain, replay, test.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -98,6 +98,15 @@ def _parser() -> argparse.ArgumentParser:
     _parameter_option(explain)
     _rulesets_option(explain)
     explain.set_defaults(handler=_explain)
+
+    replay = commands.add_parser(
+        "replay", help="derive the decisions of a decisions file again and compare them"
+    )
+    replay.add_argument("decisions", type=Path, help="the JSON that evaluate --format json wrote")
+    replay.add_argument("data", type=Path, help="the population the decisions were made from")
+    _parameter_option(replay)
+    _rulesets_option(replay)
+    replay.set_defaults(handler=_replay)
 
     testing = commands.add_parser(
         "test", help="run the case files and properties of rulesets, with criterion coverage"
@@ -264,6 +273,14 @@ def _explain(args: argparse.Namespace) -> int:
     decision = evaluation.decision(args.subject, args.award)
     sys.stdout.write(explain_text(decision, args.lang))
     return EXIT_OK
+
+
+def _replay(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    population = engine.read_population(args.data)
+    result = engine.replay(args.decisions, population, parameters=_parameters(args))
+    sys.stdout.write(result.report())
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
 def _test(args: argparse.Namespace) -> int:

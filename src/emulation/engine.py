@@ -22,6 +22,7 @@ from emulation.evaluate.plan import plan_evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
+from emulation.results.replay import Replay, compare, read_decisions
 from emulation.rules.catalogue import load_rulesets, ruleset_files
 from emulation.rules.model import Award, Ruleset
 from emulation.types import LANGUAGES, Language
@@ -134,6 +135,27 @@ class Engine:
                 ),
             )
         return tuple(results)
+
+    def replay(
+        self,
+        decisions: str | os.PathLike[str] | Mapping[str, Any],
+        population: Population,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> Replay:
+        """Derive again the decisions of a decisions file (the JSON ``evaluate`` writes, or
+        its parsed document) from ``population``, and compare them field by field.
+
+        The recorded period is evaluated for the awards the file holds, with the award
+        history of ``population``, as ``emulation evaluate`` does; give the ``parameters``
+        the recorded run was given. Raises :class:`DataError` for a file not of that form.
+        """
+        recorded = read_decisions(decisions)
+        period = _period(recorded.period)
+        in_force = self.awards_in_force(period)
+        awards = [award for award in recorded.awards() if award in in_force]
+        evaluation = self.evaluate(population, period, awards or None, parameters=parameters)
+        return compare(recorded, evaluation)
 
 
 def _history_of(evaluation: Evaluation) -> pl.DataFrame:

@@ -1,0 +1,385 @@
+"""Replay: the decisions a file records, set against the same decisions derived again.
+
+:func:`read_decisions` reads the JSON that ``emulation evaluate --format json`` writes and
+checks its shape; :func:`compare` sets it against a new evaluation of the same period and
+gives a :class:`Replay` naming every difference, field by field. :meth:`emulation.Engine.replay`
+does both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+import attrs
+
+from emulation.data.readers import load_json
+from emulation.errors import DataError, Problem
+from emulation.results.evaluation import Evaluation
+from emulation.types import LANGUAGES, Language
+
+
+class _Absent:
+    """The side of a difference that has no value: a decision or a key one side lacks."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+#: Stands for the missing side of a :class:`Difference`.
+ABSENT: Any = _Absent()
+
+#: Keys of a decision compared first, causes before effects; the others follow by name.
+_FIRST = ("input_hash", "ruleset", "outcome", "criteria", "reasons", "rank", "cap", "bonus")
+
+#: Keys not compared per decision: the engine's version is reported once, as a note.
+_NOT_COMPARED = frozenset({"engine_version"})
+
+
+@attrs.frozen(kw_only=True)
+class Difference:
+    """One way a recorded decision and the one derived again differ.
+
+    ``what`` is the path of the differing value inside the decision's JSON form (``outcome``,
+    ``input_hash``, ``ruleset.content_hash``, ``criteria[excellence].value``,
+    ``criteria[ldtt].inputs["ldtt.outcome"]``), or ``decision`` when one side has no decision
+    at all; ``recorded`` and ``replayed`` are the two JSON values, :attr:`ABSENT` for a side
+    that lacks it. ``award`` is empty for a subject set aside.
+    """
+
+    #: The value of a side that has none.
+    ABSENT: ClassVar[Any] = ABSENT
+
+    subject: str
+    award: str
+    what: str
+    recorded: Any
+    replayed: Any
+
+    def __str__(self) -> str:
+        who = f"{self.subject} {self.award}" if self.award else f"{self.subject} (set aside)"
+        return (
+            f"{who}: {self.what}: recorded {_show(self.recorded)}, replayed {_show(self.replayed)}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Replay:
+    """The outcome of replaying a decisions file.
+
+    ``recorded`` and ``derived`` count the decisions in the file and those derived again;
+    ``differences`` lists every difference, sorted by subject then award; ``notes`` says
+    what the reader should know besides (another engine version, awards no longer in force,
+    rulesets that changed). ``engine_version`` is the running engine's,
+    ``recorded_engine_versions`` those the file names.
+    """
+
+    source: str
+    period: str
+    engine_version: str
+    recorded_engine_versions: tuple[str, ...]
+    recorded: int
+    derived: int
+    differences: tuple[Difference, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when every decision re-derives identically."""
+        return not self.differences
+
+    @property
+    def same_engine(self) -> bool:
+        """True when the file names only the running engine's version."""
+        return self.recorded_engine_versions == (self.engine_version,)
+
+    def differing(self) -> tuple[tuple[str, str], ...]:
+        """The ``(subject, award)`` of each decision that does not re-derive identically."""
+        return tuple(dict.fromkeys((d.subject, d.award) for d in self.differences))
+
+    def report(self) -> str:
+        """The differences, the notes and a summary line, as text for people."""
+        lines = [str(difference) for difference in self.differences]
+        lines += [f"note: {note}" for note in self.notes]
+        head = f"replay of {self.source}, period {self.period}"
+        if self.ok:
+            lines.append(
+                f"{head}: {_count(self.recorded, 'decision')} re-derived identically "
+                f"by engine {self.engine_version}"
+            )
+        else:
+            lines.append(
+                f"{head}: {len(self.differing())} of {_count(self.recorded, 'decision')} "
+                f"recorded ({self.derived} derived again) do not re-derive identically "
+                f"({_count(len(self.differences), 'difference')})"
+            )
+        return "\n".join(lines) + "\n"
+
+
+@attrs.frozen(kw_only=True)
+class Recorded:
+    """A decisions file, read and checked: decisions by ``(subject, award)``, subjects set
+    aside by id, in the language the file was written in."""
+
+    source: str
+    period: str
+    lang: Language
+    engine_versions: tuple[str, ...]
+    decisions: Mapping[tuple[str, str], Mapping[str, Any]]
+    set_aside: Mapping[str, Mapping[str, Any]]
+
+    def awards(self) -> tuple[str, ...]:
+        """The award ids the file holds decisions for, sorted."""
+        return tuple(sorted({award for _, award in self.decisions}))
+
+
+def read_decisions(source: str | os.PathLike[str] | Mapping[str, Any]) -> Recorded:
+    """The decisions file at ``source`` (or its parsed document), checked: a
+    :class:`DataError` names the JSON path of every member that is not as
+    ``emulation evaluate --format json`` writes it."""
+    if isinstance(source, Mapping):
+        name, document = "<decisions>", source
+    else:
+        name = os.fspath(source)
+        try:
+            document = load_json(Path(name))
+        except RecursionError:
+            raise DataError(
+                [Problem(file=name, message="invalid JSON: nested too deeply")]
+            ) from None
+        except ValueError as error:  # a number too long to read, among others
+            raise DataError([Problem(file=name, message=f"invalid JSON: {error}")]) from None
+    return _checked(document, name)
+
+
+def _checked(document: Any, name: str) -> Recorded:
+    problems: list[Problem] = []
+
+    def problem(location: str, message: str) -> None:
+        problems.append(Problem(file=name, location=location, message=message))
+
+    if not isinstance(document, Mapping):
+        raise DataError([Problem(file=name, message="expected the object that evaluate writes")])
+    period, lang = document.get("period"), document.get("lang")
+    if not isinstance(period, str):
+        problem("period", "expected the period as text, such as '2024'")
+    if lang not in LANGUAGES:
+        problem("lang", f"expected one of {list(LANGUAGES)}, got {_show(lang)}")
+    decisions: dict[tuple[str, str], Mapping[str, Any]] = {}
+    versions: set[str] = set()
+    listed = document.get("decisions")
+    if not isinstance(listed, list):
+        problem("decisions", "expected a list of decisions")
+        listed = []
+    for index, item in enumerate(listed):
+        where = f"decisions[{index}]"
+        if not isinstance(item, Mapping):
+            problem(where, "expected an object")
+            continue
+        subject, award = item.get("subject"), item.get("award")
+        if not isinstance(subject, str) or not isinstance(award, str):
+            problem(where, 'expected text "subject" and "award" members')
+            continue
+        if (subject, award) in decisions:
+            problem(where, f"a second decision for subject {subject!r} and award {award!r}")
+        decisions[subject, award] = item
+        version = item.get("engine_version")
+        versions.add(version if isinstance(version, str) else _show(version))
+    set_aside: dict[str, Mapping[str, Any]] = {}
+    others = document.get("set_aside", [])
+    if not isinstance(others, list):
+        problem("set_aside", "expected a list")
+        others = []
+    for index, item in enumerate(others):
+        if not isinstance(item, Mapping) or not isinstance(item.get("subject"), str):
+            problem(f"set_aside[{index}]", 'expected an object with a text "subject"')
+            continue
+        set_aside[item["subject"]] = item
+    if problems:
+        raise DataError(problems)
+    if not versions and isinstance(document.get("engine_version"), str):
+        versions.add(document["engine_version"])
+    return Recorded(
+        source=name,
+        period=str(period),
+        lang=cast(Language, lang),
+        engine_versions=tuple(sorted(versions)),
+        decisions=decisions,
+        set_aside=set_aside,
+    )
+
+
+def compare(recorded: Recorded, evaluation: Evaluation) -> Replay:
+    """Set the recorded decisions against those of ``evaluation``, field by field."""
+    derived = {
+        (d.subject, d.award): _plain(d.to_dict(recorded.lang)) for d in evaluation.decisions()
+    }
+    differences: list[Difference] = []
+    changed_rulesets: Counter[tuple[str, str]] = Counter()
+    for key in sorted(recorded.decisions.keys() | derived.keys()):
+        old, new = recorded.decisions.get(key, ABSENT), derived.get(key, ABSENT)
+        if old is ABSENT or new is ABSENT:
+            outcomes = (_get(old, "outcome"), _get(new, "outcome"))
+            differences.append(
+                Difference(
+                    subject=key[0],
+                    award=key[1],
+                    what="decision",
+                    recorded=outcomes[0],
+                    replayed=outcomes[1],
+                )
+            )
+            continue
+        found = list(_diff("", old, new))
+        differences += [
+            Difference(subject=key[0], award=key[1], what=w, recorded=a, replayed=b)
+            for w, a, b in found
+        ]
+        if old.get("ruleset") != new["ruleset"]:
+            changed_rulesets[_show_ruleset(old.get("ruleset")), _show_ruleset(new["ruleset"])] += 1
+    now = {
+        item.subject: {"subject": item.subject, "code": item.code}
+        for item in evaluation.population.set_aside
+    }
+    for subject in sorted(recorded.set_aside.keys() | now.keys()):
+        old_code = _get(recorded.set_aside.get(subject, ABSENT), "code")
+        new_code = _get(now.get(subject, ABSENT), "code")
+        if not _same(old_code, new_code):
+            differences.append(
+                Difference(
+                    subject=subject, award="", what="code", recorded=old_code, replayed=new_code
+                )
+            )
+    differences.sort(key=lambda d: (d.subject, d.award))
+    return Replay(
+        source=recorded.source,
+        period=recorded.period,
+        engine_version=evaluation.engine_version,
+        recorded_engine_versions=recorded.engine_versions,
+        recorded=len(recorded.decisions),
+        derived=len(derived),
+        differences=tuple(differences),
+        notes=_notes(recorded, evaluation, changed_rulesets),
+    )
+
+
+def _notes(
+    recorded: Recorded, evaluation: Evaluation, rulesets: Counter[tuple[str, str]]
+) -> tuple[str, ...]:
+    notes = []
+    versions = recorded.engine_versions
+    if versions and versions != (evaluation.engine_version,):
+        notes.append(
+            f"the decisions were recorded by engine {', '.join(versions)} and replayed by "
+            f"engine {evaluation.engine_version}: what agrees shows that this engine derives "
+            f"the same decisions from the same rulesets and input, not how the recording "
+            f"engine behaved; a difference may come from the change of engine"
+        )
+    evaluated = {award.id for award, _ in evaluation.awards}
+    missing = [award for award in recorded.awards() if award not in evaluated]
+    if missing:
+        notes.append(
+            f"not in force for {evaluation.period} with the rulesets loaded, so not derived "
+            f"again: {', '.join(missing)}"
+        )
+    for (old, new), count in sorted(rulesets.items()):
+        notes.append(f"ruleset recorded as {old}, now {new} ({_count(count, 'decision')})")
+    return tuple(notes)
+
+
+def _diff(path: str, old: Any, new: Any) -> Iterator[tuple[str, Any, Any]]:
+    """Each differing leaf of two JSON values, with its path."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        order = {key: index for index, key in enumerate(_FIRST)}
+        keys = sorted(old.keys() | new.keys(), key=lambda k: (order.get(k, len(order)), k))
+        if _is_reason(old) and _is_reason(new) and not _same_json(old["params"], new["params"]):
+            keys.remove("message")  # the sentence only repeats the parameters that differ
+        for key in keys:
+            if path or key not in _NOT_COMPARED:
+                yield from _diff(_member(path, key), old.get(key, ABSENT), new.get(key, ABSENT))
+    elif isinstance(old, list) and isinstance(new, list):
+        codes = [_codes(old), _codes(new)]
+        if codes[0] is not None and codes[1] is not None and codes[0] != codes[1]:
+            yield f"{path} (codes)", codes[0], codes[1]
+        elif _keyed(old) and _keyed(new):
+            before = {item["id"]: item for item in old}
+            after = {item["id"]: item for item in new}
+            for key in [*before, *(key for key in after if key not in before)]:
+                yield from _diff(f"{path}[{key}]", before.get(key, ABSENT), after.get(key, ABSENT))
+            if before.keys() == after.keys() and list(before) != list(after):
+                yield f"{path} order", list(before), list(after)
+        elif len(old) == len(new):
+            for index, (a, b) in enumerate(zip(old, new, strict=True)):
+                yield from _diff(f"{path}[{index}]", a, b)
+        else:
+            yield path, old, new
+    elif not _same(old, new):
+        yield path, old, new
+
+
+def _is_reason(item: Mapping[str, Any]) -> bool:
+    return {"code", "params", "message"} <= item.keys()
+
+
+def _codes(items: list[Any]) -> list[str] | None:
+    """The codes of a list of reasons, or None for another list."""
+    codes = []
+    for item in items:
+        code = item.get("code") if isinstance(item, Mapping) else None
+        if not isinstance(code, str):
+            return None
+        codes.append(code)
+    return codes
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    return not any(True for _ in _diff("", a, b))
+
+
+def _keyed(items: list[Any]) -> bool:
+    """Whether ``items`` are objects with distinct text ids (criteria)."""
+    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
+    return all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids)
+
+
+def _member(path: str, key: str) -> str:
+    if key.isidentifier():
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same JSON type (``true`` is not ``1``)."""
+    return type(a) is type(b) and a == b
+
+
+def _plain(document: Mapping[str, Any]) -> Any:
+    """``document`` as it reads back from the JSON file ``evaluate`` writes."""
+    return json.loads(json.dumps(document, ensure_ascii=False), parse_float=Decimal)
+
+
+def _get(item: Any, key: str) -> Any:
+    return item.get(key, ABSENT) if isinstance(item, Mapping) else ABSENT
+
+
+def _show(value: Any) -> str:
+    if value is ABSENT:
+        return "absent"
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _show_ruleset(ruleset: Any) -> str:
+    if not isinstance(ruleset, Mapping):
+        return _show(ruleset)
+    digest = ruleset.get("content_hash")
+    short = digest[:12] if isinstance(digest, str) else _show(digest)
+    return f"{ruleset.get('id')} {ruleset.get('version')} (sha256 {short}…)"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

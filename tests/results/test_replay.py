@@ -301,6 +301,11 @@ BAD = [
         "expected the period as text, such as '2024'",
     ),
     (
+        '{"period": "20x4", "lang": "vi", "decisions": []}',
+        "period",
+        "unknown period format '20x4': expected a calendar year such as '2024' or a school year such as '2023-2024'",
+    ),
+    (
         '{"period": "2024", "lang": "fr", "decisions": []}',
         "lang",
         "expected one of ['vi', 'en'], got \"fr\"",

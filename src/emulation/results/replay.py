@@ -19,7 +19,8 @@ from typing import Any, ClassVar, cast
 import attrs
 
 from emulation.data.readers import load_json
-from emulation.errors import DataError, Problem
+from emulation.errors import DataError, PeriodError, Problem
+from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.types import LANGUAGES, Language
 
@@ -168,6 +169,11 @@ def _checked(document: Any, name: str) -> Recorded:
     period, lang = document.get("period"), document.get("lang")
     if not isinstance(period, str):
         problem("period", "expected the period as text, such as '2024'")
+    else:
+        try:
+            period = str(Period.parse(period))
+        except PeriodError as error:
+            problem("period", str(error))
     if lang not in LANGUAGES:
         problem("lang", f"expected one of {list(LANGUAGES)}, got {_show(lang)}")
     decisions: dict[tuple[str, str], Mapping[str, Any]] = {}

@@ -114,6 +114,7 @@ def test_an_edited_fact_is_named_in_every_decision_of_its_subject(
     )
 
 
+@pytest.mark.slow
 def test_an_edit_that_changes_nothing_the_rules_read_still_changes_the_input_hash(
     state_engine: emulation.Engine, recorded: dict[str, dict[str, Any]]
 ) -> None:

@@ -154,7 +154,9 @@ class Engine:
         period = _period(recorded.period)
         in_force = self.awards_in_force(period)
         awards = [award for award in recorded.awards() if award in in_force]
-        evaluation = self.evaluate(population, period, awards or None, parameters=parameters)
+        # a file without decisions claims that no award has a candidate: check every one
+        chosen = awards if recorded.decisions else None
+        evaluation = self.evaluate(population, period, chosen, parameters=parameters)
         return compare(recorded, evaluation)
 
 

@@ -239,6 +239,30 @@ def test_an_award_no_longer_in_force_is_said_in_a_note(
     )
 
 
+def test_a_file_of_awards_no_longer_in_force_derives_nothing_else(
+    state_engine: emulation.Engine, union: emulation.Population, recorded: dict[str, dict[str, Any]]
+) -> None:
+    document = copy.deepcopy(recorded["2024"])
+    gone = copy.deepcopy(decision(document, "nd-001", "ldtt"))
+    gone["award"] = "retired_title"
+    document["decisions"] = [gone]
+    replay = state_engine.replay(document, union)
+    assert (replay.recorded, replay.derived) == (1, 0)
+    assert [(d.subject, d.award, d.what) for d in replay.differences] == [
+        ("nd-001", "retired_title", "decision")
+    ]
+
+
+def test_an_empty_file_is_checked_against_every_award_in_force(
+    state_engine: emulation.Engine, union: emulation.Population, recorded: dict[str, dict[str, Any]]
+) -> None:
+    document = {**recorded["2024"], "decisions": []}
+    replay = state_engine.replay(document, union)
+    assert replay.derived == len(recorded["2024"]["decisions"])
+    assert {d.what for d in replay.differences} == {"decision"}
+    assert len(replay.differences) == replay.derived
+
+
 def test_another_engine_version_is_reported_and_is_no_difference(
     state_engine: emulation.Engine, union: emulation.Population, recorded: dict[str, dict[str, Any]]
 ) -> None:
@@ -312,6 +336,11 @@ BAD = [
         "expected one of ['vi', 'en'], got \"fr\"",
     ),
     ('{"period": "2024", "lang": "vi"}', "decisions", "expected a list of decisions"),
+    (
+        '{"period": "2024", "decisions": []}',
+        "lang",
+        "missing: the language the file is written in, one of ['vi', 'en']",
+    ),
     ('{"period": "2024", "lang": "vi", "decisions": [3]}', "decisions[0]", "expected an object"),
     (
         '{"period": "2024", "lang": "vi", "decisions": [{"subject": "a"}]}',

@@ -174,7 +174,9 @@ def _checked(document: Any, name: str) -> Recorded:
             period = str(Period.parse(period))
         except PeriodError as error:
             problem("period", str(error))
-    if lang not in LANGUAGES:
+    if "lang" not in document:
+        problem("lang", f"missing: the language the file is written in, one of {list(LANGUAGES)}")
+    elif lang not in LANGUAGES:
         problem("lang", f"expected one of {list(LANGUAGES)}, got {_show(lang)}")
     decisions: dict[tuple[str, str], Mapping[str, Any]] = {}
     versions: set[str] = set()

@@ -100,7 +100,11 @@ class Population:
 
     @classmethod
     def from_json(cls, document: Any, source: str = "<json>") -> Population:
-        """Build a population from the nested JSON form (already parsed, or a ``str``)."""
+        """Build a population from the nested JSON form (already parsed, or a ``str``).
+
+        A text must name its form in ``format``, as a file must; a document a program built
+        in memory (a ``dict``) may leave it out.
+        """
         if isinstance(document, str):
             document = parse_json(document, source)
             return cls.from_frames(source, **json_frames(document, source, require_format=True))

@@ -12,6 +12,7 @@ from emulation.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 STATE = str(ROOT / "rulesets" / "state")
 PEOPLE = {
+    "format": "emulation.population/1",
     "subjects": [
         {
             "id": "an",
@@ -23,7 +24,7 @@ PEOPLE = {
             "kind": "person",
             "facts": {"2024": {"rating": "HT", "good_attitude": True}},
         },
-    ]
+    ],
 }
 
 
@@ -155,7 +156,10 @@ def test_unreadable_and_malformed_inputs(
     bad = tmp_path / "bad.json"
     bad.write_text(
         json.dumps(
-            {"subjects": [{"id": "x", "kind": "person", "facts": {"2024": {"rating": "Great"}}}]}
+            {
+                "format": "emulation.population/1",
+                "subjects": [{"id": "x", "kind": "person", "facts": {"2024": {"rating": "Great"}}}],
+            }
         ),
         encoding="utf-8",
     )
@@ -176,7 +180,12 @@ def test_parameters_can_be_set(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         "months_worked": 7,
     }
     path.write_text(
-        json.dumps({"subjects": [{"id": "r", "kind": "person", "facts": {"2024": facts}}]}),
+        json.dumps(
+            {
+                "format": "emulation.population/1",
+                "subjects": [{"id": "r", "kind": "person", "facts": {"2024": facts}}],
+            }
+        ),
         encoding="utf-8",
     )
     _, out, _ = run(
@@ -290,7 +299,8 @@ def test_explain_a_near_miss_names_the_gap_and_the_first_period(
             {"id": "sk", "kind": "initiative", "period": "2024", "scope": "ministry_province"}
         ],
     }
-    path.write_text(json.dumps({"subjects": [person]}), encoding="utf-8")
+    document = {"format": "emulation.population/1", "subjects": [person]}
+    path.write_text(json.dumps(document), encoding="utf-8")
     args = ["explain", str(path), "--period", "2024", "--subject", "a", "--award", "cstd_tinh"]
     status, out, _ = run(capsys, *args, "--rulesets", STATE, "--lang", "en")
     assert status == 0

@@ -336,7 +336,8 @@ def test_emulation_read_population_first_result_wins(tmp_path: Path) -> None:
     members = write(tmp_path, "team.members", "an;A\nbinh;C\n")
     population = engine.read_population(members)
     assert population.facts.get_column("grade").to_list() == ["A", "C"]
-    as_json = write(tmp_path, "team.json", json.dumps({"subjects": [person("chi")]}))
+    team = {"format": "emulation.population/1", "subjects": [person("chi")]}
+    as_json = write(tmp_path, "team.json", json.dumps(team))
     assert engine.read_population(as_json).subjects.get_column("id").to_list() == ["chi"]
     with pytest.raises(EmulationError, match="no reader for this input"):
         engine.read_population(write(tmp_path, "team.txt", "an;A\n"))
@@ -611,7 +612,8 @@ def test_a_wrapper_on_every_hook_builds_evaluates_and_renders(tmp_path: Path, st
     wrappers = style()
     extra = '[facts.good]\ntype = "bool"\nlabel = { vi = "Tốt", en = "Good" }\n'
     rules = write(tmp_path / "rules", "a.toml", ruleset_text("test.a", "award_a", "good", extra))
-    data = write(tmp_path, "people.json", json.dumps({"subjects": [person("p1", {"good": False})]}))
+    people = {"format": "emulation.population/1", "subjects": [person("p1", {"good": False})]}
+    data = write(tmp_path, "people.json", json.dumps(people))
     engine = emulation.build_engine(
         plugins=[MarkGood(), wrappers], entry_points=False, ruleset_paths=[rules.parent]
     )

@@ -126,6 +126,7 @@ def test_json_unknown_members_are_reported(tmp_path: Path) -> None:
 
 def test_json_and_csv_forms_agree(tmp_path: Path) -> None:
     document = {
+        "format": "emulation.population/1",
         "subjects": [
             {
                 "id": "a",
@@ -134,7 +135,7 @@ def test_json_and_csv_forms_agree(tmp_path: Path) -> None:
                 "facts": {"2024": {"rating": "HTT", "good_attitude": True, "months_worked": 7}},
                 "evidence": [{"id": "e1", "kind": "initiative", "period": "2024", "amount": 1.5}],
             }
-        ]
+        ],
     }
     from_json = Population.from_json(json.dumps(document))
     folder = write_csv(
@@ -162,7 +163,7 @@ def test_contradictory_histories_are_set_aside_and_the_rest_is_decided(tmp_path:
                 "subject,period,rating,good_attitude\n"
                 "ok,2024,HTT,true\n"
                 "clash,2024,HTT,true\nclash,2024,HT,true\n"
-                "same,2024,HTT,true\nsame,2024,HTT,true\n"
+                "same,2024,HTT,true\n"
                 "young,2024,HTT,true\n"
                 "lap,2024,HTT,true\n"
             ),

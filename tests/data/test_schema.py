@@ -7,7 +7,6 @@ structure (an unknown member, a bad enum value, a wrong container) the reader re
 
 from __future__ import annotations
 
-import copy
 import json
 from importlib import resources
 from pathlib import Path
@@ -21,6 +20,7 @@ from emulation.data.schema import ENUMS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "union.json"
+FORMAT = "emulation.population/1"
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +75,9 @@ def errors(validator: jsonschema.Draft202012Validator, document: Any) -> list[st
 
 
 def reader_problems(document: Any) -> list[str]:
+    """The problems of ``document`` read as a file is (its ``format`` required)."""
     try:
-        Population.from_json(copy.deepcopy(document))
+        Population.from_json(json.dumps(document, ensure_ascii=False))
     except DataError as error:
         return [str(problem) for problem in error.problems]
     return []
@@ -94,13 +95,17 @@ def test_the_example_union_is_valid(validator: jsonschema.Draft202012Validator) 
     "document",
     [
         FULL,
-        {"subjects": []},
-        {"subjects": [{"id": "a", "kind": "person"}]},
-        {"subjects": [{"id": "a", "kind": "person", "gender": None, "facts": {"2024": {}}}]},
+        {"format": FORMAT, "subjects": []},
+        {"format": FORMAT, "subjects": [{"id": "a", "kind": "person"}]},
         {
+            "format": FORMAT,
+            "subjects": [{"id": "a", "kind": "person", "gender": None, "facts": {"2024": {}}}],
+        },
+        {
+            "format": FORMAT,
             "subjects": [
                 {"id": "a", "kind": "person", "birth_year": "1990", "hardship_area": "không"}
-            ]
+            ],
         },
     ],
     ids=["full", "empty", "minimal", "nulls", "text-numbers"],
@@ -113,7 +118,7 @@ def test_valid_documents_pass_both(
 
 
 def person(**members: Any) -> dict[str, Any]:
-    return {"subjects": [{"id": "a", "kind": "person", **members}]}
+    return {"format": FORMAT, "subjects": [{"id": "a", "kind": "person", **members}]}
 
 
 STRUCTURAL = [
@@ -127,7 +132,11 @@ STRUCTURAL = [
     (person(awards=[{"award": "ldtt", "period": "2023", "by": "x"}]), "by", "unknown members"),
     (person(service=[{"start": "2020-01-01", "until": "x"}]), "until", "unknown members"),
     (person(discipline=[{"level": "warning", "start": "2020-01-01", "x": 1}]), "x", "unknown"),
-    ({"subjects": [{"id": "a", "kind": "unit"}]}, "'unit' is not one of", "unknown value 'unit'"),
+    (
+        {"format": FORMAT, "subjects": [{"id": "a", "kind": "unit"}]},
+        "'unit' is not one of",
+        "unknown value 'unit'",
+    ),
     (person(gender="Female"), "'Female' is not one of", "unknown value 'Female'"),
     (
         person(evidence=[{"id": "e", "kind": "k", "period": "2024", "scope": "province"}]),
@@ -145,7 +154,12 @@ STRUCTURAL = [
         "expected 'emulation",
     ),
     ({"people": []}, "'subjects' is a required property", 'a "subjects" list'),
-    ({"subjects": [{"id": "a"}]}, "'kind' is a required property", "required value missing"),
+    ({"subjects": []}, "'format' is a required property", "format: missing"),
+    (
+        {"format": FORMAT, "subjects": [{"id": "a"}]},
+        "'kind' is a required property",
+        "required value missing",
+    ),
     (person(facts=[]), "is not of type 'object'", "expected an object of periods"),
     (person(facts={"2024": 5}), "is not of type 'object'", "expected an object of fact values"),
     (person(evidence={}), "is not of type 'array'", "expected a list"),

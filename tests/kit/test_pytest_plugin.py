@@ -239,7 +239,8 @@ def test_engine_and_population_fixtures(pytester: pytest.Pytester, rules: Path) 
     ini(pytester, emulation_rulesets="rulesets/tiny", emulation_population="people.json")
     pytester.makefile(
         ".json",
-        people='{"subjects": [{"id": "an", "kind": "person", "facts": {"2024": {"score": 9}}}]}',
+        people='{"format": "emulation.population/1", "subjects": '
+        '[{"id": "an", "kind": "person", "facts": {"2024": {"score": 9}}}]}',
     )
     pytester.makepyfile(
         """

@@ -17,5 +17,7 @@ def emulation_read_population(path: Path) -> Population | None:
     if path.suffix.lower() == ".json":
         return read_json_file(path)
     if not path.exists():
-        raise DataError([Problem(file=str(path), message="no such file or folder")])
+        raise DataError(
+            [Problem(file=str(path), message="no such file or folder", code="no_such_file")]
+        )
     return None

@@ -2,8 +2,9 @@
 
 A subject whose records cannot all be true — two different facts rows for one period, an
 award or a service spell dated before the person was born, service spells that overlap — is
-set aside: it gets no decision, and the evaluation reports it with the rows involved.
-Identical duplicate facts rows are merged silently.
+set aside: it gets no decision, and the evaluation reports it with the rows involved. (A
+facts row that repeats another exactly is refused when the data is read, see
+:mod:`emulation.data.validate`.)
 """
 
 from __future__ import annotations
@@ -42,11 +43,9 @@ class SetAside:
 
 
 def find(frames: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], tuple[SetAside, ...]]:
-    """Merge identical duplicate facts rows; list every contradiction found."""
+    """List every contradiction found."""
     found: list[SetAside] = []
     facts = frames["facts"]
-    values = [c for c in facts.columns if c != ORIGIN]
-    facts = facts.unique(subset=values, keep="first", maintain_order=True)
     clashes = facts.filter(pl.struct("subject", "period").is_duplicated())
     for (sid, period), group in clashes.group_by("subject", "period", maintain_order=True):
         found.append(
@@ -57,7 +56,6 @@ def find(frames: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], tupl
                 rows=tuple(group.get_column(ORIGIN).to_list()),
             )
         )
-    frames = {**frames, "facts": facts}
     born = (
         frames["subjects"]
         .select(pl.col("id").alias("subject"), "birth_year")

@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from emulation.data.cast import DECIMAL_PLACES, INT_MAX, places, too_large, written
 from emulation.data.schema import ORIGIN, SCHEMAS
 
 
@@ -33,10 +34,8 @@ def text_frame(table: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     for row in rows:
         for name in columns:
             value = row.get(name)
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            elif value is not None and not isinstance(value, str):
-                value = str(value)
+            if value is not None and not isinstance(value, str):
+                value = _text(value)
             data[name].append(value)
     return pl.DataFrame(data, schema=dict.fromkeys(columns, pl.String()))
 
@@ -63,22 +62,43 @@ def facts_frame(rows: list[dict[str, Any]], origins: list[str]) -> pl.DataFrame:
 
 
 def _fact_series(name: str, values: list[Any]) -> pl.Series:
+    """One column of fact values, typed when every value fits the type exactly, else as text.
+
+    Booleans only: a boolean column; whole numbers that all fit ``Int64``: a whole-number
+    column; numbers that all fit ``Decimal(38, 6)`` exactly: a decimal column; anything else
+    keeps the exact text of each value, so nothing is rounded on the way in and the casting
+    rules (:mod:`emulation.data.cast`) judge every value by itself.
+    """
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, bool) for v in present):
         return pl.Series(name, values, dtype=pl.Boolean())
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return pl.Series(name, values, dtype=pl.Int64())
-    if present and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in present):
-        return pl.Series(
-            name, [None if v is None else Decimal(v) for v in values], dtype=pl.Decimal(38, 6)
-        )
-    if present and any(isinstance(v, float) for v in present):
-        # floats never enter exact arithmetic: keep their text, the engine casts it exactly
-        return pl.Series(name, [None if v is None else repr(v) for v in values], dtype=pl.String())
+    numbers = [v for v in present if isinstance(v, (int, Decimal)) and not isinstance(v, bool)]
+    if present and len(numbers) == len(present):
+        if all(isinstance(v, int) and abs(v) <= INT_MAX for v in numbers):
+            return pl.Series(name, values, dtype=pl.Int64())
+        if all(_holdable(Decimal(v)) for v in numbers):
+            return pl.Series(
+                name, [None if v is None else Decimal(v) for v in values], dtype=pl.Decimal(38, 6)
+            )
     return pl.Series(name, [None if v is None else _text(v) for v in values], dtype=pl.String())
 
 
+def _holdable(number: Decimal) -> bool:
+    """Whether ``number`` fits ``Decimal(38, 6)`` exactly."""
+    return not too_large(number) and places(number) <= DECIMAL_PLACES
+
+
 def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    """A value as exact text: a number as its digits, a boolean as ``true``/``false``, a float
+    as Python writes it (floats never enter exact arithmetic)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if value.bit_length() < _WRITABLE_BITS else written(value)
+    return written(value)
+
+
+# Python writes a whole number of at most 4,300 digits (about 14,000 bits) as text.
+_WRITABLE_BITS = 14_000

@@ -19,9 +19,11 @@ from typing import Any
 import attrs
 import polars as pl
 
+from emulation.data.cast import written
 from emulation.data.contradictions import SetAside, find
+from emulation.data.decode import load_json, parse_json
 from emulation.data.frames import facts_frame, table_frame
-from emulation.data.readers import csv_frames, json_frames, load_json, parse_json
+from emulation.data.readers import csv_frames, json_frames
 from emulation.data.records import (
     AwardRecord,
     DisciplineRecord,
@@ -98,9 +100,14 @@ class Population:
 
     @classmethod
     def from_json(cls, document: Any, source: str = "<json>") -> Population:
-        """Build a population from the nested JSON form (already parsed, or a ``str``)."""
+        """Build a population from the nested JSON form (already parsed, or a ``str``).
+
+        A text must name its form in ``format``, as a file must; a document a program built
+        in memory (a ``dict``) may leave it out.
+        """
         if isinstance(document, str):
             document = parse_json(document, source)
+            return cls.from_frames(source, **json_frames(document, source, require_format=True))
         return cls.from_frames(source, **json_frames(document, source))
 
     @classmethod
@@ -156,8 +163,7 @@ def _canonical(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
-        text = format(Decimal(value).normalize(), "f")
-        return "0" if text in ("-0", "") else text
+        return written(Decimal(value))
     if isinstance(value, str):
         stripped = value.strip()
         lowered = stripped.lower()
@@ -174,7 +180,10 @@ def _canonical(value: Any) -> str:
 
 def read_json_file(path: Path) -> Population:
     """Read the nested JSON form from the file ``path``."""
-    return Population.from_frames(str(path), **json_frames(load_json(path), str(path)))
+    document = load_json(path)
+    return Population.from_frames(
+        str(path), **json_frames(document, str(path), require_format=True)
+    )
 
 
 def read_csv_dir(path: Path) -> Population:

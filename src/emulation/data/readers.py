@@ -7,81 +7,76 @@ nested form ships as ``emulation/schemas/population.schema.json``.
 
 from __future__ import annotations
 
-import json
+import csv
+import math
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from emulation.data.cast import DECIMAL_DIGITS, explain, too_large, written
+from emulation.data.decode import repeated_members
 from emulation.data.frames import facts_frame, text_frame
 from emulation.data.schema import ORIGIN, RESERVED_FACT_NAMES, SCHEMAS, TABLES
 from emulation.errors import DataError, PeriodError, Problem
 from emulation.period import Period
 
-#: The value of the optional ``format`` member of the JSON form.
+#: The value of the ``format`` member of the JSON form, required in a file or a text.
 JSON_FORMAT = "emulation.population/1"
+
 
 _NESTED = ("evidence", "awards", "service", "discipline")
 _SUBJECT_KEYS = set(SCHEMAS["subjects"]) | {"facts", *_NESTED}
 _TEXT_KEYS = ("id", "kind", "name", "parent", "cluster", "gender", "staff_category")
 
 
-def load_json(path: Path) -> Any:
-    """The JSON document in the file ``path``, numbers with a fraction read as exact decimals."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DataError(
-            [Problem(file=str(path), message=f"cannot read: {error.strerror}")]
-        ) from None
-    try:
-        return json.loads(raw.decode("utf-8"), parse_float=Decimal)
-    except UnicodeDecodeError as error:
-        raise DataError(
-            [Problem(file=str(path), location=f"byte {error.start}", message="not UTF-8 text")]
-        ) from None
-    except json.JSONDecodeError as error:
+def json_frames(
+    document: Any, source: str, *, require_format: bool = False
+) -> dict[str, pl.DataFrame]:
+    """The six frames of a parsed JSON document of the nested form.
+
+    ``require_format``: the document must name its form in ``format`` (true for a file or a
+    text; a document built in memory by a program may leave it out).
+    """
+    problems: list[Problem] = []
+    if not isinstance(document, dict) or not isinstance(document.get("subjects"), list):
         raise DataError(
             [
                 Problem(
-                    file=str(path),
-                    location=f"line {error.lineno}",
-                    column=error.colno,
-                    message=f"invalid JSON: {error.msg}",
+                    file=source,
+                    message='expected an object with a "subjects" list',
+                    code="not_a_population",
                 )
             ]
-        ) from None
-
-
-def parse_json(text: str, source: str) -> Any:
-    """The JSON document written in ``text``, numbers with a fraction read as exact decimals."""
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise DataError(
-            [Problem(file=source, location=f"line {error.lineno}", message=error.msg)]
-        ) from None
-
-
-def json_frames(document: Any, source: str) -> dict[str, pl.DataFrame]:
-    """The six frames of a parsed JSON document of the nested form."""
-    problems: list[Problem] = []
-    if not isinstance(document, dict) or not isinstance(document.get("subjects"), list):
-        raise DataError([Problem(file=source, message='expected an object with a "subjects" list')])
+        )
+    _check_repeats(document, source, "", problems)
     top = sorted(set(document) - {"format", "subjects"})
     if top:
         problems.append(
             Problem(
                 file=source,
                 message=f'unknown top-level members {top}; expected "format" and "subjects"',
+                code="unknown_member",
             )
         )
-    fmt = document.get("format", JSON_FORMAT)
-    if fmt != JSON_FORMAT:
+    if "format" not in document:
+        if require_format:
+            problems.append(
+                Problem(
+                    file=source,
+                    location="format",
+                    message=f'missing; the document must begin with "format": "{JSON_FORMAT}"',
+                    code="missing_format",
+                )
+            )
+    elif document["format"] != JSON_FORMAT:
         problems.append(
             Problem(
-                file=source, location="format", message=f"expected {JSON_FORMAT!r}, got {fmt!r}"
+                file=source,
+                location="format",
+                message=f"expected {JSON_FORMAT!r}, got {document['format']!r}",
+                code="unknown_format",
             )
         )
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
@@ -89,8 +84,13 @@ def json_frames(document: Any, source: str) -> dict[str, pl.DataFrame]:
     for index, entry in enumerate(document["subjects"]):
         where = f"subjects[{index}]"
         if not isinstance(entry, dict):
-            problems.append(Problem(file=source, location=where, message="expected an object"))
+            problems.append(
+                Problem(
+                    file=source, location=where, message="expected an object", code="wrong_shape"
+                )
+            )
             continue
+        _check_repeats(entry, source, where, problems)
         _read_subject(entry, rows["subjects"], problems, source, where)
         _read_facts(entry, rows["facts"], fact_origins, problems, source, where)
         for table in _NESTED:
@@ -100,6 +100,60 @@ def json_frames(document: Any, source: str) -> dict[str, pl.DataFrame]:
     frames = {table: text_frame(table, rows[table]) for table in TABLES if table != "facts"}
     frames["facts"] = facts_frame(rows["facts"], fact_origins)
     return frames
+
+
+def _check_repeats(value: Any, source: str, where: str, problems: list[Problem]) -> None:
+    for name in repeated_members(value):
+        problems.append(
+            Problem(
+                file=source,
+                location=f"{where}.{name}" if where else name,
+                message="member given more than once; JSON keeps only the last",
+                code="repeated_member",
+            )
+        )
+
+
+def _check_value(
+    value: Any, source: str, location: str, problems: list[Problem], *, what: str = "value"
+) -> bool:
+    """Whether ``value`` is a single value the engine can hold; a located problem if not.
+
+    A list or an object is not a single value; ``NaN`` and the infinities (which Python's
+    parser admits, JSON does not) are not numbers; a number of more than
+    :data:`~emulation.data.cast.DECIMAL_DIGITS` digits before the point fits no type of the
+    engine. Everything else is judged by the casting rules once its type is known.
+    """
+    if isinstance(value, (dict, list)):
+        kind = "an object" if isinstance(value, dict) else "a list"
+        problems.append(
+            Problem(
+                file=source,
+                location=location,
+                message=f"expected a single {what}, got {kind}",
+                code="not_a_scalar",
+            )
+        )
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        code, reason = explain(value, numeric=True, whole=False)
+        problems.append(
+            Problem(file=source, location=location, message=f"{value!r}: {reason}", code=code)
+        )
+        return False
+    number = isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+    if number and too_large(Decimal(value)):
+        problems.append(
+            Problem(
+                file=source,
+                location=location,
+                message=f"{written(value)} is too large: no type of the engine holds more "
+                f"than {DECIMAL_DIGITS} digits before the decimal point",
+                code="number_too_large",
+            )
+        )
+        return False
+    return True
 
 
 def _read_subject(
@@ -116,19 +170,30 @@ def _read_subject(
                 file=source,
                 location=where,
                 message=f"unknown members {unknown}; expected some of {sorted(_SUBJECT_KEYS)}",
+                code="unknown_member",
             )
         )
     sid = entry.get("id")
     if not isinstance(sid, str) or not sid.strip():
         problems.append(
-            Problem(file=source, location=f"{where}.id", message="expected a non-empty text id")
+            Problem(
+                file=source,
+                location=f"{where}.id",
+                message="expected a non-empty text id",
+                code="wrong_type",
+            )
         )
-    for key in _TEXT_KEYS:
+    for key in SCHEMAS["subjects"]:
         value = entry.get(key)
-        if value is not None and not isinstance(value, str):
+        if not _check_value(value, source, f"{where}.{key}", problems):
+            continue
+        if key in _TEXT_KEYS and value is not None and not isinstance(value, str):
             problems.append(
                 Problem(
-                    file=source, location=f"{where}.{key}", message=f"expected text, got {value!r}"
+                    file=source,
+                    location=f"{where}.{key}",
+                    message=f"expected text, got {written(value)}",
+                    code="wrong_type",
                 )
             )
     subject = {key: entry.get(key) for key in SCHEMAS["subjects"]}
@@ -147,17 +212,36 @@ def _read_facts(
     facts = entry.get("facts", {})
     if not isinstance(facts, dict):
         problems.append(
-            Problem(file=source, location=f"{where}.facts", message="expected an object of periods")
+            Problem(
+                file=source,
+                location=f"{where}.facts",
+                message="expected an object of periods",
+                code="wrong_shape",
+            )
         )
         return
+    _check_repeats(facts, source, f"{where}.facts", problems)
     for period, values in facts.items():
         location = f"{where}.facts.{period}"
         try:
             canonical = str(Period.parse(period))
         except PeriodError as error:
-            problems.append(Problem(file=source, location=location, message=str(error)))
+            problems.append(
+                Problem(file=source, location=location, message=str(error), code="bad_period")
+            )
             continue
-        reserved = sorted(set(values) & RESERVED_FACT_NAMES) if isinstance(values, dict) else []
+        if not isinstance(values, dict):
+            problems.append(
+                Problem(
+                    file=source,
+                    location=location,
+                    message="expected an object of fact values",
+                    code="wrong_shape",
+                )
+            )
+            continue
+        _check_repeats(values, source, location, problems)
+        reserved = sorted(set(values) & RESERVED_FACT_NAMES)
         if reserved:
             problems.append(
                 Problem(
@@ -165,16 +249,18 @@ def _read_facts(
                     location=location,
                     message=f"{reserved} are record columns or subject attributes, not facts; "
                     "give them on the subject",
+                    code="reserved_fact_name",
                 )
             )
             continue
-        if not isinstance(values, dict):
-            problems.append(
-                Problem(file=source, location=location, message="expected an object of fact values")
-            )
-            continue
-        rows.append({**values, "subject": entry.get("id"), "period": canonical})
-        origins.append(f"{source}: {location}")
+        # every value is checked, so that every bad one is reported
+        checked = [
+            _check_value(value, source, f"{location}.{name}", problems)
+            for name, value in values.items()
+        ]
+        if all(checked):
+            rows.append({**values, "subject": entry.get("id"), "period": canonical})
+            origins.append(f"{source}: {location}")
 
 
 def _read_nested(
@@ -188,15 +274,25 @@ def _read_nested(
     items = entry.get(table, [])
     if not isinstance(items, list):
         problems.append(
-            Problem(file=source, location=f"{where}.{table}", message="expected a list")
+            Problem(
+                file=source,
+                location=f"{where}.{table}",
+                message="expected a list",
+                code="wrong_shape",
+            )
         )
         return
     columns = set(SCHEMAS[table])
     for position, item in enumerate(items):
         location = f"{where}.{table}[{position}]"
         if not isinstance(item, dict):
-            problems.append(Problem(file=source, location=location, message="expected an object"))
+            problems.append(
+                Problem(
+                    file=source, location=location, message="expected an object", code="wrong_shape"
+                )
+            )
             continue
+        _check_repeats(item, source, location, problems)
         extra = sorted(set(item) - columns | ({"subject"} & set(item)))
         if extra:
             problems.append(
@@ -204,8 +300,11 @@ def _read_nested(
                     file=source,
                     location=location,
                     message=f"unknown members {extra}; expected some of {sorted(columns - {'subject'})}",
+                    code="unknown_member",
                 )
             )
+        for key in columns & set(item):
+            _check_value(item[key], source, f"{location}.{key}", problems)
         record = {key: item.get(key) for key in SCHEMAS[table]}
         record["subject"] = entry.get("id")
         record[ORIGIN] = f"{source}: {location}"
@@ -221,12 +320,32 @@ def csv_frames(path: Path) -> dict[str, pl.DataFrame]:
         file = path / f"{table}.csv"
         if not file.exists():
             if table in ("subjects", "facts"):
-                problems.append(Problem(file=str(file), message="required table is missing"))
+                problems.append(
+                    Problem(
+                        file=str(file), message="required table is missing", code="missing_table"
+                    )
+                )
             continue
         try:
-            frame = pl.read_csv(file, infer_schema=False, encoding="utf8")
-        except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(file=str(file), message=f"cannot read CSV: {error}"))
+            header = _header(file)
+            repeated = sorted({name for name in header if header.count(name) > 1})
+            frame = pl.read_csv(file, infer_schema=False, encoding="utf8") if not repeated else None
+        except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError, csv.Error) as error:
+            first = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
+            problems.append(
+                Problem(file=str(file), message=f"cannot read CSV: {first}", code="unreadable_csv")
+            )
+            continue
+        if frame is None:
+            problems.append(
+                Problem(
+                    file=f"{file}: row 1",
+                    message=f"columns {repeated} given more than once",
+                    code="duplicate_column",
+                )
+            )
             continue
         frames[table] = (
             frame.with_row_index("_row", offset=2)
@@ -236,3 +355,10 @@ def csv_frames(path: Path) -> dict[str, pl.DataFrame]:
     if problems:
         raise DataError(problems)
     return frames
+
+
+def _header(file: Path) -> list[str]:
+    """The column names of the first row of ``file``, as written (trimmed)."""
+    with file.open(encoding="utf-8-sig", newline="") as stream:
+        first = next(csv.reader(stream), [])
+    return [name.strip() for name in first]

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from emulation.data.cast import cast_expression, type_name
+from emulation.data.cast import cast_expression, explain, type_name, written
 from emulation.data.schema import (
     DEFAULTS,
     ENUMS,
@@ -25,6 +25,7 @@ from emulation.data.schema import (
     TABLES,
     empty_frame,
 )
+from emulation.data.tree import near_duplicates, normalise_names, tree_problems
 from emulation.errors import DataError, PeriodError, Problem
 from emulation.period import Period
 
@@ -38,7 +39,9 @@ def validate(frames: Mapping[str, pl.DataFrame], source: str) -> dict[str, pl.Da
     problems: list[Problem] = []
     unknown = sorted(set(frames) - set(TABLES))
     if unknown:
-        problems.append(Problem(file=source, message=f"unknown tables {unknown}"))
+        problems.append(
+            Problem(file=source, message=f"unknown tables {unknown}", code="unknown_table")
+        )
     normalised: dict[str, pl.DataFrame] = {}
     for table in TABLES:
         frame = frames.get(table)
@@ -72,7 +75,12 @@ def _normalise(
     missing = [c for c in REQUIRED[table] if c not in frame.columns]
     if missing:
         problems.append(
-            Problem(file=source, location=table, message=f"missing required columns {missing}")
+            Problem(
+                file=source,
+                location=table,
+                message=f"missing required columns {missing}",
+                code="missing_column",
+            )
         )
         return empty_frame(table)
     if table != "facts":
@@ -83,6 +91,7 @@ def _normalise(
                     file=source,
                     location=table,
                     message=f"unknown columns {extra}; expected some of {list(schema)}",
+                    code="unknown_column",
                 )
             )
             return empty_frame(table)
@@ -91,7 +100,7 @@ def _normalise(
             for name, dtype in schema.items()
             if name not in frame.columns
         )
-    frame = _cast_and_check(table, frame, problems)
+    frame = _cast_and_check(table, normalise_names(table, frame), problems)
     if table in ("service", "discipline"):
         backwards = frame.filter(pl.col("end") < pl.col("start"))
         for origin, start, end in backwards.select(ORIGIN, "start", "end").iter_rows():
@@ -100,11 +109,13 @@ def _normalise(
                     file=origin,
                     location="end",
                     message=f"ends on {end}, before it starts on {start}",
+                    code="ends_before_start",
                 )
             )
+    if "period" in schema:
+        frame = _canonical_periods(frame, problems)
     if table != "facts":
         return frame.select(*schema, ORIGIN)
-    frame = _canonical_periods(frame, problems)
     names = sorted(c for c in frame.columns if c not in schema and c != ORIGIN)
     reserved = sorted(set(names) & RESERVED_FACT_NAMES)
     if reserved:
@@ -113,6 +124,7 @@ def _normalise(
                 file=source,
                 location="facts",
                 message=f"columns {reserved} are subject attributes, not facts; give them in the subjects table",
+                code="reserved_fact_name",
             )
         )
     return frame.select("subject", "period", *names, ORIGIN)
@@ -121,7 +133,8 @@ def _normalise(
 def _cast_and_check(table: str, frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
     """Cast every column to its type and fill defaults in one query; the rows are searched one
     by one only when something is wrong (unreadable, missing or empty required values, values
-    outside an enumeration)."""
+    outside an enumeration). The value as written is kept beside each check, in the same
+    frame, so that a problem quotes the value of its own row."""
     schema = SCHEMAS[table]
     required = REQUIRED[table]
     values: dict[str, pl.Expr] = {}
@@ -153,32 +166,35 @@ def _cast_and_check(table: str, frame: pl.DataFrame, problems: list[Problem]) ->
         *(e.alias(n) for n, e in values.items()),
         *keep,
         *(e.alias(n) for n, e in checks.items()),
+        *(pl.col(n).alias(f"written::{n}") for n in unreadable),
     )
+    extra = [*checks, *(f"written::{n}" for n in unreadable)]
     if result.select(pl.any_horizontal(list(checks)).any()).item():
-        problems.extend(_row_problems(table, frame, result, checks))
-    return result.drop(list(checks))
+        problems.extend(_row_problems(table, result, checks))
+    return result.drop(extra)
 
 
-def _row_problems(
-    table: str, raw: pl.DataFrame, result: pl.DataFrame, checks: Mapping[str, pl.Expr]
-) -> list[Problem]:
+def _row_problems(table: str, result: pl.DataFrame, checks: Mapping[str, pl.Expr]) -> list[Problem]:
     found = []
-    indexed = result.with_row_index("_n")
     for check in checks:
         what, name = check.split("::", 1)
-        for row in indexed.filter(pl.col(check)).iter_rows(named=True):
+        for row in result.filter(pl.col(check)).iter_rows(named=True):
             origin = row[ORIGIN]
+            dtype = SCHEMAS[table][name]
             if what == "unreadable":
-                written = raw.get_column(name)[row["_n"]]
-                message = f"cannot read {written!r} as {type_name(SCHEMAS[table][name])}"
+                value = row[f"written::{name}"]
+                code, reason = explain(value, dtype.is_numeric(), whole=dtype.is_integer())
+                message = f"cannot read {written(value)} as {type_name(dtype)}"
+                message += f": {reason}" if reason else ""
             elif what == "missing":
-                message = "required value missing"
+                code, message = "missing_value", "required value missing"
             elif what == "empty":
-                message = "required value is empty"
+                code, message = "empty_value", "required value is empty"
             else:
                 allowed = list(ENUMS[(table, name)])
+                code = "unknown_value"
                 message = f"unknown value {row[name]!r}; expected one of {allowed}"
-            found.append(Problem(file=origin, location=name, message=message))
+            found.append(Problem(file=origin, location=name, message=message, code=code))
     return found
 
 
@@ -197,7 +213,9 @@ def _canonical_periods(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataF
             try:
                 Period.parse(text)
             except PeriodError as error:
-                problems.append(Problem(file=origin, location="period", message=str(error)))
+                problems.append(
+                    Problem(file=origin, location="period", message=str(error), code="bad_period")
+                )
     if all(key == value for key, value in mapping.items()):
         return frame
     return frame.with_columns(pl.col("period").replace(mapping))
@@ -205,26 +223,87 @@ def _canonical_periods(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataF
 
 def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> None:
     subjects = frames["subjects"]
+    found: list[Problem] = []
     duplicated = subjects.filter(pl.col("id").is_duplicated())
     for origin, sid in duplicated.select(ORIGIN, "id").iter_rows():
-        problems.append(Problem(file=origin, location="id", message=f"duplicate subject {sid!r}"))
+        found.append(
+            Problem(
+                file=origin,
+                location="id",
+                message=f"duplicate subject {sid!r}",
+                code="duplicate_id",
+            )
+        )
     known = subjects.get_column("id").implode()
     for table, frame in frames.items():
         if table == "subjects":
             continue
         orphans = frame.filter(~pl.col("subject").is_in(known))
         for origin, sid in orphans.select(ORIGIN, "subject").iter_rows():
-            problems.append(
-                Problem(file=origin, location="subject", message=f"unknown subject {sid!r}")
+            found.append(
+                Problem(
+                    file=origin,
+                    location="subject",
+                    message=f"unknown subject {sid!r}{_near(sid, subjects)}",
+                    code="unknown_subject",
+                )
             )
     parents = subjects.filter(pl.col("parent").is_not_null() & ~pl.col("parent").is_in(known))
     for origin, parent in parents.select(ORIGIN, "parent").iter_rows():
-        problems.append(
-            Problem(file=origin, location="parent", message=f"unknown parent {parent!r}")
+        found.append(
+            Problem(
+                file=origin,
+                location="parent",
+                message=f"unknown parent {parent!r}{_near(parent, subjects)}",
+                code="unknown_parent",
+            )
         )
     if "evidence" in frames:
         dup_evidence = frames["evidence"].filter(pl.col("id").is_duplicated())
         for origin, eid in dup_evidence.select(ORIGIN, "id").iter_rows():
-            problems.append(
-                Problem(file=origin, location="id", message=f"duplicate evidence id {eid!r}")
+            found.append(
+                Problem(
+                    file=origin,
+                    location="id",
+                    message=f"duplicate evidence id {eid!r}",
+                    code="duplicate_id",
+                )
             )
+    found.extend(_repeated_rows(frames["facts"]))
+    found.extend(near_duplicates(subjects, "id", "subject id"))
+    found.extend(near_duplicates(subjects, "cluster", "cluster"))
+    if not found:
+        found.extend(tree_problems(subjects))
+    problems.extend(found)
+
+
+def _near(name: str, subjects: pl.DataFrame) -> str:
+    """`` (did you mean 'x'?)`` for an id spelt like ``name`` but for case or spacing."""
+    folded = "".join(name.lower().split())
+    for sid in subjects.get_column("id").to_list():
+        if "".join(sid.lower().split()) == folded:
+            return f" (did you mean {sid!r}?)"
+    return ""
+
+
+def _repeated_rows(facts: pl.DataFrame) -> list[Problem]:
+    """A facts row that repeats an earlier one exactly (a copy left in by mistake; two
+    different rows for one period are a contradiction, see :mod:`~emulation.data.contradictions`)."""
+    values = [c for c in facts.columns if c != ORIGIN]
+    twins = facts.filter(pl.struct(values).is_duplicated())
+    if not twins.height:
+        return []
+    first = twins.unique(values, keep="first", maintain_order=True).select(
+        *values, pl.col(ORIGIN).alias("_first")
+    )
+    repeats = twins.join(first, on=values, nulls_equal=True).filter(
+        pl.col(ORIGIN) != pl.col("_first")
+    )
+    return [
+        Problem(
+            file=origin,
+            message=f"repeats {first_origin} exactly; remove one of them",
+            code="duplicate_row",
+        )
+        for origin, first_origin in repeats.select(ORIGIN, "_first").iter_rows()
+    ]

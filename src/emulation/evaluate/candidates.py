@@ -2,8 +2,8 @@
 
 A candidate is a subject with a facts row in the period (subjects set aside for contradictory
 records are left out). Its facts are cast to their declared types and their defaults filled
-in; a value that cannot be read, or that lies outside its declared range, is a located
-problem of the input, naming the file and the fact.
+in; a value that cannot be read, or that lies outside its declared range, in a facts row of
+any period, is a located problem of the input, naming the file and the fact.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from emulation.data.cast import cast_expression
+from emulation.data.cast import cast_expression, explain, written
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN
 from emulation.errors import DataError, Problem
@@ -27,18 +27,19 @@ def base_frame(
 ) -> pl.DataFrame:
     """Candidates of ``kind`` for ``period`` with the given facts cast and defaulted.
 
-    A candidate is a subject with a facts row in the period. A value that cannot be read as
-    its declared type, or that lies outside the declared range, raises :class:`DataError`
-    naming the file and row. The whole frame is one query; the rows are only searched one by
-    one when something is wrong.
+    A candidate is a subject with a facts row in the period. Every facts row of the subjects
+    of ``kind`` — of every period, not only ``period`` — is checked against the declarations
+    ``facts``: a value that cannot be read as its declared type, or that lies outside the
+    declared range, raises :class:`DataError` naming the file and row and quoting the value as
+    written, whatever period is evaluated. The check and the frame are one query each; the
+    rows are only searched one by one when something is wrong.
     """
     aside = sorted(population.set_aside_ids())
     subjects = population.subjects.lazy().filter(
         (pl.col("kind") == kind) & ~pl.col("id").is_in(aside)
     )
-    rows = population.facts.lazy().filter(pl.col("period") == str(period))
-    joined = subjects.drop(ORIGIN, "kind").join(
-        rows.drop("period"), left_on="id", right_on="subject", how="inner"
+    every_period = subjects.drop(ORIGIN, "kind").join(
+        population.facts.lazy(), left_on="id", right_on="subject", how="inner"
     )
     schema = population.facts.schema
     values: list[pl.Expr] = []
@@ -59,38 +60,57 @@ def base_frame(
         if decl.default is not None:
             value = value.fill_null(pl.lit(decl.default, dtype=dtype))
         values.append(value.alias(name))
+    if checks:
+        written = sorted({key.split("::", 1)[1] for key in checks})
+        bad = (
+            every_period.select(
+                ORIGIN,
+                *(
+                    (pl.col(name) if name in schema else pl.lit(None)).alias(f"written::{name}")
+                    for name in written
+                ),
+                *(e.alias(k) for k, e in checks.items()),
+            )
+            .filter(pl.any_horizontal(list(checks)))
+            .collect()
+        )
+        if bad.height:
+            raise DataError(_problems(bad, checks, facts))
     for name, decl in SUBJECT_FACTS.items():
         value = pl.col(name).cast(dtype_of(decl.type, decl.values))
         if decl.default is not None:
             value = value.fill_null(decl.default)
         values.append(value.alias(name))
-    frame = joined.select(
-        "id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items())
-    ).collect()
-    if checks and frame.select(pl.any_horizontal(list(checks)).any()).item():
-        raise DataError(_problems(frame, joined.collect(), checks, facts))
-    return frame.drop(list(checks))
+    return (
+        every_period.filter(pl.col("period") == str(period))
+        .select("id", "name", "parent", ORIGIN, *values)
+        .collect()
+    )
 
 
 def _problems(
-    frame: pl.DataFrame,
-    raw: pl.DataFrame,
-    checks: Mapping[str, pl.Expr],
-    facts: Mapping[str, FactDecl],
+    bad: pl.DataFrame, checks: Mapping[str, pl.Expr], facts: Mapping[str, FactDecl]
 ) -> list[Problem]:
-    """Every unreadable or out-of-range value, by file and row."""
+    """Every unreadable or out-of-range value, by file and row, quoting the value as written
+    in that row."""
     problems = []
     for check in checks:
         what, name = check.split("::", 1)
         decl = facts[name]
-        for row in frame.with_row_index("_n").filter(pl.col(check)).iter_rows(named=True):
-            written = raw.get_column(name)[row["_n"]]
+        for row in bad.filter(pl.col(check)).iter_rows(named=True):
+            value = row[f"written::{name}"]
             if what == "unreadable":
                 expected = list(decl.values) if decl.type == "enum" else decl.type
-                message = f"cannot read {written!r} as fact {name} ({expected})"
+                numeric = decl.type in ("int", "decimal")
+                code, reason = explain(value, numeric, whole=decl.type == "int")
+                message = f"cannot read {written(value)} as fact {name} ({expected})"
+                message += f": {reason}" if reason else ""
             else:
                 low = "" if decl.minimum is None else decl.minimum
                 high = "" if decl.maximum is None else decl.maximum
-                message = f"{row[name]} is outside the declared range of {name} ({low} … {high})"
-            problems.append(Problem(file=row[ORIGIN], location=name, message=message))
+                code = "out_of_range"
+                message = (
+                    f"{written(value)} is outside the declared range of {name} ({low} … {high})"
+                )
+            problems.append(Problem(file=row[ORIGIN], location=name, message=message, code=code))
     return sorted(problems, key=lambda p: (p.file, p.location))

@@ -100,7 +100,11 @@ def test_the_parameters_of_the_recorded_run_are_given_with_set(
             '{"period": "2024", "lang": "vi", "decisions": {}}',
             "{path}: decisions: expected a list of decisions",
         ),
-        ("[" * 100_000, "{path}: invalid JSON: nested too deeply"),
+        (
+            "[" * 100_000,
+            "{path}: line 1, column 101: invalid JSON: nested more than 100 levels deep "
+            "(no file the engine reads needs more than a few)",
+        ),
     ],
 )
 def test_an_unreadable_decisions_file_is_one_line(

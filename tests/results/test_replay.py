@@ -387,8 +387,11 @@ def test_a_file_not_of_the_form_evaluate_writes_is_refused_with_its_location(
     [
         (b'{"period": "2024",', "invalid JSON: Expecting property name enclosed in double quotes"),
         (b"\xff\xfe", "not UTF-8 text"),
-        (b"[" * 100_000 + b"]" * 100_000, "invalid JSON: nested too deeply"),
-        (b'{"period": ' + b"9" * 5000 + b"}", "invalid JSON: Exceeds the limit"),
+        (b"[" * 100_000 + b"]" * 100_000, "invalid JSON: nested more than 100 levels deep"),
+        (
+            b'{"period": ' + b"9" * 5000 + b', "lang": "vi", "decisions": []}',
+            "expected the period as text",
+        ),
     ],
 )
 def test_an_unreadable_file_is_our_error(

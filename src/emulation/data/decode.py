@@ -82,8 +82,8 @@ def parse_json(text: str, source: str) -> Any:
                     file=source,
                     location=f"line {line}",
                     column=column,
-                    message=f"JSON nested more than {MAX_JSON_DEPTH} levels deep; "
-                    "the population form needs 5",
+                    message=f"invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep "
+                    "(no file the engine reads needs more than a few)",
                     code="too_deep",
                 )
             ]

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, cast
 
 import attrs
 
-from emulation.data.readers import load_json
+from emulation.data.decode import load_json
 from emulation.errors import DataError, PeriodError, Problem
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
@@ -147,14 +147,7 @@ def read_decisions(source: str | os.PathLike[str] | Mapping[str, Any]) -> Record
         name, document = "<decisions>", source
     else:
         name = os.fspath(source)
-        try:
-            document = load_json(Path(name))
-        except RecursionError:
-            raise DataError(
-                [Problem(file=name, message="invalid JSON: nested too deeply")]
-            ) from None
-        except ValueError as error:  # a number too long to read, among others
-            raise DataError([Problem(file=name, message=f"invalid JSON: {error}")]) from None
+        document = load_json(Path(name))  # our DataError for bad JSON, too deep, too long
     return _checked(document, name)
 
 

@@ -51,13 +51,13 @@ def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
         raise _error(
             source,
             f"the file is larger than {MAX_TOML_BYTES // (1024 * 1024)} MiB, the most read",
-            "too_large",
+            code="too_large",
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         bad = raw[: error.start].count(b"\n") + 1
-        raise _error(source, "not UTF-8 text", "not_utf8", line=bad) from None
+        raise _error(source, "not UTF-8 text", code="not_utf8", line=bad) from None
     try:
         document: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -70,13 +70,13 @@ def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
                 line, column = int(match.group(1)), int(match.group(2))
         message = message.split(" (at line")[0]
         raise _error(
-            source, f"invalid TOML: {message}", "invalid_toml", line=line, column=column
+            source, f"invalid TOML: {message}", code="invalid_toml", line=line, column=column
         ) from None
     except RecursionError:
         raise _error(
             source,
             f"arrays or inline tables nested too deeply (at most {MAX_TOML_DEPTH} levels)",
-            "too_deep",
+            code="too_deep",
         ) from None
     except ValueError:
         # Python refuses to convert an integer of thousands of digits
@@ -84,7 +84,7 @@ def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
         raise _error(
             source,
             "integer outside the 64-bit range TOML allows (thousands of digits)",
-            "out_of_range",
+            code="out_of_range",
             line=text.count("\n", 0, digits.start()) + 1 if digits else None,
         ) from None
     problem = _beyond_limits(document, source)
@@ -125,7 +125,7 @@ def _beyond_limits(document: dict[str, Any], source: str) -> Problem | None:
 
 
 def _error(
-    source: str, message: str, code: str, line: int | None = None, column: int | None = None
+    source: str, message: str, *, code: str, line: int | None = None, column: int | None = None
 ) -> RulesetError:
     return RulesetError(
         [Problem(file=source, line=line, column=column, message=message, code=code)]

@@ -34,6 +34,11 @@ MAX_PROBLEMS = 200
 #: The longest text quoted back in a message, in characters.
 MAX_SHOWN = 60
 
+#: The longest name (fact, parameter, award, rule, service) or ruleset id, in characters.
+#: Names are typed in expressions and shown in every decision; the longest bundled one is
+#: under 40 characters.
+MAX_NAME = 100
+
 
 class Collector:
     """The problems of one ruleset file, each located by TOML path and, when it can be
@@ -55,7 +60,7 @@ class Collector:
         code: str,
     ) -> None:
         """Report ``message`` at ``location``; ``find`` is the offending text, to find the line."""
-        if len(self.problems) >= MAX_PROBLEMS:
+        if self.full:
             self.left_out += 1
             return
         self.problems.append(
@@ -68,6 +73,11 @@ class Collector:
                 code=code,
             )
         )
+
+    @property
+    def full(self) -> bool:
+        """Whether no more problems are kept (they are only counted)."""
+        return len(self.problems) >= MAX_PROBLEMS
 
     def reported(self) -> list[Problem]:
         """Every problem kept, and one saying how many were left out past :data:`MAX_PROBLEMS`."""
@@ -132,7 +142,7 @@ def check_unknown_keys(out: Collector, where: str, table: Any, allowed: set[str]
             location = f"{where}.{key}" if where else key
             out.add(
                 location,
-                f"unknown key {shown(key)}{suggest(key, allowed)}",
+                "" if out.full else f"unknown key {shown(key)}{suggest(key, allowed)}",
                 find=f"{key} =",
                 code="unknown_key",
             )
@@ -173,6 +183,9 @@ def read_text(
         return None
     if not value.strip():
         out.add(path, "expected non-empty text", code="invalid_value")
+        return None
+    if pattern and len(value) > MAX_NAME:
+        out.add(path, f"{shown(value)} is longer than {MAX_NAME} characters", code="too_long")
         return None
     if pattern and not pattern.match(value):
         out.add(
@@ -279,6 +292,9 @@ def read_whole(
 
 def check_identifier(out: Collector, where: str, name: str) -> bool:
     """Whether ``name`` is a valid lower_snake_case name (reported when it is not)."""
+    if len(name) > MAX_NAME:
+        out.add(where, f"{shown(name)} is longer than {MAX_NAME} characters", code="too_long")
+        return False
     if not NAME.match(name) or keyword.iskeyword(name) or name in ("true", "false"):
         out.add(
             where,

@@ -8,6 +8,7 @@ from typing import Any
 from emulation.lang.checker import Checker
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
+    MAX_NAME,
     NAME,
     Collector,
     check_identifier,
@@ -66,7 +67,9 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
                 continue
             check_unknown_keys(out, at, item, _RULE)
             rule_id = read_text(out, item, f"{at}.id")
-            if rule_id and not NAME.match(rule_id):
+            if rule_id and len(rule_id) > MAX_NAME:
+                out.add(f"{at}.id", f"longer than {MAX_NAME} characters", code="too_long")
+            elif rule_id and not NAME.match(rule_id):
                 out.add(f"{at}.id", "ids are lower_snake_case", code="invalid_name")
             if rule_id in seen:
                 out.add(

@@ -292,12 +292,15 @@ def _enum_values(out: Collector, body: Mapping[str, Any], path: str) -> tuple[st
     if not isinstance(raw, list):
         out.add(path, f'expected values = ["…", …], got {shown(raw)}', code="wrong_type")
         return ()
-    texts: list[str] = []
+    texts: dict[str, None] = {}
+    good = True
     for index, value in enumerate(raw):
         at = f"{path}[{index}]"
         text = read_text(out, {at.rsplit(".", 1)[-1]: value}, at)
-        if text is not None:
-            if text in texts:
+        if text is None or text in texts:
+            if text is not None:
                 out.add(at, f"{shown(text)} is listed twice", code="duplicate_value")
-            texts.append(text)
-    return tuple(texts) if len(texts) == len(raw) and len(set(texts)) == len(texts) else ()
+            good = False
+            continue
+        texts[text] = None
+    return tuple(texts) if good else ()

@@ -51,7 +51,11 @@ def read_quota(out: Collector, where: str, body: Any, scope: Scope) -> Quota | N
         of = "headcount"
     ratio: Decimal | ParameterRef | None = None
     if ("ratio" in body) == ("count" in body):
-        out.add(at, "give exactly one of ratio (a share) or count (top-k)", code="missing_key")
+        out.add(
+            at,
+            "give exactly one of ratio (a share) or count (top-k)",
+            code="invalid_value" if "ratio" in body else "missing_key",
+        )
     if "ratio" in body:
         ratio = _decimal_or_parameter(out, f"{at}.ratio", body["ratio"], scope)
     count = read_whole(out, body, f"{at}.count", None, 0) if "count" in body else None

@@ -128,11 +128,23 @@ def _overlap(a: Ruleset, b: Ruleset) -> bool:
 
 
 def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
-    """Award ids named in expressions must be defined by some ruleset loaded together."""
+    """Award ids named in expressions or counted by a quota must be defined by some ruleset
+    loaded together."""
     known = {award for ruleset in rulesets for award in ruleset.awards}
     problems = []
     for ruleset in rulesets:
         for award in ruleset.awards.values():
+            counted = award.quota.of if award.quota is not None else "headcount"
+            if counted != "headcount" and counted not in known:
+                problems.append(
+                    Problem(
+                        file=ruleset.source,
+                        location=f"awards.{award.id}.quota.of",
+                        message=f'unknown award "{counted}"{suggest(counted, known)}; '
+                        'expected "headcount" or an award id',
+                        code="unknown_award",
+                    )
+                )
             for rule in award.rules:
                 for call in rule.node.calls:
                     bound = dict(call.arguments)

@@ -175,10 +175,10 @@ def _parameters(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    if args.paths:
-        rulesets = assemble(ruleset_paths=args.paths, installed="ignore").rulesets
-    else:
-        rulesets = _engine(args).rulesets
+    engine = assemble(ruleset_paths=args.paths, installed="ignore") if args.paths else _engine(args)
+    rulesets = engine.rulesets
+    for warning in engine.warnings:
+        print(f"emulation: warning: {warning}", file=sys.stderr)
     awards = sum(len(r.awards) for r in rulesets)
     rules = sum(len(a.rules) for r in rulesets for a in r.awards.values())
     print(

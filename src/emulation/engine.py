@@ -16,14 +16,14 @@ import polars as pl
 
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
-from emulation.errors import EmulationError, EvaluationError
+from emulation.errors import EmulationError, EvaluationError, Problem
 from emulation.evaluate import run
 from emulation.evaluate.plan import plan_evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.results.replay import Replay, compare, read_decisions
-from emulation.rules.catalogue import load_rulesets, ruleset_files
+from emulation.rules.catalogue import catalogue_warnings, load_rulesets, ruleset_files
 from emulation.rules.model import Award, Ruleset
 from emulation.types import LANGUAGES, Language
 
@@ -37,6 +37,9 @@ class Engine:
     plugins: PluginFacade
     #: The settings the plugins were configured with (``emulation_configure``).
     config: Mapping[str, str] = attrs.field(factory=dict)
+    #: What the rulesets allow but is likely a mistake (a span between two versions of a
+    #: ruleset with neither in force), as located problems with a ``code``; never raised.
+    warnings: tuple[Problem, ...] = ()
 
     def __repr__(self) -> str:
         versions = ", ".join(f"{r.id} {r.version}" for r in self.rulesets)
@@ -230,7 +233,13 @@ def assemble(
     elif installed == "replace":
         paths.extend(_not_defined_by(facade, own, functions, suffixes))
     rulesets = load_rulesets(facade, sorted(set(paths)), functions, suffixes)
-    return Engine(rulesets=rulesets, functions=functions, plugins=facade, config=dict(config or {}))
+    return Engine(
+        rulesets=rulesets,
+        functions=functions,
+        plugins=facade,
+        config=dict(config or {}),
+        warnings=catalogue_warnings(rulesets),
+    )
 
 
 def _not_defined_by(

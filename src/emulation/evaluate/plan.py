@@ -130,7 +130,13 @@ def order_awards(awards: Mapping[str, Award]) -> list[str]:
     sorter = graphlib.TopologicalSorter(
         {award_id: set(award.depends_on) for award_id, award in awards.items()}
     )
-    sorter.prepare()
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as error:
+        # the catalogue refuses such rulesets when the engine is built; rulesets put together
+        # another way end here
+        cycle = " -> ".join(error.args[1])
+        raise EvaluationError(f"awards read each other in a cycle: {cycle}") from None
     order: list[str] = []
     while sorter.is_active():
         ready = sorted(sorter.get_ready())

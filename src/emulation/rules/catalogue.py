@@ -1,13 +1,17 @@
 """The catalogue of rulesets: finding ruleset files, loading them all, and the checks that
 need every ruleset at once.
 
-Versions of one ruleset may not overlap in time; two rulesets in force together may not
-define the same award; an award named in an expression must be defined by some ruleset; and
-the same file reached twice (an installed plugin and a path to its source) counts once.
+Versions of one ruleset may not overlap in time, nor two files give the same version;
+two rulesets in force together may not define the same award, nor have awards that read
+each other around a circle; an award named in an expression must be defined by some
+ruleset; and the same file reached twice (an installed plugin and a path to its source)
+counts once. A span of time between two versions of one ruleset in which neither is in force
+is not an error but a warning (:func:`catalogue_warnings`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -15,8 +19,9 @@ from typing import Protocol
 
 from emulation.errors import Problem, RulesetError, suggest
 from emulation.lang.signature import Signature
+from emulation.rules.graph import cycles
 from emulation.rules.loader import CASE_SUFFIX, RULESET_SUFFIX
-from emulation.rules.model import Ruleset
+from emulation.rules.model import Award, Ruleset
 
 #: The suffixes of ruleset files the built-in loader reads.
 DEFAULT_SUFFIXES: tuple[str, ...] = (RULESET_SUFFIX,)
@@ -60,7 +65,9 @@ def load_rulesets(
     rulesets: list[Ruleset] = []
     for file in ruleset_files(paths, suffixes):
         if not file.exists():
-            problems.append(Problem(file=str(file), message="no such file or folder"))
+            problems.append(
+                Problem(file=str(file), message="no such file or folder", code="no_such_file")
+            )
             continue
         try:
             ruleset = loader.load_ruleset(file, functions)
@@ -68,13 +75,17 @@ def load_rulesets(
             problems.extend(error.problems)
             continue
         if ruleset is None:
-            problems.append(Problem(file=str(file), message="no loader reads this file"))
+            problems.append(
+                Problem(file=str(file), message="no loader reads this file", code="no_loader")
+            )
             continue
         rulesets.append(ruleset)
     rulesets = _distinct(rulesets)
+    problems.extend(_same_versions(rulesets))
     problems.extend(_overlaps(rulesets))
     problems.extend(_unknown_awards(rulesets))
     problems.extend(_duplicate_awards(rulesets))
+    problems.extend(_cycles_across(rulesets))
     if problems:
         raise RulesetError(problems)
     return tuple(sorted(rulesets, key=lambda r: (r.id, r.effective_from)))
@@ -103,6 +114,7 @@ def _duplicate_awards(rulesets: list[Ruleset]) -> list[Problem]:
                         location=f"awards.{award}",
                         message=f'award "{award}" is also defined by {first.id} ({first.source}), '
                         "in force at the same time",
+                        code="duplicate_award",
                     )
                 )
     return problems
@@ -116,11 +128,23 @@ def _overlap(a: Ruleset, b: Ruleset) -> bool:
 
 
 def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
-    """Award ids named in expressions must be defined by some ruleset loaded together."""
+    """Award ids named in expressions or counted by a quota must be defined by some ruleset
+    loaded together."""
     known = {award for ruleset in rulesets for award in ruleset.awards}
     problems = []
     for ruleset in rulesets:
         for award in ruleset.awards.values():
+            counted = award.quota.of if award.quota is not None else "headcount"
+            if counted != "headcount" and counted not in known:
+                problems.append(
+                    Problem(
+                        file=ruleset.source,
+                        location=f"awards.{award.id}.quota.of",
+                        message=f'unknown award "{counted}"{suggest(counted, known)}; '
+                        'expected "headcount" or an award id',
+                        code="unknown_award",
+                    )
+                )
             for rule in award.rules:
                 for call in rule.node.calls:
                     bound = dict(call.arguments)
@@ -132,6 +156,7 @@ def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
                                     file=ruleset.source,
                                     location=rule.location,
                                     message=f'unknown award "{name}"{suggest(str(name), known)}',
+                                    code="unknown_award",
                                 )
                             )
     return problems
@@ -156,6 +181,102 @@ def _overlaps(rulesets: list[Ruleset]) -> list[Problem]:
                             f"{after.effective_from} while version {before.version} "
                             f"({before.source}) is still in force"
                         ),
+                        code="version_overlap",
                     )
                 )
     return problems
+
+
+def _same_versions(rulesets: list[Ruleset]) -> list[Problem]:
+    """Two files may not give different contents for the same version of one ruleset."""
+    problems = []
+    first: dict[tuple[str, str], Ruleset] = {}
+    for ruleset in sorted(rulesets, key=lambda r: (r.id, r.version, r.source)):
+        other = first.setdefault((ruleset.id, ruleset.version), ruleset)
+        if other is not ruleset:
+            problems.append(
+                Problem(
+                    file=ruleset.source,
+                    location="ruleset.version",
+                    message=f"version {ruleset.version} of {ruleset.id} is also given, "
+                    f"differently, by {other.source}",
+                    code="duplicate_version",
+                )
+            )
+    return problems
+
+
+def _cycles_across(rulesets: list[Ruleset]) -> list[Problem]:
+    """Awards of rulesets in force at the same time may not read each other around a circle
+    (a circle inside one file is the loader's to report). The rulesets in force together on
+    any day are all in force on the latest of their start dates, so those days suffice."""
+    problems: dict[tuple[tuple[str, str], ...], Problem] = {}
+    for day in sorted({r.effective_from for r in rulesets}):
+        in_force = [r for r in rulesets if _in_force_on(r, day)]
+        owner: dict[str, tuple[Award, Ruleset]] = {}
+        for ruleset in in_force:
+            for award in ruleset.awards.values():
+                owner.setdefault(award.id, (award, ruleset))
+        graph = {a: set(award.depends_on) for a, (award, _) in owner.items()}
+        for cycle in cycles(graph):
+            key = tuple((owner[a][1].source, a) for a in cycle)
+            if len({source for source, _ in key}) > 1 and key not in problems:
+                problems[key] = _cycle_problem(cycle, owner)
+    return list(problems.values())
+
+
+def _cycle_problem(cycle: tuple[str, ...], owner: Mapping[str, tuple[Award, Ruleset]]) -> Problem:
+    first, ruleset = owner[cycle[0]]
+    steps = [f"{a} ({owner[a][1].id} {owner[a][1].version}, {owner[a][1].source})" for a in cycle]
+    return Problem(
+        file=ruleset.source,
+        location=_where_read(first, cycle[1 % len(cycle)]),
+        message="awards read each other in a cycle across rulesets: "
+        + " -> ".join([*steps, cycle[0]]),
+        code="award_cycle",
+    )
+
+
+def _where_read(award: Award, other: str) -> str:
+    """The TOML path where ``award`` reads ``other``: a rule's expression or its quota."""
+    for rule in award.rules:
+        for call in rule.node.calls:
+            kinds = {a.name: a.kind for a in call.function.arguments}
+            if any(kinds.get(name) == "award" and value == other for name, value in call.arguments):
+                return rule.location
+    if award.quota is not None and award.quota.of == other:
+        return f"awards.{award.id}.quota.of"
+    return f"awards.{award.id}"
+
+
+def _in_force_on(ruleset: Ruleset, day: dt.date) -> bool:
+    return ruleset.effective_from <= day and (
+        ruleset.effective_to is None or day <= ruleset.effective_to
+    )
+
+
+def catalogue_warnings(rulesets: Sequence[Ruleset]) -> tuple[Problem, ...]:
+    """What is allowed but likely a mistake, across the loaded rulesets: a span of time
+    between two versions of one ruleset in which neither is in force (``version_gap``)."""
+    warnings = []
+    by_id: dict[str, list[Ruleset]] = {}
+    for ruleset in rulesets:
+        by_id.setdefault(ruleset.id, []).append(ruleset)
+    for ruleset_id, versions in sorted(by_id.items()):
+        versions.sort(key=lambda r: r.effective_from)
+        for before, after in itertools.pairwise(versions):
+            end = before.effective_to
+            if end is None or end + dt.timedelta(days=1) >= after.effective_from:
+                continue
+            first, last = end + dt.timedelta(days=1), after.effective_from - dt.timedelta(days=1)
+            warnings.append(
+                Problem(
+                    file=after.source,
+                    location="ruleset.effective_from",
+                    message=f"no version of {ruleset_id} is in force from {first} to {last}: "
+                    f"version {before.version} ({before.source}) ends on {end} and version "
+                    f"{after.version} starts on {after.effective_from}",
+                    code="version_gap",
+                )
+            )
+    return tuple(warnings)

@@ -28,6 +28,7 @@ from emulation.rules.loader._fields import (
     read_label,
     read_table,
     read_text,
+    shown,
 )
 
 # Every table's accepted keys, gathered here where the format page's test looks for them.
@@ -89,9 +90,7 @@ def load_ruleset(
     """Check ``document`` and build the ruleset, or raise :class:`RulesetError`."""
     out = Collector(source, raw.decode("utf-8", errors="replace"))
     check_unknown_keys(out, "", document, _TOP)
-    fmt = document.get("format")
-    if fmt != FORMAT_VERSION:
-        out.add("format", f"expected format = {FORMAT_VERSION}, got {fmt!r}")
+    _check_format(out, document)
     meta = read_table(out, document, "ruleset")
     check_unknown_keys(out, "ruleset", meta, _META)
     ruleset_id = read_text(out, meta, "ruleset.id", pattern=_ID)
@@ -102,7 +101,9 @@ def load_ruleset(
     effective_from = read_date(out, meta, "ruleset.effective_from")
     effective_to = read_date(out, meta, "ruleset.effective_to", required=False)
     if effective_from and effective_to and effective_to < effective_from:
-        out.add("ruleset.effective_to", "effective_to is before effective_from")
+        out.add(
+            "ruleset.effective_to", "effective_to is before effective_from", code="invalid_value"
+        )
     title = read_label(out, meta, "ruleset.title")
     references = read_references(out, meta)
 
@@ -126,7 +127,7 @@ def load_ruleset(
             awards[award.id] = award
     _check_cycles(out, awards)
     if out.problems:
-        raise RulesetError(out.problems)
+        raise RulesetError(out.reported())
     if not (ruleset_id and organisation and version and effective_from and title):
         raise AssertionError("a ruleset without problems has all its metadata")  # unreachable
     return Ruleset(
@@ -158,4 +159,15 @@ def _check_cycles(out: Collector, awards: Mapping[AwardId, Award]) -> None:
         tuple(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as error:
         cycle = " -> ".join(error.args[1])
-        out.add("awards", f"awards depend on each other in a cycle: {cycle}")
+        out.add("awards", f"awards depend on each other in a cycle: {cycle}", code="award_cycle")
+
+
+def _check_format(out: Collector, document: Mapping[str, Any]) -> None:
+    fmt = document.get("format")
+    expected = f"expected format = {FORMAT_VERSION}"
+    if fmt is None:
+        out.add("format", f"{expected}, missing", code="missing_key")
+    elif not isinstance(fmt, int) or isinstance(fmt, bool):
+        out.add("format", f"{expected}, got {shown(fmt)}", code="wrong_type")
+    elif fmt != FORMAT_VERSION:
+        out.add("format", f"{expected}, got {fmt}", code="unsupported_format")

@@ -8,6 +8,7 @@ worth building on (the caller goes on reading, so every problem is found in one 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import keyword
 import re
 from collections.abc import Mapping
@@ -19,25 +20,49 @@ from emulation.lang.checker import Checker
 from emulation.lang.nodes import Node
 from emulation.lang.scope import Scope
 from emulation.rules.model import Label, ParameterValue
-from emulation.types import ValueType, within_scale
+from emulation.types import DECIMAL_SCALE, ValueType, within_scale
 
 #: The form of every name a ruleset gives: facts, parameters, awards, rule ids.
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+#: The most problems reported for one file; past it, one more problem says how many were
+#: left out. A person reads a few dozen; a generated or corrupted file may hold millions,
+#: and locating each costs a search of the file.
+MAX_PROBLEMS = 200
+
+#: The longest text quoted back in a message, in characters.
+MAX_SHOWN = 60
+
+#: The longest name (fact, parameter, award, rule, service) or ruleset id, in characters.
+#: Names are typed in expressions and shown in every decision; the longest bundled one is
+#: under 40 characters.
+MAX_NAME = 100
+
+
 class Collector:
     """The problems of one ruleset file, each located by TOML path and, when it can be
-    found, line."""
+    found, line; each with its :attr:`Problem.code`."""
 
     def __init__(self, source: str, text: str) -> None:
         self.source = source
-        self.lines = text.splitlines()
+        self.text = text
         self.problems: list[Problem] = []
+        self.left_out = 0
 
     def add(
-        self, location: str, message: str, column: int | None = None, find: str | None = None
+        self,
+        location: str,
+        message: str,
+        column: int | None = None,
+        find: str | None = None,
+        *,
+        code: str,
     ) -> None:
         """Report ``message`` at ``location``; ``find`` is the offending text, to find the line."""
+        if self.full:
+            self.left_out += 1
+            return
         self.problems.append(
             Problem(
                 file=self.source,
@@ -45,19 +70,67 @@ class Collector:
                 line=self.line_of(find, location),
                 column=column,
                 message=message,
+                code=code,
             )
         )
 
+    @property
+    def full(self) -> bool:
+        """Whether no more problems are kept (they are only counted)."""
+        return len(self.problems) >= MAX_PROBLEMS
+
+    def reported(self) -> list[Problem]:
+        """Every problem kept, and one saying how many were left out past :data:`MAX_PROBLEMS`."""
+        if not self.left_out:
+            return self.problems
+        more = Problem(
+            file=self.source,
+            message=f"{self.left_out} more problems not shown (at most {MAX_PROBLEMS} a file)",
+            code="too_many_problems",
+        )
+        return [*self.problems, more]
+
     def line_of(self, needle: str | None, location: str) -> int | None:
-        """The first line holding ``needle`` (the offending text), when it can be found."""
-        if needle:
-            first = needle.strip().splitlines()[0] if needle.strip() else needle
-            hits = [n for n, line in enumerate(self.lines, start=1) if first in line]
-            key = location.rsplit(".", 1)[-1].split("[")[0] if location else ""
-            keyed = [n for n in hits if key and self.lines[n - 1].lstrip().startswith(key)]
-            found = keyed or hits
-            return found[0] if found else None
-        return None
+        """The first line holding ``needle`` (the offending text), preferring one that starts
+        with the location's key, when it can be found."""
+        if not needle:
+            return None
+        first = needle.strip().splitlines()[0] if needle.strip() else needle
+        key = location.rsplit(".", 1)[-1].split("[")[0] if location else ""
+        found: int | None = None
+        start = self.text.find(first)
+        for _ in range(1000):  # bounded: a needle may occur on every line of a huge file
+            if start < 0:
+                break
+            begin = self.text.rfind("\n", 0, start) + 1
+            line = self.text.count("\n", 0, begin) + 1
+            if found is None:
+                found = line
+            if key and self.text[begin : begin + len(key) + 64].lstrip().startswith(key):
+                return line
+            start = self.text.find(first, start + 1)
+        return found
+
+
+def shown(value: Any) -> str:
+    """``value`` as it was written in TOML, shortened: text in double quotes, ``true``,
+    dates as dates; an array or a table by its kind, never its whole content."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 2] + '…"'
+    if isinstance(value, int):
+        return str(value) if abs(value) < 10**30 else "a very large integer"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
 
 
 def check_unknown_keys(out: Collector, where: str, table: Any, allowed: set[str]) -> None:
@@ -67,7 +140,12 @@ def check_unknown_keys(out: Collector, where: str, table: Any, allowed: set[str]
     for key in table:
         if key not in allowed:
             location = f"{where}.{key}" if where else key
-            out.add(location, f'unknown key "{key}"{suggest(key, allowed)}', find=f"{key} =")
+            out.add(
+                location,
+                "" if out.full else f"unknown key {shown(key)}{suggest(key, allowed)}",
+                find=f"{key} =",
+                code="unknown_key",
+            )
 
 
 def read_table(
@@ -77,10 +155,10 @@ def read_table(
     value = document.get(key)
     if value is None:
         if required:
-            out.add(key, f"missing table [{key}]")
+            out.add(key, f"missing table [{key}]", code="missing_key")
         return {}
     if not isinstance(value, dict):
-        out.add(key, f"[{key}] must be a table")
+        out.add(key, f"[{key}] must be a table, got {shown(value)}", code="wrong_type")
         return {}
     return value
 
@@ -98,13 +176,21 @@ def read_text(
     value = table.get(key)
     if value is None:
         if required:
-            out.add(path, "required text is missing")
+            out.add(path, "required text is missing", code="missing_key")
         return None
-    if not isinstance(value, str) or not value.strip():
-        out.add(path, f"expected non-empty text, got {value!r}")
+    if not isinstance(value, str):
+        out.add(path, f"expected text, got {shown(value)}", code="wrong_type")
+        return None
+    if not value.strip():
+        out.add(path, "expected non-empty text", code="invalid_value")
+        return None
+    if pattern and len(value) > MAX_NAME:
+        out.add(path, f"{shown(value)} is longer than {MAX_NAME} characters", code="too_long")
         return None
     if pattern and not pattern.match(value):
-        out.add(path, f"{value!r} is not valid{': ' + hint if hint else ''}")
+        out.add(
+            path, f"{shown(value)} is not valid{': ' + hint if hint else ''}", code="invalid_value"
+        )
         return None
     return value
 
@@ -117,10 +203,14 @@ def read_date(
     value = table.get(key)
     if value is None:
         if required:
-            out.add(path, "required date is missing (YYYY-MM-DD, unquoted)")
+            out.add(path, "required date is missing (YYYY-MM-DD, unquoted)", code="missing_key")
         return None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        out.add(path, f"expected a TOML date such as 2024-01-01 (unquoted), got {value!r}")
+        out.add(
+            path,
+            f"expected a TOML date such as 2024-01-01 (unquoted), got {shown(value)}",
+            code="wrong_type",
+        )
         return None
     return value
 
@@ -128,43 +218,105 @@ def read_date(
 def read_label(
     out: Collector, table: Mapping[str, Any], path: str, required: bool = True
 ) -> Label | None:
-    """A ``{ vi = "…", en = "…" }`` label with both texts."""
+    """A ``{ vi = "…", en = "…" }`` label with both texts; each text's mistake is reported
+    at its own path (``….label.vi``)."""
     key = path.rsplit(".", 1)[-1]
     value = table.get(key)
     if value is None:
         if required:
-            out.add(path, 'missing label: write { vi = "…", en = "…" }')
+            out.add(path, 'missing label: write { vi = "…", en = "…" }', code="missing_key")
         return None
-    if (
-        not isinstance(value, dict)
-        or set(value) != {"vi", "en"}
-        or not all(isinstance(v, str) and v.strip() for v in value.values())
-    ):
-        out.add(path, 'expected { vi = "…", en = "…" } with both texts')
+    if not isinstance(value, dict):
+        out.add(path, f'expected {{ vi = "…", en = "…" }}, got {shown(value)}', code="wrong_type")
         return None
-    return Label(vi=value["vi"], en=value["en"])
+    check_unknown_keys(out, path, value, {"vi", "en"})
+    vi = read_text(out, value, f"{path}.vi")
+    en = read_text(out, value, f"{path}.en")
+    if vi is None or en is None or set(value) != {"vi", "en"}:
+        return None
+    return Label(vi=vi, en=en)
 
 
 def read_choice(
-    out: Collector, table: Mapping[str, Any], path: str, choices: tuple[Any, ...]
+    out: Collector,
+    table: Mapping[str, Any],
+    path: str,
+    choices: tuple[Any, ...],
+    default: Any = None,
 ) -> Any:
-    """One of ``choices`` (required)."""
+    """One of ``choices``; ``default`` when missing (required when ``default`` is None)."""
     key = path.rsplit(".", 1)[-1]
-    value = table.get(key)
-    if value not in choices:
-        got = "missing" if value is None else f"got {value!r}"
+    value = table.get(key, default)
+    if value in choices and type(value) is type(choices[0]):
+        return value
+    if value is None:
+        out.add(path, f"expected one of {list(choices)}, missing", code="missing_key")
+    elif not isinstance(value, type(choices[0])):
+        out.add(path, f"expected one of {list(choices)}, got {shown(value)}", code="wrong_type")
+    else:
         hint = suggest(value, [str(c) for c in choices]) if isinstance(value, str) else ""
-        out.add(path, f"expected one of {list(choices)}, {got}{hint}")
-        return None
+        out.add(
+            path,
+            f"expected one of {list(choices)}, got {shown(value)}{hint}",
+            code="invalid_value",
+        )
+    return None
+
+
+def read_flag(out: Collector, table: Mapping[str, Any], path: str, default: bool) -> bool:
+    """``true`` or ``false``; ``default`` when missing or wrong (reported)."""
+    value = table.get(path.rsplit(".", 1)[-1], default)
+    if not isinstance(value, bool):
+        out.add(path, f"expected true or false, got {shown(value)}", code="wrong_type")
+        return default
     return value
+
+
+def read_whole(
+    out: Collector, table: Mapping[str, Any], path: str, default: int | None, least: int
+) -> int | None:
+    """A whole number ≥ ``least``; ``default`` when missing (required when None)."""
+    value = table.get(path.rsplit(".", 1)[-1], default)
+    if value is None:
+        out.add(path, f"expected a whole number ≥ {least}, missing", code="missing_key")
+    elif not isinstance(value, int) or isinstance(value, bool):
+        out.add(path, f"expected a whole number ≥ {least}, got {shown(value)}", code="wrong_type")
+    elif value < least:
+        out.add(
+            path, f"expected a whole number ≥ {least}, got {shown(value)}", code="invalid_value"
+        )
+    else:
+        return value
+    return None
 
 
 def check_identifier(out: Collector, where: str, name: str) -> bool:
     """Whether ``name`` is a valid lower_snake_case name (reported when it is not)."""
+    if len(name) > MAX_NAME:
+        out.add(where, f"{shown(name)} is longer than {MAX_NAME} characters", code="too_long")
+        return False
     if not NAME.match(name) or keyword.iskeyword(name) or name in ("true", "false"):
-        out.add(where, f'"{name}" is not a valid name: use lower_snake_case letters, digits and _')
+        out.add(
+            where,
+            f"{shown(name)} is not a valid name: use lower_snake_case letters, digits and _",
+            code="invalid_name",
+        )
         return False
     return True
+
+
+#: The magnitude every decimal stays below: Polars' ``Decimal(38, 6)`` holds 32 digits before
+#: the point.
+DECIMAL_BOUND = Decimal(10) ** (38 - DECIMAL_SCALE)
+
+#: What each value type accepts as written in TOML.
+_WRITTEN_AS: dict[str, tuple[type, ...]] = {
+    "bool": (bool,),
+    "int": (int,),
+    "decimal": (str, int),
+    "text": (str,),
+    "enum": (str,),
+}
 
 
 def read_value(
@@ -172,34 +324,49 @@ def read_value(
 ) -> ParameterValue | None:
     """``value`` as a value of type ``kind`` (``values``: the allowed ones of an enum);
     decimals are written as text or whole numbers and are exact to 6 places."""
-    if kind == "bool" and isinstance(value, bool):
-        return value
-    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
-        return value
+    accepted = _WRITTEN_AS.get(kind, ())
+    if isinstance(value, bool) != (kind == "bool") or not isinstance(value, accepted):
+        if kind == "decimal" and isinstance(value, float):
+            message = f'write decimals as text so they stay exact, e.g. "{shown(value)}"'
+        else:
+            message = f"{shown(value)} is not a valid {kind} value"
+        out.add(path, message, code="wrong_type")
+        return None
+    written: Any = value  # of a type ``kind`` accepts
     if kind == "decimal":
-        if isinstance(value, int) and not isinstance(value, bool):
-            return Decimal(value)
-        if isinstance(value, str):
-            try:
-                number = Decimal(value)
-            except ArithmeticError:
-                number = None
-            if number is not None and number.is_finite():
-                if not within_scale(number):
-                    out.add(
-                        path, f'"{value}" has more than 6 decimal places; decimals are exact to 6'
-                    )
-                    return None
-                return number
-        if isinstance(value, float):
-            out.add(path, f'write decimals as text so they stay exact, e.g. "{value}"')
+        try:
+            number = Decimal(written)
+        except ArithmeticError:
+            number = None
+        if number is None or not number.is_finite():
+            out.add(path, f"{shown(value)} is not a valid decimal value", code="invalid_value")
             return None
-    if kind == "text" and isinstance(value, str):
-        return value
-    if kind == "enum" and isinstance(value, str) and value in values:
-        return value
-    out.add(path, f"{value!r} is not a valid {kind} value")
-    return None
+        if not within_scale(number):
+            out.add(
+                path,
+                f"{shown(value)} has more than {DECIMAL_SCALE} decimal places; decimals are exact "
+                f"to {DECIMAL_SCALE}",
+                code="inexact_decimal",
+            )
+            return None
+        if abs(number) >= DECIMAL_BOUND:
+            out.add(
+                path,
+                f"{shown(value)} is too large: decimals have at most "
+                f"{38 - DECIMAL_SCALE} digits before the point",
+                code="out_of_range",
+            )
+            return None
+        return number
+    if kind == "enum" and written not in values:
+        out.add(
+            path,
+            f"{shown(written)} is not one of {list(values)}{suggest(written, values)}",
+            code="invalid_value",
+        )
+        return None
+    result: ParameterValue = written
+    return result
 
 
 def read_expression(
@@ -215,5 +382,6 @@ def read_expression(
     checker = Checker(text, scope)
     node = checker.check(expect)
     for error in checker.errors:
-        out.add(at, error.message + hint, column=error.column, find=text)
+        code = getattr(error, "code", "") or "invalid_expression"
+        out.add(at, error.message + hint, column=error.column, find=text, code=code)
     return node

@@ -8,6 +8,7 @@ from typing import Any
 from emulation.lang.checker import Checker
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
+    MAX_NAME,
     NAME,
     Collector,
     check_identifier,
@@ -16,10 +17,11 @@ from emulation.rules.loader._fields import (
     read_expression,
     read_label,
     read_text,
+    shown,
 )
 from emulation.rules.loader._keys import _AWARD, _RULE
 from emulation.rules.loader.extras import read_bonus, read_consumption, read_quota
-from emulation.rules.model import AWARD_KINDS, FREQUENCIES, Award, Label, Role, Rule
+from emulation.rules.model import AWARD_KINDS, FREQUENCIES, Award, Frequency, Label, Role, Rule
 from emulation.types import CERTAINTIES, AwardId
 
 _ROLES: dict[str, Role] = {
@@ -36,15 +38,15 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
     if not check_identifier(out, where, award_id):
         return None
     if not isinstance(body, dict):
-        out.add(where, "expected a table")
+        out.add(where, f"expected a table, got {shown(body)}", code="wrong_type")
         return None
     check_unknown_keys(out, where, body, _AWARD)
     kind = read_choice(out, body, f"{where}.kind", AWARD_KINDS)
     subject = read_choice(out, body, f"{where}.subject", ("person", "collective"))
-    frequency = body.get("frequency", "per_period")
-    if frequency not in FREQUENCIES:
-        out.add(f"{where}.frequency", f"expected one of {list(FREQUENCIES)}")
-        frequency = "per_period"
+    frequency: Frequency = (
+        read_choice(out, body, f"{where}.frequency", FREQUENCIES, default="per_period")
+        or "per_period"
+    )
     label = read_label(out, body, f"{where}.label")
     rules: list[Rule] = []
     depends: set[AwardId] = set()
@@ -52,19 +54,29 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
     for section, role in _ROLES.items():
         items = body.get(section, [])
         if not isinstance(items, list):
-            out.add(f"{where}.{section}", f"expected an array of tables [[{where}.{section}]]")
+            out.add(
+                f"{where}.{section}",
+                f"expected an array of tables [[{where}.{section}]], got {shown(items)}",
+                code="wrong_type",
+            )
             continue
         for index, item in enumerate(items):
             at = f"{where}.{section}[{index}]"
             if not isinstance(item, dict):
-                out.add(at, "expected a table")
+                out.add(at, f"expected a table, got {shown(item)}", code="wrong_type")
                 continue
             check_unknown_keys(out, at, item, _RULE)
             rule_id = read_text(out, item, f"{at}.id")
-            if rule_id and not NAME.match(rule_id):
-                out.add(f"{at}.id", "ids are lower_snake_case")
+            if rule_id and len(rule_id) > MAX_NAME:
+                out.add(f"{at}.id", f"longer than {MAX_NAME} characters", code="too_long")
+            elif rule_id and not NAME.match(rule_id):
+                out.add(f"{at}.id", "ids are lower_snake_case", code="invalid_name")
             if rule_id in seen:
-                out.add(f"{at}.id", f'duplicate rule id "{rule_id}" in award "{award_id}"')
+                out.add(
+                    f"{at}.id",
+                    f'duplicate rule id "{rule_id}" in award "{award_id}"',
+                    code="duplicate_id",
+                )
             seen.add(rule_id or "")
             expr = read_text(out, item, f"{at}.expr")
             rule_label = read_label(out, item, f"{at}.label")
@@ -94,8 +106,8 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
                     location=f"{at}.expr",
                 )
             )
-    if not body.get("criteria"):
-        out.add(f"{where}.criteria", "an award needs at least one criterion")
+    if body.get("criteria", []) == []:
+        out.add(f"{where}.criteria", "an award needs at least one criterion", code="missing_key")
     basis = read_text(out, body, f"{where}.basis", required=frequency == "once")
     certainty = (
         read_choice(out, body, f"{where}.certainty", CERTAINTIES)
@@ -112,7 +124,7 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
         read_consumption(out, where, body.get("consumes"), scope) if "consumes" in body else None
     )
     if award_id in depends:
-        out.add(where, f'award "{award_id}" reads its own result')
+        out.add(where, f'award "{award_id}" reads its own result', code="award_cycle")
     if not (kind and subject and label):
         return None
     return Award(

@@ -18,9 +18,12 @@ from emulation.rules.loader._fields import (
     check_identifier,
     check_unknown_keys,
     read_choice,
+    read_date,
+    read_flag,
     read_label,
     read_text,
     read_value,
+    shown,
 )
 from emulation.rules.loader._keys import _FACT, _PARAM, _REFERENCE, _SERVICE
 from emulation.rules.model import (
@@ -70,16 +73,24 @@ def read_references(out: Collector, meta: Mapping[str, Any]) -> tuple[LegalRefer
     """The ``[[ruleset.references]]``: the legal documents the ruleset relies on."""
     items = meta.get("references", [])
     if not isinstance(items, list):
-        out.add("ruleset.references", "expected an array of tables [[ruleset.references]]")
+        out.add(
+            "ruleset.references",
+            f"expected an array of tables [[ruleset.references]], got {shown(items)}",
+            code="wrong_type",
+        )
         return ()
     result = []
+    seen: set[str] = set()
     for index, item in enumerate(items):
         where = f"ruleset.references[{index}]"
         if not isinstance(item, dict):
-            out.add(where, "expected a table")
+            out.add(where, f"expected a table, got {shown(item)}", code="wrong_type")
             continue
         check_unknown_keys(out, where, item, _REFERENCE)
         ref_id = read_text(out, item, f"{where}.id")
+        if ref_id in seen:
+            out.add(f"{where}.id", f"duplicate reference id {shown(ref_id)}", code="duplicate_id")
+        seen.add(ref_id or "")
         document = read_text(out, item, f"{where}.document")
         title = read_label(out, item, f"{where}.title", required=False)
         url = read_text(out, item, f"{where}.url", required=False)
@@ -98,7 +109,7 @@ def _named_tables(
         if not check_identifier(out, where, name):
             continue
         if not isinstance(body, dict):
-            out.add(where, "expected a table")
+            out.add(where, f"expected a table, got {shown(body)}", code="wrong_type")
             continue
         check_unknown_keys(out, where, body, keys)
         yield name, where, body
@@ -113,36 +124,22 @@ def read_facts(out: Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
                 where,
                 f'"{name}" is a subject attribute or a record column every ruleset can read; '
                 "choose another fact name",
+                code="reserved_name",
             )
             continue
         kind = read_choice(out, body, f"{where}.type", VALUE_TYPES)
         label = read_label(out, body, f"{where}.label")
         values: tuple[str, ...] = ()
         if kind == "enum":
-            raw_values = body.get("values")
-            if (
-                not isinstance(raw_values, list)
-                or not raw_values
-                or not all(isinstance(v, str) for v in raw_values)
-            ):
-                out.add(
-                    f"{where}.values",
-                    'an enum fact needs values = ["…", …] (worst first when ordered)',
-                )
-            elif len(set(raw_values)) != len(raw_values):
-                out.add(f"{where}.values", "values must be distinct")
-            else:
-                values = tuple(raw_values)
+            values = _enum_values(out, body, f"{where}.values")
         elif "values" in body:
-            out.add(f"{where}.values", "only enum facts take values")
-        ordered = body.get("ordered", False)
-        if not isinstance(ordered, bool):
-            out.add(f"{where}.ordered", "expected true or false")
-            ordered = False
-        better = body.get("better")
-        if better not in (None, "higher", "lower"):
-            out.add(f"{where}.better", 'expected "higher" or "lower"')
-            better = None
+            out.add(f"{where}.values", "only enum facts take values", code="unknown_key")
+        ordered = read_flag(out, body, f"{where}.ordered", False)
+        better = (
+            read_choice(out, body, f"{where}.better", ("higher", "lower"))
+            if "better" in body
+            else None
+        )
         default = None
         if "default" in body and kind:
             default = read_value(out, f"{where}.default", body["default"], kind, values)
@@ -150,7 +147,7 @@ def read_facts(out: Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
         for bound in ("minimum", "maximum"):
             if bound in body:
                 if kind not in ("int", "decimal"):
-                    out.add(f"{where}.{bound}", "only number facts take bounds")
+                    out.add(f"{where}.{bound}", "only number facts take bounds", code="unknown_key")
                 else:
                     number = read_value(out, f"{where}.{bound}", body[bound], "decimal", ())
                     bounds[bound] = number if isinstance(number, Decimal) else None
@@ -178,17 +175,22 @@ def read_services(out: Collector, table: Mapping[str, Any]) -> dict[str, Service
         label = read_label(out, body, f"{where}.label")
         raw = body.get("weights")
         weights: list[tuple[str, Decimal]] = []
-        if not isinstance(raw, dict) or not raw:
-            out.add(f"{where}.weights", 'expected { full_time = "1", part_time = "1.5", … }')
+        if raw is None:
+            out.add(
+                f"{where}.weights", 'missing weights = { full_time = "1", … }', code="missing_key"
+            )
+        elif not isinstance(raw, dict) or not raw:
+            out.add(
+                f"{where}.weights",
+                f'expected {{ full_time = "1", part_time = "1.5", … }}, got {shown(raw)}',
+                code="wrong_type" if not isinstance(raw, dict) else "invalid_value",
+            )
         else:
             for kind, value in sorted(raw.items()):
                 weight = read_value(out, f"{where}.weights.{kind}", value, "decimal", ())
                 if isinstance(weight, Decimal):
                     weights.append((kind, weight))
-        exclude = body.get("exclude_discipline", True)
-        if not isinstance(exclude, bool):
-            out.add(f"{where}.exclude_discipline", "expected true or false")
-            exclude = True
+        exclude = read_flag(out, body, f"{where}.exclude_discipline", True)
         basis = read_text(out, body, f"{where}.basis")
         certainty = read_choice(out, body, f"{where}.certainty", CERTAINTIES)
         if label and basis and certainty:
@@ -209,33 +211,48 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
     for name, where, body in _named_tables(out, table, "parameters", _PARAM):
         kind = read_choice(out, body, f"{where}.type", VALUE_TYPES)
         if kind == "enum":
-            out.add(f"{where}.type", "parameters are bool, int, decimal or text")
+            out.add(
+                f"{where}.type", "parameters are bool, int, decimal or text", code="invalid_value"
+            )
             kind = None
         label = read_label(out, body, f"{where}.label")
         basis = read_text(out, body, f"{where}.basis")
         certainty = read_choice(out, body, f"{where}.certainty", CERTAINTIES)
-        confirmed = body.get("confirmed", True)
-        if not isinstance(confirmed, bool):
-            out.add(f"{where}.confirmed", "expected true or false")
-            confirmed = True
-        if certainty in ("R", "U") and confirmed:
+        confirmed = read_flag(out, body, f"{where}.confirmed", True)
+        if certainty in ("R", "U") and confirmed and isinstance(body.get("confirmed", True), bool):
             out.add(
                 f"{where}.confirmed",
                 f"certainty {certainty} is not confirmed: set confirmed = false so users know to check it",
+                code="unconfirmed",
             )
         entries = body.get("values")
         dated: list[tuple[dt.date, ParameterValue]] = []
         if not isinstance(entries, list) or not entries:
-            out.add(f"{where}.values", "expected values = [{ from = YYYY-MM-DD, value = … }, …]")
+            out.add(
+                f"{where}.values",
+                "expected values = [{ from = YYYY-MM-DD, value = … }, …]"
+                + ("" if entries is None else f", got {shown(entries)}"),
+                code="missing_key"
+                if entries is None
+                else "wrong_type"
+                if not isinstance(entries, list)
+                else "invalid_value",
+            )
         else:
             for index, entry in enumerate(entries):
                 at = f"{where}.values[{index}]"
-                if not isinstance(entry, dict) or set(entry) != {"from", "value"}:
-                    out.add(at, "expected { from = YYYY-MM-DD, value = … }")
+                if not isinstance(entry, dict):
+                    out.add(
+                        at,
+                        f"expected {{ from = YYYY-MM-DD, value = … }}, got {shown(entry)}",
+                        code="wrong_type",
+                    )
                     continue
-                start = entry["from"]
-                if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
-                    out.add(f"{at}.from", "expected a date, e.g. 2024-01-01")
+                check_unknown_keys(out, at, entry, {"from", "value"})
+                start = read_date(out, entry, f"{at}.from")
+                if "value" not in entry:
+                    out.add(f"{at}.value", "required value is missing", code="missing_key")
+                if start is None or "value" not in entry or set(entry) != {"from", "value"}:
                     continue
                 if kind:
                     value = read_value(out, f"{at}.value", entry["value"], kind, ())
@@ -243,7 +260,11 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
                         dated.append((start, value))
             starts = [start for start, _ in dated]
             if starts != sorted(starts) or len(set(starts)) != len(starts):
-                out.add(f"{where}.values", "start dates must be distinct and in increasing order")
+                out.add(
+                    f"{where}.values",
+                    "start dates must be distinct and in increasing order",
+                    code="invalid_value",
+                )
         if kind and label and basis and certainty:
             parameters[name] = Parameter(
                 name=name,
@@ -256,3 +277,30 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
                 unit=read_text(out, body, f"{where}.unit", required=False),
             )
     return parameters
+
+
+def _enum_values(out: Collector, body: Mapping[str, Any], path: str) -> tuple[str, ...]:
+    """The ``values`` of an enum fact: distinct texts, worst first when ordered."""
+    raw = body.get("values")
+    if raw is None or raw == []:
+        out.add(
+            path,
+            'an enum fact needs values = ["…", …] (worst first when ordered)',
+            code="missing_key",
+        )
+        return ()
+    if not isinstance(raw, list):
+        out.add(path, f'expected values = ["…", …], got {shown(raw)}', code="wrong_type")
+        return ()
+    texts: dict[str, None] = {}
+    good = True
+    for index, value in enumerate(raw):
+        at = f"{path}[{index}]"
+        text = read_text(out, {at.rsplit(".", 1)[-1]: value}, at)
+        if text is None or text in texts:
+            if text is not None:
+                out.add(at, f"{shown(text)} is listed twice", code="duplicate_value")
+            good = False
+            continue
+        texts[text] = None
+    return tuple(texts) if good else ()

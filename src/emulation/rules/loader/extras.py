@@ -17,6 +17,8 @@ from emulation.rules.loader._fields import (
     read_label,
     read_text,
     read_value,
+    read_whole,
+    shown,
 )
 from emulation.rules.loader._keys import _BONUS, _CONSUMES, _QUOTA
 from emulation.rules.model import (
@@ -36,70 +38,45 @@ def read_quota(out: Collector, where: str, body: Any, scope: Scope) -> Quota | N
     or a parameter), the ranking keys and whether it is switched on."""
     at = f"{where}.quota"
     if not isinstance(body, dict):
-        out.add(at, "expected a table [awards.<id>.quota]")
+        out.add(at, f"expected a table [awards.<id>.quota], got {shown(body)}", code="wrong_type")
         return None
     check_unknown_keys(out, at, body, _QUOTA)
     per = read_choice(out, body, f"{at}.per", QUOTA_SCOPES)
-    rounding = body.get("rounding", "floor")
-    if rounding not in ROUNDINGS:
-        out.add(
-            f"{at}.rounding",
-            f"expected one of {list(ROUNDINGS)}{suggest(str(rounding), ROUNDINGS)}",
-        )
+    rounding = read_choice(out, body, f"{at}.rounding", ROUNDINGS, default="floor")
     of = body.get("of", "headcount")
     if not isinstance(of, str):
-        out.add(f"{at}.of", 'expected "headcount" or an award id')
+        out.add(
+            f"{at}.of", f'expected "headcount" or an award id, got {shown(of)}', code="wrong_type"
+        )
         of = "headcount"
     ratio: Decimal | ParameterRef | None = None
-    count = body.get("count")
-    if ("ratio" in body) == (count is not None):
-        out.add(at, "give exactly one of ratio (a share) or count (top-k)")
+    if ("ratio" in body) == ("count" in body):
+        out.add(
+            at,
+            "give exactly one of ratio (a share) or count (top-k)",
+            code="invalid_value" if "ratio" in body else "missing_key",
+        )
     if "ratio" in body:
-        raw = body["ratio"]
-        if isinstance(raw, str) and raw in scope.parameters:
-            if scope.parameters[raw].type != "decimal":
-                out.add(f"{at}.ratio", f'parameter "{raw}" must be a decimal')
-            ratio = ParameterRef(raw)
-        else:
-            value = read_value(out, f"{at}.ratio", raw, "decimal", ())
-            ratio = value if isinstance(value, Decimal) else None
-    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
-        out.add(f"{at}.count", "expected a whole number ≥ 0")
-        count = None
+        ratio = _decimal_or_parameter(out, f"{at}.ratio", body["ratio"], scope)
+    count = read_whole(out, body, f"{at}.count", None, 0) if "count" in body else None
     switch = body.get("enabled", True)
     enabled: bool | ParameterRef = True
     if isinstance(switch, str):
-        if switch not in scope.parameters or scope.parameters[switch].type != "bool":
-            out.add(
-                f"{at}.enabled",
-                f'"{switch}" is not a bool parameter{suggest(switch, scope.parameters)}',
-            )
+        _check_parameter(out, f"{at}.enabled", switch, scope, ("bool",))
         enabled = ParameterRef(switch)
     elif isinstance(switch, bool):
         enabled = switch
     else:
-        out.add(f"{at}.enabled", "expected true, false or the name of a bool parameter")
-    keys = []
-    for index, item in enumerate(body.get("rank", [])):
-        key_at = f"{at}.rank[{index}]"
-        if not isinstance(item, dict) or set(item) - {"expr", "order"} or "expr" not in item:
-            out.add(key_at, 'expected { expr = "…", order = "desc" | "asc" }')
-            continue
-        order = item.get("order", "desc")
-        if order not in ("desc", "asc"):
-            out.add(f"{key_at}.order", 'expected "desc" or "asc"')
-        node = read_expression(out, f"{key_at}.expr", str(item["expr"]), scope, None)
-        if node is not None:
-            if node.type == "text" or (node.type == "enum" and not node.ordered):
-                out.add(
-                    f"{key_at}.expr",
-                    "a ranking key must be a number, true/false or an ordered value",
-                )
-            keys.append(RankKey(expr=str(item["expr"]), descending=order == "desc", node=node))
+        out.add(
+            f"{at}.enabled",
+            f"expected true, false or the name of a bool parameter, got {shown(switch)}",
+            code="wrong_type",
+        )
+    keys = _rank_keys(out, at, body.get("rank", []), scope)
     label = read_label(out, body, f"{at}.label")
     basis = read_text(out, body, f"{at}.basis")
     certainty = read_choice(out, body, f"{at}.certainty", CERTAINTIES)
-    if not (per and label and basis and certainty) or rounding not in ROUNDINGS:
+    if not (per and rounding and label and basis and certainty):
         return None
     return Quota(
         per=per,
@@ -120,33 +97,20 @@ def read_consumption(out: Collector, where: str, body: Any, scope: Scope) -> Con
     condition (on facts only) under which it uses none."""
     at = f"{where}.consumes"
     if not isinstance(body, dict):
-        out.add(at, "expected a table [awards.<id>.consumes]")
+        out.add(
+            at, f"expected a table [awards.<id>.consumes], got {shown(body)}", code="wrong_type"
+        )
         return None
     check_unknown_keys(out, at, body, _CONSUMES)
-    kinds = body.get("kinds")
-    if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) and k for k in kinds):
-        out.add(f"{at}.kinds", 'expected kinds = ["initiative", …]')
-        kinds = None
-    min_scope = body.get("min_scope", "grassroots")
-    if min_scope not in SCOPES:
-        out.add(f"{at}.min_scope", f"expected one of {list(SCOPES)}")
-    numbers = {}
-    for key, default in (("window", 1), ("count", 1)):
-        value = body.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            out.add(f"{at}.{key}", "expected a whole number ≥ 1")
-            value = None
-        numbers[key] = value
+    kinds = _kinds(out, f"{at}.kinds", body.get("kinds"))
+    min_scope = read_choice(out, body, f"{at}.min_scope", SCOPES, default="grassroots")
+    numbers = {key: read_whole(out, body, f"{at}.{key}", 1, 1) for key in ("window", "count")}
     unless = None
-    if "unless" in body:
+    text = read_text(out, body, f"{at}.unless", required=False)
+    if text is not None:
         facts_only = Scope(facts=scope.facts, parameters={}, functions={}, awards=frozenset())
         unless = read_expression(
-            out,
-            f"{at}.unless",
-            str(body["unless"]),
-            facts_only,
-            "bool",
-            " (only facts may be read here)",
+            out, f"{at}.unless", text, facts_only, "bool", " (only facts may be read here)"
         )
     basis = read_text(out, body, f"{at}.basis")
     certainty = read_choice(out, body, f"{at}.certainty", CERTAINTIES)
@@ -175,38 +139,24 @@ def read_bonus(out: Collector, where: str, body: Any, scope: Scope) -> Bonus | N
     up to a step; the coefficient and the step are literals or parameters."""
     at = f"{where}.bonus"
     if not isinstance(body, dict):
-        out.add(at, "expected a table [awards.<id>.bonus]")
+        out.add(at, f"expected a table [awards.<id>.bonus], got {shown(body)}", code="wrong_type")
         return None
     check_unknown_keys(out, at, body, _BONUS)
-    raw = body.get("coefficient")
-    coefficient: Decimal | ParameterRef | None
-    if isinstance(raw, str) and raw in scope.parameters:
-        if scope.parameters[raw].type != "decimal":
-            out.add(f"{at}.coefficient", f'parameter "{raw}" must be a decimal')
-        coefficient = ParameterRef(raw)
+    coefficient: Decimal | ParameterRef | None = None
+    if "coefficient" not in body:
+        out.add(f"{at}.coefficient", "required coefficient is missing", code="missing_key")
     else:
-        value = read_value(out, f"{at}.coefficient", raw, "decimal", ())
-        coefficient = value if isinstance(value, Decimal) else None
+        coefficient = _decimal_or_parameter(out, f"{at}.coefficient", body["coefficient"], scope)
     base = read_text(out, body, f"{at}.base")
-    if base and (
-        base not in scope.parameters or scope.parameters[base].type not in ("int", "decimal")
-    ):
-        out.add(
-            f"{at}.base", f'"{base}" is not a number parameter{suggest(base, scope.parameters)}'
-        )
+    if base:
+        _check_parameter(out, f"{at}.base", base, scope, ("int", "decimal"))
     raw_step = body.get("round_up_to", 1)
     step: int | ParameterRef = 1
     if isinstance(raw_step, str):
-        if raw_step not in scope.parameters or scope.parameters[raw_step].type != "int":
-            out.add(
-                f"{at}.round_up_to",
-                f'"{raw_step}" is not an int parameter{suggest(raw_step, scope.parameters)}',
-            )
+        _check_parameter(out, f"{at}.round_up_to", raw_step, scope, ("int",))
         step = ParameterRef(raw_step)
-    elif not isinstance(raw_step, int) or isinstance(raw_step, bool) or raw_step < 1:
-        out.add(f"{at}.round_up_to", "expected a whole number ≥ 1 (VND) or an int parameter")
     else:
-        step = raw_step
+        step = read_whole(out, body, f"{at}.round_up_to", 1, 1) or 1
     basis = read_text(out, body, f"{at}.basis")
     certainty = read_choice(out, body, f"{at}.certainty", CERTAINTIES)
     if coefficient is None or not (base and basis and certainty):
@@ -214,3 +164,81 @@ def read_bonus(out: Collector, where: str, body: Any, scope: Scope) -> Bonus | N
     return Bonus(
         coefficient=coefficient, base=base, round_up_to=step, basis=basis, certainty=certainty
     )
+
+
+def _decimal_or_parameter(
+    out: Collector, path: str, raw: Any, scope: Scope
+) -> Decimal | ParameterRef | None:
+    """A decimal written as text or a whole number, or the name of a decimal parameter."""
+    if isinstance(raw, str) and raw in scope.parameters:
+        _check_parameter(out, path, raw, scope, ("decimal",))
+        return ParameterRef(raw)
+    value = read_value(out, path, raw, "decimal", ())
+    return value if isinstance(value, Decimal) else None
+
+
+def _check_parameter(
+    out: Collector, path: str, name: str, scope: Scope, types: tuple[str, ...]
+) -> None:
+    """Report ``name`` unless it is a parameter of one of ``types``."""
+    expected = " or ".join(types)
+    if name not in scope.parameters:
+        out.add(
+            path,
+            f"{shown(name)} is not a {expected} parameter{suggest(name, scope.parameters)}",
+            code="unknown_parameter",
+        )
+    elif scope.parameters[name].type not in types:
+        out.add(
+            path,
+            f"parameter {shown(name)} must be a {expected}, not {scope.parameters[name].type}",
+            code="wrong_type",
+        )
+
+
+def _rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKey]:
+    """The ``rank = [{ expr = "…", order = "desc" }, …]`` keys of a quota."""
+    if not isinstance(items, list):
+        out.add(
+            f"{at}.rank",
+            f'expected rank = [{{ expr = "…", order = "desc" }}, …], got {shown(items)}',
+            code="wrong_type",
+        )
+        return []
+    keys = []
+    for index, item in enumerate(items):
+        key_at = f"{at}.rank[{index}]"
+        if not isinstance(item, dict):
+            out.add(
+                key_at,
+                f'expected {{ expr = "…", order = "desc" | "asc" }}, got {shown(item)}',
+                code="wrong_type",
+            )
+            continue
+        check_unknown_keys(out, key_at, item, {"expr", "order"})
+        order = read_choice(out, item, f"{key_at}.order", ("desc", "asc"), default="desc")
+        expr = read_text(out, item, f"{key_at}.expr")
+        if expr is None:
+            continue
+        node = read_expression(out, f"{key_at}.expr", expr, scope, None)
+        if node is not None:
+            if node.type == "text" or (node.type == "enum" and not node.ordered):
+                out.add(
+                    f"{key_at}.expr",
+                    "a ranking key must be a number, true/false or an ordered value",
+                    code="wrong_type",
+                )
+            keys.append(RankKey(expr=expr, descending=order != "asc", node=node))
+    return keys
+
+
+def _kinds(out: Collector, path: str, raw: Any) -> tuple[str, ...] | None:
+    """The evidence kinds a consumption uses: a non-empty array of texts."""
+    if raw is None or raw == []:
+        out.add(path, 'expected kinds = ["initiative", …]', code="missing_key")
+        return None
+    if not isinstance(raw, list):
+        out.add(path, f'expected kinds = ["initiative", …], got {shown(raw)}', code="wrong_type")
+        return None
+    kinds = [read_text(out, {f"kinds[{i}]": k}, f"{path}[{i}]") for i, k in enumerate(raw)]
+    return tuple(k for k in kinds if k) if all(kinds) else None

@@ -47,8 +47,13 @@ _LONGEST_QUOTED_BITS = 200
 _NOT_A_NUMBER = ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
 
 
-def cast_expression(name: str, source: pl.DataType, dtype: pl.DataType) -> pl.Expr:
-    """Column ``name``, of dtype ``source``, cast to ``dtype`` by the rules of this module."""
+def cast_expression(
+    name: str, source: pl.DataType, dtype: pl.DataType, *, ascii_only: bool = False
+) -> pl.Expr:
+    """Column ``name``, of dtype ``source``, cast to ``dtype`` by the rules of this module.
+
+    ``ascii_only`` says the caller knows the column holds no character outside ASCII, so the
+    Unicode normalisation (the costliest step, and a no-op on ASCII) can be left out."""
     column = pl.col(name)
     if source == dtype:
         return column
@@ -58,7 +63,9 @@ def cast_expression(name: str, source: pl.DataType, dtype: pl.DataType) -> pl.Ex
         return pl.lit(None, dtype=dtype)
     if source.is_integer() and (dtype == pl.Int64() or isinstance(dtype, pl.Decimal)):
         return column.cast(dtype, strict=False)
-    text = as_text(column, source).str.strip_chars().str.normalize("NFC")
+    text = as_text(column, source).str.strip_chars()
+    if not ascii_only:
+        text = text.str.normalize("NFC")
     text = pl.when(text == "").then(None).otherwise(text)
     if dtype == pl.Boolean():
         lowered = text.str.to_lowercase()
@@ -78,6 +85,11 @@ def cast_expression(name: str, source: pl.DataType, dtype: pl.DataType) -> pl.Ex
         exact = text.cast(dtype, strict=False)
         return pl.when(text.str.contains(_DECIMAL)).then(exact).otherwise(None)
     return text.cast(dtype, strict=False)
+
+
+def is_ascii(column: pl.Series) -> bool:
+    """Whether every value of a text column is plain ASCII (one byte per character)."""
+    return bool((column.str.len_bytes() == column.str.len_chars()).all())
 
 
 def as_text(column: pl.Expr, source: pl.DataType) -> pl.Expr:

@@ -8,11 +8,12 @@ any period, is a located problem of the input, naming the file and the fact.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
-from emulation.data.cast import cast_expression, explain, written
+from emulation.data.cast import cast_expression, explain, is_ascii, written
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN
 from emulation.errors import DataError, Problem
@@ -47,7 +48,8 @@ def base_frame(
     for name, decl in sorted(facts.items()):
         dtype = dtype_of(decl.type, decl.values)
         if name in schema:
-            value = cast_expression(name, schema[name], dtype)
+            ascii_only = schema[name] == pl.String() and is_ascii(population.facts[name])
+            value = cast_expression(name, schema[name], dtype, ascii_only=ascii_only)
             if schema[name] != dtype:  # a value already of the declared type is readable
                 checks[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
         else:
@@ -60,32 +62,70 @@ def base_frame(
         if decl.default is not None:
             value = value.fill_null(pl.lit(decl.default, dtype=dtype))
         values.append(value.alias(name))
-    if checks:
-        written = sorted({key.split("::", 1)[1] for key in checks})
-        bad = (
-            every_period.select(
-                ORIGIN,
-                *(
-                    (pl.col(name) if name in schema else pl.lit(None)).alias(f"written::{name}")
-                    for name in written
-                ),
-                *(e.alias(k) for k, e in checks.items()),
-            )
-            .filter(pl.any_horizontal(list(checks)))
-            .collect()
-        )
-        if bad.height:
-            raise DataError(_problems(bad, checks, facts))
     for name, decl in SUBJECT_FACTS.items():
         value = pl.col(name).cast(dtype_of(decl.type, decl.values))
         if decl.default is not None:
             value = value.fill_null(decl.default)
         values.append(value.alias(name))
-    return (
+    shown = sorted({key.split("::", 1)[1] for key in checks})
+    as_written = [
+        (pl.col(name) if name in schema else pl.lit(None)).alias(f"written::{name}")
+        for name in shown
+    ]
+    # the period evaluated: values and checks in one query
+    frame = (
         every_period.filter(pl.col("period") == str(period))
-        .select("id", "name", "parent", ORIGIN, *values)
+        .select("id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items()))
         .collect()
     )
+    if checks and frame.select(pl.any_horizontal(list(checks)).any()).item():
+        bad = (
+            every_period.filter(pl.col("period") == str(period))
+            .select(ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items()))
+            .filter(pl.any_horizontal(list(checks)))
+            .collect()
+        )
+        raise DataError(_problems(bad, checks, facts))
+    # the other periods: checked once per population and declaration
+    unchecked = _unchecked(population, kind, facts, str(period))
+    if checks and unchecked:
+        bad = (
+            every_period.filter(pl.col("period").is_in(unchecked))
+            .select(ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items()))
+            .filter(pl.any_horizontal(list(checks)))
+            .collect()
+        )
+        if bad.height:
+            raise DataError(_problems(bad, checks, facts))
+    _CHECKED.setdefault(population, set()).update(_check_keys(kind, facts, population.periods()))
+    return frame.drop(list(checks))
+
+
+#: Which (subject kind, period, fact declaration) each population has already been checked
+#: for: a population is immutable, so the rows of other periods are checked once, not at every
+#: evaluation (``evaluate_periods`` evaluates the same population period after period).
+_CHECKED: weakref.WeakKeyDictionary[Population, set[tuple[object, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _check_keys(
+    kind: str, facts: Mapping[str, FactDecl], periods: Iterable[str]
+) -> set[tuple[object, ...]]:
+    return {(kind, period, name, decl) for period in periods for name, decl in facts.items()}
+
+
+def _unchecked(
+    population: Population, kind: str, facts: Mapping[str, FactDecl], period: str
+) -> list[str]:
+    """The periods other than ``period`` whose rows have not yet been checked against
+    ``facts`` for subjects of ``kind``."""
+    done = _CHECKED.get(population, set())
+    return [
+        other
+        for other in population.periods()
+        if other != period and not _check_keys(kind, facts, [other]) <= done
+    ]
 
 
 def _problems(

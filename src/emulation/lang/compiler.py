@@ -123,20 +123,29 @@ class Compiler:
                 values = pl.Series([Decimal(str(v)) for v in node.values], dtype=DECIMAL)
             else:
                 values = pl.Series(list(node.values))
-            test = operand.is_in(values.implode(), nulls_equal=False)
-            # is_in yields false for a null operand: keep it unknown
-            test = pl.when(operand.is_null()).then(None).otherwise(test)
-            return ~test if node.negate else test
+            implode = values.implode()
+
+            def member(value: pl.Expr) -> pl.Expr:
+                # is_in may yield false for a null operand: keep it unknown
+                test = value.is_in(implode, nulls_equal=False)
+                test = pl.when(value.is_null()).then(None).otherwise(test)
+                return ~test if node.negate else test
+
+            return shared(member, operand)
         if isinstance(node, Arith):
             left, right = self._pair(node.left, node.right, force_decimal=node.op == "/")
             if node.op == "/":
                 # a division by zero has no value: the criterion is unknown, never an error
-                return left / pl.when(right == 0).then(None).otherwise(right)
+                return shared(lambda a, b: a / pl.when(b == 0).then(None).otherwise(b), left, right)
             return _ARITHMETIC[node.op](left, right)
         if isinstance(node, IfElse):
             then, other = self._pair(node.then, node.other)
-            test = self.compile(node.test)
-            return pl.when(test.is_null()).then(None).when(test).then(then).otherwise(other)
+            return shared(
+                lambda t, a, b: pl.when(t.is_null()).then(None).when(t).then(a).otherwise(b),
+                self.compile(node.test),
+                then,
+                other,
+            )
         if isinstance(node, Call):
             return self._call(node)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
@@ -171,6 +180,22 @@ class Compiler:
     def _literal(self, value: ParameterValue | None, node: Node) -> pl.Expr:
         dtype = dtype_of(node.type, node.enum)
         return pl.lit(value, dtype=dtype)
+
+
+def shared(body: Callable[..., pl.Expr], *values: pl.Expr) -> pl.Expr:
+    """``body(*values)``, with each value computed once however often ``body`` reads it.
+
+    Polars writes an expression used twice out twice when it plans a query, so a construct
+    that reads a subexpression twice (``x is null``, then ``x``) doubles at every level of
+    nesting: ``min`` nested 16 deep took over a minute and gigabytes. Here the values become
+    the fields of one struct and ``body`` reads the fields, so the compiled expression grows
+    linearly with the source. Every construct that reads an operand more than once — and every
+    function ``build`` that does — goes through this.
+    """
+    names = [f"v{index}" for index, _ in enumerate(values)]
+    packed = pl.struct(*(value.alias(name) for value, name in zip(values, names, strict=True)))
+    result = body(*(pl.field(name) for name in names)).alias("result")
+    return packed.struct.with_fields(result).struct.field("result")
 
 
 _Binary = Callable[[pl.Expr, pl.Expr], pl.Expr]

@@ -16,6 +16,7 @@ from typing import Any
 
 from emulation.errors import Problem, suggest
 from emulation.lang.checker import Checker
+from emulation.lang.limits import value_problem
 from emulation.lang.nodes import Node
 from emulation.lang.scope import Scope
 from emulation.rules.model import Label, ParameterValue
@@ -35,9 +36,15 @@ class Collector:
         self.problems: list[Problem] = []
 
     def add(
-        self, location: str, message: str, column: int | None = None, find: str | None = None
+        self,
+        location: str,
+        message: str,
+        column: int | None = None,
+        find: str | None = None,
+        code: str = "",
     ) -> None:
-        """Report ``message`` at ``location``; ``find`` is the offending text, to find the line."""
+        """Report ``message`` at ``location``; ``find`` is the offending text, to find the line;
+        ``code`` the problem's stable name, where one is assigned."""
         self.problems.append(
             Problem(
                 file=self.source,
@@ -45,6 +52,7 @@ class Collector:
                 line=self.line_of(find, location),
                 column=column,
                 message=message,
+                code=code,
             )
         )
 
@@ -172,6 +180,10 @@ def read_value(
 ) -> ParameterValue | None:
     """``value`` as a value of type ``kind`` (``values``: the allowed ones of an enum);
     decimals are written as text or whole numbers and are exact to 6 places."""
+    too_large = value_problem(value, kind)
+    if too_large is not None:
+        out.add(path, too_large, code="literal_out_of_range")
+        return None
     if kind == "bool" and isinstance(value, bool):
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
@@ -215,5 +227,5 @@ def read_expression(
     checker = Checker(text, scope)
     node = checker.check(expect)
     for error in checker.errors:
-        out.add(at, error.message + hint, column=error.column, find=text)
+        out.add(at, error.message + hint, column=error.column, find=text, code=error.code)
     return node

@@ -157,7 +157,7 @@ _ENGINE_RUN = textwrap.dedent(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("depth", [10, 14, 16])
+@pytest.mark.parametrize("depth", [10, 14, 16, 60])
 def test_nested_min_of_the_issue_checks_and_evaluates_within_a_second(
     depth: int, tmp_path: Path
 ) -> None:

@@ -85,6 +85,10 @@ class Compiler:
     ) -> None:
         self.parameters = parameters
         self.context = context
+        #: Keys of the calls whose value is already a column of the query (see
+        #: :attr:`~emulation.lang.nodes.Call.key`): compiling such a call reads the column, so
+        #: a call nested in another is computed once, not once per call that holds it.
+        self.columns: set[str] = set()
 
     def compile(self, node: Node) -> pl.Expr:
         """The Polars expression of ``node``."""
@@ -123,20 +127,14 @@ class Compiler:
                 values = pl.Series([Decimal(str(v)) for v in node.values], dtype=DECIMAL)
             else:
                 values = pl.Series(list(node.values))
-            implode = values.implode()
-
-            def member(value: pl.Expr) -> pl.Expr:
-                # is_in may yield false for a null operand: keep it unknown
-                test = value.is_in(implode, nulls_equal=False)
-                test = pl.when(value.is_null()).then(None).otherwise(test)
-                return ~test if node.negate else test
-
-            return shared(member, operand)
+            # a null operand stays null (unknown): is_in propagates it when not nulls_equal
+            test = operand.is_in(values.implode(), nulls_equal=False)
+            return ~test if node.negate else test
         if isinstance(node, Arith):
             left, right = self._pair(node.left, node.right, force_decimal=node.op == "/")
             if node.op == "/":
                 # a division by zero has no value: the criterion is unknown, never an error
-                return shared(lambda a, b: a / pl.when(b == 0).then(None).otherwise(b), left, right)
+                return left / right.replace(0, None)
             return _ARITHMETIC[node.op](left, right)
         if isinstance(node, IfElse):
             then, other = self._pair(node.then, node.other)
@@ -151,6 +149,8 @@ class Compiler:
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
     def _call(self, node: Call) -> pl.Expr:
+        if node.key in self.columns:
+            return pl.col(node.key)
         function = node.function
         if self.context is None:
             raise EvaluationError(

@@ -26,9 +26,9 @@ from decimal import Decimal, InvalidOperation
 #: own parser, which recurses, far from its limits.
 MAX_LENGTH = 2_000
 #: Levels of nesting of the parsed expression (an operator, a call, a comparison each add one;
-#: ``a + b + c`` is two levels). Sixteen times the deepest bundled expression; keeps the
+#: ``a + b + c`` is two levels). Ten times the deepest bundled expression; keeps the
 #: checker's and the compiler's recursion far from Python's limit.
-MAX_DEPTH = 100
+MAX_DEPTH = 64
 #: Parts (names, literals, operators, calls) of one expression: twenty times the largest
 #: bundled one.
 MAX_NODES = 500

@@ -5,8 +5,11 @@ and a stable ``code``, never a Python exception."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
+import polars as pl
 import pytest
 
 import emulation
@@ -15,6 +18,7 @@ from emulation._builtins.history import COUNT_HELD, HELD, HELD_BEFORE
 from emulation._builtins.service import MAX, MIN
 from emulation.lang import limits
 from emulation.lang.checker import Checker
+from emulation.lang.compiler import DECIMAL, Compiler
 from emulation.lang.scope import Scope
 from emulation.rules.model import FactDecl, Label, Parameter
 
@@ -233,3 +237,41 @@ def test_a_minus_sign_on_a_non_number_is_a_located_error(
 def test_a_negative_number_is_still_a_literal_argument() -> None:
     checker = Checker("count_held('ldtt', -2) >= 0", SCOPE)
     assert checker.check("bool") is not None, checker.errors
+
+
+def test_a_bare_tuple_is_located_at_the_first_column() -> None:
+    # found by the fuzzer: the tuple starts on the parenthesis the checker adds (column 0)
+    assert problems("good, months_worked") == [(1, "", "Tuple is not part of the rule language")]
+
+
+@pytest.mark.parametrize(
+    ("source", "parameter", "expected"),
+    [
+        # found by the coverage-guided fuzzer: zero with a large exponent broke Polars
+        ("score >= 0e3091", None, [True, False, None]),
+        ("score < 1e31", None, [True, True, None]),
+        ("score < 99999999999999999999999999999999.999999", None, [True, True, None]),
+        ("score >= p", Decimal("0E+3091"), [True, False, None]),
+    ],
+)
+def test_decimal_literals_of_any_spelling_evaluate(
+    source: str, parameter: Decimal | None, expected: list[bool | None]
+) -> None:
+    scope = attrs.evolve(
+        SCOPE,
+        parameters={"p": attrs.evolve(SCOPE.parameters["min_months"], name="p", type="decimal")},
+    )
+    checker = Checker(source, scope)
+    node = checker.check("bool")
+    assert node is not None, checker.errors
+    frame = pl.DataFrame({"score": pl.Series([Decimal("1.5"), Decimal("-2"), None], dtype=DECIMAL)})
+    compiled = Compiler({"p": parameter}).compile(node)
+    assert frame.select(compiled.alias("out")).get_column("out").to_list() == expected
+
+
+def test_decimal_literals_after_in_of_any_spelling_evaluate() -> None:
+    node = Checker("score in (0e3091, 1.5, 1e31)", SCOPE).check("bool")
+    assert node is not None
+    frame = pl.DataFrame({"score": pl.Series([Decimal("1.5"), Decimal(0), None], dtype=DECIMAL)})
+    compiled = Compiler({}).compile(node)
+    assert frame.select(compiled.alias("out")).get_column("out").to_list() == [True, True, None]

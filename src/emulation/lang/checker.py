@@ -411,7 +411,8 @@ class Checker:
     def _error(self, node: ast.AST, message: str, code: str = "") -> None:
         column = getattr(node, "col_offset", 0) + 1
         if getattr(node, "lineno", 1) == 1:
-            column -= 1  # the opening parenthesis added by the checker
+            # the opening parenthesis added by the checker (a bare tuple starts on it)
+            column = max(column - 1, 1)
         self.errors.append(ExprError(column=column, message=message, code=code))
 
     def _fail(self, node: ast.AST, message: str, code: str = "") -> NoReturn:

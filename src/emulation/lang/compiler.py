@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import reduce
 from typing import Any, Protocol, runtime_checkable
 
@@ -124,7 +124,8 @@ class Compiler:
                 isinstance(v, Decimal) for v in node.values
             ):
                 operand = operand.cast(DECIMAL)
-                values = pl.Series([Decimal(str(v)) for v in node.values], dtype=DECIMAL)
+                exact = [_six_places(Decimal(str(v))) for v in node.values]
+                values = pl.Series(exact, dtype=DECIMAL)
             else:
                 values = pl.Series(list(node.values))
             # a null operand stays null (unknown): is_in propagates it when not nulls_equal
@@ -179,7 +180,21 @@ class Compiler:
 
     def _literal(self, value: ParameterValue | None, node: Node) -> pl.Expr:
         dtype = dtype_of(node.type, node.enum)
+        if isinstance(value, Decimal) and node.type == "decimal":
+            value = _six_places(value)
         return pl.lit(value, dtype=dtype)
+
+
+def _six_places(value: Decimal) -> Decimal:
+    """``value`` written with the 6 places of ``DECIMAL``: a zero or a whole number spelt with
+    an exponent (``0e3091``, ``1e31``) does not fit Polars' decimals as it is written. Exact:
+    the checker and the loader admit no more than 32 digits before the point and 6 after."""
+    with localcontext() as exact:
+        exact.prec = 60
+        return value.quantize(_MICRO)
+
+
+_MICRO = Decimal("0.000001")
 
 
 def shared(body: Callable[..., pl.Expr], *values: pl.Expr) -> pl.Expr:

@@ -5,6 +5,7 @@ and a stable ``code``, never a Python exception."""
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
@@ -275,3 +276,20 @@ def test_decimal_literals_after_in_of_any_spelling_evaluate() -> None:
     frame = pl.DataFrame({"score": pl.Series([Decimal("1.5"), Decimal(0), None], dtype=DECIMAL)})
     compiled = Compiler({}).compile(node)
     assert frame.select(compiled.alias("out")).get_column("out").to_list() == [True, True, None]
+
+
+@pytest.mark.parametrize(
+    ("source", "column"), [("months_worked > 1and good", 17), ('note == "\\d"', 9)]
+)
+def test_what_python_only_warns_about_is_a_syntax_error_whatever_the_warning_filters(
+    source: str, column: int
+) -> None:
+    # found by the coverage-guided fuzzer: Python printed "SyntaxWarning: invalid decimal
+    # literal" to the user's terminal, and refused the rule only where warnings were errors
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = problems(source)
+    assert caught == []
+    [(found_column, code, message)] = found
+    assert (found_column, code) == (column, "syntax_error")
+    assert message.startswith("syntax error: invalid")

@@ -12,6 +12,7 @@ Polars expressions.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
@@ -98,7 +99,12 @@ class Checker:
             code = "expression_too_long"
         else:
             try:
-                tree = ast.parse(self._wrapped, mode="eval")
+                with warnings.catch_warnings():
+                    # what Python only warns about ("1and x", "\\d") is refused, wherever
+                    # warnings go: as errors they become SyntaxError
+                    warnings.simplefilter("error", SyntaxWarning)
+                    warnings.simplefilter("error", DeprecationWarning)
+                    tree = ast.parse(self._wrapped, mode="eval")
             except SyntaxError as error:
                 column = max((error.offset or 2) - (1 if (error.lineno or 1) == 1 else 0), 1)
                 message = f"syntax error: {error.msg}"

@@ -107,6 +107,17 @@ def _report() -> None:
     )
 
 
+def _decide(engine: emulation.Engine, count: bool = True) -> float:
+    """Decide ``ldtt`` on the union with ``engine``; the seconds it took."""
+    start = time.perf_counter()
+    try:
+        engine.evaluate(UNION, "2024", [TARGET]).decisions()
+        COUNTS["decided"] += count
+    except emulation.EmulationError:
+        COUNTS["ours_at_evaluation"] += count
+    return time.perf_counter() - start
+
+
 def test_one_input(data: bytes) -> None:
     source = data.decode("utf-8", errors="replace")
     COUNTS["tried"] += 1
@@ -119,13 +130,9 @@ def test_one_input(data: bytes) -> None:
         if engine is None:
             COUNTS["cycles"] += 1
         else:
-            start = time.perf_counter()
-            try:
-                engine.evaluate(UNION, "2024", [TARGET]).decisions()
-                COUNTS["decided"] += 1
-            except emulation.EmulationError:
-                COUNTS["ours_at_evaluation"] += 1
-            elapsed = time.perf_counter() - start
+            elapsed = _decide(engine)
+            if elapsed > 1.0:  # timed again, so that a pause of the machine is not a finding
+                elapsed = min(elapsed, _decide(engine, count=False))
             if elapsed > 1.0:
                 raise AssertionError(f"{source!r} took {elapsed:.2f} s to decide")
     if CANARY.exists() or hasattr(builtins, CANARY_NAME):

@@ -16,6 +16,7 @@ import polars as pl
 from emulation.evaluate.columns import call_key
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
+from emulation.lang.compiler import shared
 from emulation.types import ValueType
 
 _DECIMAL = pl.Decimal(38, 6)
@@ -91,11 +92,14 @@ def _service_years(arguments: Mapping[str, Any], context: BuildContext) -> pl.Ex
 
 
 def _pair(pick: Any) -> Any:
-    """The build of a two-number function: unknown when either number is."""
+    """The build of a two-number function: unknown when either number is (each number is
+    computed once, so nesting grows the expression linearly)."""
+
+    def unknown_if_either_is(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        return pl.when(a.is_null() | b.is_null()).then(None).otherwise(pick(a, b))
 
     def build(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-        a, b = arguments["a"], arguments["b"]
-        return pl.when(a.is_null() | b.is_null()).then(None).otherwise(pick(a, b))
+        return shared(unknown_if_either_is, arguments["a"], arguments["b"])
 
     return build
 

@@ -71,17 +71,19 @@ def _award_stages(
     context.award = award.id
     context.late = []
     compiler = Compiler(values, context)
+    # the value of each call, for explanations (a joined column is there already), one column
+    # at a time, inner calls first: a call that holds another reads its column (linear cost)
+    call_stages: list[Stage] = []
+    for rule in award.rules:
+        for call in rule.node.calls:
+            if call.key not in compiler.columns and call.key not in context.joins:
+                call_stages.append(_columns([compiler.compile(call).alias(call.key)]))
+                compiler.columns.add(call.key)
     rule_exprs = [
         compiler.compile(rule.node).alias(rule_column(award.id, rule.id)) for rule in award.rules
     ]
     context.decided.add(award.id)
-    shown = {expr.meta.output_name() for expr in rule_exprs}
     for rule in award.rules:
-        for call in rule.node.calls:
-            # the value of each call, for explanations (a joined column is there already)
-            if call.key not in shown and call.key not in context.joins:
-                shown.add(call.key)
-                rule_exprs.append(compiler.compile(call).alias(call.key))
         compared = comparison(rule.node)
         if compared is not None:
             has, needs = gap_columns(award.id, rule.id)
@@ -91,6 +93,7 @@ def _award_stages(
     stages: list[Stage] = []
     if context.late:
         stages.append(_late_joins(list(context.late)))
+    stages.extend(call_stages)
     stages.append(_columns(rule_exprs))
     stages.append(_columns([outcome_expr(award).alias(outcome)]))
     quota = quota_stage(award, values, compiler, context.decided, outcome)

@@ -12,6 +12,7 @@ Polars expressions.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
@@ -19,6 +20,7 @@ from typing import Any, NoReturn
 import attrs
 
 from emulation.errors import suggest
+from emulation.lang import limits
 from emulation.lang.nodes import (
     Arith,
     BoolOp,
@@ -42,10 +44,12 @@ _NUMERIC = ("int", "decimal")
 
 @attrs.frozen(kw_only=True)
 class ExprError:
-    """A problem inside an expression, at a 1-based ``column``."""
+    """A problem inside an expression, at a 1-based ``column``; ``code`` names its kind
+    where one is assigned (``expression_too_long``, ``literal_out_of_range`` …)."""
 
     column: int
     message: str
+    code: str = ""
 
 
 class _Invalid(Exception):
@@ -66,16 +70,13 @@ class Checker:
 
     def check(self, expect: ValueType | None = "bool") -> Node | None:
         """The typed tree, or None when ``errors`` is not empty."""
-        try:
-            tree = ast.parse(self._wrapped, mode="eval")
-        except SyntaxError as error:
-            column = max((error.offset or 2) - (1 if (error.lineno or 1) == 1 else 0), 1)
-            self.errors.append(ExprError(column=column, message=f"syntax error: {error.msg}"))
+        tree = self._parse()
+        if tree is None:
             return None
         for node in ast.walk(tree):
-            message = unsafe(node)
-            if message is not None:
-                self._error(node, message)
+            refused = unsafe(node)
+            if refused is not None:
+                self._error(node, refused)
         if self.errors:
             return None
         try:
@@ -91,6 +92,36 @@ class Checker:
             return None
         return result
 
+    def _parse(self) -> ast.Expression | None:
+        """The syntax tree, within the limits of the language, or None (problems recorded)."""
+        column, code, message = 1, "syntax_error", limits.length_problem(self.source)
+        if message is not None:
+            code = "expression_too_long"
+        else:
+            try:
+                with warnings.catch_warnings():
+                    # what Python only warns about ("1and x", "\\d") is refused, wherever
+                    # warnings go: as errors they become SyntaxError
+                    warnings.simplefilter("error", SyntaxWarning)
+                    warnings.simplefilter("error", DeprecationWarning)
+                    tree = ast.parse(self._wrapped, mode="eval")
+            except SyntaxError as error:
+                column = max((error.offset or 2) - (1 if (error.lineno or 1) == 1 else 0), 1)
+                message = f"syntax error: {error.msg}"
+            except ValueError as error:  # a lone surrogate, a null byte (older Pythons)
+                message = f"syntax error: {error}"
+            except (RecursionError, MemoryError):  # Python's parser recurses: too deep
+                code = "expression_too_deep"
+                message = f"the expression is nested more than {limits.MAX_DEPTH} levels deep"
+            else:
+                shape = limits.shape_problem(tree)
+                if shape is None:
+                    return tree
+                self._error(shape[0], shape[2], code=shape[1])
+                return None
+        self.errors.append(ExprError(column=column, message=message, code=code))
+        return None
+
     # -- typing -----------------------------------------------------------------------------
 
     def _node(self, node: ast.expr) -> Node:
@@ -102,20 +133,23 @@ class Checker:
 
     def _n_Constant(self, node: ast.Constant) -> Node:
         value = node.value
+        text = ast.get_source_segment(self._wrapped, node) or repr(value)
         if isinstance(value, bool):
             return Constant(type="bool", value=value)
         if isinstance(value, int):
+            self._check_size(node, limits.number_problem(value, text))
             return Constant(type="int", value=value)
         if isinstance(value, float):
-            text = ast.get_source_segment(self._wrapped, node) or repr(value)
             try:
                 number = Decimal(text.replace("_", ""))
             except InvalidOperation:
                 self._fail(node, f"cannot read {text!r} as an exact decimal")
             if not within_scale(number):
                 self._fail(node, f"{text} has more than 6 decimal places; decimals are exact to 6")
+            self._check_size(node, limits.number_problem(number, text))
             return Constant(type="decimal", value=number)
         if isinstance(value, str):
+            self._check_size(node, limits.text_problem(value))
             return Constant(type="text", value=value)
         self._fail(node, f"literal {value!r} is not allowed")
 
@@ -325,7 +359,10 @@ class Checker:
         return attrs.evolve(call, calls=(*call.calls, call))
 
     def _literal_argument(self, spec: Signature, argument: Argument, source: ast.expr) -> Any:
-        value = _literal_value(source)
+        problem = limits.argument_problem(source, self._wrapped)
+        if problem is not None:
+            self._fail(problem[0], problem[2], code=problem[1])
+        value = limits.argument_value(source)
         if value is None:
             self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
         if argument.kind == "award":
@@ -373,14 +410,19 @@ class Checker:
             wanted = " or ".join(_article(t) for t in types)
             self._error(source, f"{what} needs {wanted}, not {_article(node.type)}")
 
-    def _error(self, node: ast.AST, message: str) -> None:
+    def _check_size(self, node: ast.AST, problem: str | None) -> None:
+        if problem is not None:
+            self._fail(node, problem, code="literal_out_of_range")
+
+    def _error(self, node: ast.AST, message: str, code: str = "") -> None:
         column = getattr(node, "col_offset", 0) + 1
         if getattr(node, "lineno", 1) == 1:
-            column -= 1  # the opening parenthesis added by the checker
-        self.errors.append(ExprError(column=column, message=message))
+            # the opening parenthesis added by the checker (a bare tuple starts on it)
+            column = max(column - 1, 1)
+        self.errors.append(ExprError(column=column, message=message, code=code))
 
-    def _fail(self, node: ast.AST, message: str) -> NoReturn:
-        self._error(node, message)
+    def _fail(self, node: ast.AST, message: str, code: str = "") -> NoReturn:
+        self._error(node, message, code)
         raise _Invalid
 
 
@@ -403,17 +445,3 @@ def _article(kind: str) -> str:
         "enum": "a value from a list",
         "text": "text",
     }.get(kind, kind)
-
-
-def _literal_value(source: ast.expr) -> object:
-    """The value of a literal argument (a constant, or a negated number), else None."""
-    if isinstance(source, ast.Constant) and not isinstance(source.value, bytes):
-        return source.value
-    if (
-        isinstance(source, ast.UnaryOp)
-        and isinstance(source.op, ast.USub)
-        and isinstance(source.operand, ast.Constant)
-        and isinstance(source.operand.value, (int, float, complex))
-    ):
-        return -source.operand.value
-    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import reduce
 from typing import Any, Protocol, runtime_checkable
 
@@ -85,6 +85,10 @@ class Compiler:
     ) -> None:
         self.parameters = parameters
         self.context = context
+        #: Keys of the calls whose value is already a column of the query (see
+        #: :attr:`~emulation.lang.nodes.Call.key`): compiling such a call reads the column, so
+        #: a call nested in another is computed once, not once per call that holds it.
+        self.columns: set[str] = set()
 
     def compile(self, node: Node) -> pl.Expr:
         """The Polars expression of ``node``."""
@@ -120,28 +124,34 @@ class Compiler:
                 isinstance(v, Decimal) for v in node.values
             ):
                 operand = operand.cast(DECIMAL)
-                values = pl.Series([Decimal(str(v)) for v in node.values], dtype=DECIMAL)
+                exact = [_six_places(Decimal(str(v))) for v in node.values]
+                values = pl.Series(exact, dtype=DECIMAL)
             else:
                 values = pl.Series(list(node.values))
+            # a null operand stays null (unknown): is_in propagates it when not nulls_equal
             test = operand.is_in(values.implode(), nulls_equal=False)
-            # is_in yields false for a null operand: keep it unknown
-            test = pl.when(operand.is_null()).then(None).otherwise(test)
             return ~test if node.negate else test
         if isinstance(node, Arith):
             left, right = self._pair(node.left, node.right, force_decimal=node.op == "/")
             if node.op == "/":
                 # a division by zero has no value: the criterion is unknown, never an error
-                return left / pl.when(right == 0).then(None).otherwise(right)
+                return left / right.replace(0, None)
             return _ARITHMETIC[node.op](left, right)
         if isinstance(node, IfElse):
             then, other = self._pair(node.then, node.other)
-            test = self.compile(node.test)
-            return pl.when(test.is_null()).then(None).when(test).then(then).otherwise(other)
+            return shared(
+                lambda t, a, b: pl.when(t.is_null()).then(None).when(t).then(a).otherwise(b),
+                self.compile(node.test),
+                then,
+                other,
+            )
         if isinstance(node, Call):
             return self._call(node)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
     def _call(self, node: Call) -> pl.Expr:
+        if node.key in self.columns:
+            return pl.col(node.key)
         function = node.function
         if self.context is None:
             raise EvaluationError(
@@ -170,7 +180,37 @@ class Compiler:
 
     def _literal(self, value: ParameterValue | None, node: Node) -> pl.Expr:
         dtype = dtype_of(node.type, node.enum)
+        if isinstance(value, Decimal) and node.type == "decimal":
+            value = _six_places(value)
         return pl.lit(value, dtype=dtype)
+
+
+def _six_places(value: Decimal) -> Decimal:
+    """``value`` written with the 6 places of ``DECIMAL``: a zero or a whole number spelt with
+    an exponent (``0e3091``, ``1e31``) does not fit Polars' decimals as it is written. Exact:
+    the checker and the loader admit no more than 32 digits before the point and 6 after."""
+    with localcontext() as exact:
+        exact.prec = 60
+        return value.quantize(_MICRO)
+
+
+_MICRO = Decimal("0.000001")
+
+
+def shared(body: Callable[..., pl.Expr], *values: pl.Expr) -> pl.Expr:
+    """``body(*values)``, with each value computed once however often ``body`` reads it.
+
+    Polars writes an expression used twice out twice when it plans a query, so a construct
+    that reads a subexpression twice (``x is null``, then ``x``) doubles at every level of
+    nesting: ``min`` nested 16 deep took over a minute and gigabytes. Here the values become
+    the fields of one struct and ``body`` reads the fields, so the compiled expression grows
+    linearly with the source. Every construct that reads an operand more than once — and every
+    function ``build`` that does — goes through this.
+    """
+    names = [f"v{index}" for index, _ in enumerate(values)]
+    packed = pl.struct(*(value.alias(name) for value, name in zip(values, names, strict=True)))
+    result = body(*(pl.field(name) for name in names)).alias("result")
+    return packed.struct.with_fields(result).struct.field("result")
 
 
 _Binary = Callable[[pl.Expr, pl.Expr], pl.Expr]

@@ -42,6 +42,13 @@ def base_frame(
     every_period = subjects.drop(ORIGIN, "kind").join(
         population.facts.lazy(), left_on="id", right_on="subject", how="inner"
     )
+    # the rows of the period evaluated, filtered before the join (the plan is not re-optimised)
+    this_period = subjects.drop(ORIGIN, "kind").join(
+        population.facts.lazy().filter(pl.col("period") == str(period)),
+        left_on="id",
+        right_on="subject",
+        how="inner",
+    )
     schema = population.facts.schema
     values: list[pl.Expr] = []
     checks: dict[str, pl.Expr] = {}
@@ -73,15 +80,12 @@ def base_frame(
         for name in shown
     ]
     # the period evaluated: values and checks in one query
-    frame = (
-        every_period.filter(pl.col("period") == str(period))
-        .select("id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items()))
-        .collect()
-    )
+    frame = this_period.select(
+        "id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items())
+    ).collect()
     if checks and frame.select(pl.any_horizontal(list(checks)).any()).item():
         bad = (
-            every_period.filter(pl.col("period") == str(period))
-            .select(ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items()))
+            this_period.select(ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items()))
             .filter(pl.any_horizontal(list(checks)))
             .collect()
         )

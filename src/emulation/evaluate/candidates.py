@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Mapping
 
+import attrs
 import polars as pl
 
 from emulation.data.cast import cast_expression, explain, is_ascii, written
@@ -55,7 +56,7 @@ def base_frame(
     for name, decl in sorted(facts.items()):
         dtype = dtype_of(decl.type, decl.values)
         if name in schema:
-            ascii_only = schema[name] == pl.String() and is_ascii(population.facts[name])
+            ascii_only = _ascii_only(population, name)
             value = cast_expression(name, schema[name], dtype, ascii_only=ascii_only)
             if schema[name] != dtype:  # a value already of the declared type is readable
                 checks[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
@@ -101,16 +102,39 @@ def base_frame(
         )
         if bad.height:
             raise DataError(_problems(bad, checks, facts))
-    _CHECKED.setdefault(population, set()).update(_check_keys(kind, facts, population.periods()))
+    known = _known(population)
+    known.checked.update(_check_keys(kind, facts, known.periods))
     return frame.drop(list(checks))
 
 
-#: Which (subject kind, period, fact declaration) each population has already been checked
-#: for: a population is immutable, so the rows of other periods are checked once, not at every
-#: evaluation (``evaluate_periods`` evaluates the same population period after period).
-_CHECKED: weakref.WeakKeyDictionary[Population, set[tuple[object, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
+@attrs.define
+class _Known:
+    """What is known of one population once computed: it is immutable, so its periods, which
+    text columns are plain ASCII, and which (subject kind, period, fact declaration) its rows
+    have been checked for are computed once, not at every evaluation."""
+
+    periods: tuple[str, ...]
+    ascii: dict[str, bool] = attrs.field(factory=dict)
+    checked: set[tuple[object, ...]] = attrs.field(factory=set)
+
+
+_KNOWN: weakref.WeakKeyDictionary[Population, _Known] = weakref.WeakKeyDictionary()
+
+
+def _known(population: Population) -> _Known:
+    found = _KNOWN.get(population)
+    if found is None:
+        found = _KNOWN[population] = _Known(periods=population.periods())
+    return found
+
+
+def _ascii_only(population: Population, name: str) -> bool:
+    """Whether the facts column ``name`` is text holding no character outside ASCII."""
+    known = _known(population)
+    if name not in known.ascii:
+        column = population.facts[name]
+        known.ascii[name] = column.dtype == pl.String() and is_ascii(column)
+    return known.ascii[name]
 
 
 def _check_keys(
@@ -124,11 +148,11 @@ def _unchecked(
 ) -> list[str]:
     """The periods other than ``period`` whose rows have not yet been checked against
     ``facts`` for subjects of ``kind``."""
-    done = _CHECKED.get(population, set())
+    known = _known(population)
     return [
         other
-        for other in population.periods()
-        if other != period and not _check_keys(kind, facts, [other]) <= done
+        for other in known.periods
+        if other != period and not _check_keys(kind, facts, [other]) <= known.checked
     ]
 
 

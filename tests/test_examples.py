@@ -150,6 +150,7 @@ def _facts_as_text(population: Population) -> pl.DataFrame:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("period", PERIODS)
 def test_both_forms_give_identical_decisions(
     engine: emulation.Engine, from_json: Population, from_csv: Population, period: str

@@ -392,6 +392,7 @@ _BASELINE = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # MB
 _ACCEPTED_RULES = st.one_of(typed("bool", 3), typed("bool", 3), _nested(), _hostile())
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(_ACCEPTED_RULES)
 def test_an_accepted_rule_is_decided_in_bounded_time_and_memory(source: str) -> None:

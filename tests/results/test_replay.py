@@ -59,6 +59,7 @@ def decision(document: dict[str, Any], subject: str, award: str) -> dict[str, An
     return found  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("period", ["2023", "2024"])
 def test_every_decision_of_the_example_union_re_derives(
     state_engine: emulation.Engine,
@@ -89,6 +90,7 @@ def test_decisions_re_derive_from_the_csv_form_of_the_same_population(
     assert replay.ok, replay.report()
 
 
+@pytest.mark.slow
 def test_an_edited_fact_is_named_in_every_decision_of_its_subject(
     state_engine: emulation.Engine, recorded: dict[str, dict[str, Any]]
 ) -> None:
@@ -225,6 +227,7 @@ def test_a_decision_missing_from_the_file_or_not_derived_again_is_named(
     )
 
 
+@pytest.mark.slow
 def test_an_award_no_longer_in_force_is_said_in_a_note(
     state_engine: emulation.Engine, union: emulation.Population, recorded: dict[str, dict[str, Any]]
 ) -> None:

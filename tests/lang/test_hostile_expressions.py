@@ -4,7 +4,6 @@ and a stable ``code``, never a Python exception."""
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 import pytest
+from lang_scope import parameter, scope
 
 import emulation
 from emulation._builtins.functions import GRANTED
@@ -20,29 +20,12 @@ from emulation._builtins.service import MAX, MIN
 from emulation.lang import limits
 from emulation.lang.checker import Checker
 from emulation.lang.compiler import DECIMAL, Compiler
-from emulation.lang.scope import Scope
-from emulation.rules.model import FactDecl, Label, Parameter
 
-L = Label(vi="x", en="x")
-SCOPE = Scope(
-    facts={
-        "months_worked": FactDecl(name="months_worked", type="int", label=L),  # type: ignore[arg-type]
-        "score": FactDecl(name="score", type="decimal", label=L),  # type: ignore[arg-type]
-        "good": FactDecl(name="good", type="bool", label=L),  # type: ignore[arg-type]
-        "note": FactDecl(name="note", type="text", label=L),  # type: ignore[arg-type]
-    },
-    parameters={
-        "min_months": Parameter(
-            name="min_months",
-            type="int",
-            label=L,
-            values=((dt.date(2000, 1, 1), 6),),
-            basis="b",
-            certainty="C",
-        ),
-    },
-    functions={f.name: f for f in (GRANTED, HELD, HELD_BEFORE, COUNT_HELD, MIN, MAX)},
-    awards=frozenset({"ldtt", "hcld3"}),
+SCOPE = scope(
+    {"months_worked": "int", "score": "decimal", "good": "bool", "note": "text"},
+    [parameter("min_months", "int", 6)],
+    [GRANTED, HELD, HELD_BEFORE, COUNT_HELD, MIN, MAX],
+    {"ldtt", "hcld3"},
     closed=False,  # as the loader checks: award ids are checked across rulesets later
 )
 STATE_2024 = Path(__file__).parents[2] / "rulesets" / "state" / "individual_titles_2024.toml"

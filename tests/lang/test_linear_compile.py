@@ -13,25 +13,14 @@ from typing import Any
 
 import polars as pl
 import pytest
+from lang_scope import scope
 
 from emulation._builtins.service import MAX, MIN
 from emulation.lang.checker import Checker
 from emulation.lang.compiler import DECIMAL, Compiler
-from emulation.lang.scope import Scope
 from emulation.period import Period
-from emulation.rules.model import FactDecl, Label
 
-L = Label(vi="x", en="x")
-SCOPE = Scope(
-    facts={
-        "months_worked": FactDecl(name="months_worked", type="int", label=L),  # type: ignore[arg-type]
-        "score": FactDecl(name="score", type="decimal", label=L),  # type: ignore[arg-type]
-        "good": FactDecl(name="good", type="bool", label=L),  # type: ignore[arg-type]
-    },
-    parameters={},
-    functions={"min": MIN, "max": MAX},
-    awards=frozenset(),
-)
+SCOPE = scope({"months_worked": "int", "score": "decimal", "good": "bool"}, functions=[MIN, MAX])
 FRAME = pl.DataFrame(
     {
         "months_worked": [12, None, 0, 5, None],

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import pytest
+from lang_scope import fact, parameter, scope
 
 from emulation._builtins.functions import EVIDENCE_COUNT, GRANTED
 from emulation.errors import EvaluationError
@@ -21,35 +20,16 @@ from emulation.lang.nodes import (
     children,
     walk,
 )
-from emulation.lang.scope import FactDecl, Scope
-from emulation.rules.model import Parameter
-from emulation.types import FactName, Label
 
-L = Label(vi="x", en="x")
-SCOPE = Scope(
-    facts={
-        "rating": FactDecl(
-            name=FactName("rating"),
-            type="enum",
-            values=("KHT", "HT", "HTT", "HTXS"),
-            ordered=True,
-            label=L,
-        ),
-        "months_worked": FactDecl(name=FactName("months_worked"), type="int", label=L),
-        "score": FactDecl(name=FactName("score"), type="decimal", label=L),
+SCOPE = scope(
+    {
+        "rating": fact("rating", "enum", ("KHT", "HT", "HTT", "HTXS"), ordered=True),
+        "months_worked": "int",
+        "score": "decimal",
     },
-    parameters={
-        "min_months": Parameter(
-            name="min_months",
-            type="int",
-            label=L,
-            values=((dt.date(2000, 1, 1), 6),),
-            basis="b",
-            certainty="C",
-        )
-    },
-    functions={f.name: f for f in (GRANTED, EVIDENCE_COUNT)},
-    awards=frozenset({"ldtt"}),
+    [parameter("min_months", "int", 6)],
+    [GRANTED, EVIDENCE_COUNT],
+    {"ldtt"},
 )
 
 

@@ -1,4 +1,4 @@
-"""The ``emulation`` command line: check, list, evaluate, explain, replay, test.
+"""The ``emulation`` command line: check, list, evaluate, explain, replay, test, new.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from emulation import _scaffold
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -132,7 +133,46 @@ def _parser() -> argparse.ArgumentParser:
         help="generated examples per property (default 20; 0 skips the properties)",
     )
     testing.set_defaults(handler=_test)
+    _new_parser(commands)
     return parser
+
+
+def _new_parser(commands: Any) -> None:
+    new = commands.add_parser("new", help="start a new plugin package from a scaffold")
+    kinds = new.add_subparsers(dest="kind", required=True)
+    plugin = kinds.add_parser(
+        "plugin", help="write a plugin package with one ruleset, its cases and tests to ./NAME"
+    )
+    plugin.add_argument("name", metavar="NAME", help="the plugin's name, e.g. hoi_nong_dan")
+    plugin.add_argument(
+        "--organisation", help="the organisation the rules belong to (default: NAME)"
+    )
+    plugin.add_argument(
+        "--label-vi",
+        default=_scaffold.DEFAULT_LABEL_VI,
+        metavar="TEXT",
+        help="the award's and ruleset's title in Vietnamese",
+    )
+    plugin.add_argument(
+        "--label-en",
+        default=_scaffold.DEFAULT_LABEL_EN,
+        metavar="TEXT",
+        help="the award's and ruleset's title in English",
+    )
+    plugin.add_argument(
+        "--effective-from",
+        default=_scaffold.DEFAULT_EFFECTIVE_FROM,
+        metavar="DATE",
+        help=f"the ruleset's first day, an ISO date (default {_scaffold.DEFAULT_EFFECTIVE_FROM})",
+    )
+    plugin.add_argument(
+        "--into",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="write the package to DIR/NAME (default: the current folder)",
+    )
+    plugin.set_defaults(handler=_new_plugin)
 
 
 def _rulesets_option(parser: argparse.ArgumentParser) -> None:
@@ -296,6 +336,20 @@ def _test(args: argparse.Namespace) -> int:
         print(_suite.report(result, min_coverage=args.min_coverage))
         failed |= not result.passed or result.coverage.percent < args.min_coverage
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _new_plugin(args: argparse.Namespace) -> int:
+    target = _scaffold.create(
+        args.name,
+        args.into,
+        organisation=args.organisation,
+        label_vi=args.label_vi,
+        label_en=args.label_en,
+        effective_from=args.effective_from,
+    )
+    rulesets = target / "src" / f"emulation_{args.name}" / "rulesets"
+    print(f"created {target}: run `emulation test {rulesets}` to check it")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

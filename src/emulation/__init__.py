@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from emulation.lang.scope import FactDecl
     from emulation.period import Period
     from emulation.results.decision import CriterionResult, Decision, Reason, RulesetRef
+    from emulation.results.diff import AwardCount, CriterionChange, DecisionChange, Diff
     from emulation.results.evaluation import Evaluation
     from emulation.results.replay import Difference, Replay
     from emulation.rules.model import (
@@ -66,6 +67,10 @@ _HOMES = {
     "Problem": "emulation.errors",
     "RulesetError": "emulation.errors",
     "Evaluation": "emulation.results.evaluation",
+    "AwardCount": "emulation.results.diff",
+    "CriterionChange": "emulation.results.diff",
+    "DecisionChange": "emulation.results.diff",
+    "Diff": "emulation.results.diff",
     "Difference": "emulation.results.replay",
     "Replay": "emulation.results.replay",
     "Argument": "emulation.functions",
@@ -92,11 +97,15 @@ _HOMES = {
 __all__ = [
     "Argument",
     "Award",
+    "AwardCount",
     "AwardRecord",
     "BuildContext",
+    "CriterionChange",
     "CriterionResult",
     "DataError",
     "Decision",
+    "DecisionChange",
+    "Diff",
     "Difference",
     "DisciplineRecord",
     "EmulationError",

@@ -1,4 +1,4 @@
-"""The ``emulation`` command line: check, list, evaluate, explain, replay, test, new.
+"""The ``emulation`` command line: check, list, evaluate, explain, replay, diff, test, new.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -20,6 +20,7 @@ from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
 from emulation.errors import EmulationError, ProblemsError
 from emulation.period import Period
+from emulation.results.diff import FORMATS
 from emulation.results.text import explain_text
 from emulation.types import LANGUAGES
 
@@ -109,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     _rulesets_option(replay)
     replay.set_defaults(handler=_replay)
 
+    _diff_parser(commands)
+
     testing = commands.add_parser(
         "test", help="run the case files and properties of rulesets, with criterion coverage"
     )
@@ -135,6 +138,41 @@ def _parser() -> argparse.ArgumentParser:
     testing.set_defaults(handler=_test)
     _new_parser(commands)
     return parser
+
+
+def _diff_parser(commands: Any) -> None:
+    diff = commands.add_parser(
+        "diff", help="what changes if: every decision that differs under other rules"
+    )
+    diff.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
+    diff.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
+    diff.add_argument(
+        "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
+    )
+    diff.add_argument(
+        "--after-rulesets",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="after: these rulesets replace those with the same id (repeatable)",
+    )
+    diff.add_argument(
+        "--after-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        dest="after_parameters",
+        help="after: override a ruleset parameter (repeatable)",
+    )
+    diff.add_argument("--format", choices=FORMATS, default="table")
+    diff.add_argument("--lang", choices=LANGUAGES, default="vi")
+    diff.add_argument(
+        "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
+    )
+    _parameter_option(diff)
+    _rulesets_option(diff)
+    diff.set_defaults(handler=_diff)
 
 
 def _new_parser(commands: Any) -> None:
@@ -201,12 +239,14 @@ def _engine(args: argparse.Namespace) -> Engine:
     return build_engine(ruleset_paths=getattr(args, "rulesets", []))
 
 
-def _parameters(args: argparse.Namespace) -> dict[str, str]:
+def _parameters(
+    args: argparse.Namespace, dest: str = "parameters", option: str = "--set"
+) -> dict[str, str]:
     values = {}
-    for item in args.parameters:
+    for item in getattr(args, dest):
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise EmulationError(f"--set expects NAME=VALUE, got {item!r}")
+            raise EmulationError(f"{option} expects NAME=VALUE, got {item!r}")
         values[name.strip()] = value.strip()
     return values
 
@@ -321,6 +361,32 @@ def _replay(args: argparse.Namespace) -> int:
     result = engine.replay(args.decisions, population, parameters=_parameters(args))
     sys.stdout.write(result.report())
     return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _diff(args: argparse.Namespace) -> int:
+    before = _engine(args)
+    after = before
+    if args.after_rulesets:
+        after = assemble(
+            ruleset_paths=args.after_rulesets, installed="replace", replaceable=args.rulesets
+        )
+    period = Period.parse(args.period)
+    after_parameters = _parameters(args, "after_parameters", "--after-set")
+    population = before.read_population(args.data)
+    result = before.diff(
+        population,
+        period,
+        after,
+        args.awards,
+        parameters=_parameters(args),
+        after_parameters=after_parameters,
+    )
+    text = result.render(args.format, args.lang)
+    if args.output:
+        write_atomically(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _test(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from emulation.evaluate import run
 from emulation.evaluate.plan import plan_evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period
+from emulation.results.diff import Diff, diff_evaluations
 from emulation.results.evaluation import Evaluation
 from emulation.results.replay import Replay, compare, read_decisions
 from emulation.rules.catalogue import catalogue_warnings, load_rulesets, ruleset_files
@@ -162,6 +163,27 @@ class Engine:
         evaluation = self.evaluate(population, period, chosen, parameters=parameters)
         return compare(recorded, evaluation)
 
+    def diff(
+        self,
+        population: Population,
+        period: Period | str,
+        after: Engine | None = None,
+        awards: Sequence[str] | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        after_parameters: Mapping[str, Any] | None = None,
+    ) -> Diff:
+        """What changes if: ``population`` evaluated for ``period`` by this engine with
+        ``parameters`` ("before"), and by ``after`` (default: this engine) with
+        ``parameters`` updated by ``after_parameters`` ("after"). Returns a :class:`Diff`
+        naming every decision whose outcome, criteria, rank, cap or bonus differs."""
+        period = _period(period)
+        other = self if after is None else after
+        both = {**(parameters or {}), **(after_parameters or {})}
+        before_side = self.evaluate(population, period, awards, parameters=parameters)
+        after_side = other.evaluate(population, period, awards, parameters=both)
+        return diff_evaluations(before_side, after_side)
+
 
 def _history_of(evaluation: Evaluation) -> pl.DataFrame:
     """The granted decisions of an evaluation as award-history rows."""
@@ -208,6 +230,7 @@ def assemble(
     blocked: Iterable[str] | None = None,
     config: Mapping[str, str] | None = None,
     registered: Sequence[tuple[str, object]] | None = None,
+    replaceable: Iterable[str | os.PathLike[str]] = (),
 ) -> Engine:
     """The one place where a plugin manager and an engine are built.
 
@@ -216,6 +239,8 @@ def assemble(
     contribute (``emulation_ruleset_paths``): ``"add"`` them to ``ruleset_paths``,
     ``"replace"`` — keep only those whose ruleset id no file under ``ruleset_paths`` defines
     (a working copy under test wins over the installed one) — or ``"ignore"`` them.
+    ``replaceable`` are further ruleset files or folders treated as the installed ones are
+    (``emulation diff --after-rulesets`` replaces rulesets given by ``--rulesets`` too).
     ``registered`` gives the exact plugins to register, by name and in order, instead of the
     built-ins, ``plugins`` and entry points (an engine rebuilt with its plugins reordered).
     """
@@ -228,10 +253,11 @@ def assemble(
     suffixes = facade.ruleset_suffixes()
     own = sorted({Path(p) for p in ruleset_paths})
     paths: list[Path] = list(own)
+    others = [*facade.ruleset_paths(), *(Path(p) for p in replaceable)]
     if installed == "add":
-        paths.extend(facade.ruleset_paths())
+        paths.extend(others)
     elif installed == "replace":
-        paths.extend(_not_defined_by(facade, own, functions, suffixes))
+        paths.extend(_not_defined_by(facade, own, functions, suffixes, others))
     rulesets = load_rulesets(facade, sorted(set(paths)), functions, suffixes)
     return Engine(
         rulesets=rulesets,
@@ -247,14 +273,16 @@ def _not_defined_by(
     own: Sequence[Path],
     functions: dict[str, FunctionSpec],
     suffixes: Sequence[str],
+    others: Sequence[Path],
 ) -> list[Path]:
-    """The installed ruleset files whose ruleset id no file under ``own`` defines."""
+    """The ruleset files under ``others`` (the installed ones) whose ruleset id no file under
+    ``own`` defines."""
     mine = ruleset_files(own, suffixes)
     ids = {ruleset.id for ruleset in _quietly_loaded(facade, mine, functions)}
     resolved = {file.resolve() for file in mine}
     return [
         file
-        for file in ruleset_files(facade.ruleset_paths(), suffixes)
+        for file in ruleset_files(others, suffixes)
         if file.resolve() not in resolved
         and all(r.id not in ids for r in _quietly_loaded(facade, [file], functions))
     ]

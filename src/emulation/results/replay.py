@@ -293,6 +293,12 @@ def _notes(
     return tuple(notes)
 
 
+def field_differences(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """Each differing leaf of two JSON values (decisions in their JSON form, or parts of
+    them), as ``(path, old, new)``: the comparison a replay makes, for others to reuse."""
+    return list(_diff("", _plain(old), _plain(new)))
+
+
 def _diff(path: str, old: Any, new: Any) -> Iterator[tuple[str, Any, Any]]:
     """Each differing leaf of two JSON values, with its path."""
     if isinstance(old, Mapping) and isinstance(new, Mapping):

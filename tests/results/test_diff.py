@@ -1,0 +1,186 @@
+"""What changes if: one population, one period, two rule sets, every decision that differs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import emulation
+from emulation.results.diff import Diff, diff_evaluations
+
+ROOT = Path(__file__).resolve().parents[2]
+UNION_JSON = ROOT / "examples" / "union.json"
+STATE = ROOT / "rulesets" / "state"
+SECTION = "[parameters.min_months_worked]"
+MIN_MONTHS_2024 = "values = [{ from = 2024-01-01, value = 6 }]"
+
+
+def with_min_months(text: str, months: int) -> str:
+    """The 2024 individual titles file with ``min_months_worked`` set to ``months``."""
+    head, section, tail = text.partition(SECTION)
+    body, next_table, rest = tail.partition("\n[")
+    changed = body.replace(MIN_MONTHS_2024, MIN_MONTHS_2024.replace("6", str(months)))
+    assert changed != body
+    return head + section + changed + next_table + rest
+
+
+@pytest.fixture(scope="module")
+def union() -> emulation.Population:
+    return emulation.Population.from_json(UNION_JSON.read_text(encoding="utf-8"))
+
+
+def _facts_2024() -> dict[str, dict[str, Any]]:
+    document = json.loads(UNION_JSON.read_text(encoding="utf-8"))
+    return {
+        subject["id"]: subject["facts"]["2024"]
+        for subject in document["subjects"]
+        if subject["kind"] == "person" and "2024" in subject.get("facts", {})
+    }
+
+
+def _ldtt(facts: dict[str, Any], min_months: int) -> bool:
+    """Lao động tiên tiến as the 2024 rules read it, written out from the ruleset's text."""
+    months = sum(
+        facts.get(name) or 0
+        for name in (
+            "months_worked",
+            "months_maternity_leave",
+            "months_injury_treatment",
+            "months_training",
+        )
+    )
+    blocked = any(
+        facts.get(name, False)
+        for name in ("under_discipline_review", "under_investigation", "pending_complaint")
+    )
+    return (
+        facts.get("rating") in ("HTT", "HTXS")
+        and facts.get("good_attitude") is True
+        and (not facts.get("recruited_this_period", False) or months >= min_months)
+        and not blocked
+    )
+
+
+def test_the_2024_minimum_is_the_one_the_test_assumes() -> None:
+    text = (STATE / "individual_titles_2024.toml").read_text(encoding="utf-8")
+    assert MIN_MONTHS_2024 in text.partition(SECTION)[2].partition("\n[")[0]
+
+
+@pytest.fixture(scope="module")
+def twelve_months(state_engine: emulation.Engine, union: emulation.Population) -> Diff:
+    return state_engine.diff(union, "2024", after_parameters={"min_months_worked": 12})
+
+
+def test_twelve_months_minimum_lists_exactly_those_who_lose_ldtt(twelve_months: Diff) -> None:
+    facts = _facts_2024()
+    expected = sorted(s for s, f in facts.items() if _ldtt(f, 6) and not _ldtt(f, 12))
+    assert expected  # the example union has new recruits with fewer than 12 months
+    ldtt = [change for change in twelve_months.changes if change.award == "ldtt"]
+    assert [change.subject for change in ldtt] == expected
+    for change in ldtt:
+        assert (change.outcome_before, change.outcome_after, change.change) == (
+            "granted",
+            "not_eligible",
+            "lost",
+        )
+        assert [(c.id, c.before, c.after) for c in change.criteria] == [
+            ("min_service", True, False)
+        ]
+        assert "months_worked" in dict(change.before.criteria[2].inputs)  # type: ignore[union-attr]
+    (count,) = [c for c in twelve_months.counts() if c.award == "ldtt"]
+    assert (count.gained, count.lost, count.changed) == (0, len(expected), 0)
+    # what reads ldtt changes with it, and nothing else does
+    others = {c.award for c in twelve_months.changes if c.award != "ldtt"}
+    assert others <= {"cstdcs", "ttldtt", "ttldxs"}
+    assert twelve_months.bonus_change == 0  # 2024 rulesets state no bonus
+
+
+def test_the_same_rules_on_both_sides_change_nothing(
+    state_engine: emulation.Engine, union: emulation.Population
+) -> None:
+    diff = state_engine.diff(union, "2024", state_engine, parameters={"min_months_worked": 6})
+    assert diff.same
+    assert diff.changes == ()
+    assert diff.compared > 0
+    assert diff.bonus_change == Decimal(0)
+    assert diff.counts() == ()
+    assert diff.render("table", "en") == (
+        f"Period 2024: no decision changes ({diff.compared} decisions compared).\n"
+    )
+    assert json.loads(diff.render("json"))["changes"] == []
+
+
+def test_set_applies_to_both_sides(
+    state_engine: emulation.Engine, union: emulation.Population
+) -> None:
+    diff = state_engine.diff(
+        union, "2024", parameters={"min_months_worked": 12}, after_parameters={}
+    )
+    assert diff.same
+
+
+def test_a_copy_of_the_rulesets_with_another_threshold(
+    tmp_path: Path, union: emulation.Population, twelve_months: Diff
+) -> None:
+    copy = tmp_path / "state"
+    shutil.copytree(STATE, copy)
+    file = copy / "individual_titles_2024.toml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(with_min_months(text, 12), encoding="utf-8")
+    before = emulation.build_engine(entry_points=False, ruleset_paths=[STATE])
+    after = emulation.build_engine(entry_points=False, ruleset_paths=[copy])
+    diff = before.diff(union, "2024", after)
+    assert [(c.subject, c.award, c.change) for c in diff.changes] == [
+        (c.subject, c.award, c.change) for c in twelve_months.changes
+    ]
+
+
+def test_bonus_money_changes_exactly(
+    state_engine: emulation.Engine, union: emulation.Population
+) -> None:
+    before = state_engine.evaluate(union, "2025")
+    after = state_engine.evaluate(union, "2025", parameters={"bonus_ldtt": "0.5"})
+    diff = diff_evaluations(before, after)
+    granted = [d for d in before.decisions() if d.award == "ldtt" and d.outcome == "granted"]
+    assert granted
+    assert all(d.bonus is not None for d in granted)
+    assert [c.subject for c in diff.changes] == sorted(d.subject for d in granted)
+    expected = sum(
+        (
+            a.bonus - b.bonus
+            for a, b in zip(
+                sorted(
+                    (d for d in after.decisions() if d.award == "ldtt" and d.outcome == "granted"),
+                    key=lambda d: d.subject,
+                ),
+                sorted(granted, key=lambda d: d.subject),
+                strict=True,
+            )
+        ),
+        Decimal(0),
+    )
+    assert expected > 0
+    assert diff.bonus_change == expected
+    assert all(c.change == "changed" and c.criteria == () for c in diff.changes)
+    document = json.loads(diff.render("json", "en"))
+    assert Decimal(document["bonus_change"]) == expected
+    assert document["awards"] == [
+        {
+            "award": "ldtt",
+            "label": "Advanced Worker",
+            "gained": 0,
+            "lost": 0,
+            "changed": len(granted),
+            "bonus_change": str(expected),
+        }
+    ]
+
+
+def test_an_unknown_format_is_refused(twelve_months: Diff) -> None:
+    with pytest.raises(ValueError, match="unknown diff format"):
+        twelve_months.render("xml")

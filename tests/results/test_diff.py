@@ -6,64 +6,25 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
+from diff_expectations import (
+    MIN_MONTHS_2024,
+    SECTION,
+    STATE,
+    UNION_JSON,
+    facts_2024,
+    qualifies_for_ldtt,
+    with_min_months,
+)
 
 import emulation
 from emulation.results.diff import Diff, diff_evaluations
-
-ROOT = Path(__file__).resolve().parents[2]
-UNION_JSON = ROOT / "examples" / "union.json"
-STATE = ROOT / "rulesets" / "state"
-SECTION = "[parameters.min_months_worked]"
-MIN_MONTHS_2024 = "values = [{ from = 2024-01-01, value = 6 }]"
-
-
-def with_min_months(text: str, months: int) -> str:
-    """The 2024 individual titles file with ``min_months_worked`` set to ``months``."""
-    head, section, tail = text.partition(SECTION)
-    body, next_table, rest = tail.partition("\n[")
-    changed = body.replace(MIN_MONTHS_2024, MIN_MONTHS_2024.replace("6", str(months)))
-    assert changed != body
-    return head + section + changed + next_table + rest
 
 
 @pytest.fixture(scope="module")
 def union() -> emulation.Population:
     return emulation.Population.from_json(UNION_JSON.read_text(encoding="utf-8"))
-
-
-def _facts_2024() -> dict[str, dict[str, Any]]:
-    document = json.loads(UNION_JSON.read_text(encoding="utf-8"))
-    return {
-        subject["id"]: subject["facts"]["2024"]
-        for subject in document["subjects"]
-        if subject["kind"] == "person" and "2024" in subject.get("facts", {})
-    }
-
-
-def _ldtt(facts: dict[str, Any], min_months: int) -> bool:
-    """Lao động tiên tiến as the 2024 rules read it, written out from the ruleset's text."""
-    months = sum(
-        facts.get(name) or 0
-        for name in (
-            "months_worked",
-            "months_maternity_leave",
-            "months_injury_treatment",
-            "months_training",
-        )
-    )
-    blocked = any(
-        facts.get(name, False)
-        for name in ("under_discipline_review", "under_investigation", "pending_complaint")
-    )
-    return (
-        facts.get("rating") in ("HTT", "HTXS")
-        and facts.get("good_attitude") is True
-        and (not facts.get("recruited_this_period", False) or months >= min_months)
-        and not blocked
-    )
 
 
 def test_the_2024_minimum_is_the_one_the_test_assumes() -> None:
@@ -77,8 +38,10 @@ def twelve_months(state_engine: emulation.Engine, union: emulation.Population) -
 
 
 def test_twelve_months_minimum_lists_exactly_those_who_lose_ldtt(twelve_months: Diff) -> None:
-    facts = _facts_2024()
-    expected = sorted(s for s, f in facts.items() if _ldtt(f, 6) and not _ldtt(f, 12))
+    facts = facts_2024()
+    expected = sorted(
+        s for s, f in facts.items() if qualifies_for_ldtt(f, 6) and not qualifies_for_ldtt(f, 12)
+    )
     assert expected  # the example union has new recruits with fewer than 12 months
     ldtt = [change for change in twelve_months.changes if change.award == "ldtt"]
     assert [change.subject for change in ldtt] == expected

@@ -10,11 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.results.test_diff import _facts_2024, _ldtt, with_min_months
+from diff_expectations import facts_2024, qualifies_for_ldtt, with_min_months
 
 from emulation.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STATE = ROOT / "rulesets" / "state"
 UNION = str(ROOT / "examples" / "union.json")
 
@@ -26,8 +26,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def losers() -> list[str]:
-    facts = _facts_2024()
-    return sorted(s for s, f in facts.items() if _ldtt(f, 6) and not _ldtt(f, 12))
+    facts = facts_2024()
+    return sorted(
+        s for s, f in facts.items() if qualifies_for_ldtt(f, 6) and not qualifies_for_ldtt(f, 12)
+    )
 
 
 def test_the_table_names_who_loses_ldtt_and_why(capsys: pytest.CaptureFixture[str]) -> None:

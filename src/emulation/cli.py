@@ -84,9 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", default="table", help="table, json or csv (plugins may add more)"
     )
     evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
-    evaluate.add_argument(
-        "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
-    )
+    _output_option(evaluate)
     _parameter_option(evaluate)
     _rulesets_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
@@ -167,9 +165,7 @@ def _diff_parser(commands: Any) -> None:
     )
     diff.add_argument("--format", choices=FORMATS, default="table")
     diff.add_argument("--lang", choices=LANGUAGES, default="vi")
-    diff.add_argument(
-        "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
-    )
+    _output_option(diff)
     _parameter_option(diff)
     _rulesets_option(diff)
     diff.set_defaults(handler=_diff)
@@ -221,6 +217,12 @@ def _rulesets_option(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="PATH",
         help="also load rulesets from this file or folder (repeatable)",
+    )
+
+
+def _output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
     )
 
 

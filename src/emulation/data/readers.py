@@ -83,12 +83,7 @@ def json_frames(
     fact_origins: list[str] = []
     for index, entry in enumerate(document["subjects"]):
         where = f"subjects[{index}]"
-        if not isinstance(entry, dict):
-            problems.append(
-                Problem(
-                    file=source, location=where, message="expected an object", code="wrong_shape"
-                )
-            )
+        if not _shaped(entry, dict, "an object", source, where, problems):
             continue
         _check_repeats(entry, source, where, problems)
         _read_subject(entry, rows["subjects"], problems, source, where)
@@ -210,15 +205,7 @@ def _read_facts(
     where: str,
 ) -> None:
     facts = entry.get("facts", {})
-    if not isinstance(facts, dict):
-        problems.append(
-            Problem(
-                file=source,
-                location=f"{where}.facts",
-                message="expected an object of periods",
-                code="wrong_shape",
-            )
-        )
+    if not _shaped(facts, dict, "an object of periods", source, f"{where}.facts", problems):
         return
     _check_repeats(facts, source, f"{where}.facts", problems)
     for period, values in facts.items():
@@ -230,15 +217,7 @@ def _read_facts(
                 Problem(file=source, location=location, message=str(error), code="bad_period")
             )
             continue
-        if not isinstance(values, dict):
-            problems.append(
-                Problem(
-                    file=source,
-                    location=location,
-                    message="expected an object of fact values",
-                    code="wrong_shape",
-                )
-            )
+        if not _shaped(values, dict, "an object of fact values", source, location, problems):
             continue
         _check_repeats(values, source, location, problems)
         reserved = sorted(set(values) & RESERVED_FACT_NAMES)
@@ -272,25 +251,12 @@ def _read_nested(
     where: str,
 ) -> None:
     items = entry.get(table, [])
-    if not isinstance(items, list):
-        problems.append(
-            Problem(
-                file=source,
-                location=f"{where}.{table}",
-                message="expected a list",
-                code="wrong_shape",
-            )
-        )
+    if not _shaped(items, list, "a list", source, f"{where}.{table}", problems):
         return
     columns = set(SCHEMAS[table])
     for position, item in enumerate(items):
         location = f"{where}.{table}[{position}]"
-        if not isinstance(item, dict):
-            problems.append(
-                Problem(
-                    file=source, location=location, message="expected an object", code="wrong_shape"
-                )
-            )
+        if not _shaped(item, dict, "an object", source, location, problems):
             continue
         _check_repeats(item, source, location, problems)
         extra = sorted(set(item) - columns | ({"subject"} & set(item)))
@@ -362,3 +328,16 @@ def _header(file: Path) -> list[str]:
     with file.open(encoding="utf-8-sig", newline="") as stream:
         first = next(csv.reader(stream), [])
     return [name.strip() for name in first]
+
+
+def _shaped(
+    value: Any, shape: type, what: str, source: str, location: str, problems: list[Problem]
+) -> bool:
+    """Whether ``value`` is of ``shape`` (a JSON object or list); if not, a ``wrong_shape``
+    problem saying ``expected <what>`` at ``location``."""
+    if isinstance(value, shape):
+        return True
+    problems.append(
+        Problem(file=source, location=location, message=f"expected {what}", code="wrong_shape")
+    )
+    return False

@@ -31,12 +31,9 @@ from typing import Any
 import atheris
 
 with atheris.instrument_imports(include=["emulation"]):
-    import attrs
-
     import emulation
+    from emulation._testing.substitute import ruleset_of, scope_of, with_criterion
     from emulation.lang.checker import Checker
-    from emulation.lang.scope import Scope
-    from emulation.rules.loader import SUBJECT_FACTS
     from emulation.rules.toml import read_toml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,52 +44,16 @@ TARGET = "ldtt"
 
 ENGINE = emulation.build_engine(entry_points=False, ruleset_paths=[ROOT / "rulesets" / "state"])
 UNION = ENGINE.read_population(ROOT / "examples" / "union.json")
-RULESET = next(r for r in ENGINE.rulesets_in_force("2024") if TARGET in r.awards)
-SCOPE = Scope(
-    facts={**SUBJECT_FACTS, **RULESET.facts},
-    parameters=RULESET.parameters,
-    functions=ENGINE.functions,
-    awards=frozenset(a for r in ENGINE.rulesets for a in r.awards),
-    services=frozenset(RULESET.services),
-)
+RULESET = ruleset_of(ENGINE, TARGET, "2024")
+SCOPE = scope_of(ENGINE, RULESET)
 COUNTS = {"tried": 0, "accepted": 0, "decided": 0, "ours_at_evaluation": 0, "cycles": 0}
 STARTED = time.monotonic()
-
-
-def _readers_of(award: str) -> set[str]:
-    found: set[str] = set()
-    for ruleset in ENGINE.rulesets:
-        for other in ruleset.awards.values():
-            if award in other.depends_on:
-                found |= {other.id, *_readers_of(other.id)}
-    return found
-
-
-CYCLIC = {TARGET, *_readers_of(TARGET)}
 
 
 def _engine_with(node: Any, source: str) -> emulation.Engine | None:
     """The state engine with ``source`` as the second criterion of ``ldtt``; None when the rule
     would read an award that reads ``ldtt`` (a cycle, refused at load)."""
-    award = RULESET.awards[TARGET]  # type: ignore[index]
-    reads = {
-        value
-        for call in node.calls
-        for name, value in call.arguments
-        if any(
-            a.name == name and a.kind == "award" and a.reads_current
-            for a in call.function.arguments
-        )
-    }
-    if reads & CYCLIC:
-        return None
-    rules = list(award.rules)
-    rules[1] = attrs.evolve(rules[1], expr=source, node=node)
-    changed = attrs.evolve(award, rules=tuple(rules), depends_on=award.depends_on | reads)
-    ruleset = attrs.evolve(RULESET, awards={**RULESET.awards, TARGET: changed})
-    return attrs.evolve(
-        ENGINE, rulesets=tuple(ruleset if r is RULESET else r for r in ENGINE.rulesets)
-    )
+    return with_criterion(ENGINE, RULESET, TARGET, 1, node, source)
 
 
 def _report() -> None:

@@ -22,17 +22,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import emulation
+from emulation._testing.substitute import ruleset_of, scope_of, with_criterion
 from emulation.lang import limits
 from emulation.lang.checker import Checker, ExprError
 from emulation.lang.compiler import Compiler
-from emulation.lang.scope import Scope
-from emulation.rules.loader import SUBJECT_FACTS
 from emulation.types import ValueType
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,15 +40,9 @@ TARGET = "ldtt"
 
 ENGINE = emulation.build_engine(entry_points=False, ruleset_paths=[ROOT / "rulesets" / "state"])
 UNION = ENGINE.read_population(ROOT / "examples" / "union.json")
-RULESET = next(r for r in ENGINE.rulesets_in_force("2024") if TARGET in r.awards)
+RULESET = ruleset_of(ENGINE, TARGET, "2024")
 ALL_AWARDS = sorted({a for r in ENGINE.rulesets for a in r.awards})
-SCOPE = Scope(
-    facts={**SUBJECT_FACTS, **RULESET.facts},
-    parameters=RULESET.parameters,
-    functions=ENGINE.functions,
-    awards=frozenset(ALL_AWARDS),
-    services=frozenset(RULESET.services),
-)
+SCOPE = scope_of(ENGINE, RULESET)
 PARAMETER_VALUES = {name: parameter.values[-1][1] for name, parameter in RULESET.parameters.items()}
 
 
@@ -358,34 +350,10 @@ def test_the_checker_gives_a_tree_or_our_errors(source: str) -> None:
 
 def _with_rule(node: Any, source: str) -> emulation.Engine:
     """The state engine with ``source`` in place of the second criterion of ``ldtt``."""
-    award = RULESET.awards[TARGET]  # type: ignore[index]
-    rules = list(award.rules)
-    rules[1] = attrs.evolve(rules[1], expr=source, node=node)
-    reads = {
-        value
-        for call in node.calls
-        for name, value in call.arguments
-        if any(
-            a.name == name and a.kind == "award" and a.reads_current
-            for a in call.function.arguments
-        )
-    }
-    assume(not reads & {TARGET, *_readers_of(TARGET)})  # a cycle: refused at load
-    changed = attrs.evolve(award, rules=tuple(rules), depends_on=award.depends_on | reads)
-    ruleset = attrs.evolve(RULESET, awards={**RULESET.awards, TARGET: changed})
-    rulesets = tuple(ruleset if r is RULESET else r for r in ENGINE.rulesets)
-    return attrs.evolve(ENGINE, rulesets=rulesets)
-
-
-@functools.cache
-def _readers_of(award: str) -> frozenset[str]:
-    """The awards that read ``award``'s decision, directly or not."""
-    found: set[str] = set()
-    for ruleset in ENGINE.rulesets:
-        for other in ruleset.awards.values():
-            if award in other.depends_on:
-                found |= {other.id, *_readers_of(other.id)}
-    return frozenset(found)
+    engine = with_criterion(ENGINE, RULESET, TARGET, 1, node, source)
+    assume(engine is not None)  # a cycle: refused at load
+    assert engine is not None
+    return engine
 
 
 _BASELINE = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # MB

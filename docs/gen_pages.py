@@ -19,6 +19,9 @@ Three kinds of marks, each an HTML comment that Markdown does not show:
     python docs/gen_pages.py           # rewrite every page under docs/ that has marks
     python docs/gen_pages.py --check   # list stale pages and exit 1
 
+And whole pages: ``docs/catalogue/<plugin>.md``, the catalogue of the rules of each plugin
+bundled under ``plugins/`` (what ``emulation catalogue <plugin>`` prints).
+
 ``tests/test_docs.py`` fails when a page is stale.
 """
 
@@ -35,7 +38,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from emulation import cli
+from emulation import build_engine, cli
 from emulation._plugins import DEFAULT_PLUGINS
 from emulation.functions import FunctionSpec
 from emulation.messages import CATALOGUE, OUTCOME_LABELS
@@ -193,6 +196,19 @@ def refresh(text: str) -> str:
     return RUN.sub(lambda m: m["head"] + run(m["command"], m["cwd"]) + m["tail"], text)
 
 
+CATALOGUES = DOCS / "catalogue"
+
+
+def catalogues() -> dict[Path, str]:
+    """The catalogue page of each plugin bundled under ``plugins/`` that is installed."""
+    engine = build_engine()
+    installed = engine.plugins.ruleset_paths_by_plugin()
+    bundled = sorted(p.name for p in (ROOT / "plugins").iterdir() if p.is_dir())
+    return {
+        CATALOGUES / f"{name}.md": engine.catalogue(name) for name in bundled if name in installed
+    }
+
+
 def pages() -> list[Path]:
     """Every Markdown page under ``docs/`` with at least one mark."""
     return sorted(
@@ -203,12 +219,19 @@ def pages() -> list[Path]:
 
 
 def stale() -> list[Path]:
-    """Pages whose marked blocks differ from what the code gives now."""
-    return [
+    """Pages whose marked blocks (or, for a catalogue, whose whole text) differ from what the
+    code gives now."""
+    marked = [
         page
         for page in pages()
         if refresh(page.read_text(encoding="utf-8")) != page.read_text(encoding="utf-8")
     ]
+    whole = [
+        page
+        for page, text in catalogues().items()
+        if not page.exists() or page.read_text(encoding="utf-8") != text
+    ]
+    return sorted(marked + whole)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -226,6 +249,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         new = refresh(text)
         if new != text:
             page.write_text(new, encoding="utf-8")
+            print(f"updated {page.relative_to(ROOT)}")
+    for page, text in catalogues().items():
+        if not page.exists() or page.read_text(encoding="utf-8") != text:
+            page.parent.mkdir(exist_ok=True)
+            page.write_text(text, encoding="utf-8")
             print(f"updated {page.relative_to(ROOT)}")
     return 0
 

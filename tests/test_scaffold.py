@@ -3,25 +3,30 @@ and (slow) the package installed into a fresh environment and tested there."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import emulation
 from emulation import _scaffold
 from emulation.cli import main
+from emulation.rules.toml import read_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "hoi_nong_dan"
 FILES = [
+    ".taplo.toml",
     "README.md",
     "pyproject.toml",
     f"src/emulation_{NAME}/__init__.py",
     f"src/emulation_{NAME}/rulesets/titles.cases.toml",
     f"src/emulation_{NAME}/rulesets/titles.toml",
+    "ruleset.schema.json",
     "tests/test_plugin.py",
 ]
 
@@ -42,6 +47,24 @@ def test_the_scaffold_has_its_files_and_nothing_else_is_left(tmp_path: Path) -> 
     pyproject = (target / "pyproject.toml").read_text(encoding="utf-8")
     assert f'{NAME} = "emulation_{NAME}"' in pyproject
     assert 'dependencies = ["emulation>=0.1"]' in pyproject
+
+
+def test_editors_are_pointed_at_the_engines_schema(tmp_path: Path) -> None:
+    target = scaffold(tmp_path)
+    ruleset = target / "src" / f"emulation_{NAME}" / "rulesets" / "titles.toml"
+    first = ruleset.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("#:schema ")
+    schema_path = (ruleset.parent / first.removeprefix("#:schema ")).resolve()
+    assert schema_path == (target / "ruleset.schema.json").resolve()
+    assert schema_path.read_bytes() == _scaffold.SCHEMA.read_bytes()
+    taplo, _ = read_toml(target / ".taplo.toml")
+    assert taplo["rule"][0]["schema"]["path"] == "ruleset.schema.json"
+    assert taplo["rule"][0]["exclude"] == ["**/*.cases.toml"]
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    document, _ = read_toml(ruleset)
+    # a language server hands the schema TOML dates as text
+    as_json = json.loads(json.dumps(document, default=lambda day: day.isoformat()))
+    jsonschema.Draft202012Validator(schema).validate(as_json)
 
 
 def test_its_ruleset_loads_with_the_options_given(tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
 """``emulation new plugin NAME``: a plugin package to start from, written whole or not at all.
 
 The package holds one ruleset with one dated award (a title for persons, one criterion reading
-one declared fact), a case file on both sides of that criterion, a README, a pytest test and a
-``pyproject.toml`` built with hatchling like the bundled ``state`` plugin. Every file is written
+one declared fact), a case file on both sides of that criterion, a README, a pytest test, a
+``pyproject.toml`` built with hatchling like the bundled ``state`` plugin, and a copy of the
+ruleset format's JSON Schema that the ruleset's ``#:schema`` line and ``.taplo.toml`` point
+editors at. Every file is written
 into a hidden temporary folder beside the target, forced to disk, and the folder is then renamed
 to ``NAME``: the target is either absent or complete, and a failure leaves nothing behind.
 
@@ -91,7 +93,11 @@ def emulation_ruleset_paths() -> list[Path]:
     return [RULESETS]
 '''
 
+#: Where the engine ships the JSON Schema of the ruleset format.
+SCHEMA = Path(__file__).parent / "schemas" / "ruleset.schema.json"
+
 _RULESET = """\
+#:schema ../../../ruleset.schema.json
 # The ruleset of the $name plugin, written by `emulation new plugin`: one award with one
 # criterion, to be replaced with the organisation's real rules.
 format = 1
@@ -183,6 +189,8 @@ be replaced with the real ones.
 | `src/emulation_$name/rulesets/titles.toml` | the ruleset `$name.titles`, in force from $effective_from: a fact `task_rating`, and a title for persons with one criterion. Its `basis` is a placeholder with certainty `U`: replace it with the regulation's article |
 | `src/emulation_$name/rulesets/titles.cases.toml` | case files: a person who meets the criterion and one who does not, so every rule is seen both true and false |
 | `tests/test_plugin.py` | pytest tests: the ruleset loads, and the installed plugin is registered under its name |
+| `ruleset.schema.json` | the JSON Schema of the ruleset format, copied from the `emulation` that wrote the package. The ruleset's first line, `#:schema ../../../ruleset.schema.json`, and `.taplo.toml` (for every ruleset you add) point TOML editors (Taplo, Even Better TOML) at it, so they complete and check keys as you type. After upgrading `emulation`, copy its `schemas/ruleset.schema.json` over it |
+| `.taplo.toml` | gives the schema to every `*.toml` under `rulesets/` except the case files |
 
 ## Use it
 
@@ -197,6 +205,18 @@ python -m pytest
 coverage; `python -m pytest` runs `tests/` and, through emulation's pytest plugin, the case files.
 Before installing, name the folder instead: `emulation test src/emulation_$name/rulesets` (not
 the package's root folder, whose `pyproject.toml` is not a ruleset).
+"""
+
+
+_TAPLO = """\
+# Taplo and Even Better TOML: check every ruleset against the ruleset format's JSON Schema
+# (the case files are not rulesets).
+[[rule]]
+include = ["src/emulation_$name/rulesets/**/*.toml"]
+exclude = ["**/*.cases.toml"]
+
+[rule.schema]
+path = "ruleset.schema.json"
 """
 
 
@@ -252,8 +272,11 @@ def render(
         f"{package}/rulesets/titles.toml": _RULESET,
         f"{package}/rulesets/titles.cases.toml": _CASES,
         "tests/test_plugin.py": _TEST,
+        ".taplo.toml": _TAPLO,
     }
-    return {path: Template(text).substitute(values) for path, text in templates.items()}
+    files = {path: Template(text).substitute(values) for path, text in templates.items()}
+    files["ruleset.schema.json"] = SCHEMA.read_text(encoding="utf-8")
+    return files
 
 
 def _toml(text: str) -> str:

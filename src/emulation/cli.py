@@ -1,4 +1,5 @@
-"""The ``emulation`` command line: check, list, evaluate, explain, replay, diff, test, new.
+"""The ``emulation`` command line: check, list, evaluate, explain, replay, diff, test, catalogue,
+new.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -172,6 +173,16 @@ def _diff_parser(commands: Any) -> None:
 
 
 def _new_parser(commands: Any) -> None:
+    catalogue = commands.add_parser(
+        "catalogue", help="write a readable catalogue of a plugin's rules (Markdown)"
+    )
+    catalogue.add_argument(
+        "plugin", nargs="?", metavar="PLUGIN", help="the plugin (default: every ruleset loaded)"
+    )
+    _rulesets_option(catalogue)
+    _output_option(catalogue)
+    catalogue.set_defaults(handler=_catalogue)
+
     new = commands.add_parser("new", help="start a new plugin package from a scaffold")
     kinds = new.add_subparsers(dest="kind", required=True)
     plugin = kinds.add_parser(
@@ -404,6 +415,15 @@ def _test(args: argparse.Namespace) -> int:
         print(_suite.report(result, min_coverage=args.min_coverage))
         failed |= not result.passed or result.coverage.percent < args.min_coverage
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _catalogue(args: argparse.Namespace) -> int:
+    text = _engine(args).catalogue(args.plugin)
+    if args.output:
+        write_atomically(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _new_plugin(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ import polars as pl
 
 from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
-from emulation.errors import EmulationError, EvaluationError, Problem
+from emulation.errors import EmulationError, EvaluationError, Problem, suggest
 from emulation.evaluate import run
 from emulation.evaluate.plan import plan_evaluation
 from emulation.functions import FunctionSpec
@@ -26,6 +26,7 @@ from emulation.results.evaluation import Evaluation
 from emulation.results.replay import Replay, compare, read_decisions
 from emulation.rules.catalogue import catalogue_warnings, load_rulesets, ruleset_files
 from emulation.rules.model import Award, Ruleset
+from emulation.rules.publish import catalogue_markdown
 from emulation.types import LANGUAGES, Language
 
 
@@ -65,6 +66,30 @@ class Engine:
                     )
                 found[award.id] = (award, ruleset)
         return dict(sorted(found.items()))
+
+    def catalogue(self, plugin: str | None = None) -> str:
+        """The rules of ``plugin`` (default: every ruleset loaded), every version, as a
+        Markdown catalogue: awards and criteria in Vietnamese and English with their legal
+        basis and certainty, parameters by date with the unconfirmed ones flagged. Raises
+        :class:`EmulationError` for a plugin that contributes no ruleset."""
+        roots = self.plugins.ruleset_paths_by_plugin()
+        if plugin is not None and plugin not in roots:
+            raise EmulationError(
+                f'plugin "{plugin}" contributes no ruleset{suggest(plugin, roots)}; '
+                f"plugins with rulesets: {sorted(roots)}"
+            )
+        chosen = []
+        for ruleset in self.rulesets:
+            owner, shown = _owner(Path(ruleset.source), roots)
+            if plugin is None or owner == plugin:
+                chosen.append((ruleset, shown))
+        title = (
+            "Danh mục quy định / Rules catalogue"
+            if plugin is None
+            else f"Danh mục quy định của {plugin} / Rules of {plugin}"
+        )
+        command = "emulation catalogue" + ("" if plugin is None else f" {plugin}")
+        return catalogue_markdown(title, chosen, command)
 
     # -- evaluation ------------------------------------------------------------------------
 
@@ -183,6 +208,20 @@ class Engine:
         before_side = self.evaluate(population, period, awards, parameters=parameters)
         after_side = other.evaluate(population, period, awards, parameters=both)
         return diff_evaluations(before_side, after_side)
+
+
+def _owner(source: Path, roots: Mapping[str, Sequence[Path]]) -> tuple[str | None, str]:
+    """The plugin whose ruleset folder holds ``source``, and the file as ``plugin/relative``
+    (or its name alone when no plugin contributes it)."""
+    resolved = source.resolve()
+    for name, paths in sorted(roots.items()):
+        for root in paths:
+            base = root.resolve()
+            if resolved == base:
+                return name, f"{name}/{resolved.name}"
+            if base in resolved.parents:
+                return name, f"{name}/{resolved.relative_to(base).as_posix()}"
+    return None, source.name
 
 
 def _history_of(evaluation: Evaluation) -> pl.DataFrame:

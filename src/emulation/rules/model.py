@@ -182,6 +182,8 @@ class Consumption:
     #: A condition on the facts of the period the award is held for; when it holds, the
     #: award used no evidence (it was earned another way). Reads facts only.
     unless: Node | None = None
+    #: The text of ``unless``, as written in the ruleset.
+    unless_text: str | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)

@@ -131,6 +131,7 @@ def read_consumption(out: Collector, where: str, body: Any, scope: Scope) -> Con
         basis=basis,
         certainty=certainty,
         unless=unless,
+        unless_text=text if unless is not None else None,
     )
 
 

@@ -154,6 +154,11 @@ STRUCTURAL = [
         "expected 'emulation",
     ),
     ({"people": []}, "'subjects' is a required property", 'a "subjects" list'),
+    (
+        {"format": FORMAT, "subjects": [], "notes": "x"},
+        "Additional properties are not allowed ('notes'",
+        "unknown top-level members ['notes']",
+    ),
     ({"subjects": []}, "'format' is a required property", "format: missing"),
     (
         {"format": FORMAT, "subjects": [{"id": "a"}]},

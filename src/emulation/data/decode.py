@@ -40,19 +40,50 @@ def load_json(path: Path) -> Any:
             ]
         ) from None
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise DataError(
-            [
-                Problem(
+        # a byte-order mark is how some editors (Notepad, Excel) mark UTF-8: accepted, as in CSV
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError([encoding_problem(path)]) from None
+    return parse_json(text, str(path))
+
+
+#: What to do about a file that is not UTF-8.
+RESAVE_HINT = (
+    'save it again as UTF-8 (in Excel: "CSV UTF-8"; in a text editor: encoding UTF-8); '
+    "files written in Windows-1258, TCVN3 or UTF-16 are not read"
+)
+
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def encoding_problem(path: Path) -> Problem:
+    """The ``not_utf8`` problem of a file that could not be read as UTF-8: the line of its first
+    byte that is not UTF-8 (read line by line, never the whole file at once), and how to fix
+    it."""
+    offset = 0
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            if number == 1 and line.startswith(_UTF16_MARKS):
+                return Problem(
                     file=str(path),
-                    location=f"byte {error.start}",
-                    message="not UTF-8 text",
+                    location="line 1",
+                    message=f"UTF-16 text, not UTF-8: {RESAVE_HINT}",
                     code="not_utf8",
                 )
-            ]
-        ) from None
-    return parse_json(text, str(path))
+            try:
+                # a newline byte never occurs inside a UTF-8 sequence: lines decode alone
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                byte = line[error.start : error.start + 1]
+                return Problem(
+                    file=str(path),
+                    location=f"line {number}",
+                    message=f"not UTF-8 text (byte {offset + error.start}, {byte!r}): "
+                    f"{RESAVE_HINT}",
+                    code="not_utf8",
+                )
+            offset += len(line)
+    return Problem(file=str(path), message=f"not UTF-8 text: {RESAVE_HINT}", code="not_utf8")
 
 
 def parse_json(text: str, source: str) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from emulation.data.cast import DECIMAL_DIGITS, explain, too_large, written
-from emulation.data.decode import repeated_members
+from emulation.data.decode import encoding_problem, repeated_members
 from emulation.data.frames import facts_frame, text_frame
 from emulation.data.schema import ORIGIN, RESERVED_FACT_NAMES, SCHEMAS, TABLES
 from emulation.errors import DataError, PeriodError, Problem
@@ -294,9 +294,26 @@ def csv_frames(path: Path) -> dict[str, pl.DataFrame]:
             continue
         try:
             header = _header(file)
+            separator = _other_separator(header)
+            if separator is not None:
+                problems.append(
+                    Problem(
+                        file=f"{file}: row 1",
+                        message=f"the columns are separated by {separator!r}, not by commas: "
+                        'save the table again as CSV with commas (in Excel: "CSV UTF-8")',
+                        code="wrong_delimiter",
+                    )
+                )
+                continue
             repeated = sorted({name for name in header if header.count(name) > 1})
             frame = pl.read_csv(file, infer_schema=False, encoding="utf8") if not repeated else None
-        except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError, csv.Error) as error:
+        except UnicodeDecodeError:
+            problems.append(encoding_problem(file))
+            continue
+        except (pl.exceptions.PolarsError, OSError, csv.Error) as error:
+            if isinstance(error, pl.exceptions.ComputeError) and "utf-8" in str(error).lower():
+                problems.append(encoding_problem(file))
+                continue
             first = (
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             )
@@ -321,6 +338,19 @@ def csv_frames(path: Path) -> dict[str, pl.DataFrame]:
     if problems:
         raise DataError(problems)
     return frames
+
+
+#: Separators a spreadsheet may write instead of commas (a semicolon where the decimal mark
+#: is a comma, as in Vietnamese settings).
+_OTHER_SEPARATORS = (";", "\t", "|")
+
+
+def _other_separator(header: list[str]) -> str | None:
+    """The separator a one-column header is really split by, when it is not a comma."""
+    if len(header) != 1:
+        return None
+    found = [sep for sep in _OTHER_SEPARATORS if sep in header[0]]
+    return found[0] if found else None
 
 
 def _header(file: Path) -> list[str]:

@@ -389,7 +389,7 @@ def test_a_file_not_of_the_form_evaluate_writes_is_refused_with_its_location(
     ("content", "message"),
     [
         (b'{"period": "2024",', "invalid JSON: Expecting property name enclosed in double quotes"),
-        (b"\xff\xfe", "not UTF-8 text"),
+        (b"\xff\xfe", "UTF-16 text, not UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000, "invalid JSON: nested more than 100 levels deep"),
         (
             b'{"period": ' + b"9" * 5000 + b', "lang": "vi", "decisions": []}',

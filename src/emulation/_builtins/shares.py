@@ -75,18 +75,30 @@ def _builder(prefix: str, share: bool) -> Any:
         key = call_key(
             name, condition=arguments["condition"], where=arguments["where"], scope=scope
         )
-        default = None if share else 0
 
         def rolled(decisions: pl.DataFrame | None) -> pl.LazyFrame:
             values = _values(context, kind, arguments, decisions)
             # a pair whose member has no row (set aside) has an unknown condition
             pairs = memberships(context, scope, kind).join(values, on="member", how="left")
-            return _rollup(pairs, key, share)
+            found = _rollup(pairs, key, share)
+            if share:
+                return found  # no member kept: no row, an unknown share
+            # no member counted is 0, but an unknown count stays unknown: the zero is given
+            # here, to the collectives without a row, not by filling every null
+            collectives = context.population.subjects.lazy().filter(pl.col("kind") == "collective")
+            return (
+                collectives.select(pl.col("id").alias("subject"))
+                .join(found.with_columns(pl.lit(True).alias("found")), on="subject", how="left")
+                .select(
+                    "subject",
+                    pl.when(pl.col("found").is_null()).then(0).otherwise(pl.col(key)).alias(key),
+                )
+            )
 
         if kind == "person":
-            return context.derived(key, lambda: rolled(None), default=default)
+            return context.derived(key, lambda: rolled(None))
         # child collectives are decided in the frame being built: read the decisions so far
-        return context.derived_from_decisions(key, rolled, default=default)
+        return context.derived_from_decisions(key, rolled)
 
     return build
 

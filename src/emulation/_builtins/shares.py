@@ -50,9 +50,15 @@ def _values(
     return ok.lazy().join(keep.lazy(), on="member", how="left")
 
 
-def _rollup(pairs: pl.LazyFrame, key: str, share: bool) -> pl.LazyFrame:
+def rollup(pairs: pl.LazyFrame, key: str, share: bool) -> pl.LazyFrame:
     """Per collective (``subject``): the count, or the share, of kept members meeting the
-    condition; null when a member that could count is unknown."""
+    condition; null when a member that could count is unknown.
+
+    ``pairs`` has the columns ``collective``, ``keep`` (the filter) and ``ok`` (the
+    condition), true, false or null, one row per member and collective. A collective with no
+    member kept has no row (its share is unknown; give its count of 0 yourself). Reusable
+    wherever the same three-valued share is wanted (a KPI over a tree of collectives).
+    """
     keep, met = pl.col("keep"), pl.col("keep") & pl.col("ok")  # Kleene: false & null is false
     if share:
         pairs = pairs.filter(keep.is_null() | keep)
@@ -80,7 +86,7 @@ def _builder(prefix: str, share: bool) -> Any:
             values = _values(context, kind, arguments, decisions)
             # a pair whose member has no row (set aside) has an unknown condition
             pairs = memberships(context, scope, kind).join(values, on="member", how="left")
-            found = _rollup(pairs, key, share)
+            found = rollup(pairs, key, share)
             if share:
                 return found  # no member kept: no row, an unknown share
             # no member counted is 0, but an unknown count stays unknown: the zero is given

@@ -42,11 +42,12 @@ class EvaluationContext(Context):
         """
         if not isinstance(condition, BoundCondition):
             raise TypeError(f"a condition argument was expected, got {condition!r}")
-        if decisions is None:
-            decisions = self.decided_frame(kind)
-        if decisions is None:  # the same rows for every call: built once per evaluation
+        earlier = self.decided_frame(kind)
+        if decisions is None or decisions is earlier:
+            # the rows of a kind decided before (or never): the same for every call of the
+            # evaluation, built once; decisions taken in the frame being built are not
             key = ("condition", kind, repr(condition))
-            frame: pl.DataFrame = self.memo(key, lambda: self._values(kind, condition, None))
+            frame: pl.DataFrame = self.memo(key, lambda: self._values(kind, condition, earlier))
             return frame
         return self._values(kind, condition, decisions)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import emulation
 from emulation import Population, RulesetError
@@ -368,3 +370,46 @@ def test_a_condition_reading_an_award_orders_the_reader_after_it(tmp_path: Path)
     engine = emulation.build_engine(entry_points=False, ruleset_paths=[tmp_path])
     [reader] = [r for r in engine.rulesets if r.id == "test.readers"]
     assert reader.awards["skilled_unit"].depends_on == frozenset({"expert"})
+
+
+# -- an independent recount ------------------------------------------------------------------------
+
+maybe = st.sampled_from([True, False, None])
+
+
+def recount(members: list[tuple[bool | None, bool | None]]) -> tuple[Decimal | None, int | None]:
+    """The share and count of enterprise workers in training, by Kleene logic in Python."""
+    if any(worker is None for worker, _ in members):
+        share = None
+    else:
+        kept = [trained for worker, trained in members if worker]
+        share = (
+            None
+            if not kept or None in kept
+            else (Decimal(sum(bool(t) for t in kept)) / len(kept)).quantize(Decimal("0.000001"))
+        )
+    both = [None if False not in (w, t) and None in (w, t) else bool(w and t) for w, t in members]
+    count = None if None in both else sum(bool(b) for b in both)
+    return share, count
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(maybe, maybe), max_size=12))
+def test_shares_and_counts_equal_an_independent_recount(
+    engine: emulation.Engine, members: list[tuple[bool | None, bool | None]]
+) -> None:
+    subjects = [unit("u")]
+    for index, (enterprise, trained) in enumerate(members):
+        facts = {"months_in_post": 12, "enterprise_worker": enterprise, "in_training": trained}
+        subjects.append(worker(f"m{index}", **{k: v for k, v in facts.items() if v is not None}))
+    evaluation = engine.evaluate(
+        Population.from_json({"subjects": subjects}), "2024", ["union_training", "tally"]
+    )
+    inputs = {
+        name: value
+        for d in evaluation.decisions()
+        if d.subject == "u"
+        for c in d.criteria
+        for name, value in c.inputs
+    }
+    assert (inputs[TRAINING], inputs[COUNT]) == recount(members)

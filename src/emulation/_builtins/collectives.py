@@ -262,7 +262,8 @@ MEMBER_FACT_SHARE = FunctionSpec(
     reads="members' facts",
     doc="The share (0 to 1, exact) of the collective's members whose ``fact`` is at least "
     "``at_least`` in the period; unknown when a member's value is missing. Write "
-    '``member_fact_share("rating", "HT") == 1`` for \'every member completed their tasks\'.',
+    '``member_fact_share("rating", "HT") == 1`` for \'every member completed their tasks\'. '
+    "For any other condition on members, or a filter, use ``member_share_where``.",
 )
 
 

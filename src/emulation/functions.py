@@ -97,6 +97,15 @@ class BuildContext(Protocol):
         """The result frame of subjects of ``kind`` decided earlier in the same evaluation
         (persons, when collectives are being decided), or None."""
 
+    def condition_values(
+        self, kind: str, condition: Any, decisions: pl.DataFrame | None = None
+    ) -> pl.DataFrame:
+        """``subject`` and ``value`` (true, false or null) of a ``condition`` argument for
+        every candidate of ``kind`` (``"person"`` or ``"collective"``) in the period: the
+        condition reads each row's own facts, subject attributes and calls (``granted("x")``
+        reads the outcome column of ``x`` in ``decisions``, by default the frame of ``kind``
+        decided earlier, else the award history of the period)."""
+
 
 @attrs.frozen(kw_only=True, eq=False)
 class FunctionSpec(Signature):

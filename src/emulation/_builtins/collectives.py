@@ -23,14 +23,17 @@ SCOPES = ("direct", "subtree")
 _DEPTH = 12
 
 
-def memberships(context: BuildContext, scope: str) -> pl.LazyFrame:
-    """``member, collective`` pairs of candidate persons in the period (built once per
-    evaluation and scope)."""
-    pairs: pl.DataFrame = context.memo(("memberships", scope), lambda: _memberships(context, scope))
+def memberships(context: BuildContext, scope: str, kind: str = "person") -> pl.LazyFrame:
+    """``member, collective`` pairs of candidate subjects of ``kind`` in the period: persons
+    (members) or collectives (child collectives), under their parent (``scope="direct"``) or
+    any collective above them (``"subtree"``); built once per evaluation, scope and kind."""
+    pairs: pl.DataFrame = context.memo(
+        ("memberships", scope, kind), lambda: _memberships(context, scope, kind)
+    )
     return pairs.lazy()
 
 
-def _memberships(context: BuildContext, scope: str) -> pl.DataFrame:
+def _memberships(context: BuildContext, scope: str, kind: str) -> pl.DataFrame:
     subjects = context.population.subjects.select("id", "kind", "parent")
     candidates = (
         context.population.facts.filter(pl.col("period") == str(context.period))
@@ -38,7 +41,7 @@ def _memberships(context: BuildContext, scope: str) -> pl.DataFrame:
         .unique()
     )
     pairs = (
-        subjects.filter((pl.col("kind") == "person") & pl.col("parent").is_not_null())
+        subjects.filter((pl.col("kind") == kind) & pl.col("parent").is_not_null())
         .select(pl.col("id").alias("member"), pl.col("parent").alias("collective"))
         .join(candidates, on="member", how="semi")
     )
@@ -259,7 +262,8 @@ MEMBER_FACT_SHARE = FunctionSpec(
     reads="members' facts",
     doc="The share (0 to 1, exact) of the collective's members whose ``fact`` is at least "
     "``at_least`` in the period; unknown when a member's value is missing. Write "
-    '``member_fact_share("rating", "HT") == 1`` for \'every member completed their tasks\'.',
+    '``member_fact_share("rating", "HT") == 1`` for \'every member completed their tasks\'. '
+    "For any other condition on members, or a filter, use ``member_share_where``.",
 )
 
 

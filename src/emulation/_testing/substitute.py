@@ -7,7 +7,7 @@ from __future__ import annotations
 import attrs
 
 from emulation.engine import Engine
-from emulation.lang.nodes import Node
+from emulation.lang.nodes import Node, calls_within
 from emulation.lang.scope import Scope
 from emulation.rules.loader import SUBJECT_FACTS
 from emulation.rules.model import Ruleset
@@ -34,7 +34,7 @@ def awards_read(node: Node) -> set[str]:
     """The awards whose decision in the same period ``node`` reads."""
     return {
         value
-        for call in node.calls
+        for call in calls_within(node)
         for name, value in call.arguments
         if any(
             a.name == name and a.kind == "award" and a.reads_current

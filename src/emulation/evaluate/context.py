@@ -107,3 +107,25 @@ class Context:
 
     def consumers(self) -> Mapping[str, Consumption]:
         return self._consumers
+
+    def joined(self, base: pl.DataFrame) -> pl.DataFrame:
+        """``base`` (candidates with an ``id`` column) with the aggregated and derived columns
+        the functions asked for."""
+        # derived columns are built and joined one by one: small plans cost less to run than
+        # one large plan, whatever the size of the data
+        frame = base
+        for _, (rows, wanted) in sorted(self.aggregates.items(), key=lambda item: item[0]):
+            keys = sorted(wanted)
+            right = (
+                rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys).collect()
+            )
+            frame = frame.join(right, left_on="id", right_on="subject", how="left")
+            frame = frame.with_columns(
+                pl.col(key).fill_null(wanted[key][1]) for key in keys if wanted[key][1] is not None
+            )
+        for key, (make, default) in sorted(self.joins.items(), key=lambda item: item[0]):
+            right = make().collect()
+            frame = frame.join(right, left_on="id", right_on="subject", how="left")
+            if default is not None:
+                frame = frame.with_columns(pl.col(key).fill_null(default))
+        return frame

@@ -15,6 +15,7 @@ import polars as pl
 
 from emulation.data.population import Population
 from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_column, rule_column
+from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
 from emulation.evaluate.plan import EvaluationPlan
 from emulation.evaluate.quota import Stage, quota_stage
@@ -53,11 +54,13 @@ def evaluate_kind(
     before collectives)."""
     awards = plan.awards_of(kind)
     services = {name: rule for _, ruleset in awards for name, rule in ruleset.services.items()}
-    context = Context(plan.period, population, plan.facts, earlier, services, plan.consumers)
+    context = EvaluationContext(
+        plan.period, population, plan.facts, earlier, services, plan.consumers
+    )
     stages: list[Stage] = []
     for award, ruleset in awards:
         stages.extend(_award_stages(award, plan.parameters_of(ruleset), context))
-    lazy = _with_derived(base, context).lazy()
+    lazy = context.joined(base).lazy()
     for stage in stages:
         lazy = stage(lazy)
     return lazy.collect(optimizations=_NO_OPT)
@@ -100,26 +103,6 @@ def _award_stages(
     if quota is not None:
         stages.append(quota)
     return stages
-
-
-def _with_derived(base: pl.DataFrame, context: Context) -> pl.DataFrame:
-    """``base`` with the aggregated and derived columns the functions asked for."""
-    # derived columns are built and joined one by one: small plans cost less to run than one
-    # large plan, whatever the size of the data
-    frame = base
-    for _, (rows, wanted) in sorted(context.aggregates.items(), key=lambda item: item[0]):
-        keys = sorted(wanted)
-        right = rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys).collect()
-        frame = frame.join(right, left_on="id", right_on="subject", how="left")
-        frame = frame.with_columns(
-            pl.col(key).fill_null(wanted[key][1]) for key in keys if wanted[key][1] is not None
-        )
-    for key, (make, default) in sorted(context.joins.items(), key=lambda item: item[0]):
-        right = make().collect()
-        frame = frame.join(right, left_on="id", right_on="subject", how="left")
-        if default is not None:
-            frame = frame.with_columns(pl.col(key).fill_null(default))
-    return frame
 
 
 def _late_joins(joins: list[LateJoin]) -> Stage:

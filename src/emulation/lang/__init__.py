@@ -20,6 +20,7 @@ from emulation.lang.nodes import (
     BoolOp,
     Call,
     Compare,
+    Condition,
     Constant,
     FactRef,
     IfElse,
@@ -27,8 +28,11 @@ from emulation.lang.nodes import (
     Node,
     ParamRef,
     Unary,
+    calls_within,
     children,
+    conditions,
     walk,
+    walk_conditions,
 )
 from emulation.lang.scope import FactDecl, ParameterDecl, Scope
 from emulation.lang.signature import Argument, ArgumentKind, Signature
@@ -41,6 +45,7 @@ __all__ = [
     "Call",
     "Checker",
     "Compare",
+    "Condition",
     "Constant",
     "ExprError",
     "FactDecl",
@@ -53,6 +58,9 @@ __all__ = [
     "Scope",
     "Signature",
     "Unary",
+    "calls_within",
     "children",
+    "conditions",
     "walk",
+    "walk_conditions",
 ]

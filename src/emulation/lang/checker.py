@@ -21,11 +21,13 @@ import attrs
 
 from emulation.errors import suggest
 from emulation.lang import limits
+from emulation.lang.literals import literal_problem
 from emulation.lang.nodes import (
     Arith,
     BoolOp,
     Call,
     Compare,
+    Condition,
     Constant,
     FactRef,
     IfElse,
@@ -365,43 +367,34 @@ class Checker:
         value = limits.argument_value(source)
         if value is None:
             self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
-        if argument.kind == "award":
-            if not isinstance(value, str) or not value:
-                self._fail(
-                    source, f'argument "{argument.name}" of {spec.name}() must be an award id'
-                )
-            if value not in self.scope.awards and self.scope.closed:
-                self._fail(
-                    source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}'
-                )
-            return value
-        if argument.kind == "service":
-            if value not in self.scope.services:
-                self._fail(
-                    source,
-                    f'unknown service rule "{value}" (declare [service.{value}])'
-                    f"{suggest(str(value), self.scope.services)}",
-                )
-            return value
-        if argument.kind == "fact":
-            if value not in self.scope.facts:
-                self._fail(source, f'unknown fact "{value}"{suggest(str(value), self.scope.facts)}')
-            return value
-        if argument.kind == "int":
-            if not isinstance(value, int) or isinstance(value, bool):
-                self._fail(
-                    source, f'argument "{argument.name}" of {spec.name}() must be a whole number'
-                )
-            return value
+        if argument.kind == "condition":
+            return self._condition(spec, argument, source, value)
+        refused = literal_problem(spec, argument, value, self.scope)
+        if refused is not None:
+            self._fail(source, refused)
+        return value
+
+    def _condition(
+        self, spec: Signature, argument: Argument, source: ast.expr, value: object
+    ) -> Condition:
+        """A condition argument: its text checked as a true/false expression in this scope."""
         if not isinstance(value, str):
-            self._fail(source, f'argument "{argument.name}" of {spec.name}() must be text')
-        if argument.choices and value not in argument.choices:
             self._fail(
                 source,
-                f'"{value}" is not allowed for "{argument.name}"; expected one of '
-                f"{list(argument.choices)}{suggest(value, argument.choices)}",
+                f'argument "{argument.name}" of {spec.name}() must be a condition written as '
+                "text, e.g. 'months_in_post >= 6'",
             )
-        return value
+        inner = Checker(value, self.scope)
+        node = inner.check("bool")
+        if node is None:
+            first = inner.errors[0]
+            self._fail(
+                source,
+                f'in the condition "{argument.name}" of {spec.name}(), at its column '
+                f"{first.column}: {first.message}",
+                code=first.code,
+            )
+        return Condition(text=value, node=node)
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from decimal import Decimal, localcontext
 from functools import reduce
 from typing import Any, Protocol, runtime_checkable
 
+import attrs
 import polars as pl
 
 from emulation.errors import EvaluationError
@@ -22,6 +23,7 @@ from emulation.lang.nodes import (
     BoolOp,
     Call,
     Compare,
+    Condition,
     Constant,
     FactRef,
     IfElse,
@@ -29,6 +31,7 @@ from emulation.lang.nodes import (
     Node,
     ParamRef,
     Unary,
+    walk_conditions,
 )
 from emulation.types import ParameterValue
 
@@ -159,11 +162,15 @@ class Compiler:
             )
         if not isinstance(function, Buildable):
             raise EvaluationError(f"{function.name}() has a signature but nothing builds it")
-        arguments = {
-            name: self.compile(value) if isinstance(value, Node) else value
-            for name, value in node.arguments
-        }
+        arguments = {name: self._argument(value) for name, value in node.arguments}
         return function.build(arguments, self.context)
+
+    def _argument(self, value: Any) -> Any:
+        if isinstance(value, Node):
+            return self.compile(value)
+        if isinstance(value, Condition):
+            return BoundCondition(condition=value, parameters=self.parameters)
+        return value
 
     def _pair(
         self, left: Node, right: Node, force_decimal: bool = False
@@ -183,6 +190,37 @@ class Compiler:
         if isinstance(value, Decimal) and node.type == "decimal":
             value = _six_places(value)
         return pl.lit(value, dtype=dtype)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class BoundCondition:
+    """A ``condition`` argument as a function's ``build`` receives it: the checked condition
+    with the parameter values of the period, ready to be compiled over other rows.
+
+    ``expression(context)`` is the condition's Polars expression, to be evaluated over rows
+    that hold the facts it reads (``condition.node.facts``) and the columns its calls ask of
+    ``context``: the build context of those rows, not of the subject that holds the call.
+    """
+
+    condition: Condition
+    parameters: Mapping[str, ParameterValue | None]
+
+    @property
+    def text(self) -> str:
+        """The condition as written."""
+        return self.condition.text
+
+    def expression(self, context: Context | None = None) -> pl.Expr:
+        """The condition compiled with its parameter values (true, false or null)."""
+        return Compiler(self.parameters, context).compile(self.condition.node)
+
+    def __repr__(self) -> str:
+        """The text, and the values of the parameters it reads (both decide its value)."""
+        names = sorted(
+            {name for node in walk_conditions(self.condition.node) for name in node.params}
+        )
+        values = ", ".join(f"{name}={self.parameters.get(name)!s}" for name in names)
+        return repr(self.text) if not values else repr(f"{self.text} [{values}]")
 
 
 def _six_places(value: Decimal) -> Decimal:

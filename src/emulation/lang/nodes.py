@@ -125,6 +125,44 @@ class Call(Node):
         return f"{CALL_PREFIX}{self.text}"
 
 
+@attrs.frozen(kw_only=True, repr=False)
+class Condition:
+    """The value of a ``condition`` argument: its text and its checked true/false tree.
+
+    It is not a child of the call that holds it: it is read over other rows (a collective's
+    members or child collectives), so the facts and calls it reads are not those of the
+    call's subject. :func:`walk_conditions` walks into it; :func:`walk` does not. Its
+    ``repr`` is the text's, so a call's text and column key show it as written.
+    """
+
+    text: str
+    node: Node
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
+def conditions(node: Node) -> Iterator[Condition]:
+    """The conditions held by the calls in ``node`` (not those nested inside them)."""
+    for found in walk(node):
+        if isinstance(found, Call):
+            yield from (value for _, value in found.arguments if isinstance(value, Condition))
+
+
+def walk_conditions(node: Node) -> Iterator[Node]:
+    """Like :func:`walk`, then every node of the conditions its calls hold, at any depth:
+    what the expression reads anywhere (the awards a condition's ``granted`` reads are
+    dependencies of the rule that holds it)."""
+    yield from walk(node)
+    for condition in conditions(node):
+        yield from walk_conditions(condition.node)
+
+
+def calls_within(node: Node) -> Iterator[Call]:
+    """Every call in ``node`` and in the conditions its calls hold."""
+    return (found for found in walk_conditions(node) if isinstance(found, Call))
+
+
 def children(node: Node) -> tuple[Node, ...]:
     """The nodes directly under ``node``, including the node-valued arguments of a call."""
     if isinstance(node, (Unary, Member)):

@@ -16,7 +16,7 @@ import attrs
 from emulation.types import ValueType
 
 #: What an argument of a function may be written as (see :class:`Argument`).
-ArgumentKind = Literal["award", "fact", "service", "text", "int", "choice", "value"]
+ArgumentKind = Literal["award", "fact", "service", "text", "int", "choice", "value", "condition"]
 
 _NO_DEFAULT = object()
 
@@ -29,7 +29,11 @@ class Argument:
     together; when ``reads_current`` the calling award depends on it and is decided after it),
     ``fact`` (a literal name of a declared fact), ``service`` (a literal name of a
     ``[service.<name>]`` table of the ruleset), ``text``, ``int``, ``choice`` (literal text
-    from ``choices``), or ``value`` (any expression whose type is in ``accepts``).
+    from ``choices``), ``value`` (any expression whose type is in ``accepts``), or
+    ``condition`` (literal text holding a true/false expression, checked in the same scope as
+    the call but read over other rows — a collective's members or child collectives — by the
+    function's ``build``, which receives it as a
+    :class:`~emulation.lang.compiler.BoundCondition`; an empty default means "no condition").
     """
 
     name: str

@@ -14,7 +14,7 @@ from typing import Any
 
 from emulation.evaluate.columns import gap_columns, outcome_column, rule_column
 from emulation.evaluate.query import comparison
-from emulation.lang.nodes import Call
+from emulation.lang.nodes import Call, walk_conditions
 from emulation.period import Period
 from emulation.results.decision import CriterionResult, Gap, QuotaPosition, Reason
 from emulation.results.text import show
@@ -47,7 +47,9 @@ def criterion_result(
     """The value of ``rule`` of ``award`` in ``row``, with the inputs it read (facts,
     parameters, the value of each call, the outcomes of the awards it reads) and its gap."""
     inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
-    inputs.extend((name, parameters.get(name)) for name in sorted(rule.node.params))
+    # the parameters a condition argument reads count too (its facts are other subjects')
+    read = {name for node in walk_conditions(rule.node) for name in node.params}
+    inputs.extend((name, parameters.get(name)) for name in sorted(read))
     for call in rule.node.calls:
         if call.key in row:
             inputs.append((call.text, row[call.key]))

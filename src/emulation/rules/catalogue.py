@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from emulation.errors import Problem, RulesetError, suggest
+from emulation.lang.nodes import calls_within
 from emulation.lang.signature import Signature
 from emulation.rules.graph import cycles
 from emulation.rules.loader import CASE_SUFFIX, RULESET_SUFFIX
@@ -146,7 +147,7 @@ def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
                     )
                 )
             for rule in award.rules:
-                for call in rule.node.calls:
+                for call in calls_within(rule.node):
                     bound = dict(call.arguments)
                     for argument in call.function.arguments:
                         name = bound.get(argument.name)
@@ -240,7 +241,7 @@ def _cycle_problem(cycle: tuple[str, ...], owner: Mapping[str, tuple[Award, Rule
 def _where_read(award: Award, other: str) -> str:
     """The TOML path where ``award`` reads ``other``: a rule's expression or its quota."""
     for rule in award.rules:
-        for call in rule.node.calls:
+        for call in calls_within(rule.node):
             kinds = {a.name: a.kind for a in call.function.arguments}
             if any(kinds.get(name) == "award" and value == other for name, value in call.arguments):
                 return rule.location

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulation.lang.checker import Checker
+from emulation.lang.nodes import calls_within
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     MAX_NAME,
@@ -87,7 +88,7 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
             node = read_expression(out, f"{at}.expr", expr, scope, "bool")
             if node is None or not (rule_id and rule_label and basis and certainty):
                 continue
-            for call in node.calls:
+            for call in calls_within(node):  # a condition's granted() is read too
                 for name, value in call.arguments:
                     if value and any(
                         a.name == name and a.kind == "award" and a.reads_current

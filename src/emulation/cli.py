@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from emulation import _scaffold
+from emulation import _kpis_cli, _scaffold
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -89,11 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     _rulesets_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
-    explain = commands.add_parser("explain", help="explain one decision in full")
+    explain = commands.add_parser(
+        "explain", help="explain one decision, or a KPI at a node, in full"
+    )
     explain.add_argument("data", type=Path)
     explain.add_argument("--period", required=True)
-    explain.add_argument("--subject", required=True)
-    explain.add_argument("--award", required=True)
+    explain.add_argument("--subject", required=True, help="the subject (for --kpi: the node)")
+    which = explain.add_mutually_exclusive_group(required=True)
+    which.add_argument("--award", help="the award decided for the subject")
+    which.add_argument("--kpi", metavar="ID", help="a KPI evaluated at the node --subject")
     explain.add_argument("--lang", choices=LANGUAGES, default="vi")
     _parameter_option(explain)
     _rulesets_option(explain)
@@ -109,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     replay.set_defaults(handler=_replay)
 
     _diff_parser(commands)
+
+    kpis = _kpis_cli.add_kpis_parser(commands)
+    _output_option(kpis)
+    _parameter_option(kpis)
+    _rulesets_option(kpis)
+    kpis.set_defaults(handler=_kpis)
 
     testing = commands.add_parser(
         "test", help="run the case files and properties of rulesets, with criterion coverage"
@@ -349,11 +359,19 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    if args.kpi:
+        sys.stdout.write(_kpis_cli.explain_kpi_text(args, engine, _parameters(args)))
+        return EXIT_OK
     period = Period.parse(args.period)
     population = engine.read_population(args.data)
     evaluation = engine.evaluate(population, period, [args.award], parameters=_parameters(args))
     decision = evaluation.decision(args.subject, args.award)
     sys.stdout.write(explain_text(decision, args.lang))
+    return EXIT_OK
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    _kpis_cli.write(args, _kpis_cli.kpis_text(args, _engine(args), _parameters(args)))
     return EXIT_OK
 
 

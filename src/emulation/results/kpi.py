@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from emulation.messages import percent
 from emulation.results.decision import Reason
 from emulation.rules.kpis import Kpi
 from emulation.rules.model import Ruleset
@@ -66,6 +67,11 @@ class KpiResult:
     reasons: tuple[Reason, ...]
     ruleset: str
     version: str
+    #: Who is counted (``person``, ``collective``), and the conditions as written.
+    subject: str = "person"
+    scope: str = "subtree"
+    numerator_condition: str = ""
+    denominator_condition: str | None = None
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form; decimals as text so they stay exact."""
@@ -94,6 +100,10 @@ class KpiResult:
             "reasons": [reason.to_dict(lang) for reason in self.reasons],
             "ruleset": self.ruleset,
             "version": self.version,
+            "subject": self.subject,
+            "scope": self.scope,
+            "numerator_condition": self.numerator_condition,
+            "denominator_condition": self.denominator_condition,
         }
 
 
@@ -129,6 +139,10 @@ def kpi_result(
         reasons=kpi_reasons(kpi, row, usual_target),
         ruleset=ruleset.id,
         version=ruleset.version,
+        subject=kpi.subject if kpi.subject_level is None else f"collective:{kpi.subject_level}",
+        scope=kpi.scope,
+        numerator_condition=kpi.numerator.expr,
+        denominator_condition=None if kpi.denominator is None else kpi.denominator.expr,
     )
 
 
@@ -174,6 +188,61 @@ def kpi_reasons(kpi: Kpi, row: Mapping[str, Any], usual_target: Any) -> tuple[Re
             code = "kpi_over_limit"
         reasons.append(reason(code, **counts))
     return tuple(reasons)
+
+
+def explain_kpi(result: KpiResult, lang: Language) -> str:
+    """A KPI at one node written out for a person: the node, the conditions, the counts, the
+    share against the target and where the target came from, the outcome and the reasons."""
+    vi = lang == "vi"
+    shown = (
+        "∅"
+        if result.value is None
+        else f"{percent(str(result.value), lang)} ({_text(result.value)})"
+    )
+    if result.target is None:
+        target = "∅"
+    else:
+        target = f"{percent(str(result.target), lang)} ({_text(result.target)})"
+    if result.target_source == "override":
+        source = (
+            f"riêng của đơn vị, dữ kiện {result.override_fact}"
+            if vi
+            else f"the node's own, fact {result.override_fact}"
+        )
+    else:
+        source = f"{'tham số' if vi else 'parameter'} {result.target_parameter}"
+    level = result.level_label.get(lang) if result.level_label else result.level
+    scope = {
+        ("subtree", True): "toàn bộ đơn vị trực thuộc",
+        ("direct", True): "thành viên trực tiếp",
+        ("subtree", False): "the whole subtree",
+        ("direct", False): "direct members",
+    }[(result.scope, vi)]
+    lines = [
+        f"{'Chỉ tiêu' if vi else 'KPI'}: {result.label.get(lang)} ({result.kpi})    "
+        f"{'Kỳ' if vi else 'Period'}: {result.period}",
+        f"{'Đơn vị' if vi else 'Node'}: {result.node}"
+        + (f" ({result.node_name})" if result.node_name else "")
+        + f"    {'Cấp' if vi else 'Level'}: {level} ({result.level})",
+        f"{'Căn cứ' if vi else 'Basis'}: {result.basis} ({result.certainty})",
+        f"{'Bộ quy tắc' if vi else 'Ruleset'}: {result.ruleset} {result.version}",
+        f"{'Kết quả' if vi else 'Outcome'}: {KPI_OUTCOME_LABELS[result.outcome].get(lang)} "
+        f"({result.outcome})",
+        "",
+        f"{'Đối tượng đếm' if vi else 'Counted'}: {result.subject}, {scope}",
+        f"{'Mẫu số' if vi else 'Denominator'}: {result.denominator_condition or '—'} → "
+        f"{result.denominator}",
+        f"{'Tử số' if vi else 'Numerator'}: {result.numerator_condition} → {result.numerator}",
+        f"{'Thiếu dữ liệu' if vi else 'Unknown'}: {result.unknown}",
+        f"{'Tỷ lệ' if vi else 'Share'}: {shown}",
+        f"{'Chỉ tiêu' if vi else 'Target'}: {result.comparison} {target}"
+        + (f" ({source})" if result.target is not None else ""),
+        f"{'Cần thêm' if vi else 'Needed'}: {'∅' if result.needed is None else result.needed}",
+        "",
+        "Lý do:" if vi else "Reasons:",
+        *(f"  - {reason.render(lang)}" for reason in result.reasons),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _text(value: Decimal | None) -> str | None:

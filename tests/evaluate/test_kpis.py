@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import emulation
 from emulation import Population
@@ -286,3 +289,75 @@ def test_collectives_without_a_level_are_not_nodes(engine: emulation.Engine) -> 
     evaluation = engine.evaluate(Population.from_json({"subjects": subjects}), "2024")
     assert evaluation.kpis().height == 0
     assert evaluation.kpis().columns[:3] == ["kpi", "node", "level"]
+
+
+# -- the property: every node's counts and outcome equal an independent recount ----------------
+
+_STATUS = st.sampled_from([True, False, None])
+
+
+@st.composite
+def union_trees(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A confederation, 1–3 provinces (some with their own target), 1–3 grassroots unions
+    each, 0–8 workers each with a known or unknown enterprise and training status."""
+    subjects = [unit("tld", "confederation")]
+    for p in range(draw(st.integers(1, 3))):
+        own = draw(st.sampled_from([None, "0.5", "0.65", "0.7", "1"]))
+        subjects.append(
+            unit(f"p{p}", "province", "tld", **({"training_target": own} if own else {}))
+        )
+        for g in range(draw(st.integers(1, 3))):
+            node = f"p{p}g{g}"
+            subjects.append(unit(node, "grassroots", f"p{p}"))
+            for w in range(draw(st.integers(0, 8))):
+                facts = {"in_enterprise": draw(_STATUS), "in_training": draw(_STATUS)}
+                known = {name: value for name, value in facts.items() if value is not None}
+                subjects.append(_person(f"{node}w{w}", node, known))
+    return subjects
+
+
+def recount(subjects: list[dict[str, Any]]) -> dict[str, tuple[int, int, int, str, int | None]]:
+    """``node: (numerator, denominator, unknown, outcome, needed)`` worked out by walking the
+    parents one person at a time, with exact fractions."""
+    parent = {s["id"]: s.get("parent") for s in subjects}
+    own = {
+        s["id"]: Fraction(s["facts"]["2024"]["training_target"])
+        for s in subjects
+        if s["kind"] == "collective" and "facts" in s
+    }
+    counts = {s["id"]: [0, 0, 0] for s in subjects if s["kind"] == "collective"}
+    for s in subjects:
+        if s["kind"] != "person":
+            continue
+        facts = s["facts"]["2024"]
+        d, n = facts.get("in_enterprise"), facts.get("in_training")
+        node = parent[s["id"]]
+        while node is not None:
+            counts[node][0] += bool(d is True and n is True)
+            counts[node][1] += bool(d is True)
+            counts[node][2] += bool(d is None or (d is True and n is None))
+            node = parent[node]
+    found: dict[str, tuple[int, int, int, str, int | None]] = {}
+    for node, (num, den, unknown) in counts.items():
+        if unknown or not den:
+            found[node] = (num, den, unknown, "data_missing", None)
+            continue
+        target = own.get(node, Fraction(65, 100))
+        needed = 0
+        while Fraction(num + needed, den) < target:
+            needed += 1
+        found[node] = (num, den, unknown, "met" if needed == 0 else "not_met", needed)
+    return found
+
+
+@given(subjects=union_trees())
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_node_equals_an_independent_recount(
+    engine: emulation.Engine, subjects: list[dict[str, Any]]
+) -> None:
+    evaluation = engine.evaluate(Population.from_json({"subjects": subjects}), "2024")
+    found = {
+        r.node: (r.numerator, r.denominator, r.unknown, r.outcome, r.needed)
+        for r in evaluation.kpi_results("cd_training")
+    }
+    assert found == recount(subjects)

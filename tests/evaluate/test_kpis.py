@@ -90,6 +90,7 @@ def test_the_congress_target_at_every_level(engine: emulation.Engine) -> None:
     summary = {
         key: (r.numerator, r.denominator, r.outcome, r.needed, r.target, r.target_source)
         for key, r in found.items()
+        if r.kpi == "cd_training"
     }
     p65, p70 = Decimal("0.65"), Decimal("0.7")
     assert summary == {
@@ -361,3 +362,44 @@ def test_every_node_equals_an_independent_recount(
         for r in evaluation.kpi_results("cd_training")
     }
     assert found == recount(subjects)
+
+
+def test_a_dated_target_and_a_province_plan_above_it(engine: emulation.Engine) -> None:
+    """QĐ 677: 40 % of adults by 2025, 60 % by 2030; Phú Thọ's own plan: 60 % for 2025."""
+
+    def adults(province: str, holders: int, period: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": f"{province}-{period}-{index}",
+                "kind": "person",
+                "parent": province,
+                "facts": {period: {"adult": True, "cdht_holder": index < holders}},
+            }
+            for index in range(20)
+        ]
+
+    def results(period: str, phu_tho_plan: str | None) -> dict[str, tuple[Any, ...]]:
+        phu_tho = {"id": "phu-tho", "kind": "collective", "level": "province"}
+        if phu_tho_plan:
+            phu_tho["facts"] = {period: {"cdht_province_target": phu_tho_plan}}
+        subjects = [
+            phu_tho,
+            {"id": "other", "kind": "collective", "level": "province"},
+            *adults("phu-tho", 11, period),
+            *adults("other", 9, period),
+        ]
+        found = engine.evaluate(Population.from_json({"subjects": subjects}), period)
+        return {
+            r.node: (r.target, r.target_source, r.outcome, r.needed)
+            for r in found.kpi_results("cdht_adults")
+        }
+
+    assert results("2025", "0.6") == {
+        "phu-tho": (Decimal("0.6"), "override", "not_met", 1),
+        "other": (Decimal("0.4"), "parameter", "met", 0),
+    }
+    assert results("2025", None)["phu-tho"] == (Decimal("0.4"), "parameter", "met", 0)
+    assert results("2030", None) == {
+        "phu-tho": (Decimal("0.6"), "parameter", "not_met", 1),
+        "other": (Decimal("0.6"), "parameter", "not_met", 3),
+    }

@@ -72,9 +72,11 @@ def test_kpis_csv_in_english_for_some_nodes(capsys: pytest.CaptureFixture[str]) 
         ("ldld-a", "not_met", "1"),
     ]
     assert rows[1]["reason_codes"] == "kpi_not_met"
-    assert rows[1]["reasons"].startswith("Short of the 65 % target by 1 workers: 62.5 %, 25 of 40")
+    assert rows[1]["reasons"].startswith(
+        "Short of the 65 % target: 62.5 %, 25 of 40 workers; 1 more needed"
+    )
     assert rows[0]["reasons"] == (
-        "Data missing for 1 workers to compute “Enterprise workers in training”"
+        "Data missing for 1 of the workers counted, to compute “Enterprise workers in training”"
     )
 
 

@@ -93,15 +93,15 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "kpi_not_met": (
         "Chưa đạt: {share} / chỉ tiêu {target} ({numerator}/{denominator} {noun}); còn thiếu {needed} {noun} ({basis})",
-        "Short of the {target} target by {needed} {noun}: {share}, {numerator} of {denominator} ({basis})",
+        "Short of the {target} target: {share}, {numerator} of {denominator} {noun}; {needed} more needed ({basis})",
     ),
     "kpi_over_limit": (
         "Chưa đạt: {share} / mức tối đa {target} ({numerator}/{denominator} {noun}); cần giảm {needed} {noun} ({basis})",
-        "Over the {target} limit by {needed} {noun}: {share}, {numerator} of {denominator} ({basis})",
+        "Over the {target} limit: {share}, {numerator} of {denominator} {noun}; {needed} fewer needed ({basis})",
     ),
     "kpi_unknown": (
         "Thiếu dữ liệu của {unknown} {noun} để tính «{label}»",
-        "Data missing for {unknown} {noun} to compute “{label}”",
+        "Data missing for {unknown} of the {noun} counted, to compute “{label}”",
     ),
     "kpi_empty": (
         "Không có {noun} nào thuộc mẫu số của «{label}»",

@@ -120,14 +120,18 @@ def test_the_reasons_say_the_share_the_target_and_the_shortfall(
     assert (
         short.reasons[0]
         .render("en")
-        .startswith("Short of the 65 % target by 1 workers: 60 %, 12 of 20")
+        .startswith("Short of the 65 % target: 60 %, 12 of 20 workers; 1 more needed")
     )
     assert "còn thiếu 1 công nhân lao động" in short.reasons[0].render("vi")
     assert [r.code for r in own.reasons] == ["kpi_override", "kpi_not_met"]
     assert own.reasons[0].render("vi") == (
         "Áp dụng chỉ tiêu riêng của đơn vị (training_target): 70 %, thay cho 65 %"
     )
-    assert own.reasons[1].render("en").startswith("Short of the 70 % target by 1 workers")
+    assert (
+        own.reasons[1]
+        .render("en")
+        .startswith("Short of the 70 % target: 65 %, 13 of 20 workers; 1 more needed")
+    )
 
 
 def test_two_thirds_is_shown_to_one_place_and_judged_exactly(engine: emulation.Engine) -> None:
@@ -182,7 +186,7 @@ def test_missing_data_makes_the_node_and_those_above_it_data_missing(
     assert (a.outcome, a.unknown, a.value, a.needed) == ("data_missing", 1, None, None)
     assert [r.code for r in a.reasons] == ["kpi_unknown"]
     assert a.reasons[0].render("en") == (
-        "Data missing for 1 workers to compute “Enterprise workers in training”"
+        "Data missing for 1 of the workers counted, to compute “Enterprise workers in training”"
     )
     assert (b.outcome, b.unknown) == ("met", 0)
     assert (p.outcome, p.unknown) == ("data_missing", 1)

@@ -76,6 +76,7 @@ COLUMNS = {
         "birth_year",
         "staff_category",
         "hardship_area",
+        "level",
     ),
     "facts": ("subject", "period", *FACT_COLUMNS),
     "evidence": ("id", "subject", "kind", "period", "scope", "amount", "description"),
@@ -735,6 +736,7 @@ def _collective_row(collective: dict[str, Any]) -> dict[str, Any]:
         "birth_year": None,
         "staff_category": None,
         "hardship_area": False,
+        "level": None,
     }
 
 
@@ -805,6 +807,7 @@ def build_records() -> dict[str, list[dict[str, Any]]]:
                 "birth_year": person["birth_year"],
                 "staff_category": person["staff_category"],
                 "hardship_area": False,
+                "level": None,
             }
         )
         for start, end, kind in person["service"]:

@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from emulation.results.decision import CriterionResult, Decision, Reason, RulesetRef
     from emulation.results.diff import AwardCount, CriterionChange, DecisionChange, Diff
     from emulation.results.evaluation import Evaluation
+    from emulation.results.kpi import KpiResult
     from emulation.results.replay import Difference, Replay
+    from emulation.rules.kpis import Kpi, Level
     from emulation.rules.model import (
         Award,
         LegalReference,
@@ -67,6 +69,9 @@ _HOMES = {
     "Problem": "emulation.errors",
     "RulesetError": "emulation.errors",
     "Evaluation": "emulation.results.evaluation",
+    "KpiResult": "emulation.results.kpi",
+    "Kpi": "emulation.rules.kpis",
+    "Level": "emulation.rules.kpis",
     "AwardCount": "emulation.results.diff",
     "CriterionChange": "emulation.results.diff",
     "DecisionChange": "emulation.results.diff",
@@ -116,8 +121,11 @@ __all__ = [
     "Fact",
     "FactDecl",
     "FunctionSpec",
+    "Kpi",
+    "KpiResult",
     "Label",
     "LegalReference",
+    "Level",
     "Parameter",
     "Period",
     "PeriodError",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from emulation import _scaffold
+from emulation import _authoring_cli, _kpis_cli
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -90,11 +90,15 @@ def _parser() -> argparse.ArgumentParser:
     _rulesets_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
-    explain = commands.add_parser("explain", help="explain one decision in full")
+    explain = commands.add_parser(
+        "explain", help="explain one decision, or a KPI at a node, in full"
+    )
     explain.add_argument("data", type=Path)
     explain.add_argument("--period", required=True)
-    explain.add_argument("--subject", required=True)
-    explain.add_argument("--award", required=True)
+    explain.add_argument("--subject", required=True, help="the subject (for --kpi: the node)")
+    which = explain.add_mutually_exclusive_group(required=True)
+    which.add_argument("--award", help="the award decided for the subject")
+    which.add_argument("--kpi", metavar="ID", help="a KPI evaluated at the node --subject")
     explain.add_argument("--lang", choices=LANGUAGES, default="vi")
     _parameter_option(explain)
     _rulesets_option(explain)
@@ -110,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     replay.set_defaults(handler=_replay)
 
     _diff_parser(commands)
+
+    kpis = _kpis_cli.add_kpis_parser(commands)
+    _output_option(kpis)
+    _parameter_option(kpis)
+    _rulesets_option(kpis)
+    kpis.set_defaults(handler=_kpis)
 
     testing = commands.add_parser(
         "test", help="run the case files and properties of rulesets, with criterion coverage"
@@ -173,51 +183,11 @@ def _diff_parser(commands: Any) -> None:
 
 
 def _new_parser(commands: Any) -> None:
-    catalogue = commands.add_parser(
-        "catalogue", help="write a readable catalogue of a plugin's rules (Markdown)"
-    )
-    catalogue.add_argument(
-        "plugin", nargs="?", metavar="PLUGIN", help="the plugin (default: every ruleset loaded)"
-    )
+    catalogue = _authoring_cli.add_catalogue_parser(commands)
     _rulesets_option(catalogue)
     _output_option(catalogue)
     catalogue.set_defaults(handler=_catalogue)
-
-    new = commands.add_parser("new", help="start a new plugin package from a scaffold")
-    kinds = new.add_subparsers(dest="kind", required=True)
-    plugin = kinds.add_parser(
-        "plugin", help="write a plugin package with one ruleset, its cases and tests to ./NAME"
-    )
-    plugin.add_argument("name", metavar="NAME", help="the plugin's name, e.g. hoi_nong_dan")
-    plugin.add_argument(
-        "--organisation", help="the organisation the rules belong to (default: NAME)"
-    )
-    plugin.add_argument(
-        "--label-vi",
-        default=_scaffold.DEFAULT_LABEL_VI,
-        metavar="TEXT",
-        help="the award's and ruleset's title in Vietnamese",
-    )
-    plugin.add_argument(
-        "--label-en",
-        default=_scaffold.DEFAULT_LABEL_EN,
-        metavar="TEXT",
-        help="the award's and ruleset's title in English",
-    )
-    plugin.add_argument(
-        "--effective-from",
-        default=_scaffold.DEFAULT_EFFECTIVE_FROM,
-        metavar="DATE",
-        help=f"the ruleset's first day, an ISO date (default {_scaffold.DEFAULT_EFFECTIVE_FROM})",
-    )
-    plugin.add_argument(
-        "--into",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="write the package to DIR/NAME (default: the current folder)",
-    )
-    plugin.set_defaults(handler=_new_plugin)
+    _authoring_cli.add_new_parser(commands)
 
 
 def _rulesets_option(parser: argparse.ArgumentParser) -> None:
@@ -350,21 +320,25 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
     population = engine.read_population(args.data)
     evaluation = engine.evaluate(population, period, args.awards, parameters=_parameters(args))
-    text = engine.plugins.render(evaluation, args.format, args.lang)
-    if args.output:
-        write_atomically(args.output, text)
-    else:
-        sys.stdout.write(text)
+    _write(args, engine.plugins.render(evaluation, args.format, args.lang))
     return EXIT_OK
 
 
 def _explain(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    if args.kpi:
+        sys.stdout.write(_kpis_cli.explain_kpi_text(args, engine, _parameters(args)))
+        return EXIT_OK
     period = Period.parse(args.period)
     population = engine.read_population(args.data)
     evaluation = engine.evaluate(population, period, [args.award], parameters=_parameters(args))
     decision = evaluation.decision(args.subject, args.award)
     sys.stdout.write(explain_text(decision, args.lang))
+    return EXIT_OK
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    _write(args, _kpis_cli.kpis_text(args, _engine(args), _parameters(args)))
     return EXIT_OK
 
 
@@ -394,11 +368,7 @@ def _diff(args: argparse.Namespace) -> int:
         parameters=_parameters(args),
         after_parameters=after_parameters,
     )
-    text = result.render(args.format, args.lang)
-    if args.output:
-        write_atomically(args.output, text)
-    else:
-        sys.stdout.write(text)
+    _write(args, result.render(args.format, args.lang))
     return EXIT_OK
 
 
@@ -418,26 +388,16 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _catalogue(args: argparse.Namespace) -> int:
-    text = _engine(args).catalogue(args.plugin)
+    _write(args, _engine(args).catalogue(args.plugin))
+    return EXIT_OK
+
+
+def _write(args: argparse.Namespace, text: str) -> None:
+    """``text`` to the ``-o`` file (whole or not at all), or to standard output."""
     if args.output:
         write_atomically(args.output, text)
     else:
         sys.stdout.write(text)
-    return EXIT_OK
-
-
-def _new_plugin(args: argparse.Namespace) -> int:
-    target = _scaffold.create(
-        args.name,
-        args.into,
-        organisation=args.organisation,
-        label_vi=args.label_vi,
-        label_en=args.label_en,
-        effective_from=args.effective_from,
-    )
-    rulesets = target / "src" / f"emulation_{args.name}" / "rulesets"
-    print(f"created {target}: run `emulation test {rulesets}` to check it")
-    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
 from emulation.errors import EmulationError, EvaluationError, Problem, suggest
 from emulation.evaluate import run
+from emulation.evaluate.kpis import evaluate_kpis
 from emulation.evaluate.plan import plan_evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period
@@ -115,25 +116,36 @@ class Engine:
         awards: Sequence[str] | None = None,
         *,
         parameters: Mapping[str, Any] | None = None,
+        kpis: Sequence[str] | None = None,
     ) -> Evaluation:
         """Decide ``awards`` (default: every award in force) for every candidate of ``period``.
 
         ``parameters`` overrides ruleset parameters by name (an unconfirmed threshold, a
         province's own value); each value is checked against the parameter's type. Awards
-        the requested ones read are evaluated too, first.
+        the requested ones read are evaluated too, first. ``kpis`` names the KPIs to
+        evaluate over the organisation tree (default: every KPI in force when no award is
+        named, none when some are), with the awards they read.
         """
         period = _period(period)
         plan = plan_evaluation(
-            period, self.rulesets_in_force(period), self.awards_in_force(period), awards, parameters
+            period,
+            self.rulesets_in_force(period),
+            self.awards_in_force(period),
+            awards,
+            parameters,
+            kpis,
         )
         population = self.plugins.adapt_population(population, period)
+        frames = run(plan, population)
         evaluation = Evaluation(
             period=period,
             population=population,
-            frames=run(plan, population),
+            frames=frames,
             awards=plan.awards,
             parameters={key: dict(values) for key, values in plan.parameters.items()},
             order=plan.order,
+            kpi_specs=plan.kpis,
+            kpi_frame=evaluate_kpis(plan, population, frames) if plan.kpis else None,
         )
         self.plugins.observe(evaluation)
         return evaluation

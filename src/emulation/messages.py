@@ -87,6 +87,34 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Thiếu dữ liệu để xác định tình trạng «{label}» ({basis}): cần {missing}",
         "Data missing to rule out the state “{label}” ({basis}): needs {missing}",
     ),
+    "kpi_met": (
+        "Đạt {share} / chỉ tiêu {target}: {numerator}/{denominator} {noun} ({basis})",
+        "Meets the target: {share} against {target}, {numerator} of {denominator} {noun} ({basis})",
+    ),
+    "kpi_not_met": (
+        "Chưa đạt: {share} / chỉ tiêu {target} ({numerator}/{denominator} {noun}); còn thiếu {needed} {noun} ({basis})",
+        "Short of the {target} target: {share}, {numerator} of {denominator} {noun}; {needed} more needed ({basis})",
+    ),
+    "kpi_over_limit": (
+        "Chưa đạt: {share} / mức tối đa {target} ({numerator}/{denominator} {noun}); cần giảm {needed} {noun} ({basis})",
+        "Over the {target} limit: {share}, {numerator} of {denominator} {noun}; {needed} fewer needed ({basis})",
+    ),
+    "kpi_unknown": (
+        "Thiếu dữ liệu của {unknown} {noun} để tính «{label}»",
+        "Data missing for {unknown} of the {noun} counted, to compute “{label}”",
+    ),
+    "kpi_empty": (
+        "Không có {noun} nào thuộc mẫu số của «{label}»",
+        "No {noun} in the denominator of “{label}”",
+    ),
+    "kpi_no_target": (
+        "Chỉ tiêu «{parameter}» chưa có giá trị cho kỳ {period}",
+        "The target “{parameter}” has no value for {period}",
+    ),
+    "kpi_override": (
+        "Áp dụng chỉ tiêu riêng của đơn vị ({fact}): {target}, thay cho {usual_target}",
+        "The node's own target applies ({fact}): {target} instead of {usual_target}",
+    ),
 }
 
 
@@ -96,6 +124,11 @@ def render(code: str, params: dict[str, str], lang: Language) -> str:
     template = vi if lang == "vi" else en
     values = dict(params)
     values["label"] = params.get(f"label_{lang}", params.get("label_en", ""))
+    if code.startswith("kpi_"):
+        values["noun"] = params.get(f"noun_{lang}", "")
+        for key in _PERCENT:
+            if key in values:
+                values[key] = percent(values[key], lang)
     for key in _MONEY:
         if key in values and values[key].isdigit():
             values[key] = _thousands(values[key], "." if lang == "vi" else ",")
@@ -107,6 +140,20 @@ def render(code: str, params: dict[str, str], lang: Language) -> str:
 
 
 _MONEY = ("amount", "base", "step")
+_PERCENT = ("share", "target", "usual_target")
+
+
+def percent(text: str, lang: Language) -> str:
+    """A share written as a decimal (``0.666667``) as a percentage to one place, trailing
+    zero dropped: "66,7 %" in Vietnamese, "66.7 %" in English; ``∅`` and other text as is."""
+    try:
+        number = (Decimal(text) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return text
+    written = format(number.normalize(), "f")
+    if written == "-0":
+        written = "0"
+    return (written.replace(".", ",") if lang == "vi" else written) + " %"
 
 
 def _years(text: str, lang: Language) -> str:

@@ -98,6 +98,11 @@ TABLES: dict[str, set[str]] = {
     "awards.*.quota.rank[]": {"expr", "order"},
     "awards.*.bonus": _keys._BONUS,
     "awards.*.consumes": _keys._CONSUMES,
+    "levels.*": _keys._LEVEL,
+    "levels.*.label": {"vi", "en"},
+    "kpis.*": _keys._KPI,
+    "kpis.*.label": {"vi", "en"},
+    "kpis.*.noun": {"vi", "en"},
 }
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from emulation.hookspecs import hookimpl
-from emulation.messages import outcome_label
+from emulation.messages import outcome_label, percent
 from emulation.results.evaluation import Evaluation
+from emulation.results.kpi import KPI_OUTCOME_LABELS
 from emulation.types import Language
 
 FORMATS = ("csv", "json", "table")
@@ -43,6 +46,8 @@ def render_json(evaluation: Evaluation, lang: Language) -> str:
         "decisions": [decision.to_dict(lang) for decision in evaluation.decisions()],
         "set_aside": [item.to_dict(lang) for item in evaluation.population.set_aside],
     }
+    if evaluation.kpi_specs:
+        document["kpis"] = [result.to_dict(lang) for result in evaluation.kpi_results()]
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -130,4 +135,120 @@ def render_table(evaluation: Evaluation, lang: Language) -> str:
         for item in evaluation.population.set_aside:
             data = item.to_dict(lang)
             lines.append(f"  {item.subject}: {data['message']} [{'; '.join(item.rows)}]")
+    if evaluation.kpi_specs:
+        lines += ["", *kpi_table_lines(evaluation, lang)]
     return "\n".join(lines) + "\n"
+
+
+# -- KPIs over the organisation tree --------------------------------------------------------------
+
+#: The columns of a KPI CSV, one row per KPI and node.
+KPI_CSV_COLUMNS = (
+    "kpi",
+    "node",
+    "level",
+    "period",
+    "numerator",
+    "denominator",
+    "unknown",
+    "value",
+    "target",
+    "target_source",
+    "outcome",
+    "needed",
+    "reason_codes",
+    "reasons",
+    "ruleset",
+    "version",
+)
+
+
+def render_kpis(evaluation: Evaluation, format: str, lang: Language) -> str:
+    """The KPI results alone, as ``emulation kpis`` writes them: ``table``, ``json`` (``{"period",
+    "engine_version", "lang", "kpis": [...]}``) or ``csv`` (:data:`KPI_CSV_COLUMNS`)."""
+    results = evaluation.kpi_results()
+    if format == "json":
+        document = {
+            "period": str(evaluation.period),
+            "engine_version": evaluation.engine_version,
+            "lang": lang,
+            "kpis": [result.to_dict(lang) for result in results],
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(KPI_CSV_COLUMNS)
+        for result in results:
+            data = result.to_dict(lang)
+            writer.writerow(
+                [
+                    *("" if data[key] is None else data[key] for key in KPI_CSV_COLUMNS[:12]),
+                    ";".join(reason.code for reason in result.reasons),
+                    " | ".join(reason.render(lang) for reason in result.reasons),
+                    result.ruleset,
+                    result.version,
+                ]
+            )
+        return buffer.getvalue()
+    if format == "table":
+        period = ("Kỳ đánh giá" if lang == "vi" else "Period") + f": {evaluation.period}"
+        return "\n".join([period, "", *kpi_table_lines(evaluation, lang)]) + "\n"
+    raise ValueError(f"unknown KPI format {format!r}")
+
+
+def kpi_table_lines(evaluation: Evaluation, lang: Language) -> list[str]:
+    """A text table per KPI: node, name, level, counts and share, target, outcome, reasons."""
+    vi = lang == "vi"
+    headers = (
+        ("Mã", "Tên", "Cấp", "Tỷ lệ", "Chỉ tiêu", "Kết quả", "Lý do")
+        if vi
+        else ("Node", "Name", "Level", "Share", "Target", "Outcome", "Reasons")
+    )
+    lines: list[str] = []
+    for kpi, _ in evaluation.kpi_specs:
+        results = evaluation.kpi_results(kpi.id)
+        lines.append(
+            f"{'Chỉ tiêu' if vi else 'KPI'}: {kpi.label.get(lang)} ({kpi.id}); "
+            f"{'căn cứ' if vi else 'basis'}: {kpi.basis} ({kpi.certainty})"
+        )
+        rows = [
+            (
+                result.node,
+                result.node_name or "",
+                result.level_label.get(lang) if result.level_label else result.level,
+                _share(result.value, lang) + f" ({result.numerator}/{result.denominator})",
+                _share(result.target, lang) + ("*" if result.target_source == "override" else ""),
+                KPI_OUTCOME_LABELS[result.outcome].get(lang),
+                "; ".join(reason.render(lang) for reason in result.reasons),
+            )
+            for result in results
+        ]
+        lines += _aligned(headers, rows)
+        if not rows:
+            at = ", ".join(kpi.at_levels)
+            lines.append(f"(không có đơn vị nào ở cấp {at})" if vi else f"(no node at levels {at})")
+        if any(result.target_source == "override" for result in results):
+            lines.append("* chỉ tiêu riêng của đơn vị" if vi else "* the node's own target")
+        lines.append("")
+    return lines[:-1]
+
+
+def _share(value: Decimal | None, lang: Language) -> str:
+    return "∅" if value is None else percent(str(value), lang)
+
+
+def _aligned(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    """Rows under their headers, every column but the last padded to its width."""
+    fixed = len(headers) - 1
+    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(fixed)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = [c.ljust(w) for c, w in zip(cells[:fixed], widths, strict=True)]
+        return "  ".join([*padded, cells[fixed]])
+
+    return [
+        line(headers),
+        line((*tuple("-" * w for w in widths), "-" * len(headers[fixed]))),
+        *(line(row) for row in rows),
+    ]

@@ -28,7 +28,7 @@ JSON_FORMAT = "emulation.population/1"
 
 _NESTED = ("evidence", "awards", "service", "discipline")
 _SUBJECT_KEYS = set(SCHEMAS["subjects"]) | {"facts", *_NESTED}
-_TEXT_KEYS = ("id", "kind", "name", "parent", "cluster", "gender", "staff_category")
+_TEXT_KEYS = ("id", "kind", "name", "parent", "cluster", "gender", "staff_category", "level")
 
 
 def json_frames(

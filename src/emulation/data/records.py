@@ -46,7 +46,8 @@ class Subject:
     """A person or a collective (a unit, a grassroots union, a school ...).
 
     ``parent`` is the id of the collective it belongs to; ``cluster`` the emulation cluster
-    (cụm/khối thi đua) it competes in.
+    (cụm/khối thi đua) it competes in; ``level`` a collective's level in the organisation
+    tree (for KPIs).
     """
 
     id: str = attrs.field(validator=attrs.validators.instance_of(str))
@@ -62,6 +63,9 @@ class Subject:
     )
     staff_category: str | None = _optional_str()
     hardship_area: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    #: The level of a collective in the organisation tree (``grassroots``, ``province`` …),
+    #: as a ruleset's ``[levels]`` names it; KPIs are evaluated at named levels.
+    level: str | None = _optional_str()
 
 
 @attrs.frozen(kw_only=True)

@@ -2,7 +2,8 @@
 defaults, the origin column every row carries, and the names a fact may not take.
 
 ========== ====================================================================
-subjects   ``id, kind, name, parent, cluster, gender, birth_year, staff_category, hardship_area``
+subjects   ``id, kind, name, parent, cluster, gender, birth_year, staff_category, hardship_area,
+           level``
 facts      ``subject, period`` and one column per fact (wide)
 evidence   ``id, subject, kind, period, scope, amount, description``
 awards     ``subject, award, period`` — awards already held
@@ -32,6 +33,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "birth_year": pl.Int64(),
         "staff_category": pl.String(),
         "hardship_area": pl.Boolean(),
+        "level": pl.String(),
     },
     "facts": {"subject": pl.String(), "period": pl.String()},
     "evidence": {

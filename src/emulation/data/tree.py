@@ -18,7 +18,7 @@ from emulation.errors import Problem
 
 #: Columns holding names, by table; they are normalised on the way in.
 NAME_COLUMNS: dict[str, tuple[str, ...]] = {
-    "subjects": ("id", "parent", "cluster"),
+    "subjects": ("id", "parent", "cluster", "level"),
     "facts": ("subject",),
     "evidence": ("id", "subject"),
     "awards": ("subject", "award"),
@@ -27,7 +27,7 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 #: Optional name columns where a blank name means no name.
-_BLANK_IS_NONE = ("parent", "cluster")
+_BLANK_IS_NONE = ("parent", "cluster", "level")
 
 
 def normalise_names(table: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -99,6 +99,21 @@ def tree_problems(subjects: pl.DataFrame) -> list[Problem]:
         )
     problems.extend(_cycles(links.filter(pl.col("id") != pl.col("parent"))))
     return problems
+
+
+def levels_of_persons(subjects: pl.DataFrame) -> list[Problem]:
+    """A problem for each person given a ``level``: levels place collectives in the
+    organisation tree (a column shifted by one is the likely cause)."""
+    persons = subjects.filter((pl.col("kind") == "person") & pl.col("level").is_not_null())
+    return [
+        Problem(
+            file=origin,
+            location="level",
+            message=f"person {sid!r} has level {level!r}; only collectives have a level",
+            code="level_of_person",
+        )
+        for origin, sid, level in persons.select(ORIGIN, "id", "level").iter_rows()
+    ]
 
 
 def _cycles(links: pl.DataFrame) -> list[Problem]:

@@ -25,7 +25,12 @@ from emulation.data.schema import (
     TABLES,
     empty_frame,
 )
-from emulation.data.tree import near_duplicates, normalise_names, tree_problems
+from emulation.data.tree import (
+    levels_of_persons,
+    near_duplicates,
+    normalise_names,
+    tree_problems,
+)
 from emulation.errors import DataError, PeriodError, Problem
 from emulation.period import Period
 
@@ -272,6 +277,7 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
     found.extend(_repeated_rows(frames["facts"]))
     found.extend(near_duplicates(subjects, "id", "subject id"))
     found.extend(near_duplicates(subjects, "cluster", "cluster"))
+    found.extend(levels_of_persons(subjects))
     if not found:
         found.extend(tree_problems(subjects))
     problems.extend(found)

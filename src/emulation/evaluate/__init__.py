@@ -17,11 +17,11 @@ from emulation.evaluate.query import evaluate_kind
 
 
 def run(plan: EvaluationPlan, population: Population) -> dict[str, pl.DataFrame]:
-    """The result frame of each subject kind ``plan`` decides awards for, persons first (the
-    collectives' rules may read their members' decisions)."""
+    """The result frame of each subject kind ``plan`` decides awards for or its KPIs count,
+    persons first (the collectives' rules may read their members' decisions)."""
     frames: dict[str, pl.DataFrame] = {}
     for kind in SUBJECT_KINDS:
-        if not plan.awards_of(kind):
+        if not plan.awards_of(kind) and not plan.kpis_of(kind):
             continue
         base = base_frame(population, plan.period, kind, plan.facts_of(kind))
         if base.height == 0:

@@ -108,14 +108,17 @@ class Context:
     def consumers(self) -> Mapping[str, Consumption]:
         return self._consumers
 
-    def joined(self, base: pl.DataFrame) -> pl.DataFrame:
-        """``base`` (candidates with an ``id`` column) with the aggregated and derived columns
-        the functions asked for."""
+    def joined(self, base: pl.DataFrame, *, late: bool = False) -> pl.DataFrame:
+        """``base`` (rows with an ``id`` column) with the aggregated and derived columns the
+        functions asked for that it does not hold yet; with ``late``, also the columns built
+        from the decisions, which ``base`` must then hold."""
         # derived columns are built and joined one by one: small plans cost less to run than
         # one large plan, whatever the size of the data
         frame = base
         for _, (rows, wanted) in sorted(self.aggregates.items(), key=lambda item: item[0]):
-            keys = sorted(wanted)
+            keys = sorted(key for key in wanted if key not in frame.columns)
+            if not keys:
+                continue
             right = (
                 rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys).collect()
             )
@@ -124,8 +127,16 @@ class Context:
                 pl.col(key).fill_null(wanted[key][1]) for key in keys if wanted[key][1] is not None
             )
         for key, (make, default) in sorted(self.joins.items(), key=lambda item: item[0]):
-            right = make().collect()
-            frame = frame.join(right, left_on="id", right_on="subject", how="left")
-            if default is not None:
-                frame = frame.with_columns(pl.col(key).fill_null(default))
+            if key not in frame.columns:
+                frame = _join(frame, key, make().collect(), default)
+        for key, make_late, default in self.late if late else ():
+            if key not in frame.columns:
+                frame = _join(frame, key, make_late(frame).collect(), default)
         return frame
+
+
+def _join(frame: pl.DataFrame, key: str, right: pl.DataFrame, default: Any) -> pl.DataFrame:
+    """``frame`` with the column ``key`` of ``right`` joined by subject, nulls filled with
+    ``default`` when it is not None."""
+    frame = frame.join(right.select("subject", key), left_on="id", right_on="subject", how="left")
+    return frame if default is None else frame.with_columns(pl.col(key).fill_null(default))

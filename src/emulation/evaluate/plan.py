@@ -19,6 +19,7 @@ import attrs
 from emulation.errors import EvaluationError, suggest
 from emulation.lang.nodes import Node
 from emulation.period import Period
+from emulation.rules.kpis import Kpi
 from emulation.rules.model import Award, Consumption, FactDecl, ParameterValue, Ruleset
 from emulation.types import RulesetId
 
@@ -40,6 +41,8 @@ class EvaluationPlan:
     parameters: Mapping[RulesetId, Mapping[str, ParameterValue | None]]
     #: The overrides asked for, by parameter name.
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
+    #: The KPIs evaluated, with the ruleset that defines each, by id.
+    kpis: tuple[tuple[Kpi, Ruleset], ...] = ()
 
     @property
     def awards(self) -> tuple[tuple[Award, Ruleset], ...]:
@@ -57,9 +60,15 @@ class EvaluationPlan:
         return [(award, ruleset) for award, ruleset in chosen if award.subject == kind]
 
     def facts_of(self, kind: str) -> dict[str, FactDecl]:
-        """The declared facts the awards of ``kind`` read."""
+        """The declared facts the awards of ``kind``, and the conditions of the KPIs that
+        count subjects of ``kind``, read."""
         read = facts_read(award for award, _ in self.awards_of(kind))
+        read |= nodes_read(c.node for kpi, _ in self.kpis_of(kind) for c in kpi.conditions)
         return {name: decl for name, decl in self.facts.items() if name in read}
+
+    def kpis_of(self, kind: str) -> list[tuple[Kpi, Ruleset]]:
+        """The KPIs evaluated that count subjects of ``kind``."""
+        return [(kpi, ruleset) for kpi, ruleset in self.kpis if kpi.subject == kind]
 
     def parameters_of(self, ruleset: Ruleset) -> Mapping[str, ParameterValue | None]:
         """The parameter values of ``ruleset`` in this evaluation."""
@@ -72,17 +81,23 @@ def plan_evaluation(
     available: Mapping[str, tuple[Award, Ruleset]],
     requested: Sequence[str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    kpis: Sequence[str] | None = None,
 ) -> EvaluationPlan:
     """The plan for deciding ``requested`` (default: every award in ``available``, the awards
-    of ``rulesets``, those in force in ``period``) with parameter ``overrides``.
+    of ``rulesets``, those in force in ``period``) with parameter ``overrides``, and for
+    evaluating ``kpis`` (default: every KPI of ``rulesets`` when no award is named, none
+    when some are) with the awards they read.
 
-    Raises :class:`EvaluationError` when nothing is in force, for an unknown award or
+    Raises :class:`EvaluationError` when nothing is in force, for an unknown award, KPI or
     parameter, for an override that is not of its parameter's type, and for a fact two
     rulesets declare differently.
     """
-    if not available:
+    if not available and not any(r.kpis for r in rulesets):
         raise EvaluationError(f"no ruleset is in force for period {period}")
+    chosen = _kpis(rulesets, period, kpis, every=requested is None)
     selected = _with_dependencies(requested, available, period)
+    read = sorted({a for kpi, _ in chosen for a in kpi.depends_on if a in available})
+    selected |= _with_dependencies(read, available, period)
     overrides = dict(overrides or {})
     known = {name for ruleset in rulesets for name in ruleset.parameters}
     unknown = sorted(set(overrides) - known)
@@ -101,7 +116,31 @@ def plan_evaluation(
         facts=facts,
         parameters=resolved,
         overrides=overrides,
+        kpis=chosen,
     )
+
+
+def _kpis(
+    rulesets: Sequence[Ruleset], period: Period, requested: Sequence[str] | None, every: bool
+) -> tuple[tuple[Kpi, Ruleset], ...]:
+    """The KPIs ``requested`` (None: all when ``every``, else none), by id."""
+    found: dict[str, tuple[Kpi, Ruleset]] = {}
+    for ruleset in rulesets:
+        for kpi in ruleset.kpis.values():
+            if kpi.id in found:
+                raise EvaluationError(
+                    f'KPI "{kpi.id}" is defined by both {found[kpi.id][1].id} and {ruleset.id}'
+                )
+            found[kpi.id] = (kpi, ruleset)
+    if requested is None:
+        return tuple(found[k] for k in sorted(found)) if every else ()
+    unknown = [k for k in requested if k not in found]
+    if unknown:
+        raise EvaluationError(
+            f"unknown KPI {unknown[0]!r} for period {period}{suggest(unknown[0], found)}; "
+            f"KPIs in force: {sorted(found)}"
+        )
+    return tuple(found[k] for k in sorted(set(requested)))
 
 
 def _with_dependencies(
@@ -174,6 +213,11 @@ def facts_read(awards: Iterable[Award]) -> set[str]:
         nodes.extend(rule.node for rule in award.rules)
         if award.quota is not None:
             nodes.extend(key.node for key in award.quota.rank)
+    return nodes_read(nodes)
+
+
+def nodes_read(nodes: Iterable[Node]) -> set[str]:
+    """The facts the trees read from the evaluation frame, directly or through functions."""
     names: set[str] = set()
     for node in nodes:
         names |= node.facts

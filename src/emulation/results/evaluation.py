@@ -14,9 +14,12 @@ from emulation.data.population import Population
 from emulation.errors import EvaluationError
 from emulation.evaluate.columns import cap_column, denominator_column, outcome_column, rank_column
 from emulation.evaluate.evidence import granted_in, taken_by
+from emulation.evaluate.kpis import KPI_SCHEMA
 from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
+from emulation.results.kpi import KpiResult, kpi_result
+from emulation.rules.kpis import Kpi
 from emulation.rules.model import Award, Consumption, Ruleset, resolve
 
 
@@ -38,6 +41,36 @@ class Evaluation:
     #: Award ids in the order they were decided (dependencies first).
     order: tuple[str, ...] = ()
     engine_version: str = __version__
+    #: The KPIs evaluated, with the ruleset that defines each.
+    kpi_specs: tuple[tuple[Kpi, Ruleset], ...] = ()
+    #: One row per KPI and node (see :meth:`kpis`); None when no KPI was evaluated.
+    kpi_frame: pl.DataFrame | None = None
+
+    def kpis(self) -> pl.DataFrame:
+        """A frame ``kpi, node, level, period, numerator, denominator, unknown, value, target,
+        target_source, outcome, needed``, sorted by KPI then node (empty without KPIs)."""
+        if self.kpi_frame is None:
+            return pl.DataFrame(schema=KPI_SCHEMA)
+        return self.kpi_frame
+
+    def kpi_results(
+        self, kpi: str | None = None, nodes: Sequence[str] | None = None
+    ) -> tuple[KpiResult, ...]:
+        """The KPI results with their reasons, sorted by KPI then node; only of ``kpi`` and
+        ``nodes`` when given."""
+        frame = self.kpis()
+        if kpi is not None:
+            frame = frame.filter(pl.col("kpi") == kpi)
+        if nodes is not None:
+            frame = frame.filter(pl.col("node").is_in(list(nodes)))
+        specs = {spec.id: (spec, ruleset) for spec, ruleset in self.kpi_specs}
+        names = dict(self.population.subjects.select("id", "name").iter_rows())
+        results = []
+        for row in frame.iter_rows(named=True):
+            spec, ruleset = specs[row["kpi"]]
+            usual = self.parameters.get(ruleset.id, {}).get(spec.target)
+            results.append(kpi_result(spec, ruleset, row, names.get(row["node"]), usual))
+        return tuple(results)
 
     def outcomes(self) -> pl.DataFrame:
         """A long frame ``subject, award, period, outcome``, sorted by subject then award."""

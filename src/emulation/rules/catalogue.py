@@ -86,6 +86,7 @@ def load_rulesets(
     problems.extend(_overlaps(rulesets))
     problems.extend(_unknown_awards(rulesets))
     problems.extend(_duplicate_awards(rulesets))
+    problems.extend(_kpi_problems(rulesets))
     problems.extend(_cycles_across(rulesets))
     if problems:
         raise RulesetError(problems)
@@ -160,6 +161,41 @@ def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
                                     code="unknown_award",
                                 )
                             )
+    return problems
+
+
+def _kpi_problems(rulesets: list[Ruleset]) -> list[Problem]:
+    """Two rulesets in force at the same time may not define the same KPI id, and the awards
+    a KPI's conditions read must be defined by some ruleset loaded together."""
+    known = {award for ruleset in rulesets for award in ruleset.awards}
+    problems = []
+    for ruleset in rulesets:
+        for kpi in ruleset.kpis.values():
+            for condition in kpi.conditions:
+                for award in sorted(kpi.depends_on - known):
+                    if f'"{award}"' in condition.expr:
+                        problems.append(
+                            Problem(
+                                file=ruleset.source,
+                                location=condition.location,
+                                message=f'unknown award "{award}"{suggest(award, known)}',
+                                code="unknown_award",
+                            )
+                        )
+    for index, first in enumerate(rulesets):
+        for second in rulesets[index + 1 :]:
+            if first.id == second.id or not _overlap(first, second):
+                continue
+            for kpi_id in sorted(set(first.kpis) & set(second.kpis)):
+                problems.append(
+                    Problem(
+                        file=second.source,
+                        location=f"kpis.{kpi_id}",
+                        message=f'KPI "{kpi_id}" is also defined by {first.id} ({first.source}), '
+                        "in force at the same time",
+                        code="duplicate_kpi",
+                    )
+                )
     return problems
 
 

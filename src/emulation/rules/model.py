@@ -22,6 +22,7 @@ from emulation.types import ParameterValue as ParameterValue
 if TYPE_CHECKING:
     from emulation.lang.nodes import Node
     from emulation.period import Period
+    from emulation.rules.kpis import Kpi, Level
 
 AwardKind = Literal[
     "title", "flag", "commendation", "medal", "certificate", "scholarship", "nomination"
@@ -238,6 +239,10 @@ class Ruleset:
     source: str
     content_hash: str
     services: dict[str, ServiceRule] = attrs.field(factory=dict)
+    #: The levels of the organisation tree the ruleset names (``[levels]``).
+    levels: dict[str, Level] = attrs.field(factory=dict)
+    #: Programme targets over the organisation tree (``[kpis]``).
+    kpis: dict[str, Kpi] = attrs.field(factory=dict)
 
     def in_force(self, period: Period) -> bool:
         """Whether this version applies to ``period`` (the one in force on its last day)."""

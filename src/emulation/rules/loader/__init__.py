@@ -37,6 +37,8 @@ from emulation.rules.loader._keys import (  # noqa: F401
     _BONUS,
     _CONSUMES,
     _FACT,
+    _KPI,
+    _LEVEL,
     _META,
     _PARAM,
     _QUOTA,
@@ -54,6 +56,7 @@ from emulation.rules.loader.declarations import (
     read_references,
     read_services,
 )
+from emulation.rules.loader.kpis import read_kpis, read_levels
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.toml import read_toml
 from emulation.types import AwardId, RulesetId
@@ -126,6 +129,10 @@ def load_ruleset(
         if award is not None:
             awards[award.id] = award
     _check_cycles(out, awards)
+    levels = read_levels(out, read_table(out, document, "levels", required=False))
+    kpis = read_kpis(
+        out, read_table(out, document, "kpis", required=False), scope, levels, parameters
+    )
     if out.problems:
         raise RulesetError(out.reported())
     if not (ruleset_id and organisation and version and effective_from and title):
@@ -144,6 +151,8 @@ def load_ruleset(
         source=source,
         content_hash=hashlib.sha256(raw).hexdigest(),
         services=services,
+        levels=levels,
+        kpis=kpis,
     )
 
 

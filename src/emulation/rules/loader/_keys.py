@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards"}
+_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards", "levels", "kpis"}
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
 _META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
 _REFERENCE = {"id", "document", "title", "url"}
@@ -40,3 +40,19 @@ _QUOTA = {
 _BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
 _CONSUMES = {"kinds", "min_scope", "window", "count", "unless", "basis", "certainty"}
 _RULE = {"id", "expr", "label", "basis", "certainty"}
+_LEVEL = {"label"}
+_KPI = {
+    "label",
+    "basis",
+    "certainty",
+    "subject",
+    "subject_level",
+    "numerator",
+    "denominator",
+    "at_levels",
+    "scope",
+    "target",
+    "override",
+    "comparison",
+    "noun",
+}

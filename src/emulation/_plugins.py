@@ -28,6 +28,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "emulation._builtins.readers",
     "emulation._builtins.reporters",
     "emulation._builtins.service",
+    "emulation._builtins.standings",
     "emulation._builtins.toml_loader",
 )
 

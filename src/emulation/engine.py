@@ -109,6 +109,7 @@ class Engine:
             awards=plan.awards,
             parameters={key: dict(values) for key, values in plan.parameters.items()},
             order=plan.order,
+            standings_ranked=plan.standings,
         )
         self.plugins.observe(evaluation)
         return evaluation

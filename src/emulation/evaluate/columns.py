@@ -8,6 +8,11 @@ award ``a`` and its rule ``r``:
 - ``a::outcome`` — the award's outcome, of type :data:`OUTCOME_DTYPE`;
 - ``a::r::has`` and ``a::r::needs`` — both sides of a rule that compares two numbers;
 - ``a::rank``, ``a::cap`` and ``a::denominator`` — the subject's place in its quota group;
+- ``a::tied`` — the other subjects sharing that rank after every ranking key, and
+  ``a::unqualified`` — the subjects ranked within the cap who do not qualify (a quota that
+  ranks every candidate);
+- ``standing::s::group``, ``::rank``, ``::tied`` and ``::size`` — the subject's place in
+  the standings ``s``;
 - ``fn::…`` — the value of one function call, under the key its function chose.
 """
 
@@ -58,6 +63,27 @@ def cap_column(award: str) -> str:
 def denominator_column(award: str) -> str:
     """The denominator the cap was computed from (null for a fixed count)."""
     return f"{award}{SEPARATOR}denominator"
+
+
+def tied_column(award: str) -> str:
+    """The ids of the other subjects that share the subject's rank in its quota group."""
+    return f"{award}{SEPARATOR}tied"
+
+
+def unqualified_column(award: str) -> str:
+    """The ids of the subjects ranked within the cap of the group who do not qualify (a
+    quota with ``rank_scope = "all_candidates"``)."""
+    return f"{award}{SEPARATOR}unqualified"
+
+
+#: Starts the name of a column of standings.
+STANDING_PREFIX: Final = f"standing{SEPARATOR}"
+
+
+def standing_column(standings: str, part: str) -> str:
+    """Column ``part`` (``group``, ``rank``, ``tied`` or ``size``) of the standings
+    ``standings`` in the result frame."""
+    return f"{STANDING_PREFIX}{standings}{SEPARATOR}{part}"
 
 
 def group_column(award: str) -> str:

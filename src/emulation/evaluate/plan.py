@@ -19,7 +19,14 @@ import attrs
 from emulation.errors import EvaluationError, suggest
 from emulation.lang.nodes import Node
 from emulation.period import Period
-from emulation.rules.model import Award, Consumption, FactDecl, ParameterValue, Ruleset
+from emulation.rules.model import (
+    Award,
+    Consumption,
+    FactDecl,
+    ParameterValue,
+    Ruleset,
+    Standings,
+)
 from emulation.types import RulesetId
 
 
@@ -40,6 +47,8 @@ class EvaluationPlan:
     parameters: Mapping[RulesetId, Mapping[str, ParameterValue | None]]
     #: The overrides asked for, by parameter name.
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
+    #: The standings of the rulesets in force, by id, each with its ruleset.
+    standings: tuple[tuple[Standings, Ruleset], ...] = ()
 
     @property
     def awards(self) -> tuple[tuple[Award, Ruleset], ...]:
@@ -56,9 +65,14 @@ class EvaluationPlan:
         chosen = (self.available[award] for award in self.order)
         return [(award, ruleset) for award, ruleset in chosen if award.subject == kind]
 
+    def standings_of(self, kind: str) -> list[tuple[Standings, Ruleset]]:
+        """The standings of subjects of ``kind``, by id."""
+        return [(s, ruleset) for s, ruleset in self.standings if s.subject == kind]
+
     def facts_of(self, kind: str) -> dict[str, FactDecl]:
-        """The declared facts the awards of ``kind`` read."""
+        """The declared facts the awards and standings of ``kind`` read."""
         read = facts_read(award for award, _ in self.awards_of(kind))
+        read |= nodes_facts(key.node for s, _ in self.standings_of(kind) for key in s.rank)
         return {name: decl for name, decl in self.facts.items() if name in read}
 
     def parameters_of(self, ruleset: Ruleset) -> Mapping[str, ParameterValue | None]:
@@ -101,7 +115,22 @@ def plan_evaluation(
         facts=facts,
         parameters=resolved,
         overrides=overrides,
+        standings=_standings(rulesets),
     )
+
+
+def _standings(rulesets: Sequence[Ruleset]) -> tuple[tuple[Standings, Ruleset], ...]:
+    """The standings of ``rulesets``, by id; an id two rulesets define is an error."""
+    found: dict[str, tuple[Standings, Ruleset]] = {}
+    for ruleset in rulesets:
+        for standings in ruleset.standings.values():
+            if standings.id in found:
+                other = found[standings.id][1]
+                raise EvaluationError(
+                    f'standings "{standings.id}" are defined by both {other.id} and {ruleset.id}'
+                )
+            found[standings.id] = (standings, ruleset)
+    return tuple(found[key] for key in sorted(found))
 
 
 def _with_dependencies(
@@ -174,6 +203,11 @@ def facts_read(awards: Iterable[Award]) -> set[str]:
         nodes.extend(rule.node for rule in award.rules)
         if award.quota is not None:
             nodes.extend(key.node for key in award.quota.rank)
+    return nodes_facts(nodes)
+
+
+def nodes_facts(nodes: Iterable[Node]) -> set[str]:
+    """The facts expressions read from the evaluation frame, with the facts their calls name."""
     names: set[str] = set()
     for node in nodes:
         names |= node.facts

@@ -12,12 +12,20 @@ import polars as pl
 from emulation._version import __version__
 from emulation.data.population import Population
 from emulation.errors import EvaluationError
-from emulation.evaluate.columns import cap_column, denominator_column, outcome_column, rank_column
+from emulation.evaluate.columns import (
+    cap_column,
+    denominator_column,
+    outcome_column,
+    rank_column,
+    tied_column,
+    unqualified_column,
+)
 from emulation.evaluate.evidence import granted_in, taken_by
 from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
-from emulation.rules.model import Award, Consumption, Ruleset, resolve
+from emulation.results.standing import Standing, standings_frame, standings_of
+from emulation.rules.model import Award, Consumption, Ruleset, Standings, resolve
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -38,6 +46,31 @@ class Evaluation:
     #: Award ids in the order they were decided (dependencies first).
     order: tuple[str, ...] = ()
     engine_version: str = __version__
+    #: The standings ranked, each with its ruleset, by id.
+    standings_ranked: tuple[tuple[Standings, Ruleset], ...] = ()
+
+    def standings(self) -> pl.DataFrame:
+        """A long frame ``standings, subject, period, group, rank, tied_with, group_size``:
+        every candidate's place in every ``[standings.<id>]`` of the rulesets in force,
+        sorted by standings, group, rank, then subject."""
+        return standings_frame(self.frames, self.standings_ranked, str(self.period))
+
+    def standings_of(
+        self, subject: str | None = None, standings: str | None = None
+    ) -> tuple[Standing, ...]:
+        """The places as :class:`Standing` objects, of one ``subject`` or of everyone, in one
+        ``standings`` or in all, in the order of :meth:`standings`."""
+        frame = self.standings()
+        if subject is not None:
+            frame = frame.filter(pl.col("subject") == subject)
+        if standings is not None:
+            known = sorted(item.id for item, _ in self.standings_ranked)
+            if standings not in known:
+                raise EvaluationError(
+                    f'no standings "{standings}" in {self.period} (standings ranked: {known})'
+                )
+            frame = frame.filter(pl.col("standings") == standings)
+        return standings_of(frame, self.standings_ranked)
 
     def outcomes(self) -> pl.DataFrame:
         """A long frame ``subject, award, period, outcome``, sorted by subject then award."""
@@ -154,6 +187,7 @@ class Evaluation:
         rank = row.get(rank_column(award.id))
         cap = row.get(cap_column(award.id)) if rank is not None else None
         position = None
+        tied = tuple(row.get(tied_column(award.id)) or ())
         if award.quota is not None and rank is not None and cap is not None:
             position = QuotaPosition(
                 label=award.quota.label,
@@ -162,6 +196,9 @@ class Evaluation:
                 cap=cap,
                 denominator=row.get(denominator_column(award.id)),
                 ratio=str(resolve(award.quota.ratio, values)),
+                tied=self._shown(tied),
+                unqualified=self._shown(row.get(unqualified_column(award.id)) or ()),
+                group=_group_of(award.quota.per, row),
             )
         bonus = None
         if award.bonus is not None and outcome == "granted":
@@ -188,4 +225,23 @@ class Evaluation:
             rank=rank,
             cap=cap,
             bonus=None if bonus is None else bonus[0],
+            tied_with=tied,
         )
+
+    def _shown(self, subjects: Sequence[str]) -> tuple[str, ...]:
+        """Subjects as people read them: ``name (id)``, or the id of a subject without name."""
+        if not subjects:
+            return ()
+        names = dict(
+            self.population.subjects.filter(pl.col("id").is_in(list(subjects)))
+            .select("id", "name")
+            .iter_rows()
+        )
+        return tuple(f"{names[s]} ({s})" if names.get(s) else s for s in subjects)
+
+
+def _group_of(per: str, row: dict[str, Any]) -> str:
+    """The quota group of a subject's row, as shown to people."""
+    if per == "population":
+        return "*"
+    return str(row.get("cluster" if per == "cluster" else "parent") or row["id"])

@@ -43,6 +43,7 @@ from emulation.rules.loader._keys import (  # noqa: F401
     _REFERENCE,
     _RULE,
     _SERVICE,
+    _STANDINGS,
     _TOP,
 )
 from emulation.rules.loader.awards import read_award
@@ -54,6 +55,7 @@ from emulation.rules.loader.declarations import (
     read_references,
     read_services,
 )
+from emulation.rules.loader.standings import read_standings
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.toml import read_toml
 from emulation.types import AwardId, RulesetId
@@ -126,6 +128,7 @@ def load_ruleset(
         if award is not None:
             awards[award.id] = award
     _check_cycles(out, awards)
+    standings = read_standings(out, read_table(out, document, "standings", required=False), scope)
     if out.problems:
         raise RulesetError(out.reported())
     if not (ruleset_id and organisation and version and effective_from and title):
@@ -144,6 +147,7 @@ def load_ruleset(
         source=source,
         content_hash=hashlib.sha256(raw).hexdigest(),
         services=services,
+        standings=standings,
     )
 
 

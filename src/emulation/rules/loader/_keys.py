@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards"}
+_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards", "standings"}
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
 _META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
 _REFERENCE = {"id", "document", "title", "url"}
@@ -36,7 +36,10 @@ _QUOTA = {
     "label",
     "basis",
     "certainty",
+    "ties",
+    "rank_scope",
 }
 _BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
 _CONSUMES = {"kinds", "min_scope", "window", "count", "unless", "basis", "certainty"}
 _RULE = {"id", "expr", "label", "basis", "certainty"}
+_STANDINGS = {"subject", "per", "rank", "ties", "label", "basis", "certainty"}

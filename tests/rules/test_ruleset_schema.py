@@ -98,6 +98,9 @@ TABLES: dict[str, set[str]] = {
     "awards.*.quota.rank[]": {"expr", "order"},
     "awards.*.bonus": _keys._BONUS,
     "awards.*.consumes": _keys._CONSUMES,
+    "standings.*": _keys._STANDINGS,
+    "standings.*.label": {"vi", "en"},
+    "standings.*.rank[]": {"expr", "order"},
 }
 
 

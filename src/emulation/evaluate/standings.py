@@ -49,7 +49,12 @@ def apply_standings(
             size=standing_column(item.id, "size"),
         )
         lazy = rank_in_groups(
-            lazy, group=group_of(item.per), pool=pl.lit(True), keys=keys, ties=item.ties, names=names
+            lazy,
+            group=group_of(item.per),
+            pool=pl.lit(True),
+            keys=keys,
+            ties=item.ties,
+            names=names,
         )
         # a subject alone in its group (no unit or no cluster) has no group to show
         lazy = lazy.with_columns(

@@ -78,9 +78,11 @@ def quota_stage(
             ),
         )
         rank, capped = pl.col(names.rank), pl.col(cap_column(award.id))
-        last = rank + pl.col(names.tied).list.len().cast(pl.Int64)
+        last = rank + pl.col(names.tied)
         if everyone:
-            lazy = _with_unqualified(lazy, award.id, group_name, candidate)
+            # the places within the cap held by subjects who do not qualify: not passed on
+            held = ((rank <= capped) & ~candidate).cast(pl.Int64).sum().over(over)
+            lazy = lazy.with_columns(held.alias(unqualified_column(award.id)))
         else:
             # the ranking of the eligible only: others keep no rank
             lazy = lazy.with_columns(pl.when(candidate).then(rank).alias(names.rank))
@@ -92,22 +94,9 @@ def quota_stage(
             .otherwise(pl.col(outcome).cast(pl.String))
             .cast(OUTCOME_DTYPE)
         )
-        return lazy.with_columns(outcome_now.alias(outcome)).drop(group_name, names.size)
+        return lazy.with_columns(outcome_now.alias(outcome)).drop(names.size)
 
     return apply
-
-
-def _with_unqualified(
-    lazy: pl.LazyFrame, award: str, group_name: str, candidate: pl.Expr
-) -> pl.LazyFrame:
-    """The ids of the subjects of each group ranked within the cap who do not qualify."""
-    within = pl.col(rank_column(award)) <= pl.col(cap_column(award))
-    found = (
-        lazy.filter(within & ~candidate.fill_null(False))
-        .group_by(group_name)
-        .agg(pl.col("id").sort().alias(unqualified_column(award)))
-    )
-    return lazy.join(found, on=group_name, how="left", maintain_order="left")
 
 
 def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> bool:

@@ -39,8 +39,10 @@ class RankColumns:
     """The names of the columns :func:`rank_in_groups` writes.
 
     ``group``: the group of every row; ``rank``: the competition rank of a pool row (null
-    outside the pool); ``tied``: the ids of the other pool rows of the same rank, sorted
-    (empty when none; null outside the pool); ``size``: the number of pool rows in the group.
+    outside the pool); ``tied``: how many other pool rows of the group share that rank (null
+    outside the pool); ``size``: the number of pool rows in the group. Who shares a rank is
+    found again from ``group`` and ``rank`` when it is asked for (:func:`peers`), so that a
+    large tie costs no more than a small one until someone reads its names.
     """
 
     group: str
@@ -86,20 +88,31 @@ def rank_in_groups(
         in_pool.cast(pl.Int64).sum().over(over).alias(names.size),
     )
     block = pl.col(_BLOCK)
-    shared = (
-        lazy.filter(in_pool & (pl.len().over(_BLOCK) > 1))
-        .group_by(_BLOCK)
-        .agg(pl.col("id").sort().alias("__ranking_members"))
-    )
-    members = pl.col("__ranking_members")
-    lazy = lazy.join(shared, on=_BLOCK, how="left", maintain_order="left").with_columns(
+    lazy = lazy.with_columns(
         pl.when(in_pool).then(pl.col(_POSITION).min().over(block)).alias(names.rank),
-        pl.when(in_pool)
-        .then(
-            pl.when(members.is_null())
-            .then(pl.lit([], pl.List(pl.String)))
-            .otherwise(members.list.set_difference(pl.concat_list(pl.col("id"))).list.sort())
-        )
-        .alias(names.tied),
+        pl.when(in_pool).then(pl.len().over(block).cast(pl.Int64) - 1).alias(names.tied),
     )
-    return lazy.drop(_POOL, _BLOCK, _POSITION, "__ranking_members", *key_names)
+    return lazy.drop(_POOL, _BLOCK, _POSITION, *key_names)
+
+
+def peers(
+    frame: pl.DataFrame, group: str, rank: str, tied: str, subjects: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """For each of ``subjects`` that shares its rank, the ids of the others of its group and
+    rank in ``frame`` (the columns named by :class:`RankColumns`), sorted."""
+    if tied not in frame.columns:
+        return {}
+    wanted = frame.filter(pl.col("id").is_in(list(subjects)) & (pl.col(tied) > 0))
+    if wanted.height == 0:
+        return {}
+    together = (
+        frame.filter(pl.col(tied) > 0)
+        .join(wanted.select(group, rank).unique(), on=[group, rank], how="semi")
+        .group_by(group, rank)
+        .agg(pl.col("id").sort().alias("__members"))
+    )
+    found = wanted.select("id", group, rank).join(together, on=[group, rank], how="left")
+    return {
+        sid: tuple(m for m in members if m != sid)
+        for sid, members in found.select("id", "__members").iter_rows()
+    }

@@ -15,16 +15,16 @@ from emulation.errors import EvaluationError
 from emulation.evaluate.columns import (
     cap_column,
     denominator_column,
+    group_column,
     outcome_column,
     rank_column,
-    tied_column,
-    unqualified_column,
 )
 from emulation.evaluate.evidence import granted_in, taken_by
 from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
 from emulation.results.standing import Standing, standings_frame, standings_of
+from emulation.results.ties import Peers, quota_peers
 from emulation.rules.model import Award, Consumption, Ruleset, Standings, resolve
 
 
@@ -102,20 +102,25 @@ class Evaluation:
         """Decisions with their explanations, sorted by subject then award."""
         wanted = None if subjects is None else set(subjects)
         rows: list[tuple[str, Award, Ruleset, dict[str, Any]]] = []
+        shared: dict[str, Peers] = {}
         for award, ruleset in self.awards:
-            frame = self.frames.get(award.subject)
-            if frame is None:
+            whole = self.frames.get(award.subject)
+            if whole is None:
                 continue
+            frame = whole
             if wanted is not None:
                 frame = frame.filter(pl.col("id").is_in(sorted(wanted)))
             for row in frame.iter_rows(named=True):
                 rows.append((row["id"], award, ruleset, row))
+            shared[award.id] = quota_peers(whole, award, frame.get_column("id").to_list())
         rows.sort(key=lambda item: (item[0], item[1].id))
         hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
         used = self._evidence_used(rows)
         return tuple(
             attrs.evolve(
-                self._decision(sid, award, ruleset, row, hashes[sid]),
+                self._decision(
+                    sid, award, ruleset, row, hashes[sid], shared[award.id].get(sid, ((), ()))
+                ),
                 evidence=used.get((sid, award.id), ()),
             )
             for sid, award, ruleset, row in rows
@@ -177,7 +182,13 @@ class Evaluation:
         )
 
     def _decision(
-        self, subject: str, award: Award, ruleset: Ruleset, row: dict[str, Any], input_hash: str
+        self,
+        subject: str,
+        award: Award,
+        ruleset: Ruleset,
+        row: dict[str, Any],
+        input_hash: str,
+        peers: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     ) -> Decision:
         values = self.parameters.get(ruleset.id, {})
         criteria = tuple(
@@ -187,7 +198,7 @@ class Evaluation:
         rank = row.get(rank_column(award.id))
         cap = row.get(cap_column(award.id)) if rank is not None else None
         position = None
-        tied = tuple(row.get(tied_column(award.id)) or ())
+        tied, unqualified = peers
         if award.quota is not None and rank is not None and cap is not None:
             position = QuotaPosition(
                 label=award.quota.label,
@@ -197,8 +208,8 @@ class Evaluation:
                 denominator=row.get(denominator_column(award.id)),
                 ratio=str(resolve(award.quota.ratio, values)),
                 tied=self._shown(tied),
-                unqualified=self._shown(row.get(unqualified_column(award.id)) or ()),
-                group=_group_of(award.quota.per, row),
+                unqualified=self._shown(unqualified),
+                group=_group_of(row.get(group_column(award.id))),
             )
         bonus = None
         if award.bonus is not None and outcome == "granted":
@@ -240,8 +251,6 @@ class Evaluation:
         return tuple(f"{names[s]} ({s})" if names.get(s) else s for s in subjects)
 
 
-def _group_of(per: str, row: dict[str, Any]) -> str:
-    """The quota group of a subject's row, as shown to people."""
-    if per == "population":
-        return "*"
-    return str(row.get("cluster" if per == "cluster" else "parent") or row["id"])
+def _group_of(group: str | None) -> str:
+    """A quota group as shown to people (a subject ranked alone is its own group)."""
+    return (group or "").removeprefix("\x00")

@@ -84,14 +84,31 @@ def standings_frame(
                 pl.lit(period).alias("period"),
                 pl.col(standing_column(item.id, "group")).alias("group"),
                 pl.col(rank).alias("rank"),
-                pl.col(standing_column(item.id, "tied")).alias("tied_with"),
+                pl.col(standing_column(item.id, "tied")).alias("__tied"),
                 pl.col(standing_column(item.id, "size")).alias("group_size"),
             )
         )
     if not parts:
         return pl.DataFrame(schema=dict(STANDINGS_SCHEMA))
-    return pl.concat(parts).sort(
-        "standings", "group", "rank", "subject", nulls_last=True, maintain_order=True
+    rows = pl.concat(parts)
+    # who shares a rank is found again from the group and the rank (the frames keep a count)
+    keys = ["standings", "group", "rank"]
+    together = (
+        rows.filter(pl.col("__tied") > 0)
+        .group_by(keys)
+        .agg(pl.col("subject").sort().alias("__members"))
+    )
+    members = pl.col("__members")
+    return (
+        rows.join(together, on=keys, how="left", nulls_equal=True)
+        .with_columns(
+            pl.when(members.is_null())
+            .then(pl.lit([], pl.List(pl.String)))
+            .otherwise(members.list.set_difference(pl.concat_list("subject")).list.sort())
+            .alias("tied_with")
+        )
+        .select(list(STANDINGS_SCHEMA))
+        .sort("standings", "group", "rank", "subject", nulls_last=True)
     )
 
 

@@ -232,6 +232,7 @@ def rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKey
                 out.add(
                     f"{key_at}.expr",
                     "a ranking key must be a number, true/false or an ordered value",
+                    find=expr,
                     code="wrong_type",
                 )
             keys.append(RankKey(expr=expr, descending=order != "asc", node=node))

@@ -42,12 +42,14 @@ if TYPE_CHECKING:
     from emulation.results.diff import AwardCount, CriterionChange, DecisionChange, Diff
     from emulation.results.evaluation import Evaluation
     from emulation.results.replay import Difference, Replay
+    from emulation.results.standing import Standing
     from emulation.rules.model import (
         Award,
         LegalReference,
         Parameter,
         Rule,
         Ruleset,
+        Standings,
     )
     from emulation.types import Label
 
@@ -92,6 +94,8 @@ _HOMES = {
     "Parameter": "emulation.rules.model",
     "Rule": "emulation.rules.model",
     "Ruleset": "emulation.rules.model",
+    "Standing": "emulation.results.standing",
+    "Standings": "emulation.rules.model",
 }
 
 __all__ = [
@@ -131,6 +135,8 @@ __all__ = [
     "RulesetRef",
     "ServiceSpell",
     "SetAside",
+    "Standing",
+    "Standings",
     "Subject",
     "__version__",
     "build_engine",

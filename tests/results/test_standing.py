@@ -154,7 +154,7 @@ def test_two_rulesets_may_not_define_the_same_standings(tmp_path: Path) -> None:
     engine = emulation.build_engine(entry_points=False, ruleset_paths=[tmp_path])
     with pytest.raises(
         EvaluationError,
-        match='standings "unit_table" are defined by both test.other and test.standings',
+        match=r'standings "unit_table" are defined by both test\.other and test\.standings',
     ):
         engine.evaluate(Population.from_json({"subjects": SUBJECTS}), "2024")
 

@@ -15,12 +15,16 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
+import attrs
+import polars as pl
+
 from emulation._testing.counterexample import describe_decision
 from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.period import Period
 from emulation.properties.api import PropertyFailure, awards_in_force, period_of
 from emulation.results.decision import Decision
+from emulation.results.evaluation import Evaluation
 from emulation.rules.model import Award, Quota, Ruleset, resolve
 
 _ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceiling": ROUND_CEILING}
@@ -48,6 +52,7 @@ def assert_quotas_conserved(
         return
     evaluation = engine.evaluate(population, current, wanted, parameters=parameters)
     decisions = evaluation.decisions()
+    _check_ids_do_not_decide(engine, population, evaluation, decisions, wanted, parameters)
     groups = _groups(population)
     for award, ruleset in evaluation.awards:
         quota = award.quota
@@ -87,6 +92,12 @@ def _problem(
         return f"{where}: the cap is {cap}, but the quota's table gives {expected}"
     if len(granted) > expected:
         return f"{where}: {len(granted)} granted, more than the cap of {expected}"
+    unranked = sorted(d.subject for d in ranked if d.rank is None)
+    if unranked:
+        return (
+            f"{where}: {', '.join(unranked)} not ranked, but the quota ranks every "
+            f"{'candidate' if everyone else 'eligible subject'}"
+        )
     problem = _ranking_problem(where, ranked, quota.ties)
     if problem:
         return problem
@@ -130,6 +141,71 @@ def _ranking_problem(where: str, ranked: list[Decision], ties: str) -> str | Non
         if any(decision.subject not in by_subject[o].tied_with for o in same):
             return f"{where}: the tie of {decision.subject} is not named both ways"
     return None
+
+
+def _check_ids_do_not_decide(
+    engine: Engine,
+    population: Population,
+    evaluation: Evaluation,
+    decisions: Sequence[Decision],
+    wanted: Sequence[str] | None,
+    parameters: Mapping[str, Any] | None,
+) -> None:
+    """The law gives no order by subject id: with every subject id renamed so that their
+    order is reversed, every quota decision keeps its outcome, rank and cap. Skipped when a
+    quota evaluated breaks ties by id (``ties = "id"``), which then decides by id on purpose."""
+    quotas = [
+        award
+        for award, ruleset in evaluation.awards
+        if award.quota is not None
+        and _enabled(award.quota, evaluation.parameters.get(ruleset.id, {}))
+    ]
+    if not quotas or any(award.quota and award.quota.ties == "id" for award in quotas):
+        return
+    ids = sorted(population.subjects.get_column("id").to_list())
+    renamed = {sid: f"r{len(ids) - index:08d}" for index, sid in enumerate(ids)}
+    again = engine.evaluate(
+        _with_ids(population, renamed), evaluation.period, wanted, parameters=parameters
+    )
+    back = {new: old for old, new in renamed.items()}
+    other = {(back[d.subject], d.award): d for d in again.decisions()}
+    checked = {award.id for award in quotas}
+    for decision in decisions:
+        if decision.award not in checked:
+            continue
+        twin = other.get((decision.subject, decision.award))
+        seen = (decision.outcome, decision.rank, decision.cap)
+        found = None if twin is None else (twin.outcome, twin.rank, twin.cap)
+        if found != seen:
+            quota = next(a for a in quotas if a.id == decision.award)
+            raise PropertyFailure(
+                f"quota not conserved: {decision.award}: the decision on {decision.subject} "
+                f"depends on the subjects' ids: {seen[0]} (rank {seen[1]}, cap {seen[2]}), "
+                f"but with the ids in reverse order {found and found[0]} (rank "
+                f"{found and found[1]}, cap {found and found[2]}); a tie left after every "
+                f'ranking key must be tied, not settled by id (quota ties = "{quota.quota.ties if quota.quota else ""}")'
+            )
+
+
+def _with_ids(population: Population, renamed: Mapping[str, str]) -> Population:
+    """``population`` with every subject id (and every reference to one) renamed."""
+    columns = {
+        "subjects": ("id", "parent"),
+        "facts": ("subject",),
+        "evidence": ("subject",),
+        "awards": ("subject",),
+        "service": ("subject",),
+        "discipline": ("subject",),
+    }
+    frames = {
+        table: frame.with_columns(pl.col(c).replace(dict(renamed)) for c in columns[table])
+        for table, frame in population.frames().items()
+    }
+    aside = tuple(
+        attrs.evolve(item, subject=renamed.get(item.subject, item.subject))
+        for item in population.set_aside
+    )
+    return attrs.evolve(population, **frames, set_aside=aside)
 
 
 def _expected_cap(

@@ -36,6 +36,7 @@ import re
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from emulation import build_engine, cli
@@ -118,12 +119,17 @@ def builtin_functions() -> list[tuple[FunctionSpec, str]]:
     return sorted(found, key=lambda item: item[0].name)
 
 
+def _shown(default: object) -> str:
+    """A default as a rule author writes it: a decimal as a number, anything else as repr."""
+    return str(default) if isinstance(default, Decimal) else repr(default)
+
+
 def functions_table() -> str:
     """One section per built-in function: call form, result, arguments, what it reads."""
     out: list[str] = []
     for spec, plugin in builtin_functions():
         arguments = ", ".join(
-            a.name if a.required else f"{a.name}={a.default!r}" for a in spec.arguments
+            a.name if a.required else f"{a.name}={_shown(a.default)}" for a in spec.arguments
         )
         out += [
             f"### `{spec.name}({arguments})`",
@@ -142,7 +148,7 @@ def functions_table() -> str:
                     meaning += "; one of " + ", ".join(f"`{c}`" for c in argument.choices)
                 if argument.accepts:
                     meaning += "; an expression of type " + " or ".join(argument.accepts)
-                default = "—" if argument.required else f"`{argument.default!r}`"
+                default = "—" if argument.required else f"`{_shown(argument.default)}`"
                 out.append(f"| `{argument.name}` | {argument.kind} | {default} | {meaning} |")
             out.append("")
     return "\n".join(out)

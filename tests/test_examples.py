@@ -228,7 +228,8 @@ OUTCOME_COUNTS = {
     },
     "2022": {
         "ldtt": {"granted": 45, "not_eligible": 6},
-        "cstdcs": {"granted": 4, "eligible_over_quota": 2, "not_eligible": 45},
+        # nd-017 and nd-027 tie across the cap: the competent authority decides, not the id
+        "cstdcs": {"granted": 3, "tied": 2, "eligible_over_quota": 1, "not_eligible": 45},
         "cstd_tinh": {"not_eligible": 51},
         "cstdtq": {"not_eligible": 51},
         "ttldtt": {"granted": 4, "not_eligible": 2},
@@ -477,7 +478,11 @@ def test_notable_decisions(
 #: (period, subject, award) -> (rank, cap) of a decision under a quota
 RANKED = {
     # 15 % of the group's Advanced Workers, floored: 0.15 × 16 = 2.4 → 2, 0.15 × 13 → 1
-    ("2021", "nd-040", "cstdcs"): (2, 2),
+    # competition ranks: nd-040 and nd-017 tie at 1 in 2021, both within the cap
+    ("2021", "nd-040", "cstdcs"): (1, 2),
+    ("2021", "nd-017", "cstdcs"): (1, 2),
+    ("2022", "nd-017", "cstdcs"): (2, 2),
+    ("2022", "nd-027", "cstdcs"): (2, 2),
     ("2021", "nd-050", "cstdcs"): (3, 2),
     ("2022", "nd-040", "cstdcs"): (1, 2),
     ("2021", "nd-035", "cstdcs"): (4, 2),
@@ -516,7 +521,22 @@ def test_the_quota_reason_shows_the_arithmetic(
         for decision in evaluations["2022"].decisions(group.get_column("id").to_list())
         if decision.award == "cstdcs" and decision.rank is not None and decision.rank < 4
     }
-    assert ahead == {"nd-040": 1, "nd-017": 2, "nd-027": 3}
+    assert ahead == {"nd-040": 1, "nd-017": 2, "nd-027": 2}
+
+
+def test_a_tie_across_the_cap_goes_to_the_competent_authority(
+    evaluations: dict[str, emulation.Evaluation],
+) -> None:
+    """nd-017 and nd-027 are equal on every key of the 2022 CSTĐCS ranking (HTXS, one
+    initiative, both women) and share the second of two places: neither is chosen by id."""
+    for subject, other in (("nd-017", "nd-027"), ("nd-027", "nd-017")):
+        decision = evaluations["2022"].decision(subject, "cstdcs")
+        assert decision.outcome == "tied"
+        assert decision.tied_with == (other,)
+        reason = decision.reasons[0]
+        assert reason.code == "tie_unresolved"
+        assert f"({other}) ở vị trí thứ 2" in reason.render("vi")
+        assert reason.render("vi").endswith("do cấp có thẩm quyền quyết định")
 
 
 #: (subject, award) -> bonus in VND for 2025 (Decree 152/2025, from 01/07/2025): the coefficient

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from emulation.results.evaluation import Evaluation
     from emulation.results.kpi import KpiResult
     from emulation.results.replay import Difference, Replay
+    from emulation.results.standing import Standing
     from emulation.rules.kpis import Kpi, Level
     from emulation.rules.model import (
         Award,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         Parameter,
         Rule,
         Ruleset,
+        Standings,
     )
     from emulation.types import Label
 
@@ -97,6 +99,8 @@ _HOMES = {
     "Parameter": "emulation.rules.model",
     "Rule": "emulation.rules.model",
     "Ruleset": "emulation.rules.model",
+    "Standing": "emulation.results.standing",
+    "Standings": "emulation.rules.model",
 }
 
 __all__ = [
@@ -139,6 +143,8 @@ __all__ = [
     "RulesetRef",
     "ServiceSpell",
     "SetAside",
+    "Standing",
+    "Standings",
     "Subject",
     "__version__",
     "build_engine",

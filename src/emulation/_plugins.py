@@ -29,6 +29,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "emulation._builtins.reporters",
     "emulation._builtins.service",
     "emulation._builtins.shares",
+    "emulation._builtins.standings",
     "emulation._builtins.toml_loader",
 )
 

@@ -26,7 +26,17 @@ from emulation.rules.loader import CASE_SUFFIX
 from emulation.rules.toml import read_toml
 from emulation.types import OUTCOMES
 
-_EXPECT_KEYS = {"subject", "award", "outcome", "reasons", "rank", "cap", "bonus", "evidence"}
+_EXPECT_KEYS = {
+    "subject",
+    "award",
+    "outcome",
+    "reasons",
+    "rank",
+    "cap",
+    "bonus",
+    "evidence",
+    "tied_with",
+}
 _PERIOD_KEY = re.compile(r"^\d{4}(-\d{4})?$")
 
 __all__ = ["CASE_SUFFIX", "Case", "CaseResult", "Expectation", "load_case_file", "run_case"]
@@ -44,6 +54,8 @@ class Expectation:
     cap: int | None = None
     bonus: str | None = None
     evidence: tuple[str, ...] | None = None
+    #: The ids of the subjects the decision shares its quota rank with, in any order.
+    tied_with: tuple[str, ...] | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -165,6 +177,7 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
                 cap=item.get("cap"),
                 bonus=None if item.get("bonus") is None else str(item["bonus"]),
                 evidence=None if "evidence" not in item else tuple(item["evidence"]),
+                tied_with=None if "tied_with" not in item else tuple(item["tied_with"]),
             )
         )
     if not expectations:
@@ -232,7 +245,7 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
 
 
 def _extras(expected: Expectation, decision: Any) -> str:
-    """Mismatches of rank, cap and bonus, when the case names them."""
+    """Mismatches of rank, cap, ties, evidence and bonus, when the case names them."""
     wrong = []
     for name in ("rank", "cap"):
         want = getattr(expected, name)
@@ -240,6 +253,10 @@ def _extras(expected: Expectation, decision: Any) -> str:
             wrong.append(f"expected {name} {want}, got {getattr(decision, name)}")
     if expected.evidence is not None and tuple(decision.evidence) != expected.evidence:
         wrong.append(f"expected evidence {list(expected.evidence)}, got {list(decision.evidence)}")
+    if expected.tied_with is not None and sorted(decision.tied_with) != sorted(expected.tied_with):
+        wrong.append(
+            f"expected tied with {sorted(expected.tied_with)}, got {sorted(decision.tied_with)}"
+        )
     if expected.bonus is not None:
         got = decision.bonus
         if got is None or Decimal(expected.bonus) != got:

@@ -146,6 +146,7 @@ class Engine:
             order=plan.order,
             kpi_specs=plan.kpis,
             kpi_frame=evaluate_kpis(plan, population, frames) if plan.kpis else None,
+            standings_ranked=plan.standings,
         )
         self.plugins.observe(evaluation)
         return evaluation

@@ -55,6 +55,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Đủ điều kiện nhưng vượt tỷ lệ «{label}» ({basis}): xếp thứ {rank}, mức trần {cap}{of}",
         "Eligible but over the quota “{label}” ({basis}): ranked {rank}, cap {cap}{of}",
     ),
+    "tie_unresolved": (
+        "Bằng điểm với {tied} ở vị trí thứ {rank}, vượt mức trần {cap} của «{label}» ({basis}): do cấp có thẩm quyền quyết định",
+        "Tied with {tied} at rank {rank} across the cap {cap} of “{label}” ({basis}): the competent authority decides",
+    ),
+    "leader_not_qualified": (
+        "Dẫn đầu nhóm {group} là {leaders} nhưng không đủ điều kiện «{label}» ({basis}); suất không chuyển cho người xếp sau",
+        "The leader of {group}, {leaders}, does not qualify for “{label}” ({basis}); the place is not passed on to the next in rank",
+    ),
     "bonus": (
         "Tiền thưởng {amount} đồng = {coefficient} × {base} đồng, làm tròn lên bội số của {step} đồng ({basis})",
         "Bonus {amount} VND = {coefficient} × {base} VND, rounded up to a multiple of {step} VND ({basis})",
@@ -186,6 +194,7 @@ class _Default(dict[str, str]):
 OUTCOME_LABELS: Final[dict[str, tuple[str, str]]] = {
     "granted": ("Đạt", "Granted"),
     "eligible_over_quota": ("Đủ điều kiện, ngoài tỷ lệ", "Eligible, over quota"),
+    "tied": ("Bằng điểm, chờ cấp có thẩm quyền quyết định", "Tied, for the competent authority"),
     "not_eligible": ("Không đủ điều kiện", "Not eligible"),
     "blocked": ("Tạm dừng xét", "Blocked"),
     "data_missing": ("Thiếu dữ liệu", "Data missing"),

@@ -24,10 +24,15 @@ Certainty = Literal["C", "C*", "R", "U"]
 CERTAINTIES: tuple[Certainty, ...] = ("C", "C*", "R", "U")
 
 #: Outcomes of a decision.
-Outcome = Literal["granted", "eligible_over_quota", "not_eligible", "blocked", "data_missing"]
+#: ``tied``: eligible, but tied with others across the quota's cap after every ranking key;
+#: the competent authority settles it (Cần Thơ QĐ 2579/QĐ-UBND Art 8(2)).
+Outcome = Literal[
+    "granted", "eligible_over_quota", "tied", "not_eligible", "blocked", "data_missing"
+]
 OUTCOMES: tuple[Outcome, ...] = (
     "granted",
     "eligible_over_quota",
+    "tied",
     "not_eligible",
     "blocked",
     "data_missing",

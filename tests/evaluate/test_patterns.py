@@ -54,14 +54,17 @@ def test_quota_cap_rounds_half_up(engine: emulation.Engine, holders: int, cap: i
         assert f"cap {cap} = 0.25 × {holders}" in reason.render("en")
 
 
-def test_quota_ties_go_to_women_then_to_the_subject_id(engine: emulation.Engine) -> None:
+def test_quota_ties_go_to_women_then_share_a_rank(engine: emulation.Engine) -> None:
     subjects = [{"id": "u", "kind": "collective"}] + [
         person(sid, parent="u", gender=gender, facts={"2024": {"rating": "HTT", "score": "5"}})
         for sid, gender in [("a", "male"), ("b", "female"), ("c", "male"), ("d", "male")]
     ]
     decisions = decide(engine, subjects, "capped")
-    assert {sid: d.rank for sid, d in decisions.items()} == {"b": 1, "a": 2, "c": 3, "d": 4}
+    # the woman first; the three men tie after every key and share rank 2 (none chosen by id)
+    assert {sid: d.rank for sid, d in decisions.items()} == {"b": 1, "a": 2, "c": 2, "d": 2}
     assert decisions["b"].outcome == "granted"
+    # the cap is 1: the tie lies wholly beyond it, so the three are over the quota, not tied
+    assert {decisions[s].outcome for s in "acd"} == {"eligible_over_quota"}
 
 
 def test_quota_is_per_unit(engine: emulation.Engine) -> None:

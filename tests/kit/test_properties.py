@@ -139,8 +139,9 @@ certainty = "C"
         properties.assert_monotonic(engine, people("8.5", "9", unit="u0"))
     message = str(info.value)
     assert "making subject p0 better took an award away" in message
-    assert "khen: granted before, eligible_over_quota after" in message
-    assert "rank 2, cap 1" in message
+    # p0 moved to 9 ties p1 (9) across the cap of one: no longer granted
+    assert "khen: granted before, tied after" in message
+    assert "Tied with p1 at rank 1 across the cap 1" in message
 
 
 def decl(kind: str, better: str | None = "higher", **extra: Any) -> FactDecl:
@@ -402,3 +403,110 @@ def test_quota_conservation_catches_an_engine_that_rounds_wrongly(
         in message
     )
     assert "rounding floor" in message
+
+
+# -- quota conservation: ties and the leader rule ---------------------------------------------
+
+STANDINGS_RULESETS = Path(__file__).resolve().parents[1] / "rulesets" / "standings"
+
+
+def tie_population() -> Population:
+    """A unit whose second place is a three-way tie, and a cluster whose leader fails."""
+    subjects: list[dict[str, Any]] = [{"id": "u", "kind": "collective"}]
+    for sid, score, gender in [("a", "9", "male"), ("b", "8", "male"), ("c", "8", "male"),
+                               ("d", "8", "male"), ("e", "7", "female")]:  # fmt: skip
+        subjects.append(
+            {"id": sid, "kind": "person", "parent": "u", "gender": gender,
+             "facts": {"2024": {"score": score, "qualifies": True}}}
+        )  # fmt: skip
+    for sid, score, qualifies in [("k1", "99", False), ("k2", "80", True), ("k3", "70", True)]:
+        subjects.append(
+            {"id": sid, "kind": "collective", "cluster": "K",
+             "facts": {"2024": {"score": score, "qualifies": qualifies}}}
+        )  # fmt: skip
+    return Population.from_json({"subjects": subjects})
+
+
+def test_quota_conservation_holds_with_ties_and_the_leader_rule() -> None:
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[STANDINGS_RULESETS])
+    population = tie_population()
+    for awards in (["top_two", "lead_person", "leader_flag", "flag"], ["top_two_by_id"]):
+        properties.assert_quotas_conserved(engine, population, "2024", awards=awards)
+        properties.assert_explanations_consistent(engine, population, "2024", awards=awards)
+
+
+def test_quota_conservation_catches_a_tie_settled_by_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An engine that quietly breaks ties by subject id gives b the second place of top_two:
+    renaming the ids in reverse order gives it to d instead, and the property says so."""
+    from emulation.evaluate import quota as _quota
+
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[STANDINGS_RULESETS])
+    original = _quota.rank_in_groups
+
+    def by_id(lazy, **options):  # type: ignore[no-untyped-def]
+        return original(lazy, **{**options, "ties": "id"})
+
+    monkeypatch.setattr(_quota, "rank_in_groups", by_id)
+    with pytest.raises(PropertyFailure) as failure:
+        properties.assert_quotas_conserved(engine, tie_population(), "2024", awards=["top_two"])
+    message = str(failure.value)
+    assert "quota not conserved: top_two: the decision on b depends on the subjects' ids" in message
+    assert (
+        "granted (rank 2, cap 2), but with the ids in reverse order eligible_over_quota" in message
+    )
+
+
+def test_quota_conservation_catches_a_place_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An engine that ranks only the eligible where the quota ranks every candidate passes the
+    failing leader's flag to k2."""
+    from emulation.evaluate import quota as _quota
+
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[STANDINGS_RULESETS])
+    [ruleset] = engine.rulesets
+    award = ruleset.awards["leader_flag"]
+    assert award.quota is not None
+    original = _quota.quota_stage
+
+    def eligible_only(award, *rest):  # type: ignore[no-untyped-def]
+        if award.quota is not None:
+            award = attrs.evolve(award, quota=attrs.evolve(award.quota, rank_scope="eligible"))
+        return original(award, *rest)
+
+    monkeypatch.setattr(
+        "emulation.evaluate.query.quota_stage", eligible_only
+    )  # the query holds its own reference
+    with pytest.raises(PropertyFailure) as failure:
+        properties.assert_quotas_conserved(engine, tie_population(), "2024", awards=["leader_flag"])
+    message = str(failure.value)
+    assert (
+        "quota not conserved: leader_flag, group K: k1 not ranked, but the quota ranks every candidate"
+        in message
+    )
+
+
+def test_quota_conservation_catches_a_tie_granted_beyond_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An engine that grants every subject of a tie across the cap grants four of two."""
+    from emulation.evaluate import quota as _quota
+
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[STANDINGS_RULESETS])
+    original = _quota.quota_stage
+
+    def tied_granted(*args):  # type: ignore[no-untyped-def]
+        stage, column = original(*args), args[-1]
+        if stage is None:
+            return None
+        outcome = pl.col(column)
+        granted = (
+            pl.when(outcome == "tied").then(pl.lit("granted")).otherwise(outcome.cast(pl.String))
+        )
+        return lambda lazy: stage(lazy).with_columns(
+            granted.cast(_quota.OUTCOME_DTYPE).alias(column)
+        )
+
+    monkeypatch.setattr("emulation.evaluate.query.quota_stage", tied_granted)
+    with pytest.raises(PropertyFailure) as failure:
+        properties.assert_quotas_conserved(engine, tie_population(), "2024", awards=["top_two"])
+    message = str(failure.value)
+    assert "quota not conserved: top_two, group u: 4 granted, more than the cap of 2" in message

@@ -103,6 +103,9 @@ TABLES: dict[str, set[str]] = {
     "kpis.*": _keys._KPI,
     "kpis.*.label": {"vi", "en"},
     "kpis.*.noun": {"vi", "en"},
+    "standings.*": _keys._STANDINGS,
+    "standings.*.label": {"vi", "en"},
+    "standings.*.rank[]": {"expr", "order"},
 }
 
 

@@ -38,7 +38,8 @@ def emulation_render(evaluation: Evaluation, format: str, lang: Language) -> str
 
 def render_json(evaluation: Evaluation, lang: Language) -> str:
     """``{"period", "engine_version", "lang", "decisions": [...], "set_aside": [...]}``, keys
-    sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each other."""
+    sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each other; when
+    the rulesets in force rank standings, ``standings`` lists every candidate's place."""
     document: dict[str, Any] = {
         "period": str(evaluation.period),
         "engine_version": evaluation.engine_version,
@@ -48,6 +49,7 @@ def render_json(evaluation: Evaluation, lang: Language) -> str:
     }
     if evaluation.kpi_specs:
         document["kpis"] = [result.to_dict(lang) for result in evaluation.kpi_results()]
+    document.update(standings_json(evaluation, lang))
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -135,6 +137,7 @@ def render_table(evaluation: Evaluation, lang: Language) -> str:
         for item in evaluation.population.set_aside:
             data = item.to_dict(lang)
             lines.append(f"  {item.subject}: {data['message']} [{'; '.join(item.rows)}]")
+    lines.extend(standings_table_lines(evaluation, lang))
     if evaluation.kpi_specs:
         lines += ["", *kpi_table_lines(evaluation, lang)]
     return "\n".join(lines) + "\n"
@@ -252,3 +255,72 @@ def _aligned(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[
         line((*tuple("-" * w for w in widths), "-" * len(headers[fixed]))),
         *(line(row) for row in rows),
     ]
+
+
+# -- standings ----------------------------------------------------------------------------
+
+
+def standings_json(evaluation: Evaluation, lang: Language) -> dict[str, Any]:
+    """``{"standings": [...]}`` — every candidate's place in every standings — when the
+    rulesets in force rank standings; otherwise nothing."""
+    if not evaluation.standings_ranked:
+        return {}
+    return {"standings": [item.to_dict(lang) for item in evaluation.standings_of()]}
+
+
+#: The header of :func:`render_standings_csv`.
+STANDINGS_CSV_HEADER = (
+    "standings",
+    "subject",
+    "name",
+    "period",
+    "group",
+    "rank",
+    "tied_with",
+    "group_size",
+    "label",
+)
+
+
+def render_standings_csv(evaluation: Evaluation, lang: Language) -> str:
+    """One row per standings and candidate, in the order of :meth:`Evaluation.standings`:
+    ids, name, group, rank, the ids tied with (joined with ``;``), the group size and the
+    standings' label in ``lang``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(STANDINGS_CSV_HEADER)
+    names = dict(evaluation.population.subjects.select("id", "name").iter_rows())
+    for item in evaluation.standings_of():
+        writer.writerow(
+            [
+                item.standings,
+                item.subject,
+                names.get(item.subject) or "",
+                item.period,
+                item.group or "",
+                item.rank,
+                ";".join(item.tied_with),
+                item.group_size,
+                item.label.get(lang),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def standings_table_lines(evaluation: Evaluation, lang: Language) -> list[str]:
+    """The standings as text for people, one block per standings and group: rank, id, name
+    and "= id" for the subjects it is tied with; nothing when no standings are ranked."""
+    if not evaluation.standings_ranked:
+        return []
+    names = dict(evaluation.population.subjects.select("id", "name").iter_rows())
+    lines: list[str] = []
+    block: tuple[str, str | None] | None = None
+    for item in evaluation.standings_of():
+        if (item.standings, item.group) != block:
+            block = (item.standings, item.group)
+            group = item.group or "—"
+            head = "Nhóm" if lang == "vi" else "Group"
+            lines += ["", f"{item.label.get(lang)} — {head} {group} ({item.group_size})"]
+        tied = f"  = {', '.join(item.tied_with)}" if item.tied_with else ""
+        lines.append(f"  {item.rank:>4}  {item.subject}  {names.get(item.subject) or ''}{tied}")
+    return lines

@@ -42,7 +42,8 @@ def describe_decision(
             values = ", ".join(f"{name} = {show(value)}" for name, value in criterion.inputs)
             lines.append(f"{indent}    {values}")
     if decision.rank is not None:
-        lines.append(f"{indent}rank {decision.rank}, cap {decision.cap}")
+        tied = f", tied with {', '.join(decision.tied_with)}" if decision.tied_with else ""
+        lines.append(f"{indent}rank {decision.rank}, cap {decision.cap}{tied}")
     if reasons:
         lines.extend(f"{indent}- {reason.render('en')}" for reason in decision.reasons)
     return lines

@@ -1,8 +1,8 @@
 """Evaluation: (population, rulesets in force, period) → result frames.
 
 Takes a validated population and the awards of the rulesets in force; gives one result frame
-per subject kind, with a column per rule, an outcome column per award and the quota and gap
-columns explanations read.
+per subject kind, with a column per rule, an outcome column per award, the quota and gap
+columns explanations read, and the place of every candidate in each standings.
 """
 
 from __future__ import annotations
@@ -14,18 +14,25 @@ from emulation.data.records import SUBJECT_KINDS
 from emulation.evaluate.candidates import base_frame
 from emulation.evaluate.plan import EvaluationPlan
 from emulation.evaluate.query import evaluate_kind
+from emulation.evaluate.standings import apply_standings
 
 
 def run(plan: EvaluationPlan, population: Population) -> dict[str, pl.DataFrame]:
-    """The result frame of each subject kind ``plan`` decides awards for or its KPIs count,
-    persons first (the collectives' rules may read their members' decisions)."""
+    """The result frame of each subject kind ``plan`` decides awards for, ranks standings for or
+    its KPIs count, persons first (the collectives' rules may read their members' decisions)."""
     frames: dict[str, pl.DataFrame] = {}
     for kind in SUBJECT_KINDS:
-        if not plan.awards_of(kind) and not plan.kpis_of(kind):
+        standings = plan.standings_of(kind)
+        if not plan.awards_of(kind) and not standings and not plan.kpis_of(kind):
             continue
         base = base_frame(population, plan.period, kind, plan.facts_of(kind))
         if base.height == 0:
             frames[kind] = base
             continue
-        frames[kind] = evaluate_kind(plan, kind, base, population, dict(frames))
+        frame = base
+        if plan.awards_of(kind):
+            frame = evaluate_kind(plan, kind, base, population, dict(frames))
+        if standings:
+            frame = apply_standings(plan, frame, population, dict(frames), standings)
+        frames[kind] = frame
     return frames

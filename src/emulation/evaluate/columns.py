@@ -7,7 +7,13 @@ award ``a`` and its rule ``r``:
 - ``a::r`` — the rule's value (true, false or null when unknown);
 - ``a::outcome`` — the award's outcome, of type :data:`OUTCOME_DTYPE`;
 - ``a::r::has`` and ``a::r::needs`` — both sides of a rule that compares two numbers;
-- ``a::rank``, ``a::cap`` and ``a::denominator`` — the subject's place in its quota group;
+- ``a::group``, ``a::rank``, ``a::cap`` and ``a::denominator`` — the subject's place in its
+  quota group;
+- ``a::tied`` — how many other subjects share that rank after every ranking key, and
+  ``a::unqualified`` — how many subjects ranked within the cap of the group do not qualify
+  (a quota that ranks every candidate); who they are is read again from the group and rank;
+- ``standing::s::group``, ``::rank``, ``::tied`` and ``::size`` — the subject's place in
+  the standings ``s``;
 - ``fn::…`` — the value of one function call, under the key its function chose.
 """
 
@@ -60,8 +66,30 @@ def denominator_column(award: str) -> str:
     return f"{award}{SEPARATOR}denominator"
 
 
+def tied_column(award: str) -> str:
+    """How many other subjects share the subject's rank in its quota group."""
+    return f"{award}{SEPARATOR}tied"
+
+
+def unqualified_column(award: str) -> str:
+    """How many subjects ranked within the cap of the group do not qualify (a quota with
+    ``rank_scope = "all_candidates"``)."""
+    return f"{award}{SEPARATOR}unqualified"
+
+
+#: Starts the name of a column of standings.
+STANDING_PREFIX: Final = f"standing{SEPARATOR}"
+
+
+def standing_column(standings: str, part: str) -> str:
+    """Column ``part`` (``group``, ``rank``, ``tied`` or ``size``) of the standings
+    ``standings`` in the result frame."""
+    return f"{STANDING_PREFIX}{standings}{SEPARATOR}{part}"
+
+
 def group_column(award: str) -> str:
-    """The quota group of a subject, while the quota is applied (not kept in the result)."""
+    """The quota group of a subject: its unit, its cluster, ``"*"`` for the whole population,
+    or ``"\x00"`` + its id when it has no unit (or cluster) and is ranked alone."""
     return f"{award}{SEPARATOR}group"
 
 

@@ -20,7 +20,14 @@ from emulation.errors import EvaluationError, suggest
 from emulation.lang.nodes import Node
 from emulation.period import Period
 from emulation.rules.kpis import Kpi
-from emulation.rules.model import Award, Consumption, FactDecl, ParameterValue, Ruleset
+from emulation.rules.model import (
+    Award,
+    Consumption,
+    FactDecl,
+    ParameterValue,
+    Ruleset,
+    Standings,
+)
 from emulation.types import RulesetId
 
 
@@ -43,6 +50,8 @@ class EvaluationPlan:
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
     #: The KPIs evaluated, with the ruleset that defines each, by id.
     kpis: tuple[tuple[Kpi, Ruleset], ...] = ()
+    #: The standings of the rulesets in force, by id, each with its ruleset.
+    standings: tuple[tuple[Standings, Ruleset], ...] = ()
 
     @property
     def awards(self) -> tuple[tuple[Award, Ruleset], ...]:
@@ -59,11 +68,16 @@ class EvaluationPlan:
         chosen = (self.available[award] for award in self.order)
         return [(award, ruleset) for award, ruleset in chosen if award.subject == kind]
 
+    def standings_of(self, kind: str) -> list[tuple[Standings, Ruleset]]:
+        """The standings of subjects of ``kind``, by id."""
+        return [(s, ruleset) for s, ruleset in self.standings if s.subject == kind]
+
     def facts_of(self, kind: str) -> dict[str, FactDecl]:
-        """The declared facts the awards of ``kind``, and the conditions of the KPIs that
-        count subjects of ``kind``, read."""
+        """The declared facts the awards and standings of ``kind``, and the conditions of the
+        KPIs that count subjects of ``kind``, read."""
         read = facts_read(award for award, _ in self.awards_of(kind))
         read |= nodes_read(c.node for kpi, _ in self.kpis_of(kind) for c in kpi.conditions)
+        read |= nodes_read(key.node for s, _ in self.standings_of(kind) for key in s.rank)
         return {name: decl for name, decl in self.facts.items() if name in read}
 
     def kpis_of(self, kind: str) -> list[tuple[Kpi, Ruleset]]:
@@ -117,6 +131,7 @@ def plan_evaluation(
         parameters=resolved,
         overrides=overrides,
         kpis=chosen,
+        standings=_standings(rulesets),
     )
 
 
@@ -141,6 +156,20 @@ def _kpis(
             f"KPIs in force: {sorted(found)}"
         )
     return tuple(found[k] for k in sorted(set(requested)))
+
+
+def _standings(rulesets: Sequence[Ruleset]) -> tuple[tuple[Standings, Ruleset], ...]:
+    """The standings of ``rulesets``, by id; an id two rulesets define is an error."""
+    found: dict[str, tuple[Standings, Ruleset]] = {}
+    for ruleset in rulesets:
+        for standings in ruleset.standings.values():
+            if standings.id in found:
+                other = found[standings.id][1]
+                raise EvaluationError(
+                    f'standings "{standings.id}" are defined by both {other.id} and {ruleset.id}'
+                )
+            found[standings.id] = (standings, ruleset)
+    return tuple(found[key] for key in sorted(found))
 
 
 def _with_dependencies(

@@ -1,9 +1,14 @@
 """Quotas with ranking: cap the granted subjects of an award per unit, cluster or population.
 
-After an award's outcome is known, eligible subjects (``granted``) are ranked inside their
-group by the quota's keys, then by subject id so that ties never depend on row order. The cap
-is the quota's ``count``, or its ``ratio`` × the denominator rounded as the ruleset says,
-computed exactly in integers. Those ranked beyond the cap become ``eligible_over_quota``.
+After an award's outcome is known, the subjects of each group are ranked by the quota's keys
+(:mod:`emulation.evaluate.ranking`): the eligible ones (``granted``), or with
+``rank_scope = "all_candidates"`` every candidate, so that a place within the cap held by a
+subject who does not qualify is not passed on ("the leader must qualify"). The cap is the
+quota's ``count``, or its ``ratio`` × the denominator rounded as the ruleset says, computed
+exactly in integers. An eligible subject ranked beyond the cap becomes
+``eligible_over_quota``; one whose tie (after every key) straddles the cap becomes ``tied``,
+for the competent authority to settle, unless the quota breaks ties by subject id
+(``ties = "id"``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ from emulation.evaluate.columns import (
     group_column,
     outcome_column,
     rank_column,
+    tied_column,
+    unqualified_column,
 )
+from emulation.evaluate.ranking import RankColumns, group_of, rank_in_groups
 from emulation.lang.compiler import Compiler
 from emulation.rules.model import Award, ParameterValue, Quota, resolve
 
@@ -39,15 +47,29 @@ def quota_stage(
     quota = award.quota
     if quota is None or not _enabled(quota, parameters):
         return None
-    group = _group(quota)
+    group = group_of(quota.per)
     candidate = pl.col(outcome) == "granted"
     denominator = _denominator(quota, award, decided)
     cap = _cap(quota, parameters, denominator)
-    keys = [compiler.compile(key.node) for key in quota.rank]
+    keys = [(compiler.compile(key.node), key.descending) for key in quota.rank]
     group_name = group_column(award.id)
+    names = RankColumns(
+        group=group_name,
+        rank=rank_column(award.id),
+        tied=tied_column(award.id),
+        size=f"{group_name}::size",
+    )
+    everyone = quota.rank_scope == "all_candidates"
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
-        lazy = lazy.with_columns(group.alias(group_name))
+        lazy = rank_in_groups(
+            lazy,
+            group=group,
+            pool=pl.lit(True) if everyone else candidate,
+            keys=keys,
+            ties=quota.ties,
+            names=names,
+        )
         over = pl.col(group_name)
         lazy = lazy.with_columns(
             cap.over(over).alias(cap_column(award.id)),
@@ -55,39 +77,30 @@ def quota_stage(
                 denominator_column(award.id)
             ),
         )
-        lazy = lazy.sort(
-            [over, candidate, *keys, pl.col("id")],
-            descending=[False, True, *(key.descending for key in quota.rank), False],
-            nulls_last=True,
-        )
-        rank = candidate.cast(pl.Int64).cum_sum().over(over)
-        lazy = lazy.with_columns(
-            pl.when(candidate).then(rank).otherwise(None).alias(rank_column(award.id))
-        )
-        over_quota = candidate & (pl.col(rank_column(award.id)) > pl.col(cap_column(award.id)))
-        return lazy.with_columns(
-            pl.when(over_quota)
+        rank, capped = pl.col(names.rank), pl.col(cap_column(award.id))
+        last = rank + pl.col(names.tied)
+        if everyone:
+            # the places within the cap held by subjects who do not qualify: not passed on
+            held = ((rank <= capped) & ~candidate).cast(pl.Int64).sum().over(over)
+            lazy = lazy.with_columns(held.alias(unqualified_column(award.id)))
+        else:
+            # the ranking of the eligible only: others keep no rank
+            lazy = lazy.with_columns(pl.when(candidate).then(rank).alias(names.rank))
+        outcome_now = (
+            pl.when(candidate & (rank > capped))
             .then(pl.lit("eligible_over_quota"))
+            .when(candidate & (last > capped))
+            .then(pl.lit("tied"))
             .otherwise(pl.col(outcome).cast(pl.String))
             .cast(OUTCOME_DTYPE)
-            .alias(outcome)
-        ).drop(group_name)
+        )
+        return lazy.with_columns(outcome_now.alias(outcome)).drop(names.size)
 
     return apply
 
 
 def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> bool:
     return bool(resolve(quota.enabled, parameters))
-
-
-def _group(quota: Quota) -> pl.Expr:
-    """The quota group; a subject with no unit (or no cluster) is a group of its own."""
-    alone = pl.lit("\x00") + pl.col("id")
-    if quota.per == "unit":
-        return pl.coalesce(pl.col("parent"), alone)
-    if quota.per == "cluster":
-        return pl.coalesce(pl.col("cluster"), alone)
-    return pl.lit("*")
 
 
 def _denominator(quota: Quota, award: Award, decided: set[str]) -> pl.Expr | None:

@@ -16,7 +16,8 @@ from emulation.period import Period
 from emulation.rules.model import ParameterValue
 
 #: How far each outcome is from being granted; making a subject better may only move it up.
-STANDING = {"granted": 2, "eligible_over_quota": 1}
+#: A tie across the cap (``tied``) is nearer than a place over the quota.
+STANDING = {"granted": 3, "tied": 2, "eligible_over_quota": 1}
 
 
 class PropertyFailure(AssertionError):

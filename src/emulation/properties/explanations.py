@@ -25,7 +25,8 @@ def assert_explanations_consistent(
     """A granted decision has every criterion true and no exclusion or blocking state true or
     unknown; every other decision has a cause — a blocking state that holds (``blocked``), a
     failed criterion or an applying exclusion (``not_eligible``), an unknown rule
-    (``data_missing``), the quota (``eligible_over_quota``) — and its reasons name one."""
+    (``data_missing``), the quota (``eligible_over_quota``), a tie across the quota's cap
+    (``tied``) — and its reasons name one."""
     current = period_of(engine, population, period)
     wanted = awards_in_force(engine, current, awards) if current else None
     if current is None or wanted == []:
@@ -44,13 +45,14 @@ def explanation_problem(decision: Decision) -> str | None:
     """What is wrong with a decision's explanation, or None."""
     where = f"{decision.subject} / {decision.award} is {decision.outcome}"
     wanted = {"criterion": True, "exclusion": False, "blocking": False}
-    if decision.outcome in ("granted", "eligible_over_quota"):
+    if decision.outcome in ("granted", "eligible_over_quota", "tied"):
         wrong = [c.id for c in decision.criteria if c.value is not wanted[c.role]]
         if wrong:
             return f"{where} although {', '.join(wrong)} do not allow it"
         if decision.outcome == "granted":
             return None
-        causes, codes = {"quota"}, {"over_quota"}
+        causes = {"quota"}
+        codes = {"tie_unresolved"} if decision.outcome == "tied" else {"over_quota"}
     else:
         causes = {c.id for c in decision.criteria if _causes(decision.outcome, c.role, c.value)}
         codes = {"blocked", "criterion_failed", "exclusion_applies"}

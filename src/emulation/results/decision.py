@@ -114,6 +114,8 @@ class Decision:
     cap: int | None = None
     bonus: Decimal | None = None
     evidence: tuple[str, ...] = ()
+    #: The ids of the other subjects that share this subject's rank in its quota group.
+    tied_with: tuple[str, ...] = ()
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form with labels and reasons rendered in ``lang``."""
@@ -132,6 +134,7 @@ class Decision:
             "cap": self.cap,
             "bonus": None if self.bonus is None else str(self.bonus),
             "evidence": list(self.evidence),
+            "tied_with": list(self.tied_with),
         }
 
 
@@ -145,6 +148,13 @@ class QuotaPosition:
     cap: int
     denominator: int | None
     ratio: str | None
+    #: The other subjects sharing the rank after every ranking key, as shown to people.
+    tied: tuple[str, ...] = ()
+    #: The subjects ranked within the cap of the group who do not qualify, as shown to people
+    #: (a quota that ranks every candidate: their places are not passed on).
+    unqualified: tuple[str, ...] = ()
+    #: The quota group (unit, cluster), as shown to people.
+    group: str = ""
 
 
 def _json_value(value: Any) -> Any:

@@ -12,15 +12,23 @@ import polars as pl
 from emulation._version import __version__
 from emulation.data.population import Population
 from emulation.errors import EvaluationError
-from emulation.evaluate.columns import cap_column, denominator_column, outcome_column, rank_column
+from emulation.evaluate.columns import (
+    cap_column,
+    denominator_column,
+    group_column,
+    outcome_column,
+    rank_column,
+)
 from emulation.evaluate.evidence import granted_in, taken_by
 from emulation.evaluate.kpis import KPI_SCHEMA
 from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
 from emulation.results.kpi import KpiResult, kpi_result
+from emulation.results.standing import Standing, standings_frame, standings_of
+from emulation.results.ties import Peers, quota_peers
 from emulation.rules.kpis import Kpi
-from emulation.rules.model import Award, Consumption, Ruleset, resolve
+from emulation.rules.model import Award, Consumption, Ruleset, Standings, resolve
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -72,6 +80,32 @@ class Evaluation:
             results.append(kpi_result(spec, ruleset, row, names.get(row["node"]), usual))
         return tuple(results)
 
+    #: The standings ranked, each with its ruleset, by id.
+    standings_ranked: tuple[tuple[Standings, Ruleset], ...] = ()
+
+    def standings(self) -> pl.DataFrame:
+        """A long frame ``standings, subject, period, group, rank, tied_with, group_size``:
+        every candidate's place in every ``[standings.<id>]`` of the rulesets in force,
+        sorted by standings, group, rank, then subject."""
+        return standings_frame(self.frames, self.standings_ranked, str(self.period))
+
+    def standings_of(
+        self, subject: str | None = None, standings: str | None = None
+    ) -> tuple[Standing, ...]:
+        """The places as :class:`Standing` objects, of one ``subject`` or of everyone, in one
+        ``standings`` or in all, in the order of :meth:`standings`."""
+        frame = self.standings()
+        if subject is not None:
+            frame = frame.filter(pl.col("subject") == subject)
+        if standings is not None:
+            known = sorted(item.id for item, _ in self.standings_ranked)
+            if standings not in known:
+                raise EvaluationError(
+                    f'no standings "{standings}" in {self.period} (standings ranked: {known})'
+                )
+            frame = frame.filter(pl.col("standings") == standings)
+        return standings_of(frame, self.standings_ranked)
+
     def outcomes(self) -> pl.DataFrame:
         """A long frame ``subject, award, period, outcome``, sorted by subject then award."""
         parts = []
@@ -102,20 +136,25 @@ class Evaluation:
         """Decisions with their explanations, sorted by subject then award."""
         wanted = None if subjects is None else set(subjects)
         rows: list[tuple[str, Award, Ruleset, dict[str, Any]]] = []
+        shared: dict[str, Peers] = {}
         for award, ruleset in self.awards:
-            frame = self.frames.get(award.subject)
-            if frame is None:
+            whole = self.frames.get(award.subject)
+            if whole is None:
                 continue
+            frame = whole
             if wanted is not None:
                 frame = frame.filter(pl.col("id").is_in(sorted(wanted)))
             for row in frame.iter_rows(named=True):
                 rows.append((row["id"], award, ruleset, row))
+            shared[award.id] = quota_peers(whole, award, frame.get_column("id").to_list())
         rows.sort(key=lambda item: (item[0], item[1].id))
         hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
         used = self._evidence_used(rows)
         return tuple(
             attrs.evolve(
-                self._decision(sid, award, ruleset, row, hashes[sid]),
+                self._decision(
+                    sid, award, ruleset, row, hashes[sid], shared[award.id].get(sid, ((), ()))
+                ),
                 evidence=used.get((sid, award.id), ()),
             )
             for sid, award, ruleset, row in rows
@@ -177,7 +216,13 @@ class Evaluation:
         )
 
     def _decision(
-        self, subject: str, award: Award, ruleset: Ruleset, row: dict[str, Any], input_hash: str
+        self,
+        subject: str,
+        award: Award,
+        ruleset: Ruleset,
+        row: dict[str, Any],
+        input_hash: str,
+        peers: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     ) -> Decision:
         values = self.parameters.get(ruleset.id, {})
         criteria = tuple(
@@ -187,6 +232,7 @@ class Evaluation:
         rank = row.get(rank_column(award.id))
         cap = row.get(cap_column(award.id)) if rank is not None else None
         position = None
+        tied, unqualified = peers
         if award.quota is not None and rank is not None and cap is not None:
             position = QuotaPosition(
                 label=award.quota.label,
@@ -195,6 +241,9 @@ class Evaluation:
                 cap=cap,
                 denominator=row.get(denominator_column(award.id)),
                 ratio=str(resolve(award.quota.ratio, values)),
+                tied=self._shown(tied),
+                unqualified=self._shown(unqualified),
+                group=_group_of(row.get(group_column(award.id))),
             )
         bonus = None
         if award.bonus is not None and outcome == "granted":
@@ -221,4 +270,21 @@ class Evaluation:
             rank=rank,
             cap=cap,
             bonus=None if bonus is None else bonus[0],
+            tied_with=tied,
         )
+
+    def _shown(self, subjects: Sequence[str]) -> tuple[str, ...]:
+        """Subjects as people read them: ``name (id)``, or the id of a subject without name."""
+        if not subjects:
+            return ()
+        names = dict(
+            self.population.subjects.filter(pl.col("id").is_in(list(subjects)))
+            .select("id", "name")
+            .iter_rows()
+        )
+        return tuple(f"{names[s]} ({s})" if names.get(s) else s for s in subjects)
+
+
+def _group_of(group: str | None) -> str:
+    """A quota group as shown to people (a subject ranked alone is its own group)."""
+    return (group or "").removeprefix("\x00")

@@ -86,14 +86,21 @@ def reasons_for(
     ``bonus`` is ``(amount, coefficient, base, step, basis)`` for a granted award that pays one.
     """
     reasons: list[Reason] = []
-    if outcome in ("granted", "eligible_over_quota"):
+    if outcome in ("granted", "eligible_over_quota", "tied"):
         if outcome == "granted":
             reasons.append(Reason("granted", _params(award_label, "", {})))
         if quota is not None:
             of = "" if quota.denominator is None else f" = {quota.ratio} × {quota.denominator}"
-            code = "within_quota" if outcome == "granted" else "over_quota"
+            code = {"granted": "within_quota", "tied": "tie_unresolved"}.get(outcome, "over_quota")
             extra = {"rank": str(quota.rank), "cap": str(quota.cap), "of": of}
+            if outcome == "tied":
+                extra["tied"] = ", ".join(quota.tied)
             reasons.append(Reason(code, _params(quota.label, quota.basis, extra)))
+            if outcome == "eligible_over_quota" and quota.unqualified:
+                extra = {"leaders": ", ".join(quota.unqualified), "group": quota.group}
+                reasons.append(
+                    Reason("leader_not_qualified", _params(quota.label, quota.basis, extra))
+                )
         if bonus is not None and outcome == "granted":
             amount, coefficient, base, step, basis = bonus
             extra = {

@@ -116,6 +116,16 @@ QuotaScope = Literal["unit", "cluster", "population"]
 QUOTA_SCOPES: tuple[QuotaScope, ...] = ("unit", "cluster", "population")
 
 
+#: How a tie left after every ranking key is treated: reported for the competent authority to
+#: settle (``authority``: Cần Thơ QĐ 2579/QĐ-UBND Art 8(2)), or broken by subject id (``id``).
+Ties = Literal["authority", "id"]
+TIES: tuple[Ties, ...] = ("authority", "id")
+#: Whom a quota ranks: the eligible subjects only, or every candidate ("the leader must
+#: qualify": a place within the cap held by a subject who does not qualify is not passed on).
+RankScope = Literal["eligible", "all_candidates"]
+RANK_SCOPES: tuple[RankScope, ...] = ("eligible", "all_candidates")
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class RankKey:
     """One key of a ranking: an expression, sorted ``desc`` (higher first) or ``asc``."""
@@ -132,8 +142,10 @@ class Quota:
     The cap is ``ratio`` × the denominator (holders of award ``of`` in the group, or its
     ``headcount`` of candidates) rounded by ``rounding``, or a fixed ``count`` (top-k). The
     ratio may be a literal decimal or a decimal parameter; ``enabled`` (true, false or a bool
-    parameter) switches the quota on. Eligible subjects are ranked by ``rank`` keys, then
-    by subject id; those ranked beyond the cap are ``eligible_over_quota``.
+    parameter) switches the quota on. Eligible subjects (every candidate when
+    ``rank_scope`` is ``all_candidates``) are ranked by the ``rank`` keys; those ranked beyond
+    the cap are ``eligible_over_quota``, and those whose tie straddles the cap are ``tied``
+    (or the tie is broken by subject id when ``ties`` is ``id``).
     """
 
     per: QuotaScope
@@ -146,6 +158,8 @@ class Quota:
     label: Label
     basis: str
     certainty: Certainty
+    ties: Ties = "authority"
+    rank_scope: RankScope = "eligible"
 
 
 @attrs.frozen(kw_only=True)
@@ -243,6 +257,8 @@ class Ruleset:
     levels: dict[str, Level] = attrs.field(factory=dict)
     #: Programme targets over the organisation tree (``[kpis]``).
     kpis: dict[str, Kpi] = attrs.field(factory=dict)
+    #: The ``[standings.<id>]`` tables: rankings reported for every candidate.
+    standings: dict[str, Standings] = attrs.field(factory=dict)
 
     def in_force(self, period: Period) -> bool:
         """Whether this version applies to ``period`` (the one in force on its last day)."""
@@ -250,3 +266,21 @@ class Ruleset:
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
         )
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Standings:
+    """A ranking reported for every candidate of a subject kind: inside each unit, cluster or
+    the whole population, by ``rank`` keys, first key first. Subjects equal on every key share
+    a rank (1, 2, 2, 4) unless ``ties`` is ``id``. Standings decide nothing; they say where
+    each subject stands ("xếp hạng trong cụm, khối thi đua")."""
+
+    id: str
+    subject: Literal["person", "collective"]
+    per: QuotaScope
+    rank: tuple[RankKey, ...]
+    ties: Ties
+    label: Label
+    basis: str
+    certainty: Certainty
+    location: str

@@ -45,6 +45,7 @@ from emulation.rules.loader._keys import (  # noqa: F401
     _REFERENCE,
     _RULE,
     _SERVICE,
+    _STANDINGS,
     _TOP,
 )
 from emulation.rules.loader.awards import read_award
@@ -57,6 +58,7 @@ from emulation.rules.loader.declarations import (
     read_services,
 )
 from emulation.rules.loader.kpis import read_kpis, read_levels
+from emulation.rules.loader.standings import read_standings
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.toml import read_toml
 from emulation.types import AwardId, RulesetId
@@ -133,6 +135,7 @@ def load_ruleset(
     kpis = read_kpis(
         out, read_table(out, document, "kpis", required=False), scope, levels, parameters
     )
+    standings = read_standings(out, read_table(out, document, "standings", required=False), scope)
     if out.problems:
         raise RulesetError(out.reported())
     if not (ruleset_id and organisation and version and effective_from and title):
@@ -153,6 +156,7 @@ def load_ruleset(
         services=services,
         levels=levels,
         kpis=kpis,
+        standings=standings,
     )
 
 

@@ -5,7 +5,17 @@
 
 from __future__ import annotations
 
-_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards", "levels", "kpis"}
+_TOP = {
+    "format",
+    "ruleset",
+    "facts",
+    "parameters",
+    "service",
+    "awards",
+    "levels",
+    "kpis",
+    "standings",
+}
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
 _META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
 _REFERENCE = {"id", "document", "title", "url"}
@@ -36,6 +46,8 @@ _QUOTA = {
     "label",
     "basis",
     "certainty",
+    "ties",
+    "rank_scope",
 }
 _BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
 _CONSUMES = {"kinds", "min_scope", "window", "count", "unless", "basis", "certainty"}
@@ -56,3 +68,4 @@ _KPI = {
     "comparison",
     "noun",
 }
+_STANDINGS = {"subject", "per", "rank", "ties", "label", "basis", "certainty"}

@@ -23,7 +23,9 @@ from emulation.rules.loader._fields import (
 from emulation.rules.loader._keys import _BONUS, _CONSUMES, _QUOTA
 from emulation.rules.model import (
     QUOTA_SCOPES,
+    RANK_SCOPES,
     ROUNDINGS,
+    TIES,
     Bonus,
     Consumption,
     ParameterRef,
@@ -72,11 +74,13 @@ def read_quota(out: Collector, where: str, body: Any, scope: Scope) -> Quota | N
             f"expected true, false or the name of a bool parameter, got {shown(switch)}",
             code="wrong_type",
         )
-    keys = _rank_keys(out, at, body.get("rank", []), scope)
+    keys = rank_keys(out, at, body.get("rank", []), scope)
+    ties = read_choice(out, body, f"{at}.ties", TIES, default="authority")
+    rank_scope = read_choice(out, body, f"{at}.rank_scope", RANK_SCOPES, default="eligible")
     label = read_label(out, body, f"{at}.label")
     basis = read_text(out, body, f"{at}.basis")
     certainty = read_choice(out, body, f"{at}.certainty", CERTAINTIES)
-    if not (per and rounding and label and basis and certainty):
+    if not (per and rounding and label and basis and certainty and ties and rank_scope):
         return None
     return Quota(
         per=per,
@@ -89,6 +93,8 @@ def read_quota(out: Collector, where: str, body: Any, scope: Scope) -> Quota | N
         label=label,
         basis=basis,
         certainty=certainty,
+        ties=ties,
+        rank_scope=rank_scope,
     )
 
 
@@ -197,8 +203,8 @@ def _check_parameter(
         )
 
 
-def _rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKey]:
-    """The ``rank = [{ expr = "…", order = "desc" }, …]`` keys of a quota."""
+def rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKey]:
+    """The ``rank = [{ expr = "…", order = "desc" }, …]`` keys of a quota or standings."""
     if not isinstance(items, list):
         out.add(
             f"{at}.rank",
@@ -227,6 +233,7 @@ def _rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKe
                 out.add(
                     f"{key_at}.expr",
                     "a ranking key must be a number, true/false or an ordered value",
+                    find=expr,
                     code="wrong_type",
                 )
             keys.append(RankKey(expr=expr, descending=order != "asc", node=node))

@@ -1,0 +1,97 @@
+"""Standings: every candidate of a subject kind ranked inside its unit, cluster or the whole
+population, after the kind's awards are decided.
+
+The ranking is the quotas' own (:mod:`emulation.evaluate.ranking`), over every candidate; its
+keys may read facts, functions and the decisions just taken (``granted("x")``). Each
+standings ``s`` adds the columns ``standing::s::group``, ``::rank``, ``::tied`` and ``::size``
+to the kind's result frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from emulation.data.population import Population
+from emulation.evaluate.columns import outcome_column, standing_column
+from emulation.evaluate.context import Context
+from emulation.evaluate.plan import EvaluationPlan
+from emulation.evaluate.ranking import RankColumns, group_of, rank_in_groups
+from emulation.lang.compiler import Compiler
+from emulation.rules.model import Ruleset, Standings
+
+
+def apply_standings(
+    plan: EvaluationPlan,
+    frame: pl.DataFrame,
+    population: Population,
+    earlier: Mapping[str, pl.DataFrame],
+    standings: Sequence[tuple[Standings, Ruleset]],
+) -> pl.DataFrame:
+    """``frame`` (the result frame of one subject kind) with the columns of ``standings``."""
+    services = {name: rule for _, r in standings for name, rule in r.services.items()}
+    context = Context(plan.period, population, plan.facts, earlier, services, plan.consumers)
+    context.decided = {a for a in plan.order if outcome_column(a) in frame.columns}
+    steps = []
+    for item, ruleset in standings:
+        context.award = item.id
+        compiler = Compiler(plan.parameters_of(ruleset), context)
+        keys = [(compiler.compile(key.node), key.descending) for key in item.rank]
+        steps.append((item, keys))
+    before = frame.columns
+    lazy = _with_columns_asked(frame, context).lazy()
+    for item, keys in steps:
+        names = RankColumns(
+            group=standing_column(item.id, "group"),
+            rank=standing_column(item.id, "rank"),
+            tied=standing_column(item.id, "tied"),
+            size=standing_column(item.id, "size"),
+        )
+        lazy = rank_in_groups(
+            lazy,
+            group=group_of(item.per),
+            pool=pl.lit(True),
+            keys=keys,
+            ties=item.ties,
+            names=names,
+        )
+        # a subject alone in its group (no unit or no cluster) has no group to show
+        lazy = lazy.with_columns(
+            pl.when(pl.col(names.group).str.starts_with("\x00"))
+            .then(None)
+            .otherwise(pl.col(names.group))
+            .alias(names.group)
+        )
+    added = [
+        standing_column(item.id, part)
+        for item, _ in steps
+        for part in ("group", "rank", "tied", "size")
+    ]
+    return lazy.select(*before, *added).sort("id").collect()
+
+
+def _with_columns_asked(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """``frame`` with the columns the keys' functions asked for that it does not hold yet."""
+    for _, (rows, wanted) in sorted(context.aggregates.items(), key=lambda item: item[0]):
+        keys = sorted(key for key in wanted if key not in frame.columns)
+        if not keys:
+            continue
+        right = rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys).collect()
+        frame = frame.join(right, left_on="id", right_on="subject", how="left")
+        frame = frame.with_columns(
+            pl.col(key).fill_null(wanted[key][1]) for key in keys if wanted[key][1] is not None
+        )
+    for key, (make, default) in sorted(context.joins.items(), key=lambda item: item[0]):
+        if key not in frame.columns:
+            frame = _joined(frame, make(), key, default)
+    decided = frame
+    for key, late, default in context.late:
+        if key not in frame.columns:
+            frame = _joined(frame, late(decided), key, default)
+    return frame
+
+
+def _joined(frame: pl.DataFrame, right: pl.LazyFrame, key: str, default: object) -> pl.DataFrame:
+    frame = frame.join(right.collect(), left_on="id", right_on="subject", how="left")
+    return frame if default is None else frame.with_columns(pl.col(key).fill_null(default))

@@ -34,8 +34,9 @@ def emulation_render(evaluation: Evaluation, format: str, lang: Language) -> str
 
 
 def render_json(evaluation: Evaluation, lang: Language) -> str:
-    """``{"period", "engine_version", "lang", "decisions": [...], "set_aside": [...]}``, keys
-    sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each other."""
+    """``{"period", "as_of", "engine_version", "lang", "decisions": [...], "set_aside":
+    [...]}``, keys sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each
+    other; ``as_of`` is the cut-off the evaluation counted to, when one was given."""
     document: dict[str, Any] = {
         "period": str(evaluation.period),
         "engine_version": evaluation.engine_version,
@@ -43,6 +44,8 @@ def render_json(evaluation: Evaluation, lang: Language) -> str:
         "decisions": [decision.to_dict(lang) for decision in evaluation.decisions()],
         "set_aside": [item.to_dict(lang) for item in evaluation.population.set_aside],
     }
+    if evaluation.as_of is not None:
+        document["as_of"] = evaluation.as_of.isoformat()
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

@@ -9,6 +9,7 @@ override of the wrong type, a fact declared two ways — is found here, before a
 
 from __future__ import annotations
 
+import datetime as dt
 import graphlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -40,6 +41,13 @@ class EvaluationPlan:
     parameters: Mapping[RulesetId, Mapping[str, ParameterValue | None]]
     #: The overrides asked for, by parameter name.
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
+    #: The day service and months in operation are counted to (default: the period's last).
+    as_of: dt.date | None = None
+
+    @property
+    def cut_off(self) -> dt.date:
+        """``as_of``, or the period's last day."""
+        return self.period.end if self.as_of is None else self.as_of
 
     @property
     def awards(self) -> tuple[tuple[Award, Ruleset], ...]:

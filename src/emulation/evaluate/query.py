@@ -53,7 +53,9 @@ def evaluate_kind(
     before collectives)."""
     awards = plan.awards_of(kind)
     services = {name: rule for _, ruleset in awards for name, rule in ruleset.services.items()}
-    context = Context(plan.period, population, plan.facts, earlier, services, plan.consumers)
+    context = Context(
+        plan.period, population, plan.facts, earlier, services, plan.consumers, plan.cut_off
+    )
     stages: list[Stage] = []
     for award, ruleset in awards:
         stages.extend(_award_stages(award, plan.parameters_of(ruleset), context))

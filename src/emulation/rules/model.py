@@ -236,6 +236,12 @@ class Ruleset:
     source: str
     content_hash: str
     services: dict[str, ServiceRule] = attrs.field(factory=dict)
+    #: The kinds of period the ruleset may be evaluated for (``[ruleset] periods``).
+    periods: tuple[str, ...] = ("year", "school_year")
+
+    def accepts(self, period: Period) -> bool:
+        """Whether ``period`` is of a kind this ruleset declares it may be evaluated for."""
+        return period.kind in self.periods
 
     def in_force(self, period: Period) -> bool:
         """Whether this version applies to ``period`` (the one in force on its last day)."""

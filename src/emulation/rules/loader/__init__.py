@@ -46,6 +46,7 @@ from emulation.rules.loader._keys import (  # noqa: F401
     _TOP,
 )
 from emulation.rules.loader.awards import read_award
+from emulation.rules.loader.period_kinds import read_period_kinds
 from emulation.rules.loader.declarations import (
     RESERVED_NAMES,
     SUBJECT_FACTS,
@@ -106,6 +107,7 @@ def load_ruleset(
         )
     title = read_label(out, meta, "ruleset.title")
     references = read_references(out, meta)
+    periods = read_period_kinds(out, meta)
 
     facts = read_facts(out, read_table(out, document, "facts", required=False))
     parameters = read_parameters(out, read_table(out, document, "parameters", required=False))
@@ -144,6 +146,7 @@ def load_ruleset(
         source=source,
         content_hash=hashlib.sha256(raw).hexdigest(),
         services=services,
+        periods=periods,
     )
 
 

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 _TOP = {"format", "ruleset", "facts", "parameters", "service", "awards"}
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
-_META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
+_META = {
+    "id",
+    "organisation",
+    "version",
+    "effective_from",
+    "effective_to",
+    "title",
+    "references",
+    "periods",
+}
 _REFERENCE = {"id", "document", "title", "url"}
 _FACT = {"type", "label", "values", "ordered", "unit", "default", "minimum", "maximum", "better"}
 _PARAM = {"type", "label", "values", "basis", "certainty", "confirmed", "unit"}

@@ -46,7 +46,6 @@ from emulation.rules.loader._keys import (  # noqa: F401
     _TOP,
 )
 from emulation.rules.loader.awards import read_award
-from emulation.rules.loader.period_kinds import read_period_kinds
 from emulation.rules.loader.declarations import (
     RESERVED_NAMES,
     SUBJECT_FACTS,
@@ -55,6 +54,7 @@ from emulation.rules.loader.declarations import (
     read_references,
     read_services,
 )
+from emulation.rules.loader.period_kinds import read_period_kinds
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.toml import read_toml
 from emulation.types import AwardId, RulesetId

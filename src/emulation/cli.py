@@ -75,7 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="decide awards for a period")
     evaluate.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
     evaluate.add_argument(
-        "--period", required=True, help="2024 (calendar year) or 2023-2024 (school year)"
+        "--period",
+        required=True,
+        help="2024 (calendar year), 2023-2024 (school year), term:2023-2028 or phase:2026-2030",
     )
     evaluate.add_argument(
         "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
@@ -85,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
     _output_option(evaluate)
+    _as_of_option(evaluate)
     _parameter_option(evaluate)
     _rulesets_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
@@ -95,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--subject", required=True)
     explain.add_argument("--award", required=True)
     explain.add_argument("--lang", choices=LANGUAGES, default="vi")
+    _as_of_option(explain)
     _parameter_option(explain)
     _rulesets_option(explain)
     explain.set_defaults(handler=_explain)
@@ -143,7 +147,9 @@ def _diff_parser(commands: Any) -> None:
         "diff", help="what changes if: every decision that differs under other rules"
     )
     diff.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
-    diff.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
+    diff.add_argument(
+        "--period", required=True, help="2024, 2023-2024, term:2023-2028 or phase:2026-2030"
+    )
     diff.add_argument(
         "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
     )
@@ -166,6 +172,7 @@ def _diff_parser(commands: Any) -> None:
     diff.add_argument("--format", choices=FORMATS, default="table")
     diff.add_argument("--lang", choices=LANGUAGES, default="vi")
     _output_option(diff)
+    _as_of_option(diff)
     _parameter_option(diff)
     _rulesets_option(diff)
     diff.set_defaults(handler=_diff)
@@ -223,6 +230,16 @@ def _rulesets_option(parser: argparse.ArgumentParser) -> None:
 def _output_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
+    )
+
+
+def _as_of_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="YYYY-MM-DD",
+        help="the round's cut-off within the period: service and months in operation are "
+        "counted to this day (default: the period's last day)",
     )
 
 
@@ -338,7 +355,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.format not in formats:
         raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
     population = engine.read_population(args.data)
-    evaluation = engine.evaluate(population, period, args.awards, parameters=_parameters(args))
+    evaluation = engine.evaluate(
+        population, period, args.awards, parameters=_parameters(args), as_of=args.as_of
+    )
     text = engine.plugins.render(evaluation, args.format, args.lang)
     if args.output:
         write_atomically(args.output, text)
@@ -351,7 +370,9 @@ def _explain(args: argparse.Namespace) -> int:
     engine = _engine(args)
     period = Period.parse(args.period)
     population = engine.read_population(args.data)
-    evaluation = engine.evaluate(population, period, [args.award], parameters=_parameters(args))
+    evaluation = engine.evaluate(
+        population, period, [args.award], parameters=_parameters(args), as_of=args.as_of
+    )
     decision = evaluation.decision(args.subject, args.award)
     sys.stdout.write(explain_text(decision, args.lang))
     return EXIT_OK
@@ -382,6 +403,7 @@ def _diff(args: argparse.Namespace) -> int:
         args.awards,
         parameters=_parameters(args),
         after_parameters=after_parameters,
+        as_of=args.as_of,
     )
     text = result.render(args.format, args.lang)
     if args.output:

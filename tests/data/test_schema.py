@@ -190,6 +190,7 @@ def test_schema_enums_are_the_readers(validator: jsonschema.Draft202012Validator
         ("subjects", "gender"): definitions["subject"]["properties"]["gender"]["enum"],
         ("evidence", "scope"): definitions["evidence"]["properties"]["scope"]["enum"],
         ("discipline", "level"): definitions["discipline"]["properties"]["level"]["enum"],
+        ("registrations", "status"): definitions["registration"]["properties"]["status"]["enum"],
     }
     assert {key: [v for v in values if v is not None] for key, values in schema_enums.items()} == {
         key: list(values) for key, values in ENUMS.items()
@@ -207,12 +208,16 @@ def test_schema_members_are_the_readers(validator: jsonschema.Draft202012Validat
         "awards",
         "service",
         "discipline",
+        "registrations",
+        "votes",
     }
     for table, name in [
         ("evidence", "evidence"),
         ("awards", "award"),
         ("service", "service"),
         ("discipline", "discipline"),
+        ("registrations", "registration"),
+        ("votes", "vote"),
     ]:
         assert set(definitions[name]["properties"]) == set(SCHEMAS[table]) - {"subject"}, table
 

@@ -164,7 +164,8 @@ def test_as_of_28_july_versus_31_december_changes_the_service(engine: emulation.
     )
     assert july.decision("p", "knc_union").outcome == "not_eligible"
     assert december.decision("p", "knc_union").outcome == "granted"
-    assert july.as_of == dt.date(2025, 7, 28) and december.as_of is None
+    assert july.as_of == dt.date(2025, 7, 28)
+    assert december.as_of is None
 
 
 @pytest.mark.parametrize(
@@ -188,7 +189,8 @@ def test_evaluate_periods_takes_a_cut_off_per_period(engine: emulation.Engine) -
     first, second = engine.evaluate_periods(
         population, ["2024", "2025"], ["knc_union"], as_of={"2025": "2025-07-31"}
     )
-    assert first.as_of is None and second.as_of == dt.date(2025, 7, 31)
+    assert first.as_of is None
+    assert second.as_of == dt.date(2025, 7, 31)
     assert first.decision("p", "knc_union").outcome == "not_eligible"
     assert second.decision("p", "knc_union").outcome == "granted"
     with pytest.raises(EvaluationError, match="as_of names period 2023"):

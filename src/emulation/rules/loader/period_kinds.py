@@ -18,15 +18,22 @@ def read_period_kinds(out: Collector, meta: Mapping[str, Any]) -> tuple[str, ...
         return DEFAULT_PERIOD_KINDS
     expected = f"expected a list of period kinds among {list(PERIOD_KINDS)}"
     if not isinstance(raw, list) or not all(isinstance(kind, str) for kind in raw):
-        out.add(path, f"{expected}, got {shown(raw)}", code="wrong_type")
+        out.add(path, f"{expected}, got {shown(raw)}", find="periods", code="wrong_type")
         return DEFAULT_PERIOD_KINDS
     unknown = [kind for kind in raw if kind not in PERIOD_KINDS]
     if unknown:
-        out.add(path, f"unknown period kinds {unknown}; {expected}", code="invalid_value")
+        out.add(
+            path,
+            f"unknown period kinds {unknown}; {expected}",
+            find="periods",
+            code="invalid_value",
+        )
     elif not raw:
-        out.add(path, f"{expected}, got an empty list", code="invalid_value")
+        out.add(path, f"{expected}, got an empty list", find="periods", code="invalid_value")
     elif len(set(raw)) != len(raw):
-        out.add(path, f"{shown(raw)} names a kind more than once", code="invalid_value")
+        out.add(
+            path, f"{shown(raw)} names a kind more than once", find="periods", code="invalid_value"
+        )
     else:
         return tuple(raw)
     return DEFAULT_PERIOD_KINDS

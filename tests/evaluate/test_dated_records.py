@@ -33,13 +33,6 @@ def engine() -> emulation.Engine:
     return emulation.build_engine(entry_points=False, ruleset_paths=[DATED])
 
 
-def person(sid: str, period: str = "2025", **facts: object) -> tuple[Subject, list[Fact]]:
-    return Subject(id=sid, kind="person"), [
-        Fact(subject=sid, period=period, name=name, value=value)  # type: ignore[arg-type]
-        for name, value in facts.items()
-    ]
-
-
 def model_population(*registrations: Registration) -> Population:
     subjects = sorted({r.subject for r in registrations} | {"none"})
     return Population.from_records(
@@ -144,11 +137,11 @@ def test_the_unknown_minimum_running_time_must_be_set(engine: emulation.Engine) 
 # -- service counted to the cut-off ------------------------------------------------------------
 
 
-def medal_population() -> Population:
+def medal_population(periods: tuple[str, ...] = ("2025",)) -> Population:
     # 20 years of union service fall due on 31 July 2025
     return Population.from_records(
         [Subject(id="p", kind="person")],
-        facts=[Fact(subject="p", period="2025", name="note", value="x")],
+        facts=[Fact(subject="p", period=p, name="note", value="x") for p in periods],
         service=[ServiceSpell(subject="p", start=dt.date(2005, 8, 1))],
     )
 
@@ -185,7 +178,7 @@ def test_a_cut_off_outside_the_period_is_refused(
 
 
 def test_evaluate_periods_takes_a_cut_off_per_period(engine: emulation.Engine) -> None:
-    population = attrs_with_2024(medal_population())
+    population = medal_population(periods=("2024", "2025"))
     first, second = engine.evaluate_periods(
         population, ["2024", "2025"], ["knc_union"], as_of={"2025": "2025-07-31"}
     )
@@ -195,14 +188,6 @@ def test_evaluate_periods_takes_a_cut_off_per_period(engine: emulation.Engine) -
     assert second.decision("p", "knc_union").outcome == "granted"
     with pytest.raises(EvaluationError, match="as_of names period 2023"):
         engine.evaluate_periods(population, ["2024"], as_of={"2023": "2023-07-28"})
-
-
-def attrs_with_2024(population: Population) -> Population:
-    return Population.from_records(
-        [Subject(id="p", kind="person")],
-        facts=[Fact(subject="p", period=p, name="note", value="x") for p in ("2024", "2025")],
-        service=[ServiceSpell(subject="p", start=dt.date(2005, 8, 1))],
-    )
 
 
 def test_the_cut_off_is_recorded_and_replayed(engine: emulation.Engine) -> None:

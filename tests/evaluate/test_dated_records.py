@@ -13,9 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import emulation
 from emulation import EvaluationError, Period, PeriodError, Population
+from emulation import strategies as est
 from emulation.data.records import (
     AwardRecord,
     EvidenceItem,
@@ -268,3 +271,29 @@ def test_a_ruleset_refuses_a_kind_of_period_it_does_not_accept(engine: emulation
         "test.dated_records",
         "test.term_prizes",
     }
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    est.registrations("a", "2025", kinds=["dan_van_kheo"], max_records=3),
+    st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+    st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+)
+def test_months_in_operation_never_fall_as_the_cut_off_moves_later(
+    engine: emulation.Engine,
+    models: tuple[Registration, ...],
+    first: dt.date,
+    second: dt.date,
+) -> None:
+    early, late = sorted((first, second))
+    population = model_population(*models) if models else model_population()
+    counted = [months(engine, population, day.isoformat())["none"] for day in (early, late)]
+    assert counted == [0, 0]
+    if models:
+        at_early = months(engine, population, early.isoformat())["a"]
+        at_late = months(engine, population, late.isoformat())["a"]
+        assert 0 <= at_early <= at_late
+        # and never more than the whole months from the earliest start
+        starts = [m.start for m in models if m.status == "effective" and m.start <= late]
+        if not starts:
+            assert at_late == 0

@@ -5,7 +5,7 @@ Writes the same data twice, in the two input forms the engine reads:
 
 * ``union.json`` — the nested JSON form (``emulation.population/1``);
 * ``union/``     — a folder of CSV tables (``subjects.csv``, ``facts.csv``, ``evidence.csv``,
-  ``awards.csv``, ``service.csv``, ``discipline.csv``).
+  ``awards.csv``, ``service.csv``, ``discipline.csv``, ``registrations.csv``, ``votes.csv``).
 
 The award history (the titles conferred for 2021–2024) is not written by hand: the script builds
 the population without it, lets the engine decide 2021–2024 with the state rulesets
@@ -83,7 +83,48 @@ COLUMNS = {
     "awards": ("subject", "award", "period"),
     "service": ("subject", "start", "end", "kind"),
     "discipline": ("subject", "level", "start", "end"),
+    "registrations": ("id", "subject", "kind", "field", "start", "review", "end", "status"),
+    "votes": (
+        "subject",
+        "award",
+        "period",
+        "votes_for",
+        "votes_against",
+        "absent_in_writing",
+        "council_size",
+    ),
 }
+
+# A "Dân vận khéo" model of the union, one registered by a teacher and a learning-family
+# registration, and the council's votes on two CSTĐCS proposals (no state rule reads them; the
+# rules of the organisation plugins will).
+REGISTRATIONS = (
+    (
+        "dvk-2023-001",
+        "cd-nguyendu",
+        "dan_van_kheo",
+        "văn hóa - xã hội",
+        "2023-03-01",
+        "2024-03-01",
+        None,
+        "effective",
+    ),
+    (
+        "dvk-2024-001",
+        "nd-010",
+        "dan_van_kheo",
+        "giáo dục",
+        "2024-09-01",
+        "2025-09-01",
+        None,
+        "registered",
+    ),
+    ("gdht-2024-001", "nd-011", "gia_dinh_hoc_tap", None, "2024-01-15", None, None, "registered"),
+)
+VOTES = (
+    ("nd-010", "cstdcs", "2024", 9, 0, 1, 9),
+    ("nd-011", "cstdcs", "2024", 7, 2, None, 9),
+)
 
 # -- the collectives ---------------------------------------------------------------------------
 #
@@ -853,6 +894,10 @@ def build_records() -> dict[str, list[dict[str, Any]]]:
         }
     )
     tables["evidence"].sort(key=lambda row: (row["subject"], row["period"], row["id"]))
+    tables["registrations"] = [
+        dict(zip(COLUMNS["registrations"], row, strict=True)) for row in REGISTRATIONS
+    ]
+    tables["votes"] = [dict(zip(COLUMNS["votes"], row, strict=True)) for row in VOTES]
     return tables
 
 
@@ -905,7 +950,7 @@ def to_json(tables: dict[str, list[dict[str, Any]]]) -> str:
         }
         if facts:
             entry["facts"] = facts
-        for table in ("evidence", "awards", "service", "discipline"):
+        for table in ("evidence", "awards", "service", "discipline", "registrations", "votes"):
             items = [
                 {k: v for k, v in row.items() if k != "subject" and v is not None}
                 for row in tables[table]

@@ -23,13 +23,12 @@ import pytest
 
 import emulation
 from emulation.data.population import Population
-from emulation.data.schema import ORIGIN, SCHEMAS, empty_frame
+from emulation.data.schema import ORIGIN, SCHEMAS, TABLES, empty_frame
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "examples"
 JSON_FORM = EXAMPLES / "union.json"
 CSV_FORM = EXAMPLES / "union"
-TABLES = ("subjects", "facts", "evidence", "awards", "service", "discipline")
 PERIODS = ("2021", "2022", "2023", "2024", "2025")
 
 

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
         DisciplineRecord,
         EvidenceItem,
         Fact,
+        Registration,
         ServiceSpell,
         Subject,
+        VoteRecord,
     )
     from emulation.engine import Engine, build_engine
     from emulation.errors import (
@@ -90,8 +92,10 @@ _HOMES = {
     "DisciplineRecord": "emulation.data.records",
     "EvidenceItem": "emulation.data.records",
     "Fact": "emulation.data.records",
+    "Registration": "emulation.data.records",
     "ServiceSpell": "emulation.data.records",
     "Subject": "emulation.data.records",
+    "VoteRecord": "emulation.data.records",
     "Award": "emulation.rules.model",
     "FactDecl": "emulation.lang.scope",
     "Label": "emulation.types",
@@ -136,6 +140,7 @@ __all__ = [
     "Population",
     "Problem",
     "Reason",
+    "Registration",
     "Replay",
     "Rule",
     "Ruleset",
@@ -146,6 +151,7 @@ __all__ = [
     "Standing",
     "Standings",
     "Subject",
+    "VoteRecord",
     "__version__",
     "build_engine",
     "hookimpl",

@@ -26,11 +26,13 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "emulation._builtins.functions",
     "emulation._builtins.history",
     "emulation._builtins.readers",
+    "emulation._builtins.registrations",
     "emulation._builtins.reporters",
     "emulation._builtins.service",
     "emulation._builtins.shares",
     "emulation._builtins.standings",
     "emulation._builtins.toml_loader",
+    "emulation._builtins.votes",
 )
 
 #: Comma-separated plugin names that must not be registered (built-in or entry point).

@@ -37,7 +37,7 @@ _EXPECT_KEYS = {
     "evidence",
     "tied_with",
 }
-_PERIOD_KEY = re.compile(r"^\d{4}(-\d{4})?$")
+_PERIOD_KEY = re.compile(r"^(\d{4}(-\d{4})?|(term|phase):\d{4}-\d{4})$")
 
 __all__ = ["CASE_SUFFIX", "Case", "CaseResult", "Expectation", "load_case_file", "run_case"]
 
@@ -69,6 +69,8 @@ class Case:
     subjects: tuple[Mapping[str, Any], ...]
     parameters: Mapping[str, Any]
     expect: tuple[Expectation, ...]
+    #: The round's cut-off (``YYYY-MM-DD``), as ``evaluate(as_of=…)``; None: the period's end.
+    as_of: str | None = None
 
     @property
     def location(self) -> str:
@@ -120,7 +122,7 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
     if not isinstance(entry, dict):
         problems.append(Problem(file=source, location=where, message="expected a table"))
         return None
-    allowed = {"name", "period", "subject", "subjects", "parameters", "expect"}
+    allowed = {"name", "period", "as_of", "subject", "subjects", "parameters", "expect"}
     for key in entry:
         if key not in allowed:
             problems.append(
@@ -193,6 +195,7 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
         subjects=subjects,
         parameters=dict(entry.get("parameters", {})),
         expect=tuple(expectations),
+        as_of=None if entry.get("as_of") is None else str(_plain(entry["as_of"])),
     )
 
 
@@ -221,7 +224,9 @@ def _plain(value: Any) -> Any:
 def run_case(engine: Engine, case: Case) -> CaseResult:
     """Evaluate a case and compare every expectation; failures read expected vs actual."""
     awards = sorted({e.award for e in case.expect})
-    evaluation = engine.evaluate(case.population(), case.period, awards, parameters=case.parameters)
+    evaluation = engine.evaluate(
+        case.population(), case.period, awards, parameters=case.parameters, as_of=case.as_of
+    )
     decisions = {(d.subject, d.award): d for d in evaluation.decisions()}
     failures = []
     for expected in case.expect:

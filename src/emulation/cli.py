@@ -76,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="decide awards for a period")
     evaluate.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
     evaluate.add_argument(
-        "--period", required=True, help="2024 (calendar year) or 2023-2024 (school year)"
+        "--period",
+        required=True,
+        help="2024 (calendar year), 2023-2024 (school year), term:2023-2028 or phase:2026-2030",
     )
     evaluate.add_argument(
         "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
@@ -86,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
     _output_option(evaluate)
+    _as_of_option(evaluate)
     _parameter_option(evaluate)
     _rulesets_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
@@ -100,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--award", help="the award decided for the subject")
     which.add_argument("--kpi", metavar="ID", help="a KPI evaluated at the node --subject")
     explain.add_argument("--lang", choices=LANGUAGES, default="vi")
+    _as_of_option(explain)
     _parameter_option(explain)
     _rulesets_option(explain)
     explain.set_defaults(handler=_explain)
@@ -154,7 +158,9 @@ def _diff_parser(commands: Any) -> None:
         "diff", help="what changes if: every decision that differs under other rules"
     )
     diff.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
-    diff.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
+    diff.add_argument(
+        "--period", required=True, help="2024, 2023-2024, term:2023-2028 or phase:2026-2030"
+    )
     diff.add_argument(
         "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
     )
@@ -177,6 +183,7 @@ def _diff_parser(commands: Any) -> None:
     diff.add_argument("--format", choices=FORMATS, default="table")
     diff.add_argument("--lang", choices=LANGUAGES, default="vi")
     _output_option(diff)
+    _as_of_option(diff)
     _parameter_option(diff)
     _rulesets_option(diff)
     diff.set_defaults(handler=_diff)
@@ -204,6 +211,16 @@ def _rulesets_option(parser: argparse.ArgumentParser) -> None:
 def _output_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
+    )
+
+
+def _as_of_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="YYYY-MM-DD",
+        help="the round's cut-off within the period: service and months in operation are "
+        "counted to this day (default: the period's last day)",
     )
 
 
@@ -319,7 +336,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.format not in formats:
         raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
     population = engine.read_population(args.data)
-    evaluation = engine.evaluate(population, period, args.awards, parameters=_parameters(args))
+    evaluation = engine.evaluate(
+        population, period, args.awards, parameters=_parameters(args), as_of=args.as_of
+    )
     _write(args, engine.plugins.render(evaluation, args.format, args.lang))
     return EXIT_OK
 
@@ -331,7 +350,9 @@ def _explain(args: argparse.Namespace) -> int:
         return EXIT_OK
     period = Period.parse(args.period)
     population = engine.read_population(args.data)
-    evaluation = engine.evaluate(population, period, [args.award], parameters=_parameters(args))
+    evaluation = engine.evaluate(
+        population, period, [args.award], parameters=_parameters(args), as_of=args.as_of
+    )
     decision = evaluation.decision(args.subject, args.award)
     sys.stdout.write(explain_text(decision, args.lang))
     return EXIT_OK
@@ -367,6 +388,7 @@ def _diff(args: argparse.Namespace) -> int:
         args.awards,
         parameters=_parameters(args),
         after_parameters=after_parameters,
+        as_of=args.as_of,
     )
     _write(args, result.render(args.format, args.lang))
     return EXIT_OK

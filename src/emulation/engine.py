@@ -6,6 +6,7 @@ state, so tests build as many engines as they like.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from emulation.evaluate import run
 from emulation.evaluate.kpis import evaluate_kpis
 from emulation.evaluate.plan import plan_evaluation
 from emulation.functions import FunctionSpec
-from emulation.period import Period
+from emulation.period import Period, cut_off
 from emulation.results.diff import Diff, diff_evaluations
 from emulation.results.evaluation import Evaluation
 from emulation.results.replay import Replay, compare, read_decisions
@@ -57,16 +58,27 @@ class Engine:
 
     def awards_in_force(self, period: Period | str) -> dict[str, tuple[Award, Ruleset]]:
         """Every award of the rulesets in force, by id."""
-        found: dict[str, tuple[Award, Ruleset]] = {}
-        for ruleset in self.rulesets_in_force(period):
-            for award in ruleset.awards.values():
-                if award.id in found:
-                    other = found[award.id][1]
-                    raise EvaluationError(
-                        f'award "{award.id}" is defined by both {other.id} and {ruleset.id}'
-                    )
-                found[award.id] = (award, ruleset)
-        return dict(sorted(found.items()))
+        return _awards_of(self.rulesets_in_force(period))
+
+    def rulesets_for(
+        self, period: Period | str, awards: Sequence[str] | None = None
+    ) -> tuple[Ruleset, ...]:
+        """The rulesets an evaluation of ``period`` uses: those in force that accept its kind
+        (``[ruleset] periods``). Raises :class:`EvaluationError` naming the ruleset when
+        ``awards`` asks for an award of a ruleset in force that refuses the period's kind, or
+        when every ruleset in force refuses it."""
+        period = _period(period)
+        in_force = self.rulesets_in_force(period)
+        accepting = tuple(r for r in in_force if r.accepts(period))
+        asked = set(awards or ())
+        for ruleset in in_force:
+            if ruleset.accepts(period) or (accepting and not asked & set(ruleset.awards)):
+                continue
+            raise EvaluationError(
+                f"ruleset {ruleset.id} {ruleset.version} is not evaluated for {period.kind} "
+                f'periods such as "{period}": it declares periods = {list(ruleset.periods)}'
+            )
+        return accepting
 
     def catalogue(self, plugin: str | None = None) -> str:
         """The rules of ``plugin`` (default: every ruleset loaded), every version, as a
@@ -117,6 +129,7 @@ class Engine:
         *,
         parameters: Mapping[str, Any] | None = None,
         kpis: Sequence[str] | None = None,
+        as_of: dt.date | str | None = None,
     ) -> Evaluation:
         """Decide ``awards`` (default: every award in force) for every candidate of ``period``.
 
@@ -124,17 +137,16 @@ class Engine:
         province's own value); each value is checked against the parameter's type. Awards
         the requested ones read are evaluated too, first. ``kpis`` names the KPIs to
         evaluate over the organisation tree (default: every KPI in force when no award is
-        named, none when some are), with the awards they read.
+        named, none when some are), with the awards they read. ``as_of`` is the round's
+        cut-off (a date within the period, or ``YYYY-MM-DD``): service and months in operation
+        are counted to it; by default to the period's last day. Only the rulesets that accept
+        the period's kind are used (see :meth:`rulesets_for`).
         """
         period = _period(period)
-        plan = plan_evaluation(
-            period,
-            self.rulesets_in_force(period),
-            self.awards_in_force(period),
-            awards,
-            parameters,
-            kpis,
-        )
+        day = cut_off(period, as_of)
+        rulesets = self.rulesets_for(period, awards)
+        plan = plan_evaluation(period, rulesets, _awards_of(rulesets), awards, parameters, kpis)
+        plan = attrs.evolve(plan, as_of=day)
         population = self.plugins.adapt_population(population, period)
         frames = run(plan, population)
         evaluation = Evaluation(
@@ -147,6 +159,7 @@ class Engine:
             kpi_specs=plan.kpis,
             kpi_frame=evaluate_kpis(plan, population, frames) if plan.kpis else None,
             standings_ranked=plan.standings,
+            as_of=None if as_of is None else day,
         )
         self.plugins.observe(evaluation)
         return evaluation
@@ -158,16 +171,25 @@ class Engine:
         awards: Sequence[str] | None = None,
         *,
         parameters: Mapping[str, Any] | None = None,
+        as_of: Mapping[Period | str, dt.date | str] | None = None,
     ) -> tuple[Evaluation, ...]:
         """Evaluate several periods oldest first; what is granted in one period is added to
         the award history the later ones read (chains such as three consecutive CSTĐCS).
 
         A history record already present for the same subject, award and period is kept once.
+        ``as_of`` gives the cut-off of some periods, by period (``{"2024": "2024-07-28"}``);
+        the others are counted to their last day.
         """
         ordered = sorted(_period(p) for p in periods)
+        cut_offs = {_period(p): day for p, day in (as_of or {}).items()}
+        unknown = sorted(set(cut_offs) - set(ordered))
+        if unknown:
+            raise EvaluationError(f"as_of names period {unknown[0]}, which is not evaluated")
         results = []
         for period in ordered:
-            evaluation = self.evaluate(population, period, awards, parameters=parameters)
+            evaluation = self.evaluate(
+                population, period, awards, parameters=parameters, as_of=cut_offs.get(period)
+            )
             results.append(evaluation)
             history = pl.concat([population.awards, _history_of(evaluation)], how="vertical")
             population = attrs.evolve(
@@ -194,11 +216,13 @@ class Engine:
         """
         recorded = read_decisions(decisions)
         period = _period(recorded.period)
-        in_force = self.awards_in_force(period)
+        in_force = _awards_of(self.rulesets_for(period))
         awards = [award for award in recorded.awards() if award in in_force]
         # a file without decisions claims that no award has a candidate: check every one
         chosen = awards if recorded.decisions else None
-        evaluation = self.evaluate(population, period, chosen, parameters=parameters)
+        evaluation = self.evaluate(
+            population, period, chosen, parameters=parameters, as_of=recorded.as_of
+        )
         return compare(recorded, evaluation)
 
     def diff(
@@ -210,16 +234,18 @@ class Engine:
         *,
         parameters: Mapping[str, Any] | None = None,
         after_parameters: Mapping[str, Any] | None = None,
+        as_of: dt.date | str | None = None,
     ) -> Diff:
         """What changes if: ``population`` evaluated for ``period`` by this engine with
         ``parameters`` ("before"), and by ``after`` (default: this engine) with
-        ``parameters`` updated by ``after_parameters`` ("after"). Returns a :class:`Diff`
-        naming every decision whose outcome, criteria, rank, cap or bonus differs."""
+        ``parameters`` updated by ``after_parameters`` ("after"), both counted to ``as_of``
+        (default: the period's last day). Returns a :class:`Diff` naming every decision whose
+        outcome, criteria, rank, cap or bonus differs."""
         period = _period(period)
         other = self if after is None else after
         both = {**(parameters or {}), **(after_parameters or {})}
-        before_side = self.evaluate(population, period, awards, parameters=parameters)
-        after_side = other.evaluate(population, period, awards, parameters=both)
+        before_side = self.evaluate(population, period, awards, parameters=parameters, as_of=as_of)
+        after_side = other.evaluate(population, period, awards, parameters=both, as_of=as_of)
         return diff_evaluations(before_side, after_side)
 
 
@@ -235,6 +261,20 @@ def _owner(source: Path, roots: Mapping[str, Sequence[Path]]) -> tuple[str | Non
             if base in resolved.parents:
                 return name, f"{name}/{resolved.relative_to(base).as_posix()}"
     return None, source.name
+
+
+def _awards_of(rulesets: Iterable[Ruleset]) -> dict[str, tuple[Award, Ruleset]]:
+    """Every award of ``rulesets``, by id; an award two of them define is an error."""
+    found: dict[str, tuple[Award, Ruleset]] = {}
+    for ruleset in rulesets:
+        for award in ruleset.awards.values():
+            if award.id in found:
+                other = found[award.id][1]
+                raise EvaluationError(
+                    f'award "{award.id}" is defined by both {other.id} and {ruleset.id}'
+                )
+            found[award.id] = (award, ruleset)
+    return dict(sorted(found.items()))
 
 
 def _history_of(evaluation: Evaluation) -> pl.DataFrame:

@@ -28,6 +28,8 @@ from emulation.lang.scope import FactDecl
 from emulation.lang.signature import Argument, ArgumentKind, Signature
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import polars as pl
 
     from emulation.data.population import Population
@@ -47,6 +49,11 @@ class BuildContext(Protocol):
     @property
     def population(self) -> Population:
         """The population being evaluated."""
+
+    @property
+    def as_of(self) -> dt.date:
+        """The round's cut-off: the day service and months in operation are counted to
+        (``Engine.evaluate(..., as_of=…)``; by default the period's last day)."""
 
     def derived(self, key: str, make: Callable[[], pl.LazyFrame], default: Any = None) -> pl.Expr:
         """A column joined by subject from the frame ``make()`` builds (columns ``subject``

@@ -18,6 +18,7 @@ from emulation import (
     Population,
     ServiceSpell,
     Subject,
+    VoteRecord,
 )
 from emulation.data.population import read_csv_dir, read_json_file
 
@@ -239,3 +240,123 @@ def test_json_reader_is_strict(tmp_path: Path) -> None:
                 ]
             }
         )
+
+
+def test_registrations_and_votes_errors_are_located_in_json(tmp_path: Path) -> None:
+    document = {
+        "format": "emulation.population/1",
+        "subjects": [
+            {
+                "id": "a",
+                "kind": "person",
+                "registrations": [
+                    {
+                        "id": "m1",
+                        "kind": "dan_van_kheo",
+                        "start": "2024-05-01",
+                        "review": "2024-04-30",
+                    },
+                    {"id": "m2", "kind": "dan_van_kheo", "start": "2024-13-01"},
+                    {"id": "m3", "kind": "dan_van_kheo", "start": "2024-05-01", "status": "done"},
+                    {
+                        "id": "m4",
+                        "kind": "dan_van_kheo",
+                        "start": "2024-05-01",
+                        "status": "effective",
+                    },
+                    {
+                        "id": "m5",
+                        "kind": "dan_van_kheo",
+                        "start": "2024-05-01",
+                        "end": "2024-04-01",
+                    },
+                ],
+                "votes": [
+                    {
+                        "award": "x",
+                        "period": "2024",
+                        "votes_for": 10,
+                        "votes_against": 1,
+                        "council_size": 10,
+                    },
+                    {"award": "y", "period": "2024", "votes_for": -1, "council_size": 0},
+                    {"award": "z", "period": "2024/25", "votes_for": "nine", "council_size": 9},
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_json_file(path)
+    where = f"{path}: subjects[0]"
+    found = {(p.file, p.location, p.code) for p in info.value.problems}
+    assert found == {
+        (f"{where}.registrations[0]", "review", "review_before_start"),
+        (f"{where}.registrations[1]", "start", "unreadable_value"),
+        (f"{where}.registrations[2]", "status", "unknown_value"),
+        (f"{where}.registrations[3]", "review", "review_missing"),
+        (f"{where}.registrations[4]", "end", "ends_before_start"),
+        (f"{where}.votes[0]", "votes_for", "votes_exceed_council"),
+        (f"{where}.votes[1]", "votes_for", "negative_count"),
+        (f"{where}.votes[1]", "council_size", "empty_council"),
+        (f"{where}.votes[2]", "votes_for", "unreadable_value"),
+        (f"{where}.votes[2]", "period", "bad_period"),
+    }
+
+
+def test_registrations_and_votes_are_read_from_csv(tmp_path: Path) -> None:
+    folder = write_csv(
+        tmp_path / "data",
+        {
+            "subjects": "id,kind\na,person\n",
+            "facts": "subject,period\na,term:2023-2028\n",
+            "registrations": "id,subject,kind,field,start,review,status\n"
+            "m1,a,dan_van_kheo,kinh tế,2024-05-01,2025-05-01,effective\n"
+            "m1,a,gia_dinh_hoc_tap,,2024-05-01,,\n",
+            "votes": "subject,award,period,votes_for,council_size\n"
+            "a,ndc,Term:2023–2028,9,10\na,ndc,term:2023-2028,8,10\n",
+        },
+    )
+    with pytest.raises(DataError) as info:
+        read_csv_dir(folder)
+    found = {(p.file, p.location, p.code) for p in info.value.problems}
+    assert found == {
+        (f"{folder / 'registrations.csv'}: row 2", "id", "duplicate_id"),
+        (f"{folder / 'registrations.csv'}: row 3", "id", "duplicate_id"),
+        (f"{folder / 'votes.csv'}: row 2", "", "duplicate_vote"),
+        (f"{folder / 'votes.csv'}: row 3", "", "duplicate_vote"),
+    }
+    (folder / "votes.csv").write_text(
+        "subject,award,period,votes_for,council_size\na,ndc,Term:2023–2028,9,10\n", "utf-8"
+    )
+    (folder / "registrations.csv").write_text(
+        "id,subject,kind,start\nm1,a,dan_van_kheo,2024-05-01\n", "utf-8"
+    )
+    population = read_csv_dir(folder)
+    assert population.votes.select("period", "votes_for", "council_size").rows() == [
+        ("term:2023-2028", 9, 10)
+    ]
+    assert population.registrations.select("kind", "start", "status").rows() == [
+        ("dan_van_kheo", dt.date(2024, 5, 1), "registered")
+    ]
+
+
+def test_registrations_and_votes_change_the_input_hash() -> None:
+    subjects = [Subject(id="a", kind="person")]
+    plain = Population.from_records(subjects)
+    voted = Population.from_records(
+        subjects,
+        votes=[
+            emulation_vote("a", 9),
+        ],
+    )
+    other = Population.from_records(subjects, votes=[emulation_vote("a", 8)])
+    hashes = {p.subject_hashes(["a"])["a"] for p in (plain, voted, other)}
+    assert len(hashes) == 3
+
+
+def emulation_vote(subject: str, votes_for: int) -> VoteRecord:
+    return VoteRecord(
+        subject=subject, award="x", period="2024", votes_for=votes_for, council_size=10
+    )

@@ -107,8 +107,45 @@ def test_the_example_union_is_valid(validator: jsonschema.Draft202012Validator) 
                 {"id": "a", "kind": "person", "birth_year": "1990", "hardship_area": "không"}
             ],
         },
+        {
+            "format": FORMAT,
+            "subjects": [
+                {
+                    "id": "a",
+                    "kind": "person",
+                    "facts": {"term:2023-2028": {}, "phase:2026-2030": {}},
+                    "registrations": [
+                        {
+                            "id": "m1",
+                            "kind": "dan_van_kheo",
+                            "field": "giáo dục",
+                            "start": "2024-08-01",
+                            "review": "2025-06-01",
+                            "status": "effective",
+                        },
+                        {"id": "m2", "kind": "gia_dinh_hoc_tap", "start": "2024-01-15"},
+                    ],
+                    "votes": [
+                        {
+                            "award": "ndc",
+                            "period": "term:2023-2028",
+                            "votes_for": 9,
+                            "council_size": 9,
+                        },
+                        {
+                            "award": "cstdcs",
+                            "period": "2024",
+                            "votes_for": "7",
+                            "votes_against": 2,
+                            "absent_in_writing": None,
+                            "council_size": "9",
+                        },
+                    ],
+                }
+            ],
+        },
     ],
-    ids=["full", "empty", "minimal", "nulls", "text-numbers"],
+    ids=["full", "empty", "minimal", "nulls", "text-numbers", "registrations-votes-terms"],
 )
 def test_valid_documents_pass_both(
     validator: jsonschema.Draft202012Validator, document: Any
@@ -171,6 +208,26 @@ STRUCTURAL = [
     (person(service=[{"start": "2024-02-30"}]), "is not a 'date'", "cannot read '2024-02-30'"),
     (person(hardship_area="maybe"), "is not valid under any", "cannot read 'maybe'"),
     (person(evidence=[{"id": "e", "kind": "k"}]), "'period' is a required", "required value"),
+    (
+        person(registrations=[{"id": "m", "kind": "k", "start": "2024-01-01", "status": "ok"}]),
+        "'ok' is not one of",
+        "unknown value 'ok'",
+    ),
+    (
+        person(votes=[{"award": "x", "period": "2024", "votes_for": -1, "council_size": 9}]),
+        "is not valid under any",
+        "is negative",
+    ),
+    (
+        person(votes=[{"award": "x", "period": "2024", "votes_for": 1, "council_size": 0}]),
+        "is not valid under any",
+        "cannot vote",
+    ),
+    (
+        person(votes=[{"award": "x", "period": "2024", "council_size": 9}]),
+        "'votes_for' is a required",
+        "required value missing",
+    ),
 ]
 
 
@@ -195,6 +252,7 @@ def test_schema_enums_are_the_readers(validator: jsonschema.Draft202012Validator
         ("subjects", "gender"): definitions["subject"]["properties"]["gender"]["enum"],
         ("evidence", "scope"): definitions["evidence"]["properties"]["scope"]["enum"],
         ("discipline", "level"): definitions["discipline"]["properties"]["level"]["enum"],
+        ("registrations", "status"): definitions["registration"]["properties"]["status"]["enum"],
     }
     assert {key: [v for v in values if v is not None] for key, values in schema_enums.items()} == {
         key: list(values) for key, values in ENUMS.items()
@@ -212,12 +270,16 @@ def test_schema_members_are_the_readers(validator: jsonschema.Draft202012Validat
         "awards",
         "service",
         "discipline",
+        "registrations",
+        "votes",
     }
     for table, name in [
         ("evidence", "evidence"),
         ("awards", "award"),
         ("service", "service"),
         ("discipline", "discipline"),
+        ("registrations", "registration"),
+        ("votes", "vote"),
     ]:
         assert set(definitions[name]["properties"]) == set(SCHEMAS[table]) - {"subject"}, table
 

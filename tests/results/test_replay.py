@@ -331,7 +331,7 @@ BAD = [
     (
         '{"period": "20x4", "lang": "vi", "decisions": []}',
         "period",
-        "unknown period format '20x4': expected a calendar year such as '2024' or a school year such as '2023-2024'",
+        "unknown period format '20x4': expected a calendar year such as '2024', a school year such as '2023-2024', a term such as 'term:2023-2028' or a phase such as 'phase:2026-2030'",
     ),
     (
         '{"period": "2024", "lang": "fr", "decisions": []}',

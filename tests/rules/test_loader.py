@@ -228,3 +228,52 @@ def test_the_same_award_in_two_rulesets_in_force_is_a_load_error(tmp_path: Path)
     )
     with pytest.raises(RulesetError, match=r'award "a" is also defined by test\.minimal'):
         emulation.build_engine(entry_points=False, ruleset_paths=[tmp_path])
+
+
+def test_a_ruleset_declares_the_kinds_of_period_it_accepts(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        'title = { vi = "Thử", en = "Test" }',
+        'title = { vi = "Thử", en = "Test" }\nperiods = ["year", "term"]',
+    )
+    [ruleset] = load(tmp_path, text).rulesets
+    assert ruleset.periods == ("year", "term")
+    [default] = load(tmp_path, MINIMAL, "d.toml").rulesets
+    assert default.periods == ("year", "school_year")
+
+
+@pytest.mark.parametrize(
+    ("periods", "code", "words"),
+    [
+        ('"term"', "wrong_type", "expected a list of period kinds"),
+        ("[1]", "wrong_type", "expected a list of period kinds"),
+        ('["year", "decade"]', "invalid_value", "unknown period kinds ['decade']"),
+        ("[]", "invalid_value", "an empty list"),
+        ('["term", "term"]', "invalid_value", "more than once"),
+    ],
+)
+def test_a_bad_periods_declaration_is_a_load_error(
+    tmp_path: Path, periods: str, code: str, words: str
+) -> None:
+    text = MINIMAL.replace(
+        'title = { vi = "Thử", en = "Test" }',
+        f'title = {{ vi = "Thử", en = "Test" }}\nperiods = {periods}',
+    )
+    with pytest.raises(RulesetError) as info:
+        load(tmp_path, text)
+    [problem] = info.value.problems
+    assert (problem.location, problem.code) == ("ruleset.periods", code)
+    assert words in problem.message
+    assert problem.line == 10
+
+
+def test_only_an_unconfirmed_parameter_may_have_no_value(tmp_path: Path) -> None:
+    empty = threshold(certainty="U").replace(
+        'values = [{ from = 2024-01-01, value = "8.5" }]', "confirmed = false\nvalues = []"
+    )
+    [ruleset] = load(tmp_path, MINIMAL + empty).rulesets
+    assert ruleset.parameters["threshold"].values == ()
+    confirmed = threshold().replace(
+        'values = [{ from = 2024-01-01, value = "8.5" }]', "values = []"
+    )
+    [problem] = problems(tmp_path, MINIMAL + confirmed)
+    assert "parameters.threshold.values" in problem

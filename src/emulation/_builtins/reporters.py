@@ -37,9 +37,11 @@ def emulation_render(evaluation: Evaluation, format: str, lang: Language) -> str
 
 
 def render_json(evaluation: Evaluation, lang: Language) -> str:
-    """``{"period", "engine_version", "lang", "decisions": [...], "set_aside": [...]}``, keys
-    sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each other; when
-    the rulesets in force rank standings, ``standings`` lists every candidate's place."""
+    """``{"period", "as_of", "engine_version", "lang", "decisions": [...], "set_aside":
+    [...]}``, keys sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each
+    other; ``as_of`` is the cut-off the evaluation counted to, when one was given; when the
+    rulesets in force rank standings, ``standings`` lists every candidate's place, and when
+    KPIs were evaluated, ``kpis`` lists them by node."""
     document: dict[str, Any] = {
         "period": str(evaluation.period),
         "engine_version": evaluation.engine_version,
@@ -50,6 +52,8 @@ def render_json(evaluation: Evaluation, lang: Language) -> str:
     if evaluation.kpi_specs:
         document["kpis"] = [result.to_dict(lang) for result in evaluation.kpi_results()]
     document.update(standings_json(evaluation, lang))
+    if evaluation.as_of is not None:
+        document["as_of"] = evaluation.as_of.isoformat()
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

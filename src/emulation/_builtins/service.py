@@ -1,8 +1,8 @@
 """Built-in plugin: length of service from the population's service spells.
 
 ``service_years("name")`` reads the ``[service.name]`` table of the ruleset: each spell counts
-its whole months from ``start`` to ``end`` (or to the last day of the evaluation period, when
-open or later), times the weight of its kind; months under discipline are left out when the
+its whole months from ``start`` to ``end`` (or to the evaluation's cut-off, ``as_of``, by
+default the last day of the period, when open or later), times the weight of its kind; months under discipline are left out when the
 table says so. The result is exact decimal years (months / 12).
 """
 
@@ -36,7 +36,7 @@ def whole_months(start: pl.Expr, end: pl.Expr) -> pl.Expr:
 def _service_years(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     name = arguments["rule"]
     rule = context.service(name)
-    last = context.period.end
+    last = context.as_of
     key = call_key("service_years", rule=name)
     weights = dict(rule.weights)
 
@@ -112,7 +112,8 @@ SERVICE_YEARS = FunctionSpec(
     reads="service spells and discipline records",
     grows_per_period=1,
     unit="year",
-    doc="Years of service up to the last day of the evaluation period, counted as the "
+    doc="Years of service up to the evaluation's cut-off (``as_of``; by default the last day "
+    "of the period), counted as the "
     "``[service.<rule>]`` table says: whole months of each spell × the weight of its kind, "
     "less months under discipline when ``exclude_discipline``, divided by 12 (exact).",
 )

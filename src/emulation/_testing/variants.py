@@ -31,6 +31,8 @@ _PREFIXED = {
     "awards": ("subject",),
     "service": ("subject",),
     "discipline": ("subject",),
+    "registrations": ("id", "subject"),
+    "votes": ("subject",),
 }
 _WORLD = "_world"
 

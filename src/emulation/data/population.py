@@ -1,6 +1,6 @@
 """A population: every record the engine reads for an evaluation, as Polars frames.
 
-Six frames, one per kind of record (their columns are in :mod:`emulation.data.schema` and
+Eight frames, one per kind of record (their columns are in :mod:`emulation.data.schema` and
 ``docs/reference/file-formats.md``). Every frame also carries an ``_origin`` column naming the
 file and row (or JSON path) each row came from, so that a bad value is reported where the user
 can find it. Facts keep the type they arrived with; the engine casts each one to the type its
@@ -29,8 +29,10 @@ from emulation.data.records import (
     DisciplineRecord,
     EvidenceItem,
     Fact,
+    Registration,
     ServiceSpell,
     Subject,
+    VoteRecord,
 )
 from emulation.data.schema import ORIGIN, SCHEMAS, TABLES, empty_frame
 from emulation.data.validate import validate
@@ -55,6 +57,8 @@ class Population:
     awards: pl.DataFrame = attrs.field(factory=lambda: empty_frame("awards"))
     service: pl.DataFrame = attrs.field(factory=lambda: empty_frame("service"))
     discipline: pl.DataFrame = attrs.field(factory=lambda: empty_frame("discipline"))
+    registrations: pl.DataFrame = attrs.field(factory=lambda: empty_frame("registrations"))
+    votes: pl.DataFrame = attrs.field(factory=lambda: empty_frame("votes"))
     #: Subjects whose records contradict each other; they get no decision (see
     #: :class:`emulation.SetAside`).
     set_aside: tuple[SetAside, ...] = ()
@@ -76,6 +80,8 @@ class Population:
         awards: Iterable[AwardRecord] = (),
         service: Iterable[ServiceSpell] = (),
         discipline: Iterable[DisciplineRecord] = (),
+        registrations: Iterable[Registration] = (),
+        votes: Iterable[VoteRecord] = (),
     ) -> Population:
         """Build a population from Python objects (a subject evaluated alone is a population
         of one)."""
@@ -96,6 +102,10 @@ class Population:
             discipline=table_frame(
                 "discipline", [attrs.asdict(d) for d in discipline], "discipline"
             ),
+            registrations=table_frame(
+                "registrations", [attrs.asdict(r) for r in registrations], "registrations"
+            ),
+            votes=table_frame("votes", [attrs.asdict(v) for v in votes], "votes"),
         )
 
     @classmethod
@@ -132,7 +142,7 @@ class Population:
         return frozenset(item.subject for item in self.set_aside)
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        """The six frames by table name."""
+        """The frames by table name."""
         return {table: getattr(self, table) for table in TABLES}
 
     def subject_hashes(self, subject_ids: Sequence[str]) -> dict[str, str]:

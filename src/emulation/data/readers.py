@@ -26,7 +26,7 @@ from emulation.period import Period
 JSON_FORMAT = "emulation.population/1"
 
 
-_NESTED = ("evidence", "awards", "service", "discipline")
+_NESTED = ("evidence", "awards", "service", "discipline", "registrations", "votes")
 _SUBJECT_KEYS = set(SCHEMAS["subjects"]) | {"facts", *_NESTED}
 _TEXT_KEYS = ("id", "kind", "name", "parent", "cluster", "gender", "staff_category", "level")
 

@@ -32,6 +32,11 @@ DISCIPLINE_LEVELS = (
     "dismissal",
 )
 
+#: Statuses of a registered initiative or model, in the order of its life: registered (đã
+#: đăng ký), judged effective at its review (được đánh giá hiệu quả), judged not effective
+#: (không hiệu quả), withdrawn or stopped (rút đăng ký, dừng thực hiện).
+REGISTRATION_STATUSES = ("registered", "effective", "not_effective", "withdrawn")
+
 FactValue = bool | int | Decimal | str
 
 
@@ -118,3 +123,37 @@ class DisciplineRecord:
     level: str = attrs.field(validator=attrs.validators.in_(DISCIPLINE_LEVELS))
     start: dt.date
     end: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Registration:
+    """A registered initiative or model (a "Dân vận khéo" model, a learning-family
+    registration …): ``kind`` of model, optional ``field``, in operation from ``start``,
+    reviewed on ``review``, ended on ``end`` (open when None), and its ``status`` (one of
+    :data:`REGISTRATION_STATUSES`)."""
+
+    id: str
+    subject: str
+    kind: str
+    start: dt.date
+    review: dt.date | None = None
+    end: dt.date | None = None
+    status: str = attrs.field(
+        default="registered", validator=attrs.validators.in_(REGISTRATION_STATUSES)
+    )
+    field: str | None = _optional_str()
+
+
+@attrs.frozen(kw_only=True)
+class VoteRecord:
+    """A council's vote on proposing ``award`` for the subject in ``period``: ``votes_for`` of
+    ``council_size`` members (all members, present or not), ``votes_against``, and the
+    members absent who voted in writing (``absent_in_writing``, counted in the votes)."""
+
+    subject: str
+    award: str
+    period: str
+    votes_for: int
+    council_size: int
+    votes_against: int | None = None
+    absent_in_writing: int | None = None

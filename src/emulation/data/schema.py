@@ -1,4 +1,4 @@
-"""The six tables of a population: their columns, dtypes, required columns, enumerations and
+"""The tables of a population: their columns, dtypes, required columns, enumerations and
 defaults, the origin column every row carries, and the names a fact may not take.
 
 ========== ====================================================================
@@ -9,6 +9,9 @@ evidence   ``id, subject, kind, period, scope, amount, description``
 awards     ``subject, award, period`` — awards already held
 service    ``subject, start, end, kind``
 discipline ``subject, level, start, end``
+registrations ``id, subject, kind, field, start, review, end, status``
+votes      ``subject, award, period, votes_for, votes_against, absent_in_writing,
+           council_size``
 ========== ====================================================================
 """
 
@@ -16,7 +19,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from emulation.data.records import DISCIPLINE_LEVELS, GENDERS, SCOPES, SUBJECT_KINDS
+from emulation.data.records import (
+    DISCIPLINE_LEVELS,
+    GENDERS,
+    REGISTRATION_STATUSES,
+    SCOPES,
+    SUBJECT_KINDS,
+)
 
 #: The column naming the file and row (or JSON path) each row came from.
 ORIGIN = "_origin"
@@ -53,6 +62,25 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "start": pl.Date(),
         "end": pl.Date(),
     },
+    "registrations": {
+        "id": pl.String(),
+        "subject": pl.String(),
+        "kind": pl.String(),
+        "field": pl.String(),
+        "start": pl.Date(),
+        "review": pl.Date(),
+        "end": pl.Date(),
+        "status": pl.String(),
+    },
+    "votes": {
+        "subject": pl.String(),
+        "award": pl.String(),
+        "period": pl.String(),
+        "votes_for": pl.Int64(),
+        "votes_against": pl.Int64(),
+        "absent_in_writing": pl.Int64(),
+        "council_size": pl.Int64(),
+    },
 }
 
 #: The table names, in the order the tables are read and validated.
@@ -66,6 +94,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "awards": ("subject", "award", "period"),
     "service": ("subject", "start"),
     "discipline": ("subject", "level", "start"),
+    "registrations": ("id", "subject", "kind", "start"),
+    "votes": ("subject", "award", "period", "votes_for", "council_size"),
 }
 
 #: Allowed values of enumerated columns.
@@ -74,6 +104,7 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("subjects", "gender"): GENDERS,
     ("evidence", "scope"): SCOPES,
     ("discipline", "level"): DISCIPLINE_LEVELS,
+    ("registrations", "status"): REGISTRATION_STATUSES,
 }
 
 #: Values of optional columns left empty.
@@ -81,6 +112,7 @@ DEFAULTS: dict[tuple[str, str], object] = {
     ("subjects", "hardship_area"): False,
     ("evidence", "scope"): "grassroots",
     ("service", "kind"): "full_time",
+    ("registrations", "status"): "registered",
 }
 
 #: Names a fact may not take: the subject's attributes (every column of ``subjects``, some of

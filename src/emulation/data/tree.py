@@ -24,6 +24,8 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "awards": ("subject", "award"),
     "service": ("subject",),
     "discipline": ("subject",),
+    "registrations": ("id", "subject"),
+    "votes": ("subject", "award"),
 }
 
 #: Optional name columns where a blank name means no name.

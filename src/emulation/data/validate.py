@@ -1,4 +1,4 @@
-"""Validation of the six frames: every column cast to its type, every bad value located.
+"""Validation of the frames: every column cast to its type, every bad value located.
 
 :func:`validate` brings frames given by table name to the schema of :mod:`emulation.data.schema`
 — required columns present, unknown columns refused, every value cast by the rules of
@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from emulation.data.cast import cast_expression, explain, type_name, written
+from emulation.data.consistency import link_problems, row_problems
 from emulation.data.schema import (
     DEFAULTS,
     ENUMS,
@@ -106,7 +107,8 @@ def _normalise(
             if name not in frame.columns
         )
     frame = _cast_and_check(table, normalise_names(table, frame), problems)
-    if table in ("service", "discipline"):
+    problems.extend(row_problems(table, frame))
+    if table in ("service", "discipline", "registrations"):
         backwards = frame.filter(pl.col("end") < pl.col("start"))
         for origin, start, end in backwards.select(ORIGIN, "start", "end").iter_rows():
             problems.append(
@@ -274,6 +276,7 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
                     code="duplicate_id",
                 )
             )
+    found.extend(link_problems(frames))
     found.extend(_repeated_rows(frames["facts"]))
     found.extend(near_duplicates(subjects, "id", "subject id"))
     found.extend(near_duplicates(subjects, "cluster", "cluster"))

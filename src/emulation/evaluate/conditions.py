@@ -75,6 +75,7 @@ class EvaluationContext(Context):
             self._earlier,
             self._services,
             self._consumers,
+            self.as_of,
         )
         rows_context.award = self.award
         if decisions is not None:
@@ -110,7 +111,9 @@ def condition_columns(
     collectives), for functions that read members; ``parameters`` the values the conditions'
     parameters take."""
     services = {name: rule for ruleset in plan.rulesets for name, rule in ruleset.services.items()}
-    context = Context(plan.period, population, plan.facts, earlier, services, plan.consumers)
+    context = Context(
+        plan.period, population, plan.facts, earlier, services, plan.consumers, plan.cut_off
+    )
     # an award is read from its outcome column when the frame has one (a kind without
     # candidates has none)
     context.decided = {

@@ -8,6 +8,7 @@ share one group-by per source, and columns built from the decisions taken so far
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
@@ -39,8 +40,10 @@ class Context:
         earlier: Mapping[str, pl.DataFrame],
         services: Mapping[str, ServiceRule],
         consumers: Mapping[str, Consumption],
+        as_of: dt.date | None = None,
     ) -> None:
         self._period = period
+        self._as_of = period.end if as_of is None else as_of
         self._population = population
         self._facts = facts
         self._earlier = earlier
@@ -60,6 +63,10 @@ class Context:
     @property
     def population(self) -> Population:
         return self._population
+
+    @property
+    def as_of(self) -> dt.date:
+        return self._as_of
 
     def derived(self, key: str, make: Callable[[], pl.LazyFrame], default: Any = None) -> pl.Expr:
         self.joins.setdefault(key, (make, default))

@@ -9,6 +9,7 @@ override of the wrong type, a fact declared two ways — is found here, before a
 
 from __future__ import annotations
 
+import datetime as dt
 import graphlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -52,6 +53,13 @@ class EvaluationPlan:
     kpis: tuple[tuple[Kpi, Ruleset], ...] = ()
     #: The standings of the rulesets in force, by id, each with its ruleset.
     standings: tuple[tuple[Standings, Ruleset], ...] = ()
+    #: The day service and months in operation are counted to (default: the period's last).
+    as_of: dt.date | None = None
+
+    @property
+    def cut_off(self) -> dt.date:
+        """``as_of``, or the period's last day."""
+        return self.period.end if self.as_of is None else self.as_of
 
     @property
     def awards(self) -> tuple[tuple[Award, Ruleset], ...]:

@@ -55,7 +55,7 @@ def evaluate_kind(
     awards = plan.awards_of(kind)
     services = {name: rule for _, ruleset in awards for name, rule in ruleset.services.items()}
     context = EvaluationContext(
-        plan.period, population, plan.facts, earlier, services, plan.consumers
+        plan.period, population, plan.facts, earlier, services, plan.consumers, plan.cut_off
     )
     stages: list[Stage] = []
     for award, ruleset in awards:

@@ -15,7 +15,7 @@ import polars as pl
 
 from emulation.data.population import Population
 from emulation.evaluate.columns import outcome_column, standing_column
-from emulation.evaluate.context import Context
+from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.plan import EvaluationPlan
 from emulation.evaluate.ranking import RankColumns, group_of, rank_in_groups
 from emulation.lang.compiler import Compiler
@@ -31,7 +31,9 @@ def apply_standings(
 ) -> pl.DataFrame:
     """``frame`` (the result frame of one subject kind) with the columns of ``standings``."""
     services = {name: rule for _, r in standings for name, rule in r.services.items()}
-    context = Context(plan.period, population, plan.facts, earlier, services, plan.consumers)
+    context = EvaluationContext(
+        plan.period, population, plan.facts, earlier, services, plan.consumers, plan.cut_off
+    )
     context.decided = {a for a in plan.order if outcome_column(a) in frame.columns}
     steps = []
     for item, ruleset in standings:
@@ -40,7 +42,7 @@ def apply_standings(
         keys = [(compiler.compile(key.node), key.descending) for key in item.rank]
         steps.append((item, keys))
     before = frame.columns
-    lazy = _with_columns_asked(frame, context).lazy()
+    lazy = context.joined(frame, late=True).lazy()
     for item, keys in steps:
         names = RankColumns(
             group=standing_column(item.id, "group"),
@@ -69,29 +71,3 @@ def apply_standings(
         for part in ("group", "rank", "tied", "size")
     ]
     return lazy.select(*before, *added).sort("id").collect()
-
-
-def _with_columns_asked(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
-    """``frame`` with the columns the keys' functions asked for that it does not hold yet."""
-    for _, (rows, wanted) in sorted(context.aggregates.items(), key=lambda item: item[0]):
-        keys = sorted(key for key in wanted if key not in frame.columns)
-        if not keys:
-            continue
-        right = rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys).collect()
-        frame = frame.join(right, left_on="id", right_on="subject", how="left")
-        frame = frame.with_columns(
-            pl.col(key).fill_null(wanted[key][1]) for key in keys if wanted[key][1] is not None
-        )
-    for key, (make, default) in sorted(context.joins.items(), key=lambda item: item[0]):
-        if key not in frame.columns:
-            frame = _joined(frame, make(), key, default)
-    decided = frame
-    for key, late, default in context.late:
-        if key not in frame.columns:
-            frame = _joined(frame, late(decided), key, default)
-    return frame
-
-
-def _joined(frame: pl.DataFrame, right: pl.LazyFrame, key: str, default: object) -> pl.DataFrame:
-    frame = frame.join(right.collect(), left_on="id", right_on="subject", how="left")
-    return frame if default is None else frame.with_columns(pl.col(key).fill_null(default))

@@ -189,16 +189,12 @@ def _check_ids_do_not_decide(
 
 def _with_ids(population: Population, renamed: Mapping[str, str]) -> Population:
     """``population`` with every subject id (and every reference to one) renamed."""
-    columns = {
-        "subjects": ("id", "parent"),
-        "facts": ("subject",),
-        "evidence": ("subject",),
-        "awards": ("subject",),
-        "service": ("subject",),
-        "discipline": ("subject",),
-    }
     frames = {
-        table: frame.with_columns(pl.col(c).replace(dict(renamed)) for c in columns[table])
+        # a subject's id and parent; in every other table, the subject a record belongs to
+        table: frame.with_columns(
+            pl.col(c).replace(dict(renamed))
+            for c in (("id", "parent") if table == "subjects" else ("subject",))
+        )
         for table, frame in population.frames().items()
     }
     aside = tuple(

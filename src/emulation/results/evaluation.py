@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -105,6 +106,9 @@ class Evaluation:
                 )
             frame = frame.filter(pl.col("standings") == standings)
         return standings_of(frame, self.standings_ranked)
+
+    #: The cut-off the evaluation was asked to count to (None: the period's last day).
+    as_of: dt.date | None = None
 
     def outcomes(self) -> pl.DataFrame:
         """A long frame ``subject, award, period, outcome``, sorted by subject then award."""

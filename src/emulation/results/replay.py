@@ -8,6 +8,7 @@ does both.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections import Counter
@@ -20,7 +21,7 @@ import attrs
 
 from emulation.data.decode import load_json
 from emulation.errors import DataError, PeriodError, Problem
-from emulation.period import Period
+from emulation.period import Period, cut_off
 from emulation.results.evaluation import Evaluation
 from emulation.types import LANGUAGES, Language
 
@@ -133,6 +134,8 @@ class Recorded:
     engine_versions: tuple[str, ...]
     decisions: Mapping[tuple[str, str], Mapping[str, Any]]
     set_aside: Mapping[str, Mapping[str, Any]]
+    #: The cut-off the recorded evaluation counted to (None: the period's last day).
+    as_of: dt.date | None = None
 
     def awards(self) -> tuple[str, ...]:
         """The award ids the file holds decisions for, sorted."""
@@ -167,6 +170,14 @@ def _checked(document: Any, name: str) -> Recorded:
             period = str(Period.parse(period))
         except PeriodError as error:
             problem("period", str(error))
+    as_of = document.get("as_of")
+    if as_of is not None:
+        try:
+            if not isinstance(as_of, str):
+                raise PeriodError(f"as_of must be a date written YYYY-MM-DD, not {_show(as_of)}")
+            as_of = cut_off(Period.parse(period), as_of) if isinstance(period, str) else None
+        except PeriodError as error:
+            problem("as_of", str(error))
     if "lang" not in document:
         problem("lang", f"missing: the language the file is written in, one of {list(LANGUAGES)}")
     elif lang not in LANGUAGES:
@@ -212,6 +223,7 @@ def _checked(document: Any, name: str) -> Recorded:
         engine_versions=tuple(sorted(versions)),
         decisions=decisions,
         set_aside=set_aside,
+        as_of=as_of,
     )
 
 

@@ -259,6 +259,12 @@ class Ruleset:
     kpis: dict[str, Kpi] = attrs.field(factory=dict)
     #: The ``[standings.<id>]`` tables: rankings reported for every candidate.
     standings: dict[str, Standings] = attrs.field(factory=dict)
+    #: The kinds of period the ruleset may be evaluated for (``[ruleset] periods``).
+    periods: tuple[str, ...] = ("year", "school_year")
+
+    def accepts(self, period: Period) -> bool:
+        """Whether ``period`` is of a kind this ruleset declares it may be evaluated for."""
+        return period.kind in self.periods
 
     def in_force(self, period: Period) -> bool:
         """Whether this version applies to ``period`` (the one in force on its last day)."""

@@ -23,7 +23,9 @@ from emulation.strategies.records import (
     discipline_records,
     evidence,
     histories,
+    registrations,
     service_spells,
+    votes,
 )
 from emulation.strategies.registration import register
 from emulation.strategies.subjects import collectives, periods, subjects
@@ -42,6 +44,8 @@ __all__ = [
     "periods",
     "populations",
     "register",
+    "registrations",
     "service_spells",
     "subjects",
+    "votes",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 from hypothesis import strategies as st  # noqa: TID251 - strategies are the Hypothesis surface
@@ -27,7 +27,9 @@ from emulation.strategies.records import (
     draw_discipline,
     draw_evidence,
     draw_history,
+    draw_registrations,
     draw_service,
+    draw_votes,
 )
 from emulation.strategies.subjects import draw_collective, draw_subject, periods
 
@@ -48,6 +50,10 @@ class _Plan:
     #: Whether to generate evidence, histories, discipline and service (rules that call no
     #: function read none of them).
     records: bool = True
+    #: Kinds of registered model the rules read (none: no registrations are drawn).
+    registration_kinds: tuple[str, ...] = ()
+    #: Awards whose council votes the rules read (none: no votes are drawn).
+    vote_awards: tuple[str, ...] = ()
     min_subjects: int = 1
     max_subjects: int = 8
 
@@ -129,23 +135,32 @@ def _periods_in_force(rulesets: Sequence[Ruleset]) -> tuple[list[Period], list[P
     first and last of each ruleset and kind — the periods either side of a change of law."""
     everything: set[Period] = set()
     boundaries: set[Period] = set()
-    kinds: tuple[PeriodKind, ...] = ("year", "school_year")
     for ruleset in rulesets:
         last_year = (
             ruleset.effective_to.year if ruleset.effective_to else ruleset.effective_from.year + 3
         )
-        for kind in kinds:
-            found = [
-                Period(kind=kind, year=year)
+        for kind in ruleset.periods:
+            candidates = (
+                _sample_period(kind, year)
                 for year in range(ruleset.effective_from.year - 1, last_year + 1)
-                if ruleset.in_force(Period(kind=kind, year=year))
-            ]
+            )
+            found = [p for p in candidates if ruleset.in_force(p)]
             everything.update(found)
             if found:
                 boundaries.add(found[0])
                 if ruleset.effective_to is not None:
                     boundaries.add(found[-1])
     return sorted(everything), sorted(boundaries)
+
+
+def _sample_period(kind: str, year: int) -> Period:
+    """A period of ``kind`` starting about ``year``: a five-year congress term, a five-year
+    programme phase, or the year or school year itself."""
+    if kind == "term":
+        return Period.term(year, year + 5)
+    if kind == "phase":
+        return Period.phase(year, year + 4)
+    return Period(kind=cast(PeriodKind, kind), year=year)
 
 
 def _plan(
@@ -155,7 +170,7 @@ def _plan(
     min_subjects: int,
     max_subjects: int,
 ) -> _Plan:
-    in_force = [r for r in rulesets if r.in_force(period)]
+    in_force = [r for r in rulesets if r.in_force(period) and r.accepts(period)]
     edges = thresholds.in_force(in_force, period, overrides)
     facts: dict[str, FactDecl] = {}
     for ruleset in in_force:
@@ -180,9 +195,26 @@ def _plan(
             for a in r.awards.values()
             for rule in a.rules
         ),
+        registration_kinds=_literals(in_force, ("months_in_operation", "registered"), "kind"),
+        vote_awards=_literals(in_force, ("vote_share",), "award"),
         min_subjects=min_subjects,
         max_subjects=max_subjects,
     )
+
+
+def _literals(
+    rulesets: Sequence[Ruleset], functions: tuple[str, ...], argument: str
+) -> tuple[str, ...]:
+    """The literal ``argument`` of every call of ``functions`` in the rules, sorted."""
+    found = {
+        str(dict(call.arguments)[argument])
+        for ruleset in rulesets
+        for award in ruleset.awards.values()
+        for rule in award.rules
+        for call in rule.node.calls
+        if call.function.name in functions
+    }
+    return tuple(sorted(found))
 
 
 def _population(plan: _Plan) -> SearchStrategy[Population]:
@@ -235,6 +267,13 @@ def _record(draw: st.DrawFn, plan: _Plan, subject: Subject) -> dict[str, Any]:
     entry["service"] = [
         _plain(spell, "subject") for spell in draw_service(draw, sid, period, 2, subject.birth_year)
     ]
+    if plan.registration_kinds:
+        models = draw_registrations(draw, sid, period, plan.registration_kinds, 2)
+        entry["registrations"] = [_plain(model, "subject") for model in models]
+    if plan.vote_awards:
+        entry["votes"] = [
+            _plain(vote, "subject") for vote in draw_votes(draw, sid, period, plan.vote_awards)
+        ]
     return entry
 
 

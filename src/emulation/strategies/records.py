@@ -1,4 +1,5 @@
-"""Strategies for the records of one subject: evidence, awards held, service, discipline."""
+"""Strategies for the records of one subject: evidence, awards held, service, discipline,
+registered models and council votes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from emulation.data.records import (
     AwardRecord,
     DisciplineRecord,
     EvidenceItem,
+    Registration,
     ServiceSpell,
+    VoteRecord,
 )
 from emulation.period import Period
 from emulation.strategies.api import (
@@ -165,3 +168,95 @@ def draw_discipline(draw: st.DrawFn, subject: str, period: Period) -> Discipline
         start=start,
         end=None if days is None else start + dt.timedelta(days),
     )
+
+
+#: Registration kinds drawn when none is given.
+REGISTRATION_KINDS = ("dan_van_kheo", "gia_dinh_hoc_tap")
+#: Days a model may have run before the period's last day, biased to a year and its edges (so
+#: a rule "in operation ≥ 12 months" sees 11, 12 and 13 months often).
+_RUN_DAYS = (0, 30, 300, 333, 334, 364, 365, 366, 395, 730, 1100)
+
+
+def registrations(
+    subject: str,
+    period: Period | str,
+    *,
+    kinds: Sequence[str] = REGISTRATION_KINDS,
+    max_records: int = 2,
+) -> SearchStrategy[tuple[Registration, ...]]:
+    """Up to ``max_records`` registrations of ``subject``, of ``kinds``: started up to three
+    years before ``period`` ends (often about a year before, or just after it ends), reviewed
+    or not, some ended, with a status that fits (a judged status always has a review date)."""
+    current, kind_tuple = as_period(period), tuple(kinds)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[Registration, ...]:
+        return draw_registrations(draw, subject, current, kind_tuple, max_records)
+
+    return build()
+
+
+def draw_registrations(
+    draw: st.DrawFn, subject: str, period: Period, kinds: tuple[str, ...], max_records: int
+) -> tuple[Registration, ...]:
+    found = []
+    for index in range(draw(integers(0, max_records))):
+        days = draw(sample(_RUN_DAYS)) + draw(sample((0, 0, 1, 2)))
+        start = period.end - dt.timedelta(days) + dt.timedelta(draw(sample((0, 0, 0, 45))))
+        review = draw(sample((None, 90, 365)))
+        status = draw(sample(("registered", "withdrawn") if review is None else _STATUSES))
+        end = draw(sample((None, None, None, 200)))
+        found.append(
+            Registration(
+                id=f"{subject}.r{index}",
+                subject=subject,
+                kind=draw(sample(kinds)),
+                start=start,
+                review=None if review is None else start + dt.timedelta(review),
+                end=None if end is None else start + dt.timedelta(end),
+                status=status,
+            )
+        )
+    return tuple(found)
+
+
+_STATUSES = ("registered", "effective", "effective", "not_effective", "withdrawn")
+
+
+def votes(
+    subject: str, period: Period | str, awards: Sequence[str]
+) -> SearchStrategy[tuple[VoteRecord, ...]]:
+    """For each of ``awards``, most often a council vote on proposing it for ``subject`` in
+    ``period``: a council of 1 to 30 members, any number of them for (so shares land on both
+    sides of 80 % and 90 %), some against, sometimes members absent in writing."""
+    current, award_tuple = as_period(period), tuple(awards)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[VoteRecord, ...]:
+        return draw_votes(draw, subject, current, award_tuple)
+
+    return build()
+
+
+def draw_votes(
+    draw: st.DrawFn, subject: str, period: Period, awards: tuple[str, ...]
+) -> tuple[VoteRecord, ...]:
+    found = []
+    for award in awards:
+        if not draw(sample((True, True, True, False))):
+            continue
+        size = draw(sample((5, 9, 10, 11, 20, 30)))
+        ayes = draw(integers(0, size))
+        against = draw(sample((None, 0, size - ayes)))
+        found.append(
+            VoteRecord(
+                subject=subject,
+                award=award,
+                period=str(period),
+                votes_for=ayes,
+                council_size=size,
+                votes_against=against,
+                absent_in_writing=draw(sample((None, None, 0, 1))),
+            )
+        )
+    return tuple(found)

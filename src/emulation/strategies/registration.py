@@ -16,13 +16,21 @@ from emulation.data.records import (
     DisciplineRecord,
     EvidenceItem,
     Fact,
+    Registration,
     ServiceSpell,
     Subject,
+    VoteRecord,
 )
 from emulation.period import Period
 from emulation.strategies.api import SERVICE_KINDS
 from emulation.strategies.populations import populations
-from emulation.strategies.records import award_records, discipline_records, evidence
+from emulation.strategies.records import (
+    award_records,
+    discipline_records,
+    evidence,
+    registrations,
+    votes,
+)
 from emulation.strategies.subjects import periods, subjects
 
 
@@ -58,6 +66,18 @@ def register() -> None:
             start=st.dates(dt.date(1980, 1, 1), dt.date(2030, 12, 31)),
             end=st.none(),
             kind=st.sampled_from(SERVICE_KINDS),
+        ),
+    )
+    st.register_type_strategy(
+        Registration,
+        st.tuples(ids, some_period).flatmap(
+            lambda a: registrations(a[0], a[1], max_records=1).filter(bool).map(lambda r: r[0])
+        ),
+    )
+    st.register_type_strategy(
+        VoteRecord,
+        st.tuples(ids, some_period).flatmap(
+            lambda a: votes(a[0], a[1], ("cstdcs",)).filter(bool).map(lambda r: r[0])
         ),
     )
     st.register_type_strategy(

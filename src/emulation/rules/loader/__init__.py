@@ -58,6 +58,7 @@ from emulation.rules.loader.declarations import (
     read_services,
 )
 from emulation.rules.loader.kpis import read_kpis, read_levels
+from emulation.rules.loader.period_kinds import read_period_kinds
 from emulation.rules.loader.standings import read_standings
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.toml import read_toml
@@ -111,6 +112,7 @@ def load_ruleset(
         )
     title = read_label(out, meta, "ruleset.title")
     references = read_references(out, meta)
+    periods = read_period_kinds(out, meta)
 
     facts = read_facts(out, read_table(out, document, "facts", required=False))
     parameters = read_parameters(out, read_table(out, document, "parameters", required=False))
@@ -157,6 +159,7 @@ def load_ruleset(
         levels=levels,
         kpis=kpis,
         standings=standings,
+        periods=periods,
     )
 
 

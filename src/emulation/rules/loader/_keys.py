@@ -17,7 +17,16 @@ _TOP = {
     "standings",
 }
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
-_META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
+_META = {
+    "id",
+    "organisation",
+    "version",
+    "effective_from",
+    "effective_to",
+    "title",
+    "references",
+    "periods",
+}
 _REFERENCE = {"id", "document", "title", "url"}
 _FACT = {"type", "label", "values", "ordered", "unit", "default", "minimum", "maximum", "better"}
 _PARAM = {"type", "label", "values", "basis", "certainty", "confirmed", "unit"}

@@ -227,7 +227,9 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
             )
         entries = body.get("values")
         dated: list[tuple[dt.date, ParameterValue]] = []
-        if not isinstance(entries, list) or not entries:
+        if entries == [] and not confirmed:
+            pass  # an unknown threshold with no defensible default: the user must set it
+        elif not isinstance(entries, list) or not entries:
             out.add(
                 f"{where}.values",
                 "expected values = [{ from = YYYY-MM-DD, value = … }, …]"

@@ -78,8 +78,8 @@ COLUMNS = {
         "hardship_area",
     ),
     "facts": ("subject", "period", *FACT_COLUMNS),
-    "evidence": ("id", "subject", "kind", "period", "scope", "amount", "description"),
-    "awards": ("subject", "award", "period"),
+    "evidence": ("id", "subject", "kind", "period", "scope", "amount", "description", "share"),
+    "awards": ("subject", "award", "period", "type"),
     "service": ("subject", "start", "end", "kind"),
     "discipline": ("subject", "level", "start", "end"),
 }

@@ -186,12 +186,13 @@ class Engine:
 
 
 def _history_of(evaluation: Evaluation) -> pl.DataFrame:
-    """The granted decisions of an evaluation as award-history rows."""
+    """The granted decisions of an evaluation as award-history rows (merit awards)."""
     granted = evaluation.outcomes().filter(pl.col("outcome") == "granted")
     return granted.select(
         "subject",
         "award",
         "period",
+        pl.lit("merit").alias("type"),
         pl.format("granted by the engine for {}", pl.col("period")).alias("_origin"),
     )
 

@@ -4,8 +4,8 @@ defaults, the origin column every row carries, and the names a fact may not take
 ========== ====================================================================
 subjects   ``id, kind, name, parent, cluster, gender, birth_year, staff_category, hardship_area``
 facts      ``subject, period`` and one column per fact (wide)
-evidence   ``id, subject, kind, period, scope, amount, description``
-awards     ``subject, award, period`` — awards already held
+evidence   ``id, subject, kind, period, scope, amount, description, share``
+awards     ``subject, award, period, type`` — awards already held
 service    ``subject, start, end, kind``
 discipline ``subject, level, start, end``
 ========== ====================================================================
@@ -13,9 +13,17 @@ discipline ``subject, level, start, end``
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
-from emulation.data.records import DISCIPLINE_LEVELS, GENDERS, SCOPES, SUBJECT_KINDS
+from emulation.data.records import (
+    DISCIPLINE_LEVELS,
+    GENDERS,
+    RECORD_TYPES,
+    SCOPES,
+    SUBJECT_KINDS,
+)
 
 #: The column naming the file and row (or JSON path) each row came from.
 ORIGIN = "_origin"
@@ -42,8 +50,14 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "scope": pl.String(),
         "amount": pl.Decimal(38, 6),
         "description": pl.String(),
+        "share": pl.Decimal(38, 6),
     },
-    "awards": {"subject": pl.String(), "award": pl.String(), "period": pl.String()},
+    "awards": {
+        "subject": pl.String(),
+        "award": pl.String(),
+        "period": pl.String(),
+        "type": pl.String(),
+    },
     "service": {"subject": pl.String(), "start": pl.Date(), "end": pl.Date(), "kind": pl.String()},
     "discipline": {
         "subject": pl.String(),
@@ -72,6 +86,7 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("subjects", "gender"): GENDERS,
     ("evidence", "scope"): SCOPES,
     ("discipline", "level"): DISCIPLINE_LEVELS,
+    ("awards", "type"): RECORD_TYPES,
 }
 
 #: Values of optional columns left empty.
@@ -79,6 +94,16 @@ DEFAULTS: dict[tuple[str, str], object] = {
     ("subjects", "hardship_area"): False,
     ("evidence", "scope"): "grassroots",
     ("service", "kind"): "full_time",
+    ("evidence", "share"): Decimal(1),
+    ("awards", "type"): "merit",
+}
+
+#: Defaults of columns added after the form of the input hashes was fixed: a value equal to
+#: its default is left out of a subject's hash (``Population.subject_hashes``), so data that
+#: does not use the column hashes as it did before the column existed.
+HASH_SILENT_DEFAULTS: dict[tuple[str, str], object] = {
+    ("evidence", "share"): Decimal(1),
+    ("awards", "type"): "merit",
 }
 
 #: Names a fact may not take: the subject's attributes (every column of ``subjects``, some of

@@ -21,6 +21,7 @@ import attrs
 
 from emulation.errors import suggest
 from emulation.lang import limits
+from emulation.lang.arguments import literal_argument
 from emulation.lang.nodes import (
     Arith,
     BoolOp,
@@ -35,7 +36,6 @@ from emulation.lang.nodes import (
     Unary,
 )
 from emulation.lang.scope import Scope
-from emulation.lang.signature import Argument, Signature
 from emulation.lang.whitelist import ARITH, COMPARE, unsafe
 from emulation.types import ParameterValue, ValueType, within_scale
 
@@ -333,7 +333,9 @@ class Checker:
                 self._fail(source, f'{name}() got "{arg_name}" twice')
             argument = params[arg_name]
             if argument.literal:
-                bound[arg_name] = self._literal_argument(spec, argument, source)
+                bound[arg_name] = literal_argument(
+                    spec, argument, source, self._wrapped, self.scope, self._fail
+                )
             else:
                 child = self._node(source)
                 self._expect(source, child, argument.accepts, f'argument "{arg_name}" of {name}()')
@@ -347,7 +349,10 @@ class Checker:
         returns = spec.result_type(bound)
         text = ast.get_source_segment(self._wrapped, node) or name
         literal_args = ", ".join(
-            f"{key}={value!r}" for key, value in bound.items() if not isinstance(value, Node)
+            f"{key}={value!r}"
+            for key, value in bound.items()
+            if not isinstance(value, Node)
+            and not (params[key].quiet and value == params[key].default)
         )
         call = Call(
             type=returns,
@@ -357,51 +362,6 @@ class Checker:
             **_merge(children),
         )
         return attrs.evolve(call, calls=(*call.calls, call))
-
-    def _literal_argument(self, spec: Signature, argument: Argument, source: ast.expr) -> Any:
-        problem = limits.argument_problem(source, self._wrapped)
-        if problem is not None:
-            self._fail(problem[0], problem[2], code=problem[1])
-        value = limits.argument_value(source)
-        if value is None:
-            self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
-        if argument.kind == "award":
-            if not isinstance(value, str) or not value:
-                self._fail(
-                    source, f'argument "{argument.name}" of {spec.name}() must be an award id'
-                )
-            if value not in self.scope.awards and self.scope.closed:
-                self._fail(
-                    source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}'
-                )
-            return value
-        if argument.kind == "service":
-            if value not in self.scope.services:
-                self._fail(
-                    source,
-                    f'unknown service rule "{value}" (declare [service.{value}])'
-                    f"{suggest(str(value), self.scope.services)}",
-                )
-            return value
-        if argument.kind == "fact":
-            if value not in self.scope.facts:
-                self._fail(source, f'unknown fact "{value}"{suggest(str(value), self.scope.facts)}')
-            return value
-        if argument.kind == "int":
-            if not isinstance(value, int) or isinstance(value, bool):
-                self._fail(
-                    source, f'argument "{argument.name}" of {spec.name}() must be a whole number'
-                )
-            return value
-        if not isinstance(value, str):
-            self._fail(source, f'argument "{argument.name}" of {spec.name}() must be text')
-        if argument.choices and value not in argument.choices:
-            self._fail(
-                source,
-                f'"{value}" is not allowed for "{argument.name}"; expected one of '
-                f"{list(argument.choices)}{suggest(value, argument.choices)}",
-            )
-        return value
 
     # -- helpers --------------------------------------------------------------------------
 

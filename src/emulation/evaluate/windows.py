@@ -64,11 +64,11 @@ SINCE = Argument(
 AFTER_DISCIPLINE = Argument(
     name="after_discipline",
     kind="choice",
-    choices=("", *DISCIPLINE_LEVELS),
-    default="",
+    choices=("none", *DISCIPLINE_LEVELS),
+    default="none",
     quiet=True,
     doc="count only periods that start after the end of the subject's last discipline of "
-    "this level or heavier (empty: no such bound)",
+    "this level or heavier (none: no such bound)",
 )
 TYPE = Argument(
     name="type",
@@ -87,7 +87,7 @@ ANCHOR_ARGUMENTS = (ANCHOR, SINCE, AFTER_DISCIPLINE)
 @attrs.frozen
 class Window:
     """The anchor of one call: the last period (``end`` steps back: 0 or 1) and the lower
-    bounds (``since`` awards, ``after_discipline`` level)."""
+    bounds (``since`` awards, ``after_discipline`` level, empty for none)."""
 
     end: int
     since: tuple[str, ...]
@@ -98,7 +98,7 @@ class Window:
         return cls(
             end=ANCHORS.index(arguments.get("anchor", "period")),
             since=award_ids(arguments.get("since")),
-            after_discipline=arguments.get("after_discipline", ""),
+            after_discipline=_level(arguments.get("after_discipline", "none")),
         )
 
     @property
@@ -116,6 +116,11 @@ class Window:
         if not self.anchored:
             return {}
         return {"end": self.end, "since": self.since, "after": self.after_discipline}
+
+
+def _level(value: str) -> str:
+    """The discipline level that bounds a window, or empty for none."""
+    return "" if value == "none" else value
 
 
 def window_key(function: str, arguments: Mapping[str, Any]) -> str:

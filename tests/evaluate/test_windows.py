@@ -5,10 +5,14 @@ carry a type."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import emulation
 from emulation import Population, RulesetError
@@ -274,3 +278,88 @@ def test_the_case_file_passes_with_full_criterion_coverage(
     out = capsys.readouterr().out
     assert status == 0, out
     assert "10 / 10   100.0 %" in out
+
+
+# -- a property: since the last grant, with an oracle worked out year by year ---------------------
+
+
+def _oracle(ratings: list[str]) -> list[bool]:
+    """Whether bk is granted each year: after two consecutive titles counted since the last
+    bk, which uses them up (worked out without the engine)."""
+    grants, run = [], 0
+    for rating in ratings:
+        run = run + 1 if rating in ("HTT", "HTXS") else 0
+        grants.append(run >= 2)
+        if run >= 2:
+            run = 0
+    return grants
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(["HT", "HTT", "HTXS"]), min_size=1, max_size=7))
+def test_since_the_last_grant_never_reuses_a_period(
+    engine: emulation.Engine, ratings: list[str]
+) -> None:
+    years = [str(2019 + i) for i in range(len(ratings))]
+    facts = {year: {"rating": rating} for year, rating in zip(years, ratings, strict=True)}
+    population = Population.from_json({"subjects": [person(facts=facts)]})
+    runs = engine.evaluate_periods(population, years, ["bk"])
+    granted = [run.decision("a", "bk").outcome == "granted" for run in runs]
+    assert granted == _oracle(ratings)
+    # no two grants share a title year: the windows (year - 1, year) never overlap
+    marks = [i for i, g in enumerate(granted) if g]
+    assert all(later - earlier >= 2 for earlier, later in itertools.pairwise(marks))
+
+
+@pytest.fixture(scope="module")
+def bounds_engine(tmp_path_factory: pytest.TempPathFactory) -> emulation.Engine:
+    """The test ruleset with bk's criterion comparing anchored and plain counts."""
+    compare = (
+        'count_held("title", 4, since="bk", after_discipline="reprimand") <= count_held("title", 4)'
+        ' and streak("title", since=("bk", "medal")) <= streak("title")'
+        ' and count_held("title", 3, anchor="before", type="merit") <= count_held("title", 4)'
+    )
+    ruleset = (RULES / "windows.toml").read_text(encoding="utf-8")
+    path = tmp_path_factory.mktemp("bounds") / "bounds.toml"
+    path.write_text(ruleset.replace('streak("title", since="bk") >= 2', compare), encoding="utf-8")
+    return emulation.build_engine(entry_points=False, ruleset_paths=[path])
+
+
+YEARS = st.sets(st.integers(2019, 2024), max_size=6)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    YEARS,
+    YEARS,
+    st.sampled_from(["merit", "thematic", "adhoc"]),
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(2018, 1, 1), dt.date(2026, 6, 30)), st.integers(0, 800) | st.none()
+        ),
+        max_size=2,
+    ),
+)
+def test_a_bound_never_counts_more_than_the_plain_window(
+    bounds_engine: emulation.Engine,
+    held: set[int],
+    granted: set[int],
+    kind: str,
+    spells: list[tuple[dt.date, int | None]],
+) -> None:
+    awards = [*titles(*sorted(held), kind=kind), *titles(*sorted(granted), award="bk")]
+    discipline = [
+        {
+            "level": "warning",
+            "start": start.isoformat(),
+            "end": None if days is None else (start + dt.timedelta(days)).isoformat(),
+        }
+        for start, days in spells
+    ]
+    subject = person(awards=awards, discipline=discipline)
+    decision = decide(bounds_engine, subject, "bk")
+    assert decision.outcome == "granted", decision.render("en")

@@ -31,7 +31,7 @@ import polars as pl
 from emulation.data.records import DISCIPLINE_LEVELS, RECORD_TYPES
 from emulation.evaluate.columns import call_key
 from emulation.functions import Argument, BuildContext
-from emulation.lang.signature import award_ids
+from emulation.lang.signature import Signature, award_ids
 from emulation.period import Period
 
 #: How far back streaks look (periods); chains in the law are at most a few years long.
@@ -121,6 +121,12 @@ class Window:
 def _level(value: str) -> str:
     """The discipline level that bounds a window, or empty for none."""
     return "" if value == "none" else value
+
+
+@functools.lru_cache(maxsize=1024)
+def takes_anchor(function: Signature) -> bool:
+    """Whether calls of ``function`` may be anchored (and so show their window)."""
+    return any(argument is ANCHOR for argument in function.arguments)
 
 
 def window_key(function: str, arguments: Mapping[str, Any]) -> str:

@@ -363,3 +363,26 @@ def test_a_bound_never_counts_more_than_the_plain_window(
     subject = person(awards=awards, discipline=discipline)
     decision = decide(bounds_engine, subject, "bk")
     assert decision.outcome == "granted", decision.render("en")
+
+
+@pytest.mark.parametrize(
+    ("history", "held", "since"),
+    [
+        ([], False, None),
+        (titles(2020, award="medal"), True, 5),
+        (titles(2020, award="medal") + titles(2023, award="bk_high"), True, 2),
+        (titles(2023, award="bk_high", kind="thematic"), True, 2),
+        (titles(2025, award="bk_high"), False, None),
+    ],
+)
+def test_held_before_and_periods_since_take_any_award_of_a_tuple(
+    tmp_path: Path, history: list[dict[str, str]], held: bool, since: int | None
+) -> None:
+    ruleset = (RULES / "windows.toml").read_text(encoding="utf-8")
+    expr = 'held_before(("bk_high", "medal")) or periods_since(("bk_high", "medal")) >= 1'
+    path = tmp_path / "any.toml"
+    path.write_text(ruleset.replace('streak("title", since="bk") >= 2', expr), encoding="utf-8")
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[path])
+    shown = inputs(decide(engine, person(awards=history), "bk"), "fresh_chain")
+    assert shown["held_before(award=('bk_high', 'medal'))"] is held
+    assert shown["periods_since(award=('bk_high', 'medal'))"] == since

@@ -51,14 +51,21 @@ def _typed(kind: str) -> dict[str, str]:
     return {} if kind == "any" else {"type": kind}
 
 
-def _records(context: BuildContext, award: str, kind: str = "any") -> pl.LazyFrame:
-    """The history records of ``award``, of type ``kind`` (``any``: all)."""
-    records = context.population.awards.lazy().filter(pl.col("award") == award)
+def _records(
+    context: BuildContext, award: str | tuple[str, ...], kind: str = "any"
+) -> pl.LazyFrame:
+    """The history records of ``award`` (or of any award of a tuple), of type ``kind``
+    (``any``: all)."""
+    awards = context.population.awards.lazy()
+    if isinstance(award, str):
+        records = awards.filter(pl.col("award") == award)
+    else:
+        records = awards.filter(pl.col("award").is_in(list(award)))
     return records if kind == "any" else records.filter(pl.col("type") == kind)
 
 
 def _held_back(
-    context: BuildContext, award: str, horizon: int = HORIZON, kind: str = "any"
+    context: BuildContext, award: str | tuple[str, ...], horizon: int = HORIZON, kind: str = "any"
 ) -> pl.LazyFrame:
     """``subject, back`` for every earlier period in which ``award`` (of type ``kind``) is
     held."""
@@ -270,6 +277,12 @@ def _fact_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
 
 _AWARD = Argument(name="award", kind="award", doc="an award id")
 _HISTORY = Argument(name="award", kind="award", doc="an award id", reads_current=False)
+_ANY_OF = Argument(
+    name="award",
+    kind="awards",
+    doc='an award id, or a tuple of them (any of them counts): ("hcld3", "hcld2")',
+    reads_current=False,
+)
 _ANCHORED = (
     ' The window may be anchored: ``anchor="before"`` ends it with the previous period; '
     "``since`` counts only periods after the subject's last earlier holding of an award (or "
@@ -294,12 +307,12 @@ HELD = FunctionSpec(
 
 HELD_BEFORE = FunctionSpec(
     name="held_before",
-    arguments=(_HISTORY, TYPE),
+    arguments=(_ANY_OF, TYPE),
     returns="bool",
     build=_held_before,
     reads="award history",
-    doc="True when the subject holds ``award`` (of ``type``, when given) for any period that "
-    "started before this one (once-only awards use it).",
+    doc="True when the subject holds ``award`` (or any award of a tuple; of ``type``, when "
+    "given) for any period that started before this one (once-only awards use it).",
 )
 
 STREAK = FunctionSpec(
@@ -332,13 +345,14 @@ COUNT_HELD = FunctionSpec(
 
 PERIODS_SINCE = FunctionSpec(
     name="periods_since",
-    arguments=(_HISTORY, TYPE),
+    arguments=(_ANY_OF, TYPE),
     returns="int",
     build=_periods_since,
     reads="award history",
     grows_per_period=1,
-    doc="How many periods ago the subject last held ``award`` (of ``type``, when given; "
-    "1 = the previous period); unknown when it never did within 40 periods.",
+    doc="How many periods ago the subject last held ``award`` (or any award of a tuple, "
+    '``periods_since(("hcld3", "hcld2"))``; of ``type``, when given; 1 = the previous '
+    "period); unknown when it never did within 40 periods.",
 )
 
 FACT_STREAK = FunctionSpec(

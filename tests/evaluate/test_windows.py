@@ -277,7 +277,7 @@ def test_the_case_file_passes_with_full_criterion_coverage(
     status = main(["test", str(RULES), "--examples", "0", "--min-coverage", "100"])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert "10 / 10   100.0 %" in out
+    assert "12 / 12   100.0 %" in out
 
 
 # -- a property: since the last grant, with an oracle worked out year by year ---------------------
@@ -386,3 +386,37 @@ def test_held_before_and_periods_since_take_any_award_of_a_tuple(
     shown = inputs(decide(engine, person(awards=history), "bk"), "fresh_chain")
     assert shown["held_before(award=('bk_high', 'medal'))"] is held
     assert shown["periods_since(award=('bk_high', 'medal'))"] == since
+
+
+def test_grants_enter_the_history_with_their_awards_history_type(
+    engine: emulation.Engine,
+) -> None:
+    """evaluate_periods records a thematic award as thematic, and a decision of the same
+    evaluation counts for the type filter only when it is of that type."""
+    facts = {str(year): {"rating": "HTXS"} for year in (2023, 2024, 2025)}
+    population = Population.from_json({"subjects": [person(facts=facts)]})
+    runs = engine.evaluate_periods(population, ["2023", "2024", "2025"], ["campaign_chain"])
+    outcomes = [run.decision("a", "campaign_chain").outcome for run in runs]
+    assert outcomes == ["not_eligible", "granted", "granted"]
+    last = inputs(runs[-1].decision("a", "campaign_chain"), "thematic_chain")
+    assert last["streak(award='campaign', type='thematic')"] == 3
+
+    # bk, a merit award, granted by the engine for 2024 (titles 2023–2024), counts as merit
+    runs = engine.evaluate_periods(population, ["2023", "2024", "2025"], ["bk_high"])
+    counted = inputs(runs[-1].decision("a", "bk_high"), "merit_certificates")
+    assert counted["count_held(award='bk', window=5, anchor='before', type='merit')"] == 1
+
+
+def test_a_merit_filter_does_not_count_this_periods_thematic_grant(tmp_path: Path) -> None:
+    ruleset = (RULES / "windows.toml").read_text(encoding="utf-8")
+    path = tmp_path / "merit.toml"
+    path.write_text(
+        ruleset.replace(
+            'streak("campaign", type="thematic") >= 2', 'streak("campaign", type="merit") >= 1'
+        )
+    )
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[path])
+    subject = person("a", "HTXS", awards=titles(2024, award="campaign", kind="merit"))
+    decision = decide(engine, subject, "campaign_chain")
+    assert inputs(decision, "thematic_chain")["streak(award='campaign', type='merit')"] == 0
+    assert decision.outcome == "not_eligible"

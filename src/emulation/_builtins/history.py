@@ -95,9 +95,10 @@ def _streak_of(backs: pl.LazyFrame, key: str) -> pl.LazyFrame:
 
 def held_now(context: BuildContext, award: str, kind: str = "any") -> pl.Expr:
     """True/false/unknown: is ``award`` held in the evaluation period? A decision of the same
-    evaluation is a merit award; records of another type ``kind`` are read from the history."""
+    evaluation counts when ``kind`` is ``any`` or the award's history type; otherwise records
+    of type ``kind`` are read from the history."""
     outcome = context.outcome(award)
-    if outcome is not None and kind in ("any", "merit"):
+    if outcome is not None and kind in ("any", context.history_type(award)):
         return pl.when(outcome == "data_missing").then(None).otherwise(outcome == "granted")
     period = str(context.period)
     key = call_key("held_now", award=award, **_typed(kind))

@@ -54,6 +54,7 @@ def evaluate_kind(
     awards = plan.awards_of(kind)
     services = {name: rule for _, ruleset in awards for name, rule in ruleset.services.items()}
     context = Context(plan.period, population, plan.facts, earlier, services, plan.consumers)
+    context.history_types = {award.id: award.history_type for award, _ in plan.awards}
     stages: list[Stage] = []
     for award, ruleset in awards:
         stages.extend(_award_stages(award, plan.parameters_of(ruleset), context))

@@ -24,6 +24,7 @@ _AWARD = {
     "consumes",
     "basis",
     "certainty",
+    "history_type",
 }
 _QUOTA = {
     "per",

@@ -278,12 +278,17 @@ def _awards_of(rulesets: Iterable[Ruleset]) -> dict[str, tuple[Award, Ruleset]]:
 
 
 def _history_of(evaluation: Evaluation) -> pl.DataFrame:
-    """The granted decisions of an evaluation as award-history rows."""
+    """The granted decisions of an evaluation as award-history rows, of each award's
+    ``history_type``."""
     granted = evaluation.outcomes().filter(pl.col("outcome") == "granted")
+    types = {award.id: award.history_type for award, _ in evaluation.awards}
     return granted.select(
         "subject",
         "award",
         "period",
+        pl.col("award")
+        .replace_strict(types, default="merit", return_dtype=pl.String)
+        .alias("type"),
         pl.format("granted by the engine for {}", pl.col("period")).alias("_origin"),
     )
 

@@ -100,6 +100,10 @@ class BuildContext(Protocol):
     def service(self, name: str) -> ServiceRule:
         """A ``[service.<name>]`` table of the rulesets in force."""
 
+    def history_type(self, award: str) -> str:
+        """The type a grant of ``award`` in this evaluation takes in the award history
+        (``merit`` unless its ruleset says otherwise)."""
+
     def decided_frame(self, kind: str) -> pl.DataFrame | None:
         """The result frame of subjects of ``kind`` decided earlier in the same evaluation
         (persons, when collectives are being decided), or None."""

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -360,3 +361,82 @@ def emulation_vote(subject: str, votes_for: int) -> VoteRecord:
     return VoteRecord(
         subject=subject, award="x", period="2024", votes_for=votes_for, council_size=10
     )
+
+
+# -- record types of the award history, and an author's share of evidence -------------------------
+
+
+def test_record_types_and_shares_are_read_from_csv_with_located_errors(tmp_path: Path) -> None:
+    base = {
+        "subjects": "id,kind\na,person\n",
+        "facts": "subject,period\na,2024\n",
+    }
+    good = write_csv(
+        tmp_path / "good",
+        {
+            **base,
+            "awards": "subject,award,period,type\na,bk,2022,\na,bk,2023,thematic\n",
+            "evidence": "id,subject,kind,period,amount,share\ne1,a,solution,2024,10,0.25\ne2,a,solution,2024,10,\n",
+        },
+    )
+    population = read_csv_dir(good)
+    assert population.awards.get_column("type").to_list() == ["merit", "thematic"]
+    assert population.evidence.get_column("share").to_list() == [Decimal("0.25"), Decimal(1)]
+    bad = write_csv(
+        tmp_path / "bad",
+        {
+            **base,
+            "awards": "subject,award,period,type\na,bk,2023,cong_trang\n",
+            "evidence": "id,subject,kind,period,amount,share\ne1,a,solution,2024,10,0\ne2,a,solution,2024,10,1.000001\n",
+        },
+    )
+    with pytest.raises(DataError) as raised:
+        read_csv_dir(bad)
+    found = [(p.file, p.location, p.code) for p in raised.value.problems]
+    assert found == [
+        (f"{bad / 'evidence.csv'}: row 2", "share", "share_out_of_range"),
+        (f"{bad / 'evidence.csv'}: row 3", "share", "share_out_of_range"),
+        (f"{bad / 'awards.csv'}: row 2", "type", "unknown_value"),
+    ]
+
+
+def test_record_types_and_shares_from_records_and_their_hash() -> None:
+    """A merit record and a share of 1 hash as a record without them (the form of the hash
+    from before the columns existed); another type or share changes the hash."""
+    subject = Subject(id="a", kind="person")
+
+    def hashed(a: dict[str, Any] | None = None, e: dict[str, Any] | None = None) -> str:
+        evidence = EvidenceItem(id="e", subject="a", kind="k", period="2024", **(e or {}))
+        award = AwardRecord(subject="a", award="bk", period="2023", **(a or {}))
+        population = Population.from_records([subject], evidence=[evidence], awards=[award])
+        return population.subject_hashes(["a"])["a"]
+
+    plain = hashed()
+    assert hashed(a={"type": "merit"}, e={"share": Decimal("1.0")}) == plain
+    assert hashed(a={"type": "adhoc"}) != plain
+    assert hashed(e={"share": Decimal("0.5")}) != plain
+    with pytest.raises(ValueError, match="cong_trang"):
+        AwardRecord(subject="a", award="bk", period="2023", type="cong_trang")
+    for share in (Decimal(0), Decimal("1.1"), Decimal(-1)):
+        with pytest.raises(ValueError, match="0 < share <= 1"):
+            EvidenceItem(id="e", subject="a", kind="k", period="2024", share=share)
+
+
+def test_a_bad_share_or_type_in_json_is_located() -> None:
+    document = {
+        "subjects": [
+            {
+                "id": "a",
+                "kind": "person",
+                "evidence": [{"id": "e", "kind": "k", "period": "2024", "share": "-0.5"}],
+                "awards": [{"award": "bk", "period": "2023", "type": "merit "}],
+            }
+        ]
+    }
+    with pytest.raises(DataError) as raised:
+        Population.from_json(document)
+    assert [str(p) for p in raised.value.problems] == [
+        "<json>: subjects[0].evidence[0]: share: a share of -0.5 is not in 0 < share ≤ 1",
+        "<json>: subjects[0].awards[0]: type: unknown value 'merit '; expected one of "
+        "['merit', 'thematic', 'adhoc', 'service']",
+    ]

@@ -61,8 +61,13 @@ FULL: dict[str, Any] = {
                     "scope": "ministry_province",
                 },
                 {"id": "tien-1", "kind": "benefit", "period": "2024", "amount": "1500000.50"},
+                {"id": "tien-2", "kind": "benefit", "period": "2024", "amount": 8, "share": "0.5"},
+                {"id": "tien-3", "kind": "benefit", "period": "2024", "amount": 9, "share": 1},
             ],
-            "awards": [{"award": "ldtt", "period": "2023"}],
+            "awards": [
+                {"award": "ldtt", "period": "2023"},
+                {"award": "bk_chuyen_de", "period": "2023", "type": "thematic"},
+            ],
             "service": [{"start": "2010-09-01", "end": None, "kind": "full_time"}],
             "discipline": [{"level": "reprimand", "start": "2019-03-01", "end": "2019-09-01"}],
         },
@@ -228,6 +233,21 @@ STRUCTURAL = [
         "'votes_for' is a required",
         "required value missing",
     ),
+    (
+        person(awards=[{"award": "ldtt", "period": "2023", "type": "cong_trang"}]),
+        "'cong_trang' is not one of",
+        "unknown value 'cong_trang'",
+    ),
+    (
+        person(evidence=[{"id": "e", "kind": "k", "period": "2024", "share": 0}]),
+        "is not valid under any",
+        "a share of 0 is not in 0 < share ≤ 1",
+    ),
+    (
+        person(evidence=[{"id": "e", "kind": "k", "period": "2024", "share": "1.5"}]),
+        "is not valid under any",
+        "a share of 1.5 is not in 0 < share ≤ 1",
+    ),
 ]
 
 
@@ -253,6 +273,7 @@ def test_schema_enums_are_the_readers(validator: jsonschema.Draft202012Validator
         ("evidence", "scope"): definitions["evidence"]["properties"]["scope"]["enum"],
         ("discipline", "level"): definitions["discipline"]["properties"]["level"]["enum"],
         ("registrations", "status"): definitions["registration"]["properties"]["status"]["enum"],
+        ("awards", "type"): definitions["award"]["properties"]["type"]["enum"],
     }
     assert {key: [v for v in values if v is not None] for key, values in schema_enums.items()} == {
         key: list(values) for key, values in ENUMS.items()

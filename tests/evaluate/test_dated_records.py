@@ -238,6 +238,28 @@ def test_a_term_is_evaluated_with_facts_evidence_and_history_of_terms(
     assert evaluation.period == Period.term(2023, 2028)
 
 
+def test_an_award_held_in_an_earlier_term_is_held_before(tmp_path: Path) -> None:
+    """``held_before`` (and so ``frequency = "once"``) reads history keyed by terms: the start
+    of ``term:2018-2023`` is 2019-01-01, before ``term:2023-2028``."""
+    ruleset = (DATED / "term_prizes.toml").read_text("utf-8")
+    ruleset = ruleset.replace(
+        "[[awards.ndc_prize.exclusions]]",
+        '[[awards.ndc_prize.exclusions]]\nid = "ever"\nexpr = \'held_before("ndc_prize")\'\n'
+        'label = { vi = "Đã nhận giải", en = "Won it before" }\nbasis = "Mẫu thử"\n'
+        'certainty = "R"\n\n[[awards.ndc_prize.exclusions]]',
+        1,
+    )
+    path = tmp_path / "term_prizes.toml"
+    path.write_text(ruleset, "utf-8")
+    engine = emulation.build_engine(ruleset_paths=[path], entry_points=False)
+    evaluation = engine.evaluate(term_population(), "term:2023-2028", ["ndc_prize"])
+    ever = {d.subject: d.criteria for d in evaluation.decisions()}
+    assert {s: next(c.value for c in cs if c.id == "ever") for s, cs in ever.items()} == {
+        "again": True,
+        "new": False,
+    }
+
+
 def test_a_term_cut_off_is_the_congress_day(engine: emulation.Engine) -> None:
     evaluation = engine.evaluate(
         term_population(), "term:2023-2028", ["ndc_prize"], as_of="2028-10-15"

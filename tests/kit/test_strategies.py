@@ -28,6 +28,7 @@ from emulation import (
 from emulation import strategies as est
 from emulation._testing.edges import in_force
 from emulation.data.cast import cast_column
+from emulation.data.records import RECORD_TYPES
 
 TINY = """
 format = 1
@@ -190,6 +191,52 @@ def test_evidence_and_discipline_sit_around_the_period(
     assert item.period in ("2024", "2023", "2022", "2019")
     for record in records:
         assert dt.date(2022, 1, 1) <= record.start <= dt.date(2024, 12, 31)
+
+
+@FAST
+@given(
+    st.lists(est.evidence("p0", "2024", kinds=["solution"]), min_size=1, max_size=4),
+    est.histories("p0", "2024", ["ldtt"], max_length=4),
+)
+def test_shares_and_record_types_are_valid_and_read_back(
+    items: list[EvidenceItem], records: tuple[AwardRecord, ...]
+) -> None:
+    """Shares are in (0, 1], record types known; a population keeps both as drawn."""
+    unique = {item.id: item for item in items}
+    for item in unique.values():
+        assert Decimal(0) < item.share <= 1
+        assert item.amount is None or item.amount >= 0
+    for record in records:
+        assert record.type in RECORD_TYPES
+    population = Population.from_records(
+        [Subject(id="p0", kind="person")], evidence=unique.values(), awards=records
+    )
+    shares = dict(population.evidence.select("id", "share").iter_rows())
+    assert shares == {item.id: item.share for item in unique.values()}
+    types = {
+        (a, p): t for a, p, t in population.awards.select("award", "period", "type").iter_rows()
+    }
+    assert types == {(r.award, r.period): r.type for r in records}
+
+
+def test_every_record_type_and_share_is_drawn() -> None:
+    """The strategies reach each record type and a part share, not only the defaults."""
+    seen_types: set[str] = set()
+    seen_shares: set[Decimal] = set()
+
+    @settings(max_examples=300, database=None, derandomize=True)
+    @given(
+        est.award_records("p0", "2024", ["ldtt"]),
+        est.evidence("p0", "2024", kinds=["solution"]),
+    )
+    def collect(record: AwardRecord, item: EvidenceItem) -> None:
+        seen_types.add(record.type)
+        seen_shares.add(item.share)
+
+    collect()
+    assert seen_types == set(RECORD_TYPES)
+    assert Decimal(1) in seen_shares
+    assert any(share < 1 for share in seen_shares)
 
 
 def test_fact_values_respect_declared_ranges(tiny: emulation.Engine) -> None:

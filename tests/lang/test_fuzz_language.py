@@ -154,6 +154,11 @@ def _literal_argument(argument: Any) -> st.SearchStrategy[str]:
     """A right (mostly) or wrong literal for a literal argument of a function."""
     if argument.kind == "award":
         right = st.sampled_from(ALL_AWARDS).map(repr)
+    elif argument.kind == "awards":
+        right = st.one_of(
+            st.sampled_from(ALL_AWARDS).map(repr),
+            st.lists(st.sampled_from(ALL_AWARDS), max_size=3).map(lambda ids: repr(tuple(ids))),
+        )
     elif argument.kind == "fact":
         right = st.sampled_from(sorted(SCOPE.facts)).map(repr)
     elif argument.kind == "service":

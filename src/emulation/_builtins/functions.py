@@ -66,10 +66,20 @@ def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.E
     )
 
 
+def counted_amount(part: str) -> pl.Expr:
+    """The amount an evidence item counts for: its whole ``amount``, or (``part="share"``)
+    the subject's ``share`` of it, rounded to 6 places half to even."""
+    return pl.col("amount") if part == "whole" else pl.col("amount") * pl.col("share")
+
+
 def _evidence_sum(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     chosen = _evidence_filter("evidence_sum", arguments, context)
+    part = arguments.get("part", "whole")
     key = _call_key("evidence_sum", arguments)
-    total = pl.col("amount").filter(chosen & pl.col("amount").is_not_null()).sum().cast(DECIMAL)
+    if part != "whole":
+        key = call_key("evidence_sum", **arguments)
+    amount = counted_amount(part)
+    total = amount.filter(chosen & pl.col("amount").is_not_null()).sum().cast(DECIMAL)
     return context.aggregate(
         "evidence", context.population.evidence.lazy, key, total, default=pl.lit(0).cast(DECIMAL)
     )
@@ -141,16 +151,29 @@ EVIDENCE_COUNT = FunctionSpec(
 )
 
 
+#: Whether amounts count whole or as the subject's share (evidence_sum, evidence_max).
+PART = Argument(
+    name="part",
+    kind="choice",
+    choices=("whole", "share"),
+    default="whole",
+    quiet=True,
+    doc="count each item's whole amount, or the subject's share of it (amount × share)",
+)
+
 EVIDENCE_SUM = FunctionSpec(
     name="evidence_sum",
-    arguments=EVIDENCE_COUNT.arguments,
+    arguments=(*EVIDENCE_COUNT.arguments, PART),
     returns="decimal",
     build=_evidence_sum,
     reads="evidence items",
     doc=(
         "The exact sum of the ``amount`` of the evidence items ``evidence_count`` would count "
         "(items without an amount add nothing) — money thresholds over a window, such as "
-        "benefits of at least 120 million VND over three consecutive years."
+        "benefits of at least 120 million VND over three consecutive years. With "
+        '``part="share"`` each item counts for the subject\'s ``share`` of its amount '
+        "(a co-author's part), rounded to 6 places half to even. Pair it with "
+        "``evidence_streak`` to ask for an item in each of the periods."
     ),
 )
 

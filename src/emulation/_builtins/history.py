@@ -5,6 +5,10 @@ current period, from the decision of the same evaluation when the award is decid
 :meth:`emulation.Engine.evaluate_periods` adds each period's granted awards to the history of
 the next, so awards granted by the engine earlier in a run count. A missing period breaks a
 streak; so does a lower rating.
+
+History records carry a type (merit, thematic, ad-hoc, service); every history function may
+count only one type (``type = "merit"``). The streak and count functions take an anchor and
+lower bounds (:mod:`emulation.evaluate.windows`).
 """
 
 from __future__ import annotations
@@ -17,12 +21,18 @@ import polars as pl
 
 from emulation.errors import EvaluationError
 from emulation.evaluate.columns import call_key
+from emulation.evaluate.windows import (
+    ANCHOR_ARGUMENTS,
+    HORIZON,
+    TYPE,
+    Window,
+    allowed,
+    show,
+    within,
+)
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
-from emulation.period import Period
-
-#: How far back streaks look (periods); chains in the law are at most a few years long.
-HORIZON = 40
+from emulation.period import Period, period_start_date
 
 
 def _back_index(context: BuildContext, horizon: int) -> pl.Expr:
@@ -36,9 +46,30 @@ def _steps_back(period: Period, horizon: int) -> dict[str, int]:
     return {str(period.back(k)): k for k in range(1, horizon + 1)}
 
 
-def _held_back(context: BuildContext, award: str, horizon: int = HORIZON) -> pl.LazyFrame:
-    """``subject, back`` for every earlier period in which ``award`` is held."""
-    records = context.population.awards.lazy().filter(pl.col("award") == award)
+def _typed(kind: str) -> dict[str, str]:
+    """The ``type`` argument, for a column key, when it filters anything."""
+    return {} if kind == "any" else {"type": kind}
+
+
+def _records(
+    context: BuildContext, award: str | tuple[str, ...], kind: str = "any"
+) -> pl.LazyFrame:
+    """The history records of ``award`` (or of any award of a tuple), of type ``kind``
+    (``any``: all)."""
+    awards = context.population.awards.lazy()
+    if isinstance(award, str):
+        records = awards.filter(pl.col("award") == award)
+    else:
+        records = awards.filter(pl.col("award").is_in(list(award)))
+    return records if kind == "any" else records.filter(pl.col("type") == kind)
+
+
+def _held_back(
+    context: BuildContext, award: str | tuple[str, ...], horizon: int = HORIZON, kind: str = "any"
+) -> pl.LazyFrame:
+    """``subject, back`` for every earlier period in which ``award`` (of type ``kind``) is
+    held."""
+    records = _records(context, award, kind)
     return (
         records.with_columns(_back_index(context, horizon).alias("back"))
         .filter(pl.col("back").is_not_null())
@@ -62,44 +93,42 @@ def _streak_of(backs: pl.LazyFrame, key: str) -> pl.LazyFrame:
     )
 
 
-def held_now(context: BuildContext, award: str) -> pl.Expr:
-    """True/false/unknown: is ``award`` held in the evaluation period?"""
+def held_now(context: BuildContext, award: str, kind: str = "any") -> pl.Expr:
+    """True/false/unknown: is ``award`` held in the evaluation period? A decision of the same
+    evaluation counts when ``kind`` is ``any`` or the award's history type; otherwise records
+    of type ``kind`` are read from the history."""
     outcome = context.outcome(award)
-    if outcome is not None:
+    if outcome is not None and kind in ("any", context.history_type(award)):
         return pl.when(outcome == "data_missing").then(None).otherwise(outcome == "granted")
     period = str(context.period)
-    key = call_key("held_now", award=award)
+    key = call_key("held_now", award=award, **_typed(kind))
 
     def make() -> pl.LazyFrame:
-        records = context.population.awards.lazy().filter(
-            (pl.col("award") == award) & (pl.col("period") == period)
-        )
+        records = _records(context, award, kind).filter(pl.col("period") == period)
         return records.select("subject").unique().with_columns(pl.lit(True).alias(key))
 
     return context.derived(key, make, default=False)
 
 
 def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    award, back = arguments["award"], arguments["back"]
-    key = call_key("held", award=award, back=back)
+    award, back, kind = arguments["award"], arguments["back"], arguments["type"]
+    key = call_key("held", award=award, back=back, **_typed(kind))
 
     def make() -> pl.LazyFrame:
-        found = _held_back(context, award, back).filter(pl.col("back") == back)
+        found = _held_back(context, award, back, kind).filter(pl.col("back") == back)
         return found.select("subject").with_columns(pl.lit(True).alias(key))
 
     return context.derived(key, make, default=False)
 
 
 def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    award = arguments["award"]
+    award, kind = arguments["award"], arguments["type"]
     start = context.period.start
-    key = call_key("held_before", award=award)
+    key = call_key("held_before", award=award, **_typed(kind))
 
     def make() -> pl.LazyFrame:
-        records = context.population.awards.lazy().filter(pl.col("award") == award)
-        year = pl.col("period").str.slice(0, 4).cast(pl.Int32)
-        month = pl.when(pl.col("period").str.len_chars() > 4).then(9).otherwise(1)
-        began = pl.date(year, month, 1)
+        records = _records(context, award, kind)
+        began = period_start_date("period")
         return (
             records.filter(began < pl.lit(start))
             .select("subject")
@@ -110,155 +139,219 @@ def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
     return context.derived(key, make, default=False)
 
 
+def _bounded(context: BuildContext, window: Window, value: pl.Expr) -> pl.Expr:
+    """A streak ``value`` cut to the periods the window's bounds allow (0 when none)."""
+    if not window.bounded:
+        return value
+    room = (allowed(context, window) - window.end).clip(lower_bound=0)
+    return (
+        pl.when(room == 0)
+        .then(pl.lit(0, dtype=pl.Int64))
+        .when(value.is_null())
+        .then(None)
+        .otherwise(pl.min_horizontal(value, room))
+    )
+
+
+def _now_allowed(context: BuildContext, window: Window) -> pl.Expr:
+    """Whether the window's bounds allow this period."""
+    if not window.bounded:
+        return pl.lit(True)
+    return allowed(context, window) > 0
+
+
 def _streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    award = arguments["award"]
-    key = call_key("streak_before", award=award)
-    before = context.derived(key, lambda: _streak_of(_held_back(context, award), key), default=0)
-    now = held_now(context, award)
-    return pl.when(now.is_null()).then(None).when(now).then(before + 1).otherwise(0)
+    award, kind, window = arguments["award"], arguments["type"], Window.of(arguments)
+    key = call_key("streak_before", award=award, **_typed(kind))
+    before = context.derived(
+        key, lambda: _streak_of(_held_back(context, award, kind=kind), key), default=0
+    )
+    show(context, "streak", arguments, window, None)
+    if window.end == 1:
+        return _bounded(context, window, before)
+    now = held_now(context, award, kind)
+    value = pl.when(now.is_null()).then(None).when(now).then(before + 1).otherwise(0)
+    return _bounded(context, window, value)
 
 
 def _count_held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    award, window = arguments["award"], arguments["window"]
-    key = call_key("count_held_before", award=award, window=window)
+    award, window_length, kind = arguments["award"], arguments["window"], arguments["type"]
+    window = Window.of(arguments)
+    last = window_length - 1 + window.end
+    key = call_key(
+        "count_held_before", award=award, window=window_length, **_typed(kind), **window.key()
+    )
 
     def make() -> pl.LazyFrame:
-        backs = _held_back(context, award, max(window - 1, 1)).filter(pl.col("back") < window)
+        backs = _held_back(context, award, max(last, 1), kind).filter(pl.col("back") <= last)
+        backs = within(context, window, backs)
         return backs.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
 
     before = context.derived(key, make, default=0)
-    now = held_now(context, award)
+    show(context, "count_held", arguments, window, window_length)
+    if window.end == 1:
+        return before
+    now = held_now(context, award, kind) & _now_allowed(context, window)
     return before + now.cast(pl.Int64)
 
 
 def _periods_since(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    award = arguments["award"]
-    key = call_key("periods_since", award=award)
+    award, kind = arguments["award"], arguments["type"]
+    key = call_key("periods_since", award=award, **_typed(kind))
 
     def make() -> pl.LazyFrame:
-        backs = _held_back(context, award)
+        backs = _held_back(context, award, kind=kind)
         return backs.group_by("subject").agg(pl.col("back").min().alias(key))
 
     return context.derived(key, make)
 
 
-def _fact_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+def _threshold(name: str, arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     fact, at_least = arguments["fact"], arguments["at_least"]
     decl = context.fact(fact)
-    if at_least not in decl.values:
+    window_length = arguments.get("window", 1)
+    if at_least not in decl.values or window_length < 1:
         raise EvaluationError(
-            f'fact_streak: "{at_least}" is not a value of {fact} ({list(decl.values)})'
+            f'{name}: "{at_least}" must be a value of {fact} ({list(decl.values)}) and the '
+            f"window at least 1 (got {window_length})"
         )
-    dtype = pl.Enum(list(decl.values))
-    threshold = pl.lit(at_least, dtype=dtype)
+    return pl.lit(at_least, dtype=pl.Enum(list(decl.values)))
+
+
+def _fact_backs(context: BuildContext, fact: str, threshold: pl.Expr, horizon: int) -> pl.LazyFrame:
+    """``subject, back`` for every earlier period in which ``fact`` is at least
+    ``threshold``."""
+    facts = context.population.facts.lazy()
+    kind = pl.Enum(list(context.fact(fact).values))
+    return (
+        facts.select("subject", "period", pl.col(fact).cast(pl.String).cast(kind, strict=False))
+        .with_columns(_back_index(context, horizon).alias("back"))
+        .filter(pl.col("back").is_not_null() & (pl.col(fact) >= threshold))
+        .select("subject", "back")
+    )
+
+
+def _fact_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
+    fact, at_least, window = arguments["fact"], arguments["at_least"], Window.of(arguments)
+    threshold = _threshold("fact_streak", arguments, context)
     key = call_key("fact_streak_before", fact=fact, at_least=at_least)
 
     def make() -> pl.LazyFrame:
-        facts = context.population.facts.lazy()
         if fact not in context.population.facts.columns:
             return pl.LazyFrame(schema={"subject": pl.String, key: pl.Int64})
-        rows = (
-            facts.select(
-                "subject", "period", pl.col(fact).cast(pl.String).cast(dtype, strict=False)
-            )
-            .with_columns(_back_index(context, HORIZON).alias("back"))
-            .filter(pl.col("back").is_not_null() & (pl.col(fact) >= threshold))
-            .select("subject", "back")
-        )
-        return _streak_of(rows, key)
+        return _streak_of(_fact_backs(context, fact, threshold, HORIZON), key)
 
     before = context.derived(key, make, default=0)
+    show(context, "fact_streak", arguments, window, None)
+    if window.end == 1:
+        return _bounded(context, window, before)
     now = pl.col(fact) >= threshold
-    return pl.when(now.is_null()).then(None).when(now).then(before + 1).otherwise(0)
+    value = pl.when(now.is_null()).then(None).when(now).then(before + 1).otherwise(0)
+    return _bounded(context, window, value)
 
 
 def _fact_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
-    fact, at_least, window = arguments["fact"], arguments["at_least"], arguments["window"]
-    decl = context.fact(fact)
-    if at_least not in decl.values or window < 1:
-        raise EvaluationError(
-            f'fact_count: "{at_least}" must be a value of {fact} ({list(decl.values)}) and the '
-            f"window at least 1 (got {window})"
-        )
-    dtype = pl.Enum(list(decl.values))
-    threshold = pl.lit(at_least, dtype=dtype)
-    key = call_key("fact_count_before", fact=fact, at_least=at_least, window=window)
+    fact, at_least, window_length = arguments["fact"], arguments["at_least"], arguments["window"]
+    window = Window.of(arguments)
+    threshold = _threshold("fact_count", arguments, context)
+    last = window_length - 1 + window.end
+    key = call_key(
+        "fact_count_before", fact=fact, at_least=at_least, window=window_length, **window.key()
+    )
 
     def make() -> pl.LazyFrame:
         if fact not in context.population.facts.columns:
             return pl.LazyFrame(schema={"subject": pl.String, key: pl.Int64})
-        rows = (
-            context.population.facts.lazy()
-            .select("subject", "period", pl.col(fact).cast(pl.String).cast(dtype, strict=False))
-            .with_columns(_back_index(context, max(window - 1, 1)).alias("back"))
-            .filter(
-                pl.col("back").is_not_null()
-                & (pl.col("back") < window)
-                & (pl.col(fact) >= threshold)
-            )
-        )
+        rows = _fact_backs(context, fact, threshold, max(last, 1)).filter(pl.col("back") <= last)
+        rows = within(context, window, rows)
         return rows.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
 
     before = context.derived(key, make, default=0)
-    now = pl.col(fact) >= threshold
-    return before + now.fill_null(False).cast(pl.Int64)
+    show(context, "fact_count", arguments, window, window_length)
+    if window.end == 1:
+        return before
+    now = (pl.col(fact) >= threshold).fill_null(False) & _now_allowed(context, window)
+    return before + now.cast(pl.Int64)
 
 
 _AWARD = Argument(name="award", kind="award", doc="an award id")
+_HISTORY = Argument(name="award", kind="award", doc="an award id", reads_current=False)
+_ANY_OF = Argument(
+    name="award",
+    kind="awards",
+    doc='an award id, or a tuple of them (any of them counts): ("hcld3", "hcld2")',
+    reads_current=False,
+)
+_ANCHORED = (
+    ' The window may be anchored: ``anchor="before"`` ends it with the previous period; '
+    "``since`` counts only periods after the subject's last earlier holding of an award (or "
+    "of any of a tuple of awards); ``after_discipline`` only periods that start after the end "
+    "of the subject's last discipline of that level or heavier. The explanation then shows "
+    "the window used."
+)
 
 HELD = FunctionSpec(
     name="held",
     arguments=(
-        Argument(name="award", kind="award", doc="an award id", reads_current=False),
+        _HISTORY,
         Argument(name="back", kind="int", default=1, doc="how many periods back (≥ 1)"),
+        TYPE,
     ),
     returns="bool",
     build=_held,
     reads="award history",
-    doc="True when the subject held ``award`` in the period ``back`` steps before this one.",
+    doc="True when the subject held ``award`` (of ``type``, when given) in the period "
+    "``back`` steps before this one.",
 )
 
 HELD_BEFORE = FunctionSpec(
     name="held_before",
-    arguments=(Argument(name="award", kind="award", doc="an award id", reads_current=False),),
+    arguments=(_ANY_OF, TYPE),
     returns="bool",
     build=_held_before,
     reads="award history",
-    doc="True when the subject holds ``award`` for any period that started before this one "
-    "(once-only awards use it).",
+    doc="True when the subject holds ``award`` (or any award of a tuple; of ``type``, when "
+    "given) for any period that started before this one (once-only awards use it).",
 )
 
 STREAK = FunctionSpec(
     name="streak",
-    arguments=(_AWARD,),
+    arguments=(_AWARD, *ANCHOR_ARGUMENTS, TYPE),
     returns="int",
     build=_streak,
     reads="award history and this period's decision",
     grows_per_period=1,
     doc="The number of consecutive periods, ending with this one, in which the subject holds "
     "``award`` (0 when not held now). A period without the award breaks the streak. This "
-    "period's value is the decision of the same evaluation when ``award`` is decided in it.",
+    "period's value is the decision of the same evaluation when ``award`` is decided in it "
+    "(a merit award)." + _ANCHORED,
 )
 
 COUNT_HELD = FunctionSpec(
     name="count_held",
-    arguments=(_AWARD, Argument(name="window", kind="int", doc="window length in periods")),
+    arguments=(
+        _AWARD,
+        Argument(name="window", kind="int", doc="window length in periods"),
+        *ANCHOR_ARGUMENTS,
+        TYPE,
+    ),
     returns="int",
     build=_count_held,
     reads="award history and this period's decision",
     doc="How many of the last ``window`` periods (this one included) the subject holds "
-    "``award`` in — the 'k of the last m periods' pattern.",
+    "``award`` in — the 'k of the last m periods' pattern." + _ANCHORED,
 )
 
 PERIODS_SINCE = FunctionSpec(
     name="periods_since",
-    arguments=(Argument(name="award", kind="award", doc="an award id", reads_current=False),),
+    arguments=(_ANY_OF, TYPE),
     returns="int",
     build=_periods_since,
     reads="award history",
     grows_per_period=1,
-    doc="How many periods ago the subject last held ``award`` (1 = the previous period); "
-    "unknown when it never did within 40 periods.",
+    doc="How many periods ago the subject last held ``award`` (or any award of a tuple, "
+    '``periods_since(("hcld3", "hcld2"))``; of ``type``, when given; 1 = the previous '
+    "period); unknown when it never did within 40 periods.",
 )
 
 FACT_STREAK = FunctionSpec(
@@ -266,6 +359,7 @@ FACT_STREAK = FunctionSpec(
     arguments=(
         Argument(name="fact", kind="fact", doc="an ordered enum fact, e.g. rating"),
         Argument(name="at_least", kind="text", doc="the lowest value that counts"),
+        *ANCHOR_ARGUMENTS,
     ),
     returns="int",
     build=_fact_streak,
@@ -273,7 +367,7 @@ FACT_STREAK = FunctionSpec(
     grows_per_period=1,
     doc="The number of consecutive periods, ending with this one, in which ``fact`` is at "
     "least ``at_least`` (0 when it is lower now; unknown when it is missing now). A lower "
-    "value or a period without facts breaks the streak.",
+    "value or a period without facts breaks the streak." + _ANCHORED,
 )
 
 
@@ -283,12 +377,13 @@ FACT_COUNT = FunctionSpec(
         Argument(name="fact", kind="fact", doc="an ordered enum fact, e.g. rating"),
         Argument(name="at_least", kind="text", doc="the lowest value that counts"),
         Argument(name="window", kind="int", doc="window length in periods"),
+        *ANCHOR_ARGUMENTS,
     ),
     returns="int",
     build=_fact_count,
     reads="facts of this and earlier periods",
     doc="In how many of the last ``window`` periods (this one included) ``fact`` is at least "
-    "``at_least`` — 'at least one year HTXS in the window'.",
+    "``at_least`` — 'at least one year HTXS in the window'." + _ANCHORED,
 )
 
 

@@ -34,7 +34,7 @@ from emulation.data.records import (
     Subject,
     VoteRecord,
 )
-from emulation.data.schema import ORIGIN, SCHEMAS, TABLES, empty_frame
+from emulation.data.schema import HASH_SILENT_DEFAULTS, ORIGIN, SCHEMAS, TABLES, empty_frame
 from emulation.data.validate import validate
 
 # ``ORIGIN`` and the casting functions live in ``schema`` and ``cast``; they stay importable from
@@ -160,13 +160,20 @@ class Population:
             part = frame.filter(pl.col(key).is_in(wanted.implode())).drop(ORIGIN)
             columns = sorted(part.columns)
             for record in part.select(columns).iter_rows(named=True):
-                canonical = {k: _canonical(v) for k, v in record.items() if v is not None}
+                canonical = {
+                    k: _canonical(v)
+                    for k, v in record.items()
+                    if v is not None and HASH_SILENT_DEFAULTS.get((table, k), _UNSET) != v
+                }
                 text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
                 rows[record[key]].append(f"{table}:{text}")
         return {
             sid: hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
             for sid, lines in rows.items()
         }
+
+
+_UNSET = object()
 
 
 def _canonical(value: Any) -> str:

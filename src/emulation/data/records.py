@@ -37,7 +37,20 @@ DISCIPLINE_LEVELS = (
 #: (không hiệu quả), withdrawn or stopped (rút đăng ký, dừng thực hiện).
 REGISTRATION_STATUSES = ("registered", "effective", "not_effective", "withdrawn")
 
+#: Kinds of an award-history record, as Decree 152/2025 Art 4(3) distinguishes them: ``merit``
+#: (khen thưởng theo công trạng và thành tích), ``thematic`` (khen thưởng theo chuyên đề),
+#: ``adhoc`` (khen thưởng đột xuất) and ``service`` (khen thưởng quá trình cống hiến). A record
+#: without a type is a merit award.
+RECORD_TYPES = ("merit", "thematic", "adhoc", "service")
+
 FactValue = bool | int | Decimal | str
+
+
+def _share_in_range(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+    if not isinstance(value, Decimal) or not (0 < value <= 1):
+        raise ValueError(
+            f"{attribute.name} must be an exact decimal with 0 < share <= 1, not {value!r}"
+        )
 
 
 def _optional_str() -> Any:
@@ -94,15 +107,19 @@ class EvidenceItem:
     scope: str = attrs.field(default="grassroots", validator=attrs.validators.in_(SCOPES))
     amount: Decimal | None = None
     description: str | None = None
+    #: The subject's share of ``amount`` (a co-author's part of a benefit), 0 < share ≤ 1.
+    share: Decimal = attrs.field(default=Decimal(1), validator=_share_in_range)
 
 
 @attrs.frozen(kw_only=True)
 class AwardRecord:
-    """An award the subject already holds: ``award`` id conferred for ``period``."""
+    """An award the subject already holds: ``award`` id conferred for ``period``, of
+    ``type`` (one of :data:`RECORD_TYPES`; ``merit`` unless said)."""
 
     subject: str
     award: str
     period: str
+    type: str = attrs.field(default="merit", validator=attrs.validators.in_(RECORD_TYPES))
 
 
 @attrs.frozen(kw_only=True)

@@ -5,8 +5,8 @@ defaults, the origin column every row carries, and the names a fact may not take
 subjects   ``id, kind, name, parent, cluster, gender, birth_year, staff_category, hardship_area,
            level``
 facts      ``subject, period`` and one column per fact (wide)
-evidence   ``id, subject, kind, period, scope, amount, description``
-awards     ``subject, award, period`` — awards already held
+evidence   ``id, subject, kind, period, scope, amount, description, share``
+awards     ``subject, award, period, type`` — awards already held
 service    ``subject, start, end, kind``
 discipline ``subject, level, start, end``
 registrations ``id, subject, kind, field, start, review, end, status``
@@ -17,11 +17,14 @@ votes      ``subject, award, period, votes_for, votes_against, absent_in_writing
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
 from emulation.data.records import (
     DISCIPLINE_LEVELS,
     GENDERS,
+    RECORD_TYPES,
     REGISTRATION_STATUSES,
     SCOPES,
     SUBJECT_KINDS,
@@ -53,8 +56,14 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "scope": pl.String(),
         "amount": pl.Decimal(38, 6),
         "description": pl.String(),
+        "share": pl.Decimal(38, 6),
     },
-    "awards": {"subject": pl.String(), "award": pl.String(), "period": pl.String()},
+    "awards": {
+        "subject": pl.String(),
+        "award": pl.String(),
+        "period": pl.String(),
+        "type": pl.String(),
+    },
     "service": {"subject": pl.String(), "start": pl.Date(), "end": pl.Date(), "kind": pl.String()},
     "discipline": {
         "subject": pl.String(),
@@ -105,6 +114,7 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("evidence", "scope"): SCOPES,
     ("discipline", "level"): DISCIPLINE_LEVELS,
     ("registrations", "status"): REGISTRATION_STATUSES,
+    ("awards", "type"): RECORD_TYPES,
 }
 
 #: Values of optional columns left empty.
@@ -113,6 +123,16 @@ DEFAULTS: dict[tuple[str, str], object] = {
     ("evidence", "scope"): "grassroots",
     ("service", "kind"): "full_time",
     ("registrations", "status"): "registered",
+    ("evidence", "share"): Decimal(1),
+    ("awards", "type"): "merit",
+}
+
+#: Defaults of columns added after the form of the input hashes was fixed: a value equal to
+#: its default is left out of a subject's hash (``Population.subject_hashes``), so data that
+#: does not use the column hashes as it did before the column existed.
+HASH_SILENT_DEFAULTS: dict[tuple[str, str], object] = {
+    ("evidence", "share"): Decimal(1),
+    ("awards", "type"): "merit",
 }
 
 #: Names a fact may not take: the subject's attributes (every column of ``subjects``, some of

@@ -119,6 +119,8 @@ def _normalise(
                     code="ends_before_start",
                 )
             )
+    if table == "evidence":
+        _check_shares(frame, problems)
     if "period" in schema:
         frame = _canonical_periods(frame, problems)
     if table != "facts":
@@ -179,6 +181,20 @@ def _cast_and_check(table: str, frame: pl.DataFrame, problems: list[Problem]) ->
     if result.select(pl.any_horizontal(list(checks)).any()).item():
         problems.extend(_row_problems(table, result, checks))
     return result.drop(extra)
+
+
+def _check_shares(frame: pl.DataFrame, problems: list[Problem]) -> None:
+    """An evidence item's ``share`` (the subject's part of its amount) is in (0, 1]."""
+    wrong = frame.filter((pl.col("share") <= 0) | (pl.col("share") > 1))
+    for origin, share in wrong.select(ORIGIN, "share").iter_rows():
+        problems.append(
+            Problem(
+                file=origin,
+                location="share",
+                message=f"a share of {written(share)} is not in 0 < share ≤ 1",
+                code="share_out_of_range",
+            )
+        )
 
 
 def _row_problems(table: str, result: pl.DataFrame, checks: Mapping[str, pl.Expr]) -> list[Problem]:

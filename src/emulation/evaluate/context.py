@@ -55,6 +55,8 @@ class Context:
         self.aggregates: Aggregates = {}
         self.late: list[LateJoin] = []
         self.joins: dict[str, tuple[Callable[[], pl.LazyFrame], Any]] = {}
+        #: The history type of each award decided, by id (the query sets it).
+        self.history_types: dict[str, str] = {}
 
     @property
     def period(self) -> Period:
@@ -77,6 +79,9 @@ class Context:
 
     def fact(self, name: str) -> FactDecl:
         return self._facts[name]
+
+    def history_type(self, award: str) -> str:
+        return self.history_types.get(award, "merit")
 
     def decided_frame(self, kind: str) -> pl.DataFrame | None:
         return self._earlier.get(kind)

@@ -57,6 +57,7 @@ def evaluate_kind(
     context = EvaluationContext(
         plan.period, population, plan.facts, earlier, services, plan.consumers, plan.cut_off
     )
+    context.history_types = {award.id: award.history_type for award, _ in plan.awards}
     stages: list[Stage] = []
     for award, ruleset in awards:
         stages.extend(_award_stages(award, plan.parameters_of(ruleset), context))

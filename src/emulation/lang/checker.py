@@ -21,7 +21,7 @@ import attrs
 
 from emulation.errors import suggest
 from emulation.lang import limits
-from emulation.lang.literals import literal_problem
+from emulation.lang.arguments import literal_argument
 from emulation.lang.nodes import (
     Arith,
     BoolOp,
@@ -334,8 +334,12 @@ class Checker:
             if arg_name in bound:
                 self._fail(source, f'{name}() got "{arg_name}" twice')
             argument = params[arg_name]
-            if argument.literal:
-                bound[arg_name] = self._literal_argument(spec, argument, source)
+            if argument.kind == "condition":
+                bound[arg_name] = self._condition_argument(spec, argument, source)
+            elif argument.literal:
+                bound[arg_name] = literal_argument(
+                    spec, argument, source, self._wrapped, self.scope, self._fail
+                )
             else:
                 child = self._node(source)
                 self._expect(source, child, argument.accepts, f'argument "{arg_name}" of {name}()')
@@ -349,7 +353,10 @@ class Checker:
         returns = spec.result_type(bound)
         text = ast.get_source_segment(self._wrapped, node) or name
         literal_args = ", ".join(
-            f"{key}={value!r}" for key, value in bound.items() if not isinstance(value, Node)
+            f"{key}={value!r}"
+            for key, value in bound.items()
+            if not isinstance(value, Node)
+            and not (params[key].quiet and value == params[key].default)
         )
         call = Call(
             type=returns,
@@ -360,19 +367,14 @@ class Checker:
         )
         return attrs.evolve(call, calls=(*call.calls, call))
 
-    def _literal_argument(self, spec: Signature, argument: Argument, source: ast.expr) -> Any:
+    def _condition_argument(self, spec: Signature, argument: Argument, source: ast.expr) -> Any:
         problem = limits.argument_problem(source, self._wrapped)
         if problem is not None:
             self._fail(problem[0], problem[2], code=problem[1])
         value = limits.argument_value(source)
         if value is None:
             self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
-        if argument.kind == "condition":
-            return self._condition(spec, argument, source, value)
-        refused = literal_problem(spec, argument, value, self.scope)
-        if refused is not None:
-            self._fail(source, refused)
-        return value
+        return self._condition(spec, argument, source, value)
 
     def _condition(
         self, spec: Signature, argument: Argument, source: ast.expr, value: object

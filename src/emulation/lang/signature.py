@@ -16,7 +16,9 @@ import attrs
 from emulation.types import ValueType
 
 #: What an argument of a function may be written as (see :class:`Argument`).
-ArgumentKind = Literal["award", "fact", "service", "text", "int", "choice", "value", "condition"]
+ArgumentKind = Literal[
+    "award", "awards", "fact", "service", "text", "int", "choice", "value", "condition"
+]
 
 _NO_DEFAULT = object()
 
@@ -27,13 +29,18 @@ class Argument:
 
     ``kind`` is ``award`` (a literal award id, checked to exist when the rulesets are loaded
     together; when ``reads_current`` the calling award depends on it and is decided after it),
-    ``fact`` (a literal name of a declared fact), ``service`` (a literal name of a
+    ``awards`` (one literal award id, or a literal tuple of them, ``("hcld3", "hcld2")``, each
+    checked like an ``award``; the calling award does not depend on them), ``fact`` (a literal name of a declared fact), ``service`` (a literal name of a
     ``[service.<name>]`` table of the ruleset), ``text``, ``int``, ``choice`` (literal text
     from ``choices``), ``value`` (any expression whose type is in ``accepts``), or
     ``condition`` (literal text holding a true/false expression, checked in the same scope as
     the call but read over other rows — a collective's members or child collectives — by the
     function's ``build``, which receives it as a
     :class:`~emulation.lang.compiler.BoundCondition`; an empty default means "no condition").
+
+    A ``quiet`` argument is left out of the call's text (its explanation label and column
+    key) while it has its default value, so that adding it to a function changes nothing for
+    the calls that do not give it.
     """
 
     name: str
@@ -43,6 +50,7 @@ class Argument:
     default: Any = _NO_DEFAULT
     doc: str = ""
     reads_current: bool = True
+    quiet: bool = False
 
     @property
     def literal(self) -> bool:
@@ -82,3 +90,10 @@ class Signature:
             return self.returns
         types = {getattr(value, "type", None) for value in bound.values()}
         return "decimal" if "decimal" in types else "int"
+
+
+def award_ids(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The award ids of an ``awards`` argument (one id or a tuple of them; empty: none)."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)

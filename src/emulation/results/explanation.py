@@ -14,6 +14,7 @@ from typing import Any
 
 from emulation.evaluate.columns import gap_columns, outcome_column, rule_column
 from emulation.evaluate.query import comparison
+from emulation.evaluate.windows import takes_anchor, window_key
 from emulation.lang.nodes import Call, walk_conditions
 from emulation.period import Period
 from emulation.results.decision import CriterionResult, Gap, QuotaPosition, Reason
@@ -54,6 +55,10 @@ def criterion_result(
         if call.key in row:
             inputs.append((call.text, row[call.key]))
         bound = dict(call.arguments)
+        if takes_anchor(call.function):
+            window = window_key(call.function.name, bound)
+            if window in row:
+                inputs.append((f"{call.text}.window", row[window]))
         for argument in call.function.arguments:
             if (
                 argument.kind == "award"

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from emulation.errors import Problem, RulesetError, suggest
 from emulation.lang.nodes import calls_within
-from emulation.lang.signature import Signature
+from emulation.lang.signature import Signature, award_ids
 from emulation.rules.graph import cycles
 from emulation.rules.loader import CASE_SUFFIX, RULESET_SUFFIX
 from emulation.rules.model import Award, Ruleset
@@ -151,8 +151,16 @@ def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
                 for call in calls_within(rule.node):
                     bound = dict(call.arguments)
                     for argument in call.function.arguments:
-                        name = bound.get(argument.name)
-                        if argument.kind == "award" and name and name not in known:
+                        value = bound.get(argument.name)
+                        if argument.kind == "award":
+                            names: tuple[str, ...] = (value,) if value else ()
+                        elif argument.kind == "awards":
+                            names = award_ids(value)
+                        else:
+                            continue
+                        for name in names:
+                            if name in known:
+                                continue
                             problems.append(
                                 Problem(
                                     file=ruleset.source,

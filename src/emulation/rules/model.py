@@ -217,6 +217,10 @@ class Award:
     consumes: Consumption | None = None
     basis: str | None = None
     certainty: Certainty | None = None
+    #: The type its grants take in the award history (``merit``, ``thematic``, ``adhoc``,
+    #: ``service``): what ``evaluate_periods`` records and the history functions' ``type``
+    #: filter reads.
+    history_type: str = "merit"
 
     def rules_of(self, role: Role) -> tuple[Rule, ...]:
         """The criteria, exclusions or blocking states of this award."""

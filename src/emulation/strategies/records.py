@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 from hypothesis import strategies as st  # noqa: TID251 - strategies are the Hypothesis surface
 from hypothesis.strategies import SearchStrategy  # noqa: TID251
 
 from emulation.data.records import (
     DISCIPLINE_LEVELS,
+    RECORD_TYPES,
     SCOPES,
     AwardRecord,
     DisciplineRecord,
@@ -51,6 +53,21 @@ def evidence(
     return build()
 
 
+#: Authors' shares of an evidence item's amount: mostly a sole author, sometimes a part, down
+#: to the smallest share a decimal of 6 places holds.
+SHARES = (
+    Decimal(1),
+    Decimal(1),
+    Decimal(1),
+    Decimal("0.5"),
+    Decimal("0.333333"),
+    Decimal("0.000001"),
+)
+
+#: History record types, mostly merit awards.
+TYPES = ("merit", "merit", "merit", *RECORD_TYPES)
+
+
 def draw_evidence(
     draw: st.DrawFn, subject: str, period: Period, kind: str, eid: str
 ) -> EvidenceItem:
@@ -61,6 +78,8 @@ def draw_evidence(
         kind=kind,
         period=str(period.back(back)),
         scope=draw(sample(SCOPES)),
+        amount=draw(st.one_of(st.none(), integers(0, 10**9).map(Decimal))),
+        share=draw(sample(SHARES)),
     )
 
 
@@ -68,14 +87,16 @@ def award_records(
     subject: str, period: Period | str, awards: Sequence[str], *, max_back: int = 6
 ) -> SearchStrategy[AwardRecord]:
     """One award of ``awards`` that ``subject`` already holds, for a period up to ``max_back``
-    periods before ``period``."""
+    periods before ``period``, of any record type (mostly ``merit``)."""
     current, award_tuple = as_period(period), tuple(awards)
 
     @st.composite
     def build(draw: st.DrawFn) -> AwardRecord:
         back = draw(integers(1, max_back))
         award = draw(sample(award_tuple))
-        return AwardRecord(subject=subject, award=award, period=str(current.back(back)))
+        return AwardRecord(
+            subject=subject, award=award, period=str(current.back(back)), type=draw(sample(TYPES))
+        )
 
     return build()
 
@@ -85,7 +106,8 @@ def histories(
 ) -> SearchStrategy[tuple[AwardRecord, ...]]:
     """The awards ``subject`` holds from periods before ``period``: for up to two of
     ``awards``, a chain of up to ``max_length`` periods ending in the one just before — mostly
-    unbroken (N consecutive titles), sometimes with a gap."""
+    unbroken (N consecutive titles), sometimes with a gap; a record is sometimes of another
+    type than ``merit`` (a thematic or ad-hoc award of the same id)."""
     current, award_tuple = as_period(period), tuple(awards)
 
     @st.composite
@@ -107,7 +129,12 @@ def draw_history(
         gap = draw(sample((0, 0, 0, *range(1, length + 1))))
         for back in range(1, length + 1):
             if back != gap:
-                record = AwardRecord(subject=subject, award=award, period=str(period.back(back)))
+                record = AwardRecord(
+                    subject=subject,
+                    award=award,
+                    period=str(period.back(back)),
+                    type=draw(sample(TYPES)),
+                )
                 held[(award, record.period)] = record
     return tuple(held[key] for key in sorted(held))
 

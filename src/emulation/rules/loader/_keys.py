@@ -43,6 +43,7 @@ _AWARD = {
     "consumes",
     "basis",
     "certainty",
+    "history_type",
 }
 _QUOTA = {
     "per",

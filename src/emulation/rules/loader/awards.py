@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulation.data.records import RECORD_TYPES
 from emulation.lang.checker import Checker
 from emulation.lang.nodes import calls_within
 from emulation.lang.scope import Scope
@@ -49,6 +50,7 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
         or "per_period"
     )
     label = read_label(out, body, f"{where}.label")
+    history_type = read_choice(out, body, f"{where}.history_type", RECORD_TYPES, default="merit")
     rules: list[Rule] = []
     depends: set[AwardId] = set()
     seen: set[str] = set()
@@ -139,6 +141,7 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
         quota=quota,
         bonus=bonus,
         consumes=consumes,
+        history_type=history_type or "merit",
         basis=basis,
         certainty=certainty,
     )

@@ -27,6 +27,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "emulation._builtins.history",
     "emulation._builtins.readers",
     "emulation._builtins.reporters",
+    "emulation._builtins.scores",
     "emulation._builtins.service",
     "emulation._builtins.toml_loader",
 )

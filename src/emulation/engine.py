@@ -26,6 +26,7 @@ from emulation.results.evaluation import Evaluation
 from emulation.results.replay import Replay, compare, read_decisions
 from emulation.rules.catalogue import catalogue_warnings, load_rulesets, ruleset_files
 from emulation.rules.model import Award, Ruleset
+from emulation.rules.scores import ScoreSheet
 from emulation.types import LANGUAGES, Language
 
 
@@ -66,6 +67,19 @@ class Engine:
                 found[award.id] = (award, ruleset)
         return dict(sorted(found.items()))
 
+    def scores_in_force(self, period: Period | str) -> dict[str, tuple[ScoreSheet, Ruleset]]:
+        """Every score sheet of the rulesets in force, by id."""
+        found: dict[str, tuple[ScoreSheet, Ruleset]] = {}
+        for ruleset in self.rulesets_in_force(period):
+            for sheet in ruleset.scores.values():
+                if sheet.id in found:
+                    other = found[sheet.id][1]
+                    raise EvaluationError(
+                        f'score sheet "{sheet.id}" is defined by both {other.id} and {ruleset.id}'
+                    )
+                found[sheet.id] = (sheet, ruleset)
+        return dict(sorted(found.items()))
+
     # -- evaluation ------------------------------------------------------------------------
 
     def report_formats(self) -> list[str]:
@@ -90,16 +104,25 @@ class Engine:
         awards: Sequence[str] | None = None,
         *,
         parameters: Mapping[str, Any] | None = None,
+        scores: Sequence[str] | None = None,
     ) -> Evaluation:
         """Decide ``awards`` (default: every award in force) for every candidate of ``period``.
 
         ``parameters`` overrides ruleset parameters by name (an unconfirmed threshold, a
         province's own value); each value is checked against the parameter's type. Awards
-        the requested ones read are evaluated too, first.
+        and score sheets the requested ones read are evaluated too, first. ``scores`` names
+        the score sheets to compute (default: all of them when every award is decided, else
+        those the awards read).
         """
         period = _period(period)
         plan = plan_evaluation(
-            period, self.rulesets_in_force(period), self.awards_in_force(period), awards, parameters
+            period,
+            self.rulesets_in_force(period),
+            self.awards_in_force(period),
+            awards,
+            parameters,
+            sheets=self.scores_in_force(period),
+            scores=scores,
         )
         population = self.plugins.adapt_population(population, period)
         evaluation = Evaluation(
@@ -109,6 +132,7 @@ class Engine:
             awards=plan.awards,
             parameters={key: dict(values) for key, values in plan.parameters.items()},
             order=plan.order,
+            sheets=plan.scores,
         )
         self.plugins.observe(evaluation)
         return evaluation

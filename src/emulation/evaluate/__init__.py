@@ -21,7 +21,7 @@ def run(plan: EvaluationPlan, population: Population) -> dict[str, pl.DataFrame]
     collectives' rules may read their members' decisions)."""
     frames: dict[str, pl.DataFrame] = {}
     for kind in SUBJECT_KINDS:
-        if not plan.awards_of(kind):
+        if not plan.steps_of(kind):
             continue
         base = base_frame(population, plan.period, kind, plan.facts_of(kind))
         if base.height == 0:

@@ -17,9 +17,11 @@ from typing import Any
 import attrs
 
 from emulation.errors import EvaluationError, suggest
+from emulation.evaluate.steps import Step, select_steps
 from emulation.lang.nodes import Node
 from emulation.period import Period
 from emulation.rules.model import Award, Consumption, FactDecl, ParameterValue, Ruleset
+from emulation.rules.scores import ScoreSheet
 from emulation.types import RulesetId
 
 
@@ -40,6 +42,24 @@ class EvaluationPlan:
     parameters: Mapping[RulesetId, Mapping[str, ParameterValue | None]]
     #: The overrides asked for, by parameter name.
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Every score sheet of the rulesets in force, by id, with the ruleset that defines it.
+    sheets: Mapping[str, tuple[ScoreSheet, Ruleset]] = attrs.field(factory=dict)
+    #: The awards decided and the sheets computed, in that order (each after what it reads).
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def scores(self) -> tuple[tuple[ScoreSheet, Ruleset], ...]:
+        """The score sheets computed, with their ruleset, by id."""
+        return tuple(self.sheets[name] for kind, name in sorted(self.steps) if kind == "score")
+
+    def steps_of(self, kind: str) -> list[tuple[Award | ScoreSheet, Ruleset]]:
+        """The awards and sheets of subjects of ``kind``, in the order they are decided."""
+        found: list[tuple[Award | ScoreSheet, Ruleset]] = []
+        for step, name in self.steps:
+            item = self.available[name] if step == "award" else self.sheets[name]
+            if item[0].subject == kind:
+                found.append(item)
+        return found
 
     @property
     def awards(self) -> tuple[tuple[Award, Ruleset], ...]:
@@ -59,6 +79,9 @@ class EvaluationPlan:
     def facts_of(self, kind: str) -> dict[str, FactDecl]:
         """The declared facts the awards of ``kind`` read."""
         read = facts_read(award for award, _ in self.awards_of(kind))
+        for sheet, _ in self.scores:
+            if sheet.subject == kind:
+                read |= facts_of_nodes(sheet_nodes(sheet))
         return {name: decl for name, decl in self.facts.items() if name in read}
 
     def parameters_of(self, ruleset: Ruleset) -> Mapping[str, ParameterValue | None]:
@@ -72,17 +95,22 @@ def plan_evaluation(
     available: Mapping[str, tuple[Award, Ruleset]],
     requested: Sequence[str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    sheets: Mapping[str, tuple[ScoreSheet, Ruleset]] | None = None,
+    scores: Sequence[str] | None = None,
 ) -> EvaluationPlan:
     """The plan for deciding ``requested`` (default: every award in ``available``, the awards
     of ``rulesets``, those in force in ``period``) with parameter ``overrides``.
 
     Raises :class:`EvaluationError` when nothing is in force, for an unknown award or
     parameter, for an override that is not of its parameter's type, and for a fact two
-    rulesets declare differently.
+    rulesets declare differently. ``sheets`` are the score sheets in force; ``scores`` the
+    sheets asked for (default: every sheet when every award is asked for, else those the
+    awards read).
     """
     if not available:
         raise EvaluationError(f"no ruleset is in force for period {period}")
-    selected = _with_dependencies(requested, available, period)
+    sheets = dict(sheets or {})
+    steps = select_steps(requested, scores, available, sheets, period)
     overrides = dict(overrides or {})
     known = {name for ruleset in rulesets for name in ruleset.parameters}
     unknown = sorted(set(overrides) - known)
@@ -97,32 +125,13 @@ def plan_evaluation(
         period=period,
         rulesets=tuple(rulesets),
         available=available,
-        order=tuple(order_awards({a: available[a][0] for a in selected})),
+        order=tuple(name for kind, name in steps if kind == "award"),
         facts=facts,
         parameters=resolved,
         overrides=overrides,
+        sheets=sheets,
+        steps=steps,
     )
-
-
-def _with_dependencies(
-    requested: Sequence[str] | None, available: Mapping[str, tuple[Award, Ruleset]], period: Period
-) -> set[str]:
-    if requested is None:
-        return set(available)
-    unknown = [a for a in requested if a not in available]
-    if unknown:
-        raise EvaluationError(
-            f"unknown award {unknown[0]!r} for period {period}; awards in force: {sorted(available)}"
-        )
-    selected: set[str] = set()
-    pending = list(requested)
-    while pending:
-        award_id = pending.pop()
-        if award_id not in selected:
-            selected.add(award_id)
-            # an award of a ruleset not in force is read from the history instead
-            pending.extend(a for a in available[award_id][0].depends_on if a in available)
-    return selected
 
 
 def order_awards(awards: Mapping[str, Award]) -> list[str]:
@@ -174,6 +183,20 @@ def facts_read(awards: Iterable[Award]) -> set[str]:
         nodes.extend(rule.node for rule in award.rules)
         if award.quota is not None:
             nodes.extend(key.node for key in award.quota.rank)
+    return facts_of_nodes(nodes)
+
+
+def sheet_nodes(sheet: ScoreSheet) -> list[Node]:
+    """Every expression of a score sheet."""
+    nodes: list[Node] = [item.node for item in sheet.items]
+    nodes += [a.node for a in (sheet.bonus, sheet.deduction) if a is not None]
+    nodes += [rule.node for rule in (*sheet.knockouts, *sheet.caps)]
+    nodes += [band.condition for band in sheet.bands if band.condition is not None]
+    return nodes
+
+
+def facts_of_nodes(nodes: Iterable[Node]) -> set[str]:
+    """The facts ``nodes`` read, directly or through a function's ``fact`` argument."""
     names: set[str] = set()
     for node in nodes:
         names |= node.facts

@@ -21,6 +21,7 @@ import attrs
 
 from emulation.errors import suggest
 from emulation.lang import limits
+from emulation.lang.literals import item_problem, name_problem, score_enum
 from emulation.lang.nodes import (
     Arith,
     BoolOp,
@@ -344,7 +345,11 @@ class Checker:
                 if argument.required:
                     self._fail(node, f'{name}() needs the argument "{argument.name}"')
                 bound[argument.name] = argument.default
+        wrong_item = item_problem(self.scope, spec, bound)
+        if wrong_item is not None:
+            self._fail(node, wrong_item)
         returns = spec.result_type(bound)
+        bands = score_enum(self.scope, spec, bound)
         text = ast.get_source_segment(self._wrapped, node) or name
         literal_args = ", ".join(
             f"{key}={value!r}" for key, value in bound.items() if not isinstance(value, Node)
@@ -354,6 +359,8 @@ class Checker:
             function=spec,
             arguments=tuple(bound.items()),
             text=f"{name}({literal_args})" if not children else " ".join(text.split()),
+            enum=bands,
+            ordered=bool(bands),
             **_merge(children),
         )
         return attrs.evolve(call, calls=(*call.calls, call))
@@ -375,17 +382,10 @@ class Checker:
                     source, f'unknown award "{value}"{suggest(str(value), self.scope.awards)}'
                 )
             return value
-        if argument.kind == "service":
-            if value not in self.scope.services:
-                self._fail(
-                    source,
-                    f'unknown service rule "{value}" (declare [service.{value}])'
-                    f"{suggest(str(value), self.scope.services)}",
-                )
-            return value
-        if argument.kind == "fact":
-            if value not in self.scope.facts:
-                self._fail(source, f'unknown fact "{value}"{suggest(str(value), self.scope.facts)}')
+        named = name_problem(self.scope, argument, value)
+        if named is not None:
+            self._fail(source, named)
+        if argument.kind in ("service", "fact", "score"):
             return value
         if argument.kind == "int":
             if not isinstance(value, int) or isinstance(value, bool):

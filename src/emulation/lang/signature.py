@@ -16,7 +16,9 @@ import attrs
 from emulation.types import ValueType
 
 #: What an argument of a function may be written as (see :class:`Argument`).
-ArgumentKind = Literal["award", "fact", "service", "text", "int", "choice", "value"]
+ArgumentKind = Literal[
+    "award", "fact", "service", "score", "score_item", "text", "int", "choice", "value"
+]
 
 _NO_DEFAULT = object()
 
@@ -28,8 +30,10 @@ class Argument:
     ``kind`` is ``award`` (a literal award id, checked to exist when the rulesets are loaded
     together; when ``reads_current`` the calling award depends on it and is decided after it),
     ``fact`` (a literal name of a declared fact), ``service`` (a literal name of a
-    ``[service.<name>]`` table of the ruleset), ``text``, ``int``, ``choice`` (literal text
-    from ``choices``), or ``value`` (any expression whose type is in ``accepts``).
+    ``[service.<name>]`` table of the ruleset), ``score`` (a literal id of a ``[scores.<id>]``
+    sheet of the ruleset), ``score_item`` (a literal item id of the sheet named by the call's
+    ``score`` argument), ``text``, ``int``, ``choice`` (literal text from ``choices``), or
+    ``value`` (any expression whose type is in ``accepts``).
     """
 
     name: str
@@ -71,6 +75,9 @@ class Signature:
     #: ``"year"`` when the value is a number of years (explanations then say "17 years
     #: 4 months").
     unit: str | None = None
+    #: The name of a ``score`` argument when the call's value is that sheet's band: an
+    #: ordered enum whose values, worst to best, are the sheet's bands.
+    enum_from: str | None = None
 
     def result_type(self, bound: Mapping[str, Any]) -> ValueType:
         """The value type of a call with the given (checked) arguments."""

@@ -12,12 +12,22 @@ import polars as pl
 from emulation._version import __version__
 from emulation.data.population import Population
 from emulation.errors import EvaluationError
-from emulation.evaluate.columns import cap_column, denominator_column, outcome_column, rank_column
+from emulation.evaluate.columns import (
+    cap_column,
+    denominator_column,
+    outcome_column,
+    rank_column,
+    score_column,
+)
 from emulation.evaluate.evidence import granted_in, taken_by
+from emulation.evaluate.steps import award_reads
+from emulation.lang.compiler import DECIMAL
 from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
+from emulation.results.scores import ScoreResult, score_result
 from emulation.rules.model import Award, Consumption, Ruleset, resolve
+from emulation.rules.scores import ScoreSheet
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -38,6 +48,8 @@ class Evaluation:
     #: Award ids in the order they were decided (dependencies first).
     order: tuple[str, ...] = ()
     engine_version: str = __version__
+    #: The score sheets computed, with the ruleset version that defines each, by id.
+    sheets: tuple[tuple[ScoreSheet, Ruleset], ...] = ()
 
     def outcomes(self) -> pl.DataFrame:
         """A long frame ``subject, award, period, outcome``, sorted by subject then award."""
@@ -64,6 +76,60 @@ class Evaluation:
                 }
             )
         return pl.concat(parts).sort("subject", "award")
+
+    def score_results(
+        self, subjects: Sequence[str] | None = None, score: str | None = None
+    ) -> tuple[ScoreResult, ...]:
+        """Every subject's score sheet (or only those of ``subjects``, of sheet ``score``),
+        sorted by subject then sheet."""
+        found: list[ScoreResult] = []
+        for sheet, ruleset in self.sheets:
+            frame = self.frames.get(sheet.subject)
+            if (score is not None and sheet.id != score) or frame is None:
+                continue
+            if subjects is not None:
+                frame = frame.filter(pl.col("id").is_in(sorted(set(subjects))))
+            found.extend(
+                score_result(sheet, ruleset, row, str(self.period))
+                for row in frame.iter_rows(named=True)
+            )
+        return tuple(sorted(found, key=lambda result: (result.subject, result.score)))
+
+    def score(self, subject: str, score: str) -> ScoreResult:
+        """One subject's sheet ``score``; :class:`EvaluationError` if there is none."""
+        for found in self.score_results([subject], score):
+            return found
+        raise EvaluationError(
+            f'no score sheet "{score}" for subject "{subject}" in {self.period} (sheets '
+            f"computed: {sorted(s.id for s, _ in self.sheets)}; is the subject a candidate?)"
+        )
+
+    def scores(self) -> pl.DataFrame:
+        """A long frame ``subject, score, period, total, band``, sorted by subject then
+        sheet: every subject's total (exact decimal, null when unknown) and band."""
+        parts = [
+            frame.select(
+                pl.col("id").alias("subject"),
+                pl.lit(sheet.id).alias("score"),
+                pl.lit(str(self.period)).alias("period"),
+                pl.col(score_column(sheet.id, "total")).alias("total"),
+                pl.col(score_column(sheet.id, "band")).cast(pl.String()).alias("band"),
+            )
+            for sheet, _ in self.sheets
+            if (frame := self.frames.get(sheet.subject)) is not None
+            and score_column(sheet.id, "total") in frame.columns
+        ]
+        if not parts:
+            return pl.DataFrame(
+                schema={
+                    "subject": pl.String,
+                    "score": pl.String,
+                    "period": pl.String,
+                    "total": DECIMAL,
+                    "band": pl.String,
+                }
+            )
+        return pl.concat(parts).sort("subject", "score")
 
     def decisions(self, subjects: Sequence[str] | None = None) -> tuple[Decision, ...]:
         """Decisions with their explanations, sorted by subject then award."""
@@ -172,6 +238,12 @@ class Evaluation:
                 step = resolve(spec.round_up_to, values)
                 amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
                 bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
+        read = award_reads(award)
+        sheets = tuple(
+            score_result(sheet, sheet_ruleset, row, str(self.period))
+            for sheet, sheet_ruleset in self.sheets
+            if sheet.id in read
+        )
         return Decision(
             subject=subject,
             award=award.id,
@@ -179,7 +251,9 @@ class Evaluation:
             period=str(self.period),
             outcome=outcome,
             criteria=criteria,
-            reasons=reasons_for(outcome, award.label, criteria, position, bonus),
+            reasons=reasons_for(outcome, award.label, criteria, position, bonus)
+            + tuple(reason for sheet in sheets for reason in sheet.reasons),
+            scores=sheets,
             ruleset=RulesetRef(
                 id=ruleset.id, version=ruleset.version, content_hash=ruleset.content_hash
             ),

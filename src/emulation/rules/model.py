@@ -22,6 +22,7 @@ from emulation.types import ParameterValue as ParameterValue
 if TYPE_CHECKING:
     from emulation.lang.nodes import Node
     from emulation.period import Period
+    from emulation.rules.scores import ScoreSheet
 
 AwardKind = Literal[
     "title", "flag", "commendation", "medal", "certificate", "scholarship", "nomination"
@@ -236,6 +237,8 @@ class Ruleset:
     source: str
     content_hash: str
     services: dict[str, ServiceRule] = attrs.field(factory=dict)
+    #: The score sheets, by id (``[scores.<id>]``).
+    scores: dict[str, ScoreSheet] = attrs.field(factory=dict)
 
     def in_force(self, period: Period) -> bool:
         """Whether this version applies to ``period`` (the one in force on its last day)."""

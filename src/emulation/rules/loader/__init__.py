@@ -6,7 +6,9 @@ the file, the line when it can be found, the TOML path and, inside an expression
 
 The sections are read in order: the ``[ruleset]`` metadata here, then the declarations
 (:mod:`.declarations`), then each award with its rules (:mod:`.awards`) and extras
-(:mod:`.extras`); last, the awards are checked not to read each other in a cycle.
+(:mod:`.extras`), then the score sheets (:mod:`.scores`, declared before the awards so that
+their expressions can name them); last, the awards and sheets are checked not to read each
+other in a cycle.
 """
 
 from __future__ import annotations
@@ -33,16 +35,24 @@ from emulation.rules.loader._fields import (
 
 # Every table's accepted keys, gathered here where the format page's test looks for them.
 from emulation.rules.loader._keys import (  # noqa: F401
+    _ADJUST,
     _AWARD,
+    _BAND,
     _BONUS,
     _CONSUMES,
     _FACT,
+    _FLOOR,
+    _GRADECAP,
+    _GROUP,
+    _ITEM,
+    _KNOCKOUT,
     _META,
     _PARAM,
     _QUOTA,
     _REFERENCE,
     _RULE,
     _SERVICE,
+    _SHEET,
     _TOP,
 )
 from emulation.rules.loader.awards import read_award
@@ -54,6 +64,7 @@ from emulation.rules.loader.declarations import (
     read_references,
     read_services,
 )
+from emulation.rules.loader.scores import check_score_reads, declare_scores, read_scores
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.toml import read_toml
 from emulation.types import AwardId, RulesetId
@@ -112,6 +123,7 @@ def load_ruleset(
     services = read_services(out, read_table(out, document, "service", required=False))
     awards_doc = read_table(out, document, "awards")
     award_ids = frozenset(awards_doc)
+    scores_doc = read_table(out, document, "scores", required=False)
     scope = Scope(
         facts={**SUBJECT_FACTS, **facts},
         parameters=parameters,
@@ -119,13 +131,18 @@ def load_ruleset(
         awards=award_ids,
         services=frozenset(services),
         closed=False,
+        scores=declare_scores(scores_doc),
     )
     awards: dict[AwardId, Award] = {}
     for award_id, body in awards_doc.items():
         award = read_award(out, award_id, body, scope)
         if award is not None:
             awards[award.id] = award
-    _check_cycles(out, awards)
+    sheets = read_scores(out, scores_doc, scope)
+    if sheets:
+        check_score_reads(out, awards, sheets)  # the cycles through sheets and awards too
+    else:
+        _check_cycles(out, awards)
     if out.problems:
         raise RulesetError(out.reported())
     if not (ruleset_id and organisation and version and effective_from and title):
@@ -144,6 +161,7 @@ def load_ruleset(
         source=source,
         content_hash=hashlib.sha256(raw).hexdigest(),
         services=services,
+        scores=sheets,
     )
 
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards"}
+_TOP = {"format", "ruleset", "facts", "parameters", "service", "awards", "scores"}
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
 _META = {"id", "organisation", "version", "effective_from", "effective_to", "title", "references"}
 _REFERENCE = {"id", "document", "title", "url"}
@@ -40,3 +40,26 @@ _QUOTA = {
 _BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
 _CONSUMES = {"kinds", "min_scope", "window", "count", "unless", "basis", "certainty"}
 _RULE = {"id", "expr", "label", "basis", "certainty"}
+
+# Score sheets: [scores.<id>] and its arrays of tables (rules/loader/scores.py)
+_SHEET = {
+    "subject",
+    "label",
+    "basis",
+    "certainty",
+    "items",
+    "groups",
+    "bonus",
+    "deduction",
+    "floors",
+    "bands",
+    "knockouts",
+    "caps",
+}
+_ITEM = {"id", "label", "expr", "max", "group", "default", "basis", "certainty"}
+_GROUP = {"id", "label", "max", "basis", "certainty"}
+_ADJUST = {"label", "expr", "max", "basis", "certainty"}
+_FLOOR = {"id", "label", "kind", "of", "share", "basis", "certainty"}
+_BAND = {"id", "label", "min", "below", "requires", "condition", "basis", "certainty"}
+_KNOCKOUT = {"id", "label", "expr", "basis", "certainty"}
+_GRADECAP = {"id", "label", "expr", "at_most", "basis", "certainty"}

@@ -95,6 +95,9 @@ class Scored(Protocol):
     def score(self) -> str:
         """The sheet's id."""
 
+    def explain(self, lang: Language = "vi") -> str:
+        """The sheet item by item, for a person."""
+
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form."""
 

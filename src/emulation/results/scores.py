@@ -15,7 +15,7 @@ import attrs
 
 from emulation.evaluate.columns import score_column
 from emulation.results.decision import Reason, RulesetRef
-from emulation.results.text import show
+from emulation.results.text import MARKS, show
 from emulation.rules.model import Ruleset
 from emulation.rules.scores import ScoreBand, ScoreSheet
 from emulation.types import Label, Language
@@ -109,6 +109,10 @@ class ScoreResult:
     def item(self, item_id: str) -> Points:
         """The points of one item."""
         return next(item for item in self.items if item.id == item_id)
+
+    def explain(self, lang: Language = "vi") -> str:
+        """The sheet item by item, as ``emulation explain`` prints it."""
+        return explain_sheet(self, lang)
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form with labels and reasons in ``lang``."""
@@ -342,3 +346,57 @@ def _held_down(
                 )
             )
     return reasons
+
+
+_KINDS = {
+    "floor": ("điều kiện", "floor"),
+    "knockout": ("loại trừ", "knock-out"),
+    "cap": ("giới hạn", "grade cap"),
+}
+
+
+def _points(part: Points, lang: Language) -> str:
+    text = f"{show(part.points)} / {show(part.max)}"
+    if part.capped:
+        text += f" ({'được' if lang == 'vi' else 'scored'} {show(part.raw)})"
+    return text
+
+
+def explain_sheet(result: ScoreResult, lang: Language) -> str:
+    """The sheet: each group and item with its points and maximum, bonus and deduction,
+    floors, knock-outs and caps with their values, total, band and reasons."""
+    vi = lang == "vi"
+    total = show(result.total)
+    band = "∅" if result.band is None else result.band
+    lines = [
+        f"{'Bảng điểm' if vi else 'Score sheet'} {result.score}: {result.label.get(lang)} "
+        f"({result.ruleset.id} {result.ruleset.version})",
+        f"  {'Tổng điểm' if vi else 'Total'}: {total}    {'Xếp loại' if vi else 'Band'}: {band}"
+        + ("" if result.band_label is None else f" ({result.band_label.get(lang)})"),
+    ]
+    for group in (*result.groups, None):
+        members = [item for item in result.items if item.group == (group and group.id)]
+        indent = "  "
+        if group is not None:
+            lines.append(
+                f"  {'nhóm' if vi else 'group'} {group.id}: {group.label.get(lang)}: {_points(group, lang)}"
+            )
+            indent = "    "
+        for item in members:
+            lines.append(f"{indent}{item.id}: {item.label.get(lang)}: {_points(item, lang)}")
+    for name, part in (
+        ("thưởng" if vi else "bonus", result.bonus),
+        ("trừ" if vi else "deduction", result.deduction),
+    ):
+        if part is not None:
+            lines.append(f"  {name}: {part.label.get(lang)}: {_points(part, lang)}")
+    for check in result.checks:
+        kind = _KINDS[check.kind][0 if vi else 1]
+        most = (
+            "" if check.at_most is None else f" → {'tối đa' if vi else 'at most'} {check.at_most}"
+        )
+        lines.append(f"  [{MARKS[check.value]}] {kind} {check.id}: {check.label.get(lang)}{most}")
+    if result.points_band is not None and result.points_band != result.band:
+        lines.append(f"  {'Xếp loại theo điểm' if vi else 'Band by points'}: {result.points_band}")
+    lines += [f"  - {reason.render(lang)}" for reason in result.reasons]
+    return "\n".join(lines) + "\n"

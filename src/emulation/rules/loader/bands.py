@@ -124,8 +124,9 @@ def check_bands(out: Collector, where: str, sheet: ScoreSheet) -> None:
         last = index == len(bands) - 1
         if band.min is None and not last:
             out.add(
-                f"{here}.min",
+                f"{here}.id",
                 f'band "{band.id}" has no min but is not the lowest: write the bands best first',
+                find=f'"{band.id}"',
                 code="band_order",
             )
             continue
@@ -134,6 +135,7 @@ def check_bands(out: Collector, where: str, sheet: ScoreSheet) -> None:
                 f"{here}.min",
                 f'band "{band.id}" needs {band.min} points but the sheet gives at most {highest} '
                 "(the items' maxima, group caps and the bonus cap)",
+                find=f'"{band.id}"',
                 code="band_unreachable",
             )
         if index > 0:
@@ -143,6 +145,7 @@ def check_bands(out: Collector, where: str, sheet: ScoreSheet) -> None:
                 f"{here}.below",
                 f'totals from {band.below} to {highest} fall in no band: the best band "{band.id}" '
                 "stops below them",
+                find=f'"{band.id}"',
                 code="band_gap",
             )
         if last and band.min is not None and band.min > lowest:
@@ -150,6 +153,7 @@ def check_bands(out: Collector, where: str, sheet: ScoreSheet) -> None:
                 f"{here}.min",
                 f"totals below {band.min} (down to {lowest}) fall in no band: give the lowest band "
                 f'"{band.id}" no min',
+                find=f'"{band.id}"',
                 code="band_gap",
             )
 
@@ -163,6 +167,7 @@ def _against_better(out: Collector, here: str, band: ScoreBand, better: ScoreBan
             f"{here}.min",
             f'band "{band.id}" starts at {band.min}, above the better band "{better.id}" '
             f"({better.min}): write the bands best first",
+            find=f'"{band.id}"',
             code="band_order",
         )
     elif band.min is not None and band.min == better.min:
@@ -170,6 +175,7 @@ def _against_better(out: Collector, here: str, band: ScoreBand, better: ScoreBan
             f"{here}.min",
             f'band "{band.id}" starts at {band.min}, as the better band "{better.id}" does: '
             "they overlap",
+            find=f'"{band.id}"',
             code="band_overlap",
         )
     if band.below is None:
@@ -179,6 +185,7 @@ def _against_better(out: Collector, here: str, band: ScoreBand, better: ScoreBan
             f"{here}.below",
             f'band "{band.id}" reaches up to {band.below}, past the start of "{better.id}" '
             f"({better.min}): they overlap",
+            find=f'"{band.id}"',
             code="band_overlap",
         )
     elif band.below < better.min:
@@ -186,6 +193,7 @@ def _against_better(out: Collector, here: str, band: ScoreBand, better: ScoreBan
             f"{here}.below",
             f"totals from {band.below} to under {better.min} fall in no band, between "
             f'"{band.id}" and "{better.id}"',
+            find=f'"{band.id}"',
             code="band_gap",
         )
     if band.min is not None and band.below <= band.min:

@@ -108,6 +108,7 @@ def read_sheet(out: Collector, sheet_id: str, body: Any, scope: Scope) -> ScoreS
             out.add(
                 f"{where}.items[{index}].group",
                 f'unknown group "{item.group}"; declare it in [[{where}.groups]]',
+                find=f'"{item.group}"',
                 code="unknown_group",
             )
     floors = [f for f in _rows(out, where, body, "floors", set(), _floor, scope) if f]
@@ -123,6 +124,7 @@ def read_sheet(out: Collector, sheet_id: str, body: Any, scope: Scope) -> ScoreS
             out.add(
                 f"{where}.caps[{index}].at_most",
                 f'unknown band "{cap.at_most}"; the bands are {band_ids}',
+                find=f'"{cap.at_most}"',
                 code="unknown_band",
             )
     if not (subject and label and basis and certainty and items and bands):
@@ -182,7 +184,12 @@ def _rows(
         row_id = row.get("id")
         if isinstance(row_id, str) and check_identifier(out, f"{at}.id", row_id):
             if row_id in seen:
-                out.add(f"{at}.id", f'duplicate id "{row_id}" in {where}', code="duplicate_id")
+                out.add(
+                    f"{at}.id",
+                    f'duplicate id "{row_id}" in {where}',
+                    find=f'"{row_id}"',
+                    code="duplicate_id",
+                )
             seen.add(row_id)
         yield read(out, at, row, scope)
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from emulation.results.diff import AwardCount, CriterionChange, DecisionChange, Diff
     from emulation.results.evaluation import Evaluation
     from emulation.results.replay import Difference, Replay
+    from emulation.results.scores import ScoreCheck, ScorePoints, ScoreResult
     from emulation.rules.model import (
         Award,
         LegalReference,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         Rule,
         Ruleset,
     )
+    from emulation.rules.scores import ScoreSheet
     from emulation.types import Label
 
 #: Where each public name lives.
@@ -72,6 +74,10 @@ _HOMES = {
     "DecisionChange": "emulation.results.diff",
     "Diff": "emulation.results.diff",
     "Difference": "emulation.results.replay",
+    "ScoreCheck": "emulation.results.scores",
+    "ScorePoints": "emulation.results.scores",
+    "ScoreResult": "emulation.results.scores",
+    "ScoreSheet": "emulation.rules.scores",
     "Replay": "emulation.results.replay",
     "Argument": "emulation.functions",
     "BuildContext": "emulation.functions",
@@ -129,6 +135,10 @@ __all__ = [
     "Ruleset",
     "RulesetError",
     "RulesetRef",
+    "ScoreCheck",
+    "ScorePoints",
+    "ScoreResult",
+    "ScoreSheet",
     "ServiceSpell",
     "SetAside",
     "Subject",

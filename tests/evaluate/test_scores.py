@@ -184,7 +184,8 @@ def test_the_result_carries_items_caps_and_the_gap(engine: emulation.Engine) -> 
     plan = result.item("plan")
     assert (plan.points, plan.raw, plan.capped) == (Decimal(6), Decimal(7), True)
     assert [g.points for g in result.groups] == [Decimal(10), Decimal("83.5")]
-    assert result.bonus is not None and result.bonus.capped and result.bonus.points == 3
+    assert result.bonus is not None
+    assert (result.bonus.capped, result.bonus.points) == (True, 3)
     assert (result.total, result.band, result.next_band) == (Decimal("96.5"), "HTXS", None)
     short = engine.evaluate(
         Population.from_json({"subjects": [unit("b", results="23.5")]}), "2026"
@@ -206,7 +207,7 @@ def test_decisions_carry_the_sheet_they_read(engine: emulation.Engine) -> None:
     [sheet] = decision.scores
     assert sheet.score == "dv"
     document = decision.to_dict("vi")
-    assert document["scores"][0]["total"] == "94" and document["scores"][0]["band"] == "HTT"
+    assert (document["scores"][0]["total"], document["scores"][0]["band"]) == ("94", "HTT")
     assert [r.code for r in decision.reasons][-2:] == ["score_total", "score_short"]
 
 
@@ -310,8 +311,10 @@ def test_outputs_show_score_and_band(engine: emulation.Engine) -> None:
     ]
     csv = engine.render(evaluation, "csv", "vi").splitlines()
     assert csv[0].endswith(",score,band")
-    assert csv[1].startswith("a,bk_chair,") and csv[1].endswith(",95,HTXS")
-    assert csv[3].startswith("b,bk_chair,2026,data_missing") and csv[3].endswith(",,")
+    assert csv[1].startswith("a,bk_chair,")
+    assert csv[1].endswith(",95,HTXS")
+    assert csv[3].startswith("b,bk_chair,2026,data_missing")
+    assert csv[3].endswith(",,")
     table = engine.render(evaluation, "table", "vi")
     assert "Bảng điểm:\n  a  dv  95  Hoàn thành xuất sắc nhiệm vụ\n  b  dv  ∅  ∅" in table
 

@@ -203,7 +203,7 @@ def test_every_problem_is_reported_at_once_with_its_line(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("expr", "message"),
     [
-        ('band("s") >= "HTT"', '"HTT" is not a value of this fact'),
+        ('band("s") >= "HTT"', '"HTT" is not a band of this score sheet'),
         ('band("t") >= "MID"', 'unknown score sheet "t"'),
         ('points("s", "z") > 1', 'score sheet "s" has no item "z"'),
         ('score("s") >= "MID"', "cannot compare"),
@@ -223,7 +223,7 @@ def test_band_compares_by_order_at_load_time(tmp_path: Path) -> None:
     engine = load(tmp_path, HEAD + SHEET + award('band("s") > "LOW" and points("s", "x") >= 1'))
     [ruleset] = engine.rulesets
     [call, *_] = ruleset.awards["w"].rules[0].node.calls
-    assert call.enum == ("LOW", "MID", "HIGH") and call.ordered
+    assert (call.enum, call.ordered) == (("LOW", "MID", "HIGH"), True)
 
 
 def test_a_sheet_of_another_subject_kind(tmp_path: Path) -> None:
@@ -242,7 +242,8 @@ def test_a_sheet_and_an_award_that_read_each_other(tmp_path: Path) -> None:
     )
     found = problems(tmp_path, text)
     assert [(c, loc) for c, loc, _ in found] == [("award_cycle", "awards")], found
-    assert "scores.s" in found[0][2] and "awards.w" in found[0][2]
+    assert "scores.s" in found[0][2]
+    assert "awards.w" in found[0][2]
 
 
 def test_a_sheet_reading_itself(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import attrs
 
 from emulation.errors import suggest
 from emulation.lang import limits
-from emulation.lang.literals import item_problem, name_problem, score_enum
+from emulation.lang.literals import enum_noun, item_problem, name_problem, score_enum
 from emulation.lang.nodes import (
     Arith,
     BoolOp,
@@ -244,7 +244,7 @@ class Checker:
             if node.value not in other.enum:
                 self._fail(
                     source,
-                    f'"{node.value}" is not a value of this fact; expected one of '
+                    f'"{node.value}" is not {enum_noun(other)}; expected one of '
                     f"{list(other.enum)}{suggest(str(node.value), other.enum)}",
                 )
             return Constant(type="enum", value=node.value, enum=other.enum, ordered=other.ordered)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulation.errors import suggest
+from emulation.lang.nodes import Call, Node
 from emulation.lang.scope import Scope
 from emulation.lang.signature import Argument, Signature
 
@@ -58,3 +59,11 @@ def score_enum(scope: Scope, spec: Signature, bound: Mapping[str, Any]) -> tuple
         return ()
     sheet = scope.scores.get(str(bound.get(spec.enum_from)))
     return () if sheet is None else sheet.bands
+
+
+def enum_noun(node: Node) -> str:
+    """What the values of an enum node are called in a message: a sheet's bands for a call
+    whose value is a band, else a fact's values."""
+    if isinstance(node, Call) and node.function.enum_from:
+        return "a band of this score sheet"
+    return "a value of this fact"

@@ -22,7 +22,7 @@ from emulation.types import Label, Language
 
 
 @attrs.frozen(kw_only=True)
-class Points:
+class ScorePoints:
     """The points of one item, group, bonus or deduction: ``points`` counted (capped), ``raw``
     as computed, ``max`` its cap; ``capped`` when they differ."""
 
@@ -54,7 +54,7 @@ class Points:
 
 
 @attrs.frozen(kw_only=True)
-class Check:
+class ScoreCheck:
     """A floor, knock-out or grade cap and whether it holds (None: unknown); ``at_most`` the
     band a grade cap holds the subject to."""
 
@@ -96,17 +96,17 @@ class ScoreResult:
     band: str | None
     band_label: Label | None
     points_band: str | None
-    items: tuple[Points, ...]
-    groups: tuple[Points, ...]
-    bonus: Points | None
-    deduction: Points | None
-    checks: tuple[Check, ...]
+    items: tuple[ScorePoints, ...]
+    groups: tuple[ScorePoints, ...]
+    bonus: ScorePoints | None
+    deduction: ScorePoints | None
+    checks: tuple[ScoreCheck, ...]
     next_band: str | None
     short: Decimal | None
     reasons: tuple[Reason, ...]
     ruleset: RulesetRef
 
-    def item(self, item_id: str) -> Points:
+    def item(self, item_id: str) -> ScorePoints:
         """The points of one item."""
         return next(item for item in self.items if item.id == item_id)
 
@@ -150,7 +150,7 @@ def score_result(
         return row.get(score_column(sheet.id, *parts))
 
     items = tuple(
-        Points(
+        ScorePoints(
             id=item.id,
             label=item.label,
             points=get("item", item.id),
@@ -162,7 +162,7 @@ def score_result(
         for item in sheet.items
     )
     groups = tuple(
-        Points(
+        ScorePoints(
             id=group.id,
             label=group.label,
             points=get("group", group.id),
@@ -175,7 +175,7 @@ def score_result(
     adjustments = [
         None
         if spec is None
-        else Points(
+        else ScorePoints(
             id=name,
             label=spec.label,
             points=get(name),
@@ -187,7 +187,7 @@ def score_result(
     ]
     checks = tuple(
         [
-            Check(
+            ScoreCheck(
                 id=f.id,
                 kind="floor",
                 label=f.label,
@@ -198,7 +198,7 @@ def score_result(
             for f in sheet.floors
         ]
         + [
-            Check(
+            ScoreCheck(
                 id=r.id,
                 kind="knockout" if r.at_most is None else "cap",
                 label=r.label,
@@ -355,7 +355,7 @@ _KINDS = {
 }
 
 
-def _points(part: Points, lang: Language) -> str:
+def _points(part: ScorePoints, lang: Language) -> str:
     text = f"{show(part.points)} / {show(part.max)}"
     if part.capped:
         text += f" ({'được' if lang == 'vi' else 'scored'} {show(part.raw)})"

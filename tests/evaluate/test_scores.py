@@ -35,6 +35,7 @@ def unit(uid: str, cluster: str | None = None, **facts: Any) -> dict[str, Any]:
         "results": "25",
     }
     base.update(facts)
+    base = {name: value for name, value in base.items() if value is not None}
     found = {"id": uid, "kind": "collective", "facts": {"2026": base}}
     if cluster is not None:
         found["cluster"] = cluster
@@ -377,3 +378,88 @@ def test_the_scores_frame_is_exact(engine: emulation.Engine) -> None:
     frame = engine.evaluate(population, "2026").scores()
     assert frame.schema["total"] == pl.Decimal(38, 6)
     assert frame.row(0) == ("a", "dv", "2026", Decimal("94.999999"), "HTT")
+
+
+def variant(tmp_path: Path, *edits: tuple[str, str]) -> emulation.Engine:
+    """The movement ruleset with text edits, loaded alone."""
+    text = RULESET.read_text("utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "variant.toml"
+    path.write_text(text, encoding="utf-8")
+    return emulation.build_engine(entry_points=False, ruleset_paths=[path])
+
+
+def test_the_band_ranks_by_its_order(tmp_path: Path) -> None:
+    engine = variant(
+        tmp_path,
+        (
+            """rank = [{ expr = 'score("dv")', order = "desc" }, { expr = 'points("dv", "results")', order = "desc" }]""",
+            """rank = [{ expr = 'band("dv")', order = "desc" }, { expr = 'score("dv")', order = "asc" }]""",
+        ),
+        ("""expr = 'band("dv") == "HTXS"'""", """expr = 'band("dv") >= "HT"'"""),
+    )
+    units = [
+        unit("a", cluster="k", results="30"),  # 100 HTXS
+        unit("b", cluster="k", results="20"),  # 90 HTT
+        unit("c", cluster="k", results="26"),  # 96 HTXS
+        unit("d", cluster="k", results="10"),  # 80 HT
+    ]
+    evaluation = engine.evaluate(Population.from_json({"subjects": units}), "2026", ["bk_chair"])
+    ranks = {d.subject: d.rank for d in evaluation.decisions()}
+    assert ranks == {"c": 1, "a": 2, "b": 3, "d": 4}
+
+
+def test_an_unknown_knockout_or_cap_leaves_the_band_unknown_only_where_it_matters(
+    tmp_path: Path,
+) -> None:
+    engine = variant(
+        tmp_path,
+        (
+            'type = "bool"\ndefault = false\nlabel = { vi = "Có vụ việc tham nhũng"',
+            'type = "bool"\nlabel = { vi = "Có vụ việc tham nhũng"',
+        ),
+        (
+            'values = ["none", "reprimand", "warning", "dismissal"]\nordered = true\ndefault = "none"\n',
+            'values = ["none", "reprimand", "warning", "dismissal"]\nordered = true\n',
+        ),
+    )
+    known = {"corruption": False, "head_discipline": "none"}
+    units = [
+        unit("all_known", results="25", **known),
+        unit("corruption_unknown", results="25", head_discipline="none"),
+        unit("corruption_unknown_but_lowest", results="0", head_discipline="none"),
+        unit("head_unknown_htxs", results="25", corruption=False),  # a cap could lower HTXS
+        unit("head_unknown_ht", results="5", corruption=False),  # 75: HT, dismissal would knock out
+        unit("corruption_true_head_unknown", results="25", corruption=True),
+    ]
+    evaluation = engine.evaluate(
+        Population.from_json({"subjects": units}), "2026", [], scores=["dv"]
+    )
+    bands = {r["subject"]: r["band"] for r in evaluation.scores().to_dicts()}
+    assert bands == {
+        "all_known": "HTXS",
+        "corruption_unknown": None,
+        "corruption_unknown_but_lowest": "KHT",
+        "head_unknown_htxs": None,
+        "head_unknown_ht": None,
+        "corruption_true_head_unknown": "KHT",
+    }
+    unknown = evaluation.score("corruption_unknown", "dv")
+    assert unknown.total == Decimal(95)
+    [reason] = [r for r in unknown.reasons if r.code == "score_unknown"]
+    assert dict(reason.params)["missing"] == "corruption"
+
+
+def test_an_item_default_stands_for_a_missing_value(tmp_path: Path) -> None:
+    engine = variant(
+        tmp_path,
+        ('expr = "results"\nmax = 30\n', 'expr = "results"\nmax = 30\ndefault = "12.5"\n'),
+    )
+    units = [unit("a", results=None), unit("b", results="30")]
+    evaluation = engine.evaluate(
+        Population.from_json({"subjects": units}), "2026", [], scores=["dv"]
+    )
+    totals = {r["subject"]: r["total"] for r in evaluation.scores().to_dicts()}
+    assert totals == {"a": Decimal("82.5"), "b": Decimal(100)}

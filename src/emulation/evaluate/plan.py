@@ -81,7 +81,7 @@ class EvaluationPlan:
         read = facts_read(award for award, _ in self.awards_of(kind))
         for sheet, _ in self.scores:
             if sheet.subject == kind:
-                read |= facts_of_nodes(sheet_nodes(sheet))
+                read |= facts_of_nodes(sheet.nodes)
         return {name: decl for name, decl in self.facts.items() if name in read}
 
     def parameters_of(self, ruleset: Ruleset) -> Mapping[str, ParameterValue | None]:
@@ -184,15 +184,6 @@ def facts_read(awards: Iterable[Award]) -> set[str]:
         if award.quota is not None:
             nodes.extend(key.node for key in award.quota.rank)
     return facts_of_nodes(nodes)
-
-
-def sheet_nodes(sheet: ScoreSheet) -> list[Node]:
-    """Every expression of a score sheet."""
-    nodes: list[Node] = [item.node for item in sheet.items]
-    nodes += [a.node for a in (sheet.bonus, sheet.deduction) if a is not None]
-    nodes += [rule.node for rule in (*sheet.knockouts, *sheet.caps)]
-    nodes += [band.condition for band in sheet.bands if band.condition is not None]
-    return nodes
 
 
 def facts_of_nodes(nodes: Iterable[Node]) -> set[str]:

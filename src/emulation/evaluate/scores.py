@@ -21,11 +21,10 @@ import polars as pl
 
 from emulation.evaluate.columns import score_column
 from emulation.evaluate.context import Context
+from emulation.evaluate.quota import Stage
 from emulation.lang.compiler import DECIMAL, Compiler
 from emulation.rules.model import ParameterValue
 from emulation.rules.scores import ScoreFloor, ScoreSheet
-
-Stage = Callable[[pl.LazyFrame], pl.LazyFrame]
 
 
 def _number(value: Decimal | int) -> pl.Expr:

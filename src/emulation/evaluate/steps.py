@@ -14,6 +14,7 @@ from typing import Literal
 
 from emulation.errors import EvaluationError
 from emulation.period import Period
+from emulation.rules.loader.scores import award_nodes
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.scores import ScoreSheet, reads
 
@@ -24,10 +25,7 @@ Step = tuple[StepKind, str]
 
 def award_reads(award: Award) -> set[str]:
     """The score sheets an award's rules and ranking keys read."""
-    nodes = [rule.node for rule in award.rules]
-    if award.quota is not None:
-        nodes.extend(key.node for key in award.quota.rank)
-    return reads(nodes)[1]
+    return reads(award_nodes(award))[1]
 
 
 def select_steps(

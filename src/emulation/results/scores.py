@@ -264,14 +264,6 @@ def score_reasons(sheet: ScoreSheet, result: ScoreResult) -> tuple[Reason, ...]:
     capped part; the floor, knock-out or grade cap that held the band down; the points short
     of the next band."""
 
-    def params(label: Label, basis: str, **extra: str) -> tuple[tuple[str, str], ...]:
-        items = {"label_vi": label.vi, "label_en": label.en, "basis": basis, **extra}
-        return tuple(sorted(items.items()))
-
-    def band_names(band_id: str) -> dict[str, str]:
-        label = sheet.band(band_id).label
-        return {"band_vi": label.vi, "band_en": label.en}
-
     reasons: list[Reason] = []
     if result.total is None or result.band is None:
         missing = [
@@ -281,15 +273,18 @@ def score_reasons(sheet: ScoreSheet, result: ScoreResult) -> tuple[Reason, ...]:
         reasons.append(
             Reason(
                 "score_unknown",
-                params(sheet.label, sheet.basis, missing=", ".join(missing) or "?"),
+                _params(sheet.label, sheet.basis, missing=", ".join(missing) or "?"),
             )
         )
     else:
         reasons.append(
             Reason(
                 "score_total",
-                params(
-                    sheet.label, sheet.basis, total=show(result.total), **band_names(result.band)
+                _params(
+                    sheet.label,
+                    sheet.basis,
+                    total=show(result.total),
+                    **_band_names(sheet, result.band),
                 ),
             )
         )
@@ -297,22 +292,31 @@ def score_reasons(sheet: ScoreSheet, result: ScoreResult) -> tuple[Reason, ...]:
     for part in parts:
         if part is not None and part.capped and part.raw is not None:
             extra = {"raw": show(part.raw), "max": show(part.max if part.raw > 0 else Decimal(0))}
-            reasons.append(Reason("score_capped", params(part.label, part.basis, **extra)))
-    reasons.extend(_held_down(sheet, result, params, band_names))
+            reasons.append(Reason("score_capped", _params(part.label, part.basis, **extra)))
+    reasons.extend(_held_down(sheet, result))
     if (
         result.short is not None
         and result.next_band is not None
         and result.band == result.points_band
     ):
         better = sheet.band(result.next_band)
-        extra = {"short": show(result.short), **band_names(better.id)}
-        reasons.append(Reason("score_short", params(better.label, better.basis, **extra)))
+        extra = {"short": show(result.short), **_band_names(sheet, better.id)}
+        reasons.append(Reason("score_short", _params(better.label, better.basis, **extra)))
     return tuple(reasons)
 
 
-def _held_down(
-    sheet: ScoreSheet, result: ScoreResult, params: Any, band_names: Any
-) -> list[Reason]:
+def _params(label: Label, basis: str, **extra: str) -> tuple[tuple[str, str], ...]:
+    """The parameters of a reason: the label in both languages, the basis and ``extra``."""
+    items = {"label_vi": label.vi, "label_en": label.en, "basis": basis, **extra}
+    return tuple(sorted(items.items()))
+
+
+def _band_names(sheet: ScoreSheet, band_id: str) -> dict[str, str]:
+    label = sheet.band(band_id).label
+    return {"band_vi": label.vi, "band_en": label.en}
+
+
+def _held_down(sheet: ScoreSheet, result: ScoreResult) -> list[Reason]:
     """The floors that kept a better band the total reaches, and the knock-outs and grade
     caps that apply."""
     reasons: list[Reason] = []
@@ -328,7 +332,7 @@ def _held_down(
                     reasons.append(
                         Reason(
                             "score_floor_failed",
-                            params(check.label, check.basis, **band_names(band.id)),
+                            _params(check.label, check.basis, **_band_names(sheet, band.id)),
                         )
                     )
     lowest = order[0]
@@ -337,12 +341,16 @@ def _held_down(
             continue
         if check.kind == "knockout":
             reasons.append(
-                Reason("score_knockout", params(check.label, check.basis, **band_names(lowest)))
+                Reason(
+                    "score_knockout",
+                    _params(check.label, check.basis, **_band_names(sheet, lowest)),
+                )
             )
         elif check.kind == "cap" and check.at_most is not None:
             reasons.append(
                 Reason(
-                    "score_grade_cap", params(check.label, check.basis, **band_names(check.at_most))
+                    "score_grade_cap",
+                    _params(check.label, check.basis, **_band_names(sheet, check.at_most)),
                 )
             )
     return reasons

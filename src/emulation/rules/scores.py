@@ -154,6 +154,16 @@ class ScoreSheet:
         return min(group.max, items)
 
     @property
+    def nodes(self) -> list[Node]:
+        """Every expression of the sheet: items, bonus, deduction, knock-outs, caps and band
+        conditions."""
+        found: list[Node] = [item.node for item in self.items]
+        found += [part.node for part in (self.bonus, self.deduction) if part is not None]
+        found += [rule.node for rule in (*self.knockouts, *self.caps)]
+        found += [band.condition for band in self.bands if band.condition is not None]
+        return found
+
+    @property
     def max_total(self) -> Decimal:
         """The highest total the sheet can give (every maximum and the bonus cap)."""
         loose = sum((item.max for item in self.items if item.group is None), Decimal(0))

@@ -8,9 +8,11 @@ expressions can name them; then read in full (:func:`read_scores`) with the same
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+import attrs
 
 from emulation.lang.nodes import Node
 from emulation.lang.scope import Scope, ScoreDecl
@@ -48,6 +50,8 @@ from emulation.rules.scores import (
     reads,
 )
 from emulation.types import CERTAINTIES, AwardId
+
+_T = TypeVar("_T")
 
 
 def declare_scores(document: Any) -> dict[str, ScoreDecl]:
@@ -129,11 +133,6 @@ def read_sheet(out: Collector, sheet_id: str, body: Any, scope: Scope) -> ScoreS
             )
     if not (subject and label and basis and certainty and items and bands):
         return None
-    nodes: list[Node] = [item.node for item in items]
-    nodes += [a.node for a in (bonus, deduction) if a is not None]
-    nodes += [rule.node for rule in (*knockouts, *caps)]
-    nodes += [band.condition for band in bands if band.condition is not None]
-    awards, scores = reads(nodes)
     sheet = ScoreSheet(
         id=sheet_id,
         subject=subject,
@@ -148,8 +147,10 @@ def read_sheet(out: Collector, sheet_id: str, body: Any, scope: Scope) -> ScoreS
         deduction=deduction,
         knockouts=tuple(knockouts),
         caps=tuple(caps),
-        depends_on=frozenset(AwardId(a) for a in awards),
-        reads_scores=frozenset(scores),
+    )
+    awards, scores = reads(sheet.nodes)
+    sheet = attrs.evolve(
+        sheet, depends_on=frozenset(AwardId(a) for a in awards), reads_scores=frozenset(scores)
     )
     if sheet_id in scores:
         out.add(where, f'score sheet "{sheet_id}" reads its own result', code="award_cycle")
@@ -163,9 +164,9 @@ def _rows(
     body: Mapping[str, Any],
     section: str,
     seen: set[str],
-    read: Any,
+    read: Callable[[Collector, str, Mapping[str, Any], Scope], _T | None],
     scope: Scope,
-) -> Iterable[Any]:
+) -> Iterator[_T | None]:
     """Each table of the array ``[[<where>.<section>]]`` read by ``read(out, at, row,
     scope)``, its ``id`` checked and unique among ``seen``."""
     rows = body.get(section, [])

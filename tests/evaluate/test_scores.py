@@ -16,6 +16,7 @@ import pytest
 import emulation
 from emulation import Population
 from emulation.cli import main
+from emulation.evaluate.steps import order_steps
 
 RULESET = Path(__file__).resolve().parents[1] / "rulesets" / "movement" / "movement.toml"
 ORDER = ["KHT", "HT", "HTT", "HTXS"]
@@ -463,3 +464,53 @@ def test_an_item_default_stands_for_a_missing_value(tmp_path: Path) -> None:
     )
     totals = {r["subject"]: r["total"] for r in evaluation.scores().to_dicts()}
     assert totals == {"a": Decimal("82.5"), "b": Decimal(100)}
+
+
+def test_a_sheet_reading_another_sheet_is_computed_after_it(tmp_path: Path) -> None:
+    second = """
+[scores.t]
+subject = "person"
+label = { vi = "Bảng thứ hai", en = "Second sheet" }
+basis = "test"
+certainty = "C"
+[[scores.t.items]]
+id = "double"
+expr = 'score("s") * 2 + points("s", "model")'
+max = 25
+label = { vi = "Gấp đôi", en = "Doubled" }
+basis = "test"
+certainty = "C"
+[[scores.t.bands]]
+id = "ONLY"
+label = { vi = "Một hạng", en = "One band" }
+basis = "test"
+certainty = "C"
+"""
+    path = tmp_path / "two.toml"
+    path.write_text(A_SHEET_READING_AN_AWARD + second, encoding="utf-8")
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[path])
+    people = [
+        {"id": "p1", "kind": "person", "facts": {"2024": {"work": 8, "model": True}}},
+        {"id": "p2", "kind": "person", "facts": {"2024": {"work": 7}}},
+    ]
+    evaluation = engine.evaluate(
+        Population.from_json({"subjects": people}), "2024", [], scores=["t"]
+    )
+    assert [sheet.id for sheet, _ in evaluation.sheets] == ["s", "t"]
+    assert evaluation.order == ("model_unit",)
+    totals = {(r.subject, r.score): r.total for r in evaluation.score_results()}
+    assert totals == {
+        ("p1", "s"): Decimal(10),
+        ("p1", "t"): Decimal(22),
+        ("p2", "s"): Decimal(7),
+        ("p2", "t"): Decimal(14),
+    }
+
+
+def test_the_plan_refuses_awards_and_sheets_in_a_circle() -> None:
+    assert order_steps({("award", "b"): {("score", "s")}, ("score", "s"): set()}) == (
+        ("score", "s"),
+        ("award", "b"),
+    )
+    with pytest.raises(emulation.EvaluationError, match="award b -> score s -> award b"):
+        order_steps({("award", "b"): {("score", "s")}, ("score", "s"): {("award", "b")}})

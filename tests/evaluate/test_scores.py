@@ -514,3 +514,18 @@ def test_the_plan_refuses_awards_and_sheets_in_a_circle() -> None:
     )
     with pytest.raises(emulation.EvaluationError, match="award b -> score s -> award b"):
         order_steps({("award", "b"): {("score", "s")}, ("score", "s"): {("award", "b")}})
+
+
+def test_every_key_of_a_sheet_in_the_json_output_is_documented(engine: emulation.Engine) -> None:
+    population = Population.from_json({"subjects": [unit("a", org_plan="9")]})
+    evaluation = engine.evaluate(population, "2026")
+    document = json.loads(engine.render(evaluation, "json", "en"))
+    [sheet] = document["scores"]
+    keys = set(sheet) | {key for item in sheet["items"] for key in item}
+    keys |= {key for check in sheet["checks"] for key in check}
+    decision = next(d for d in document["decisions"] if d["award"] == "bk_chair")
+    assert decision["scores"] == [sheet]
+    keys |= {"scores"}
+    page = (Path(__file__).parents[2] / "docs" / "reference" / "file-formats.md").read_text("utf-8")
+    section = page.split("#### Score sheets in the JSON output", 1)[1].split("###", 1)[0]
+    assert not sorted(key for key in keys if f'"{key}"' not in section and f"`{key}`" not in page)

@@ -529,3 +529,75 @@ def test_every_key_of_a_sheet_in_the_json_output_is_documented(engine: emulation
     page = (Path(__file__).parents[2] / "docs" / "reference" / "file-formats.md").read_text("utf-8")
     section = page.split("#### Score sheets in the JSON output", 1)[1].split("###", 1)[0]
     assert not sorted(key for key in keys if f'"{key}"' not in section and f"`{key}`" not in page)
+
+
+HALF_FLOOR = """
+format = 1
+[ruleset]
+id = "test.half"
+organisation = "test"
+version = "1.0.0"
+effective_from = 2024-01-01
+title = { vi = "Thử", en = "Test" }
+[facts.a]
+type = "decimal"
+label = { vi = "A", en = "A" }
+[facts.b]
+type = "decimal"
+label = { vi = "B", en = "B" }
+[scores.s]
+subject = "person"
+label = { vi = "Bảng", en = "Sheet" }
+basis = "test"
+certainty = "C"
+[[scores.s.items]]
+id = "a"
+expr = "a"
+max = "25.000001"
+label = { vi = "A", en = "A" }
+basis = "test"
+certainty = "C"
+[[scores.s.items]]
+id = "b"
+expr = "b"
+max = 75
+label = { vi = "B", en = "B" }
+basis = "test"
+certainty = "C"
+[[scores.s.floors]]
+id = "half"
+kind = "min_share"
+share = "0.5"
+label = { vi = "Không mục nào dưới 50 %", en = "No item below 50 %" }
+basis = "test"
+certainty = "C"
+[[scores.s.bands]]
+id = "GOOD"
+min = 50
+requires = ["half"]
+label = { vi = "Tốt", en = "Good" }
+basis = "test"
+certainty = "C"
+[[scores.s.bands]]
+id = "OTHER"
+label = { vi = "Khác", en = "Other" }
+basis = "test"
+certainty = "C"
+"""
+
+
+def test_a_share_floor_is_exact(tmp_path: Path) -> None:
+    """Half of 25.000001 is 12.5000005: 12.5 points are below it, 12.500001 are not."""
+    path = tmp_path / "half.toml"
+    path.write_text(HALF_FLOOR, encoding="utf-8")
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[path])
+    people = [
+        {"id": "below", "kind": "person", "facts": {"2024": {"a": "12.5", "b": "75"}}},
+        {"id": "at", "kind": "person", "facts": {"2024": {"a": "12.500001", "b": "75"}}},
+        {"id": "b_low", "kind": "person", "facts": {"2024": {"a": "25", "b": "37.499999"}}},
+    ]
+    evaluation = engine.evaluate(Population.from_json({"subjects": people}), "2024")
+    bands = {r.subject: r.band for r in evaluation.score_results()}
+    assert bands == {"below": "OTHER", "at": "GOOD", "b_low": "OTHER"}
+    held = evaluation.score("below", "s")
+    assert [r.code for r in held.reasons] == ["score_total", "score_floor_failed"]

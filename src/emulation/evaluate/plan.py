@@ -107,9 +107,9 @@ def plan_evaluation(
     sheets asked for (default: every sheet when every award is asked for, else those the
     awards read).
     """
-    if not available:
-        raise EvaluationError(f"no ruleset is in force for period {period}")
     sheets = dict(sheets or {})
+    if not available and not sheets:
+        raise EvaluationError(f"no ruleset is in force for period {period}")
     steps = select_steps(requested, scores, available, sheets, period)
     overrides = dict(overrides or {})
     known = {name for ruleset in rulesets for name in ruleset.parameters}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from functools import reduce
 from typing import Any
 
@@ -131,7 +131,10 @@ def _floor(sheet: ScoreSheet, floor: ScoreFloor, col: Callable[..., str]) -> pl.
             tests.append(pl.col(name) > _number(0))
         else:
             share = floor.share if floor.share is not None else Decimal(0)
-            tests.append(pl.col(name) >= _number((share * most).quantize(Decimal("0.000001"))))
+            # points carry 6 places: they reach share × max exactly when they reach it
+            # rounded up to 6 places
+            least = (share * most).quantize(Decimal("0.000001"), rounding=ROUND_CEILING)
+            tests.append(pl.col(name) >= _number(least))
     return _all(tests)
 
 

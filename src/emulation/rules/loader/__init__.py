@@ -121,7 +121,8 @@ def load_ruleset(
     facts = read_facts(out, read_table(out, document, "facts", required=False))
     parameters = read_parameters(out, read_table(out, document, "parameters", required=False))
     services = read_services(out, read_table(out, document, "service", required=False))
-    awards_doc = read_table(out, document, "awards")
+    # a ruleset of score sheets alone needs no award
+    awards_doc = read_table(out, document, "awards", required="scores" not in document)
     award_ids = frozenset(awards_doc)
     scores_doc = read_table(out, document, "scores", required=False)
     scope = Scope(

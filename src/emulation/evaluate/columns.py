@@ -89,7 +89,8 @@ def score_column(sheet: str, *parts: str) -> str:
       floors alone, before knock-outs and caps;
     - ``score::<s>::item::<i>`` and ``…::item::<i>::raw`` — an item's points counted (capped
       at its maximum, never below 0) and as its expression gave them;
-    - ``score::<s>::group::<g>`` — a group's subtotal, capped at the group's maximum;
+    - ``score::<s>::group::<g>`` and ``…::group::<g>::raw`` — a group's subtotal, capped at
+      the group's maximum, and before the cap;
     - ``score::<s>::bonus``, ``::deduction`` (and ``::raw``) — the bonus and the deduction;
     - ``score::<s>::floor::<f>``, ``::knockout::<k>``, ``::cap::<c>``,
       ``::condition::<band>`` — whether each floor, knock-out, grade cap and band condition

@@ -93,11 +93,14 @@ def score_stages(
         for name, adjustment in (("bonus", sheet.bonus), ("deduction", sheet.deduction))
         if adjustment is not None
     ]
+    subtotals = [
+        _sum([pl.col(col("item", i.id)) for i in sheet.items if i.group == group.id]).alias(
+            col("group", group.id, "raw")
+        )
+        for group in sheet.groups
+    ]
     groups = [
-        counted(
-            _sum([pl.col(col("item", i.id)) for i in sheet.items if i.group == group.id]),
-            group.max,
-        ).alias(col("group", group.id))
+        counted(pl.col(col("group", group.id, "raw")), group.max).alias(col("group", group.id))
         for group in sheet.groups
     ]
     parts = [pl.col(col("group", group.id)) for group in sheet.groups]
@@ -112,6 +115,7 @@ def score_stages(
     return [
         _columns(raw + rules),
         _columns(points),
+        _columns(subtotals),
         _columns(groups),
         _columns([total.alias(col("total")), *floors]),
         _columns([_points_band(sheet, col).alias(col("points_band"))]),

@@ -89,6 +89,8 @@ class Evaluation:
                 continue
             if subjects is not None:
                 frame = frame.filter(pl.col("id").is_in(sorted(set(subjects))))
+            prefix = score_column(sheet.id, "")
+            frame = frame.select("id", *(c for c in frame.columns if c.startswith(prefix)))
             found.extend(
                 score_result(sheet, ruleset, row, str(self.period))
                 for row in frame.iter_rows(named=True)

@@ -166,7 +166,7 @@ def score_result(
             id=group.id,
             label=group.label,
             points=get("group", group.id),
-            raw=_sum([i.points for i in items if i.group == group.id]),
+            raw=get("group", group.id, "raw"),
             max=group.max,
             basis=group.basis,
         )
@@ -236,12 +236,6 @@ def score_result(
         ),
     )
     return attrs.evolve(found, reasons=score_reasons(sheet, found))
-
-
-def _sum(values: list[Decimal | None]) -> Decimal | None:
-    if any(value is None for value in values):
-        return None
-    return sum((value for value in values if value is not None), Decimal(0))
 
 
 def _next_band(

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from emulation.results.evaluation import Evaluation
     from emulation.results.kpi import KpiResult
     from emulation.results.replay import Difference, Replay
+    from emulation.results.scores import ScoreCheck, ScorePoints, ScoreResult
     from emulation.results.standing import Standing
     from emulation.rules.kpis import Kpi, Level
     from emulation.rules.model import (
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
         Ruleset,
         Standings,
     )
+    from emulation.rules.scores import ScoreSheet
     from emulation.types import Label
 
 #: Where each public name lives.
@@ -81,6 +83,10 @@ _HOMES = {
     "DecisionChange": "emulation.results.diff",
     "Diff": "emulation.results.diff",
     "Difference": "emulation.results.replay",
+    "ScoreCheck": "emulation.results.scores",
+    "ScorePoints": "emulation.results.scores",
+    "ScoreResult": "emulation.results.scores",
+    "ScoreSheet": "emulation.rules.scores",
     "Replay": "emulation.results.replay",
     "Argument": "emulation.functions",
     "BuildContext": "emulation.functions",
@@ -146,6 +152,10 @@ __all__ = [
     "Ruleset",
     "RulesetError",
     "RulesetRef",
+    "ScoreCheck",
+    "ScorePoints",
+    "ScoreResult",
+    "ScoreSheet",
     "ServiceSpell",
     "SetAside",
     "Standing",

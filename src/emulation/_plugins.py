@@ -29,6 +29,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "emulation._builtins.readers",
     "emulation._builtins.registrations",
     "emulation._builtins.reporters",
+    "emulation._builtins.scores",
     "emulation._builtins.service",
     "emulation._builtins.shares",
     "emulation._builtins.standings",

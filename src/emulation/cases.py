@@ -5,7 +5,8 @@ see ``docs/reference/case-files.md``. Each ``[[case]]`` holds one or more subjec
 nested JSON form, the period, optional parameter overrides, and ``[[case.expect]]`` entries
 naming an award, the expected outcome and, optionally, reason codes that must appear
 (``"criterion_failed"`` or ``"criterion_failed:min_service"``), the ``rank`` and ``cap`` of a
-quota, the ``bonus`` in VND, and the ``evidence`` ids the decision uses up.
+quota, the ``bonus`` in VND, and the ``evidence`` ids the decision uses up; or naming a score
+sheet (``score = "ID"``) with the expected ``total``, ``band`` and ``points`` of items.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ _EXPECT_KEYS = {
     "evidence",
     "tied_with",
 }
+#: The keys of an expectation about a score sheet (``score = "ID"`` instead of ``award``).
+_SCORE_KEYS = {"subject", "score", "total", "band", "points", "reasons"}
+#: Written for a total or band that must be unknown (missing data).
+UNKNOWN = "unknown"
 _PERIOD_KEY = re.compile(r"^(\d{4}(-\d{4})?|(term|phase):\d{4}-\d{4})$")
 
 __all__ = ["CASE_SUFFIX", "Case", "CaseResult", "Expectation", "load_case_file", "run_case"]
@@ -56,6 +61,12 @@ class Expectation:
     evidence: tuple[str, ...] | None = None
     #: The ids of the subjects the decision shares its quota rank with, in any order.
     tied_with: tuple[str, ...] | None = None
+    #: For an expectation about a score sheet (``award`` and ``outcome`` are then empty): its
+    #: id, the total and band (text; ``"unknown"`` for none) and points by item.
+    score: str | None = None
+    total: str | None = None
+    band: str | None = None
+    points: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -151,6 +162,11 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
     expectations = []
     for position, item in enumerate(entry.get("expect", [])):
         at = f"{where}.expect[{position}]"
+        if isinstance(item, dict) and "score" in item:
+            found = _score_expectation(source, at, item, default_subject, problems)
+            if found is not None:
+                expectations.append(found)
+            continue
         if isinstance(item, dict):
             for key in sorted(set(item) - _EXPECT_KEYS):
                 problems.append(
@@ -199,6 +215,50 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
     )
 
 
+def _score_expectation(
+    source: str, at: str, item: Mapping[str, Any], subject: Any, problems: list[Problem]
+) -> Expectation | None:
+    """``{ score = "ID", total = "95", band = "HTXS", points = { item = "5" } }``."""
+    for key in sorted(set(item) - _SCORE_KEYS):
+        problems.append(
+            Problem(file=source, location=f"{at}.{key}", message=f'unknown key "{key}"')
+        )
+    points = item.get("points", {})
+    wanted = (
+        [item.get("total"), item.get("band"), *dict(points).values()]
+        if isinstance(points, dict)
+        else [None]
+    )
+    if (
+        not isinstance(item["score"], str)
+        or not isinstance(points, dict)
+        or not any(key in item for key in ("total", "band", "points"))
+        or not all(isinstance(value, (str, int)) for value in wanted if value is not None)
+    ):
+        problems.append(
+            Problem(
+                file=source,
+                location=at,
+                message='expected { score = "ID", total = "…", band = "…", points = { item = "…" } }',
+            )
+        )
+        return None
+    subject = item.get("subject", subject)
+    if subject is None:
+        problems.append(Problem(file=source, location=at, message="name the subject"))
+        return None
+    return Expectation(
+        subject=str(subject),
+        award="",
+        outcome="",
+        reasons=tuple(str(r) for r in item.get("reasons", ())),
+        score=item["score"],
+        total=None if item.get("total") is None else str(item["total"]),
+        band=item.get("band"),
+        points=tuple(sorted((str(k), str(v)) for k, v in points.items())),
+    )
+
+
 def _subject(raw: Mapping[str, Any], period: str) -> dict[str, Any]:
     """Facts given flat (``facts = { rating = "HTT" }``) belong to the case period."""
     subject = dict(raw)
@@ -223,13 +283,25 @@ def _plain(value: Any) -> Any:
 
 def run_case(engine: Engine, case: Case) -> CaseResult:
     """Evaluate a case and compare every expectation; failures read expected vs actual."""
-    awards = sorted({e.award for e in case.expect})
+    awards = sorted({e.award for e in case.expect if e.score is None})
+    scores = sorted({e.score for e in case.expect if e.score is not None})
     evaluation = engine.evaluate(
-        case.population(), case.period, awards, parameters=case.parameters, as_of=case.as_of
+        case.population(),
+        case.period,
+        awards,
+        parameters=case.parameters,
+        as_of=case.as_of,
+        scores=scores,
     )
     decisions = {(d.subject, d.award): d for d in evaluation.decisions()}
+    sheets = {(s.subject, s.score): s for s in evaluation.score_results()}
     failures = []
     for expected in case.expect:
+        if expected.score is not None:
+            failures.extend(
+                _score_failures(expected, sheets.get((expected.subject, expected.score)))
+            )
+            continue
         decision = decisions.get((expected.subject, expected.award))
         if decision is None:
             failures.append(f"{expected.subject}/{expected.award}: no decision was made")
@@ -267,6 +339,43 @@ def _extras(expected: Expectation, decision: Any) -> str:
         if got is None or Decimal(expected.bonus) != got:
             wrong.append(f"expected bonus {expected.bonus} VND, got {got}")
     return "; ".join(wrong)
+
+
+def _score_failures(expected: Expectation, sheet: Any) -> list[str]:
+    """Mismatches of a sheet's total, band, item points and reasons."""
+    where = f"{expected.subject}/score {expected.score}"
+    if sheet is None:
+        return [f"{where}: no score sheet was computed"]
+    wrong = []
+    if expected.total is not None and not _same_number(expected.total, sheet.total):
+        wrong.append(f"expected total {expected.total}, got {_shown(sheet.total)}")
+    if expected.band is not None and expected.band != (sheet.band or UNKNOWN):
+        wrong.append(f"expected band {expected.band}, got {sheet.band or UNKNOWN}")
+    for item, want in expected.points:
+        got = next((p.points for p in sheet.items if p.id == item), "no such item")
+        if not _same_number(want, got):
+            wrong.append(f"expected {want} points for {item}, got {_shown(got)}")
+    keys = {reason.code for reason in sheet.reasons}
+    missing = [r for r in expected.reasons if r not in keys]
+    if missing:
+        wrong.append(f"expected reasons {missing}, got {sorted(keys)}")
+    if not wrong:
+        return []
+    reasons = "\n".join(f"    {reason.render('en')}" for reason in sheet.reasons)
+    return [f"{where}: {'; '.join(wrong)}\n{reasons}"]
+
+
+def _same_number(want: str, got: Any) -> bool:
+    if want == UNKNOWN or got is None:
+        return want == UNKNOWN and got is None
+    try:
+        return isinstance(got, Decimal) and Decimal(want) == got
+    except ArithmeticError:
+        return False
+
+
+def _shown(value: Any) -> str:
+    return UNKNOWN if value is None else str(value)
 
 
 def _reason_keys(reasons: Iterable[Any]) -> set[str]:

@@ -20,7 +20,7 @@ from emulation.data.population import Population
 from emulation.errors import EmulationError, EvaluationError, Problem, suggest
 from emulation.evaluate import run
 from emulation.evaluate.kpis import evaluate_kpis
-from emulation.evaluate.plan import plan_evaluation
+from emulation.evaluate.plan import by_id, plan_evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period, cut_off
 from emulation.results.diff import Diff, diff_evaluations
@@ -29,6 +29,7 @@ from emulation.results.replay import Replay, compare, read_decisions
 from emulation.rules.catalogue import catalogue_warnings, load_rulesets, ruleset_files
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.publish import catalogue_markdown
+from emulation.rules.scores import ScoreSheet
 from emulation.types import LANGUAGES, Language
 
 
@@ -104,6 +105,10 @@ class Engine:
         command = "emulation catalogue" + ("" if plugin is None else f" {plugin}")
         return catalogue_markdown(title, chosen, command)
 
+    def scores_in_force(self, period: Period | str) -> dict[str, tuple[ScoreSheet, Ruleset]]:
+        """Every score sheet of the rulesets in force, by id."""
+        return _sheets_of(self.rulesets_in_force(period))
+
     # -- evaluation ------------------------------------------------------------------------
 
     def report_formats(self) -> list[str]:
@@ -130,22 +135,34 @@ class Engine:
         parameters: Mapping[str, Any] | None = None,
         kpis: Sequence[str] | None = None,
         as_of: dt.date | str | None = None,
+        scores: Sequence[str] | None = None,
     ) -> Evaluation:
         """Decide ``awards`` (default: every award in force) for every candidate of ``period``.
 
         ``parameters`` overrides ruleset parameters by name (an unconfirmed threshold, a
         province's own value); each value is checked against the parameter's type. Awards
-        the requested ones read are evaluated too, first. ``kpis`` names the KPIs to
-        evaluate over the organisation tree (default: every KPI in force when no award is
-        named, none when some are), with the awards they read. ``as_of`` is the round's
-        cut-off (a date within the period, or ``YYYY-MM-DD``): service and months in operation
-        are counted to it; by default to the period's last day. Only the rulesets that accept
-        the period's kind are used (see :meth:`rulesets_for`).
+        the requested ones read are evaluated too, first; so are the score sheets they read.
+        ``scores`` names the score sheets to compute (default: all of them when every award is
+        decided, else those the awards read). ``kpis`` names the KPIs to evaluate over the
+        organisation tree (default: every KPI in force when no award is named, none when some
+        are), with the awards they read. ``as_of`` is the round's cut-off (a date within the
+        period, or ``YYYY-MM-DD``): service and months in operation are counted to it; by
+        default to the period's last day. Only the rulesets that accept the period's kind are
+        used (see :meth:`rulesets_for`).
         """
         period = _period(period)
         day = cut_off(period, as_of)
         rulesets = self.rulesets_for(period, awards)
-        plan = plan_evaluation(period, rulesets, _awards_of(rulesets), awards, parameters, kpis)
+        plan = plan_evaluation(
+            period,
+            rulesets,
+            _awards_of(rulesets),
+            awards,
+            parameters,
+            kpis,
+            sheets=_sheets_of(rulesets),
+            scores=scores,
+        )
         plan = attrs.evolve(plan, as_of=day)
         population = self.plugins.adapt_population(population, period)
         frames = run(plan, population)
@@ -160,6 +177,7 @@ class Engine:
             kpi_frame=evaluate_kpis(plan, population, frames) if plan.kpis else None,
             standings_ranked=plan.standings,
             as_of=None if as_of is None else day,
+            sheets=plan.scores,
         )
         self.plugins.observe(evaluation)
         return evaluation
@@ -265,16 +283,12 @@ def _owner(source: Path, roots: Mapping[str, Sequence[Path]]) -> tuple[str | Non
 
 def _awards_of(rulesets: Iterable[Ruleset]) -> dict[str, tuple[Award, Ruleset]]:
     """Every award of ``rulesets``, by id; an award two of them define is an error."""
-    found: dict[str, tuple[Award, Ruleset]] = {}
-    for ruleset in rulesets:
-        for award in ruleset.awards.values():
-            if award.id in found:
-                other = found[award.id][1]
-                raise EvaluationError(
-                    f'award "{award.id}" is defined by both {other.id} and {ruleset.id}'
-                )
-            found[award.id] = (award, ruleset)
-    return dict(sorted(found.items()))
+    return by_id(rulesets, lambda ruleset: ruleset.awards.values(), "award")
+
+
+def _sheets_of(rulesets: Iterable[Ruleset]) -> dict[str, tuple[ScoreSheet, Ruleset]]:
+    """Every score sheet of ``rulesets``, by id; a sheet two of them define is an error."""
+    return by_id(rulesets, lambda ruleset: ruleset.scores.values(), "score sheet")
 
 
 def _history_of(evaluation: Evaluation) -> pl.DataFrame:

@@ -91,6 +91,34 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Để riêng: hai khoảng thời gian công tác chồng lên nhau ({detail})",
         "Set aside: two service spells overlap ({detail})",
     ),
+    "score_total": (
+        "«{label}»: {total} điểm, xếp loại «{band}» ({basis})",
+        "“{label}”: {total} points, graded “{band}” ({basis})",
+    ),
+    "score_unknown": (
+        "Thiếu dữ liệu để tính «{label}» ({basis}): cần {missing}",
+        "Data missing to score “{label}” ({basis}): needs {missing}",
+    ),
+    "score_short": (
+        "Thiếu {short} điểm để đạt «{band}» ({basis})",
+        "{short} points short of “{band}” ({basis})",
+    ),
+    "score_capped": (
+        "«{label}» được {raw} điểm, chỉ tính tối đa {max} điểm ({basis})",
+        "“{label}” scored {raw} points, counted at its maximum of {max} ({basis})",
+    ),
+    "score_floor_failed": (
+        "Không đạt «{label}» nên không được xếp loại «{band}» ({basis})",
+        "Fails “{label}”, so cannot be graded “{band}” ({basis})",
+    ),
+    "score_knockout": (
+        "Xếp loại «{band}» vì «{label}» ({basis})",
+        "Graded “{band}” because of “{label}” ({basis})",
+    ),
+    "score_grade_cap": (
+        "Xếp loại tối đa «{band}» vì «{label}» ({basis})",
+        "Graded at most “{band}” because of “{label}” ({basis})",
+    ),
     "blocking_unknown": (
         "Thiếu dữ liệu để xác định tình trạng «{label}» ({basis}): cần {missing}",
         "Data missing to rule out the state “{label}” ({basis}): needs {missing}",
@@ -137,6 +165,13 @@ def render(code: str, params: dict[str, str], lang: Language) -> str:
         for key in _PERCENT:
             if key in values:
                 values[key] = percent(values[key], lang)
+    for key, text in params.items():  # any other text given in both languages (band_vi …)
+        if key.endswith(f"_{lang}") and key != f"label_{lang}":
+            values[key[: -len(lang) - 1]] = text
+    if lang == "vi":
+        for key in _POINTS:
+            if key in values:
+                values[key] = decimal_comma(values[key])
     for key in _MONEY:
         if key in values and values[key].isdigit():
             values[key] = _thousands(values[key], "." if lang == "vi" else ",")
@@ -162,6 +197,16 @@ def percent(text: str, lang: Language) -> str:
     if written == "-0":
         written = "0"
     return (written.replace(".", ",") if lang == "vi" else written) + " %"
+
+
+#: Parameters that are points of a score sheet: Vietnamese writes them with a decimal comma.
+_POINTS = ("total", "short", "raw", "max")
+
+
+def decimal_comma(text: str) -> str:
+    """A number written with a decimal point (``1.5``) as Vietnamese writes it (``1,5``)."""
+    whole, point, fraction = text.partition(".")
+    return f"{whole},{fraction}" if point and whole.lstrip("-").isdigit() else text
 
 
 def _years(text: str, lang: Language) -> str:

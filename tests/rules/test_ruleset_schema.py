@@ -106,6 +106,29 @@ TABLES: dict[str, set[str]] = {
     "standings.*": _keys._STANDINGS,
     "standings.*.label": {"vi", "en"},
     "standings.*.rank[]": {"expr", "order"},
+    "scores.*": _keys._SHEET,
+    "scores.*.label": {"vi", "en"},
+    "scores.*.items[]": _keys._ITEM,
+    "scores.*.groups[]": _keys._GROUP,
+    "scores.*.bonus": _keys._ADJUST,
+    "scores.*.deduction": _keys._ADJUST,
+    "scores.*.floors[]": _keys._FLOOR,
+    "scores.*.bands[]": _keys._BAND,
+    "scores.*.knockouts[]": _keys._KNOCKOUT,
+    "scores.*.caps[]": _keys._GRADECAP,
+    **{
+        f"scores.*.{part}.label": {"vi", "en"}
+        for part in (
+            "items[]",
+            "groups[]",
+            "bonus",
+            "deduction",
+            "floors[]",
+            "bands[]",
+            "knockouts[]",
+            "caps[]",
+        )
+    },
 }
 
 

@@ -11,8 +11,10 @@ from typing import Any
 
 from emulation.hookspecs import hookimpl
 from emulation.messages import outcome_label, percent
+from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
 from emulation.results.kpi import KPI_OUTCOME_LABELS
+from emulation.results.text import show
 from emulation.types import Language
 
 FORMATS = ("csv", "json", "table")
@@ -40,8 +42,9 @@ def render_json(evaluation: Evaluation, lang: Language) -> str:
     """``{"period", "as_of", "engine_version", "lang", "decisions": [...], "set_aside":
     [...]}``, keys sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each
     other; ``as_of`` is the cut-off the evaluation counted to, when one was given; when the
-    rulesets in force rank standings, ``standings`` lists every candidate's place, and when
-    KPIs were evaluated, ``kpis`` lists them by node."""
+    rulesets in force rank standings, ``standings`` lists every candidate's place; when KPIs
+    were evaluated, ``kpis`` lists them by node; when score sheets were computed, ``scores``
+    lists every subject's sheet."""
     document: dict[str, Any] = {
         "period": str(evaluation.period),
         "engine_version": evaluation.engine_version,
@@ -54,16 +57,22 @@ def render_json(evaluation: Evaluation, lang: Language) -> str:
     document.update(standings_json(evaluation, lang))
     if evaluation.as_of is not None:
         document["as_of"] = evaluation.as_of.isoformat()
+    if evaluation.sheets:
+        document["scores"] = [result.to_dict(lang) for result in evaluation.score_results()]
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def render_csv(evaluation: Evaluation, lang: Language) -> str:
     """One row per decision: ids, outcome, reason codes and rendered reasons; then one row per
-    subject set aside (outcome ``set_aside``, no award)."""
+    subject set aside (outcome ``set_aside``, no award). When score sheets were computed, two
+    more columns, ``score`` and ``band``, give the total and band of the sheet the award reads
+    (``ID=value`` joined by ``;`` when it reads several)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    scored = bool(evaluation.sheets)
     writer.writerow(
         ["subject", "award", "period", "outcome", "reason_codes", "reasons", "ruleset", "version"]
+        + (["score", "band"] if scored else [])
     )
     for decision in evaluation.decisions():
         writer.writerow(
@@ -77,6 +86,7 @@ def render_csv(evaluation: Evaluation, lang: Language) -> str:
                 decision.ruleset.id,
                 decision.ruleset.version,
             ]
+            + _sheet_cells(decision) * scored
         )
     for item in evaluation.population.set_aside:
         data = item.to_dict(lang)
@@ -91,8 +101,18 @@ def render_csv(evaluation: Evaluation, lang: Language) -> str:
                 "",
                 "",
             ]
+            + ["", ""] * scored
         )
     return buffer.getvalue()
+
+
+def _sheet_cells(decision: Decision) -> list[str]:
+    """The ``score`` and ``band`` cells of a decision: the sheet's total and band, or
+    ``ID=value`` joined by ``;`` for several sheets; empty when it reads none."""
+    sheets = [sheet.to_dict("en") for sheet in decision.scores]
+    if len(sheets) == 1:
+        return [sheets[0]["total"] or "", sheets[0]["band"] or ""]
+    return [";".join(f"{s['score']}={s[key] or ''}" for s in sheets) for key in ("total", "band")]
 
 
 def render_table(evaluation: Evaluation, lang: Language) -> str:
@@ -135,6 +155,14 @@ def render_table(evaluation: Evaluation, lang: Language) -> str:
         counts[row[3]] = counts.get(row[3], 0) + 1
     lines.append("")
     lines.append(", ".join(f"{label}: {count}" for label, count in sorted(counts.items())))
+    results = evaluation.score_results() if evaluation.sheets else ()
+    if results:
+        lines.append("")
+        lines.append("Bảng điểm:" if lang == "vi" else "Score sheets:")
+        for result in results:
+            total = "∅" if result.total is None else show(result.total)
+            band = "∅" if result.band_label is None else result.band_label.get(lang)
+            lines.append(f"  {result.subject}  {result.score}  {total}  {band}")
     if evaluation.population.set_aside:
         lines.append("")
         lines.append("Để riêng, không xét:" if lang == "vi" else "Set aside, not decided:")

@@ -23,14 +23,14 @@ def run(plan: EvaluationPlan, population: Population) -> dict[str, pl.DataFrame]
     frames: dict[str, pl.DataFrame] = {}
     for kind in SUBJECT_KINDS:
         standings = plan.standings_of(kind)
-        if not plan.awards_of(kind) and not standings and not plan.kpis_of(kind):
+        if not plan.steps_of(kind) and not standings and not plan.kpis_of(kind):
             continue
         base = base_frame(population, plan.period, kind, plan.facts_of(kind))
         if base.height == 0:
             frames[kind] = base
             continue
         frame = base
-        if plan.awards_of(kind):
+        if plan.steps_of(kind):
             frame = evaluate_kind(plan, kind, base, population, dict(frames))
         if standings:
             frame = apply_standings(plan, frame, population, dict(frames), standings)

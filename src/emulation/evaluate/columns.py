@@ -102,3 +102,26 @@ def call_key(function: str, **arguments: object) -> str:
     """
     written = ", ".join(f"{name}={value!r}" for name, value in arguments.items())
     return f"{CALL_PREFIX}{function}({written})"
+
+
+#: Starts the name of every column of a score sheet: ``score::<sheet>::…``.
+SCORE_PREFIX: Final = "score"
+
+
+def score_column(sheet: str, *parts: str) -> str:
+    """A column of score sheet ``sheet`` in the result frame:
+
+    - ``score::<s>::total`` — the total (exact decimal), null when an item is unknown;
+    - ``score::<s>::band`` — the band (an enum of the bands, worst to best), after floors,
+      knock-outs and grade caps; ``score::<s>::points_band`` — the band by points and
+      floors alone, before knock-outs and caps;
+    - ``score::<s>::item::<i>`` and ``…::item::<i>::raw`` — an item's points counted (capped
+      at its maximum, never below 0) and as its expression gave them;
+    - ``score::<s>::group::<g>`` and ``…::group::<g>::raw`` — a group's subtotal, capped at
+      the group's maximum, and before the cap;
+    - ``score::<s>::bonus``, ``::deduction`` (and ``::raw``) — the bonus and the deduction;
+    - ``score::<s>::floor::<f>``, ``::knockout::<k>``, ``::cap::<c>``,
+      ``::condition::<band>`` — whether each floor, knock-out, grade cap and band condition
+      holds (true, false or null).
+    """
+    return SEPARATOR.join((SCORE_PREFIX, sheet, *parts))

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import graphlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from emulation.errors import EvaluationError, suggest
+from emulation.evaluate.steps import Step, select_steps
 from emulation.lang.nodes import Node
 from emulation.period import Period
 from emulation.rules.kpis import Kpi
@@ -29,6 +30,7 @@ from emulation.rules.model import (
     Ruleset,
     Standings,
 )
+from emulation.rules.scores import ScoreSheet
 from emulation.types import RulesetId
 
 
@@ -61,6 +63,25 @@ class EvaluationPlan:
         """``as_of``, or the period's last day."""
         return self.period.end if self.as_of is None else self.as_of
 
+    #: Every score sheet of the rulesets in force, by id, with the ruleset that defines it.
+    sheets: Mapping[str, tuple[ScoreSheet, Ruleset]] = attrs.field(factory=dict)
+    #: The awards decided and the sheets computed, in that order (each after what it reads).
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def scores(self) -> tuple[tuple[ScoreSheet, Ruleset], ...]:
+        """The score sheets computed, with their ruleset, by id."""
+        return tuple(self.sheets[name] for kind, name in sorted(self.steps) if kind == "score")
+
+    def steps_of(self, kind: str) -> list[tuple[Award | ScoreSheet, Ruleset]]:
+        """The awards and sheets of subjects of ``kind``, in the order they are decided."""
+        found: list[tuple[Award | ScoreSheet, Ruleset]] = []
+        for step, name in self.steps:
+            item = self.available[name] if step == "award" else self.sheets[name]
+            if item[0].subject == kind:
+                found.append(item)
+        return found
+
     @property
     def awards(self) -> tuple[tuple[Award, Ruleset], ...]:
         """The awards decided, with their ruleset, by id."""
@@ -86,6 +107,9 @@ class EvaluationPlan:
         read = facts_read(award for award, _ in self.awards_of(kind))
         read |= nodes_read(c.node for kpi, _ in self.kpis_of(kind) for c in kpi.conditions)
         read |= nodes_read(key.node for s, _ in self.standings_of(kind) for key in s.rank)
+        for sheet, _ in self.scores:
+            if sheet.subject == kind:
+                read |= nodes_read(sheet.nodes)
         return {name: decl for name, decl in self.facts.items() if name in read}
 
     def kpis_of(self, kind: str) -> list[tuple[Kpi, Ruleset]]:
@@ -104,6 +128,8 @@ def plan_evaluation(
     requested: Sequence[str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     kpis: Sequence[str] | None = None,
+    sheets: Mapping[str, tuple[ScoreSheet, Ruleset]] | None = None,
+    scores: Sequence[str] | None = None,
 ) -> EvaluationPlan:
     """The plan for deciding ``requested`` (default: every award in ``available``, the awards
     of ``rulesets``, those in force in ``period``) with parameter ``overrides``, and for
@@ -112,14 +138,18 @@ def plan_evaluation(
 
     Raises :class:`EvaluationError` when nothing is in force, for an unknown award, KPI or
     parameter, for an override that is not of its parameter's type, and for a fact two
-    rulesets declare differently.
+    rulesets declare differently. ``sheets`` are the score sheets in force; ``scores`` the
+    sheets asked for (default: every sheet when every award is asked for, else those the
+    awards read).
     """
-    if not available and not any(r.kpis for r in rulesets):
+    sheets = dict(sheets or {})
+    if not available and not sheets and not any(r.kpis for r in rulesets):
         raise EvaluationError(f"no ruleset is in force for period {period}")
     chosen = _kpis(rulesets, period, kpis, every=requested is None)
-    selected = _with_dependencies(requested, available, period)
+    # the awards the KPIs read are decided with them
     read = sorted({a for kpi, _ in chosen for a in kpi.depends_on if a in available})
-    selected |= _with_dependencies(read, available, period)
+    wanted = None if requested is None else [*requested, *read]
+    steps = select_steps(wanted, scores, available, sheets, period)
     overrides = dict(overrides or {})
     known = {name for ruleset in rulesets for name in ruleset.parameters}
     unknown = sorted(set(overrides) - known)
@@ -134,12 +164,14 @@ def plan_evaluation(
         period=period,
         rulesets=tuple(rulesets),
         available=available,
-        order=tuple(order_awards({a: available[a][0] for a in selected})),
+        order=tuple(name for kind, name in steps if kind == "award"),
         facts=facts,
         parameters=resolved,
         overrides=overrides,
         kpis=chosen,
         standings=_standings(rulesets),
+        sheets=sheets,
+        steps=steps,
     )
 
 
@@ -147,16 +179,9 @@ def _kpis(
     rulesets: Sequence[Ruleset], period: Period, requested: Sequence[str] | None, every: bool
 ) -> tuple[tuple[Kpi, Ruleset], ...]:
     """The KPIs ``requested`` (None: all when ``every``, else none), by id."""
-    found: dict[str, tuple[Kpi, Ruleset]] = {}
-    for ruleset in rulesets:
-        for kpi in ruleset.kpis.values():
-            if kpi.id in found:
-                raise EvaluationError(
-                    f'KPI "{kpi.id}" is defined by both {found[kpi.id][1].id} and {ruleset.id}'
-                )
-            found[kpi.id] = (kpi, ruleset)
+    found = by_id(rulesets, lambda ruleset: ruleset.kpis.values(), "KPI")
     if requested is None:
-        return tuple(found[k] for k in sorted(found)) if every else ()
+        return tuple(found.values()) if every else ()
     unknown = [k for k in requested if k not in found]
     if unknown:
         raise EvaluationError(
@@ -168,37 +193,32 @@ def _kpis(
 
 def _standings(rulesets: Sequence[Ruleset]) -> tuple[tuple[Standings, Ruleset], ...]:
     """The standings of ``rulesets``, by id; an id two rulesets define is an error."""
-    found: dict[str, tuple[Standings, Ruleset]] = {}
+    return tuple(
+        by_id(rulesets, lambda ruleset: ruleset.standings.values(), "standings", "are").values()
+    )
+
+
+_Item = TypeVar("_Item", Award, ScoreSheet, Kpi, Standings)
+
+
+def by_id(
+    rulesets: Iterable[Ruleset],
+    items: Callable[[Ruleset], Iterable[_Item]],
+    what: str,
+    verb: str = "is",
+) -> dict[str, tuple[_Item, Ruleset]]:
+    """The ``items`` of every ruleset (its awards, sheets …) by id, sorted, each with its
+    ruleset; an id two rulesets define is an :class:`EvaluationError` naming both."""
+    found: dict[str, tuple[_Item, Ruleset]] = {}
     for ruleset in rulesets:
-        for standings in ruleset.standings.values():
-            if standings.id in found:
-                other = found[standings.id][1]
+        for item in items(ruleset):
+            if item.id in found:
+                other = found[item.id][1]
                 raise EvaluationError(
-                    f'standings "{standings.id}" are defined by both {other.id} and {ruleset.id}'
+                    f'{what} "{item.id}" {verb} defined by both {other.id} and {ruleset.id}'
                 )
-            found[standings.id] = (standings, ruleset)
-    return tuple(found[key] for key in sorted(found))
-
-
-def _with_dependencies(
-    requested: Sequence[str] | None, available: Mapping[str, tuple[Award, Ruleset]], period: Period
-) -> set[str]:
-    if requested is None:
-        return set(available)
-    unknown = [a for a in requested if a not in available]
-    if unknown:
-        raise EvaluationError(
-            f"unknown award {unknown[0]!r} for period {period}; awards in force: {sorted(available)}"
-        )
-    selected: set[str] = set()
-    pending = list(requested)
-    while pending:
-        award_id = pending.pop()
-        if award_id not in selected:
-            selected.add(award_id)
-            # an award of a ruleset not in force is read from the history instead
-            pending.extend(a for a in available[award_id][0].depends_on if a in available)
-    return selected
+            found[item.id] = (item, ruleset)
+    return dict(sorted(found.items()))
 
 
 def order_awards(awards: Mapping[str, Award]) -> list[str]:

@@ -1,9 +1,9 @@
 """Evaluate the awards of one subject kind as one lazy Polars query.
 
 The road: the candidates (see :mod:`emulation.evaluate.candidates`) ⨝ the derived columns the
-rules' functions asked for → for each award in dependency order, one boolean column per rule,
-the value of every call and both sides of a numeric comparison, an outcome column, and the
-quota → collect once.
+rules' functions asked for → for each award and score sheet in dependency order: for an award,
+one boolean column per rule, the value of every call and both sides of a numeric comparison,
+an outcome column, and the quota; for a sheet, its columns (:mod:`.scores`) → collect once.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
 from emulation.evaluate.plan import EvaluationPlan
 from emulation.evaluate.quota import Stage, quota_stage
+from emulation.evaluate.scores import score_stages
 from emulation.lang.compiler import Compiler
 from emulation.lang.nodes import BoolOp, Compare, Node
 from emulation.rules.model import Award, ParameterValue, Role
@@ -52,15 +53,21 @@ def evaluate_kind(
     """Every award of ``plan`` for subjects of ``kind`` over their candidates ``base``, in
     dependency order; ``earlier`` holds the result frames of kinds decided before (persons
     before collectives)."""
-    awards = plan.awards_of(kind)
-    services = {name: rule for _, ruleset in awards for name, rule in ruleset.services.items()}
+    steps = plan.steps_of(kind)
+    services = {name: rule for _, ruleset in steps for name, rule in ruleset.services.items()}
     context = EvaluationContext(
         plan.period, population, plan.facts, earlier, services, plan.consumers, plan.cut_off
     )
     context.history_types = {award.id: award.history_type for award, _ in plan.awards}
     stages: list[Stage] = []
-    for award, ruleset in awards:
-        stages.extend(_award_stages(award, plan.parameters_of(ruleset), context))
+    for step, ruleset in steps:
+        if isinstance(step, Award):
+            stages.extend(_award_stages(step, plan.parameters_of(ruleset), context))
+            continue
+        computed = score_stages(step, plan.parameters_of(ruleset), context)
+        if context.late:
+            stages.append(_late_joins(list(context.late)))
+        stages.extend(computed)
     lazy = context.joined(base).lazy()
     for stage in stages:
         lazy = stage(lazy)

@@ -2,6 +2,8 @@
 
 An ``award`` argument names an award (known when the rulesets loaded together are closed),
 ``awards`` one award or a literal tuple of them, ``service`` a ``[service.<name>]`` table,
+``score`` a ``[scores.<id>]`` sheet (a ``score_item`` is checked against it once the call is
+bound, by :func:`emulation.lang.literals.item_problem`),
 ``fact`` a declared fact, ``int`` a whole number, ``choice`` one of the argument's choices,
 ``text`` any text. A problem is reported through the checker's ``fail``, with its node.
 
@@ -56,6 +58,14 @@ def literal_argument(
                 source,
                 f'unknown service rule "{value}" (declare [service.{value}])'
                 f"{suggest(str(value), scope.services)}",
+            )
+        return value
+    if argument.kind == "score":
+        if value not in scope.scores:
+            fail(
+                source,
+                f'unknown score sheet "{value}" (declare [scores.{value}])'
+                f"{suggest(str(value), scope.scores)}",
             )
         return value
     if argument.kind == "fact":

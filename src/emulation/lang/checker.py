@@ -22,6 +22,7 @@ import attrs
 from emulation.errors import suggest
 from emulation.lang import limits
 from emulation.lang.arguments import literal_argument
+from emulation.lang.literals import enum_noun, item_problem, score_enum
 from emulation.lang.nodes import (
     Arith,
     BoolOp,
@@ -245,7 +246,7 @@ class Checker:
             if node.value not in other.enum:
                 self._fail(
                     source,
-                    f'"{node.value}" is not a value of this fact; expected one of '
+                    f'"{node.value}" is not {enum_noun(other)}; expected one of '
                     f"{list(other.enum)}{suggest(str(node.value), other.enum)}",
                 )
             return Constant(type="enum", value=node.value, enum=other.enum, ordered=other.ordered)
@@ -350,7 +351,11 @@ class Checker:
                 if argument.required:
                     self._fail(node, f'{name}() needs the argument "{argument.name}"')
                 bound[argument.name] = argument.default
+        wrong_item = item_problem(self.scope, spec, bound)
+        if wrong_item is not None:
+            self._fail(node, wrong_item)
         returns = spec.result_type(bound)
+        bands = score_enum(self.scope, spec, bound)
         text = ast.get_source_segment(self._wrapped, node) or name
         literal_args = ", ".join(
             f"{key}={value!r}"
@@ -363,6 +368,8 @@ class Checker:
             function=spec,
             arguments=tuple(bound.items()),
             text=f"{name}({literal_args})" if not children else " ".join(text.split()),
+            enum=bands,
+            ordered=bool(bands),
             **_merge(children),
         )
         return attrs.evolve(call, calls=(*call.calls, call))

@@ -1,4 +1,5 @@
-"""What an expression may name: declared facts, parameters, functions, awards and services.
+"""What an expression may name: declared facts, parameters, functions, awards, services and
+score sheets.
 
 The language holds only what it reads. A fact is its :class:`FactDecl`; a parameter is only
 its value type (anything with a ``type``, such as :class:`emulation.rules.model.Parameter`,
@@ -34,6 +35,15 @@ class FactDecl:
     better: Literal["higher", "lower"] | None = None
 
 
+@attrs.frozen(kw_only=True)
+class ScoreDecl:
+    """What the checker knows of a score sheet: its band ids worst to best (``band("id")``
+    is an ordered enum of them) and its item ids."""
+
+    bands: tuple[str, ...]
+    items: tuple[str, ...]
+
+
 class ParameterDecl(Protocol):
     """What the checker needs of a parameter: the type of its values."""
 
@@ -54,3 +64,5 @@ class Scope:
     #: When false, award ids outside ``awards`` are accepted here and checked later against
     #: every ruleset loaded together (awards of other rulesets).
     closed: bool = True
+    #: The score sheets of the ruleset, by id (``[scores.<id>]``).
+    scores: Mapping[str, ScoreDecl] = attrs.field(factory=dict)

@@ -17,7 +17,17 @@ from emulation.types import ValueType
 
 #: What an argument of a function may be written as (see :class:`Argument`).
 ArgumentKind = Literal[
-    "award", "awards", "fact", "service", "text", "int", "choice", "value", "condition"
+    "award",
+    "awards",
+    "fact",
+    "service",
+    "score",
+    "score_item",
+    "text",
+    "int",
+    "choice",
+    "value",
+    "condition",
 ]
 
 _NO_DEFAULT = object()
@@ -31,7 +41,9 @@ class Argument:
     together; when ``reads_current`` the calling award depends on it and is decided after it),
     ``awards`` (one literal award id, or a literal tuple of them, ``("hcld3", "hcld2")``, each
     checked like an ``award``; the calling award does not depend on them), ``fact`` (a literal name of a declared fact), ``service`` (a literal name of a
-    ``[service.<name>]`` table of the ruleset), ``text``, ``int``, ``choice`` (literal text
+    ``[service.<name>]`` table of the ruleset), ``score`` (a literal id of a ``[scores.<id>]``
+    sheet of the ruleset), ``score_item`` (a literal item id of the sheet named by the call's
+    ``score`` argument), ``text``, ``int``, ``choice`` (literal text
     from ``choices``), ``value`` (any expression whose type is in ``accepts``), or
     ``condition`` (literal text holding a true/false expression, checked in the same scope as
     the call but read over other rows — a collective's members or child collectives — by the
@@ -83,6 +95,9 @@ class Signature:
     #: ``"year"`` when the value is a number of years (explanations then say "17 years
     #: 4 months").
     unit: str | None = None
+    #: The name of a ``score`` argument when the call's value is that sheet's band: an
+    #: ordered enum whose values, worst to best, are the sheet's bands.
+    enum_from: str | None = None
 
     def result_type(self, bound: Mapping[str, Any]) -> ValueType:
         """The value type of a call with the given (checked) arguments."""

@@ -7,7 +7,7 @@ A :class:`Decision` is built from one row of an evaluation's result frame on dem
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -87,6 +87,21 @@ class CriterionResult:
         }
 
 
+class Scored(Protocol):
+    """What a decision holds of a score sheet it read (a
+    :class:`~emulation.results.scores.ScoreResult`): its id and its JSON form."""
+
+    @property
+    def score(self) -> str:
+        """The sheet's id."""
+
+    def explain(self, lang: Language = "vi") -> str:
+        """The sheet item by item, for a person."""
+
+    def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
+        """JSON-ready form."""
+
+
 @attrs.frozen(kw_only=True)
 class RulesetRef:
     """Which ruleset version decided: id, version and the SHA-256 of its file."""
@@ -116,10 +131,14 @@ class Decision:
     evidence: tuple[str, ...] = ()
     #: The ids of the other subjects that share this subject's rank in its quota group.
     tied_with: tuple[str, ...] = ()
+    #: The score sheets the award reads, each as the subject's sheet.
+    scores: tuple[Scored, ...] = ()
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
-        """JSON-ready form with labels and reasons rendered in ``lang``."""
-        return {
+        """JSON-ready form with labels and reasons rendered in ``lang``; ``scores`` only when
+        the award reads a score sheet."""
+        found = {"scores": [s.to_dict(lang) for s in self.scores]} if self.scores else {}
+        return found | {
             "subject": self.subject,
             "award": self.award,
             "award_label": self.award_label.get(lang),

@@ -19,17 +19,22 @@ from emulation.evaluate.columns import (
     group_column,
     outcome_column,
     rank_column,
+    score_column,
 )
 from emulation.evaluate.evidence import granted_in, taken_by
 from emulation.evaluate.kpis import KPI_SCHEMA
+from emulation.evaluate.steps import award_reads
+from emulation.lang.compiler import DECIMAL
 from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
 from emulation.results.kpi import KpiResult, kpi_result
+from emulation.results.scores import ScoreResult, score_result
 from emulation.results.standing import Standing, standings_frame, standings_of
 from emulation.results.ties import Peers, quota_peers
 from emulation.rules.kpis import Kpi
 from emulation.rules.model import Award, Consumption, Ruleset, Standings, resolve
+from emulation.rules.scores import ScoreSheet
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -110,6 +115,9 @@ class Evaluation:
     #: The cut-off the evaluation was asked to count to (None: the period's last day).
     as_of: dt.date | None = None
 
+    #: The score sheets computed, with the ruleset version that defines each, by id.
+    sheets: tuple[tuple[ScoreSheet, Ruleset], ...] = ()
+
     def outcomes(self) -> pl.DataFrame:
         """A long frame ``subject, award, period, outcome``, sorted by subject then award."""
         parts = []
@@ -135,6 +143,62 @@ class Evaluation:
                 }
             )
         return pl.concat(parts).sort("subject", "award")
+
+    def score_results(
+        self, subjects: Sequence[str] | None = None, score: str | None = None
+    ) -> tuple[ScoreResult, ...]:
+        """Every subject's score sheet (or only those of ``subjects``, of sheet ``score``),
+        sorted by subject then sheet."""
+        found: list[ScoreResult] = []
+        for sheet, ruleset in self.sheets:
+            frame = self.frames.get(sheet.subject)
+            if (score is not None and sheet.id != score) or frame is None:
+                continue
+            if subjects is not None:
+                frame = frame.filter(pl.col("id").is_in(sorted(set(subjects))))
+            prefix = score_column(sheet.id, "")
+            frame = frame.select("id", *(c for c in frame.columns if c.startswith(prefix)))
+            found.extend(
+                score_result(sheet, ruleset, row, str(self.period))
+                for row in frame.iter_rows(named=True)
+            )
+        return tuple(sorted(found, key=lambda result: (result.subject, result.score)))
+
+    def score(self, subject: str, score: str) -> ScoreResult:
+        """One subject's sheet ``score``; :class:`EvaluationError` if there is none."""
+        for found in self.score_results([subject], score):
+            return found
+        raise EvaluationError(
+            f'no score sheet "{score}" for subject "{subject}" in {self.period} (sheets '
+            f"computed: {sorted(s.id for s, _ in self.sheets)}; is the subject a candidate?)"
+        )
+
+    def scores(self) -> pl.DataFrame:
+        """A long frame ``subject, score, period, total, band``, sorted by subject then
+        sheet: every subject's total (exact decimal, null when unknown) and band."""
+        parts = [
+            frame.select(
+                pl.col("id").alias("subject"),
+                pl.lit(sheet.id).alias("score"),
+                pl.lit(str(self.period)).alias("period"),
+                pl.col(score_column(sheet.id, "total")).alias("total"),
+                pl.col(score_column(sheet.id, "band")).cast(pl.String()).alias("band"),
+            )
+            for sheet, _ in self.sheets
+            if (frame := self.frames.get(sheet.subject)) is not None
+            and score_column(sheet.id, "total") in frame.columns
+        ]
+        if not parts:
+            return pl.DataFrame(
+                schema={
+                    "subject": pl.String,
+                    "score": pl.String,
+                    "period": pl.String,
+                    "total": DECIMAL,
+                    "band": pl.String,
+                }
+            )
+        return pl.concat(parts).sort("subject", "score")
 
     def decisions(self, subjects: Sequence[str] | None = None) -> tuple[Decision, ...]:
         """Decisions with their explanations, sorted by subject then award."""
@@ -258,6 +322,12 @@ class Evaluation:
                 step = resolve(spec.round_up_to, values)
                 amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
                 bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
+        read = award_reads(award)
+        sheets = tuple(
+            score_result(sheet, sheet_ruleset, row, str(self.period))
+            for sheet, sheet_ruleset in self.sheets
+            if sheet.id in read
+        )
         return Decision(
             subject=subject,
             award=award.id,
@@ -265,7 +335,9 @@ class Evaluation:
             period=str(self.period),
             outcome=outcome,
             criteria=criteria,
-            reasons=reasons_for(outcome, award.label, criteria, position, bonus),
+            reasons=reasons_for(outcome, award.label, criteria, position, bonus)
+            + tuple(reason for sheet in sheets for reason in sheet.reasons),
+            scores=sheets,
             ruleset=RulesetRef(
                 id=ruleset.id, version=ruleset.version, content_hash=ruleset.content_hash
             ),

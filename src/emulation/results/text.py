@@ -49,7 +49,8 @@ _ROLES = {
 
 
 def explain_text(decision: Decision, lang: Language) -> str:
-    """A decision written out for a person: outcome, every criterion with inputs, reasons."""
+    """A decision written out for a person: outcome, every criterion with inputs, the score
+    sheets it reads item by item, reasons."""
     vi = lang == "vi"
     lines = [
         f"{'Đối tượng' if vi else 'Subject'}: {decision.subject}    {'Kỳ' if vi else 'Period'}: {decision.period}",
@@ -74,6 +75,8 @@ def explain_text(decision: Decision, lang: Language) -> str:
                 f"{name} = {show(value, 'stored')}" for name, value in criterion.inputs
             )
             lines.append(f"      {'giá trị' if vi else 'values'}: {values}")
+    for sheet in decision.scores:
+        lines += ["", sheet.explain(lang).rstrip("\n")]
     lines += ["", "Lý do:" if vi else "Reasons:"]
     lines += [f"  - {reason.render(lang)}" for reason in decision.reasons]
     return "\n".join(lines) + "\n"

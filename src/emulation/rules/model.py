@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from emulation.lang.nodes import Node
     from emulation.period import Period
     from emulation.rules.kpis import Kpi, Level
+    from emulation.rules.scores import ScoreSheet
 
 AwardKind = Literal[
     "title", "flag", "commendation", "medal", "certificate", "scholarship", "nomination"
@@ -269,6 +270,9 @@ class Ruleset:
     def accepts(self, period: Period) -> bool:
         """Whether ``period`` is of a kind this ruleset declares it may be evaluated for."""
         return period.kind in self.periods
+
+    #: The score sheets, by id (``[scores.<id>]``).
+    scores: dict[str, ScoreSheet] = attrs.field(factory=dict)
 
     def in_force(self, period: Period) -> bool:
         """Whether this version applies to ``period`` (the one in force on its last day)."""

@@ -6,7 +6,9 @@ the file, the line when it can be found, the TOML path and, inside an expression
 
 The sections are read in order: the ``[ruleset]`` metadata here, then the declarations
 (:mod:`.declarations`), then each award with its rules (:mod:`.awards`) and extras
-(:mod:`.extras`); last, the awards are checked not to read each other in a cycle.
+(:mod:`.extras`), then the score sheets (:mod:`.scores`, declared before the awards so that
+their expressions can name them); last, the awards and sheets are checked not to read each
+other in a cycle.
 """
 
 from __future__ import annotations
@@ -33,10 +35,17 @@ from emulation.rules.loader._fields import (
 
 # Every table's accepted keys, gathered here where the format page's test looks for them.
 from emulation.rules.loader._keys import (  # noqa: F401
+    _ADJUST,
     _AWARD,
+    _BAND,
     _BONUS,
     _CONSUMES,
     _FACT,
+    _FLOOR,
+    _GRADECAP,
+    _GROUP,
+    _ITEM,
+    _KNOCKOUT,
     _KPI,
     _LEVEL,
     _META,
@@ -45,6 +54,7 @@ from emulation.rules.loader._keys import (  # noqa: F401
     _REFERENCE,
     _RULE,
     _SERVICE,
+    _SHEET,
     _STANDINGS,
     _TOP,
 )
@@ -59,6 +69,7 @@ from emulation.rules.loader.declarations import (
 )
 from emulation.rules.loader.kpis import read_kpis, read_levels
 from emulation.rules.loader.period_kinds import read_period_kinds
+from emulation.rules.loader.scores import check_score_reads, declare_scores, read_scores
 from emulation.rules.loader.standings import read_standings
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.toml import read_toml
@@ -117,8 +128,10 @@ def load_ruleset(
     facts = read_facts(out, read_table(out, document, "facts", required=False))
     parameters = read_parameters(out, read_table(out, document, "parameters", required=False))
     services = read_services(out, read_table(out, document, "service", required=False))
-    awards_doc = read_table(out, document, "awards")
+    # a ruleset of score sheets alone needs no award
+    awards_doc = read_table(out, document, "awards", required="scores" not in document)
     award_ids = frozenset(awards_doc)
+    scores_doc = read_table(out, document, "scores", required=False)
     scope = Scope(
         facts={**SUBJECT_FACTS, **facts},
         parameters=parameters,
@@ -126,13 +139,18 @@ def load_ruleset(
         awards=award_ids,
         services=frozenset(services),
         closed=False,
+        scores=declare_scores(scores_doc),
     )
     awards: dict[AwardId, Award] = {}
     for award_id, body in awards_doc.items():
         award = read_award(out, award_id, body, scope)
         if award is not None:
             awards[award.id] = award
-    _check_cycles(out, awards)
+    sheets = read_scores(out, scores_doc, scope)
+    if sheets:
+        check_score_reads(out, awards, sheets)  # the cycles through sheets and awards too
+    else:
+        _check_cycles(out, awards)
     levels = read_levels(out, read_table(out, document, "levels", required=False))
     kpis = read_kpis(
         out, read_table(out, document, "kpis", required=False), scope, levels, parameters
@@ -160,6 +178,7 @@ def load_ruleset(
         kpis=kpis,
         standings=standings,
         periods=periods,
+        scores=sheets,
     )
 
 

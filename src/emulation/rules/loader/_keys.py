@@ -15,6 +15,7 @@ _TOP = {
     "levels",
     "kpis",
     "standings",
+    "scores",
 }
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
 _META = {
@@ -79,3 +80,26 @@ _KPI = {
     "noun",
 }
 _STANDINGS = {"subject", "per", "rank", "ties", "label", "basis", "certainty"}
+
+# Score sheets: [scores.<id>] and its arrays of tables (rules/loader/scores.py)
+_SHEET = {
+    "subject",
+    "label",
+    "basis",
+    "certainty",
+    "items",
+    "groups",
+    "bonus",
+    "deduction",
+    "floors",
+    "bands",
+    "knockouts",
+    "caps",
+}
+_ITEM = {"id", "label", "expr", "max", "group", "default", "basis", "certainty"}
+_GROUP = {"id", "label", "max", "basis", "certainty"}
+_ADJUST = {"label", "expr", "max", "basis", "certainty"}
+_FLOOR = {"id", "label", "kind", "of", "share", "basis", "certainty"}
+_BAND = {"id", "label", "min", "below", "requires", "condition", "basis", "certainty"}
+_KNOCKOUT = {"id", "label", "expr", "basis", "certainty"}
+_GRADECAP = {"id", "label", "expr", "at_most", "basis", "certainty"}

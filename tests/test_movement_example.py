@@ -1,0 +1,48 @@
+"""The movement example (examples/movement/): its case file passes, and the sample units are
+scored and commended as the how-to (docs/how-to/write-a-movements-score-sheet.md) says."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import emulation
+from emulation.cases import load_case_file, run_case
+
+FOLDER = Path(__file__).parents[1] / "examples" / "movement"
+
+
+@pytest.fixture(scope="module")
+def engine() -> emulation.Engine:
+    return emulation.build_engine(entry_points=False, ruleset_paths=[FOLDER / "movement.toml"])
+
+
+def test_the_cases_pass(engine: emulation.Engine) -> None:
+    cases = load_case_file(FOLDER / "movement.cases.toml")
+    assert len(cases) == 7
+    failures = [f for case in cases for f in run_case(engine, case).failures]
+    assert not failures, failures
+
+
+def test_the_units_are_scored_and_commended(engine: emulation.Engine) -> None:
+    evaluation = engine.evaluate(engine.read_population(FOLDER / "units.json"), "2026")
+    scores = {row["subject"]: (row["total"], row["band"]) for row in evaluation.scores().to_dicts()}
+    assert scores == {
+        "phuong-an-hoa": (Decimal(100), "KHT"),
+        "phuong-cai-khe": (Decimal(94), "HTT"),
+        "phuong-ninh-kieu": (Decimal(96), "HT"),
+        "so-noi-vu": (Decimal(99), "HTXS"),
+        "so-tai-chinh": (Decimal(98), "HTXS"),
+        "so-xay-dung": (Decimal(100), "HTT"),
+        "so-y-te": (Decimal("93.5"), "HTT"),
+        "xa-my-khanh": (None, None),
+    }
+    outcomes = {d.subject: (d.outcome, d.rank) for d in evaluation.decisions()}
+    assert outcomes["so-noi-vu"] == ("granted", 1)
+    assert outcomes["so-tai-chinh"] == ("eligible_over_quota", 2)
+    assert outcomes["xa-my-khanh"] == ("data_missing", None)
+    assert {s for s, (o, _) in outcomes.items() if o == "granted"} == {"so-noi-vu"}
+    short = evaluation.score("so-y-te", "dv")
+    assert (short.next_band, short.short) == ("HTXS", Decimal("1.5"))

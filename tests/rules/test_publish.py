@@ -101,3 +101,37 @@ def test_the_published_catalogue_of_each_bundled_plugin_is_current(plugin: str) 
     assert page.read_text("utf-8") == build_engine().catalogue(plugin), (
         f"{page.relative_to(ROOT)} is out of date: run python docs/gen_pages.py"
     )
+
+
+def test_score_sheets_standings_and_kpis_are_listed() -> None:
+    engine = assemble(
+        ruleset_paths=[
+            ROOT / "examples" / "movement",
+            ROOT / "examples" / "kpis",
+            ROOT / "tests" / "rulesets" / "standings",
+        ],
+        installed="ignore",
+    )
+    text = engine.catalogue()
+    sheets = [s for r in engine.rulesets for s in r.scores.values()]
+    kpis = [k for r in engine.rulesets for k in r.kpis.values()]
+    assert sheets
+    assert kpis
+    for sheet in sheets:
+        assert f"### Bảng điểm / Score sheet `{sheet.id}`: {sheet.label.vi}" in text
+        for part in (*sheet.items, *sheet.groups, *sheet.floors, *sheet.bands):
+            assert f"| `{part.id}` | {part.label.vi}" in text
+        for rule in (*sheet.knockouts, *sheet.caps):
+            effect = f"tối đa / at most `{rule.at_most}`" if rule.at_most else "lowest band"
+            row = next(line for line in text.splitlines() if line.startswith(f"| `{rule.id}` |"))
+            assert effect in row
+    for kpi in kpis:
+        assert f"### Chỉ tiêu / KPI `{kpi.id}`: {kpi.label.vi}" in text
+        assert f"`{kpi.numerator.expr}`" in text
+        assert f"tham số / parameter `{kpi.target}`" in text
+    standings = [s for r in engine.rulesets for s in r.standings.values()]
+    assert standings
+    for item in standings:
+        keys = ", ".join(f"`{k.expr}` {'desc' if k.descending else 'asc'}" for k in item.rank)
+        assert f"### Xếp hạng / Standings `{item.id}`: {item.label.vi}" in text
+        assert f"Ranked by: {keys}" in text

@@ -3,8 +3,9 @@
 :func:`catalogue_markdown` writes, for every version of every ruleset given, its dates and
 legal references, each award with its criteria, exclusions and blocking states (label in
 Vietnamese and English, the expression, the legal basis and its certainty), its quota, bonus
-and the evidence it uses up, the parameters with their values by date (unconfirmed ones
-flagged), the services and the declared facts. A union office can publish it as it is: it is
+and the evidence it uses up, the movements' score sheets, standings and KPIs
+(:mod:`emulation.rules.publish_movements`), the parameters with their values by date
+(unconfirmed ones flagged), the services and the declared facts. A union office can publish it as it is: it is
 generated from the same models the engine decides with, so it cannot say other than they do.
 
 The text depends on the rulesets alone (no date, no engine version, no absolute path), so the
@@ -17,11 +18,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from emulation.rules._markdown import both, cell, code
 from emulation.rules.model import (
     Award,
     Bonus,
     Consumption,
-    Label,
     Parameter,
     ParameterRef,
     ParameterValue,
@@ -29,6 +30,7 @@ from emulation.rules.model import (
     Role,
     Ruleset,
 )
+from emulation.rules.publish_movements import kpi_lines, sheet_lines, standings_lines
 
 #: Said of a value the sources do not confirm.
 UNCONFIRMED = "⚠ chưa xác nhận / unconfirmed"
@@ -91,26 +93,11 @@ def _span(ruleset: Ruleset) -> str:
     return f"{ruleset.effective_from.isoformat()} – {until}"
 
 
-def _both(label: Label) -> str:
-    return label.vi if label.vi == label.en else f"{label.vi} / {label.en}"
-
-
-def _cell(text: str) -> str:
-    """``text`` safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    """``text`` as inline code inside a table cell (backticks doubled when it holds one)."""
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {_cell(text)} {fence}" if fence == "``" else f"`{_cell(text)}`"
-
-
 def _ruleset(ruleset: Ruleset, shown_as: str) -> list[str]:
     lines = [
         f'<a id="{_anchor(ruleset)}"></a>',
         "",
-        f"## {ruleset.id} {ruleset.version}: {_both(ruleset.title)}",
+        f"## {ruleset.id} {ruleset.version}: {both(ruleset.title)}",
         "",
         f"- Tổ chức / Organisation: {ruleset.organisation}",
         f"- Hiệu lực / In force: {_span(ruleset)}",
@@ -125,14 +112,20 @@ def _ruleset(ruleset: Ruleset, shown_as: str) -> list[str]:
             "|---|---|---|",
         ]
         for reference in ruleset.references:
-            name = _both(reference.title) if reference.title else ""
-            document = _cell(reference.document)
+            name = both(reference.title) if reference.title else ""
+            document = cell(reference.document)
             if reference.url:
                 document = f"[{document}]({reference.url})"
-            lines.append(f"| `{reference.id}` | {document} | {_cell(name)} |")
+            lines.append(f"| `{reference.id}` | {document} | {cell(name)} |")
         lines.append("")
     for award in sorted(ruleset.awards.values(), key=lambda a: a.id):
         lines.extend(_award(award))
+    for sheet in sorted(ruleset.scores.values(), key=lambda item: item.id):
+        lines.extend(sheet_lines(sheet))
+    for item in sorted(ruleset.standings.values(), key=lambda item: item.id):
+        lines.extend(standings_lines(item))
+    for kpi in sorted(ruleset.kpis.values(), key=lambda item: item.id):
+        lines.extend(kpi_lines(kpi, ruleset.levels))
     lines.extend(_parameters(ruleset.parameters.values()))
     lines.extend(_services(ruleset))
     lines.extend(_facts(ruleset))
@@ -140,7 +133,7 @@ def _ruleset(ruleset: Ruleset, shown_as: str) -> list[str]:
 
 
 def _award(award: Award) -> list[str]:
-    lines = [f"### `{award.id}`: {_both(award.label)}", ""]
+    lines = [f"### `{award.id}`: {both(award.label)}", ""]
     facts = [
         f"- Hình thức / Kind: {_KINDS[award.kind]}",
         f"- Đối tượng / Subject: {_SUBJECTS[award.subject]}",
@@ -164,8 +157,8 @@ def _award(award: Award) -> list[str]:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| `{rule.id}` | {_cell(_both(rule.label))} | {_code(rule.expr)} "
-            f"| {_cell(rule.basis)} | {rule.certainty} |"
+            f"| `{rule.id}` | {cell(both(rule.label))} | {code(rule.expr)} "
+            f"| {cell(rule.basis)} | {rule.certainty} |"
             for rule in rules
         ]
         lines.append("")
@@ -204,7 +197,7 @@ def _quota(quota: Quota) -> list[str]:
     keys = ", ".join(f"`{k.expr}` {'desc' if k.descending else 'asc'}" for k in quota.rank)
     enabled = "" if quota.enabled is True else f"; bật khi / on when: {_value(quota.enabled)}"
     return [
-        f"Tỷ lệ / Quota — {_both(quota.label)} ({quota.basis}; {quota.certainty}): "
+        f"Tỷ lệ / Quota — {both(quota.label)} ({quota.basis}; {quota.certainty}): "
         f"theo / per {groups[quota.per]}; {cap}; xếp hạng / ranked by {keys or '—'}{enabled}."
     ]
 
@@ -244,8 +237,8 @@ def _parameters(parameters: Iterable[Parameter]) -> list[str]:
         unit = f" {parameter.unit}" if parameter.unit else ""
         flag = "" if parameter.confirmed else f" {UNCONFIRMED}"
         lines.append(
-            f"| `{parameter.name}` | {_cell(_both(parameter.label))} | "
-            f"{_cell(_dated(parameter.values))}{unit} | {_cell(parameter.basis)} | "
+            f"| `{parameter.name}` | {cell(both(parameter.label))} | "
+            f"{cell(_dated(parameter.values))}{unit} | {cell(parameter.basis)} | "
             f"{parameter.certainty}{flag} |"
         )
     return [*lines, ""]
@@ -263,7 +256,7 @@ def _services(ruleset: Ruleset) -> list[str]:
             else "tính cả thời gian bị kỷ luật / time under discipline counted"
         )
         lines.append(
-            f"- `{service.name}`: {_both(service.label)} — {weights}; {discipline} "
+            f"- `{service.name}`: {both(service.label)} — {weights}; {discipline} "
             f"({service.basis}; {service.certainty})"
         )
     return [*lines, ""]
@@ -284,5 +277,5 @@ def _facts(ruleset: Ruleset) -> list[str]:
             kind += " (" + (" < " if decl.ordered else ", ").join(decl.values) + ")"
         if decl.unit:
             kind += f", {decl.unit}"
-        lines.append(f"| `{name}` | {_cell(_both(decl.label))} | {_cell(kind)} |")
+        lines.append(f"| `{name}` | {cell(both(decl.label))} | {cell(kind)} |")
     return [*lines, ""]

@@ -100,6 +100,8 @@ class ScoreBand:
     basis: str
     certainty: Certainty
     condition: Node | None = None
+    #: The text of ``condition``, as written in the ruleset.
+    condition_text: str | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)

@@ -94,6 +94,7 @@ def _band(
         basis=basis,
         certainty=certainty,
         condition=condition,
+        condition_text=text if condition is not None else None,
     )
 
 

@@ -15,11 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from emulation import _authoring_cli, _kpis_cli
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
 from emulation.errors import EmulationError, ProblemsError
+from emulation.evaluate.inputs import NO_FILE
 from emulation.period import Period
 from emulation.results.diff import FORMATS
 from emulation.results.text import explain_text
@@ -87,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
         "--format", default="table", help="table, json or csv (plugins may add more)"
     )
     evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
+    evaluate.add_argument(
+        "--strict", action="store_true", help="treat the input's warnings as errors (exit 1)"
+    )
     _output_option(evaluate)
     _as_of_option(evaluate)
     _parameter_option(evaluate)
@@ -339,6 +345,15 @@ def _evaluate(args: argparse.Namespace) -> int:
     evaluation = engine.evaluate(
         population, period, args.awards, parameters=_parameters(args), as_of=args.as_of
     )
+    # a population read from a file with no row names no file: name the one given
+    warnings = [
+        attrs.evolve(w, file=str(args.data)) if w.file == NO_FILE else w
+        for w in evaluation.warnings
+    ]
+    if args.strict and warnings:
+        raise ProblemsError(warnings)
+    for warning in warnings:
+        print(f"emulation: warning: {warning}", file=sys.stderr)
     _write(args, engine.plugins.render(evaluation, args.format, args.lang))
     return EXIT_OK
 

@@ -19,6 +19,7 @@ from emulation._plugins import PluginFacade, make_plugin_manager
 from emulation.data.population import Population
 from emulation.errors import EmulationError, EvaluationError, Problem, suggest
 from emulation.evaluate import run
+from emulation.evaluate.inputs import input_warnings
 from emulation.evaluate.kpis import evaluate_kpis
 from emulation.evaluate.plan import by_id, plan_evaluation
 from emulation.functions import FunctionSpec
@@ -27,6 +28,7 @@ from emulation.results.diff import Diff, diff_evaluations
 from emulation.results.evaluation import Evaluation
 from emulation.results.replay import Replay, compare, read_decisions
 from emulation.rules.catalogue import catalogue_warnings, load_rulesets, ruleset_files
+from emulation.rules.loader import SUBJECT_FACTS
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.publish import catalogue_markdown
 from emulation.rules.scores import ScoreSheet
@@ -60,6 +62,12 @@ class Engine:
     def awards_in_force(self, period: Period | str) -> dict[str, tuple[Award, Ruleset]]:
         """Every award of the rulesets in force, by id."""
         return _awards_of(self.rulesets_in_force(period))
+
+    def declared_facts(self) -> frozenset[str]:
+        """Every fact name a loaded ruleset (of any version) declares, with the subject
+        attributes every expression may read (``gender``, ``birth_year`` …)."""
+        names = {name for ruleset in self.rulesets for name in ruleset.facts}
+        return frozenset(names | set(SUBJECT_FACTS))
 
     def rulesets_for(
         self, period: Period | str, awards: Sequence[str] | None = None
@@ -178,6 +186,7 @@ class Engine:
             standings_ranked=plan.standings,
             as_of=None if as_of is None else day,
             sheets=plan.scores,
+            warnings=input_warnings(population, period, self.declared_facts()),
         )
         self.plugins.observe(evaluation)
         return evaluation

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     *sorted((ROOT / "src" / "emulation" / "data").glob("*.py")),
     ROOT / "src" / "emulation" / "evaluate" / "candidates.py",
+    ROOT / "src" / "emulation" / "evaluate" / "inputs.py",
     ROOT / "src" / "emulation" / "_builtins" / "readers.py",
 ]
 PAGE = (ROOT / "docs" / "reference" / "file-formats.md").read_text("utf-8")

@@ -12,7 +12,7 @@ import polars as pl
 
 from emulation._version import __version__
 from emulation.data.population import Population
-from emulation.errors import EvaluationError
+from emulation.errors import EvaluationError, Problem
 from emulation.evaluate.columns import (
     cap_column,
     denominator_column,
@@ -117,6 +117,10 @@ class Evaluation:
 
     #: The score sheets computed, with the ruleset version that defines each, by id.
     sheets: tuple[tuple[ScoreSheet, Ruleset], ...] = ()
+
+    #: What in the input is likely a mistake (no subject, no facts row for the period, a fact
+    #: column no ruleset declares), as located problems with a ``code``; never raised.
+    warnings: tuple[Problem, ...] = ()
 
     def outcomes(self) -> pl.DataFrame:
         """A long frame ``subject, award, period, outcome``, sorted by subject then award."""

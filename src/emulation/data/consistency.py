@@ -100,19 +100,22 @@ def _vote_problems(frame: pl.DataFrame) -> list[Problem]:
 
 
 def link_problems(frames: dict[str, pl.DataFrame]) -> list[Problem]:
-    """Registration ids given twice; two votes for one subject, award and period."""
+    """Evidence and registration ids given twice; two votes for one subject, award and
+    period."""
     found: list[Problem] = []
-    if "registrations" in frames:
-        twice = frames["registrations"].filter(pl.col("id").is_duplicated())
-        for origin, rid in twice.select(ORIGIN, "id").iter_rows():
-            found.append(
-                Problem(
-                    file=origin,
-                    location="id",
-                    message=f"duplicate registration id {rid!r}",
-                    code="duplicate_id",
-                )
+    for table, what in (("evidence", "evidence"), ("registrations", "registration")):
+        if table not in frames:
+            continue
+        twice = frames[table].filter(pl.col("id").is_duplicated())
+        found.extend(
+            Problem(
+                file=origin,
+                location="id",
+                message=f"duplicate {what} id {ident!r}",
+                code="duplicate_id",
             )
+            for origin, ident in twice.select(ORIGIN, "id").iter_rows()
+        )
     if "votes" in frames:
         keys = ("subject", "award", "period")
         twice = frames["votes"].filter(pl.struct(keys).is_duplicated())

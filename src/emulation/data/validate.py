@@ -281,17 +281,6 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
                 code="unknown_parent",
             )
         )
-    if "evidence" in frames:
-        dup_evidence = frames["evidence"].filter(pl.col("id").is_duplicated())
-        for origin, eid in dup_evidence.select(ORIGIN, "id").iter_rows():
-            found.append(
-                Problem(
-                    file=origin,
-                    location="id",
-                    message=f"duplicate evidence id {eid!r}",
-                    code="duplicate_id",
-                )
-            )
     found.extend(link_problems(frames))
     found.extend(_repeated_rows(frames["facts"]))
     found.extend(near_duplicates(subjects, "id", "subject id"))

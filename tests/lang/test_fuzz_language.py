@@ -6,8 +6,9 @@ too), every operator, calls with right and wrong arguments, deep nesting and pla
 It asserts that the checker gives a tree or our located errors and nothing else; that no
 payload ever runs (a canary file and a canary attribute stay untouched); that an accepted
 expression compiles to a Polars expression proportional to its size; and that an accepted
-rule, put in place of a criterion of ``ldtt``, is decided on the example union within a second
-and 500 MB, without any exception but ours. The coverage-guided fuzz target is
+rule, put in place of a criterion of ``ldtt``, is decided on the example union within 500 MB
+(and well within a guard of 30 seconds against a blow-up; speed itself is measured by the
+benchmarks, not asserted here), without any exception but ours. The coverage-guided fuzz target is
 ``benchmarks/fuzz_language.py`` (see ``benchmarks/FUZZING.md``).
 """
 
@@ -361,6 +362,10 @@ def _with_rule(node: Any, source: str) -> emulation.Engine:
     return engine
 
 
+#: Seconds after which deciding one generated rule counts as a blow-up: typical runs take a
+#: small fraction of a second; the guard leaves room for a loaded two-core machine.
+HANG_GUARD = 30
+
 _BASELINE = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # MB
 _ACCEPTED_RULES = st.one_of(typed("bool", 3), typed("bool", 3), _nested(), _hostile())
 
@@ -381,6 +386,7 @@ def test_an_accepted_rule_is_decided_in_bounded_time_and_memory(source: str) -> 
         return  # ours, e.g. a parameter without a value in 2024
     elapsed = time.perf_counter() - start
     assert decisions
-    assert elapsed < 1.0, (source, elapsed)
+    # a guard against a blow-up (an exponential compile took minutes), not a speed target
+    assert elapsed < HANG_GUARD, (source, elapsed)
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024 - _BASELINE
     assert grown < 500, (source, grown)

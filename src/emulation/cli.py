@@ -1,5 +1,5 @@
-"""The ``emulation`` command line: check, list, evaluate, explain, replay, diff, test, catalogue,
-new.
+"""The ``emulation`` command line: check, list, evaluate, explain, replay, diff, kpis,
+standings, scores, test, catalogue, new.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from emulation import _authoring_cli, _kpis_cli
+from emulation import _authoring_cli, _kpis_cli, _scores_cli, _standings_cli
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -124,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     _parameter_option(kpis)
     _rulesets_option(kpis)
     kpis.set_defaults(handler=_kpis)
+    _movement_parsers(commands)
 
     testing = commands.add_parser(
         "test", help="run the case files and properties of rulesets, with criterion coverage"
@@ -187,6 +188,18 @@ def _diff_parser(commands: Any) -> None:
     _parameter_option(diff)
     _rulesets_option(diff)
     diff.set_defaults(handler=_diff)
+
+
+def _movement_parsers(commands: Any) -> None:
+    for parser, text in (
+        (_standings_cli.add_standings_parser(commands), _standings_cli.standings_text),
+        (_scores_cli.add_scores_parser(commands), _scores_cli.scores_text),
+    ):
+        _output_option(parser)
+        _as_of_option(parser)
+        _parameter_option(parser)
+        _rulesets_option(parser)
+        parser.set_defaults(handler=_movement, text=text)
 
 
 def _new_parser(commands: Any) -> None:
@@ -360,6 +373,11 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _kpis(args: argparse.Namespace) -> int:
     _write(args, _kpis_cli.kpis_text(args, _engine(args), _parameters(args)))
+    return EXIT_OK
+
+
+def _movement(args: argparse.Namespace) -> int:
+    _write(args, args.text(args, _engine(args), _parameters(args)))
     return EXIT_OK
 
 

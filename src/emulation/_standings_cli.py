@@ -212,7 +212,7 @@ def _table(
             f"({members[0].group_size}); {'căn cứ' if vi else 'basis'}: {item.basis} "
             f"({item.certainty}; {ruleset.id} {ruleset.version})",
         ]
-        headers = ("Hạng", "Mã", "Tên") if vi else ("Rank", "Subject", "Name")
+        headers: tuple[str, ...] = ("Hạng", "Mã", "Tên") if vi else ("Rank", "Subject", "Name")
         if scored:
             headers += ("Điểm", "Xếp loại") if vi else ("Score", "Band")
         headers += ("Đồng hạng với",) if vi else ("Tied with",)

@@ -165,7 +165,7 @@ def _compact(
     items = [item.id for item in sheet.items] if len(sheet.items) <= MAX_ITEM_COLUMNS else []
     adjust = [name for name in ("bonus", "deduction") if getattr(sheet, name) is not None]
     headers = (
-        ("Mã", "Tên", *items)
+        (*(("Mã", "Tên") if vi else ("Subject", "Name")), *items)
         + tuple({"bonus": "Thưởng", "deduction": "Trừ"}[a] if vi else a.title() for a in adjust)
         + (("Tổng", "Xếp loại", "Ghi chú") if vi else ("Total", "Band", "Note"))
     )

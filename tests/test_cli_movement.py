@@ -52,11 +52,14 @@ def test_standings_table_in_vietnamese_shows_blocks_scores_and_ties(
     ]
     assert lines[3].split() == ["Hạng", "Mã", "Tên", "Điểm", "Xếp", "loại", "Đồng", "hạng", "với"]
     rows = {line.split()[1]: line.split() for line in lines if line[:1].isdigit()}
-    assert rows["so-giao-duc"][0] == "2=" and rows["so-giao-duc"][-1] == "so-tai-chinh"
-    assert rows["so-tai-chinh"][0] == "2=" and rows["so-tai-chinh"][-1] == "so-giao-duc"
+    assert rows["so-giao-duc"][0] == "2="
+    assert rows["so-giao-duc"][-1] == "so-tai-chinh"
+    assert rows["so-tai-chinh"][0] == "2="
+    assert rows["so-tai-chinh"][-1] == "so-giao-duc"
     assert rows["so-xay-dung"][0] == "4"  # 100 points but capped at HTT: after both HTXS
     assert rows["so-y-te"][-2:] == ["93,5", "HTT"]
-    assert rows["xa-my-khanh"][0] == "4" and rows["xa-my-khanh"][-2:] == ["∅", "∅"]
+    assert rows["xa-my-khanh"][0] == "4"
+    assert rows["xa-my-khanh"][-2:] == ["∅", "∅"]
     assert lines[-1] == "= đồng hạng: việc xếp thứ tự do cấp có thẩm quyền quyết định"
 
 
@@ -64,8 +67,10 @@ def test_standings_table_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = standings(capsys, "--lang", "en", "--group", "departments")
     assert status == 0
     assert "Standings in the emulation cluster (cluster_table) — Group departments (5)" in out
-    assert "Rank  Subject" in out and "Score  Band  Tied with" in out
-    assert "93.5" in out and "93,5" not in out
+    assert "Rank  Subject" in out
+    assert "Score  Band  Tied with" in out
+    assert "93.5" in out
+    assert "93,5" not in out
     assert "wards" not in out
     assert out.endswith("= tied: the order is for the competent authority to decide\n")
 
@@ -249,7 +254,8 @@ def test_scores_json_is_the_score_results(capsys: pytest.CaptureFixture[str]) ->
     expected = evaluation.score("so-y-te", "dv").to_dict("en")
     assert document["scores"] == [expected]
     assert (document["period"], document["lang"]) == ("2026", "en")
-    assert expected["total"] == "93.5" and expected["short"] == "1.5"
+    assert expected["total"] == "93.5"
+    assert expected["short"] == "1.5"
 
 
 def test_scores_csv_has_a_column_per_item(capsys: pytest.CaptureFixture[str]) -> None:

@@ -213,6 +213,50 @@ def compare(engine: pl.DataFrame, by_hand: pl.DataFrame) -> dict[str, Any]:
 # -- the run -----------------------------------------------------------------------------------
 
 
+def stages(engine: Any, population: Any, repeat: int) -> dict[str, float]:
+    """The median time of each stage of ``engine.evaluate`` over ``repeat`` runs: the base
+    frame (candidates joined to their facts, cast and checked), the sheet (``evaluate_kind``)
+    and the standings, timed by wrapping the functions :func:`emulation.evaluate.run` calls."""
+    import emulation.evaluate as stepper
+
+    spent: dict[str, list[float]] = {"base_frame": [], "sheet": [], "standings": []}
+    originals = {
+        "base_frame": stepper.base_frame,
+        "sheet": stepper.evaluate_kind,
+        "standings": stepper.apply_standings,
+    }
+    attributes = {
+        "base_frame": "base_frame",
+        "sheet": "evaluate_kind",
+        "standings": "apply_standings",
+    }
+
+    def timed(name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            begun = time.perf_counter()
+            result = originals[name](*args, **kwargs)
+            spent[name].append(time.perf_counter() - begun)
+            return result
+
+        return call
+
+    for name, attribute in attributes.items():
+        setattr(stepper, attribute, timed(name))
+    whole = []
+    try:
+        for _ in range(repeat):
+            gc.collect()
+            begun = time.perf_counter()
+            engine.evaluate(population, PERIOD)
+            whole.append(time.perf_counter() - begun)
+    finally:
+        for name, attribute in attributes.items():
+            setattr(stepper, attribute, originals[name])
+    found = {name: statistics.median(values) for name, values in spent.items()}
+    found["evaluate"] = statistics.median(whole)
+    return found
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from emulation import Population
 
@@ -242,6 +286,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             contenders[name]()
             times[name].append(time.perf_counter() - begun)
     medians = {name: statistics.median(values) for name, values in times.items()}
+    profile = stages(engine, population, args.repeat)
     reference = results["hand"]
     summary = {
         "bands": dict(reference.group_by("band").len().sort("band", nulls_last=True).rows()),
@@ -260,6 +305,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "medians_s": medians,
         "ratio_engine_vs_hand": medians["engine"] / medians["hand"],
         "target": {"within": TARGET, "met": medians["engine"] / medians["hand"] <= TARGET},
+        "engine_stages_median_s": profile,
         "agreement": check,
         "summary": summary,
     }
@@ -293,6 +339,8 @@ def render(result: dict[str, Any]) -> str:
             f"{'met' if result['target']['met'] else 'not met'}); results agree: "
             f"{result['agreement']['agree']}; load average before {load[0]:.2f}, after "
             f"{result['load_average_after'][0]:.2f}",
+            "engine stages (median s, separate rounds): "
+            + ", ".join(f"{k} {v:.3f}" for k, v in result["engine_stages_median_s"].items()),
             f"bands {result['summary']['bands']}, unknown totals "
             f"{result['summary']['unknown_totals']}, persons tied "
             f"{result['summary']['persons_tied']}",

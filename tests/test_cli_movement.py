@@ -352,3 +352,103 @@ def test_scores_table_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[5].endswith(
         "1 points short of “Tasks completed excellently” (QĐ 2579/QĐ-UBND Art 6(1))"
     )
+
+
+RULESET = """
+format = 1
+
+[ruleset]
+id = "test.standings_cli"
+organisation = "test"
+version = "1.0.0"
+effective_from = 2024-01-01
+title = { vi = "Xếp hạng (thử)", en = "Standings (test)" }
+
+[facts.points]
+type = "decimal"
+label = { vi = "Điểm", en = "Points" }
+
+[awards.good]
+kind = "title"
+subject = "person"
+label = { vi = "Đạt", en = "Good" }
+[[awards.good.criteria]]
+id = "enough"
+expr = "points >= 5"
+label = { vi = "Đủ điểm", en = "Enough points" }
+basis = "test"
+certainty = "U"
+
+[awards.unrelated]
+kind = "title"
+subject = "person"
+label = { vi = "Khác", en = "Other" }
+[[awards.unrelated.criteria]]
+id = "never_given"
+expr = "missing_fact > 0"
+label = { vi = "Không đọc", en = "Not read" }
+basis = "test"
+certainty = "U"
+
+[facts.missing_fact]
+type = "int"
+minimum = 0
+label = { vi = "Thiếu", en = "Missing" }
+
+[standings.all]
+subject = "person"
+per = "population"
+rank = [{ expr = 'granted("good")', order = "desc" }, { expr = "points", order = "desc" }]
+label = { vi = "Xếp hạng chung", en = "Overall standings" }
+basis = "test"
+certainty = "U"
+"""
+
+
+def test_standings_decide_the_awards_their_keys_read_and_only_those(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "rules.toml").write_text(RULESET, "utf-8")
+    people = [("a", "4"), ("b", "6"), ("c", "6"), ("d", "9")]
+    # a value out of range for the award no key reads: an error only if it were decided
+    population = {
+        "format": "emulation.population/1",
+        "subjects": [
+            {"id": sid, "kind": "person", "facts": {"2024": {"points": p, "missing_fact": -1}}}
+            for sid, p in people
+        ],
+    }
+    data = tmp_path / "people.json"
+    data.write_text(json.dumps(population), "utf-8")
+    status, out, err = run(
+        capsys,
+        "standings",
+        str(data),
+        "--period",
+        "2024",
+        "--lang",
+        "en",
+        "--rulesets",
+        str(tmp_path / "rules.toml"),
+    )
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[2].startswith("Overall standings (all) — Group * (4); basis: test (U;")
+    assert lines[3].split() == ["Rank", "Subject", "Name", "Tied", "with"]
+    assert [line.split() for line in lines[5:9]] == [
+        ["1", "d"],
+        ["2=", "b", "c"],
+        ["2=", "c", "b"],
+        ["4", "a"],
+    ]
+    status, _, err = run(
+        capsys,
+        "evaluate",
+        str(data),
+        "--period",
+        "2024",
+        "--rulesets",
+        str(tmp_path / "rules.toml"),
+    )
+    assert status == 1
+    assert "missing_fact" in err

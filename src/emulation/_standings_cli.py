@@ -80,10 +80,19 @@ def standings_text(args: argparse.Namespace, engine: Engine, parameters: Mapping
                 f'unknown standings "{name}" for {period}{suggest(name, in_force)}; '
                 f"standings in force: {', '.join(sorted(in_force))}"
             )
+    # only what the ranking keys read is decided first: the awards (granted("x")) and the
+    # sheets (score("s"), band("s")), with everything those read in turn
+    awards, sheets = reads(key.node for item in in_force.values() for key in item.rank)
+    available = {a for ruleset in engine.rulesets_for(period) for a in ruleset.awards}
     population = engine.read_population(args.data)
-    # every award is decided: the ranking keys may read their outcomes and sheets
     evaluation = engine.evaluate(
-        population, period, None, parameters=parameters, kpis=[], as_of=args.as_of
+        population,
+        period,
+        sorted(awards & available),
+        parameters=parameters,
+        kpis=[],
+        scores=sorted(sheets),
+        as_of=args.as_of,
     )
     frame = evaluation.standings()
     if args.standings:

@@ -33,6 +33,7 @@ def test_the_units_are_scored_and_commended(engine: emulation.Engine) -> None:
         "phuong-an-hoa": (Decimal(100), "KHT"),
         "phuong-cai-khe": (Decimal(94), "HTT"),
         "phuong-ninh-kieu": (Decimal(96), "HT"),
+        "so-giao-duc": (Decimal(98), "HTXS"),
         "so-noi-vu": (Decimal(99), "HTXS"),
         "so-tai-chinh": (Decimal(98), "HTXS"),
         "so-xay-dung": (Decimal(100), "HTT"),
@@ -42,7 +43,24 @@ def test_the_units_are_scored_and_commended(engine: emulation.Engine) -> None:
     outcomes = {d.subject: (d.outcome, d.rank) for d in evaluation.decisions()}
     assert outcomes["so-noi-vu"] == ("granted", 1)
     assert outcomes["so-tai-chinh"] == ("eligible_over_quota", 2)
+    assert outcomes["so-giao-duc"] == ("eligible_over_quota", 2)
     assert outcomes["xa-my-khanh"] == ("data_missing", None)
     assert {s for s, (o, _) in outcomes.items() if o == "granted"} == {"so-noi-vu"}
     short = evaluation.score("so-y-te", "dv")
     assert (short.next_band, short.short) == ("HTXS", Decimal("1.5"))
+
+
+def test_the_units_stand_in_their_cluster_by_grade_then_score(engine: emulation.Engine) -> None:
+    evaluation = engine.evaluate(engine.read_population(FOLDER / "units.json"), "2026")
+    places = {p.subject: (p.group, p.rank, p.tied_with) for p in evaluation.standings_of()}
+    assert places == {
+        "so-noi-vu": ("departments", 1, ()),
+        "so-giao-duc": ("departments", 2, ("so-tai-chinh",)),
+        "so-tai-chinh": ("departments", 2, ("so-giao-duc",)),
+        "so-xay-dung": ("departments", 4, ()),
+        "so-y-te": ("departments", 5, ()),
+        "phuong-cai-khe": ("wards", 1, ()),
+        "phuong-ninh-kieu": ("wards", 2, ()),
+        "phuong-an-hoa": ("wards", 3, ()),
+        "xa-my-khanh": ("wards", 4, ()),
+    }

@@ -1,5 +1,5 @@
-"""The ``emulation`` command line: check, list, evaluate, explain, replay, diff, test, catalogue,
-new.
+"""The ``emulation`` command line: check, list, evaluate, explain, replay, diff, kpis,
+standings, scores, test, catalogue, new.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -17,14 +17,13 @@ from typing import Any
 
 import attrs
 
-from emulation import _authoring_cli, _kpis_cli
+from emulation import _authoring_cli, _diff_cli, _kpis_cli, _scores_cli, _standings_cli
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
 from emulation.errors import EmulationError, ProblemsError
 from emulation.evaluate.inputs import NO_FILE
 from emulation.period import Period
-from emulation.results.diff import FORMATS
 from emulation.results.text import explain_text
 from emulation.types import LANGUAGES
 
@@ -130,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     _parameter_option(kpis)
     _rulesets_option(kpis)
     kpis.set_defaults(handler=_kpis)
+    _movement_parsers(commands)
 
     testing = commands.add_parser(
         "test", help="run the case files and properties of rulesets, with criterion coverage"
@@ -160,39 +160,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _diff_parser(commands: Any) -> None:
-    diff = commands.add_parser(
-        "diff", help="what changes if: every decision that differs under other rules"
-    )
-    diff.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
-    diff.add_argument(
-        "--period", required=True, help="2024, 2023-2024, term:2023-2028 or phase:2026-2030"
-    )
-    diff.add_argument(
-        "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
-    )
-    diff.add_argument(
-        "--after-rulesets",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help="after: these rulesets replace those with the same id (repeatable)",
-    )
-    diff.add_argument(
-        "--after-set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        dest="after_parameters",
-        help="after: override a ruleset parameter (repeatable)",
-    )
-    diff.add_argument("--format", choices=FORMATS, default="table")
-    diff.add_argument("--lang", choices=LANGUAGES, default="vi")
+    diff = _diff_cli.add_diff_parser(commands)
     _output_option(diff)
     _as_of_option(diff)
     _parameter_option(diff)
     _rulesets_option(diff)
     diff.set_defaults(handler=_diff)
+
+
+def _movement_parsers(commands: Any) -> None:
+    for parser, text in (
+        (_standings_cli.add_standings_parser(commands), _standings_cli.standings_text),
+        (_scores_cli.add_scores_parser(commands), _scores_cli.scores_text),
+    ):
+        _output_option(parser)
+        _as_of_option(parser)
+        _parameter_option(parser)
+        _rulesets_option(parser)
+        parser.set_defaults(handler=_movement, text=text)
 
 
 def _new_parser(commands: Any) -> None:
@@ -378,6 +363,11 @@ def _kpis(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _movement(args: argparse.Namespace) -> int:
+    _write(args, args.text(args, _engine(args), _parameters(args)))
+    return EXIT_OK
+
+
 def _replay(args: argparse.Namespace) -> int:
     engine = _engine(args)
     population = engine.read_population(args.data)
@@ -387,25 +377,14 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    before = _engine(args)
-    after = before
+    after = None
     if args.after_rulesets:
         after = assemble(
             ruleset_paths=args.after_rulesets, installed="replace", replaceable=args.rulesets
         )
-    period = Period.parse(args.period)
+    before = _engine(args)
     after_parameters = _parameters(args, "after_parameters", "--after-set")
-    population = before.read_population(args.data)
-    result = before.diff(
-        population,
-        period,
-        after,
-        args.awards,
-        parameters=_parameters(args),
-        after_parameters=after_parameters,
-        as_of=args.as_of,
-    )
-    _write(args, result.render(args.format, args.lang))
+    _write(args, _diff_cli.diff_text(args, before, after, _parameters(args), after_parameters))
     return EXIT_OK
 
 

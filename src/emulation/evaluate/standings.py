@@ -21,6 +21,8 @@ from emulation.evaluate.ranking import RankColumns, group_of, rank_in_groups
 from emulation.lang.compiler import Compiler
 from emulation.rules.model import Ruleset, Standings
 
+_ROW = "__standings_row"
+
 
 def apply_standings(
     plan: EvaluationPlan,
@@ -41,25 +43,34 @@ def apply_standings(
         compiler = Compiler(plan.parameters_of(ruleset), context)
         keys = [(compiler.compile(key.node), key.descending) for key in item.rank]
         steps.append((item, keys))
-    before = frame.columns
-    lazy = context.joined(frame, late=True).lazy()
-    for item, keys in steps:
+    # the ranking sorts the rows: it runs on a narrow frame (the row, the id, the groups and
+    # the key values) put back in the frame's own row order and set beside it, so that no
+    # sort ever carries the many columns of the result frame
+    joined = context.joined(frame, late=True)
+    values = [group_of(item.per).alias(f"__group_{n}") for n, (item, _) in enumerate(steps)]
+    values += [
+        expr.alias(f"__key_{n}_{k}")
+        for n, (_, keys) in enumerate(steps)
+        for k, (expr, _) in enumerate(keys)
+    ]
+    narrow = joined.lazy().select(pl.int_range(pl.len()).alias(_ROW), "id", *values)
+    for n, (item, keys) in enumerate(steps):
         names = RankColumns(
             group=standing_column(item.id, "group"),
             rank=standing_column(item.id, "rank"),
             tied=standing_column(item.id, "tied"),
             size=standing_column(item.id, "size"),
         )
-        lazy = rank_in_groups(
-            lazy,
-            group=group_of(item.per),
+        narrow = rank_in_groups(
+            narrow,
+            group=pl.col(f"__group_{n}"),
             pool=pl.lit(True),
-            keys=keys,
+            keys=[(pl.col(f"__key_{n}_{k}"), descending) for k, (_, descending) in enumerate(keys)],
             ties=item.ties,
             names=names,
         )
         # a subject alone in its group (no unit or no cluster) has no group to show
-        lazy = lazy.with_columns(
+        narrow = narrow.with_columns(
             pl.when(pl.col(names.group).str.starts_with("\x00"))
             .then(None)
             .otherwise(pl.col(names.group))
@@ -70,4 +81,5 @@ def apply_standings(
         for item, _ in steps
         for part in ("group", "rank", "tied", "size")
     ]
-    return lazy.select(*before, *added).sort("id").collect()
+    ranked = narrow.sort(_ROW).select(*added).collect()
+    return pl.concat([joined.select(frame.columns), ranked], how="horizontal")

@@ -3,6 +3,7 @@ and the engine gives it that band when no floor, condition, knock-out or cap app
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -55,7 +56,7 @@ def assert_bands_exhaustive(
             _DONE,
             engine,
             (current, ruleset.id, ruleset.version, sheet.id),
-            lambda s=sheet, r=ruleset, p=current: _problem(engine, p, s, r),
+            functools.partial(_problem, engine, current, sheet, ruleset),
         )
         if problem:
             raise PropertyFailure(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -61,7 +63,9 @@ def assert_bands_monotonic(
     for sheet, _ in sheets.values():
         _across(sheet, [r for r in before.values() if r.score == sheet.id])
     for step in STEPS:
-        more = cached(_VARIANTS, engine, (current, step), lambda s=step: _more(engine, current, s))
+        more = cached(
+            _VARIANTS, engine, (current, step), functools.partial(_more, engine, current, step)
+        )
         after = results(more)
         for key, old in sorted(before.items()):
             new = after.get(key)
@@ -130,7 +134,7 @@ def _across(sheet: ScoreSheet, results: list[ScoreResult]) -> None:
             groups.setdefault(key, []).append(result)
     for members in groups.values():
         members.sort(key=lambda r: (r.total, r.subject))
-        for low, high in zip(members, members[1:], strict=False):
+        for low, high in itertools.pairwise(members):
             if (rank(sheet, high.band) or 0) < (rank(sheet, low.band) or 0):
                 raise PropertyFailure(
                     "\n".join(

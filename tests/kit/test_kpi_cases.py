@@ -113,5 +113,6 @@ def test_emulation_test_fails_on_a_wrong_kpi_expectation(tmp_path: Path) -> None
     text = report(result)
     assert "FAILED case" in text
     assert "prov/kpi cd_training: expected met, got not_met" in text
-    assert "kpi cd_training" in text and "score sheet and KPI coverage" in text
+    assert "score sheet and KPI coverage" in text
+    assert "kpi cd_training" in text
     assert text.endswith("result: FAILED (1 cases failed)")

@@ -210,7 +210,7 @@ def test_kpi_recount_fails_when_the_subtree_stops_at_the_parent(
 ) -> None:
     right = kpi_module._ancestors
     monkeypatch.setattr(kpi_module, "_ancestors", lambda s, m, subtree: right(s, m, False))
-    [case] = [c for c in load_case_file(ROOT / "examples" / "kpis" / "congress.cases.toml")][:1]
+    case = load_case_file(ROOT / "examples" / "kpis" / "congress.cases.toml")[0]
     with pytest.raises(PropertyFailure) as info:
         properties.assert_kpis_recounted(kpis, case.population(), "2024")
     message = str(info.value)
@@ -231,7 +231,7 @@ def test_kpi_recount_fails_when_needed_is_off_by_one(
         return outcome, None if needed is None else needed + 1, value
 
     monkeypatch.setattr(kpi_module, "_judge", judged)
-    [case] = [c for c in load_case_file(ROOT / "examples" / "kpis" / "congress.cases.toml")][:1]
+    case = load_case_file(ROOT / "examples" / "kpis" / "congress.cases.toml")[0]
     with pytest.raises(PropertyFailure) as info:
         properties.assert_kpis_recounted(kpis, case.population(), "2024")
     assert "the engine gives needed 2 (recount 1)" in str(info.value)

@@ -73,11 +73,13 @@ def test_sheet_facts_reach_every_boundary_both_ways() -> None:
         assert {(item.id, "zero"), (item.id, "above"), (item.id, "max")} <= set(items), item.id
     checks = Counter((c.id, c.value) for r in results for c in r.checks)
     for rule in (*sheet.knockouts, *sheet.caps):
-        assert checks[(rule.id, True)] and checks[(rule.id, False)], rule.id
+        assert checks[(rule.id, True)], rule.id
+        assert checks[(rule.id, False)], rule.id
     bands = Counter(r.band for r in results)
     assert set(bands) >= {b.id for b in sheet.bands}, bands
     caps = Counter((p.id, p.capped) for r in results for p in (r.bonus, r.deduction) if p)
-    assert caps[("bonus", True)] and caps[("deduction", True)], caps
+    assert caps[("bonus", True)], caps
+    assert caps[("deduction", True)], caps
 
 
 def test_kpi_trees_have_the_levels_and_shares_on_both_sides_of_the_target() -> None:
@@ -108,8 +110,10 @@ def test_kpi_trees_have_the_levels_and_shares_on_both_sides_of_the_target() -> N
         outcomes[(result.level, result.outcome)] += 1
         sources[result.target_source] += 1
     for level in ("grassroots", "province", "confederation"):
-        assert outcomes[(level, "met")] and outcomes[(level, "not_met")], outcomes
-    assert sources["override"] and sources["parameter"], sources
+        assert outcomes[(level, "met")], outcomes
+        assert outcomes[(level, "not_met")], outcomes
+    assert sources["override"], sources
+    assert sources["parameter"], sources
 
 
 @pytest.mark.parametrize("path", [MOVEMENT, KPIS])

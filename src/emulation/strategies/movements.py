@@ -341,6 +341,9 @@ def draw_kpi_tree(
             if node["level"] in kpi.at_levels and draw(sample((True, False))):
                 own = target + draw(sample((Decimal(0), Decimal("0.05"), Decimal("-0.05"))))
                 node["facts"][key][kpi.override] = max(Decimal(0), min(Decimal(1), own))
+    for node in nodes:  # a node with no fact is no candidate of the awards and sheets
+        if not node["facts"][key] and node["level"] != kpi.subject_level:
+            del node["facts"]
     if kpi.subject_level is not None:
         members = [n for n in nodes if n["level"] == kpi.subject_level]
         groups: dict[str, list[dict[str, Any]]] = {}

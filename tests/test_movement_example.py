@@ -21,7 +21,7 @@ def engine() -> emulation.Engine:
 
 def test_the_cases_pass(engine: emulation.Engine) -> None:
     cases = load_case_file(FOLDER / "movement.cases.toml")
-    assert len(cases) == 7
+    assert len(cases) == 10
     failures = [f for case in cases for f in run_case(engine, case).failures]
     assert not failures, failures
 

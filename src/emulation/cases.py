@@ -6,7 +6,9 @@ nested JSON form, the period, optional parameter overrides, and ``[[case.expect]
 naming an award, the expected outcome and, optionally, reason codes that must appear
 (``"criterion_failed"`` or ``"criterion_failed:min_service"``), the ``rank`` and ``cap`` of a
 quota, the ``bonus`` in VND, and the ``evidence`` ids the decision uses up; or naming a score
-sheet (``score = "ID"``) with the expected ``total``, ``band`` and ``points`` of items.
+sheet (``score = "ID"``) with the expected ``total``, ``band`` and ``points`` of items; or
+naming a KPI (``kpi = "ID"``, ``node = "…"``) with its ``outcome``, ``value``, ``target`` and
+``needed`` (:mod:`emulation._testing.kpi_cases`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from emulation._testing.kpi_cases import KpiExpectation, kpi_expectation, kpi_failures
 from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.errors import Problem, RulesetError
@@ -82,6 +85,8 @@ class Case:
     expect: tuple[Expectation, ...]
     #: The round's cut-off (``YYYY-MM-DD``), as ``evaluate(as_of=…)``; None: the period's end.
     as_of: str | None = None
+    #: Expected KPI results by node (``[[case.expect]]`` naming ``kpi``).
+    kpis: tuple[KpiExpectation, ...] = ()
 
     @property
     def location(self) -> str:
@@ -160,8 +165,14 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
     subjects = tuple(_subject(s, period) for s in raw_subjects)
     default_subject = subjects[0].get("id") if len(subjects) == 1 else None
     expectations = []
+    kpis = []
     for position, item in enumerate(entry.get("expect", [])):
         at = f"{where}.expect[{position}]"
+        if isinstance(item, dict) and "kpi" in item:
+            wanted = kpi_expectation(source, at, item, problems)
+            if wanted is not None:
+                kpis.append(wanted)
+            continue
         if isinstance(item, dict) and "score" in item:
             found = _score_expectation(source, at, item, default_subject, problems)
             if found is not None:
@@ -198,7 +209,7 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
                 tied_with=None if "tied_with" not in item else tuple(item["tied_with"]),
             )
         )
-    if not expectations:
+    if not expectations and not kpis:
         problems.append(
             Problem(file=source, location=where, message="a case needs [[case.expect]]")
         )
@@ -212,6 +223,7 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
         parameters=dict(entry.get("parameters", {})),
         expect=tuple(expectations),
         as_of=None if entry.get("as_of") is None else str(_plain(entry["as_of"])),
+        kpis=tuple(kpis),
     )
 
 
@@ -292,6 +304,7 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
         parameters=case.parameters,
         as_of=case.as_of,
         scores=scores,
+        kpis=sorted({e.kpi for e in case.kpis}),
     )
     decisions = {(d.subject, d.award): d for d in evaluation.decisions()}
     sheets = {(s.subject, s.score): s for s in evaluation.score_results()}
@@ -318,6 +331,8 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
                 f"got {decision.outcome} with {', '.join(sorted(actual_reasons - {r.code for r in decision.reasons})) or 'no reasons'}\n"
                 + "\n".join(f"    {reason.render('en')}" for reason in decision.reasons)
             )
+    if case.kpis:
+        failures.extend(kpi_failures(case.kpis, evaluation.kpi_results()))
     return CaseResult(case=case, evaluation=evaluation, failures=tuple(failures))
 
 

@@ -67,6 +67,7 @@ class _State:
             else:
                 self.engines[folder] = tested.engine
                 self.coverage.add_rulesets(tested.rulesets)
+                self.coverage.add_movements(tested.rulesets)
         found = self.engines[folder]
         if isinstance(found, Exception):
             raise found
@@ -161,6 +162,7 @@ class CaseItem(pytest.Item):
         engine = state.engine(rulesets_root(self.path, self.config.rootpath))
         result = run_case(engine, self.case)
         state.coverage.record(result.evaluation.decisions())
+        state.coverage.record_movements(result.evaluation)
         if not result.passed:
             # pytest heads the report with the case's name; the first line is the mismatch
             raise CaseFailed(case_failure(result, engine.rulesets, header=False).lstrip())
@@ -200,10 +202,11 @@ def pytest_runtestloop(session: pytest.Session) -> Iterator[None]:
         report = state.coverage.report()
         if state.partial or state.ran < state.collected:
             state.verdict = "not all cases ran: the coverage threshold was not checked"
-        elif report.percent < minimum:
-            state.verdict = (
-                f"FAILED: criterion coverage {report.percent:.1f} % is below "
+        elif report.below(minimum):
+            state.verdict = "FAILED: " + "; ".join(
+                f"{'criterion ' if low.startswith('coverage') else ''}{low} is below "
                 f"emulation_min_coverage = {minimum:g} %"
+                for low in report.below(minimum)
             )
             session.testsfailed += 1
     return result

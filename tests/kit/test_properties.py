@@ -352,6 +352,10 @@ def test_the_properties_are_registered_in_order() -> None:
         "determinism",
         "version_boundaries",
         "explanations",
+        "band_monotonicity",
+        "grade_caps",
+        "bands_exhaustive",
+        "kpi_recount",
     ]
     assert all(prop.summary for prop in properties.PROPERTIES)
 

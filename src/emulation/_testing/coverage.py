@@ -12,7 +12,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from emulation._testing.movement_coverage import MovementCoverage, MovementReport
 from emulation.results.decision import Decision
+from emulation.results.evaluation import Evaluation
 from emulation.rules.model import Role, Ruleset
 
 #: (ruleset id, version, award, rule)
@@ -45,6 +47,8 @@ class CoverageReport:
     """Coverage of every rule, sorted by ruleset, version, award and rule."""
 
     rules: tuple[RuleCoverage, ...]
+    #: Score sheets and KPIs, reported apart (see :mod:`emulation._testing.movement_coverage`).
+    movements: MovementReport = attrs.field(factory=MovementReport)
 
     @property
     def total(self) -> int:
@@ -78,7 +82,19 @@ class CoverageReport:
                 f"  {r.key[0]} {r.key[1]}: {r.key[2]}.{r.key[3]} ({r.role}): {r.missing}"
                 for r in gaps
             )
+        lines.extend(self.movements.lines())
         return "\n".join(lines)
+
+    def below(self, minimum: float) -> list[str]:
+        """What falls short of ``minimum`` percent: the rules' coverage, and that of the
+        score sheets and KPIs (when there are any), each as ``"coverage 80.0 %"`` or
+        ``"score sheet and KPI coverage 75.0 %"``."""
+        found = []
+        if self.percent < minimum:
+            found.append(f"coverage {self.percent:.1f} %")
+        if self.movements.total and self.movements.percent < minimum:
+            found.append(f"score sheet and KPI coverage {self.movements.percent:.1f} %")
+        return found
 
 
 def _row(done: int, total: int) -> str:
@@ -92,6 +108,7 @@ class Coverage:
 
     roles: dict[RuleKey, Role] = attrs.field(factory=dict)
     seen: dict[RuleKey, set[bool | None]] = attrs.field(factory=dict)
+    movements: MovementCoverage = attrs.field(factory=MovementCoverage)
 
     def add_rulesets(self, rulesets: Iterable[Ruleset]) -> None:
         """Count every rule of ``rulesets``."""
@@ -114,5 +131,16 @@ class Coverage:
             tuple(
                 RuleCoverage(key=key, role=role, seen=frozenset(self.seen.get(key, ())))
                 for key, role in sorted(self.roles.items())
-            )
+            ),
+            movements=self.movements.report(),
         )
+
+    # -- score sheets and KPIs (apart from the rules) ----------------------------------------
+
+    def add_movements(self, rulesets: Iterable[Ruleset]) -> None:
+        """Count every part of every score sheet and KPI of ``rulesets``."""
+        self.movements.add_rulesets(rulesets)
+
+    def record_movements(self, evaluation: Evaluation) -> None:
+        """Note how the score sheets and KPIs of ``evaluation`` came out."""
+        self.movements.record(evaluation)

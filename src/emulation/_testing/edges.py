@@ -150,3 +150,14 @@ def _fact_refs(node: Node) -> tuple[str, ...]:
 
 def _has_call(node: Node) -> bool:
     return isinstance(node, (Call, Arith, Unary)) and bool(node.calls)
+
+
+def of_nodes(
+    nodes: Iterable[Node], parameters: Mapping[str, ParameterValue | None] | None = None
+) -> Edges:
+    """The edges of any checked expressions (a score sheet's items, knock-outs and caps, a
+    KPI's conditions), reading parameters at the given values."""
+    edges = Edges()
+    for node in nodes:
+        _walk(node, parameters or {}, edges)
+    return edges

@@ -145,6 +145,7 @@ def run(target: Target, *, examples: int = 20, properties: bool = True) -> Suite
     engine = tested.engine
     coverage = Coverage()
     coverage.add_rulesets(tested.rulesets)
+    coverage.add_movements(tested.rulesets)
     problems: list[str] = []
     failures: list[str] = []
     count = 0
@@ -162,6 +163,7 @@ def run(target: Target, *, examples: int = 20, properties: bool = True) -> Suite
                 failures.append(f"{case.location} {case.name}\n  {error}")
                 continue
             coverage.record(result.evaluation.decisions())
+            coverage.record_movements(result.evaluation)
             if not result.passed:
                 failures.append(case_failure(result, engine.rulesets))
     found: list[tuple[str, str]] = []
@@ -231,8 +233,9 @@ def report(result: SuiteResult, *, min_coverage: float = 0.0) -> str:
         verdict.append(f"{len(result.case_failures)} cases failed")
     if result.property_failures:
         verdict.append(f"{len(result.property_failures)} properties failed")
-    if result.coverage.percent < min_coverage:
-        verdict.append(f"coverage {result.coverage.percent:.1f} % is below {min_coverage:g} %")
+    verdict.extend(
+        f"{low} is below {min_coverage:g} %" for low in result.coverage.below(min_coverage)
+    )
     lines.append(f"result: FAILED ({'; '.join(verdict)})" if verdict else "result: ok")
     return "\n".join(lines)
 

@@ -18,12 +18,16 @@ there. Reference: ``docs/reference/properties.md``.
 from __future__ import annotations
 
 from emulation.properties.api import Assertion, Property, PropertyFailure
+from emulation.properties.band_cover import assert_bands_exhaustive
+from emulation.properties.bands import assert_bands_monotonic
 from emulation.properties.boundaries import assert_version_boundaries
 from emulation.properties.determinism import assert_deterministic
 from emulation.properties.explanations import (
     assert_explanations_consistent,
     explanation_problem,
 )
+from emulation.properties.grade_caps import assert_grade_caps
+from emulation.properties.kpi_recount import assert_kpis_recounted
 from emulation.properties.monotonicity import assert_monotonic, better_values
 from emulation.properties.quotas import assert_quotas_conserved
 from emulation.properties.registry import PROPERTIES, check
@@ -33,8 +37,12 @@ __all__ = [
     "Assertion",
     "Property",
     "PropertyFailure",
+    "assert_bands_exhaustive",
+    "assert_bands_monotonic",
     "assert_deterministic",
     "assert_explanations_consistent",
+    "assert_grade_caps",
+    "assert_kpis_recounted",
     "assert_monotonic",
     "assert_quotas_conserved",
     "assert_version_boundaries",

@@ -15,9 +15,13 @@ from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.period import Period
 from emulation.properties.api import Property, plain
+from emulation.properties.band_cover import assert_bands_exhaustive
+from emulation.properties.bands import assert_bands_monotonic
 from emulation.properties.boundaries import assert_version_boundaries
 from emulation.properties.determinism import assert_deterministic
 from emulation.properties.explanations import assert_explanations_consistent
+from emulation.properties.grade_caps import assert_grade_caps
+from emulation.properties.kpi_recount import assert_kpis_recounted
 from emulation.properties.monotonicity import assert_monotonic
 from emulation.properties.quotas import assert_quotas_conserved
 from emulation.rules.model import Ruleset
@@ -44,6 +48,23 @@ PROPERTIES: tuple[Property, ...] = (
         "explanations",
         "every decision names the rules that caused it",
         assert_explanations_consistent,
+    ),
+    # score sheets and KPIs (movements)
+    Property(
+        "band_monotonicity",
+        "more points never give a lower band",
+        assert_bands_monotonic,
+    ),
+    Property("grade_caps", "a grade cap is never exceeded", assert_grade_caps),
+    Property(
+        "bands_exhaustive",
+        "every total from 0 to the maximum lies in exactly one band",
+        assert_bands_exhaustive,
+    ),
+    Property(
+        "kpi_recount",
+        "a KPI's value, outcome and needed equal a recount from the population",
+        assert_kpis_recounted,
     ),
 )
 

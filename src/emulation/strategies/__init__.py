@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from emulation.strategies.api import NAMES, SERVICE_KINDS, UNIT_NAMES
 from emulation.strategies.facts import fact_values
+from emulation.strategies.movements import kpi_trees, sheet_facts
 from emulation.strategies.populations import from_ruleset, populations
 from emulation.strategies.records import (
     award_records,
@@ -41,11 +42,13 @@ __all__ = [
     "fact_values",
     "from_ruleset",
     "histories",
+    "kpi_trees",
     "periods",
     "populations",
     "register",
     "registrations",
     "service_spells",
+    "sheet_facts",
     "subjects",
     "votes",
 ]

@@ -23,6 +23,13 @@ from emulation.strategies.api import (
     sample,
 )
 from emulation.strategies.facts import fact_values
+from emulation.strategies.movements import (
+    MovementPlan,
+    draw_kpi_tree,
+    draw_sheet_facts,
+    movement_edges,
+    movement_plan,
+)
 from emulation.strategies.records import (
     draw_discipline,
     draw_evidence,
@@ -56,6 +63,8 @@ class _Plan:
     vote_awards: tuple[str, ...] = ()
     min_subjects: int = 1
     max_subjects: int = 8
+    #: The score sheets and KPIs in force (none: no sheet facts or KPI trees are drawn).
+    movement: MovementPlan | None = None
 
 
 def populations(
@@ -176,6 +185,9 @@ def _plan(
     for ruleset in in_force:
         facts.update(ruleset.facts)
     kinds = {a.subject for r in in_force for a in r.awards.values()}
+    kinds |= {s.subject for r in in_force for s in r.scores.values()}
+    for name, more in movement_edges(in_force, period, overrides).items():
+        edges.values.setdefault(name, set()).update(more)
     strategies = {
         name: fact_values(decl, edges.values.get(name, ())) for name, decl in sorted(facts.items())
     }
@@ -199,6 +211,7 @@ def _plan(
         vote_awards=_literals(in_force, ("vote_share",), "award"),
         min_subjects=min_subjects,
         max_subjects=max_subjects,
+        movement=movement_plan(in_force, period, overrides),
     )
 
 
@@ -238,6 +251,16 @@ def _population(plan: _Plan) -> SearchStrategy[Population]:
                 parent = draw(sample(parents))
                 people.append(draw_subject(draw, "person", f"p{index}", parent, births))
         document = [_record(draw, plan, subject) for subject in [*units, *people]]
+        for index, (kpi, levels, target) in enumerate(plan.movement.kpis if plan.movement else ()):
+            document += draw_kpi_tree(
+                draw,
+                kpi,
+                levels,
+                target,
+                plan.period,
+                f"k{index}",
+                lambda inner: _draw_facts(inner, plan, tuple(plan.facts)),
+            )
         return Population.from_json({"subjects": document}, source="<strategies>")
 
     return build()
@@ -250,6 +273,11 @@ def _record(draw: st.DrawFn, plan: _Plan, subject: Subject) -> dict[str, Any]:
         key: value for key, value in attrs.asdict(subject).items() if value is not None
     }
     entry["facts"] = {str(period): _draw_facts(draw, plan, tuple(plan.facts))}
+    movement = plan.movement or MovementPlan()
+    for sheet in movement.sheets:
+        if sheet.subject == subject.kind and draw(sample((True, True, True, False))):
+            found = draw_sheet_facts(draw, sheet, movement.decls, plan.facts)
+            entry["facts"][str(period)].update(found)
     if plan.history_facts:
         for back in range(1, draw(integers(0, plan.max_history)) + 1):
             entry["facts"][str(period.back(back))] = _draw_facts(draw, plan, plan.history_facts)

@@ -25,6 +25,7 @@ from emulation.properties.explanations import (
     explanation_problem,
 )
 from emulation.properties.monotonicity import assert_monotonic, better_values
+from emulation.properties.paths import assert_paths_are_or
 from emulation.properties.quotas import assert_quotas_conserved
 from emulation.properties.registry import PROPERTIES, check
 
@@ -36,6 +37,7 @@ __all__ = [
     "assert_deterministic",
     "assert_explanations_consistent",
     "assert_monotonic",
+    "assert_paths_are_or",
     "assert_quotas_conserved",
     "assert_version_boundaries",
     "better_values",

@@ -19,6 +19,7 @@ from emulation.properties.boundaries import assert_version_boundaries
 from emulation.properties.determinism import assert_deterministic
 from emulation.properties.explanations import assert_explanations_consistent
 from emulation.properties.monotonicity import assert_monotonic
+from emulation.properties.paths import assert_paths_are_or
 from emulation.properties.quotas import assert_quotas_conserved
 from emulation.rules.model import Ruleset
 
@@ -45,6 +46,7 @@ PROPERTIES: tuple[Property, ...] = (
         "every decision names the rules that caused it",
         assert_explanations_consistent,
     ),
+    Property("paths", "adding an award path never takes a grant away", assert_paths_are_or),
 )
 
 

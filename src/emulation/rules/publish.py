@@ -153,12 +153,20 @@ def _award(award: Award) -> list[str]:
         reads = ", ".join(f"`{a}`" for a in sorted(award.depends_on))
         facts.append(f"- Dựa trên / Reads: {reads}")
     lines += [*facts, ""]
-    for role, (vi, en) in _ROLES.items():
-        rules = award.rules_of(role)
+    sections = [(f"{vi} / {en}:", award.rules_of(role)) for role, (vi, en) in _ROLES.items()]
+    sections += [
+        (
+            f"Điểm / Path `{path.id}` — {_both(path.label)} ({_cell(path.basis)}; "
+            f"{path.certainty}), một trong các điểm / any one of the paths:",
+            award.rules_of_path(path.id),
+        )
+        for path in award.paths
+    ]
+    for head, rules in sections:
         if not rules:
             continue
         lines += [
-            f"{vi} / {en}:",
+            head,
             "",
             "| Mã / Id | Nội dung / Rule | Biểu thức / Expression | Căn cứ / Basis | Mức chắc chắn / Certainty |",
             "|---|---|---|---|---|",

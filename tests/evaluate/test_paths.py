@@ -117,7 +117,8 @@ def test_a_refusal_shows_every_path_and_what_each_misses(engine: emulation.Engin
     )
     en = [r.render("en") for r in decision.reasons]
     assert en[4].startswith("Not eligible by path d (two years rated HTXS and two initiatives)")
-    assert "needs ≥ 2, has 1" in en[6] and "2026" in en[6]
+    assert "needs ≥ 2, has 1" in en[6]
+    assert "2026" in en[6]
     assert en[8] == "Short of “Two recognised initiatives in that window”: needs ≥ 2, has 1"
 
 
@@ -172,7 +173,8 @@ def test_awards_without_paths_keep_their_json_and_csv() -> None:
     population = Population.from_json({"subjects": [person()]})
     evaluation = state.evaluate(population, "2025", ["ldtt"])
     data = evaluation.decision("p", "ldtt").to_dict("en")
-    assert "path" not in data and "paths" not in data
+    assert "path" not in data
+    assert "paths" not in data
     assert all("path" not in c for c in data["criteria"])
     header = state.render(evaluation, "csv").splitlines()[0]
     assert header == "subject,award,period,outcome,reason_codes,reasons,ruleset,version"
@@ -232,7 +234,8 @@ def test_coverage_counts_each_paths_rules(engine: emulation.Engine) -> None:
     }
     coverage.record([bk(engine, person(movement_leader=True, adhoc_feat=False))])
     seen = {key[3]: values for key, values in coverage.seen.items() if key[2] == "bk"}
-    assert seen["movement"] == {True} and seen["adhoc"] == {False}
+    assert seen["movement"] == {True}
+    assert seen["adhoc"] == {False}
 
 
 def test_the_case_file_passes_with_full_criterion_coverage(

@@ -119,6 +119,7 @@ def read_payout(
             out.add(
                 f"{where}.awards",
                 f"expected an array of at least two award ids, highest first, got {shown(names)}",
+                find="awards =",
                 code="wrong_type" if not isinstance(names, list) else "invalid_value",
             )
             continue

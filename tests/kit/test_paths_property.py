@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 import emulation
@@ -75,3 +76,29 @@ def test_rulesets_without_paths_are_left_alone() -> None:
     # nothing to compare: no award of the state rulesets has paths
     assert not any(a.paths for r in state.rulesets for a in r.awards.values())
     properties.assert_paths_are_or(state, granted_by_b_only(), "2025")
+
+
+def test_every_property_holds_on_award_paths_and_payout_windows() -> None:
+    properties.check(ENGINE, max_examples=30, derandomize=True)
+
+
+def test_a_grant_with_no_path_held_is_an_inconsistent_explanation() -> None:
+    evaluation = ENGINE.evaluate(granted_by_b_only(), "2025", ["bk"])
+    decision = evaluation.decision("p", "bk")
+    assert properties.explanation_problem(decision) is None
+    paths = tuple(attrs.evolve(p, value=False) for p in decision.paths)
+    broken = attrs.evolve(decision, paths=paths)
+    assert properties.explanation_problem(broken) == (
+        "p / bk is granted although none of its paths holds"
+    )
+    # a refusal by every path is caused by the criteria of the paths, which its reasons name
+    refused = attrs.evolve(decision, outcome="not_eligible", paths=paths)
+    assert properties.explanation_problem(refused) == (
+        "p / bk is not_eligible but its reasons name none of its causes "
+        "(excellent_years, initiatives, movement)"
+    )
+    facts = {"rating": "HTT", "law_abiding": True, "movement_leader": False, "adhoc_feat": False}
+    subjects = [{"id": "q", "kind": "person", "facts": {"2025": facts}}]
+    real = ENGINE.evaluate(Population.from_json({"subjects": subjects}), "2025", ["bk"])
+    assert real.decision("q", "bk").outcome == "not_eligible"
+    assert properties.explanation_problem(real.decision("q", "bk")) is None

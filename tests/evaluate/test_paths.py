@@ -299,3 +299,13 @@ def test_a_rule_named_path_is_reserved_in_an_award_with_paths(tmp_path: Path) ->
     error = _load(tmp_path, 'id = "law_abiding"', 'id = "path"')
     [problem] = error.problems
     assert (problem.code, problem.location) == ("reserved_name", "awards.bk")
+
+
+def test_the_catalogue_lists_each_path_and_the_payout_window(engine: emulation.Engine) -> None:
+    text = engine.catalogue()
+    assert "Điểm / Path `a` — điểm a (thành tích xuất sắc trong phong trào thi đua)" in text
+    assert "| `excellent_years` |" in text.split("Điểm / Path `d`", 1)[1]
+    assert (
+        "Only the highest is paid, highest first: `t_cstdcs`, `t_ldtt`, `t_cstt` "
+        "(Nghị định 152/2025/NĐ-CP Điều 49 khoản 5; C)"
+    ) in text

@@ -133,6 +133,15 @@ def _ruleset(ruleset: Ruleset, shown_as: str) -> list[str]:
         lines.append("")
     for award in sorted(ruleset.awards.values(), key=lambda a: a.id):
         lines.extend(_award(award))
+    for window in ruleset.payout.values():
+        titles = ", ".join(f"`{a}`" for a in window.awards)
+        lines += [
+            f"### Chi thưởng một lần / One bonus per window `{window.id}`: {_both(window.label)}",
+            "",
+            f"Chỉ chi thưởng danh hiệu cao nhất / Only the highest is paid, highest first: {titles}"
+            f" ({_cell(window.basis)}; {window.certainty})",
+            "",
+        ]
     lines.extend(_parameters(ruleset.parameters.values()))
     lines.extend(_services(ruleset))
     lines.extend(_facts(ruleset))

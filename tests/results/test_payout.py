@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import emulation
 from emulation import Population, RulesetError
@@ -167,3 +169,44 @@ def test_a_bad_window_is_a_located_error(
     assert (problem.code, problem.location) == (code, "payout.year.awards")
     assert message in problem.message
     assert problem.line is not None
+
+
+# -- a property: one paid title per window, the first granted in declared order -------------------
+
+RATINGS = ("KHT", "HT", "HTT", "HTXS")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(RATINGS), st.booleans(), st.integers(min_value=0, max_value=2)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_each_window_pays_its_highest_granted_title_once(
+    engine: emulation.Engine, people: list[tuple[str, bool, int]]
+) -> None:
+    subjects = [
+        person(f"s{i}", rating=rating, armed_forces=armed)
+        | {"awards": [{"award": "t_cstdcs", "period": str(2025 - k)} for k in range(1, held + 1)]}
+        for i, (rating, armed, held) in enumerate(people)
+    ]
+    evaluation = engine.evaluate(Population.from_json({"subjects": subjects}), "2025")
+    window = ("t_cstdcs", "t_ldtt", "t_cstt")
+    amounts = {"t_cstdcs": 2340000, "t_ldtt": 710000, "t_cstt": 710000, "t_cstd_tinh": 7020000}
+    for i, (rating, armed, held) in enumerate(people):
+        # worked out without the engine: which titles are granted, and the first of the window
+        granted = {
+            "t_ldtt": rating in ("HTT", "HTXS"),
+            "t_cstt": armed and rating in ("HTT", "HTXS"),
+            "t_cstdcs": rating == "HTXS",
+        }
+        granted["t_cstd_tinh"] = granted["t_cstdcs"] and held == 2
+        first = next((a for a in window if granted[a]), None)
+        expected = {
+            award: Decimal(amounts[award] if award == first or award not in window else 0)
+            for award, yes in granted.items()
+            if yes
+        }
+        assert bonuses(evaluation, f"s{i}") == expected

@@ -295,8 +295,9 @@ def test_a_rule_id_clashing_across_paths_is_a_located_error(tmp_path: Path) -> N
     assert "unique across the award and all its paths" in problem.message
 
 
-def test_a_rule_named_path_is_reserved_in_an_award_with_paths(tmp_path: Path) -> None:
-    error = _load(tmp_path, 'id = "law_abiding"', 'id = "path"')
+@pytest.mark.parametrize("rule", ["law_abiding", "adhoc"])  # its own rule, a path's criterion
+def test_a_rule_named_path_is_reserved_in_an_award_with_paths(tmp_path: Path, rule: str) -> None:
+    error = _load(tmp_path, f'id = "{rule}"', 'id = "path"')
     [problem] = error.problems
     assert (problem.code, problem.location) == ("reserved_name", "awards.bk")
 

@@ -45,13 +45,6 @@ def read_paths(
     if not isinstance(items, list) or not items:
         out.add(at, f"expected an array of tables [[{at}]], got {shown(items)}", code="wrong_type")
         return []
-    if _PATH_COLUMN in seen:
-        out.add(
-            where,
-            f'an award with paths may not name a rule "{_PATH_COLUMN}" (the paths\' columns '
-            "are named so)",
-            code="reserved_name",
-        )
     found: list[tuple[AwardPath, list[Rule]]] = []
     ids: set[str] = set()
     for index, item in enumerate(items):
@@ -89,6 +82,13 @@ def read_paths(
                 id=path_id, label=label, basis=basis, certainty=certainty, location=here
             )
             found.append((path, rules))
+    if _PATH_COLUMN in seen:  # its own rules and its paths' criteria
+        out.add(
+            where,
+            f'an award with paths may not name a rule "{_PATH_COLUMN}" (the paths\' columns '
+            "are named so)",
+            code="reserved_name",
+        )
     return found
 
 

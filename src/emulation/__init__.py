@@ -40,7 +40,13 @@ if TYPE_CHECKING:
     from emulation.hookspecs import hookimpl
     from emulation.lang.scope import FactDecl
     from emulation.period import Period
-    from emulation.results.decision import CriterionResult, Decision, Reason, RulesetRef
+    from emulation.results.decision import (
+        CriterionResult,
+        Decision,
+        PathResult,
+        Reason,
+        RulesetRef,
+    )
     from emulation.results.diff import AwardCount, CriterionChange, DecisionChange, Diff
     from emulation.results.evaluation import Evaluation
     from emulation.results.kpi import KpiResult
@@ -56,6 +62,7 @@ if TYPE_CHECKING:
         Ruleset,
         Standings,
     )
+    from emulation.rules.paths import AwardPath, PayoutWindow
     from emulation.rules.scores import ScoreSheet
     from emulation.types import Label
 
@@ -64,6 +71,7 @@ _HOMES = {
     "SetAside": "emulation.data.contradictions",
     "CriterionResult": "emulation.results.decision",
     "Decision": "emulation.results.decision",
+    "PathResult": "emulation.results.decision",
     "Reason": "emulation.results.decision",
     "RulesetRef": "emulation.results.decision",
     "Engine": "emulation.engine",
@@ -111,12 +119,15 @@ _HOMES = {
     "Ruleset": "emulation.rules.model",
     "Standing": "emulation.results.standing",
     "Standings": "emulation.rules.model",
+    "AwardPath": "emulation.rules.paths",
+    "PayoutWindow": "emulation.rules.paths",
 }
 
 __all__ = [
     "Argument",
     "Award",
     "AwardCount",
+    "AwardPath",
     "AwardRecord",
     "BuildContext",
     "CriterionChange",
@@ -141,6 +152,8 @@ __all__ = [
     "LegalReference",
     "Level",
     "Parameter",
+    "PathResult",
+    "PayoutWindow",
     "Period",
     "PeriodError",
     "Population",

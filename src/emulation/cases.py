@@ -5,7 +5,7 @@ see ``docs/reference/case-files.md``. Each ``[[case]]`` holds one or more subjec
 nested JSON form, the period, optional parameter overrides, and ``[[case.expect]]`` entries
 naming an award, the expected outcome and, optionally, reason codes that must appear
 (``"criterion_failed"`` or ``"criterion_failed:min_service"``), the ``rank`` and ``cap`` of a
-quota, the ``bonus`` in VND, and the ``evidence`` ids the decision uses up; or naming a score
+quota, the ``bonus`` in VND, the award ``path`` used (and ``paths`` held), and the ``evidence`` ids the decision uses up; or naming a score
 sheet (``score = "ID"``) with the expected ``total``, ``band`` and ``points`` of items; or
 naming a KPI (``kpi = "ID"``, ``node = "…"``) with its ``outcome``, ``value``, ``target`` and
 ``needed`` (:mod:`emulation._testing.kpi_cases`).
@@ -40,6 +40,8 @@ _EXPECT_KEYS = {
     "bonus",
     "evidence",
     "tied_with",
+    "path",
+    "paths",
 }
 #: The keys of an expectation about a score sheet (``score = "ID"`` instead of ``award``).
 _SCORE_KEYS = {"subject", "score", "total", "band", "points", "reasons"}
@@ -64,6 +66,10 @@ class Expectation:
     evidence: tuple[str, ...] | None = None
     #: The ids of the subjects the decision shares its quota rank with, in any order.
     tied_with: tuple[str, ...] | None = None
+    #: The award path used (the first that holds); ``""`` for none.
+    path: str | None = None
+    #: Every award path that holds, in declared order.
+    paths: tuple[str, ...] | None = None
     #: For an expectation about a score sheet (``award`` and ``outcome`` are then empty): its
     #: id, the total and band (text; ``"unknown"`` for none) and points by item.
     score: str | None = None
@@ -207,6 +213,8 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
                 bonus=None if item.get("bonus") is None else str(item["bonus"]),
                 evidence=None if "evidence" not in item else tuple(item["evidence"]),
                 tied_with=None if "tied_with" not in item else tuple(item["tied_with"]),
+                path=None if item.get("path") is None else str(item["path"]),
+                paths=None if "paths" not in item else tuple(item["paths"]),
             )
         )
     if not expectations and not kpis:
@@ -337,7 +345,7 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
 
 
 def _extras(expected: Expectation, decision: Any) -> str:
-    """Mismatches of rank, cap, ties, evidence and bonus, when the case names them."""
+    """Mismatches of rank, cap, ties, evidence, paths and bonus, when the case names them."""
     wrong = []
     for name in ("rank", "cap"):
         want = getattr(expected, name)
@@ -349,6 +357,10 @@ def _extras(expected: Expectation, decision: Any) -> str:
         wrong.append(
             f"expected tied with {sorted(expected.tied_with)}, got {sorted(decision.tied_with)}"
         )
+    if expected.path is not None and (decision.path or "") != expected.path:
+        wrong.append(f"expected path {expected.path or 'none'}, got {decision.path or 'none'}")
+    if expected.paths is not None and tuple(decision.held) != expected.paths:
+        wrong.append(f"expected paths {list(expected.paths)}, got {list(decision.held)}")
     if expected.bonus is not None:
         got = decision.bonus
         if got is None or Decimal(expected.bonus) != got:
@@ -400,4 +412,7 @@ def _reason_keys(reasons: Iterable[Any]) -> set[str]:
         criterion = dict(reason.params).get("criterion")
         if criterion:
             keys.add(f"{reason.code}:{criterion}")
+        path = dict(reason.params).get("path")
+        if path:
+            keys.add(f"{reason.code}:{path}")
     return keys

@@ -290,6 +290,7 @@ def _list(args: argparse.Namespace) -> int:
                                 "basis": rule.basis,
                                 "certainty": rule.certainty,
                             }
+                            | ({"path": rule.path} if rule.path else {})
                             for rule in award.rules
                         ],
                     }
@@ -309,8 +310,9 @@ def _list(args: argparse.Namespace) -> int:
         for award in ruleset["awards"]:
             print(f"  {award['id']}: {award['label']} [{award['kind']}, {award['subject']}]")
             for rule in award["rules"]:
+                path = f" (path {rule['path']})" if "path" in rule else ""
                 print(
-                    f"    - {rule['role']} {rule['id']}: {rule['label']} ({rule['basis']}; {rule['certainty']})"
+                    f"    - {rule['role']}{path} {rule['id']}: {rule['label']} ({rule['basis']}; {rule['certainty']})"
                 )
     return EXIT_OK
 

@@ -67,6 +67,26 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Tiền thưởng {amount} đồng = {coefficient} × {base} đồng, làm tròn lên bội số của {step} đồng ({basis})",
         "Bonus {amount} VND = {coefficient} × {base} VND, rounded up to a multiple of {step} VND ({basis})",
     ),
+    "path_held": (
+        "Đạt theo {label} ({basis})",
+        "Eligible by {label} ({basis})",
+    ),
+    "path_not_met": (
+        "Không đạt theo {label} ({basis}): không đạt {failed}",
+        "Not eligible by {label} ({basis}): does not meet {failed}",
+    ),
+    "path_unknown": (
+        "Thiếu dữ liệu để xét theo {label} ({basis}): cần {missing}",
+        "Data missing to judge by {label} ({basis}): needs {missing}",
+    ),
+    "bonus_not_paid": (
+        "Không chi thưởng «{label}» ({amount} đồng): cùng thành tích «{window}» đã được thưởng «{higher}» (mức cao hơn) ({basis})",
+        "No bonus paid for “{label}” ({amount} VND): the same achievement (“{window}”) is paid as “{higher}”, the higher title ({basis})",
+    ),
+    "bonus_highest": (
+        "Chi thưởng «{label}», danh hiệu cao nhất của cùng thành tích «{window}»; không chi thưởng {lower} ({basis})",
+        "The bonus of “{label}” is paid, the highest title earned on the same achievement (“{window}”); none is paid for {lower} ({basis})",
+    ),
     "gap": (
         "Còn thiếu cho «{label}»: cần {op} {needs}, hiện có {has}",
         "Short of “{label}”: needs {op} {needs}, has {has}",

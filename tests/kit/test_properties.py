@@ -356,6 +356,7 @@ def test_the_properties_are_registered_in_order() -> None:
         "grade_caps",
         "bands_exhaustive",
         "kpi_recount",
+        "paths",
     ]
     assert all(prop.summary for prop in properties.PROPERTIES)
 

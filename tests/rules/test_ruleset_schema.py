@@ -93,6 +93,12 @@ TABLES: dict[str, set[str]] = {
         f"awards.*.{section}[].label": {"vi", "en"}
         for section in ("criteria", "exclusions", "blocking")
     },
+    "awards.*.paths[]": _keys._PATH,
+    "awards.*.paths[].label": {"vi", "en"},
+    "awards.*.paths[].criteria[]": _keys._RULE,
+    "awards.*.paths[].criteria[].label": {"vi", "en"},
+    "payout.*": _keys._PAYOUT,
+    "payout.*.label": {"vi", "en"},
     "awards.*.quota": _keys._QUOTA,
     "awards.*.quota.label": {"vi", "en"},
     "awards.*.quota.rank[]": {"expr", "order"},

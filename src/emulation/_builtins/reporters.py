@@ -66,13 +66,16 @@ def render_csv(evaluation: Evaluation, lang: Language) -> str:
     """One row per decision: ids, outcome, reason codes and rendered reasons; then one row per
     subject set aside (outcome ``set_aside``, no award). When score sheets were computed, two
     more columns, ``score`` and ``band``, give the total and band of the sheet the award reads
-    (``ID=value`` joined by ``;`` when it reads several)."""
+    (``ID=value`` joined by ``;`` when it reads several). When an award evaluated has paths,
+    one more column, ``path``, gives the path used (empty when none holds)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     scored = bool(evaluation.sheets)
+    routed = any(award.paths for award, _ in evaluation.awards)
     writer.writerow(
         ["subject", "award", "period", "outcome", "reason_codes", "reasons", "ruleset", "version"]
         + (["score", "band"] if scored else [])
+        + (["path"] if routed else [])
     )
     for decision in evaluation.decisions():
         writer.writerow(
@@ -87,6 +90,7 @@ def render_csv(evaluation: Evaluation, lang: Language) -> str:
                 decision.ruleset.version,
             ]
             + _sheet_cells(decision) * scored
+            + [decision.path or ""] * routed
         )
     for item in evaluation.population.set_aside:
         data = item.to_dict(lang)
@@ -102,6 +106,7 @@ def render_csv(evaluation: Evaluation, lang: Language) -> str:
                 "",
             ]
             + ["", ""] * scored
+            + [""] * routed
         )
     return buffer.getvalue()
 
@@ -116,7 +121,8 @@ def _sheet_cells(decision: Decision) -> list[str]:
 
 
 def render_table(evaluation: Evaluation, lang: Language) -> str:
-    """A plain-text table for people: subject, name, award, outcome and the deciding reasons."""
+    """A plain-text table for people: subject, name, award, outcome and the deciding reasons
+    (for an award with paths, the paths that held, the path used first)."""
     headers = (
         ("Mã", "Họ tên / đơn vị", "Danh hiệu / hình thức", "Kết quả", "Lý do")
         if lang == "vi"

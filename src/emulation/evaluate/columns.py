@@ -6,6 +6,7 @@ award ``a`` and its rule ``r``:
 
 - ``a::r`` — the rule's value (true, false or null when unknown);
 - ``a::outcome`` — the award's outcome, of type :data:`OUTCOME_DTYPE`;
+- ``a::path::p`` — whether every criterion of the award path ``p`` holds;
 - ``a::r::has`` and ``a::r::needs`` — both sides of a rule that compares two numbers;
 - ``a::group``, ``a::rank``, ``a::cap`` and ``a::denominator`` — the subject's place in its
   quota group;
@@ -43,6 +44,12 @@ def outcome_column(award: str) -> str:
 def rule_column(award: str, rule: str) -> str:
     """Name of the boolean column of one rule of ``award`` in the result frame."""
     return f"{award}{SEPARATOR}{rule}"
+
+
+def path_column(award: str, path: str) -> str:
+    """Name of the column of award path ``path`` of ``award``: whether every criterion of
+    the path holds (true, false or null when unknown)."""
+    return f"{award}{SEPARATOR}path{SEPARATOR}{path}"
 
 
 def gap_columns(award: str, rule: str) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from emulation.rules.model import (
     Ruleset,
     Standings,
 )
+from emulation.rules.paths import window_mates
 from emulation.rules.scores import ScoreSheet
 from emulation.types import RulesetId
 
@@ -149,6 +150,9 @@ def plan_evaluation(
     # the awards the KPIs read are decided with them
     read = sorted({a for kpi, _ in chosen for a in kpi.depends_on if a in available})
     wanted = None if requested is None else [*requested, *read]
+    if wanted is not None:  # titles paid once per window are decided together
+        windows = {f"{r.id}/{w.id}": w for r in rulesets for w in r.payout.values()}
+        wanted += sorted(a for a in window_mates(windows, set(wanted)) if a in available)
     steps = select_steps(wanted, scores, available, sheets, period)
     overrides = dict(overrides or {})
     known = {name for ruleset in rulesets for name in ruleset.parameters}

@@ -17,6 +17,7 @@ from emulation.data.population import Population
 from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_column, rule_column
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
+from emulation.evaluate.paths import path_exprs, path_names
 from emulation.evaluate.plan import EvaluationPlan
 from emulation.evaluate.quota import Stage, quota_stage
 from emulation.evaluate.scores import score_stages
@@ -106,6 +107,8 @@ def _award_stages(
         stages.append(_late_joins(list(context.late)))
     stages.extend(call_stages)
     stages.append(_columns(rule_exprs))
+    if award.paths:
+        stages.append(_columns(path_exprs(award)))
     stages.append(_columns([outcome_expr(award).alias(outcome)]))
     quota = quota_stage(award, values, compiler, context.decided, outcome)
     if quota is not None:
@@ -147,6 +150,8 @@ def outcome_expr(award: Award) -> pl.Expr:
         return reduce(lambda a, b: a & b, found) if found else pl.lit(True)
 
     blocked, excluded, met = any_of("blocking"), any_of("exclusion"), all_of("criterion")
+    if award.paths:  # the award's own criteria and any path (Kleene and / or)
+        met = met & reduce(lambda a, b: a | b, (pl.col(c) for c in path_names(award)))
     return (
         pl.when(blocked.fill_null(False))
         .then(pl.lit("blocked"))

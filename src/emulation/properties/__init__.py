@@ -29,6 +29,7 @@ from emulation.properties.explanations import (
 from emulation.properties.grade_caps import assert_grade_caps
 from emulation.properties.kpi_recount import assert_kpis_recounted
 from emulation.properties.monotonicity import assert_monotonic, better_values
+from emulation.properties.paths import assert_paths_are_or
 from emulation.properties.quotas import assert_quotas_conserved
 from emulation.properties.registry import PROPERTIES, check
 
@@ -44,6 +45,7 @@ __all__ = [
     "assert_grade_caps",
     "assert_kpis_recounted",
     "assert_monotonic",
+    "assert_paths_are_or",
     "assert_quotas_conserved",
     "assert_version_boundaries",
     "better_values",

@@ -1,4 +1,5 @@
-"""Explanation consistency: a granted decision has every criterion true; every other decision
+"""Explanation consistency: a granted decision has every criterion true (of an award with
+paths: its own and those of the paths that hold, and some path holds); every other decision
 names a rule that caused it."""
 
 from __future__ import annotations
@@ -45,8 +46,17 @@ def explanation_problem(decision: Decision) -> str | None:
     """What is wrong with a decision's explanation, or None."""
     where = f"{decision.subject} / {decision.award} is {decision.outcome}"
     wanted = {"criterion": True, "exclusion": False, "blocking": False}
-    if decision.outcome in ("granted", "eligible_over_quota", "tied"):
-        wrong = [c.id for c in decision.criteria if c.value is not wanted[c.role]]
+    allowed = decision.outcome in ("granted", "eligible_over_quota", "tied")
+    # an award's own rules always count; a path's criteria only when that path held (for a
+    # grant) or when no path held (for a refusal)
+    held = set(decision.held)
+    criteria = [
+        c for c in decision.criteria if c.path is None or (c.path in held if allowed else not held)
+    ]
+    if allowed:
+        if decision.paths and not held:
+            return f"{where} although none of its paths holds"
+        wrong = [c.id for c in criteria if c.value is not wanted[c.role]]
         if wrong:
             return f"{where} although {', '.join(wrong)} do not allow it"
         if decision.outcome == "granted":
@@ -54,7 +64,7 @@ def explanation_problem(decision: Decision) -> str | None:
         causes = {"quota"}
         codes = {"tie_unresolved"} if decision.outcome == "tied" else {"over_quota"}
     else:
-        causes = {c.id for c in decision.criteria if _causes(decision.outcome, c.role, c.value)}
+        causes = {c.id for c in criteria if _causes(decision.outcome, c.role, c.value)}
         codes = {"blocked", "criterion_failed", "exclusion_applies"}
         codes |= {"criterion_unknown", "exclusion_unknown", "blocking_unknown"}
         if not causes:

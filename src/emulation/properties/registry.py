@@ -23,6 +23,7 @@ from emulation.properties.explanations import assert_explanations_consistent
 from emulation.properties.grade_caps import assert_grade_caps
 from emulation.properties.kpi_recount import assert_kpis_recounted
 from emulation.properties.monotonicity import assert_monotonic
+from emulation.properties.paths import assert_paths_are_or
 from emulation.properties.quotas import assert_quotas_conserved
 from emulation.rules.model import Ruleset
 
@@ -66,6 +67,7 @@ PROPERTIES: tuple[Property, ...] = (
         "a KPI's value, outcome and needed equal a recount from the population",
         assert_kpis_recounted,
     ),
+    Property("paths", "adding an award path never takes a grant away", assert_paths_are_or),
 )
 
 

@@ -72,10 +72,13 @@ class CriterionResult:
     certainty: str
     inputs: tuple[tuple[str, Any], ...]
     gap: Gap | None = None
+    #: The award path the criterion belongs to; None for the award's own rules.
+    path: str | None = None
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
+        """JSON-ready form (``path`` only for a criterion of an award path)."""
+        found = {} if self.path is None else {"path": self.path}
+        return found | {
             "gap": None if self.gap is None else self.gap.to_dict(),
             "id": self.id,
             "role": self.role,
@@ -133,11 +136,28 @@ class Decision:
     tied_with: tuple[str, ...] = ()
     #: The score sheets the award reads, each as the subject's sheet.
     scores: tuple[Scored, ...] = ()
+    #: Every path of an award reached by alternative paths, in declared order, with its value.
+    paths: tuple[PathResult, ...] = ()
+
+    @property
+    def held(self) -> tuple[str, ...]:
+        """The ids of the award paths that hold, in declared order."""
+        return tuple(path.id for path in self.paths if path.value is True)
+
+    @property
+    def path(self) -> str | None:
+        """The path used: the first path that holds (None without paths, or when none holds)."""
+        return next(iter(self.held), None)
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form with labels and reasons rendered in ``lang``; ``scores`` only when
-        the award reads a score sheet."""
-        found = {"scores": [s.to_dict(lang) for s in self.scores]} if self.scores else {}
+        the award reads a score sheet; ``path`` and ``paths`` only when it has paths."""
+        found: dict[str, Any] = (
+            {"scores": [s.to_dict(lang) for s in self.scores]} if self.scores else {}
+        )
+        if self.paths:
+            found["path"] = self.path
+            found["paths"] = [path.to_dict(lang) for path in self.paths]
         return found | {
             "subject": self.subject,
             "award": self.award,
@@ -174,6 +194,29 @@ class QuotaPosition:
     unqualified: tuple[str, ...] = ()
     #: The quota group (unit, cluster), as shown to people.
     group: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class PathResult:
+    """One path of an award: whether all its criteria hold (None: unknown), and their ids."""
+
+    id: str
+    label: Label
+    basis: str
+    certainty: str
+    value: bool | None
+    criteria: tuple[str, ...]
+
+    def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "label": self.label.get(lang),
+            "basis": self.basis,
+            "certainty": self.certainty,
+            "value": self.value,
+            "criteria": list(self.criteria),
+        }
 
 
 def _json_value(value: Any) -> Any:

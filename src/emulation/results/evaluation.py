@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import attrs
@@ -29,6 +30,8 @@ from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
 from emulation.results.kpi import KpiResult, kpi_result
+from emulation.results.paths import path_reasons, path_results
+from emulation.results.payout import pay_once_per_window
 from emulation.results.scores import ScoreResult, score_result
 from emulation.results.standing import Standing, standings_frame, standings_of
 from emulation.results.ties import Peers, quota_peers
@@ -222,7 +225,9 @@ class Evaluation:
         rows.sort(key=lambda item: (item[0], item[1].id))
         hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
         used = self._evidence_used(rows)
-        return tuple(
+        rulesets = {ruleset.id: ruleset for _, ruleset in self.awards}
+        windows = [w for _, r in sorted(rulesets.items()) for w in r.payout.values()]
+        decided = tuple(
             attrs.evolve(
                 self._decision(
                     sid, award, ruleset, row, hashes[sid], shared[award.id].get(sid, ((), ()))
@@ -231,6 +236,7 @@ class Evaluation:
             )
             for sid, award, ruleset, row in rows
         )
+        return pay_once_per_window(decided, windows) if windows else decided
 
     def _evidence_used(
         self, rows: list[tuple[str, Award, Ruleset, dict[str, Any]]]
@@ -332,6 +338,8 @@ class Evaluation:
             for sheet, sheet_ruleset in self.sheets
             if sheet.id in read
         )
+        paths = path_results(award, row)
+        explain = partial(path_reasons, paths=paths) if paths else reasons_for
         return Decision(
             subject=subject,
             award=award.id,
@@ -339,8 +347,9 @@ class Evaluation:
             period=str(self.period),
             outcome=outcome,
             criteria=criteria,
-            reasons=reasons_for(outcome, award.label, criteria, position, bonus)
+            reasons=explain(outcome, award.label, criteria, position, bonus)
             + tuple(reason for sheet in sheets for reason in sheet.reasons),
+            paths=paths,
             scores=sheets,
             ruleset=RulesetRef(
                 id=ruleset.id, version=ruleset.version, content_hash=ruleset.content_hash

@@ -76,6 +76,7 @@ def criterion_result(
         certainty=rule.certainty,
         inputs=tuple(inputs),
         gap=_gap(award, rule, row, period),
+        path=rule.path,
     )
 
 

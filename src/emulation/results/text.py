@@ -49,8 +49,9 @@ _ROLES = {
 
 
 def explain_text(decision: Decision, lang: Language) -> str:
-    """A decision written out for a person: outcome, every criterion with inputs, the score
-    sheets it reads item by item, reasons."""
+    """A decision written out for a person: outcome, every criterion with inputs (those of an
+    award path under the path, the path used marked), the score sheets it reads item by item,
+    reasons."""
     vi = lang == "vi"
     lines = [
         f"{'Đối tượng' if vi else 'Subject'}: {decision.subject}    {'Kỳ' if vi else 'Period'}: {decision.period}",
@@ -62,19 +63,32 @@ def explain_text(decision: Decision, lang: Language) -> str:
         "",
         "Tiêu chí:" if vi else "Criteria:",
     ]
+    paths = {path.id: path for path in decision.paths}
+    shown: set[str] = set()
     for criterion in decision.criteria:
+        path = paths.get(criterion.path or "")
+        if path is not None and path.id not in shown:
+            shown.add(path.id)
+            used = ("  ← điểm được dùng" if vi else "  ← the path used") * (
+                path.id == decision.path
+            )
+            lines.append(
+                f"  [{MARKS[path.value]}] {'điểm' if vi else 'path'} {path.id}: "
+                f"{path.label.get(lang)} ({path.basis}; {path.certainty}){used}"
+            )
+        indent = "    " if path is not None else ""
         role = _ROLES[criterion.role][0 if vi else 1]
         lines.append(
-            f"  [{MARKS[criterion.value]}] {role} {criterion.id}: {criterion.label.get(lang)}"
+            f"{indent}  [{MARKS[criterion.value]}] {role} {criterion.id}: {criterion.label.get(lang)}"
         )
         lines.append(
-            f"      {'căn cứ' if vi else 'basis'}: {criterion.basis} ({criterion.certainty})"
+            f"{indent}      {'căn cứ' if vi else 'basis'}: {criterion.basis} ({criterion.certainty})"
         )
         if criterion.inputs:
             values = ", ".join(
                 f"{name} = {show(value, 'stored')}" for name, value in criterion.inputs
             )
-            lines.append(f"      {'giá trị' if vi else 'values'}: {values}")
+            lines.append(f"{indent}      {'giá trị' if vi else 'values'}: {values}")
     for sheet in decision.scores:
         lines += ["", sheet.explain(lang).rstrip("\n")]
     lines += ["", "Lý do:" if vi else "Reasons:"]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from emulation.lang.nodes import Node
     from emulation.period import Period
     from emulation.rules.kpis import Kpi, Level
+    from emulation.rules.paths import AwardPath, PayoutWindow
     from emulation.rules.scores import ScoreSheet
 
 AwardKind = Literal[
@@ -109,6 +110,9 @@ class Rule:
     certainty: Certainty
     node: Node
     location: str
+    #: The id of the award path whose criterion this is (``[[awards.<id>.paths]]``); None
+    #: for the award's own rules, which every path shares.
+    path: str | None = None
 
 
 Rounding = Literal["floor", "half_up", "ceiling"]
@@ -222,10 +226,19 @@ class Award:
     #: ``service``): what ``evaluate_periods`` records and the history functions' ``type``
     #: filter reads.
     history_type: str = "merit"
+    #: Alternative groups of criteria (``[[awards.<id>.paths]]``): the award is granted when
+    #: its own rules allow it and any path holds. Their criteria are in ``rules`` too, each
+    #: with its ``path``.
+    paths: tuple[AwardPath, ...] = ()
 
     def rules_of(self, role: Role) -> tuple[Rule, ...]:
-        """The criteria, exclusions or blocking states of this award."""
-        return tuple(rule for rule in self.rules if rule.role == role)
+        """The criteria, exclusions or blocking states of this award, every path shares
+        (the criteria of a path: :meth:`rules_of_path`)."""
+        return tuple(rule for rule in self.rules if rule.role == role and rule.path is None)
+
+    def rules_of_path(self, path: str) -> tuple[Rule, ...]:
+        """The criteria of the award path ``path``."""
+        return tuple(rule for rule in self.rules if rule.path == path)
 
 
 @attrs.frozen(kw_only=True)
@@ -273,6 +286,8 @@ class Ruleset:
 
     #: The score sheets, by id (``[scores.<id>]``).
     scores: dict[str, ScoreSheet] = attrs.field(factory=dict)
+    #: The achievement windows whose titles pay one bonus, by id (``[payout.<id>]``).
+    payout: dict[str, PayoutWindow] = attrs.field(factory=dict)
 
     def in_force(self, period: Period) -> bool:
         """Whether this version applies to ``period`` (the one in force on its last day)."""

@@ -126,6 +126,15 @@ def _ruleset(ruleset: Ruleset, shown_as: str) -> list[str]:
         lines.extend(standings_lines(item))
     for kpi in sorted(ruleset.kpis.values(), key=lambda item: item.id):
         lines.extend(kpi_lines(kpi, ruleset.levels))
+    for window in ruleset.payout.values():
+        titles = ", ".join(f"`{a}`" for a in window.awards)
+        lines += [
+            f"### Chi thưởng một lần / One bonus per window `{window.id}`: {both(window.label)}",
+            "",
+            f"Chỉ chi thưởng danh hiệu cao nhất / Only the highest is paid, highest first: {titles}"
+            f" ({cell(window.basis)}; {window.certainty})",
+            "",
+        ]
     lines.extend(_parameters(ruleset.parameters.values()))
     lines.extend(_services(ruleset))
     lines.extend(_facts(ruleset))
@@ -146,12 +155,20 @@ def _award(award: Award) -> list[str]:
         reads = ", ".join(f"`{a}`" for a in sorted(award.depends_on))
         facts.append(f"- Dựa trên / Reads: {reads}")
     lines += [*facts, ""]
-    for role, (vi, en) in _ROLES.items():
-        rules = award.rules_of(role)
+    sections = [(f"{vi} / {en}:", award.rules_of(role)) for role, (vi, en) in _ROLES.items()]
+    sections += [
+        (
+            f"Điểm / Path `{path.id}` — {both(path.label)} ({cell(path.basis)}; "
+            f"{path.certainty}), một trong các điểm / any one of the paths:",
+            award.rules_of_path(path.id),
+        )
+        for path in award.paths
+    ]
+    for head, rules in sections:
         if not rules:
             continue
         lines += [
-            f"{vi} / {en}:",
+            head,
             "",
             "| Mã / Id | Nội dung / Rule | Biểu thức / Expression | Căn cứ / Basis | Mức chắc chắn / Certainty |",
             "|---|---|---|---|---|",

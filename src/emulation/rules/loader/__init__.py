@@ -50,6 +50,8 @@ from emulation.rules.loader._keys import (  # noqa: F401
     _LEVEL,
     _META,
     _PARAM,
+    _PATH,
+    _PAYOUT,
     _QUOTA,
     _REFERENCE,
     _RULE,
@@ -68,6 +70,7 @@ from emulation.rules.loader.declarations import (
     read_services,
 )
 from emulation.rules.loader.kpis import read_kpis, read_levels
+from emulation.rules.loader.paths import read_payout
 from emulation.rules.loader.period_kinds import read_period_kinds
 from emulation.rules.loader.scores import check_score_reads, declare_scores, read_scores
 from emulation.rules.loader.standings import read_standings
@@ -156,6 +159,7 @@ def load_ruleset(
         out, read_table(out, document, "kpis", required=False), scope, levels, parameters
     )
     standings = read_standings(out, read_table(out, document, "standings", required=False), scope)
+    payout = read_payout(out, read_table(out, document, "payout", required=False), awards)
     if out.problems:
         raise RulesetError(out.reported())
     if not (ruleset_id and organisation and version and effective_from and title):
@@ -179,6 +183,7 @@ def load_ruleset(
         standings=standings,
         periods=periods,
         scores=sheets,
+        payout=payout,
     )
 
 

@@ -16,6 +16,7 @@ _TOP = {
     "kpis",
     "standings",
     "scores",
+    "payout",
 }
 _SERVICE = {"label", "weights", "exclude_discipline", "basis", "certainty"}
 _META = {
@@ -45,6 +46,7 @@ _AWARD = {
     "basis",
     "certainty",
     "history_type",
+    "paths",
 }
 _QUOTA = {
     "per",
@@ -103,3 +105,7 @@ _FLOOR = {"id", "label", "kind", "of", "share", "basis", "certainty"}
 _BAND = {"id", "label", "min", "below", "requires", "condition", "basis", "certainty"}
 _KNOCKOUT = {"id", "label", "expr", "basis", "certainty"}
 _GRADECAP = {"id", "label", "expr", "at_most", "basis", "certainty"}
+
+# Award paths and payout windows (rules/loader/paths.py)
+_PATH = {"id", "label", "basis", "certainty", "criteria"}
+_PAYOUT = {"label", "awards", "basis", "certainty"}

@@ -7,22 +7,20 @@ from typing import Any
 
 from emulation.data.records import RECORD_TYPES
 from emulation.lang.checker import Checker
-from emulation.lang.nodes import calls_within
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
-    MAX_NAME,
-    NAME,
     Collector,
     check_identifier,
     check_unknown_keys,
     read_choice,
-    read_expression,
     read_label,
     read_text,
     shown,
 )
-from emulation.rules.loader._keys import _AWARD, _RULE
+from emulation.rules.loader._keys import _AWARD
 from emulation.rules.loader.extras import read_bonus, read_consumption, read_quota
+from emulation.rules.loader.paths import read_paths
+from emulation.rules.loader.rule_lists import read_rules
 from emulation.rules.model import AWARD_KINDS, FREQUENCIES, Award, Frequency, Label, Role, Rule
 from emulation.types import CERTAINTIES, AwardId
 
@@ -56,60 +54,10 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
     seen: set[str] = set()
     for section, role in _ROLES.items():
         items = body.get(section, [])
-        if not isinstance(items, list):
-            out.add(
-                f"{where}.{section}",
-                f"expected an array of tables [[{where}.{section}]], got {shown(items)}",
-                code="wrong_type",
-            )
-            continue
-        for index, item in enumerate(items):
-            at = f"{where}.{section}[{index}]"
-            if not isinstance(item, dict):
-                out.add(at, f"expected a table, got {shown(item)}", code="wrong_type")
-                continue
-            check_unknown_keys(out, at, item, _RULE)
-            rule_id = read_text(out, item, f"{at}.id")
-            if rule_id and len(rule_id) > MAX_NAME:
-                out.add(f"{at}.id", f"longer than {MAX_NAME} characters", code="too_long")
-            elif rule_id and not NAME.match(rule_id):
-                out.add(f"{at}.id", "ids are lower_snake_case", code="invalid_name")
-            if rule_id in seen:
-                out.add(
-                    f"{at}.id",
-                    f'duplicate rule id "{rule_id}" in award "{award_id}"',
-                    code="duplicate_id",
-                )
-            seen.add(rule_id or "")
-            expr = read_text(out, item, f"{at}.expr")
-            rule_label = read_label(out, item, f"{at}.label")
-            basis = read_text(out, item, f"{at}.basis")
-            certainty = read_choice(out, item, f"{at}.certainty", CERTAINTIES)
-            if expr is None:
-                continue
-            node = read_expression(out, f"{at}.expr", expr, scope, "bool")
-            if node is None or not (rule_id and rule_label and basis and certainty):
-                continue
-            for call in calls_within(node):  # a condition's granted() is read too
-                for name, value in call.arguments:
-                    if value and any(
-                        a.name == name and a.kind == "award" and a.reads_current
-                        for a in call.function.arguments
-                    ):
-                        depends.add(AwardId(value))
-            rules.append(
-                Rule(
-                    id=rule_id,
-                    role=role,
-                    expr=expr,
-                    label=rule_label,
-                    basis=basis,
-                    certainty=certainty,
-                    node=node,
-                    location=f"{at}.expr",
-                )
-            )
-    if body.get("criteria", []) == []:
+        rules += read_rules(out, f"{where}.{section}", items, role, award_id, scope, seen, depends)
+    paths = read_paths(out, where, body, award_id, scope, seen, depends)
+    rules += [rule for _, path_rules in paths for rule in path_rules]
+    if body.get("criteria", []) == [] and "paths" not in body:
         out.add(f"{where}.criteria", "an award needs at least one criterion", code="missing_key")
     basis = read_text(out, body, f"{where}.basis", required=frequency == "once")
     certainty = (
@@ -142,6 +90,7 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
         bonus=bonus,
         consumes=consumes,
         history_type=history_type or "merit",
+        paths=tuple(path for path, _ in paths),
         basis=basis,
         certainty=certainty,
     )

@@ -1,0 +1,187 @@
+"""Award paths (``[[awards.<id>.paths]]``) and payout windows (``[payout.<id>]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from emulation.errors import suggest
+from emulation.lang.scope import Scope
+from emulation.rules.loader._fields import (
+    Collector,
+    check_identifier,
+    check_unknown_keys,
+    read_choice,
+    read_label,
+    read_text,
+    shown,
+)
+from emulation.rules.loader._keys import _PATH, _PAYOUT
+from emulation.rules.loader.rule_lists import read_rules
+from emulation.rules.model import Award, Rule
+from emulation.rules.paths import TITLE_KINDS, AwardPath, PayoutWindow
+from emulation.types import CERTAINTIES, AwardId
+
+#: A rule id an award with paths may not use: ``<award>::path::<p>`` names a path's column.
+_PATH_COLUMN = "path"
+
+
+def read_paths(
+    out: Collector,
+    where: str,
+    body: Mapping[str, Any],
+    award_id: str,
+    scope: Scope,
+    seen: set[str],
+    depends: set[AwardId],
+) -> list[tuple[AwardPath, list[Rule]]]:
+    """The ``[[awards.<id>.paths]]`` of an award, each with its criteria. A path needs at
+    least one criterion; path ids are unique, and rule ids are unique across the award's own
+    rules and every path (``seen``)."""
+    if "paths" not in body:
+        return []
+    items = body["paths"]
+    at = f"{where}.paths"
+    if not isinstance(items, list) or not items:
+        out.add(at, f"expected an array of tables [[{at}]], got {shown(items)}", code="wrong_type")
+        return []
+    found: list[tuple[AwardPath, list[Rule]]] = []
+    ids: set[str] = set()
+    for index, item in enumerate(items):
+        here = f"{at}[{index}]"
+        if not isinstance(item, dict):
+            out.add(here, f"expected a table, got {shown(item)}", code="wrong_type")
+            continue
+        check_unknown_keys(out, here, item, _PATH)
+        path_id = read_text(out, item, f"{here}.id")
+        if path_id is not None and check_identifier(out, f"{here}.id", path_id):
+            if path_id in ids:
+                out.add(
+                    f"{here}.id",
+                    f'duplicate path id "{path_id}" in award "{award_id}"',
+                    find=f'"{path_id}"',
+                    code="duplicate_id",
+                )
+            ids.add(path_id)
+        label = read_label(out, item, f"{here}.label")
+        basis = read_text(out, item, f"{here}.basis")
+        certainty = read_choice(out, item, f"{here}.certainty", CERTAINTIES)
+        criteria = item.get("criteria", [])
+        if criteria == []:
+            out.add(
+                f"{here}.criteria",
+                f'path "{path_id or index}" of award "{award_id}" has no criteria: write at '
+                f"least one [[{at}.criteria]]",
+                code="empty_path",
+            )
+        rules = read_rules(
+            out, f"{here}.criteria", criteria, "criterion", award_id, scope, seen, depends, path_id
+        )
+        if path_id and label and basis and certainty:
+            path = AwardPath(
+                id=path_id, label=label, basis=basis, certainty=certainty, location=here
+            )
+            found.append((path, rules))
+    if _PATH_COLUMN in seen:  # its own rules and its paths' criteria
+        out.add(
+            where,
+            f'an award with paths may not name a rule "{_PATH_COLUMN}" (the paths\' columns '
+            "are named so)",
+            code="reserved_name",
+        )
+    return found
+
+
+def read_payout(
+    out: Collector, table: Mapping[str, Any], awards: Mapping[AwardId, Award]
+) -> dict[str, PayoutWindow]:
+    """The ``[payout.<id>]`` tables: the titles of one achievement window, highest first.
+    Each names titles or flags of this ruleset with a bonus, each in one window only."""
+    windows: dict[str, PayoutWindow] = {}
+    owner: dict[str, str] = {}
+    for window_id, body in table.items():
+        where = f"payout.{window_id}"
+        if not check_identifier(out, where, window_id):
+            continue
+        if not isinstance(body, dict):
+            out.add(where, f"expected a table, got {shown(body)}", code="wrong_type")
+            continue
+        check_unknown_keys(out, where, body, _PAYOUT)
+        label = read_label(out, body, f"{where}.label")
+        basis = read_text(out, body, f"{where}.basis")
+        certainty = read_choice(out, body, f"{where}.certainty", CERTAINTIES)
+        names = body.get("awards")
+        if (
+            not isinstance(names, list)
+            or len(names) < 2
+            or not all(isinstance(n, str) for n in names)
+        ):
+            out.add(
+                f"{where}.awards",
+                f"expected an array of at least two award ids, highest first, got {shown(names)}",
+                find="awards =",
+                code="wrong_type" if not isinstance(names, list) else "invalid_value",
+            )
+            continue
+        chosen = _window_awards(out, f"{where}.awards", names, awards, owner, window_id)
+        if label and basis and certainty and chosen is not None:
+            windows[window_id] = PayoutWindow(
+                id=window_id,
+                label=label,
+                awards=chosen,
+                basis=basis,
+                certainty=certainty,
+                location=where,
+            )
+    return windows
+
+
+def _window_awards(
+    out: Collector,
+    at: str,
+    names: list[str],
+    awards: Mapping[AwardId, Award],
+    owner: dict[str, str],
+    window_id: str,
+) -> tuple[AwardId, ...] | None:
+    """The awards of one window, checked: known, titles, with a bonus, in no other window."""
+    good = True
+    for name in names:
+        award = awards.get(AwardId(name))
+        if award is None:
+            out.add(
+                at,
+                f'unknown award "{name}"{suggest(name, awards)}',
+                find=f'"{name}"',
+                code="unknown_award",
+            )
+            good = False
+            continue
+        if award.kind not in TITLE_KINDS:
+            out.add(
+                at,
+                f'"{name}" is a {award.kind}, not a title or flag: a title and a commendation '
+                "form earned together both pay (Decree 152/2025 Art 49(7))",
+                find=f'"{name}"',
+                code="payout_not_title",
+            )
+            good = False
+        if award.bonus is None:
+            out.add(
+                at,
+                f'"{name}" has no [awards.{name}.bonus] to pay',
+                find=f'"{name}"',
+                code="payout_no_bonus",
+            )
+            good = False
+        if name in owner:
+            other = owner[name]
+            message = (
+                f'"{name}" is listed twice'
+                if other == window_id
+                else f'"{name}" is already in window "{other}"'
+            )
+            out.add(at, message, find=f'"{name}"', code="duplicate_id")
+            good = False
+        owner[name] = window_id
+    return tuple(AwardId(n) for n in names) if good else None

@@ -61,7 +61,7 @@ def test_registrations_reach_both_sides_of_twelve_months() -> None:
     seen: set[int] = set()
     months = "months_in_operation(kind='dan_van_kheo', status='effective', field='')"
 
-    @settings(max_examples=40, deadline=None, derandomize=True)
+    @settings(max_examples=80, deadline=None, derandomize=True)
     @given(
         est.from_ruleset(
             rulesets("test.dated_records"), period="2025", parameters={"dvk_min_months": 12}

@@ -18,7 +18,8 @@ from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_colum
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
 from emulation.evaluate.plan import EvaluationPlan
-from emulation.evaluate.quota import Stage, quota_stage
+from emulation.evaluate.budget import budget_stage
+from emulation.evaluate.quota import Stage, more_quota_stages, quota_stage
 from emulation.evaluate.scores import score_stages
 from emulation.lang.compiler import Compiler
 from emulation.lang.nodes import BoolOp, Compare, Node
@@ -110,6 +111,11 @@ def _award_stages(
     quota = quota_stage(award, values, compiler, context.decided, outcome)
     if quota is not None:
         stages.append(quota)
+    # then the quotas after the first, in order, and the budget (evaluate/budget.py)
+    stages.extend(more_quota_stages(award, values, compiler, context.decided, outcome))
+    budget = budget_stage(award, values, compiler, outcome)
+    if budget is not None:
+        stages.append(budget)
     return stages
 
 

@@ -133,11 +133,22 @@ class Decision:
     tied_with: tuple[str, ...] = ()
     #: The score sheets the award reads, each as the subject's sheet.
     scores: tuple[Scored, ...] = ()
+    #: For an award with a budget: the amount granted (or, when the fund could not cover
+    #: it, the amount asked), the fund of the subject's group, and what remained of it.
+    amount: Decimal | None = None
+    fund: Decimal | None = None
+    fund_remaining: Decimal | None = None
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form with labels and reasons rendered in ``lang``; ``scores`` only when
         the award reads a score sheet."""
         found = {"scores": [s.to_dict(lang) for s in self.scores]} if self.scores else {}
+        if self.fund is not None or self.amount is not None:
+            found |= {
+                "amount": _json_value(self.amount),
+                "fund": _json_value(self.fund),
+                "fund_remaining": _json_value(self.fund_remaining),
+            }
         return found | {
             "subject": self.subject,
             "award": self.award,

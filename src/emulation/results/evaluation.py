@@ -30,6 +30,7 @@ from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
 from emulation.results.kpi import KpiResult, kpi_result
 from emulation.results.scores import ScoreResult, score_result
+from emulation.results.selection import selection_of, selection_peers
 from emulation.results.standing import Standing, standings_frame, standings_of
 from emulation.results.ties import Peers, quota_peers
 from emulation.rules.kpis import Kpi
@@ -205,6 +206,7 @@ class Evaluation:
         wanted = None if subjects is None else set(subjects)
         rows: list[tuple[str, Award, Ruleset, dict[str, Any]]] = []
         shared: dict[str, Peers] = {}
+        later: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
         for award, ruleset in self.awards:
             whole = self.frames.get(award.subject)
             if whole is None:
@@ -215,13 +217,20 @@ class Evaluation:
             for row in frame.iter_rows(named=True):
                 rows.append((row["id"], award, ruleset, row))
             shared[award.id] = quota_peers(whole, award, frame.get_column("id").to_list())
+            later[award.id] = selection_peers(whole, award, frame.get_column("id").to_list())
         rows.sort(key=lambda item: (item[0], item[1].id))
         hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
         used = self._evidence_used(rows)
         return tuple(
             attrs.evolve(
                 self._decision(
-                    sid, award, ruleset, row, hashes[sid], shared[award.id].get(sid, ((), ()))
+                    sid,
+                    award,
+                    ruleset,
+                    row,
+                    hashes[sid],
+                    shared[award.id].get(sid, ((), ())),
+                    later[award.id].get(sid, {}),
                 ),
                 evidence=used.get((sid, award.id), ()),
             )
@@ -291,6 +300,7 @@ class Evaluation:
         row: dict[str, Any],
         input_hash: str,
         peers: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+        later: dict[str, tuple[str, ...]] | None = None,
     ) -> Decision:
         values = self.parameters.get(ruleset.id, {})
         criteria = tuple(
@@ -322,6 +332,11 @@ class Evaluation:
                 step = resolve(spec.round_up_to, values)
                 amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
                 bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
+        # quotas after the first and the budget (results/selection.py)
+        selection = selection_of(award, row, later or {}, self._shown)
+        explained = outcome if selection is None else selection.earlier
+        if selection is not None and explained != outcome and outcome == "tied":
+            position = None  # the tie is a later selection's, not the first quota's
         read = award_reads(award)
         sheets = tuple(
             score_result(sheet, sheet_ruleset, row, str(self.period))
@@ -335,7 +350,12 @@ class Evaluation:
             period=str(self.period),
             outcome=outcome,
             criteria=criteria,
-            reasons=reasons_for(outcome, award.label, criteria, position, bonus)
+            reasons=tuple(
+                reason
+                for reason in reasons_for(explained, award.label, criteria, position, bonus)
+                if reason.code != "granted" or outcome == "granted"
+            )
+            + (() if selection is None else selection.reasons)
             + tuple(reason for sheet in sheets for reason in sheet.reasons),
             scores=sheets,
             ruleset=RulesetRef(
@@ -343,10 +363,13 @@ class Evaluation:
             ),
             engine_version=self.engine_version,
             input_hash=input_hash,
-            rank=rank,
+            rank=rank if rank is not None or selection is None else selection.rank,
             cap=cap,
             bonus=None if bonus is None else bonus[0],
             tied_with=tied,
+            amount=None if selection is None else selection.amount,
+            fund=None if selection is None else selection.fund,
+            fund_remaining=None if selection is None else selection.remaining,
         )
 
     def _shown(self, subjects: Sequence[str]) -> tuple[str, ...]:

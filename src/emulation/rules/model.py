@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from emulation.period import Period
     from emulation.rules.kpis import Kpi, Level
     from emulation.rules.scores import ScoreSheet
+    from emulation.rules.selection import Budget
 
 AwardKind = Literal[
     "title", "flag", "commendation", "medal", "certificate", "scholarship", "nomination"
@@ -115,6 +116,10 @@ Rounding = Literal["floor", "half_up", "ceiling"]
 ROUNDINGS: tuple[Rounding, ...] = ("floor", "half_up", "ceiling")
 QuotaScope = Literal["unit", "cluster", "population"]
 QUOTA_SCOPES: tuple[QuotaScope, ...] = ("unit", "cluster", "population")
+#: The groups a quota or a budget may be taken over: a scope, or (``"fact"``) the value of a
+#: text or enum fact of the subject that names its group (the nominating organisation).
+QuotaGroup = Literal["unit", "cluster", "population", "fact"]
+QUOTA_GROUPS: tuple[QuotaGroup, ...] = ("unit", "cluster", "population", "fact")
 
 
 #: How a tie left after every ranking key is treated: reported for the competent authority to
@@ -149,7 +154,7 @@ class Quota:
     (or the tie is broken by subject id when ``ties`` is ``id``).
     """
 
-    per: QuotaScope
+    per: QuotaGroup
     rounding: Rounding
     of: str
     ratio: Decimal | ParameterRef | None
@@ -161,6 +166,19 @@ class Quota:
     certainty: Certainty
     ties: Ties = "authority"
     rank_scope: RankScope = "eligible"
+    #: A count by the type of the group (``count_by = { central = 2, … }``), the type read
+    #: from the fact ``group_type`` of the group's collective (``per = "unit"``).
+    count_by: tuple[tuple[str, int], ...] = ()
+    group_type: str | None = None
+    #: The smallest cap ("if the share gives less than one, one is allowed": ``min_cap = 1``).
+    min_cap: int = 0
+    #: With ``per = "fact"``: the text or enum fact of the subject naming its group.
+    group_fact: str | None = None
+
+    @property
+    def scope(self) -> tuple[str, str | None]:
+        """What the quota groups by: its ``per`` and, for ``per = "fact"``, the fact."""
+        return (self.per, self.group_fact)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,6 +240,16 @@ class Award:
     #: ``service``): what ``evaluate_periods`` records and the history functions' ``type``
     #: filter reads.
     history_type: str = "merit"
+    #: The quotas applied after :attr:`quota`, in the order declared (``quota`` written as an
+    #: array of tables: per group first, then wider).
+    more_quotas: tuple[Quota, ...] = ()
+    #: A fund spent down the ranking (``[awards.<id>.budget]``).
+    budget: Budget | None = None
+
+    @property
+    def quotas(self) -> tuple[Quota, ...]:
+        """Every quota of the award, in the order they are applied."""
+        return () if self.quota is None else (self.quota, *self.more_quotas)
 
     def rules_of(self, role: Role) -> tuple[Rule, ...]:
         """The criteria, exclusions or blocking states of this award."""

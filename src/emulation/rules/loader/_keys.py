@@ -45,6 +45,7 @@ _AWARD = {
     "basis",
     "certainty",
     "history_type",
+    "budget",
 }
 _QUOTA = {
     "per",
@@ -59,6 +60,24 @@ _QUOTA = {
     "certainty",
     "ties",
     "rank_scope",
+    "count_by",
+    "group_type",
+    "min_cap",
+    "group_fact",
+}
+_BUDGET = {
+    "fund",
+    "fund_by",
+    "category",
+    "amount",
+    "per",
+    "group_fact",
+    "rank",
+    "policy",
+    "ties",
+    "label",
+    "basis",
+    "certainty",
 }
 _BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
 _CONSUMES = {"kinds", "min_scope", "window", "count", "unless", "basis", "certainty"}

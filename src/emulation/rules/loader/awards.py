@@ -22,7 +22,8 @@ from emulation.rules.loader._fields import (
     shown,
 )
 from emulation.rules.loader._keys import _AWARD, _RULE
-from emulation.rules.loader.extras import read_bonus, read_consumption, read_quota
+from emulation.rules.loader.extras import read_bonus, read_consumption
+from emulation.rules.loader.selections import read_budget, read_quotas
 from emulation.rules.model import AWARD_KINDS, FREQUENCIES, Award, Frequency, Label, Role, Rule
 from emulation.types import CERTAINTIES, AwardId
 
@@ -119,9 +120,9 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
     )
     if frequency == "once" and basis and certainty:
         rules.append(_once_only_rule(award_id, basis, certainty, scope, where))
-    quota = read_quota(out, where, body.get("quota"), scope) if "quota" in body else None
-    if quota is not None and quota.of not in ("headcount",):
-        depends.add(AwardId(quota.of))
+    quotas = read_quotas(out, where, body.get("quota"), scope) if "quota" in body else ()
+    depends.update(AwardId(q.of) for q in quotas if q.of != "headcount")
+    budget = read_budget(out, where, body.get("budget"), scope) if "budget" in body else None
     bonus = read_bonus(out, where, body.get("bonus"), scope) if "bonus" in body else None
     consumes = (
         read_consumption(out, where, body.get("consumes"), scope) if "consumes" in body else None
@@ -138,12 +139,14 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
         label=label,
         rules=tuple(rules),
         depends_on=frozenset(depends),
-        quota=quota,
+        quota=quotas[0] if quotas else None,
         bonus=bonus,
         consumes=consumes,
         history_type=history_type or "merit",
         basis=basis,
         certainty=certainty,
+        more_quotas=quotas[1:],
+        budget=budget,
     )
 
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 import emulation
 from emulation import Population
 from emulation.results.text import explain_text
@@ -87,10 +89,25 @@ def test_the_stop_policy_stops_where_skip_goes_on() -> None:
         "p4": ("granted", Decimal(2_000_000)),
         "p5": ("granted", Decimal(1_000_000)),
     }
-    # the same ranking under "stop" (hoc_bong reads the same fund): nobody after p3
-    stop = emulation.build_engine(entry_points=False, ruleset_paths=[RULESETS])
-    award = stop.rulesets[0].awards["hoc_bong_theo_nhu_cau"]
-    assert award.budget is not None and award.budget.policy == "skip"
+    # under "stop", nobody ranked after p3 is granted, though p4 and p5 would fit
+    skip = ENGINE.rulesets[0].awards["hoc_bong_theo_nhu_cau"]
+    assert skip.budget is not None
+    stop = attrs.evolve(skip, budget=attrs.evolve(skip.budget, policy="stop"))
+    ruleset = attrs.evolve(ENGINE.rulesets[0], awards={**ENGINE.rulesets[0].awards, stop.id: stop})
+    stopping = attrs.evolve(ENGINE, rulesets=(ruleset,))
+    found = {
+        d.subject: d.outcome
+        for d in stopping.evaluate(
+            population(rows), "2024", ["hoc_bong_theo_nhu_cau"], parameters=MONEY
+        ).decisions()
+    }
+    assert found == {
+        "p1": "granted",
+        "p2": "granted",
+        "p3": "eligible_over_budget",
+        "p4": "eligible_over_budget",
+        "p5": "eligible_over_budget",
+    }
 
 
 def test_no_value_for_the_fund_gives_data_missing_naming_it() -> None:
@@ -128,7 +145,9 @@ def test_300_per_topic_after_4_per_federation() -> None:
     # the first of federation 75 is within its federation's 4, but beyond the 300
     late = decisions["f75-0"]
     assert late.outcome == "eligible_over_quota"
-    codes = [(r.code, dict(r.params)["label_en"]) for r in late.reasons if r.code != "criterion_met"]
+    codes = [
+        (r.code, dict(r.params)["label_en"]) for r in late.reasons if r.code != "criterion_met"
+    ]
     assert codes == [
         ("within_quota", "At most 4 proposals per federation"),
         ("over_quota", "At most 300 per topic"),
@@ -189,8 +208,17 @@ def test_the_vgcl_flag_then_three_for_the_government_flag() -> None:
 
 def outcomes(evaluation: emulation.Evaluation) -> list[tuple[Any, ...]]:
     return sorted(
-        (d.subject, d.award, d.outcome, d.rank, d.cap, d.amount, d.fund_remaining, d.tied_with)
-        + tuple(r.render("en") for r in d.reasons)
+        (
+            d.subject,
+            d.award,
+            d.outcome,
+            d.rank,
+            d.cap,
+            d.amount,
+            d.fund_remaining,
+            d.tied_with,
+            *(r.render("en") for r in d.reasons),
+        )
         for d in evaluation.decisions()
     )
 

@@ -167,8 +167,13 @@ def quota(body: str, array: bool = False) -> str:
 def test_the_single_table_is_unchanged_and_an_array_is_applied_in_order(tmp_path: Path) -> None:
     [ruleset] = load(tmp_path, HEAD + quota('per = "unit"\ncount = 4')).rulesets
     award = ruleset.awards["a"]
-    assert award.quota is not None and award.quota.count == 4 and award.more_quotas == ()
-    text = HEAD + quota('per = "unit"\ncount = 4', True) + quota('per = "population"\ncount = 300', True)
+    assert award.quota is not None
+    assert (award.quota.count, award.more_quotas) == (4, ())
+    text = (
+        HEAD
+        + quota('per = "unit"\ncount = 4', True)
+        + quota('per = "population"\ncount = 300', True)
+    )
     [ruleset] = load(tmp_path, text).rulesets
     award = ruleset.awards["a"]
     assert [(q.per, q.count) for q in award.quotas] == [("unit", 4), ("population", 300)]

@@ -26,8 +26,7 @@ from emulation.evaluate.columns import OUTCOME_DTYPE, budget_column
 from emulation.evaluate.quota import selection_group
 from emulation.evaluate.ranking import RankColumns, rank_in_groups
 from emulation.lang.compiler import DECIMAL, Compiler
-from emulation.rules.model import Award, ParameterValue
-from emulation.rules.selection import Budget
+from emulation.rules.model import Award, Budget, ParameterValue
 
 Stage = Callable[[pl.LazyFrame], pl.LazyFrame]
 
@@ -109,9 +108,7 @@ def budget_stage(
     return apply
 
 
-def _unknown(
-    candidate: pl.Expr, outcome: str, column: Callable[[str], str], missing: str
-) -> Stage:
+def _unknown(candidate: pl.Expr, outcome: str, column: Callable[[str], str], missing: str) -> Stage:
     """Every eligible subject ``data_missing``: a parameter of the fund or amount has no value."""
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
@@ -169,7 +166,9 @@ def _group(budget: Budget, members: list[tuple[Any, ...]], fund: Decimal) -> lis
             continue
         if None in amounts:
             blocked = ", ".join(
-                f"the amount of {row[0]}" for row, a in zip(block, amounts, strict=True) if a is None
+                f"the amount of {row[0]}"
+                for row, a in zip(block, amounts, strict=True)
+                if a is None
             )
             states.extend((row[0], "unknown", None, left, blocked, None) for row in block)
             left = None
@@ -180,8 +179,7 @@ def _group(budget: Budget, members: list[tuple[Any, ...]], fund: Decimal) -> lis
             continue
         if sum(known) <= left:
             states.extend(
-                (row[0], "within", a, left, None, None)
-                for row, a in zip(block, known, strict=True)
+                (row[0], "within", a, left, None, None) for row, a in zip(block, known, strict=True)
             )
             left -= sum(known)
         elif len(block) > 1 and min(known) <= left:

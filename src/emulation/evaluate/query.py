@@ -14,11 +14,11 @@ from functools import reduce
 import polars as pl
 
 from emulation.data.population import Population
+from emulation.evaluate.budget import budget_stage
 from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_column, rule_column
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
 from emulation.evaluate.plan import EvaluationPlan
-from emulation.evaluate.budget import budget_stage
 from emulation.evaluate.quota import Stage, more_quota_stages, quota_stage
 from emulation.evaluate.scores import score_stages
 from emulation.lang.compiler import Compiler

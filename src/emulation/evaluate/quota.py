@@ -27,11 +27,11 @@ from emulation.evaluate.columns import (
     entered_column,
     group_column,
     outcome_column,
+    quota_name,
     rank_column,
     tied_column,
     unqualified_column,
 )
-from emulation.evaluate.columns import quota_name
 from emulation.evaluate.ranking import RankColumns, group_of, rank_in_groups
 from emulation.functions import BuildContext
 from emulation.lang.compiler import Compiler

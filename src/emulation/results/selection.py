@@ -65,8 +65,12 @@ def selection_peers(
     if award.budget is not None:
         part = "budget"
         columns.append(
-            (part, budget_column(award.id, "group"), budget_column(award.id, "rank"),
-             budget_column(award.id, "tied"))
+            (
+                part,
+                budget_column(award.id, "group"),
+                budget_column(award.id, "rank"),
+                budget_column(award.id, "tied"),
+            )
         )
     for name, group, rank, tied in columns:
         if group not in frame.columns:

@@ -67,7 +67,7 @@ def read_grouping(
             code="invalid_value",
         )
     counts = []
-    for name, count in table.items():
+    for name in table:
         value = read_whole(out, table, f"{at}.count_by.{name}", None, 0)
         if value is not None:
             counts.append((str(name), value))

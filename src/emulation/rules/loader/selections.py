@@ -18,8 +18,7 @@ from emulation.rules.loader._fields import (
 from emulation.rules.loader._keys import _BUDGET
 from emulation.rules.loader.extras import _check_parameter, rank_keys, read_quota
 from emulation.rules.loader.groups import read_group_fact
-from emulation.rules.model import QUOTA_GROUPS, TIES, Quota
-from emulation.rules.selection import BUDGET_POLICIES, Budget
+from emulation.rules.model import BUDGET_POLICIES, QUOTA_GROUPS, TIES, Budget, Quota
 from emulation.types import CERTAINTIES
 
 
@@ -154,7 +153,9 @@ def _fund(
         for key, parameter in table.items():
             path = f"{at}.fund_by.{key}"
             if not isinstance(parameter, str):
-                out.add(path, f"expected a parameter name, got {shown(parameter)}", code="wrong_type")
+                out.add(
+                    path, f"expected a parameter name, got {shown(parameter)}", code="wrong_type"
+                )
                 continue
             _check_parameter(out, path, parameter, scope, ("int", "decimal"))
             pairs.append((str(key), parameter))

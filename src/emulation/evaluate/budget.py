@@ -5,8 +5,9 @@ After an award's criteria and quotas, the subjects still granted are ranked insi
 In rank order each is granted its amount while the fund covers it. A subject the fund cannot
 cover becomes ``eligible_over_budget``; under the ``stop`` policy nobody ranked after it is
 granted, under ``skip`` the next ones are tried. Subjects tied on every key form one block: it
-is granted whole when the fund covers all of it; when it covers some of them but not all, each
-is ``tied`` (the competent authority chooses) and what remains is held for that choice, so
+is weighed together: a member the fund cannot cover alone is refused, and the others are
+granted when the fund covers them all; when it covers some of them but not all, each is
+``tied`` (the competent authority chooses) and what remains is held for that choice, so
 nobody ranked after the tie is granted from it. Amounts are exact decimals; a parameter of the
 fund or of the amount without a value makes every eligible subject ``data_missing``, and an
 amount that is unknown (or below zero) makes that subject, and everyone ranked after it in
@@ -177,20 +178,26 @@ def _group(budget: Budget, members: list[tuple[Any, ...]], fund: Decimal) -> lis
         if stopped_at is not None:
             states.extend((row[0], "stopped", None, left, None, stopped_at) for row in block)
             continue
-        if sum(known) <= left:
-            states.extend(
-                (row[0], "within", a, left, None, None) for row, a in zip(block, known, strict=True)
-            )
-            left -= sum(known)
-        elif len(block) > 1 and min(known) <= left:
+        # a member of a tie that the fund cannot cover alone is refused; the others are
+        # granted together when the fund covers them all, else the authority chooses
+        fitting = [a <= left for a in known]
+        together = sum((a for a, fits in zip(known, fitting, strict=True) if fits), Decimal(0))
+        if together <= left:
+            for row, amount, fits in zip(block, known, fitting, strict=True):
+                states.append(
+                    (row[0], "within", amount, left, None, None)
+                    if fits
+                    else (row[0], "over", None, left, None, None)
+                )
+            if not all(fitting) and budget.policy == "stop":
+                stopped_at = rank
+            left -= together
+        else:
             # the fund covers some of the tie, not all: the authority chooses, and what
             # remains is held for that choice
-            states.extend((row[0], "tied", None, left, None, None) for row in block)
+            for row, fits in zip(block, fitting, strict=True):
+                states.append((row[0], "tied" if fits else "over", None, left, None, None))
             stopped_at = rank
-        else:
-            states.extend((row[0], "over", None, left, None, None) for row in block)
-            if budget.policy == "stop":
-                stopped_at = rank
     spent = sum((s[2] for s in states if s[2] is not None), Decimal(0))
     remaining = fund - spent
     return [

@@ -27,6 +27,7 @@ from emulation.properties.explanations import (
 from emulation.properties.monotonicity import assert_monotonic, better_values
 from emulation.properties.quotas import assert_quotas_conserved
 from emulation.properties.registry import PROPERTIES, check
+from emulation.properties.selections import assert_selections_respected
 
 __all__ = [
     "PROPERTIES",
@@ -37,6 +38,7 @@ __all__ = [
     "assert_explanations_consistent",
     "assert_monotonic",
     "assert_quotas_conserved",
+    "assert_selections_respected",
     "assert_version_boundaries",
     "better_values",
     "check",

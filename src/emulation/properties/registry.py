@@ -20,6 +20,7 @@ from emulation.properties.determinism import assert_deterministic
 from emulation.properties.explanations import assert_explanations_consistent
 from emulation.properties.monotonicity import assert_monotonic
 from emulation.properties.quotas import assert_quotas_conserved
+from emulation.properties.selections import assert_selections_respected
 from emulation.rules.model import Ruleset
 
 #: The ready-made properties, in the order ``check`` runs them.
@@ -44,6 +45,11 @@ PROPERTIES: tuple[Property, ...] = (
         "explanations",
         "every decision names the rules that caused it",
         assert_explanations_consistent,
+    ),
+    Property(
+        "selections",
+        "nested caps hold; a budget is never overspent nor passes over one it could cover",
+        assert_selections_respected,
     ),
 )
 

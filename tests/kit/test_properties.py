@@ -352,6 +352,7 @@ def test_the_properties_are_registered_in_order() -> None:
         "determinism",
         "version_boundaries",
         "explanations",
+        "selections",
     ]
     assert all(prop.summary for prop in properties.PROPERTIES)
 

@@ -246,3 +246,17 @@ def test_the_explain_text_shows_the_budget() -> None:
     text = explain_text(evaluation.decision("p4", "hoc_bong"), "vi")
     assert "Kết quả: Đủ điều kiện, ngoài kinh phí (eligible_over_budget)" in text
     assert "đến lượt chỉ còn 1.000.000 đồng" in text
+
+
+def test_the_catalogue_lists_every_quota_and_the_budget() -> None:
+    text = ENGINE.catalogue()
+    assert "At most 4 proposals per federation" in text
+    assert "At most 300 per topic" in text
+    assert "theo / by `unit_type`: central 4, commune 30, department 6" in text
+    assert "0.15 × số ứng viên / candidates, làm tròn / rounded floor, ít nhất / at least 1" in text
+    assert "theo / per giá trị của / the value of `nominated_by`" in text
+    assert (
+        "Kinh phí / Budget — Quỹ học bổng / Scholarship fund (Chương trình Học không bao giờ "
+        "ngừng mục III.2.4 (mức quỹ chưa công bố); U): quỹ / fund `scholarship_fund`" in text
+    )
+    assert "each grant `scholarship_amount`; xếp hạng / ranked by `score` desc; stop." in text

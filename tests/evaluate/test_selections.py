@@ -260,3 +260,58 @@ def test_the_catalogue_lists_every_quota_and_the_budget() -> None:
         "ngừng mục III.2.4 (mức quỹ chưa công bố); U): quỹ / fund `scholarship_fund`" in text
     )
     assert "each grant `scholarship_amount`; xếp hạng / ranked by `score` desc; stop." in text
+
+
+def test_a_tie_member_the_fund_cannot_cover_alone_is_refused_the_other_granted() -> None:
+    rows = [
+        person("p1", score="9", qualifies=True, need="3000000"),
+        person("p2", score="8", qualifies=True, need="5000000"),
+        person("p3", score="8", qualifies=True, need="2000000"),
+        person("p4", score="7", qualifies=True, need="6000000"),
+    ]
+    evaluation = ENGINE.evaluate(
+        population(rows), "2024", ["hoc_bong_theo_nhu_cau"], parameters=MONEY
+    )
+    found = {d.subject: (d.outcome, d.rank) for d in evaluation.decisions()}
+    # 7 M left for the tie of p2 (5 M) and p3 (2 M): both covered together
+    assert found["p2"] == ("granted", 2)
+    assert found["p3"] == ("granted", 2)
+    assert found["p4"] == ("eligible_over_budget", 4)
+    rows[1] = person("p2", score="8", qualifies=True, need="8000000")
+    evaluation = ENGINE.evaluate(
+        population(rows), "2024", ["hoc_bong_theo_nhu_cau"], parameters=MONEY
+    )
+    found = {d.subject: (d.outcome, d.rank) for d in evaluation.decisions()}
+    # p2 needs more than the 7 M left: refused; p3 alone is covered
+    assert found["p2"] == ("eligible_over_budget", 2)
+    assert found["p3"] == ("granted", 2)
+    assert evaluation.decision("p4", "hoc_bong_theo_nhu_cau").fund_remaining == Decimal(5_000_000)
+
+
+def test_a_quota_then_a_budget() -> None:
+    """The budget weighs only those the quota left granted; each says its part."""
+    award = ENGINE.rulesets[0].awards["hoc_bong"]
+    capped = attrs.evolve(award, quota=ENGINE.rulesets[0].awards["nhan_tai"].quota)
+    ruleset = attrs.evolve(
+        ENGINE.rulesets[0], awards={**ENGINE.rulesets[0].awards, award.id: capped}
+    )
+    engine = attrs.evolve(ENGINE, rulesets=(ruleset,))
+    rows = [
+        person(f"p{i}", score=str(10 - i), qualifies=True, nominated_by="A" if i < 4 else "B")
+        for i in range(1, 7)
+    ]
+    evaluation = engine.evaluate(population(rows), "2024", ["hoc_bong"], parameters=MONEY)
+    found = {d.subject: d for d in evaluation.decisions()}
+    assert [found[f"p{i}"].outcome for i in range(1, 7)] == [
+        "granted",
+        "granted",
+        "eligible_over_quota",
+        "granted",
+        "eligible_over_budget",
+        "eligible_over_quota",
+    ]
+    assert found["p3"].amount is None
+    assert found["p4"].fund_remaining == Decimal(1_000_000)
+    codes = [r.code for r in found["p5"].reasons if r.code != "criterion_met"]
+    assert codes == ["within_quota", "over_budget"]
+    assert "granted" not in codes

@@ -4,14 +4,25 @@ table naming an unknown fact …)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sys
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 
 import emulation
 from emulation import RulesetError
 from emulation.errors import Problem
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 HEAD = """
 format = 1
@@ -256,3 +267,23 @@ def test_a_minimum_cap_and_a_group_fact_are_read(tmp_path: Path) -> None:
     q = ruleset.awards["a"].quota
     assert q is not None
     assert (q.per, q.group_fact, q.min_cap, q.ratio) == ("fact", "nominated_by", 1, Decimal("0.15"))
+
+
+def test_the_json_schema_accepts_the_selections_ruleset_and_refuses_a_budget_unranked() -> None:
+    schema = json.loads(
+        resources.files("emulation").joinpath("schemas/ruleset.schema.json").read_text("utf-8")
+    )
+    validator = jsonschema.Draft202012Validator(schema)
+
+    def as_json(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: as_json(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [as_json(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    path = Path(__file__).resolve().parents[1] / "rulesets" / "selections" / "selections.toml"
+    document = as_json(tomllib.loads(path.read_text("utf-8")))
+    assert list(validator.iter_errors(document)) == []
+    del document["awards"]["hoc_bong"]["budget"]["rank"]
+    assert [e.message for e in validator.iter_errors(document)] == ["'rank' is a required property"]

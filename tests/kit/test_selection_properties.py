@@ -179,6 +179,15 @@ def test_the_property_is_registered() -> None:
         max_examples=10,
         derandomize=True,
     )
+    properties.check(
+        ENGINE,
+        "selections",
+        "explanations",
+        awards=[*BUDGETS, "hoc_bong_theo_doi_tuong"],
+        parameters={**MONEY, "fund_adults": "3000000", "fund_pupils": "6000000"},
+        max_examples=10,
+        derandomize=True,
+    )
 
 
 def test_the_other_properties_hold_on_budgets_and_nested_quotas() -> None:

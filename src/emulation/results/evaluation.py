@@ -363,7 +363,7 @@ class Evaluation:
             rank=rank if rank is not None or selection is None else selection.rank,
             cap=cap,
             bonus=None if bonus is None else bonus[0],
-            tied_with=tied,
+            tied_with=tied or (() if selection is None else selection.tied_with),
             amount=None if selection is None else selection.amount,
             fund=None if selection is None else selection.fund,
             fund_remaining=None if selection is None else selection.remaining,

@@ -43,6 +43,8 @@ class Selection:
     fund: Decimal | None = None
     remaining: Decimal | None = None
     rank: int | None = None
+    #: The subjects sharing the rank of a subject tied across the fund's edge.
+    tied_with: tuple[str, ...] = ()
 
 
 def _stages(award: Award) -> list[tuple[str, Quota]]:
@@ -142,6 +144,7 @@ def selection_of(
         fund=fund,
         remaining=remaining,
         rank=rank,
+        tied_with=tuple(tied.get("budget", ())) if state == "tied" else (),
     )
 
 

@@ -26,11 +26,11 @@ from emulation.evaluate.kpis import KPI_SCHEMA
 from emulation.evaluate.steps import award_reads
 from emulation.lang.compiler import DECIMAL
 from emulation.period import Period
-from emulation.results.decision import Decision, QuotaPosition, Reason, RulesetRef
+from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import criterion_result, reasons_for
 from emulation.results.kpi import KpiResult, kpi_result
 from emulation.results.scores import ScoreResult, score_result
-from emulation.results.selection import Selection, selection_of, selection_peers
+from emulation.results.selection import selection_of, selection_peers, with_selection
 from emulation.results.standing import Standing, standings_frame, standings_of
 from emulation.results.ties import Peers, quota_peers
 from emulation.rules.kpis import Kpi
@@ -350,7 +350,7 @@ class Evaluation:
             period=str(self.period),
             outcome=outcome,
             criteria=criteria,
-            reasons=_with_selection(
+            reasons=with_selection(
                 reasons_for(explained, award.label, criteria, position, bonus), selection, outcome
             )
             + tuple(reason for sheet in sheets for reason in sheet.reasons),
@@ -379,18 +379,6 @@ class Evaluation:
             .iter_rows()
         )
         return tuple(f"{names[s]} ({s})" if names.get(s) else s for s in subjects)
-
-
-def _with_selection(
-    reasons: tuple[Reason, ...], selection: Selection | None, outcome: str
-) -> tuple[Reason, ...]:
-    """The reasons of the criteria and the first quota, with those of the later selections
-    before the criteria met; no ``granted`` reason when a later selection refused."""
-    if selection is None:
-        return reasons
-    kept = [r for r in reasons if r.code != "granted" or outcome == "granted"]
-    at = next((i for i, r in enumerate(kept) if r.code == "criterion_met"), len(kept))
-    return (*kept[:at], *selection.reasons, *kept[at:])
 
 
 def _group_of(group: str | None) -> str:

@@ -148,6 +148,18 @@ def selection_of(
     )
 
 
+def with_selection(
+    reasons: tuple[Reason, ...], selection: Selection | None, outcome: str
+) -> tuple[Reason, ...]:
+    """The reasons of the criteria and the first quota, with those of the later selections
+    before the criteria met; no ``granted`` reason when a later selection refused."""
+    if selection is None:
+        return reasons
+    kept = [r for r in reasons if r.code != "granted" or outcome == "granted"]
+    at = next((i for i, r in enumerate(kept) if r.code == "criterion_met"), len(kept))
+    return (*kept[:at], *selection.reasons, *kept[at:])
+
+
 def _quota_reason(
     name: str, quota: Quota, row: Mapping[str, Any], tied: tuple[str, ...]
 ) -> Reason | None:

@@ -200,6 +200,15 @@ def test_two_quotas_over_the_same_groups_conflict(tmp_path: Path) -> None:
     assert where(problems(tmp_path, text)) == {"awards.a.quota[1]": "conflicting_quotas"}
 
 
+def test_only_the_first_quota_of_an_array_ranks_every_candidate(tmp_path: Path) -> None:
+    leader = 'per = "unit"\ncount = 1\nrank_scope = "all_candidates"'
+    text = HEAD + quota(leader, True) + quota('per = "population"\ncount = 3', True)
+    [ruleset] = load(tmp_path, text).rulesets
+    assert [q.rank_scope for q in ruleset.awards["a"].quotas] == ["all_candidates", "eligible"]
+    text = HEAD + quota('per = "population"\ncount = 3', True) + quota(leader, True)
+    assert where(problems(tmp_path, text)) == {"awards.a.quota[1].rank_scope": "invalid_value"}
+
+
 def test_a_count_table_by_group_type(tmp_path: Path) -> None:
     body = 'per = "unit"\ngroup_type = "unit_type"\ncount_by = { central = 2, commune = 15 }'
     [ruleset] = load(tmp_path, HEAD + quota(body)).rulesets

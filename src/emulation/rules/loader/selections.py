@@ -47,6 +47,14 @@ def read_quotas(out: Collector, where: str, body: Any, scope: Scope) -> tuple[Qu
                 code="conflicting_quotas",
             )
             continue
+        if found and quota.rank_scope == "all_candidates":
+            out.add(
+                f"{at}.rank_scope",
+                '"the leader must qualify" belongs to the first quota: a later one ranks those '
+                "the quotas before it left granted",
+                code="invalid_value",
+            )
+            continue
         seen[quota.scope] = index
         found.append(quota)
     return tuple(found)

@@ -315,3 +315,25 @@ def test_a_quota_then_a_budget() -> None:
     codes = [r.code for r in found["p5"].reasons if r.code != "criterion_met"]
     assert codes == ["within_quota", "over_budget"]
     assert "granted" not in codes
+
+
+def test_under_stop_one_ranked_after_the_stop_is_stopped_whatever_its_amount() -> None:
+    skip = ENGINE.rulesets[0].awards["hoc_bong_theo_nhu_cau"]
+    assert skip.budget is not None
+    stop = attrs.evolve(skip, budget=attrs.evolve(skip.budget, policy="stop"))
+    ruleset = attrs.evolve(ENGINE.rulesets[0], awards={**ENGINE.rulesets[0].awards, stop.id: stop})
+    engine = attrs.evolve(ENGINE, rulesets=(ruleset,))
+    rows = [
+        person("p1", score="9", qualifies=True, need="11000000"),
+        person("p2", score="8", qualifies=True),
+        person("p3", score="7", qualifies=True, need="1"),
+    ]
+    evaluation = engine.evaluate(population(rows), "2024", [stop.id], parameters=MONEY)
+    found = {d.subject: [r.code for r in d.reasons] for d in evaluation.decisions()}
+    assert "over_budget" in found["p1"]
+    assert "budget_stopped" in found["p2"]
+    assert "budget_stopped" in found["p3"]
+    # before the stop, an amount not known leaves everyone after it unknown
+    rows[0] = person("p1", score="9", qualifies=True)
+    evaluation = engine.evaluate(population(rows), "2024", [stop.id], parameters=MONEY)
+    assert {d.outcome for d in evaluation.decisions()} == {"data_missing"}

@@ -162,6 +162,10 @@ def _group(budget: Budget, members: list[tuple[Any, ...]], fund: Decimal) -> lis
         amounts: list[Decimal | None] = [
             None if row[3] is None or row[3] < 0 else Decimal(row[3]) for row in block
         ]
+        if stopped_at is not None:
+            # whatever it needs: nobody ranked after the stop is funded
+            states.extend((row[0], "stopped", None, left, None, stopped_at) for row in block)
+            continue
         if left is None:
             states.extend((row[0], "unknown", None, None, blocked, None) for row in block)
             continue
@@ -175,9 +179,6 @@ def _group(budget: Budget, members: list[tuple[Any, ...]], fund: Decimal) -> lis
             left = None
             continue
         known = [a for a in amounts if a is not None]
-        if stopped_at is not None:
-            states.extend((row[0], "stopped", None, left, None, stopped_at) for row in block)
-            continue
         # a member of a tie that the fund cannot cover alone is refused; the others are
         # granted together when the fund covers them all, else the authority chooses
         fitting = [a <= left for a in known]

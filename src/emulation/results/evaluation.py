@@ -335,8 +335,6 @@ class Evaluation:
         # quotas after the first and the budget (results/selection.py)
         selection = selection_of(award, row, later or {}, self._shown)
         explained = outcome if selection is None else selection.earlier
-        if selection is not None and explained != outcome and outcome == "tied":
-            position = None  # the tie is a later selection's, not the first quota's
         read = award_reads(award)
         sheets = tuple(
             score_result(sheet, sheet_ruleset, row, str(self.period))

@@ -150,7 +150,10 @@ class Quota:
     parameter) switches the quota on. Eligible subjects (every candidate when
     ``rank_scope`` is ``all_candidates``) are ranked by the ``rank`` keys; those ranked beyond
     the cap are ``eligible_over_quota``, and those whose tie straddles the cap are ``tied``
-    (or the tie is broken by subject id when ``ties`` is ``id``).
+    (or the tie is broken by subject id when ``ties`` is ``id``). The cap may instead come
+    from ``count_by`` (a count by the type of the unit), is never below ``min_cap``, and
+    the groups may be named by a fact (``per = "fact"``); an award may carry several quotas,
+    applied in order (:attr:`Award.quotas`).
     """
 
     per: QuotaGroup
@@ -335,7 +338,12 @@ BUDGET_POLICIES: tuple[BudgetPolicy, ...] = ("stop", "skip")
 
 @attrs.frozen(kw_only=True, eq=False)
 class Budget:
-    """A fund spent down a ranking, per group (and per category)."""
+    """A fund spent down a ranking, per group (and per category): ``[awards.<id>.budget]``.
+
+    After the award's criteria and quotas, the subjects still granted are ranked by ``rank``
+    inside their group and granted ``amount`` each while the fund covers it; under ``stop``
+    nobody ranked after the first it cannot cover is granted, under ``skip`` the next ones are
+    tried (``evaluate/budget.py``)."""
 
     #: The decimal or int parameter holding the fund of each group (None with ``fund_by``).
     fund: str | None

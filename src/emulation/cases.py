@@ -42,6 +42,8 @@ _EXPECT_KEYS = {
     "tied_with",
     "path",
     "paths",
+    "amount",
+    "fund_remaining",
 }
 #: The keys of an expectation about a score sheet (``score = "ID"`` instead of ``award``).
 _SCORE_KEYS = {"subject", "score", "total", "band", "points", "reasons"}
@@ -76,6 +78,9 @@ class Expectation:
     total: str | None = None
     band: str | None = None
     points: tuple[tuple[str, str], ...] = ()
+    #: For an award with a budget: the amount and what remained of the fund, in VND (text).
+    amount: str | None = None
+    fund_remaining: str | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -215,6 +220,10 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
                 tied_with=None if "tied_with" not in item else tuple(item["tied_with"]),
                 path=None if item.get("path") is None else str(item["path"]),
                 paths=None if "paths" not in item else tuple(item["paths"]),
+                amount=None if item.get("amount") is None else str(item["amount"]),
+                fund_remaining=(
+                    None if item.get("fund_remaining") is None else str(item["fund_remaining"])
+                ),
             )
         )
     if not expectations and not kpis:
@@ -365,6 +374,10 @@ def _extras(expected: Expectation, decision: Any) -> str:
         got = decision.bonus
         if got is None or Decimal(expected.bonus) != got:
             wrong.append(f"expected bonus {expected.bonus} VND, got {got}")
+    for name in ("amount", "fund_remaining"):
+        want, got = getattr(expected, name), getattr(decision, name, None)
+        if want is not None and (got is None or Decimal(want) != got):
+            wrong.append(f"expected {name.replace('_', ' ')} {want} VND, got {got}")
     return "; ".join(wrong)
 
 

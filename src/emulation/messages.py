@@ -87,6 +87,30 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Chi thưởng «{label}», danh hiệu cao nhất của cùng thành tích «{window}»; không chi thưởng {lower} ({basis})",
         "The bonus of “{label}” is paid, the highest title earned on the same achievement (“{window}”); none is paid for {lower} ({basis})",
     ),
+    "within_budget": (
+        "Được cấp {amount} đồng từ «{label}» ({basis}): xếp thứ {rank}; quỹ {fund} đồng, còn lại {remaining} đồng",
+        "Granted {amount} VND from “{label}” ({basis}): ranked {rank}; fund {fund} VND, {remaining} VND remaining",
+    ),
+    "over_budget": (
+        "Đủ điều kiện nhưng «{label}» không đủ kinh phí ({basis}): xếp thứ {rank}, cần {amount} đồng, đến lượt chỉ còn {left} đồng; quỹ {fund} đồng, còn lại {remaining} đồng",
+        "Eligible but not covered by “{label}” ({basis}): ranked {rank}, needs {amount} VND, only {left} VND remained at its turn; fund {fund} VND, {remaining} VND remaining",
+    ),
+    "budget_stopped": (
+        "Đủ điều kiện nhưng «{label}» dừng xét tại người xếp thứ {stopped} ({basis}): người xếp sau không được cấp; xếp thứ {rank}; quỹ {fund} đồng, còn lại {remaining} đồng",
+        "Eligible but “{label}” stopped at rank {stopped} ({basis}): nobody ranked after it is funded; ranked {rank}; fund {fund} VND, {remaining} VND remaining",
+    ),
+    "budget_tie": (
+        "Bằng điểm với {tied} ở vị trí thứ {rank}; «{label}» còn {left} đồng, không đủ cho tất cả ({basis}): do cấp có thẩm quyền quyết định",
+        "Tied with {tied} at rank {rank}; “{label}” has {left} VND left, not enough for all ({basis}): the competent authority decides",
+    ),
+    "budget_unknown": (
+        "Thiếu dữ liệu để xét «{label}» ({basis}): cần {missing}",
+        "Data missing to spend “{label}” ({basis}): needs {missing}",
+    ),
+    "quota_unknown": (
+        "Chưa xác định được mức trần của «{label}» ({basis}): cần {missing}",
+        "The cap of “{label}” is not known ({basis}): needs {missing}",
+    ),
     "gap": (
         "Còn thiếu cho «{label}»: cần {op} {needs}, hiện có {has}",
         "Short of “{label}”: needs {op} {needs}, has {has}",
@@ -202,7 +226,7 @@ def render(code: str, params: dict[str, str], lang: Language) -> str:
     return template.format_map(_Default(values))
 
 
-_MONEY = ("amount", "base", "step")
+_MONEY = ("amount", "base", "step", "fund", "remaining", "left")
 _PERCENT = ("share", "target", "usual_target")
 
 
@@ -263,6 +287,7 @@ OUTCOME_LABELS: Final[dict[str, tuple[str, str]]] = {
     "not_eligible": ("Không đủ điều kiện", "Not eligible"),
     "blocked": ("Tạm dừng xét", "Blocked"),
     "data_missing": ("Thiếu dữ liệu", "Data missing"),
+    "eligible_over_budget": ("Đủ điều kiện, ngoài kinh phí", "Eligible, not covered by the fund"),
 }
 
 

@@ -26,8 +26,15 @@ CERTAINTIES: tuple[Certainty, ...] = ("C", "C*", "R", "U")
 #: Outcomes of a decision.
 #: ``tied``: eligible, but tied with others across the quota's cap after every ranking key;
 #: the competent authority settles it (Cần Thơ QĐ 2579/QĐ-UBND Art 8(2)).
+#: ``eligible_over_budget``: eligible, but the award's fund could not cover it.
 Outcome = Literal[
-    "granted", "eligible_over_quota", "tied", "not_eligible", "blocked", "data_missing"
+    "granted",
+    "eligible_over_quota",
+    "tied",
+    "not_eligible",
+    "blocked",
+    "data_missing",
+    "eligible_over_budget",
 ]
 OUTCOMES: tuple[Outcome, ...] = (
     "granted",
@@ -36,6 +43,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     "not_eligible",
     "blocked",
     "data_missing",
+    "eligible_over_budget",
 )
 
 Language = Literal["vi", "en"]

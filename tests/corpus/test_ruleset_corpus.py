@@ -265,7 +265,7 @@ ACCEPTS: dict[str, set[str]] = {
     "awards.*.frequency": _TEXT,
     "awards.*.basis": _TEXT,
     "awards.*.certainty": _TEXT,
-    "awards.*.quota": _TABLE,
+    "awards.*.quota": _TABLE | _ARRAY,  # one table, or an array of tables applied in order
     "awards.*.quota.per": _TEXT,
     "awards.*.quota.rounding": _TEXT,
     "awards.*.quota.of": _TEXT,

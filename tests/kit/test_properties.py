@@ -357,6 +357,7 @@ def test_the_properties_are_registered_in_order() -> None:
         "bands_exhaustive",
         "kpi_recount",
         "paths",
+        "selections",
     ]
     assert all(prop.summary for prop in properties.PROPERTIES)
 

@@ -28,7 +28,7 @@ import jsonschema
 import pytest
 
 from emulation.rules.loader import RESERVED_NAMES, SUBJECT_FACTS, _keys
-from emulation.rules.model import AWARD_KINDS, FREQUENCIES, QUOTA_SCOPES, ROUNDINGS
+from emulation.rules.model import AWARD_KINDS, BUDGET_POLICIES, FREQUENCIES, QUOTA_GROUPS, ROUNDINGS
 from emulation.types import CERTAINTIES, VALUE_TYPES
 
 if sys.version_info >= (3, 11):
@@ -102,6 +102,9 @@ TABLES: dict[str, set[str]] = {
     "awards.*.quota": _keys._QUOTA,
     "awards.*.quota.label": {"vi", "en"},
     "awards.*.quota.rank[]": {"expr", "order"},
+    "awards.*.budget": _keys._BUDGET,
+    "awards.*.budget.label": {"vi", "en"},
+    "awards.*.budget.rank[]": {"expr", "order"},
     "awards.*.bonus": _keys._BONUS,
     "awards.*.consumes": _keys._CONSUMES,
     "levels.*": _keys._LEVEL,
@@ -210,6 +213,13 @@ def tables(
         yield from tables(schema, node["additionalProperties"], f"{path}.*")
     if isinstance(node.get("items"), dict):
         yield from tables(schema, node["items"], f"{path}[]")
+    for choice in node.get("anyOf", ()):
+        # a table that may also be written as an array of tables ([[awards.ID.quota]])
+        choice = resolve(schema, choice)
+        if "properties" in choice:
+            yield from tables(schema, choice, path)
+        elif choice.get("type") == "array" and isinstance(choice.get("items"), dict):
+            yield from tables(schema, choice["items"], path)
 
 
 def test_every_table_has_exactly_the_keys_the_loader_accepts(schema: dict[str, Any]) -> None:
@@ -242,7 +252,9 @@ def test_the_schema_choices_are_the_loaders(schema: dict[str, Any]) -> None:
     assert award["kind"]["enum"] == list(AWARD_KINDS)
     assert award["frequency"]["enum"] == list(FREQUENCIES)
     quota = definitions["quota"]["properties"]
-    assert quota["per"]["enum"] == list(QUOTA_SCOPES)
+    assert quota["per"]["enum"] == list(QUOTA_GROUPS)
+    assert definitions["budget"]["properties"]["per"]["enum"] == list(QUOTA_GROUPS)
+    assert definitions["budget"]["properties"]["policy"]["enum"] == list(BUDGET_POLICIES)
     assert quota["rounding"]["enum"] == list(ROUNDINGS)
     names = definitions["name"]["not"]["enum"]
     assert set(names) == {k for k in keyword.kwlist if k.islower()} | {"true", "false"}

@@ -44,6 +44,11 @@ def describe_decision(
     if decision.rank is not None:
         tied = f", tied with {', '.join(decision.tied_with)}" if decision.tied_with else ""
         lines.append(f"{indent}rank {decision.rank}, cap {decision.cap}{tied}")
+    if decision.fund is not None:
+        lines.append(
+            f"{indent}amount {show(decision.amount)}, fund {show(decision.fund)}, "
+            f"remaining {show(decision.fund_remaining)}"
+        )
     if reasons:
         lines.extend(f"{indent}- {reason.render('en')}" for reason in decision.reasons)
     return lines

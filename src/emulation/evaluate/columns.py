@@ -58,6 +58,27 @@ def gap_columns(award: str, rule: str) -> tuple[str, str]:
     return f"{column}{SEPARATOR}has", f"{column}{SEPARATOR}needs"
 
 
+def quota_name(award: str, index: int) -> str:
+    """The name under which the ``index``-th quota of ``award`` (2 and on: the first writes
+    under the award's own id) writes its columns: ``a::quota2``, so that its rank is
+    ``a::quota2::rank``."""
+    return f"{award}{SEPARATOR}quota{index}"
+
+
+def entered_column(name: str) -> str:
+    """Whether the subject was still granted when the quota written under ``name`` began
+    (a quota after the first, or one whose cap may be unknown)."""
+    return f"{name}{SEPARATOR}entered"
+
+
+def budget_column(award: str, part: str) -> str:
+    """Column ``part`` of the budget of ``award``: ``group``, ``rank``, ``tied``, ``amount``
+    (asked), ``granted`` (paid), ``fund``, ``left`` (what remained at its turn),
+    ``remaining`` (what remained of the group's fund at the end) and ``state`` (``within``,
+    ``over``, ``stopped``, ``tied``, ``unknown``)."""
+    return f"{award}{SEPARATOR}budget{SEPARATOR}{part}"
+
+
 def rank_column(award: str) -> str:
     """Rank of an eligible subject inside its quota group (1 = first)."""
     return f"{award}{SEPARATOR}rank"

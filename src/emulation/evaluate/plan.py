@@ -270,11 +270,20 @@ def _meaning(decl: FactDecl) -> tuple[object, ...]:
 def facts_read(awards: Iterable[Award]) -> set[str]:
     """The facts the awards' rules, ranking keys and functions read from the evaluation frame."""
     nodes: list[Node] = []
+    awards = list(awards)
     for award in awards:
         nodes.extend(rule.node for rule in award.rules)
-        if award.quota is not None:
-            nodes.extend(key.node for key in award.quota.rank)
-    return nodes_read(nodes)
+        for quota in award.quotas:
+            nodes.extend(key.node for key in quota.rank)
+        if award.budget is not None:
+            nodes.extend(award.budget.nodes)
+    names = nodes_read(nodes)
+    # the facts that name a subject's group (per = "fact") are read from its row
+    for award in awards:
+        names.update(q.group_fact for q in award.quotas if q.group_fact)
+        if award.budget is not None and award.budget.group_fact:
+            names.add(award.budget.group_fact)
+    return names
 
 
 def nodes_read(nodes: Iterable[Node]) -> set[str]:

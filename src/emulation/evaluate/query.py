@@ -14,12 +14,13 @@ from functools import reduce
 import polars as pl
 
 from emulation.data.population import Population
+from emulation.evaluate.budget import budget_stage
 from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_column, rule_column
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
 from emulation.evaluate.paths import path_exprs, path_names
 from emulation.evaluate.plan import EvaluationPlan
-from emulation.evaluate.quota import Stage, quota_stage
+from emulation.evaluate.quota import Stage, more_quota_stages, quota_stage
 from emulation.evaluate.scores import score_stages
 from emulation.lang.compiler import Compiler
 from emulation.lang.nodes import BoolOp, Compare, Node
@@ -113,6 +114,11 @@ def _award_stages(
     quota = quota_stage(award, values, compiler, context.decided, outcome)
     if quota is not None:
         stages.append(quota)
+    # then the quotas after the first, in order, and the budget (evaluate/budget.py)
+    stages.extend(more_quota_stages(award, values, compiler, context.decided, outcome))
+    budget = budget_stage(award, values, compiler, outcome)
+    if budget is not None:
+        stages.append(budget)
     return stages
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import cast
 
 import polars as pl
 
@@ -23,15 +24,18 @@ from emulation.evaluate.columns import (
     OUTCOME_DTYPE,
     cap_column,
     denominator_column,
+    entered_column,
     group_column,
     outcome_column,
+    quota_name,
     rank_column,
     tied_column,
     unqualified_column,
 )
 from emulation.evaluate.ranking import RankColumns, group_of, rank_in_groups
+from emulation.functions import BuildContext
 from emulation.lang.compiler import Compiler
-from emulation.rules.model import Award, ParameterValue, Quota, resolve
+from emulation.rules.model import Award, ParameterValue, Quota, QuotaGroup, resolve
 
 Stage = Callable[[pl.LazyFrame], pl.LazyFrame]
 
@@ -43,25 +47,67 @@ def quota_stage(
     decided: set[str],
     outcome: str,
 ) -> Stage | None:
-    """The step that applies ``award.quota``, or None when the award has no quota switched on."""
-    quota = award.quota
-    if quota is None or not _enabled(quota, parameters):
+    """The step that applies ``award.quota`` (the first of its quotas), or None when the award
+    has no quota switched on."""
+    if award.quota is None:
         return None
-    group = group_of(quota.per)
+    return _stage(award, award.quota, award.id, parameters, compiler, decided, outcome)
+
+
+def more_quota_stages(
+    award: Award,
+    parameters: Mapping[str, ParameterValue | None],
+    compiler: Compiler,
+    decided: set[str],
+    outcome: str,
+) -> list[Stage]:
+    """The steps that apply the quotas after the first, in the order declared: each ranks
+    the subjects the quotas before it left granted."""
+    stages = []
+    for index, quota in enumerate(award.more_quotas, start=2):
+        name = quota_name(award.id, index)
+        stage = _stage(award, quota, name, parameters, compiler, decided, outcome)
+        if stage is not None:
+            stages.append(stage)
+    return stages
+
+
+def _stage(
+    award: Award,
+    quota: Quota,
+    name: str,
+    parameters: Mapping[str, ParameterValue | None],
+    compiler: Compiler,
+    decided: set[str],
+    outcome: str,
+) -> Stage | None:
+    """The step that applies ``quota`` of ``award``, writing its columns under ``name``."""
+    if not _enabled(quota, parameters):
+        return None
+    group = selection_group(quota.per, quota.group_fact)
     candidate = pl.col(outcome) == "granted"
-    denominator = _denominator(quota, award, decided)
-    cap = _cap(quota, parameters, denominator)
+    denominator = None if quota.count_by else _denominator(quota, award, decided)
+    cap = _count_by(quota, compiler) if quota.count_by else _cap(quota, parameters, denominator)
+    if quota.min_cap:
+        cap = pl.when(cap.is_null()).then(None).otherwise(pl.max_horizontal(cap, quota.min_cap))
+    if quota.group_fact is not None:
+        cap = pl.when(pl.col(quota.group_fact).is_null()).then(None).otherwise(cap)
     keys = [(compiler.compile(key.node), key.descending) for key in quota.rank]
-    group_name = group_column(award.id)
+    group_name = group_column(name)
     names = RankColumns(
         group=group_name,
-        rank=rank_column(award.id),
-        tied=tied_column(award.id),
+        rank=rank_column(name),
+        tied=tied_column(name),
         size=f"{group_name}::size",
     )
     everyone = quota.rank_scope == "all_candidates"
+    # who this quota weighs (eligible when it starts), for the reasons of a later quota or
+    # one whose cap may be unknown
+    marked = name != award.id or bool(quota.count_by) or quota.group_fact is not None
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
+        if marked:
+            lazy = lazy.with_columns(candidate.fill_null(False).alias(entered_column(name)))
         lazy = rank_in_groups(
             lazy,
             group=group,
@@ -72,22 +118,24 @@ def quota_stage(
         )
         over = pl.col(group_name)
         lazy = lazy.with_columns(
-            cap.over(over).alias(cap_column(award.id)),
+            cap.over(over).alias(cap_column(name)),
             (denominator.over(over) if denominator is not None else pl.lit(None, pl.Int64)).alias(
-                denominator_column(award.id)
+                denominator_column(name)
             ),
         )
-        rank, capped = pl.col(names.rank), pl.col(cap_column(award.id))
+        rank, capped = pl.col(names.rank), pl.col(cap_column(name))
         last = rank + pl.col(names.tied)
         if everyone:
             # the places within the cap held by subjects who do not qualify: not passed on
             held = ((rank <= capped) & ~candidate).cast(pl.Int64).sum().over(over)
-            lazy = lazy.with_columns(held.alias(unqualified_column(award.id)))
+            lazy = lazy.with_columns(held.alias(unqualified_column(name)))
         else:
             # the ranking of the eligible only: others keep no rank
             lazy = lazy.with_columns(pl.when(candidate).then(rank).alias(names.rank))
         outcome_now = (
-            pl.when(candidate & (rank > capped))
+            pl.when(candidate & capped.is_null())
+            .then(pl.lit("data_missing"))
+            .when(candidate & (rank > capped))
             .then(pl.lit("eligible_over_quota"))
             .when(candidate & (last > capped))
             .then(pl.lit("tied"))
@@ -97,6 +145,47 @@ def quota_stage(
         return lazy.with_columns(outcome_now.alias(outcome)).drop(names.size)
 
     return apply
+
+
+def selection_group(per: QuotaGroup, fact: str | None) -> pl.Expr:
+    """The group of a subject for a quota or a budget: a scope (:func:`group_of`), or the
+    value of the fact naming it (``per = "fact"``; a subject without one is alone)."""
+    if per == "fact" and fact is not None:
+        return pl.coalesce(pl.col(fact).cast(pl.String), pl.lit("\x00") + pl.col("id"))
+    return group_of("population" if per == "fact" else per)
+
+
+def _count_by(quota: Quota, compiler: Compiler) -> pl.Expr:
+    """The cap of each unit by its type: the fact ``group_type`` of the unit (the subject's
+    parent) in the period, looked up in ``count_by``; null when the type is unknown or not
+    in the table."""
+    # the query compiles with the evaluation context, which is a build context
+    context = cast("BuildContext", compiler.context)
+    fact = quota.group_type
+    if context is None or fact is None:  # pragma: no cover - the query always gives both
+        raise EvaluationError("a count by group type needs the evaluation's population")
+    counts = dict(quota.count_by)
+    default = context.fact(fact).default if _declared(context, fact) else None
+    facts = context.population.facts
+    types: dict[str, str] = {}
+    if fact in facts.columns:
+        rows = facts.filter(pl.col("period") == str(context.period)).select("subject", fact)
+        types = {sid: str(value) for sid, value in rows.iter_rows() if value is not None}
+    units = context.population.subjects.filter(pl.col("kind") == "collective")
+    caps = {}
+    for unit in units.get_column("id").to_list():
+        kind = types.get(unit, None if default is None else str(default))
+        if kind in counts:
+            caps[unit] = counts[kind]
+    return pl.col("parent").replace_strict(caps, default=None, return_dtype=pl.Int64)
+
+
+def _declared(context: BuildContext, fact: str) -> bool:
+    try:
+        context.fact(fact)
+    except KeyError:
+        return False
+    return True
 
 
 def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> bool:

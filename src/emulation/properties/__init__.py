@@ -32,6 +32,7 @@ from emulation.properties.monotonicity import assert_monotonic, better_values
 from emulation.properties.paths import assert_paths_are_or
 from emulation.properties.quotas import assert_quotas_conserved
 from emulation.properties.registry import PROPERTIES, check
+from emulation.properties.selections import assert_selections_respected
 
 __all__ = [
     "PROPERTIES",
@@ -47,6 +48,7 @@ __all__ = [
     "assert_monotonic",
     "assert_paths_are_or",
     "assert_quotas_conserved",
+    "assert_selections_respected",
     "assert_version_boundaries",
     "better_values",
     "check",

@@ -17,7 +17,7 @@ from emulation.rules.model import ParameterValue
 
 #: How far each outcome is from being granted; making a subject better may only move it up.
 #: A tie across the cap (``tied``) is nearer than a place over the quota.
-STANDING = {"granted": 3, "tied": 2, "eligible_over_quota": 1}
+STANDING = {"granted": 3, "tied": 2, "eligible_over_quota": 1, "eligible_over_budget": 1}
 
 
 class PropertyFailure(AssertionError):

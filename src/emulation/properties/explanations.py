@@ -26,8 +26,9 @@ def assert_explanations_consistent(
     """A granted decision has every criterion true and no exclusion or blocking state true or
     unknown; every other decision has a cause — a blocking state that holds (``blocked``), a
     failed criterion or an applying exclusion (``not_eligible``), an unknown rule
-    (``data_missing``), the quota (``eligible_over_quota``), a tie across the quota's cap
-    (``tied``) — and its reasons name one."""
+    (``data_missing``; or a cap or fund that is not known), the quota
+    (``eligible_over_quota``), the fund (``eligible_over_budget``), a tie across the quota's
+    cap or the fund's edge (``tied``) — and its reasons name one."""
     current = period_of(engine, population, period)
     wanted = awards_in_force(engine, current, awards) if current else None
     if current is None or wanted == []:
@@ -46,7 +47,7 @@ def explanation_problem(decision: Decision) -> str | None:
     """What is wrong with a decision's explanation, or None."""
     where = f"{decision.subject} / {decision.award} is {decision.outcome}"
     wanted = {"criterion": True, "exclusion": False, "blocking": False}
-    allowed = decision.outcome in ("granted", "eligible_over_quota", "tied")
+    allowed = decision.outcome in ("granted", "eligible_over_quota", "tied", "eligible_over_budget")
     # an award's own rules always count; a path's criteria only when that path held (for a
     # grant) or when no path held (for a refusal)
     held = set(decision.held)
@@ -62,11 +63,18 @@ def explanation_problem(decision: Decision) -> str | None:
         if decision.outcome == "granted":
             return None
         causes = {"quota"}
-        codes = {"tie_unresolved"} if decision.outcome == "tied" else {"over_quota"}
+        codes = {
+            "tied": {"tie_unresolved", "budget_tie"},
+            "eligible_over_quota": {"over_quota"},
+            "eligible_over_budget": {"over_budget", "budget_stopped"},
+        }[decision.outcome]
     else:
         causes = {c.id for c in criteria if _causes(decision.outcome, c.role, c.value)}
         codes = {"blocked", "criterion_failed", "exclusion_applies"}
         codes |= {"criterion_unknown", "exclusion_unknown", "blocking_unknown"}
+        if not causes and decision.outcome == "data_missing":
+            # every rule known: a cap or a fund that is not (a quota or a budget)
+            causes, codes = {"quota"}, {"quota_unknown", "budget_unknown"}
         if not causes:
             return f"{where} but no criterion, exclusion or blocking state explains it"
     named = {dict(r.params).get("criterion", "quota") for r in decision.reasons if r.code in codes}

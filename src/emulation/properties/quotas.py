@@ -57,7 +57,7 @@ def assert_quotas_conserved(
     for award, ruleset in evaluation.awards:
         quota = award.quota
         values = evaluation.parameters.get(ruleset.id, {})
-        if quota is None or not _enabled(quota, values):
+        if quota is None or not _enabled(quota, values) or not _single(award):
             continue
         mine = [d for d in decisions if d.award == award.id]
         by_group: dict[str, list[Decision]] = {}
@@ -225,6 +225,20 @@ def _expected_cap(
     ratio = resolve(quota.ratio, values)
     exact = Decimal(str(ratio)) * denominator
     return int(exact.to_integral_value(rounding=_ROUNDING[quota.rounding]))
+
+
+def _single(award: Award) -> bool:
+    """Whether the award's one quota decides alone, from a ratio or a count (nested and tabled
+    quotas and budgets are the property ``selections``, in ``properties/selections.py``)."""
+    quota = award.quota
+    return (
+        quota is not None
+        and not award.more_quotas
+        and award.budget is None
+        and not quota.count_by
+        and quota.group_fact is None
+        and not quota.min_cap
+    )
 
 
 def _enabled(quota: Quota, values: Mapping[str, Any]) -> bool:

@@ -25,6 +25,7 @@ from emulation.properties.kpi_recount import assert_kpis_recounted
 from emulation.properties.monotonicity import assert_monotonic
 from emulation.properties.paths import assert_paths_are_or
 from emulation.properties.quotas import assert_quotas_conserved
+from emulation.properties.selections import assert_selections_respected
 from emulation.rules.model import Ruleset
 
 #: The ready-made properties, in the order ``check`` runs them.
@@ -68,6 +69,11 @@ PROPERTIES: tuple[Property, ...] = (
         assert_kpis_recounted,
     ),
     Property("paths", "adding an award path never takes a grant away", assert_paths_are_or),
+    Property(
+        "selections",
+        "nested caps hold; a budget is never overspent nor passes over one it could cover",
+        assert_selections_respected,
+    ),
 )
 
 

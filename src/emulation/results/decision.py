@@ -136,6 +136,12 @@ class Decision:
     tied_with: tuple[str, ...] = ()
     #: The score sheets the award reads, each as the subject's sheet.
     scores: tuple[Scored, ...] = ()
+    #: For an award with a budget: the amount granted (or, when the fund could not cover
+    #: it, the amount asked), the fund of the subject's group, and what remained of it.
+    amount: Decimal | None = None
+    fund: Decimal | None = None
+    fund_remaining: Decimal | None = None
+
     #: Every path of an award reached by alternative paths, in declared order, with its value.
     paths: tuple[PathResult, ...] = ()
 
@@ -158,6 +164,12 @@ class Decision:
         if self.paths:
             found["path"] = self.path
             found["paths"] = [path.to_dict(lang) for path in self.paths]
+        if self.fund is not None or self.amount is not None:
+            found |= {
+                "amount": _json_value(self.amount),
+                "fund": _json_value(self.fund),
+                "fund_remaining": _json_value(self.fund_remaining),
+            }
         return found | {
             "subject": self.subject,
             "award": self.award,

@@ -33,6 +33,7 @@ from emulation.results.kpi import KpiResult, kpi_result
 from emulation.results.paths import path_reasons, path_results
 from emulation.results.payout import pay_once_per_window
 from emulation.results.scores import ScoreResult, score_result
+from emulation.results.selection import selection_of, selection_peers, with_selection
 from emulation.results.standing import Standing, standings_frame, standings_of
 from emulation.results.ties import Peers, quota_peers
 from emulation.rules.kpis import Kpi
@@ -212,6 +213,7 @@ class Evaluation:
         wanted = None if subjects is None else set(subjects)
         rows: list[tuple[str, Award, Ruleset, dict[str, Any]]] = []
         shared: dict[str, Peers] = {}
+        later: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
         for award, ruleset in self.awards:
             whole = self.frames.get(award.subject)
             if whole is None:
@@ -222,6 +224,7 @@ class Evaluation:
             for row in frame.iter_rows(named=True):
                 rows.append((row["id"], award, ruleset, row))
             shared[award.id] = quota_peers(whole, award, frame.get_column("id").to_list())
+            later[award.id] = selection_peers(whole, award, frame.get_column("id").to_list())
         rows.sort(key=lambda item: (item[0], item[1].id))
         hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
         used = self._evidence_used(rows)
@@ -230,7 +233,13 @@ class Evaluation:
         decided = tuple(
             attrs.evolve(
                 self._decision(
-                    sid, award, ruleset, row, hashes[sid], shared[award.id].get(sid, ((), ()))
+                    sid,
+                    award,
+                    ruleset,
+                    row,
+                    hashes[sid],
+                    shared[award.id].get(sid, ((), ())),
+                    later[award.id].get(sid, {}),
                 ),
                 evidence=used.get((sid, award.id), ()),
             )
@@ -301,6 +310,7 @@ class Evaluation:
         row: dict[str, Any],
         input_hash: str,
         peers: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+        later: dict[str, tuple[str, ...]] | None = None,
     ) -> Decision:
         values = self.parameters.get(ruleset.id, {})
         criteria = tuple(
@@ -332,6 +342,9 @@ class Evaluation:
                 step = resolve(spec.round_up_to, values)
                 amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
                 bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
+        # quotas after the first and the budget (results/selection.py)
+        selection = selection_of(award, row, later or {}, self._shown)
+        explained = outcome if selection is None else selection.earlier
         read = award_reads(award)
         sheets = tuple(
             score_result(sheet, sheet_ruleset, row, str(self.period))
@@ -347,7 +360,9 @@ class Evaluation:
             period=str(self.period),
             outcome=outcome,
             criteria=criteria,
-            reasons=explain(outcome, award.label, criteria, position, bonus)
+            reasons=with_selection(
+                explain(explained, award.label, criteria, position, bonus), selection, outcome
+            )
             + tuple(reason for sheet in sheets for reason in sheet.reasons),
             paths=paths,
             scores=sheets,
@@ -356,10 +371,13 @@ class Evaluation:
             ),
             engine_version=self.engine_version,
             input_hash=input_hash,
-            rank=rank,
+            rank=rank if rank is not None or selection is None else selection.rank,
             cap=cap,
             bonus=None if bonus is None else bonus[0],
-            tied_with=tied,
+            tied_with=tied or (() if selection is None else selection.tied_with),
+            amount=None if selection is None else selection.amount,
+            fund=None if selection is None else selection.fund,
+            fund_remaining=None if selection is None else selection.remaining,
         )
 
     def _shown(self, subjects: Sequence[str]) -> tuple[str, ...]:

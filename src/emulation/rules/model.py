@@ -119,6 +119,10 @@ Rounding = Literal["floor", "half_up", "ceiling"]
 ROUNDINGS: tuple[Rounding, ...] = ("floor", "half_up", "ceiling")
 QuotaScope = Literal["unit", "cluster", "population"]
 QUOTA_SCOPES: tuple[QuotaScope, ...] = ("unit", "cluster", "population")
+#: The groups a quota or a budget may be taken over: a scope, or (``"fact"``) the value of a
+#: text or enum fact of the subject that names its group (the nominating organisation).
+QuotaGroup = Literal["unit", "cluster", "population", "fact"]
+QUOTA_GROUPS: tuple[QuotaGroup, ...] = ("unit", "cluster", "population", "fact")
 
 
 #: How a tie left after every ranking key is treated: reported for the competent authority to
@@ -150,10 +154,13 @@ class Quota:
     parameter) switches the quota on. Eligible subjects (every candidate when
     ``rank_scope`` is ``all_candidates``) are ranked by the ``rank`` keys; those ranked beyond
     the cap are ``eligible_over_quota``, and those whose tie straddles the cap are ``tied``
-    (or the tie is broken by subject id when ``ties`` is ``id``).
+    (or the tie is broken by subject id when ``ties`` is ``id``). The cap may instead come
+    from ``count_by`` (a count by the type of the unit), is never below ``min_cap``, and
+    the groups may be named by a fact (``per = "fact"``); an award may carry several quotas,
+    applied in order (:attr:`Award.quotas`).
     """
 
-    per: QuotaScope
+    per: QuotaGroup
     rounding: Rounding
     of: str
     ratio: Decimal | ParameterRef | None
@@ -165,6 +172,19 @@ class Quota:
     certainty: Certainty
     ties: Ties = "authority"
     rank_scope: RankScope = "eligible"
+    #: A count by the type of the group (``count_by = { central = 2, … }``), the type read
+    #: from the fact ``group_type`` of the group's collective (``per = "unit"``).
+    count_by: tuple[tuple[str, int], ...] = ()
+    group_type: str | None = None
+    #: The smallest cap ("if the share gives less than one, one is allowed": ``min_cap = 1``).
+    min_cap: int = 0
+    #: With ``per = "fact"``: the text or enum fact of the subject naming its group.
+    group_fact: str | None = None
+
+    @property
+    def scope(self) -> tuple[str, str | None]:
+        """What the quota groups by: its ``per`` and, for ``per = "fact"``, the fact."""
+        return (self.per, self.group_fact)
 
 
 @attrs.frozen(kw_only=True)
@@ -230,6 +250,16 @@ class Award:
     #: its own rules allow it and any path holds. Their criteria are in ``rules`` too, each
     #: with its ``path``.
     paths: tuple[AwardPath, ...] = ()
+    #: The quotas applied after :attr:`quota`, in the order declared (``quota`` written as an
+    #: array of tables: per group first, then wider).
+    more_quotas: tuple[Quota, ...] = ()
+    #: A fund spent down the ranking (``[awards.<id>.budget]``).
+    budget: Budget | None = None
+
+    @property
+    def quotas(self) -> tuple[Quota, ...]:
+        """Every quota of the award, in the order they are applied."""
+        return () if self.quota is None else (self.quota, *self.more_quotas)
 
     def rules_of(self, role: Role) -> tuple[Rule, ...]:
         """The criteria, exclusions or blocking states of this award, every path shares
@@ -313,3 +343,56 @@ class Standings:
     basis: str
     certainty: Certainty
     location: str
+
+
+#: What a budget does with a subject it cannot cover: stop there (nobody ranked after it is
+#: granted), or skip it and try the next.
+BudgetPolicy = Literal["stop", "skip"]
+BUDGET_POLICIES: tuple[BudgetPolicy, ...] = ("stop", "skip")
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Budget:
+    """A fund spent down a ranking, per group (and per category): ``[awards.<id>.budget]``.
+
+    After the award's criteria and quotas, the subjects still granted are ranked by ``rank``
+    inside their group and granted ``amount`` each while the fund covers it; under ``stop``
+    nobody ranked after the first it cannot cover is granted, under ``skip`` the next ones are
+    tried (``evaluate/budget.py``)."""
+
+    #: The decimal or int parameter holding the fund of each group (None with ``fund_by``).
+    fund: str | None
+    #: ``(category value, parameter)`` pairs: a fund per category (with ``category``).
+    fund_by: tuple[tuple[str, str], ...]
+    #: The text or enum expression giving a subject's category (with ``fund_by``).
+    category: str | None
+    category_node: Node | None
+    #: The amount of one grant: an expression (a parameter's name is one), exact decimal.
+    amount: str
+    amount_node: Node
+    per: QuotaGroup
+    group_fact: str | None
+    rank: tuple[RankKey, ...]
+    policy: BudgetPolicy
+    ties: Ties
+    label: Label
+    basis: str
+    certainty: Certainty
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Every parameter the fund and the amount read, sorted."""
+        names = {self.fund} if self.fund else set()
+        names |= {name for _, name in self.fund_by}
+        names |= set(self.amount_node.params)
+        if self.category_node is not None:
+            names |= set(self.category_node.params)
+        return tuple(sorted(n for n in names if n))
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        """The trees the budget reads: the amount, the category and the ranking keys."""
+        found = [self.amount_node, *(key.node for key in self.rank)]
+        if self.category_node is not None:
+            found.append(self.category_node)
+        return tuple(found)

@@ -22,6 +22,7 @@ from emulation.rules._markdown import both, cell, code
 from emulation.rules.model import (
     Award,
     Bonus,
+    Budget,
     Consumption,
     Parameter,
     ParameterRef,
@@ -179,8 +180,10 @@ def _award(award: Award) -> list[str]:
             for rule in rules
         ]
         lines.append("")
-    if award.quota is not None:
-        lines += [*_quota(award.quota), ""]
+    for quota in award.quotas:
+        lines += [*_quota(quota), ""]
+    if award.budget is not None:
+        lines += [_budget(award.budget), ""]
     if award.bonus is not None:
         lines += [_bonus(award.bonus), ""]
     if award.consumes is not None:
@@ -200,23 +203,51 @@ def _value(value: ParameterValue | ParameterRef | None) -> str:
     return str(value)
 
 
+_GROUPS = {
+    "unit": "đơn vị / unit",
+    "cluster": "cụm, khối / cluster",
+    "population": "toàn bộ / all",
+    "fact": "giá trị của / the value of",
+}
+
+
+def _group(per: str, fact: str | None) -> str:
+    return _GROUPS[per] + (f" `{fact}`" if per == "fact" and fact else "")
+
+
 def _quota(quota: Quota) -> list[str]:
-    groups = {
-        "unit": "đơn vị / unit",
-        "cluster": "cụm, khối / cluster",
-        "population": "toàn bộ / all",
-    }
-    if quota.count is not None:
+    if quota.count_by:
+        table = ", ".join(f"{kind} {count}" for kind, count in quota.count_by)
+        cap = f"theo / by `{quota.group_type}`: {table}"
+    elif quota.count is not None:
         cap = f"tối đa {quota.count} / at most {quota.count}"
     else:
         of = "số ứng viên / candidates" if quota.of == "headcount" else f"`{quota.of}`"
         cap = f"{_value(quota.ratio)} × {of}, làm tròn / rounded {quota.rounding}"
     keys = ", ".join(f"`{k.expr}` {'desc' if k.descending else 'asc'}" for k in quota.rank)
     enabled = "" if quota.enabled is True else f"; bật khi / on when: {_value(quota.enabled)}"
+    if quota.min_cap:
+        cap += f", ít nhất / at least {quota.min_cap}"
     return [
         f"Tỷ lệ / Quota — {both(quota.label)} ({quota.basis}; {quota.certainty}): "
-        f"theo / per {groups[quota.per]}; {cap}; xếp hạng / ranked by {keys or '—'}{enabled}."
+        f"theo / per {_group(quota.per, quota.group_fact)}; {cap}; xếp hạng / ranked by "
+        f"{keys or '—'}{enabled}."
     ]
+
+
+def _budget(budget: Budget) -> str:
+    fund = (
+        f"`{budget.fund}`"
+        if budget.fund
+        else f"theo / by `{budget.category}`: "
+        + ", ".join(f"{key} `{name}`" for key, name in budget.fund_by)
+    )
+    keys = ", ".join(f"`{k.expr}` {'desc' if k.descending else 'asc'}" for k in budget.rank)
+    return (
+        f"Kinh phí / Budget — {both(budget.label)} ({budget.basis}; {budget.certainty}): "
+        f"quỹ / fund {fund} theo / per {_group(budget.per, budget.group_fact)}; mỗi suất / "
+        f"each grant `{budget.amount}`; xếp hạng / ranked by {keys}; {budget.policy}."
+    )
 
 
 def _bonus(bonus: Bonus) -> str:

@@ -47,6 +47,7 @@ _AWARD = {
     "certainty",
     "history_type",
     "paths",
+    "budget",
 }
 _QUOTA = {
     "per",
@@ -61,6 +62,24 @@ _QUOTA = {
     "certainty",
     "ties",
     "rank_scope",
+    "count_by",
+    "group_type",
+    "min_cap",
+    "group_fact",
+}
+_BUDGET = {
+    "fund",
+    "fund_by",
+    "category",
+    "amount",
+    "per",
+    "group_fact",
+    "rank",
+    "policy",
+    "ties",
+    "label",
+    "basis",
+    "certainty",
 }
 _BONUS = {"coefficient", "base", "round_up_to", "basis", "certainty"}
 _CONSUMES = {"kinds", "min_scope", "window", "count", "unless", "basis", "certainty"}

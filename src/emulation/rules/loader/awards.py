@@ -18,9 +18,10 @@ from emulation.rules.loader._fields import (
     shown,
 )
 from emulation.rules.loader._keys import _AWARD
-from emulation.rules.loader.extras import read_bonus, read_consumption, read_quota
+from emulation.rules.loader.extras import read_bonus, read_consumption
 from emulation.rules.loader.paths import read_paths
 from emulation.rules.loader.rule_lists import read_rules
+from emulation.rules.loader.selections import read_budget, read_quotas
 from emulation.rules.model import AWARD_KINDS, FREQUENCIES, Award, Frequency, Label, Role, Rule
 from emulation.types import CERTAINTIES, AwardId
 
@@ -67,9 +68,9 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
     )
     if frequency == "once" and basis and certainty:
         rules.append(_once_only_rule(award_id, basis, certainty, scope, where))
-    quota = read_quota(out, where, body.get("quota"), scope) if "quota" in body else None
-    if quota is not None and quota.of not in ("headcount",):
-        depends.add(AwardId(quota.of))
+    quotas = read_quotas(out, where, body.get("quota"), scope) if "quota" in body else ()
+    depends.update(AwardId(q.of) for q in quotas if q.of != "headcount")
+    budget = read_budget(out, where, body.get("budget"), scope) if "budget" in body else None
     bonus = read_bonus(out, where, body.get("bonus"), scope) if "bonus" in body else None
     consumes = (
         read_consumption(out, where, body.get("consumes"), scope) if "consumes" in body else None
@@ -86,13 +87,15 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
         label=label,
         rules=tuple(rules),
         depends_on=frozenset(depends),
-        quota=quota,
+        quota=quotas[0] if quotas else None,
         bonus=bonus,
         consumes=consumes,
         history_type=history_type or "merit",
         paths=tuple(path for path, _ in paths),
         basis=basis,
         certainty=certainty,
+        more_quotas=quotas[1:],
+        budget=budget,
     )
 
 

@@ -21,8 +21,9 @@ from emulation.rules.loader._fields import (
     shown,
 )
 from emulation.rules.loader._keys import _BONUS, _CONSUMES, _QUOTA
+from emulation.rules.loader.groups import read_grouping
 from emulation.rules.model import (
-    QUOTA_SCOPES,
+    QUOTA_GROUPS,
     RANK_SCOPES,
     ROUNDINGS,
     TIES,
@@ -35,15 +36,18 @@ from emulation.rules.model import (
 from emulation.types import CERTAINTIES
 
 
-def read_quota(out: Collector, where: str, body: Any, scope: Scope) -> Quota | None:
-    """The ``[awards.<id>.quota]`` table: who counts, the cap (a ratio or a count, a literal
-    or a parameter), the ranking keys and whether it is switched on."""
-    at = f"{where}.quota"
+def read_quota(
+    out: Collector, where: str, body: Any, scope: Scope, at: str | None = None
+) -> Quota | None:
+    """The ``[awards.<id>.quota]`` table (or one of its array, at ``at``): who counts, the
+    cap (a ratio, a count or a count by group type, a literal or a parameter), the ranking
+    keys and whether it is switched on."""
+    at = at or f"{where}.quota"
     if not isinstance(body, dict):
         out.add(at, f"expected a table [awards.<id>.quota], got {shown(body)}", code="wrong_type")
         return None
     check_unknown_keys(out, at, body, _QUOTA)
-    per = read_choice(out, body, f"{at}.per", QUOTA_SCOPES)
+    per = read_choice(out, body, f"{at}.per", QUOTA_GROUPS)
     rounding = read_choice(out, body, f"{at}.rounding", ROUNDINGS, default="floor")
     of = body.get("of", "headcount")
     if not isinstance(of, str):
@@ -52,11 +56,12 @@ def read_quota(out: Collector, where: str, body: Any, scope: Scope) -> Quota | N
         )
         of = "headcount"
     ratio: Decimal | ParameterRef | None = None
-    if ("ratio" in body) == ("count" in body):
+    given = sum(key in body for key in ("ratio", "count", "count_by"))
+    if given != 1:
         out.add(
             at,
-            "give exactly one of ratio (a share) or count (top-k)",
-            code="invalid_value" if "ratio" in body else "missing_key",
+            "give exactly one of ratio (a share), count (top-k) or count_by (a count by group type)",
+            code="invalid_value" if given else "missing_key",
         )
     if "ratio" in body:
         ratio = _decimal_or_parameter(out, f"{at}.ratio", body["ratio"], scope)
@@ -80,6 +85,7 @@ def read_quota(out: Collector, where: str, body: Any, scope: Scope) -> Quota | N
     label = read_label(out, body, f"{at}.label")
     basis = read_text(out, body, f"{at}.basis")
     certainty = read_choice(out, body, f"{at}.certainty", CERTAINTIES)
+    grouping = read_grouping(out, at, body, per, scope)
     if not (per and rounding and label and basis and certainty and ties and rank_scope):
         return None
     return Quota(
@@ -95,6 +101,7 @@ def read_quota(out: Collector, where: str, body: Any, scope: Scope) -> Quota | N
         certainty=certainty,
         ties=ties,
         rank_scope=rank_scope,
+        **grouping,
     )
 
 

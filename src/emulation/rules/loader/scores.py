@@ -362,8 +362,10 @@ def _cap(out: Collector, at: str, row: Mapping[str, Any], scope: Scope) -> Score
 def award_nodes(award: Award) -> list[Node]:
     """Every expression of an award: its rules and its ranking keys."""
     nodes = [rule.node for rule in award.rules]
-    if award.quota is not None:
-        nodes.extend(key.node for key in award.quota.rank)
+    for quota in award.quotas:
+        nodes.extend(key.node for key in quota.rank)
+    if award.budget is not None:
+        nodes.extend(award.budget.nodes)
     return nodes
 
 

@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 from diff_expectations import (
+    CSTDCS_BONUS_2024,
+    LDTT_BONUS_2024,
     MIN_MONTHS_2024,
     SECTION,
     STATE,
     UNION_JSON,
+    excellence_2024,
     facts_2024,
+    persons_2024,
     qualifies_for_ldtt,
     with_min_months,
 )
@@ -60,7 +64,25 @@ def test_twelve_months_minimum_lists_exactly_those_who_lose_ldtt(twelve_months: 
     # what reads ldtt changes with it, and nothing else does
     others = {c.award for c in twelve_months.changes if c.award != "ldtt"}
     assert others <= {"cstdcs", "ttldtt", "ttldxs"}
-    assert twelve_months.bonus_change == 0  # 2024 rulesets state no bonus
+    # bonus money from 01/01/2024 (Decree 98/2023 Art 54(1)): each loser of LĐTT loses its
+    # 710,000 VND, and those who also lose CSTĐCS (HTXS or a 2024 initiative) its 2,340,000
+    for change in ldtt:
+        assert change.before is not None
+        assert change.after is not None
+        assert (change.before.bonus, change.after.bonus) == (LDTT_BONUS_2024, None)
+    persons = persons_2024()
+    cstdcs_losers = sorted(s for s in expected if excellence_2024(persons[s]))
+    cstdcs = [
+        c.subject for c in twelve_months.changes if c.award == "cstdcs" and c.change == "lost"
+    ]
+    assert cstdcs == cstdcs_losers
+    collective = sum(
+        (c.bonus_change for c in twelve_months.changes if c.award in {"ttldtt", "ttldxs"}),
+        Decimal(0),
+    )
+    assert twelve_months.bonus_change == collective - (
+        LDTT_BONUS_2024 * len(expected) + CSTDCS_BONUS_2024 * len(cstdcs_losers)
+    )
 
 
 def test_the_same_rules_on_both_sides_change_nothing(

@@ -82,3 +82,13 @@ def excellence_2024(person: dict[str, Any]) -> bool:
         if e["period"] == "2024" and e["kind"] in CSTDCS_EVIDENCE
     ]
     return person["facts"]["2024"].get("rating") == "HTXS" or bool(evidence)
+
+
+def both_2024(person: dict[str, Any]) -> bool:
+    """The draft amendment's CSTĐCS (cstdcs_requires_both): HTXS and an initiative of 2024."""
+    evidence = [
+        e
+        for e in person.get("evidence", [])
+        if e["period"] == "2024" and e["kind"] in CSTDCS_EVIDENCE
+    ]
+    return person["facts"]["2024"].get("rating") == "HTXS" and bool(evidence)

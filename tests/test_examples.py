@@ -583,7 +583,7 @@ def test_the_seven_month_recruits_read_the_threshold_in_force(
     anh = evaluations["2024"].decision("nd-042", "ldtt")
     for decision, version, value, threshold in (
         (khoa, "1.0.0", False, 10),
-        (anh, "2.0.0", True, 6),
+        (anh, "2.0.1", True, 6),
     ):
         criterion = next(c for c in decision.criteria if c.id == "min_service")
         inputs = dict(criterion.inputs)

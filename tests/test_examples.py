@@ -550,16 +550,29 @@ BONUS_2025 = {
 }
 
 
-def test_bonus_money_from_2025_only(evaluations: dict[str, emulation.Evaluation]) -> None:
+#: The individual titles pay from 01/01/2024 (Decree 98/2023 Art 54(1), then Decree 152/2025);
+#: the collective titles' coefficients before 01/07/2025 belong to the collective rulesets.
+INDIVIDUAL_PAYING = {"ldtt", "cstdcs", "cstd_tinh", "cstdtq"}
+
+
+def test_bonus_money_from_2024_for_individuals(
+    evaluations: dict[str, emulation.Evaluation],
+) -> None:
     for (subject, award), amount in BONUS_2025.items():
         assert evaluations["2025"].decision(subject, award).bonus == amount, (subject, award)
     for period, evaluation in evaluations.items():
         paying = {award.id for award, _ in evaluation.awards if award.bonus is not None}
         decisions = [d for d in evaluation.decisions() if d.award in paying]
         paid = [d for d in decisions if d.bonus is not None]
+        granted = [d for d in decisions if d.outcome == "granted"]
+        assert {id(d) for d in paid} <= {id(d) for d in granted}, period
         if period == "2025":  # every granted title that carries money pays it, and only those
-            assert paid == [d for d in decisions if d.outcome == "granted"]
-        else:  # the coefficients apply from 01/07/2025
+            assert paid == granted
+        elif period == "2024":  # individuals: Decree 98/2023 Art 54(1) from 01/01/2024
+            individual = [d for d in granted if d.award in INDIVIDUAL_PAYING]
+            assert individual
+            assert [d for d in paid if d.award in INDIVIDUAL_PAYING] == individual
+        else:  # the 2017 versions state no coefficient
             assert paid == [], period
 
 
@@ -570,7 +583,7 @@ def test_the_seven_month_recruits_read_the_threshold_in_force(
     anh = evaluations["2024"].decision("nd-042", "ldtt")
     for decision, version, value, threshold in (
         (khoa, "1.0.0", False, 10),
-        (anh, "2.0.0", True, 6),
+        (anh, "2.0.1", True, 6),
     ):
         criterion = next(c for c in decision.criteria if c.id == "min_service")
         inputs = dict(criterion.inputs)

@@ -39,6 +39,11 @@ def problems(source: str) -> list[tuple[int, str, str]]:
     return [(e.column, e.code, e.message) for e in checker.errors]
 
 
+def attitude_line() -> int:
+    """The line of the state ruleset's ``expr = "good_attitude"``, which ``load_with`` replaces."""
+    return STATE_2024.read_text(encoding="utf-8").split("\n").index('expr = "good_attitude"') + 1
+
+
 def load_with(tmp_path: Path, expr: str) -> list[emulation.Problem]:
     """The problems of the state ruleset whose second criterion of ``ldtt`` is ``expr``."""
     text = STATE_2024.read_text(encoding="utf-8")
@@ -123,7 +128,7 @@ def test_a_deep_expression_is_located_in_the_ruleset(tmp_path: Path) -> None:
     assert problem.code == "expression_too_long"
     assert problem.location == "awards.ldtt.criteria[1].expr"
     assert problem.column == 1
-    assert problem.line == 234
+    assert problem.line == attitude_line()
 
 
 # -- literals the data types cannot hold --------------------------------------------------------
@@ -164,7 +169,11 @@ def test_literals_at_the_edges_of_the_data_types_are_accepted() -> None:
 
 def test_an_out_of_range_literal_is_located_in_the_ruleset(tmp_path: Path) -> None:
     [problem] = load_with(tmp_path, "months_worked > 99999999999999999999")
-    assert (problem.code, problem.column, problem.line) == ("literal_out_of_range", 17, 234)
+    assert (problem.code, problem.column, problem.line) == (
+        "literal_out_of_range",
+        17,
+        attitude_line(),
+    )
     assert "99999999999999999999" in problem.message
 
 

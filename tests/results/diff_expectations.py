@@ -4,6 +4,7 @@ from the engine (imported by the diff tests of this folder)."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,41 @@ def qualifies_for_ldtt(facts: dict[str, Any], min_months: int) -> bool:
         and (not facts.get("recruited_this_period", False) or months >= min_months)
         and not blocked
     )
+
+
+#: Bonus money for 2024 (Decree 98/2023 Art 54(1), from 01/01/2024), worked out by hand: the
+#: base salary on 31/12/2024 is 2,340,000 VND (Decree 73/2024); LĐTT 0.3 × 2,340,000 = 702,000,
+#: rounded up to the next 10,000 = 710,000; CSTĐCS 1.0 × 2,340,000 = 2,340,000.
+LDTT_BONUS_2024 = Decimal("710000")
+CSTDCS_BONUS_2024 = Decimal("2340000")
+CSTDCS_EVIDENCE = ("initiative", "scientific_work", "combat_ingenuity")
+
+
+def persons_2024() -> dict[str, dict[str, Any]]:
+    """The example union's persons with facts for 2024, whole records."""
+    document = json.loads(UNION_JSON.read_text(encoding="utf-8"))
+    return {
+        subject["id"]: subject
+        for subject in document["subjects"]
+        if subject["kind"] == "person" and "2024" in subject.get("facts", {})
+    }
+
+
+def excellence_2024(person: dict[str, Any]) -> bool:
+    """CSTĐCS's second criterion in 2024: HTXS, or an initiative (or the like) of 2024."""
+    evidence = [
+        e
+        for e in person.get("evidence", [])
+        if e["period"] == "2024" and e["kind"] in CSTDCS_EVIDENCE
+    ]
+    return person["facts"]["2024"].get("rating") == "HTXS" or bool(evidence)
+
+
+def both_2024(person: dict[str, Any]) -> bool:
+    """The draft amendment's CSTĐCS (cstdcs_requires_both): HTXS and an initiative of 2024."""
+    evidence = [
+        e
+        for e in person.get("evidence", [])
+        if e["period"] == "2024" and e["kind"] in CSTDCS_EVIDENCE
+    ]
+    return person["facts"]["2024"].get("rating") == "HTXS" and bool(evidence)

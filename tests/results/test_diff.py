@@ -9,11 +9,16 @@ from pathlib import Path
 
 import pytest
 from diff_expectations import (
+    CSTDCS_BONUS_2024,
+    LDTT_BONUS_2024,
     MIN_MONTHS_2024,
     SECTION,
     STATE,
     UNION_JSON,
+    both_2024,
+    excellence_2024,
     facts_2024,
+    persons_2024,
     qualifies_for_ldtt,
     with_min_months,
 )
@@ -60,7 +65,25 @@ def test_twelve_months_minimum_lists_exactly_those_who_lose_ldtt(twelve_months: 
     # what reads ldtt changes with it, and nothing else does
     others = {c.award for c in twelve_months.changes if c.award != "ldtt"}
     assert others <= {"cstdcs", "ttldtt", "ttldxs"}
-    assert twelve_months.bonus_change == 0  # 2024 rulesets state no bonus
+    # bonus money from 01/01/2024 (Decree 98/2023 Art 54(1)): each loser of LĐTT loses its
+    # 710,000 VND, and those who also lose CSTĐCS (HTXS or a 2024 initiative) its 2,340,000
+    for change in ldtt:
+        assert change.before is not None
+        assert change.after is not None
+        assert (change.before.bonus, change.after.bonus) == (LDTT_BONUS_2024, None)
+    persons = persons_2024()
+    cstdcs_losers = sorted(s for s in expected if excellence_2024(persons[s]))
+    cstdcs = [
+        c.subject for c in twelve_months.changes if c.award == "cstdcs" and c.change == "lost"
+    ]
+    assert cstdcs == cstdcs_losers
+    collective = sum(
+        (c.bonus_change for c in twelve_months.changes if c.award in {"ttldtt", "ttldxs"}),
+        Decimal(0),
+    )
+    assert twelve_months.bonus_change == collective - (
+        LDTT_BONUS_2024 * len(expected) + CSTDCS_BONUS_2024 * len(cstdcs_losers)
+    )
 
 
 def test_the_same_rules_on_both_sides_change_nothing(
@@ -147,3 +170,29 @@ def test_bonus_money_changes_exactly(
 def test_an_unknown_format_is_refused(twelve_months: Diff) -> None:
     with pytest.raises(ValueError, match="unknown diff format"):
         twelve_months.render("xml")
+
+
+def test_requiring_both_lists_exactly_those_who_lose_cstdcs_and_why(
+    state_engine: emulation.Engine, union: emulation.Population
+) -> None:
+    """Issue 16's done-when: the draft amendment of Law 06/2022 as a switch, on the union."""
+    diff = state_engine.diff(union, "2024", after_parameters={"cstdcs_requires_both": True})
+    persons = persons_2024()
+    expected = sorted(
+        s
+        for s, p in persons.items()
+        if qualifies_for_ldtt(p["facts"]["2024"], 6) and excellence_2024(p) and not both_2024(p)
+    )
+    assert expected  # the example union has HTXS holders without an initiative, and the reverse
+    lost = [c for c in diff.changes if c.award == "cstdcs" and c.change == "lost"]
+    assert [c.subject for c in lost] == expected
+    for change in lost:
+        assert (change.outcome_before, change.outcome_after) == ("granted", "not_eligible")
+        assert [(c.id, c.before, c.after) for c in change.criteria] == [
+            ("both_required", True, False)
+        ]
+    # nobody gains, LĐTT does not move, and the money lost is exactly their CSTĐCS bonus
+    assert not [c for c in diff.changes if c.change == "gained"]
+    assert not [c for c in diff.changes if c.award == "ldtt"]
+    individual = sum((c.bonus_change for c in lost), Decimal(0))
+    assert individual == -CSTDCS_BONUS_2024 * len(expected)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from diff_expectations import facts_2024, qualifies_for_ldtt, with_min_months
+from diff_expectations import LDTT_BONUS_2024, facts_2024, qualifies_for_ldtt, with_min_months
 
 from emulation.cli import main
 
@@ -32,6 +32,11 @@ def losers() -> list[str]:
     )
 
 
+def lost_bonus() -> Decimal:
+    """The LĐTT bonus money the losers lose (no one of them loses CSTĐCS in the example)."""
+    return -LDTT_BONUS_2024 * len(losers())
+
+
 def test_the_table_names_who_loses_ldtt_and_why(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--after-set", "min_months_worked=12", "--lang", "en")
     assert (status, err) == (0, "")
@@ -42,10 +47,10 @@ def test_the_table_names_who_loses_ldtt_and_why(capsys: pytest.CaptureFixture[st
         )
     assert "    criterion min_service (" in out
     assert (
-        f"  ldtt (Advanced Worker): gain 0, lose {len(losers())}, change otherwise 0; bonus 0"
-        in out
+        f"  ldtt (Advanced Worker): gain 0, lose {len(losers())}, change otherwise 0;"
+        f" bonus {lost_bonus()}" in out
     )
-    assert "Total change in bonus money: 0\n" in out
+    assert f"Total change in bonus money: {lost_bonus()}\n" in out
 
 
 def test_the_table_speaks_vietnamese_by_default(capsys: pytest.CaptureFixture[str]) -> None:
@@ -53,7 +58,7 @@ def test_the_table_speaks_vietnamese_by_default(capsys: pytest.CaptureFixture[st
     assert status == 0
     assert "Lao động tiên tiến" in out
     assert "tiêu chí min_service" in out
-    assert "Tổng thay đổi tiền thưởng: 0\n" in out
+    assert f"Tổng thay đổi tiền thưởng: {lost_bonus()}\n" in out
 
 
 def test_no_difference_exits_zero_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,7 +80,11 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         "awards",
         "changes",
     }
-    assert (document["period"], document["lang"], document["bonus_change"]) == ("2024", "vi", "0")
+    assert (document["period"], document["lang"], document["bonus_change"]) == (
+        "2024",
+        "vi",
+        str(lost_bonus()),
+    )
     ldtt = [c for c in document["changes"] if c["award"] == "ldtt"]
     assert [c["subject"] for c in ldtt] == losers()
     assert ldtt[0]["outcome"] == {"before": "granted", "after": "not_eligible"}
@@ -109,7 +118,7 @@ def test_csv_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert [row["subject"] for row in ldtt] == losers()
     assert ldtt[0]["criteria"] == "min_service: true -> false"
     assert (ldtt[0]["outcome_before"], ldtt[0]["outcome_after"]) == ("granted", "not_eligible")
-    assert ldtt[0]["bonus_change"] == "0"
+    assert ldtt[0]["bonus_change"] == str(-LDTT_BONUS_2024)
 
 
 def test_after_rulesets_replace_those_with_the_same_id(

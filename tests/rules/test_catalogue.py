@@ -47,7 +47,7 @@ def test_a_cycle_across_two_rulesets_is_a_load_error_naming_it(tmp_path: Path) -
     assert problem.location == "awards.ldtt.criteria[0].expr"  # where ldtt reads ttldtt
     assert problem.message == (
         "awards read each other in a cycle across rulesets: "
-        f"ldtt (state.individual_titles 2.0.0, {individual}) -> "
+        f"ldtt (state.individual_titles 2.0.1, {individual}) -> "
         f"ttldtt (state.collective_titles 2.0.0, {collective}) -> ldtt"
     )
 
@@ -111,7 +111,7 @@ def test_a_gap_between_versions_is_a_warning_on_the_engine(tmp_path: Path) -> No
     assert warning.location == "ruleset.effective_from"
     assert warning.message == (
         "no version of state.individual_titles is in force from 2023-01-01 to 2023-12-31: "
-        f"version 1.0.0 ({old}) ends on 2022-12-31 and version 2.0.0 starts on 2024-01-01"
+        f"version 1.0.0 ({old}) ends on 2022-12-31 and version 2.0.1 starts on 2024-01-01"
     )
 
 

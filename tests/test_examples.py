@@ -255,7 +255,7 @@ OUTCOME_COUNTS = {
         "hcld3_cong_hien": {"not_eligible": 54},
         "ttldtt": {"granted": 4, "data_missing": 2},
         "ttldxs": {"granted": 3, "not_eligible": 2, "data_missing": 1},
-        "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 1, "not_eligible": 4},
+        "co_thi_dua_tinh": {"eligible_over_quota": 2, "not_eligible": 4},
     },
     "2025": {
         "ldtt": {"granted": 45, "not_eligible": 7, "blocked": 2, "data_missing": 1},
@@ -440,7 +440,22 @@ NOTABLE = [
     ("2022", "cd-tranphu", "co_thi_dua_tinh", "granted", None),
     ("2023", "cd-nguyendu", "co_thi_dua_tinh", "granted", None),
     ("2024", "cd-nguyendu", "co_thi_dua_tinh", "not_eligible", [("criterion_failed", "targets")]),
-    ("2024", "cd-lequydon", "co_thi_dua_tinh", "granted", None),
+    # the cluster's leader (cd-nguyendu) misses its targets: the leader must qualify (Law 06/2022
+    # Art 26(1), the rule set's reading), so the cluster has no flag in 2024
+    (
+        "2024",
+        "cd-lequydon",
+        "co_thi_dua_tinh",
+        "eligible_over_quota",
+        [
+            ("over_quota", None),
+            ("leader_not_qualified", None),
+            ("criterion_met", "cluster_member"),
+            ("criterion_met", "task_rating"),
+            ("criterion_met", "targets"),
+            ("criterion_met", "unity"),
+        ],
+    ),
     ("2025", "cd-nguyendu", "co_thi_dua_tinh", "granted", None),
     (
         "2025",

@@ -115,13 +115,13 @@ def test_fact_columns_are_the_facts_the_state_rulesets_declare(
     assert set(from_json.fact_columns) == set(from_csv.fact_columns)
     # every fact a rule reads has a column, but those of the Labour Order for a long tenure as
     # a department director (nobody in a school union holds such a post) and those of the
-    # Government flag's second stage (the example's unions are never proposed for it: its
-    # decisions there are refused at stage 1 or lack the stage-2 facts)
+    # Government flag's second stage and of the collective Bằng khen (the example's unions are
+    # never proposed for them: their decisions there are refused or lack those facts)
     read = {
         name
         for ruleset in engine.rulesets
         for award in ruleset.awards.values()
-        if award.id not in {"hcld3_cong_hien", "co_thi_dua_cp"}
+        if award.id not in {"hcld3_cong_hien", "co_thi_dua_cp", "bk_tinh_tt"}
         for rule in award.rules
         for name in rule.node.facts
         if name in declared
@@ -260,6 +260,8 @@ OUTCOME_COUNTS = {
         "co_thi_dua_tinh": {"eligible_over_quota": 2, "not_eligible": 4},
         # no cluster flag in 2024, so stage 1 of the Government flag refuses everyone
         "co_thi_dua_cp": {"not_eligible": 6},
+        # no collective records law-abiding conduct or the path-d facts
+        "bk_tinh_tt": {"data_missing": 4, "not_eligible": 2},
     },
     "2025": {
         "ldtt": {"granted": 45, "not_eligible": 7, "blocked": 2, "data_missing": 1},
@@ -275,6 +277,8 @@ OUTCOME_COUNTS = {
         "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 2, "not_eligible": 3},
         # the 2025 cluster leader passes stage 1; the union records no stage-2 facts or vote
         "co_thi_dua_cp": {"data_missing": 1, "not_eligible": 5},
+        # no collective records law-abiding conduct or the path-d facts
+        "bk_tinh_tt": {"data_missing": 4, "not_eligible": 2},
     },
 }
 

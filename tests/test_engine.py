@@ -71,6 +71,8 @@ def test_one_subject_is_a_population_of_one(state_engine: emulation.Engine) -> N
         "ttldtt",
         "ttldxs",
         "co_thi_dua_tinh",
+        "co_thi_dua_cp",
+        "bk_tinh_tt",
     }
 
 

@@ -114,12 +114,14 @@ def test_fact_columns_are_the_facts_the_state_rulesets_declare(
     assert set(from_csv.fact_columns) <= declared
     assert set(from_json.fact_columns) == set(from_csv.fact_columns)
     # every fact a rule reads has a column, but those of the Labour Order for a long tenure as
-    # a department director: nobody in a school union holds such a post
+    # a department director (nobody in a school union holds such a post) and those of the
+    # Government flag's second stage and of the collective Bằng khen (the example's unions are
+    # never proposed for them: their decisions there are refused or lack those facts)
     read = {
         name
         for ruleset in engine.rulesets
         for award in ruleset.awards.values()
-        if award.id != "hcld3_cong_hien"
+        if award.id not in {"hcld3_cong_hien", "co_thi_dua_cp", "bk_tinh_tt"}
         for rule in award.rules
         for name in rule.node.facts
         if name in declared
@@ -255,7 +257,11 @@ OUTCOME_COUNTS = {
         "hcld3_cong_hien": {"not_eligible": 54},
         "ttldtt": {"granted": 4, "data_missing": 2},
         "ttldxs": {"granted": 3, "not_eligible": 2, "data_missing": 1},
-        "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 1, "not_eligible": 4},
+        "co_thi_dua_tinh": {"eligible_over_quota": 2, "not_eligible": 4},
+        # no cluster flag in 2024, so stage 1 of the Government flag refuses everyone
+        "co_thi_dua_cp": {"not_eligible": 6},
+        # no collective records law-abiding conduct or the path-d facts
+        "bk_tinh_tt": {"data_missing": 4, "not_eligible": 2},
     },
     "2025": {
         "ldtt": {"granted": 45, "not_eligible": 7, "blocked": 2, "data_missing": 1},
@@ -269,6 +275,10 @@ OUTCOME_COUNTS = {
         "ttldtt": {"granted": 4, "data_missing": 2},
         "ttldxs": {"granted": 2, "not_eligible": 4},
         "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 2, "not_eligible": 3},
+        # the 2025 cluster leader passes stage 1; the union records no stage-2 facts or vote
+        "co_thi_dua_cp": {"data_missing": 1, "not_eligible": 5},
+        # no collective records law-abiding conduct or the path-d facts
+        "bk_tinh_tt": {"data_missing": 4, "not_eligible": 2},
     },
 }
 
@@ -440,7 +450,22 @@ NOTABLE = [
     ("2022", "cd-tranphu", "co_thi_dua_tinh", "granted", None),
     ("2023", "cd-nguyendu", "co_thi_dua_tinh", "granted", None),
     ("2024", "cd-nguyendu", "co_thi_dua_tinh", "not_eligible", [("criterion_failed", "targets")]),
-    ("2024", "cd-lequydon", "co_thi_dua_tinh", "granted", None),
+    # the cluster's leader (cd-nguyendu) misses its targets: the leader must qualify (Law 06/2022
+    # Art 26(1), the rule set's reading), so the cluster has no flag in 2024
+    (
+        "2024",
+        "cd-lequydon",
+        "co_thi_dua_tinh",
+        "eligible_over_quota",
+        [
+            ("over_quota", None),
+            ("leader_not_qualified", None),
+            ("criterion_met", "cluster_member"),
+            ("criterion_met", "task_rating"),
+            ("criterion_met", "targets"),
+            ("criterion_met", "unity"),
+        ],
+    ),
     ("2025", "cd-nguyendu", "co_thi_dua_tinh", "granted", None),
     (
         "2025",

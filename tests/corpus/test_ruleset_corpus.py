@@ -276,6 +276,8 @@ ACCEPTS: dict[str, set[str]] = {
     "awards.*.quota.rank[]": _TABLE,
     "awards.*.quota.rank[].expr": _TEXT,
     "awards.*.quota.rank[].order": _TEXT,
+    "awards.*.quota.ties": _TEXT,
+    "awards.*.quota.rank_scope": _TEXT,
     "awards.*.quota.basis": _TEXT,
     "awards.*.quota.certainty": _TEXT,
     "awards.*.bonus": _TABLE,
@@ -300,6 +302,12 @@ ACCEPTS: dict[str, set[str]] = {
         for section in ("criteria", "exclusions", "blocking")
         for key in ("id", "expr", "basis", "certainty")
     },
+    "awards.*.paths": _ARRAY,
+    "awards.*.paths[]": _TABLE,
+    **{f"awards.*.paths[].{key}": _TEXT for key in ("id", "basis", "certainty")},
+    "awards.*.paths[].criteria": _ARRAY,
+    "awards.*.paths[].criteria[]": _TABLE,
+    **{f"awards.*.paths[].criteria[].{key}": _TEXT for key in ("id", "expr", "basis", "certainty")},
 }
 
 #: The types a value of each declared type is written as.
@@ -452,6 +460,9 @@ OPTIONAL = {
     "min_scope",
     "window",
     "unless",
+    "ties",
+    "rank_scope",
+    "paths",
 }
 
 
@@ -472,6 +483,8 @@ def required_keys(exhaustive: bool) -> list[tuple[Path, str, str]]:
                 optional = document["awards"][path.split(".")[1]].get("frequency") != "once"
             if re.match(r"^awards\.[^.]+\.consumes\.count$", path):
                 optional = True
+            if re.match(r"^awards\.[^.]+\.criteria$", path):  # an award with paths needs none
+                optional = "paths" in document["awards"][path.split(".")[1]]
             if not optional:
                 found.append((file, path, ""))
     return first_of_each_pattern(found, exhaustive)
@@ -502,6 +515,11 @@ def missing_key_problems(file: Path, path: str, _: str, functions: Any) -> str |
     found = load(deleted(DOCUMENTS[file], path), file, functions)
     where = path.rsplit(".", 1)[0] if re.search(r"\.quota\.(ratio|count)$", path) else path
     if any(p.code == "missing_key" and p.location == where for p in found):
+        return None
+    # a path without its criteria is refused as an empty path, at the same place
+    if re.search(r"\.paths\[\d+\]\.criteria$", path) and any(
+        p.code == "empty_path" and p.location == path for p in found
+    ):
         return None
     return f"{file.name}: without {path}: {[(p.code, p.location) for p in found]}"
 

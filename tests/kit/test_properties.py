@@ -273,7 +273,7 @@ def test_an_engine_that_picks_versions_by_the_first_day_fails(
     # before, so this engine finds no version for it
     assert str(info.value) == (
         "version boundaries: evaluating 2017-2018 failed although state.collective_titles "
-        "1.0.0, state.individual_titles 1.0.0 is in force: no ruleset is in force for period "
+        "1.0.1, state.individual_titles 1.0.0 is in force: no ruleset is in force for period "
         "2017-2018"
     )
 

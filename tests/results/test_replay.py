@@ -111,7 +111,7 @@ def test_an_edited_fact_is_named_in_every_decision_of_its_subject(
     assert {d.subject for d in replay.differences} == {"nd-041", "cd-nguyendu-vp"}
     assert "nd-041 ldtt: input_hash: recorded " in replay.report()
     assert replay.report().endswith(
-        f"period 2024: {len(replay.differing())} of 450 decisions recorded (450 derived again) "
+        f"period 2024: {len(replay.differing())} of 462 decisions recorded (462 derived again) "
         f"do not re-derive identically ({len(replay.differences)} differences)\n"
     )
 

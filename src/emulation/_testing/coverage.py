@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from emulation._testing.coverage_table import coverage_table
 from emulation._testing.movement_coverage import MovementCoverage, MovementReport
 from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
@@ -65,23 +66,17 @@ class CoverageReport:
 
     def format(self) -> str:
         """A table by ruleset version, the total, and every rule not covered."""
-        versions: dict[tuple[str, str], list[RuleCoverage]] = {}
+        versions: dict[str, list[RuleCoverage]] = {}
         for rule in self.rules:
-            versions.setdefault(rule.key[:2], []).append(rule)
-        names = {key: f"{key[0]} {key[1]}" for key in versions}
-        width = max([len("total"), *(len(n) for n in names.values())])
-        lines = ["criterion coverage (rules seen both true and false):"]
-        for key, rules in versions.items():
-            done = sum(rule.covered for rule in rules)
-            lines.append(f"  {names[key]:<{width}}  {_row(done, len(rules))}")
-        lines.append(f"  {'total':<{width}}  {_row(self.covered, self.total)}")
-        gaps = [rule for rule in self.rules if not rule.covered]
-        if gaps:
-            lines.append("not covered:")
-            lines.extend(
-                f"  {r.key[0]} {r.key[1]}: {r.key[2]}.{r.key[3]} ({r.role}): {r.missing}"
-                for r in gaps
-            )
+            versions.setdefault(f"{rule.key[0]} {rule.key[1]}", []).append(rule)
+        gaps = [
+            f"{r.key[0]} {r.key[1]}: {r.key[2]}.{r.key[3]} ({r.role}): {r.missing}"
+            for r in self.rules
+            if not r.covered
+        ]
+        lines = coverage_table(
+            "criterion coverage (rules seen both true and false):", versions, gaps
+        )
         lines.extend(self.movements.lines())
         return "\n".join(lines)
 
@@ -95,11 +90,6 @@ class CoverageReport:
         if self.movements.total and self.movements.percent < minimum:
             found.append(f"score sheet and KPI coverage {self.movements.percent:.1f} %")
         return found
-
-
-def _row(done: int, total: int) -> str:
-    percent = 100.0 * done / total if total else 100.0
-    return f"{done:>4} / {total:<4} {percent:5.1f} %"
 
 
 @attrs.define

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import attrs
 
+from emulation._testing.coverage_table import coverage_table
 from emulation.results.evaluation import Evaluation
 from emulation.rules.model import Ruleset
 from emulation.rules.scores import ScoreSheet
@@ -78,30 +79,18 @@ class MovementReport:
         rulesets have no sheet or KPI)."""
         if not self.targets:
             return []
-        groups: dict[tuple[str, ...], list[TargetCoverage]] = {}
+        groups: dict[str, list[TargetCoverage]] = {}
         for target in self.targets:
-            groups.setdefault(target.key[:4], []).append(target)
-        names = {key: f"{key[0]} {key[1]} {key[2]} {key[3]}" for key in groups}
-        width = max([len("total"), *(len(n) for n in names.values())])
-        lines = ["score sheet and KPI coverage (parts seen both ways):"]
-        for key, targets in groups.items():
-            done = sum(t.covered for t in targets)
-            lines.append(f"  {names[key]:<{width}}  {_row(done, len(targets))}")
-        lines.append(f"  {'total':<{width}}  {_row(self.covered, self.total)}")
-        gaps = [t for t in self.targets if not t.covered]
-        if gaps:
-            lines.append("not covered:")
-            lines.extend(
-                f"  {t.key[0]} {t.key[1]}: {t.key[2]} {t.key[3]}: {t.key[4]} "
-                f"({' / '.join(WAYS[t.key[5]])}): {t.missing}"
-                for t in gaps
-            )
+            key = target.key
+            groups.setdefault(f"{key[0]} {key[1]} {key[2]} {key[3]}", []).append(target)
+        gaps = [
+            f"{t.key[0]} {t.key[1]}: {t.key[2]} {t.key[3]}: {t.key[4]} "
+            f"({' / '.join(WAYS[t.key[5]])}): {t.missing}"
+            for t in self.targets
+            if not t.covered
+        ]
+        lines = coverage_table("score sheet and KPI coverage (parts seen both ways):", groups, gaps)
         return lines
-
-
-def _row(done: int, total: int) -> str:
-    percent = 100.0 * done / total if total else 100.0
-    return f"{done:>4} / {total:<4} {percent:5.1f} %"
 
 
 @attrs.define

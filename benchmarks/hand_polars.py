@@ -8,7 +8,9 @@ with the same meaning —
 * facts are cast to their declared types and the ruleset defaults filled;
 * every criterion follows three-valued (Kleene) logic, a missing fact making it unknown;
 * outcomes ``granted / not_eligible / blocked / data_missing`` decided as in
-  ``emulation.evaluate.query.outcome_expr`` (there are no exclusion rules in these two awards).
+  ``emulation.evaluate.query.outcome_expr``; the one exclusion is LĐTT's: a discipline record
+  in force during the period (Decree 152/2025 Art 4(4), ruleset 2.0.1), which CSTĐCS inherits
+  through LĐTT.
 
 It skips what the generic engine does and this one-off does not need: casting columns the rules
 never read, keeping every rule's boolean column and the inputs for explanations, the checks
@@ -16,6 +18,8 @@ that report a bad value by file and row.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import polars as pl
 
@@ -29,12 +33,27 @@ MIN_MONTHS_WORKED = 6  # TT 01/2024/TT-BNV Điều 1 khoản 5 điểm d
 EXCELLENCE_EVIDENCE = ("initiative", "scientific_work", "combat_ingenuity")
 
 
-def _outcome(blocked: pl.Expr, met: pl.Expr) -> pl.Expr:
-    """blocked > a criterion fails > something unknown > granted (no exclusions here)."""
+def disciplined(population: Population, period: str) -> pl.LazyFrame:
+    """``subject, disciplined``: every person with a discipline record (of any level: the
+    lightest, a reprimand, counts) in force during the calendar year ``period``."""
+    start, end = dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
+    in_force = (pl.col("start") <= end) & (pl.col("end").is_null() | (pl.col("end") >= start))
+    return (
+        population.discipline.lazy()
+        .filter(in_force)
+        .select("subject")
+        .unique()
+        .with_columns(pl.lit(True).alias("disciplined"))
+    )
+
+
+def _outcome(blocked: pl.Expr, met: pl.Expr, excluded: pl.Expr | None = None) -> pl.Expr:
+    """blocked > an exclusion applies or a criterion fails > something unknown > granted."""
+    refused = ~met.fill_null(True) if excluded is None else excluded | ~met.fill_null(True)
     return (
         pl.when(blocked.fill_null(False))
         .then(pl.lit("blocked"))
-        .when(~met.fill_null(True))
+        .when(refused)
         .then(pl.lit("not_eligible"))
         .when(blocked.is_null() | met.is_null())
         .then(pl.lit("data_missing"))
@@ -76,7 +95,10 @@ def evaluate(population: Population, period: str = "2024") -> pl.DataFrame:
     return (
         people.join(facts, left_on="id", right_on="subject", how="inner")
         .join(evidence, left_on="id", right_on="subject", how="left")
-        .with_columns(_outcome(under_review, ldtt_met).alias("ldtt"))
+        .join(disciplined(population, period), left_on="id", right_on="subject", how="left")
+        .with_columns(
+            _outcome(under_review, ldtt_met, pl.col("disciplined").fill_null(False)).alias("ldtt")
+        )
         .select("id", "ldtt", _outcome(under_review, ldtt_granted & excellence).alias("cstdcs"))
         .collect()
     )

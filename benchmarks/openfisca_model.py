@@ -28,6 +28,7 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import Variable
 
 from emulation import Population
+from hand_polars import disciplined
 
 MIN_MONTHS_WORKED = 6
 EXCELLENCE_EVIDENCE = ("initiative", "scientific_work", "combat_ingenuity")
@@ -119,9 +120,10 @@ def _under_review(person: Any, period: Any) -> np.ndarray:
     return np.where(review, TRUE, FALSE)
 
 
-def _outcome(blocked: np.ndarray, met: np.ndarray) -> EnumArray:
+def _outcome(blocked: np.ndarray, met: np.ndarray, excluded: np.ndarray | None = None) -> EnumArray:
+    refused = met == FALSE if excluded is None else (met == FALSE) | excluded
     codes = np.select(
-        [blocked == TRUE, met == FALSE, (blocked == UNKNOWN) | (met == UNKNOWN)],
+        [blocked == TRUE, refused, (blocked == UNKNOWN) | (met == UNKNOWN)],
         [Outcome.blocked.index, Outcome.not_eligible.index, Outcome.data_missing.index],
         default=Outcome.granted.index,
     )
@@ -133,7 +135,7 @@ def _ldtt_outcome(person: Any, period: Any) -> EnumArray:
         np.minimum(person("ldtt_task_rating", period), person("ldtt_attitude", period)),
         person("ldtt_min_service", period),
     )
-    return _outcome(person("under_review", period), met)
+    return _outcome(person("under_review", period), met, person("disciplined", period))
 
 
 def _cstdcs_ldtt(person: Any, period: Any) -> np.ndarray:
@@ -185,6 +187,8 @@ INPUTS: dict[str, type[Variable]] = {
     "under_discipline_review": _input("under_discipline_review", bool),
     "under_investigation": _input("under_investigation", bool),
     "pending_complaint": _input("pending_complaint", bool),
+    # a discipline record in force during the period (LĐTT's exclusion, Decree 152/2025 Art 4(4))
+    "disciplined": _input("disciplined", bool),
     "excellence_evidence": _input("excellence_evidence", int),
 }
 FORMULAS: list[type[Variable]] = [
@@ -237,6 +241,15 @@ def prepare(population: Population, period: str = "2024") -> dict[str, Any]:
         "pending_complaint",
     ):
         arrays[name] = people.get_column(name).fill_null(False).to_numpy()
+    arrays["disciplined"] = (
+        people.select("id")
+        .join(
+            disciplined(population, period).collect(), left_on="id", right_on="subject", how="left"
+        )
+        .get_column("disciplined")
+        .fill_null(False)
+        .to_numpy()
+    )
     items = population.evidence.filter(
         pl.col("period") == period, pl.col("kind").is_in(EXCELLENCE_EVIDENCE)
     ).join(people.select("id", "index"), left_on="subject", right_on="id")

@@ -17,6 +17,7 @@ import polars as pl
 import rule_engine
 
 from emulation import Population
+from hand_polars import disciplined
 
 MIN_MONTHS_WORKED = 6
 EXCELLENCE_EVIDENCE = ("initiative", "scientific_work", "combat_ingenuity")
@@ -48,11 +49,12 @@ def compile_rules() -> dict[str, list[rule_engine.Rule]]:
     }
 
 
-def _outcome(blocked: bool | None, criteria: Sequence[bool | None]) -> str:
-    """blocked > a criterion fails > something unknown > granted (Kleene)."""
+def _outcome(blocked: bool | None, criteria: Sequence[bool | None], excluded: bool = False) -> str:
+    """blocked > an exclusion applies or a criterion fails > something unknown > granted
+    (Kleene)."""
     if blocked:
         return "blocked"
-    if any(value is False for value in criteria):
+    if excluded or any(value is False for value in criteria):
         return "not_eligible"
     if blocked is None or any(value is None for value in criteria):
         return "data_missing"
@@ -67,7 +69,7 @@ def evaluate(
     results = []
     for row in rows:
         blocked = blocking.evaluate(row)
-        ldtt = _outcome(blocked, [rule.evaluate(row) for rule in rules["ldtt"]])
+        ldtt = _outcome(blocked, [rule.evaluate(row) for rule in rules["ldtt"]], row["disciplined"])
         row["ldtt"] = ldtt
         cstdcs = _outcome(blocked, [rule.evaluate(row) for rule in rules["cstdcs"]])
         results.append((row["id"], ldtt, cstdcs))
@@ -103,8 +105,16 @@ def records(population: Population, limit: int, period: str = "2024") -> list[di
         ids.lazy()
         .join(facts, left_on="id", right_on="subject", maintain_order="left")
         .join(evidence, left_on="id", right_on="subject", how="left", maintain_order="left")
+        .join(
+            disciplined(population, period),
+            left_on="id",
+            right_on="subject",
+            how="left",
+            maintain_order="left",
+        )
         .with_columns(
             pl.col("excellence_evidence").fill_null(0),
+            pl.col("disciplined").fill_null(False),
             pl.col(
                 "months_maternity_leave", "months_injury_treatment", "months_training"
             ).fill_null(0),

@@ -319,33 +319,26 @@ def _floor(out: Collector, at: str, row: Mapping[str, Any], scope: Scope) -> Sco
     )
 
 
-def _condition(out: Collector, at: str, row: Mapping[str, Any], scope: Scope) -> tuple[Any, ...]:
-    expr = read_text(out, row, f"{at}.expr")
-    node = None if expr is None else read_expression(out, f"{at}.expr", expr, scope, "bool")
-    return expr, node, read_text(out, row, f"{at}.id")
-
-
 def _knockout(out: Collector, at: str, row: Mapping[str, Any], scope: Scope) -> ScoreRule | None:
-    label, basis, certainty = _common(out, at, row, _KNOCKOUT)
-    expr, node, rule_id = _condition(out, at, row, scope)
-    if not (rule_id and label and basis and certainty and expr and node):
-        return None
-    return ScoreRule(
-        id=rule_id,
-        label=label,
-        expr=expr,
-        node=node,
-        basis=basis,
-        certainty=certainty,
-        location=f"{at}.expr",
-    )
+    return _score_rule(out, at, row, scope, capped=False)
 
 
 def _cap(out: Collector, at: str, row: Mapping[str, Any], scope: Scope) -> ScoreRule | None:
-    label, basis, certainty = _common(out, at, row, _GRADECAP)
-    expr, node, rule_id = _condition(out, at, row, scope)
-    at_most = read_text(out, row, f"{at}.at_most")
-    if not (rule_id and label and basis and certainty and expr and node and at_most):
+    return _score_rule(out, at, row, scope, capped=True)
+
+
+def _score_rule(
+    out: Collector, at: str, row: Mapping[str, Any], scope: Scope, *, capped: bool
+) -> ScoreRule | None:
+    """A knock-out, or (``capped``) a grade cap with the band it holds the sheet ``at_most``."""
+    label, basis, certainty = _common(out, at, row, _GRADECAP if capped else _KNOCKOUT)
+    expr = read_text(out, row, f"{at}.expr")
+    node = None if expr is None else read_expression(out, f"{at}.expr", expr, scope, "bool")
+    rule_id = read_text(out, row, f"{at}.id")
+    at_most = read_text(out, row, f"{at}.at_most") if capped else None
+    if not (rule_id and label and basis and certainty and expr and node) or (
+        capped and not at_most
+    ):
         return None
     return ScoreRule(
         id=rule_id,

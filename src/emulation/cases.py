@@ -98,6 +98,9 @@ class Case:
     as_of: str | None = None
     #: Expected KPI results by node (``[[case.expect]]`` naming ``kpi``).
     kpis: tuple[KpiExpectation, ...] = ()
+    #: The day the awards are decided (``YYYY-MM-DD``), as ``evaluate(decision_date=…)``:
+    #: bonuses read their coefficient and base salary on it; None: the cut-off.
+    decision_date: str | None = None
 
     @property
     def location(self) -> str:
@@ -149,7 +152,16 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
     if not isinstance(entry, dict):
         problems.append(Problem(file=source, location=where, message="expected a table"))
         return None
-    allowed = {"name", "period", "as_of", "subject", "subjects", "parameters", "expect"}
+    allowed = {
+        "name",
+        "period",
+        "as_of",
+        "decision_date",
+        "subject",
+        "subjects",
+        "parameters",
+        "expect",
+    }
     for key in entry:
         if key not in allowed:
             problems.append(
@@ -241,6 +253,9 @@ def _case(source: str, index: int, entry: Any, problems: list[Problem], where: s
         expect=tuple(expectations),
         as_of=None if entry.get("as_of") is None else str(_plain(entry["as_of"])),
         kpis=tuple(kpis),
+        decision_date=(
+            None if entry.get("decision_date") is None else str(_plain(entry["decision_date"]))
+        ),
     )
 
 
@@ -320,6 +335,7 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
         awards,
         parameters=case.parameters,
         as_of=case.as_of,
+        decision_date=case.decision_date,
         scores=scores,
         kpis=sorted({e.kpi for e in case.kpis}),
     )

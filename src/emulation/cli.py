@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_option(evaluate)
     _as_of_option(evaluate)
+    _decision_date_option(evaluate)
     _parameter_option(evaluate)
     _rulesets_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--kpi", metavar="ID", help="a KPI evaluated at the node --subject")
     explain.add_argument("--lang", choices=LANGUAGES, default="vi")
     _as_of_option(explain)
+    _decision_date_option(explain)
     _parameter_option(explain)
     _rulesets_option(explain)
     explain.set_defaults(handler=_explain)
@@ -212,6 +214,17 @@ def _as_of_option(parser: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="the round's cut-off within the period: service and months in operation are "
         "counted to this day (default: the period's last day)",
+    )
+
+
+def _decision_date_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--decision-date",
+        dest="decision_date",
+        metavar="YYYY-MM-DD",
+        help="the day the awards are decided, on or after the cut-off: bonus money uses the "
+        "base salary and coefficients in force that day (default: the cut-off, --as-of or "
+        "the period's last day)",
     )
 
 
@@ -330,7 +343,12 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
     population = engine.read_population(args.data)
     evaluation = engine.evaluate(
-        population, period, args.awards, parameters=_parameters(args), as_of=args.as_of
+        population,
+        period,
+        args.awards,
+        parameters=_parameters(args),
+        as_of=args.as_of,
+        decision_date=args.decision_date,
     )
     # a population read from a file with no row names no file: name the one given
     warnings = [
@@ -353,7 +371,12 @@ def _explain(args: argparse.Namespace) -> int:
     period = Period.parse(args.period)
     population = engine.read_population(args.data)
     evaluation = engine.evaluate(
-        population, period, [args.award], parameters=_parameters(args), as_of=args.as_of
+        population,
+        period,
+        [args.award],
+        parameters=_parameters(args),
+        as_of=args.as_of,
+        decision_date=args.decision_date,
     )
     decision = evaluation.decision(args.subject, args.award)
     sys.stdout.write(explain_text(decision, args.lang))

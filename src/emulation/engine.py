@@ -21,6 +21,7 @@ from emulation.errors import EmulationError, EvaluationError, Problem, suggest
 from emulation.evaluate import run
 from emulation.evaluate.inputs import input_warnings
 from emulation.evaluate.kpis import evaluate_kpis
+from emulation.evaluate.money import decision_day, money_parameters
 from emulation.evaluate.plan import by_id, plan_evaluation
 from emulation.functions import FunctionSpec
 from emulation.period import Period, cut_off
@@ -144,6 +145,7 @@ class Engine:
         kpis: Sequence[str] | None = None,
         as_of: dt.date | str | None = None,
         scores: Sequence[str] | None = None,
+        decision_date: dt.date | str | None = None,
     ) -> Evaluation:
         """Decide ``awards`` (default: every award in force) for every candidate of ``period``.
 
@@ -155,11 +157,15 @@ class Engine:
         organisation tree (default: every KPI in force when no award is named, none when some
         are), with the awards they read. ``as_of`` is the round's cut-off (a date within the
         period, or ``YYYY-MM-DD``): service and months in operation are counted to it; by
-        default to the period's last day. Only the rulesets that accept the period's kind are
-        used (see :meth:`rulesets_for`).
+        default to the period's last day. ``decision_date`` is the day the awards are decided
+        (a date or ``YYYY-MM-DD``, on or after the cut-off): bonus money is computed with the
+        coefficient and base salary in force on that day (Decree 152/2025 Art 49(1)); by
+        default on the cut-off. Only the rulesets that accept the period's kind are used (see
+        :meth:`rulesets_for`).
         """
         period = _period(period)
         day = cut_off(period, as_of)
+        decided = decision_day(day, decision_date)
         rulesets = self.rulesets_for(period, awards)
         plan = plan_evaluation(
             period,
@@ -187,6 +193,8 @@ class Engine:
             as_of=None if as_of is None else day,
             sheets=plan.scores,
             warnings=input_warnings(population, period, self.declared_facts()),
+            decision_date=None if decision_date is None else decided,
+            money_parameters=money_parameters(rulesets, plan.parameters, decided, plan.overrides),
         )
         self.plugins.observe(evaluation)
         return evaluation
@@ -248,7 +256,12 @@ class Engine:
         # a file without decisions claims that no award has a candidate: check every one
         chosen = awards if recorded.decisions else None
         evaluation = self.evaluate(
-            population, period, chosen, parameters=parameters, as_of=recorded.as_of
+            population,
+            period,
+            chosen,
+            parameters=parameters,
+            as_of=recorded.as_of,
+            decision_date=recorded.decision_date,
         )
         return compare(recorded, evaluation)
 

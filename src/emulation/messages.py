@@ -64,8 +64,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "The leader of {group}, {leaders}, does not qualify for “{label}” ({basis}); the place is not passed on to the next in rank",
     ),
     "bonus": (
-        "Tiền thưởng {amount} đồng = {coefficient} × {base} đồng, làm tròn lên bội số của {step} đồng ({basis})",
-        "Bonus {amount} VND = {coefficient} × {base} VND, rounded up to a multiple of {step} VND ({basis})",
+        "Tiền thưởng {amount} đồng = {coefficient} × {base} đồng ({base_label} {when}), làm tròn lên bội số của {step} đồng ({basis})",
+        "Bonus {amount} VND = {coefficient} × {base} VND ({base_label} {when}), rounded up to a multiple of {step} VND ({basis})",
     ),
     "path_held": (
         "Đạt theo {label} ({basis})",

@@ -41,7 +41,8 @@ def emulation_render(evaluation: Evaluation, format: str, lang: Language) -> str
 def render_json(evaluation: Evaluation, lang: Language) -> str:
     """``{"period", "as_of", "engine_version", "lang", "decisions": [...], "set_aside":
     [...]}``, keys sorted, UTF-8. ``set_aside`` lists subjects whose records contradict each
-    other; ``as_of`` is the cut-off the evaluation counted to, when one was given; when the
+    other; ``as_of`` is the cut-off the evaluation counted to, when one was given;
+    ``decision_date`` the day bonuses were computed on, when one was given; when the
     rulesets in force rank standings, ``standings`` lists every candidate's place; when KPIs
     were evaluated, ``kpis`` lists them by node; when score sheets were computed, ``scores``
     lists every subject's sheet."""
@@ -57,6 +58,8 @@ def render_json(evaluation: Evaluation, lang: Language) -> str:
     document.update(standings_json(evaluation, lang))
     if evaluation.as_of is not None:
         document["as_of"] = evaluation.as_of.isoformat()
+    if evaluation.decision_date is not None:
+        document["decision_date"] = evaluation.decision_date.isoformat()
     if evaluation.sheets:
         document["scores"] = [result.to_dict(lang) for result in evaluation.score_results()]
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -24,6 +24,7 @@ from emulation.evaluate.columns import (
 )
 from emulation.evaluate.evidence import granted_in, taken_by
 from emulation.evaluate.kpis import KPI_SCHEMA
+from emulation.evaluate.money import BonusShown
 from emulation.evaluate.steps import award_reads
 from emulation.lang.compiler import DECIMAL
 from emulation.period import Period
@@ -39,6 +40,7 @@ from emulation.results.ties import Peers, quota_peers
 from emulation.rules.kpis import Kpi
 from emulation.rules.model import Award, Consumption, Ruleset, Standings, resolve
 from emulation.rules.scores import ScoreSheet
+from emulation.types import Label
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -125,6 +127,14 @@ class Evaluation:
     #: What in the input is likely a mistake (no subject, no facts row for the period, a fact
     #: column no ruleset declares), as located problems with a ``code``; never raised.
     warnings: tuple[Problem, ...] = ()
+
+    #: The decision date the evaluation was given (None: none, and bonuses are computed on
+    #: the cut-off, ``as_of`` or the period's last day); see :mod:`emulation.evaluate.money`.
+    decision_date: dt.date | None = None
+
+    #: The parameter values bonus money is computed with, by ruleset id: those of
+    #: ``parameters`` with the ones a bonus reads taken on the decision date.
+    money_parameters: dict[str, dict[str, Any]] = attrs.field(factory=dict)
 
     def outcomes(self) -> pl.DataFrame:
         """A long frame ``subject, award, period, outcome``, sorted by subject then award."""
@@ -335,13 +345,7 @@ class Evaluation:
             )
         bonus = None
         if award.bonus is not None and outcome == "granted":
-            spec = award.bonus
-            base = values.get(spec.base)
-            coefficient = resolve(spec.coefficient, values)
-            if base is not None and coefficient is not None:
-                step = resolve(spec.round_up_to, values)
-                amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
-                bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
+            bonus = self._bonus(award, ruleset)
         # quotas after the first and the budget (results/selection.py)
         selection = selection_of(award, row, later or {}, self._shown)
         explained = outcome if selection is None else selection.earlier
@@ -373,11 +377,37 @@ class Evaluation:
             input_hash=input_hash,
             rank=rank if rank is not None or selection is None else selection.rank,
             cap=cap,
-            bonus=None if bonus is None else bonus[0],
+            bonus=None if bonus is None else bonus.amount,
             tied_with=tied or (() if selection is None else selection.tied_with),
             amount=None if selection is None else selection.amount,
             fund=None if selection is None else selection.fund,
             fund_remaining=None if selection is None else selection.remaining,
+        )
+
+    def _bonus(self, award: Award, ruleset: Ruleset) -> BonusShown | None:
+        """The bonus money of ``award`` granted, its parameters read on the decision date
+        (Decree 152/2025 Art 49(1)); None when the coefficient or the base has no value."""
+        spec = award.bonus
+        assert spec is not None
+        values = self.money_parameters.get(ruleset.id, self.parameters.get(ruleset.id, {}))
+        base = values.get(spec.base)
+        coefficient = resolve(spec.coefficient, values)
+        if base is None or coefficient is None:
+            return None
+        step = int(resolve(spec.round_up_to, values) or 1)
+        day = self.decision_date or self.as_of or self.period.end
+        declared = ruleset.parameters.get(spec.base)
+        return BonusShown(
+            amount=spec.amount(Decimal(str(coefficient)), base, step),
+            coefficient=str(coefficient),
+            base=f"{Decimal(base):f}",
+            step=str(step),
+            basis=spec.basis,
+            base_label=declared.label
+            if declared is not None
+            else Label(vi=spec.base, en=spec.base),
+            day=day,
+            default_day=self.decision_date is None,
         )
 
     def _shown(self, subjects: Sequence[str]) -> tuple[str, ...]:

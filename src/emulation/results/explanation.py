@@ -13,6 +13,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from emulation.evaluate.columns import gap_columns, outcome_column, rule_column
+from emulation.evaluate.money import BonusShown
 from emulation.evaluate.query import comparison
 from emulation.evaluate.windows import takes_anchor, window_key
 from emulation.lang.nodes import Call, walk_conditions
@@ -85,11 +86,11 @@ def reasons_for(
     award_label: Label,
     criteria: tuple[CriterionResult, ...],
     quota: QuotaPosition | None = None,
-    bonus: tuple[Decimal, str, str, str, str] | None = None,
+    bonus: BonusShown | None = None,
 ) -> tuple[Reason, ...]:
     """The reasons of a decision: what made the outcome what it is, with legal bases.
 
-    ``bonus`` is ``(amount, coefficient, base, step, basis)`` for a granted award that pays one.
+    ``bonus`` is the bonus money of a granted award that pays one, as it was computed.
     """
     reasons: list[Reason] = []
     if outcome in ("granted", "eligible_over_quota", "tied"):
@@ -108,14 +109,7 @@ def reasons_for(
                     Reason("leader_not_qualified", _params(quota.label, quota.basis, extra))
                 )
         if bonus is not None and outcome == "granted":
-            amount, coefficient, base, step, basis = bonus
-            extra = {
-                "amount": f"{amount:f}",
-                "coefficient": coefficient,
-                "base": base,
-                "step": step,
-            }
-            reasons.append(Reason("bonus", _params(award_label, basis, extra)))
+            reasons.append(Reason("bonus", _params(award_label, bonus.basis, bonus.params())))
         reasons.extend(
             Reason("criterion_met", _params(c.label, c.basis, {"criterion": c.id}))
             for c in criteria

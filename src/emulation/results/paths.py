@@ -8,10 +8,10 @@ the gap of a near miss, and those that cannot be judged.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from emulation.evaluate.columns import path_column
+from emulation.evaluate.money import BonusShown
 from emulation.results.decision import CriterionResult, PathResult, QuotaPosition, Reason
 from emulation.results.explanation import reasons_for
 from emulation.rules.model import Award, Label
@@ -37,7 +37,7 @@ def path_reasons(
     award_label: Label,
     criteria: tuple[CriterionResult, ...],
     quota: QuotaPosition | None = None,
-    bonus: tuple[Decimal, str, str, str, str] | None = None,
+    bonus: BonusShown | None = None,
     *,
     paths: tuple[PathResult, ...],
 ) -> tuple[Reason, ...]:

@@ -21,6 +21,7 @@ import attrs
 
 from emulation.data.decode import load_json
 from emulation.errors import DataError, PeriodError, Problem
+from emulation.evaluate.money import decision_day
 from emulation.period import Period, cut_off
 from emulation.results.evaluation import Evaluation
 from emulation.types import LANGUAGES, Language
@@ -136,6 +137,8 @@ class Recorded:
     set_aside: Mapping[str, Mapping[str, Any]]
     #: The cut-off the recorded evaluation counted to (None: the period's last day).
     as_of: dt.date | None = None
+    #: The decision date the recorded evaluation was given (None: none).
+    decision_date: dt.date | None = None
 
     def awards(self) -> tuple[str, ...]:
         """The award ids the file holds decisions for, sorted."""
@@ -178,6 +181,20 @@ def _checked(document: Any, name: str) -> Recorded:
             as_of = cut_off(Period.parse(period), as_of) if isinstance(period, str) else None
         except PeriodError as error:
             problem("as_of", str(error))
+    decided = document.get("decision_date")
+    if decided is not None:
+        try:
+            if not isinstance(decided, str):
+                raise PeriodError(
+                    f"decision_date must be a date written YYYY-MM-DD, not {_show(decided)}"
+                )
+            if isinstance(period, str):
+                start = as_of if isinstance(as_of, dt.date) else Period.parse(period).end
+                decided = decision_day(start, decided)
+            else:
+                decided = None
+        except PeriodError as error:
+            problem("decision_date", str(error))
     if "lang" not in document:
         problem("lang", f"missing: the language the file is written in, one of {list(LANGUAGES)}")
     elif lang not in LANGUAGES:
@@ -224,6 +241,7 @@ def _checked(document: Any, name: str) -> Recorded:
         decisions=decisions,
         set_aside=set_aside,
         as_of=as_of,
+        decision_date=decided,
     )
 
 

@@ -96,8 +96,8 @@ COLUMNS = {
 }
 
 # A "Dân vận khéo" model of the union, one registered by a teacher and a learning-family
-# registration, and the council's votes on two CSTĐCS proposals (no state rule reads them; the
-# rules of the organisation plugins will).
+# registration, the council's votes on two CSTĐCS proposals (no state rule reads them; the
+# rules of the organisation plugins will) and on the cluster's flag candidates.
 REGISTRATIONS = (
     (
         "dvk-2023-001",
@@ -124,6 +124,13 @@ REGISTRATIONS = (
 VOTES = (
     ("nd-010", "cstdcs", "2024", 9, 0, 1, 9),
     ("nd-011", "cstdcs", "2024", 7, 2, None, 9),
+    # the provincial council's votes on the cluster's flag candidates (Decree 98/2023
+    # Art 30(7): at least 80 % of all members, read by state.collective_titles 2.3.0)
+    ("cd-lequydon", "co_thi_dua_tinh", "2024", 9, 0, None, 9),
+    ("cd-tranphu", "co_thi_dua_tinh", "2024", 8, 1, None, 9),
+    ("cd-lequydon", "co_thi_dua_tinh", "2025", 8, 1, None, 9),
+    ("cd-nguyendu", "co_thi_dua_tinh", "2025", 9, 0, None, 9),
+    ("cd-tranphu", "co_thi_dua_tinh", "2025", 8, 1, None, 9),
 )
 
 # -- the collectives ---------------------------------------------------------------------------

@@ -115,13 +115,16 @@ def test_fact_columns_are_the_facts_the_state_rulesets_declare(
     assert set(from_json.fact_columns) == set(from_csv.fact_columns)
     # every fact a rule reads has a column, but those of the Labour Order for a long tenure as
     # a department director (nobody in a school union holds such a post) and those of the
-    # Government flag's second stage and of the collective Bằng khen (the example's unions are
+    # Government flag's second stage, of the collective Bằng khen and Giấy khen, of the
+    # collective Labour Order's ad-hoc paths and of the Labour Hero (the example's unions are
     # never proposed for them: their decisions there are refused or lack those facts)
+    unused = {"hcld3_cong_hien", "co_thi_dua_cp", "bk_tinh_tt", "giay_khen_tt", "ahld_tt"}
+    unused |= {"hcld1_tt", "hcld2_tt", "hcld3_tt"}
     read = {
         name
         for ruleset in engine.rulesets
         for award in ruleset.awards.values()
-        if award.id not in {"hcld3_cong_hien", "co_thi_dua_cp", "bk_tinh_tt"}
+        if award.id not in unused
         for rule in award.rules
         for name in rule.node.facts
         if name in declared
@@ -262,6 +265,14 @@ OUTCOME_COUNTS = {
         "co_thi_dua_cp": {"not_eligible": 6},
         # no collective records law-abiding conduct or the path-d facts
         "bk_tinh_tt": {"data_missing": 4, "not_eligible": 2},
+        # no collective records the facts of the Giấy khen, the Labour Hero or the ad-hoc
+        # paths of the Labour Order: a known failure outweighs the unknown
+        "giay_khen_tt": {"not_eligible": 6},
+        "ahld_tt": {"not_eligible": 6},
+        "hcld1_tt": {"not_eligible": 6},
+        "hcld2_tt": {"not_eligible": 6},
+        # cd-nguyendu's 2024 excellent-collective decision lacks data, so its streak does
+        "hcld3_tt": {"data_missing": 1, "not_eligible": 5},
     },
     "2025": {
         "ldtt": {"granted": 45, "not_eligible": 7, "blocked": 2, "data_missing": 1},
@@ -279,6 +290,11 @@ OUTCOME_COUNTS = {
         "co_thi_dua_cp": {"data_missing": 1, "not_eligible": 5},
         # no collective records law-abiding conduct or the path-d facts
         "bk_tinh_tt": {"data_missing": 4, "not_eligible": 2},
+        "giay_khen_tt": {"not_eligible": 6},
+        "ahld_tt": {"not_eligible": 6},
+        "hcld1_tt": {"not_eligible": 6},
+        "hcld2_tt": {"not_eligible": 6},
+        "hcld3_tt": {"not_eligible": 6},
     },
 }
 
@@ -463,6 +479,7 @@ NOTABLE = [
             ("criterion_met", "cluster_member"),
             ("criterion_met", "task_rating"),
             ("criterion_met", "targets"),
+            ("criterion_met", "council_vote"),
             ("criterion_met", "unity"),
         ],
     ),

@@ -110,7 +110,9 @@ def leader(sid: str, cluster: str, score: str) -> dict[str, Any]:
         "exceeded_targets": True,
         "emulation_score": score,
     }
-    return unit(sid, cluster=cluster, facts={"2024": facts})
+    # the council's vote on the flag (Decree 98/2023 Art 30(7), state.collective_titles 2.3.0)
+    vote = {"award": "co_thi_dua_tinh", "period": "2024", "votes_for": 9, "council_size": 9}
+    return unit(sid, cluster=cluster, facts={"2024": facts}, votes=[vote])
 
 
 def test_a_flag_for_one_per_cluster_is_granted_once_whatever_the_unicode_form() -> None:

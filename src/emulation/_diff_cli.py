@@ -68,5 +68,6 @@ def diff_text(
         parameters=parameters,
         after_parameters=after_parameters,
         as_of=args.as_of,
+        decision_date=args.decision_date,
     )
     return result.render(args.format, args.lang)

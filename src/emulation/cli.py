@@ -165,6 +165,7 @@ def _diff_parser(commands: Any) -> None:
     diff = _diff_cli.add_diff_parser(commands)
     _output_option(diff)
     _as_of_option(diff)
+    _decision_date_option(diff)
     _parameter_option(diff)
     _rulesets_option(diff)
     diff.set_defaults(handler=_diff)

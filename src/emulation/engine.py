@@ -275,17 +275,20 @@ class Engine:
         parameters: Mapping[str, Any] | None = None,
         after_parameters: Mapping[str, Any] | None = None,
         as_of: dt.date | str | None = None,
+        decision_date: dt.date | str | None = None,
     ) -> Diff:
         """What changes if: ``population`` evaluated for ``period`` by this engine with
         ``parameters`` ("before"), and by ``after`` (default: this engine) with
         ``parameters`` updated by ``after_parameters`` ("after"), both counted to ``as_of``
-        (default: the period's last day). Returns a :class:`Diff` naming every decision whose
-        outcome, criteria, rank, cap or bonus differs."""
+        (default: the period's last day), both deciding on ``decision_date`` (default: the
+        cut-off). Returns a :class:`Diff` naming every decision whose outcome, criteria, rank,
+        cap or bonus differs."""
         period = _period(period)
         other = self if after is None else after
         both = {**(parameters or {}), **(after_parameters or {})}
-        before_side = self.evaluate(population, period, awards, parameters=parameters, as_of=as_of)
-        after_side = other.evaluate(population, period, awards, parameters=both, as_of=as_of)
+        common: dict[str, Any] = {"as_of": as_of, "decision_date": decision_date}
+        before_side = self.evaluate(population, period, awards, parameters=parameters, **common)
+        after_side = other.evaluate(population, period, awards, parameters=both, **common)
         return diff_evaluations(before_side, after_side)
 
 

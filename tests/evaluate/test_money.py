@@ -152,3 +152,28 @@ expect = [{ award = "t_ldtt", outcome = "granted", bonus = "710000" }]
     )
     results = [run_case(engine, case) for case in load_case_file(cases)]
     assert [list(r.failures) for r in results] == [[], []]
+
+
+def test_both_sides_of_a_diff_decide_on_the_decision_date(engine: emulation.Engine) -> None:
+    population = Population.from_json(ONE)
+    # decided on 30/06/2024 the base salary is 1,800,000; the "after" side raises it
+    raised = engine.diff(
+        population,
+        "2024",
+        awards=["t_ldtt"],
+        after_parameters={"base_salary": 2340000},
+        as_of="2024-06-30",
+        decision_date="2024-06-30",
+    )
+    [change] = [c for c in raised.changes if c.award == "t_ldtt"]
+    assert change.bonus_change == Decimal(170000)  # 540,000 -> 710,000
+    # decided on 01/07/2024 the base salary is already 2,340,000: nothing changes
+    same = engine.diff(
+        population,
+        "2024",
+        awards=["t_ldtt"],
+        after_parameters={"base_salary": 2340000},
+        as_of="2024-06-30",
+        decision_date="2024-07-01",
+    )
+    assert not [c for c in same.changes if c.award == "t_ldtt"]

@@ -574,10 +574,13 @@ def test_a_duplicate_rule_id_is_named_in_every_award(state_engine: emulation.Eng
     for file, document in DOCUMENTS.items():
         for award_id in document["awards"]:
             mutated = copy.deepcopy(document)
-            criteria = mutated["awards"][award_id]["criteria"]
+            award = mutated["awards"][award_id]
+            # an award made of paths alone repeats a rule of its first path
+            at = f"awards.{award_id}" + ("" if "criteria" in award else ".paths[0]")
+            criteria = (award if "criteria" in award else award["paths"][0])["criteria"]
             criteria.append(copy.deepcopy(criteria[0]))
             found = load(mutated, file, state_engine.functions)
-            where = f"awards.{award_id}.criteria[{len(criteria) - 1}].id"
+            where = f"{at}.criteria[{len(criteria) - 1}].id"
             assert any(p.code == "duplicate_id" and p.location == where for p in found), (
                 f"{file.name}: {where}: {[(p.code, p.location) for p in found]}"
             )

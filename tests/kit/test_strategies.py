@@ -308,7 +308,9 @@ def test_threshold_values_come_often(tiny: emulation.Engine) -> None:
 def test_from_ruleset_draws_the_periods_either_side_of_a_change_of_law() -> None:
     drawn: set[str] = set()
 
-    @settings(max_examples=60, deadline=None, derandomize=True)
+    # 100 draws: with the collective awards of state 2.3.0 the first 60 derandomized draws
+    # happen to end no population in 2024
+    @settings(max_examples=100, deadline=None, derandomize=True)
     @given(est.from_ruleset(ENGINE.rulesets))
     def collect(population: Population) -> None:
         drawn.add(max(population.periods(), key=Period.parse))

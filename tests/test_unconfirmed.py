@@ -38,7 +38,7 @@ def test_only_unconfirmed_parameters_with_their_value_on_the_day(
     # confirmed parameters are not listed
     assert not {n for r, n in names if n in ("base_salary", "ttldtt_min_share")}
     unset = {p.name: p for p in found if p.ruleset == "test.unset_parameters"}
-    assert sorted(unset) == ["late_mark", "pass_mark", "wait_years"]
+    assert sorted(unset) == ["cap_on", "cap_share", "fund", "late_mark", "pass_mark", "wait_years"]
     assert (unset["pass_mark"].value, unset["pass_mark"].since) == (None, None)
     assert unset["pass_mark"].plugin is None
     assert unset["pass_mark"].certainty == "U"

@@ -68,7 +68,32 @@ def test_other_awards_of_the_same_evaluation_are_decided(engine: emulation.Engin
         "either": "granted",
         "waited": "data_missing",
         "late": "data_missing",
+        "capped": "data_missing",
+        "switched": "data_missing",
+        "funded": "data_missing",
     }
+
+
+def test_a_quota_or_a_budget_names_its_parameter_without_a_value(
+    engine: emulation.Engine,
+) -> None:
+    evaluation = engine.evaluate(person(5), "2025", ["capped", "switched", "funded"])
+    found = {
+        d.award: [(r.code, dict(r.params).get("missing") or dict(r.params)["parameter"])
+                  for r in d.reasons if r.code != "criterion_met"]
+        for d in evaluation.decisions()
+    }  # fmt: skip
+    assert found == {
+        "capped": [("quota_unknown", "cap_share"), ("parameter_unset", "cap_share")],
+        "switched": [("quota_unknown", "cap_on"), ("parameter_unset", "cap_on")],
+        "funded": [("budget_unknown", "fund"), ("parameter_unset", "fund")],
+    }
+    unset = evaluation.decision("p", "capped").reasons[1]
+    assert unset.render("en") == (
+        "The parameter “cap_share” has no value for the period, and “Test share” needs it "
+        "(Giá trị thử (tỷ lệ)): set the value you apply with --set cap_share=… or "
+        "parameters={'cap_share': …}"
+    )
 
 
 def test_a_parameter_whose_first_value_starts_later(engine: emulation.Engine) -> None:

@@ -343,7 +343,7 @@ class Evaluation:
                 amount = spec.amount(Decimal(str(coefficient)), base, int(step or 1))
                 bonus = (amount, str(coefficient), f"{Decimal(base):f}", str(step or 1), spec.basis)
         # quotas after the first and the budget (results/selection.py)
-        selection = selection_of(award, row, later or {}, self._shown)
+        selection = selection_of(award, row, later or {}, self._shown, values)
         explained = outcome if selection is None else selection.earlier
         read = award_reads(award)
         sheets = tuple(

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from emulation.rules.paths import AwardPath, PayoutWindow
     from emulation.rules.scores import ScoreSheet
     from emulation.types import Label
+    from emulation.unconfirmed import UnconfirmedParameter, unconfirmed_parameters
 
 #: Where each public name lives.
 _HOMES = {
@@ -121,6 +122,8 @@ _HOMES = {
     "Standings": "emulation.rules.model",
     "AwardPath": "emulation.rules.paths",
     "PayoutWindow": "emulation.rules.paths",
+    "UnconfirmedParameter": "emulation.unconfirmed",
+    "unconfirmed_parameters": "emulation.unconfirmed",
 }
 
 __all__ = [
@@ -174,10 +177,12 @@ __all__ = [
     "Standing",
     "Standings",
     "Subject",
+    "UnconfirmedParameter",
     "VoteRecord",
     "__version__",
     "build_engine",
     "hookimpl",
+    "unconfirmed_parameters",
 ]
 
 

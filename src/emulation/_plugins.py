@@ -23,6 +23,7 @@ from emulation.types import Language
 #: Built-in features, registered by these names; each is an ordinary plugin module.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "emulation._builtins.collectives",
+    "emulation._builtins.discipline_time",
     "emulation._builtins.evidence_time",
     "emulation._builtins.functions",
     "emulation._builtins.history",

@@ -17,7 +17,14 @@ from typing import Any
 
 import attrs
 
-from emulation import _authoring_cli, _diff_cli, _kpis_cli, _scores_cli, _standings_cli
+from emulation import (
+    _authoring_cli,
+    _diff_cli,
+    _kpis_cli,
+    _scores_cli,
+    _standings_cli,
+    _unconfirmed_cli,
+)
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -72,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list plugins, rulesets and awards")
     listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.add_argument("--lang", choices=LANGUAGES, default="vi")
+    _unconfirmed_cli.add_unconfirmed_options(listing)
     _rulesets_option(listing)
     listing.set_defaults(handler=_list)
 
@@ -278,6 +286,9 @@ def _count(number: int, noun: str) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    if args.unconfirmed is not None:
+        print(_unconfirmed_cli.list_unconfirmed(args, engine))
+        return EXIT_OK
     lang = args.lang
     document: dict[str, Any] = {"plugins": engine.plugins.plugin_names(), "rulesets": []}
     for ruleset in engine.rulesets:

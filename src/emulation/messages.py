@@ -167,6 +167,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Thiếu dữ liệu để xác định tình trạng «{label}» ({basis}): cần {missing}",
         "Data missing to rule out the state “{label}” ({basis}): needs {missing}",
     ),
+    "parameter_unset": (
+        "Tham số «{parameter}» chưa có giá trị cho kỳ xét, cần để xét «{label}» ({basis}): đặt giá trị áp dụng bằng --set {parameter}=… hoặc parameters={{'{parameter}': …}}",
+        "The parameter “{parameter}” has no value for the period, and “{label}” needs it ({basis}): set the value you apply with --set {parameter}=… or parameters={{'{parameter}': …}}",
+    ),
     "kpi_met": (
         "Đạt {share} / chỉ tiêu {target}: {numerator}/{denominator} {noun} ({basis})",
         "Meets the target: {share} against {target}, {numerator} of {denominator} {noun} ({basis})",

@@ -133,8 +133,18 @@ def test_a_registration_after_the_cut_off_does_not_count_yet(engine: emulation.E
 
 def test_the_unknown_minimum_running_time_must_be_set(engine: emulation.Engine) -> None:
     population = model_population(dvk("a", dt.date(2020, 1, 1)))
-    with pytest.raises(EvaluationError, match='parameter "dvk_min_months" has no value'):
-        engine.evaluate(population, "2025", ["dvk_model"])
+    decision = engine.evaluate(population, "2025", ["dvk_model"]).decision("a", "dvk_model")
+    assert decision.outcome == "data_missing"
+    unset = [dict(r.params) for r in decision.reasons if r.code == "parameter_unset"]
+    assert unset == [
+        {
+            "basis": decision.criteria[1].basis,
+            "criterion": "in_operation",
+            "label_en": "The model was judged effective and has run long enough",
+            "label_vi": decision.criteria[1].label.vi,
+            "parameter": "dvk_min_months",
+        }
+    ]
 
 
 # -- service counted to the cut-off ------------------------------------------------------------

@@ -35,7 +35,14 @@ from emulation.evaluate.columns import (
 from emulation.evaluate.ranking import RankColumns, group_of, rank_in_groups
 from emulation.functions import BuildContext
 from emulation.lang.compiler import Compiler
-from emulation.rules.model import Award, ParameterValue, Quota, QuotaGroup, resolve
+from emulation.rules.model import (
+    Award,
+    ParameterRef,
+    ParameterValue,
+    Quota,
+    QuotaGroup,
+    resolve,
+)
 
 Stage = Callable[[pl.LazyFrame], pl.LazyFrame]
 
@@ -82,7 +89,8 @@ def _stage(
     outcome: str,
 ) -> Stage | None:
     """The step that applies ``quota`` of ``award``, writing its columns under ``name``."""
-    if not _enabled(quota, parameters):
+    unset = unset_parameters(quota, parameters)
+    if not unset and not _enabled(quota, parameters):
         return None
     group = selection_group(quota.per, quota.group_fact)
     candidate = pl.col(outcome) == "granted"
@@ -92,6 +100,8 @@ def _stage(
         cap = pl.when(cap.is_null()).then(None).otherwise(pl.max_horizontal(cap, quota.min_cap))
     if quota.group_fact is not None:
         cap = pl.when(pl.col(quota.group_fact).is_null()).then(None).otherwise(cap)
+    if unset:  # a ratio or a switch with no value: the cap is not known (quota_unknown)
+        cap = pl.lit(None, pl.Int64)
     keys = [(compiler.compile(key.node), key.descending) for key in quota.rank]
     group_name = group_column(name)
     names = RankColumns(
@@ -104,6 +114,7 @@ def _stage(
     # who this quota weighs (eligible when it starts), for the reasons of a later quota or
     # one whose cap may be unknown
     marked = name != award.id or bool(quota.count_by) or quota.group_fact is not None
+    marked = marked or bool(unset)
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
         if marked:
@@ -192,6 +203,15 @@ def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> b
     return bool(resolve(quota.enabled, parameters))
 
 
+def unset_parameters(
+    quota: Quota, parameters: Mapping[str, ParameterValue | None]
+) -> tuple[str, ...]:
+    """The parameters of ``quota``'s switch and ratio that have no value for the period: the
+    eligible subjects it weighs are then ``data_missing`` (reason ``quota_unknown``)."""
+    named = [value for value in (quota.enabled, quota.ratio) if isinstance(value, ParameterRef)]
+    return tuple(ref.name for ref in named if parameters.get(ref.name) is None)
+
+
 def _denominator(quota: Quota, award: Award, decided: set[str]) -> pl.Expr | None:
     if quota.count is not None:
         return None
@@ -211,8 +231,8 @@ def _cap(
     if quota.count is not None or denominator is None:
         return pl.lit(quota.count, pl.Int64)
     ratio = resolve(quota.ratio, parameters)
-    if ratio is None:
-        raise EvaluationError(f"quota ratio {str(quota.ratio)!r} has no value")
+    if ratio is None:  # no value for the period: the cap is not known
+        return pl.lit(None, pl.Int64)
     numerator, divisor = Decimal(str(ratio)).as_integer_ratio()
     scaled = denominator * numerator
     if quota.rounding == "floor":

@@ -1,7 +1,7 @@
 """Turn a checked rule-language tree into a Polars expression.
 
-Facts are columns, parameters literals of the value in force for the period, function calls
-whatever their ``build`` returns. Numbers mixing whole and decimal values are computed as exact
+Facts are columns, parameters literals of the value in force for the period (null when the
+parameter has none), function calls whatever their ``build`` returns. Numbers mixing whole and decimal values are computed as exact
 decimals (``DECIMAL``); missing values stay null, so ``and``/``or``/``not`` follow three-valued
 (Kleene) logic and an unknown fact makes a criterion unknown instead of false.
 """
@@ -100,14 +100,10 @@ class Compiler:
         if isinstance(node, FactRef):
             return pl.col(node.name)
         if isinstance(node, ParamRef):
-            value = self.parameters.get(node.name)
-            if value is None:
-                period = "this period" if self.context is None else self.context.period
-                raise EvaluationError(
-                    f'parameter "{node.name}" has no value for {period} '
-                    "(its first value starts later); set one with parameters= or --set"
-                )
-            return self._literal(value, node)
+            # a parameter with no value for the period (an unconfirmed one shipped with
+            # ``values = []``, or one whose first value starts later) is unknown, like a
+            # missing fact: the rules that need it are unknown, never an error
+            return self._literal(self.parameters.get(node.name), node)
         if isinstance(node, Unary):
             operand = self.compile(node.operand)
             return ~operand if node.op == "not" else -operand

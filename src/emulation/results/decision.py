@@ -74,6 +74,9 @@ class CriterionResult:
     gap: Gap | None = None
     #: The award path the criterion belongs to; None for the award's own rules.
     path: str | None = None
+    #: The parameters the rule reads that have no value for the period (see the reason
+    #: ``parameter_unset``), sorted.
+    unset: tuple[str, ...] = ()
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form (``path`` only for a criterion of an award path)."""

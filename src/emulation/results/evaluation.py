@@ -347,7 +347,7 @@ class Evaluation:
         if award.bonus is not None and outcome == "granted":
             bonus = self._bonus(award, ruleset)
         # quotas after the first and the budget (results/selection.py)
-        selection = selection_of(award, row, later or {}, self._shown)
+        selection = selection_of(award, row, later or {}, self._shown, values)
         explained = outcome if selection is None else selection.earlier
         read = award_reads(award)
         sheets = tuple(

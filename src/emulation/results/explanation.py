@@ -78,6 +78,7 @@ def criterion_result(
         inputs=tuple(inputs),
         gap=_gap(award, rule, row, period),
         path=rule.path,
+        unset=tuple(name for name in sorted(read) if parameters.get(name) is None),
     )
 
 
@@ -126,6 +127,19 @@ def reasons_for(
             missing = [name for name, value in criterion.inputs if value in (None, "data_missing")]
             extra["missing"] = ", ".join(missing) or "?"
         reasons.append(Reason(code, _params(criterion.label, criterion.basis, extra)))
+        if criterion.value is None:
+            # a parameter with no value for the period: say which one to set, and how
+            reasons.extend(
+                Reason(
+                    "parameter_unset",
+                    _params(
+                        criterion.label,
+                        criterion.basis,
+                        {"criterion": criterion.id, "parameter": name},
+                    ),
+                )
+                for name in criterion.unset
+            )
         gap = criterion.gap
         if code == "criterion_failed" and gap is not None and gap.has is not None:
             numbers = {

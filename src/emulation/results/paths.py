@@ -74,7 +74,9 @@ def path_reasons(
         elif path.value is None:
             unknown = [c for c in own if c.value is None]
             missing = reasons_for("data_missing", award_label, tuple(unknown))
-            needs = sorted({dict(r.params).get("missing", "?") for r in missing})
+            needs = sorted(
+                {dict(r.params)["missing"] for r in missing if r.code != "parameter_unset"}
+            )
             reasons.append(Reason("path_unknown", _params(path, {"missing": "; ".join(needs)})))
             reasons += _tagged(missing, path.id)
     return tuple(reasons)

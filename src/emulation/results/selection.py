@@ -21,10 +21,11 @@ from emulation.evaluate.columns import (
     rank_column,
     tied_column,
 )
+from emulation.evaluate.quota import unset_parameters
 from emulation.evaluate.ranking import peers
 from emulation.results.decision import Reason
 from emulation.results.text import show
-from emulation.rules.model import Award, Label, Quota
+from emulation.rules.model import Award, Label, ParameterRef, ParameterValue, Quota
 
 Shown = Callable[[Sequence[str]], tuple[str, ...]]
 
@@ -48,10 +49,16 @@ class Selection:
 
 
 def _stages(award: Award) -> list[tuple[str, Quota]]:
-    """The quotas that mark whom they weigh, with the name they write under."""
+    """The quotas that mark whom they weigh (or may: a quota whose ratio or switch is a
+    parameter marks them when it has no value), with the name they write under."""
     found = [(quota_name(award.id, i), q) for i, q in enumerate(award.more_quotas, start=2)]
     first = award.quota
-    if first is not None and (first.count_by or first.group_fact is not None):
+    if first is not None and (
+        first.count_by
+        or first.group_fact is not None
+        or isinstance(first.ratio, ParameterRef)
+        or isinstance(first.enabled, ParameterRef)
+    ):
         found.insert(0, (award.id, first))
     return found
 
@@ -83,9 +90,15 @@ def selection_peers(
 
 
 def selection_of(
-    award: Award, row: Mapping[str, Any], tied: Mapping[str, tuple[str, ...]], shown: Shown
+    award: Award,
+    row: Mapping[str, Any],
+    tied: Mapping[str, tuple[str, ...]],
+    shown: Shown,
+    values: Mapping[str, ParameterValue | None] | None = None,
 ) -> Selection | None:
-    """The later selections of ``row``'s decision, or None when ``award`` has none."""
+    """The later selections of ``row``'s decision, or None when ``award`` has none;
+    ``values`` are the parameter values of the evaluation (to name those without one)."""
+    values = values or {}
     stages = _stages(award)
     if not stages and award.budget is None:
         return None
@@ -98,9 +111,11 @@ def selection_of(
             entered = True
         elif row.get(cap_column(name)) is not None:
             continue  # the first quota's place is explained with the criteria
-        reason = _quota_reason(name, quota, row, shown(tied.get(name, ())))
+        reason = _quota_reason(name, quota, row, shown(tied.get(name, ())), values)
         if reason is not None:
             reasons.append(reason)
+            if reason.code == "quota_unknown":
+                reasons.extend(_unset(quota.label, quota.basis, unset_parameters(quota, values)))
     outcome = str(row[outcome_column(award.id)])
     budget = award.budget
     if budget is None:
@@ -137,6 +152,9 @@ def selection_of(
         "unknown": "budget_unknown",
     }[str(state)]
     reasons.append(Reason(code, _params(budget.label, budget.basis, params)))
+    if state == "unknown":
+        missing = [name for name in budget.parameters if values.get(name) is None]
+        reasons.extend(_unset(budget.label, budget.basis, missing))
     return Selection(
         earlier="granted",
         reasons=tuple(reasons),
@@ -161,16 +179,22 @@ def with_selection(
 
 
 def _quota_reason(
-    name: str, quota: Quota, row: Mapping[str, Any], tied: tuple[str, ...]
+    name: str,
+    quota: Quota,
+    row: Mapping[str, Any],
+    tied: tuple[str, ...],
+    values: Mapping[str, ParameterValue | None],
 ) -> Reason | None:
     """The place of a subject the quota written under ``name`` weighed."""
     rank, cap = row.get(rank_column(name)), row.get(cap_column(name))
     if cap is None:
-        missing = (
-            f"{quota.group_type} of {row.get('parent') or '—'} in count_by"
-            if quota.count_by
-            else str(quota.group_fact)
-        )
+        unset = unset_parameters(quota, values)
+        if unset:
+            missing = ", ".join(unset)
+        elif quota.count_by:
+            missing = f"{quota.group_type} of {row.get('parent') or '—'} in count_by"
+        else:
+            missing = str(quota.group_fact)
         return Reason("quota_unknown", _params(quota.label, quota.basis, {"missing": missing}))
     if rank is None:
         return None
@@ -183,6 +207,11 @@ def _quota_reason(
     else:
         code = "within_quota"
     return Reason(code, _params(quota.label, quota.basis, extra))
+
+
+def _unset(label: Label, basis: str, names: Sequence[str]) -> list[Reason]:
+    """A ``parameter_unset`` reason for each parameter of a quota or a budget without a value."""
+    return [Reason("parameter_unset", _params(label, basis, {"parameter": n})) for n in names]
 
 
 def plain(amount: Decimal) -> Decimal:

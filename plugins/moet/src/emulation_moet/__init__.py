@@ -1,0 +1,31 @@
+"""The ``moet`` plugin: the education ministry's awards as TOML rulesets.
+
+Registered through the ``emulation`` entry-point group under the name ``moet``; block it with
+``EMULATION_DISABLE_PLUGINS=moet``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import emulation
+
+__all__ = ["emulation_ruleset_paths", "rulesets_dir"]
+
+
+def rulesets_dir() -> Path:
+    """The folder holding this plugin's rulesets.
+
+    An installed wheel carries them in ``emulation_moet/rulesets``; an editable install or a
+    source checkout reads the repository's ``rulesets/moet`` folder.
+    """
+    packaged = Path(__file__).parent / "rulesets"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[4] / "rulesets" / "moet"
+
+
+@emulation.hookimpl
+def emulation_ruleset_paths() -> list[Path]:
+    """This plugin's ruleset folder."""
+    return [rulesets_dir()]

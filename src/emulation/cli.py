@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from emulation import _authoring_cli, _diff_cli, _kpis_cli, _scores_cli, _standings_cli
+from emulation._list_extras import listing_extras, listing_lines
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -297,6 +298,7 @@ def _list(args: argparse.Namespace) -> int:
                     for award in award_list(ruleset)
                 ],
             }
+            | listing_extras(ruleset, lang)
         )
     if args.format == "json":
         print(json.dumps(document, ensure_ascii=False, indent=2))
@@ -314,6 +316,8 @@ def _list(args: argparse.Namespace) -> int:
                 print(
                     f"    - {rule['role']}{path} {rule['id']}: {rule['label']} ({rule['basis']}; {rule['certainty']})"
                 )
+        for line in listing_lines(ruleset):
+            print(line)
     return EXIT_OK
 
 

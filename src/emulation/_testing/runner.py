@@ -148,6 +148,25 @@ def period_groups(rulesets: Sequence[Ruleset]) -> list[list[Ruleset]]:
     return [groups[key] for key in sorted(groups)]
 
 
+def checkable_awards(rulesets: Sequence[Ruleset]) -> list[str]:
+    """The awards of ``rulesets`` the properties check: all but those whose rules read, directly
+    or through the awards they read, a parameter that ships with no value (``values = []``):
+    the user must set it, and no generated population can."""
+    unset = {name for r in rulesets for name, p in r.parameters.items() if not p.values}
+    awards = {award_id: award for r in rulesets for award_id, award in r.awards.items()}
+
+    def reads_unset(award_id: str, seen: set[str]) -> bool:
+        award = awards.get(award_id)
+        if award is None or award_id in seen:
+            return False
+        seen.add(award_id)
+        if any(rule.node.params & unset for rule in award.rules):
+            return True
+        return any(reads_unset(other, seen) for other in award.depends_on)
+
+    return sorted(a for a in awards if not reads_unset(a, set()))
+
+
 def run(target: Target, *, examples: int = 20, properties: bool = True) -> SuiteResult:
     """Load the target's rulesets, run its case files and (unless ``properties`` is false)
     every property of :mod:`emulation.properties` with ``examples`` derandomized examples."""
@@ -195,7 +214,7 @@ def run(target: Target, *, examples: int = 20, properties: bool = True) -> Suite
                             engine,
                             prop.name,
                             rulesets=group,
-                            awards=sorted({a for r in group for a in r.awards}),
+                            awards=checkable_awards(group),
                             max_examples=examples,
                             derandomize=True,
                         )

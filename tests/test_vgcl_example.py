@@ -122,7 +122,7 @@ def test_standings_and_the_congress_target_per_node(round_2025: dict[str, Any]) 
     leaders = {
         s["group"]: s["subject"]
         for s in round_2025["standings"]
-        if s["standings"] == "cluster_table" and s["rank"] == 1
+        if s["standings"] == "cum_thi_dua" and s["rank"] == 1
     }
     assert leaders == {"cum-doanh-nghiep": "cs-may-an-phu", "cum-su-nghiep": "cs-thpt-an-phu"}
     congress = {k["node"]: k for k in round_2025["kpis"] if k["kpi"] == "congress_training"}

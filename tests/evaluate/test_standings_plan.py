@@ -42,8 +42,8 @@ def _engine() -> emulation.Engine:
 def test_standings_reading_a_sheet_not_computed_are_left_out() -> None:
     engine = _engine()
     population = Population.from_json({"subjects": [UNIT, MEMBER]})
-    evaluation = engine.evaluate(population, "2025", ["dvcd_xuat_sac"])
-    assert evaluation.decision("m", "dvcd_xuat_sac").outcome == "granted"
+    evaluation = engine.evaluate(population, "2025", ["doan_vien_xuat_sac"])
+    assert evaluation.decision("m", "doan_vien_xuat_sac").outcome == "granted"
     assert {s.standings for s in evaluation.standings_of()} <= {"ndc_national"}
 
 
@@ -63,6 +63,6 @@ def test_standings_are_ranked_when_every_award_is_decided() -> None:
         },
     )
     places = {(s.standings, s.subject): s.rank for s in evaluation.standings_of()}
-    assert places[("cluster_table", "cs")] == 1
-    assert places[("grading_table", "cs")] == 1
+    assert places[("cum_thi_dua", "cs")] == 1
+    assert places[("xep_hang_cdcs", "cs")] == 1
     assert evaluation.decision("cs", "cdcs_htt").outcome == "granted"

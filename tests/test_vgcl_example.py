@@ -1,5 +1,5 @@
 """The union example (examples/vgcl/): a provincial federation evaluated through the command
-line with the ``vgcl`` plugin alone, as examples/vgcl/README.md says — the union medal counted
+line with the union's rules alone (the ``vgcl`` rulesets, the state plugin left out), as examples/vgcl/README.md says — the union medal counted
 to the 28 July round, the Bằng Lao động sáng tạo, the grades of the grassroots unions with their
 points, the federation's flag to the cluster leaders, the thematic awards with their caps, the
 standings, and the Congress's 65 % target per node of the union tree — in Vietnamese and English;
@@ -18,7 +18,10 @@ import pytest
 
 from emulation.cli import main
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "vgcl"
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "examples" / "vgcl"
+#: The plugin's rulesets, whether the plugin is installed or not.
+RULESETS = ["--rulesets", str(ROOT / "rulesets" / "vgcl")]
 DATA = EXAMPLE / "federation.json"
 #: The settings of the example for the parameters that ship with no value (README).
 SETTINGS = [
@@ -34,7 +37,7 @@ def _vgcl_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    status = main(["evaluate", str(DATA), *args])
+    status = main(["evaluate", str(DATA), *args, *RULESETS])
     out = capsys.readouterr().out
     assert status == 0, out
     return out

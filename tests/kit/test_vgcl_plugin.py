@@ -1,4 +1,4 @@
-"""The ``vgcl`` plugin through ``emulation test``: its case files pass, every rule and every
+"""The ``vgcl`` rulesets through ``emulation test``: its case files pass, every rule and every
 part of its score sheets and KPIs is seen both ways, the properties hold (the term ruleset of the
 Nguyễn Đức Cảnh prize checked apart from the annual ones), and a planted change to a union
 threshold is caught by the cases.
@@ -21,7 +21,8 @@ VGCL = Path(__file__).parents[2] / "rulesets" / "vgcl"
 
 
 def test_emulation_test_vgcl_reports_full_coverage(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["test", "vgcl", "--examples", "1", "--min-coverage", "100"])
+    # the repository's folder, as `emulation test vgcl` reads it once the plugin is installed
+    status = main(["test", str(VGCL), "--examples", "1", "--min-coverage", "100"])
     out = capsys.readouterr().out
     assert status == 0, out
     assert re.search(r"^  total +(\d+) / \1 +100\.0 %$", out, re.MULTILINE), out

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from emulation.rules.model import Ruleset
+from emulation.types import Language
 
 
-def listing_extras(ruleset: Ruleset, lang: str) -> dict[str, list[dict[str, Any]]]:
+def listing_extras(ruleset: Ruleset, lang: Language) -> dict[str, list[dict[str, Any]]]:
     """The ``scores``, ``standings``, ``kpis`` and ``parameters`` members of a ruleset's entry
     in ``emulation list --format json``, each sorted by id."""
     return {

@@ -22,7 +22,7 @@ from emulation.cases import CASE_SUFFIX, CaseResult, load_case_file, run_case
 from emulation.engine import Engine, assemble
 from emulation.errors import EmulationError, ProblemsError
 from emulation.rules.catalogue import ruleset_files
-from emulation.rules.model import Ruleset
+from emulation.rules.model import Award, Ruleset
 
 
 @attrs.frozen
@@ -153,7 +153,7 @@ def checkable_awards(rulesets: Sequence[Ruleset]) -> list[str]:
     or through the awards they read, a parameter that ships with no value (``values = []``):
     the user must set it, and no generated population can."""
     unset = {name for r in rulesets for name, p in r.parameters.items() if not p.values}
-    awards = {award_id: award for r in rulesets for award_id, award in r.awards.items()}
+    awards: dict[str, Award] = {a: award for r in rulesets for a, award in r.awards.items()}
 
     def reads_unset(award_id: str, seen: set[str]) -> bool:
         award = awards.get(award_id)

@@ -25,6 +25,7 @@ from emulation import (
     _standings_cli,
     _unconfirmed_cli,
 )
+from emulation._list_extras import listing_extras, listing_lines
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -322,6 +323,7 @@ def _list(args: argparse.Namespace) -> int:
                     for award in award_list(ruleset)
                 ],
             }
+            | listing_extras(ruleset, lang)
         )
     if args.format == "json":
         print(json.dumps(document, ensure_ascii=False, indent=2))
@@ -339,6 +341,8 @@ def _list(args: argparse.Namespace) -> int:
                 print(
                     f"    - {rule['role']}{path} {rule['id']}: {rule['label']} ({rule['basis']}; {rule['certainty']})"
                 )
+        for line in listing_lines(ruleset):
+            print(line)
     return EXIT_OK
 
 

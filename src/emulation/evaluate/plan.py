@@ -31,7 +31,7 @@ from emulation.rules.model import (
     Standings,
 )
 from emulation.rules.paths import window_mates
-from emulation.rules.scores import ScoreSheet
+from emulation.rules.scores import ScoreSheet, reads
 from emulation.types import RulesetId
 
 
@@ -173,7 +173,7 @@ def plan_evaluation(
         parameters=resolved,
         overrides=overrides,
         kpis=chosen,
-        standings=_standings(rulesets),
+        standings=_computable(_standings(rulesets), steps),
         sheets=sheets,
         steps=steps,
     )
@@ -199,6 +199,20 @@ def _standings(rulesets: Sequence[Ruleset]) -> tuple[tuple[Standings, Ruleset], 
     """The standings of ``rulesets``, by id; an id two rulesets define is an error."""
     return tuple(
         by_id(rulesets, lambda ruleset: ruleset.standings.values(), "standings", "are").values()
+    )
+
+
+def _computable(
+    standings: tuple[tuple[Standings, Ruleset], ...], steps: Sequence[Step]
+) -> tuple[tuple[Standings, Ruleset], ...]:
+    """The ``standings`` whose ranking keys read only score sheets this plan computes: when
+    the awards asked for read no sheet that a standings ranks by, that standings is left out
+    rather than ranked on columns that do not exist."""
+    computed = {name for kind, name in steps if kind == "score"}
+    return tuple(
+        (item, ruleset)
+        for item, ruleset in standings
+        if reads(key.node for key in item.rank)[1] <= computed
     )
 
 

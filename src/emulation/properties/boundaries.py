@@ -63,10 +63,15 @@ def assert_version_boundaries(
 
 
 def _either_side(period: Period, date: dt.date) -> list[Period]:
-    """The last period of ``period``'s kind ending before ``date``, and the first ending on or
-    after it."""
+    """The last period of ``period``'s kind (and span) ending before ``date``, and the first
+    ending on or after it."""
     years = range(date.year - 2, date.year + 2)
-    ends = [Period(kind=period.kind, year=year) for year in years]
+    # a term or a phase spans several years: the same span, ending in each of those years
+    span = 0 if period.last is None else period.last - period.year
+    ends = [
+        Period(kind=period.kind, year=year - span, last=None if period.last is None else year)
+        for year in years
+    ]
     before = [p for p in ends if p.end < date]
     after = [p for p in ends if p.end >= date]
     found = [before[-1]] if before else []

@@ -1,0 +1,102 @@
+"""What ``emulation list`` shows of a ruleset beside its awards: its score sheets (the points of
+a movement), standings and KPIs, each with its legal basis and certainty, and its parameters,
+each marked confirmed or not — an organisation's movements and targets are listed like its
+awards, and a value the sources do not confirm is never shown as the law.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulation.rules.model import Ruleset
+from emulation.types import Language
+
+
+def listing_extras(ruleset: Ruleset, lang: Language) -> dict[str, list[dict[str, Any]]]:
+    """The ``scores``, ``standings``, ``kpis`` and ``parameters`` members of a ruleset's entry
+    in ``emulation list --format json``, each sorted by id."""
+    return {
+        "scores": [
+            {
+                "id": sheet.id,
+                "subject": sheet.subject,
+                "label": sheet.label.get(lang),
+                "basis": sheet.basis,
+                "certainty": sheet.certainty,
+                "bands": [band.id for band in sheet.bands],
+            }
+            for sheet in (ruleset.scores[key] for key in sorted(ruleset.scores))
+        ],
+        "standings": [
+            {
+                "id": item.id,
+                "subject": item.subject,
+                "per": item.per,
+                "label": item.label.get(lang),
+                "basis": item.basis,
+                "certainty": item.certainty,
+            }
+            for item in (ruleset.standings[key] for key in sorted(ruleset.standings))
+        ],
+        "kpis": [
+            {
+                "id": kpi.id,
+                "label": kpi.label.get(lang),
+                "target": kpi.target,
+                "at_levels": list(kpi.at_levels),
+                "basis": kpi.basis,
+                "certainty": kpi.certainty,
+            }
+            for kpi in (ruleset.kpis[key] for key in sorted(ruleset.kpis))
+        ],
+        "parameters": [
+            {
+                "id": parameter.name,
+                "label": parameter.label.get(lang),
+                "values": [
+                    {"from": start.isoformat(), "value": _text(value)}
+                    for start, value in parameter.values
+                ],
+                "basis": parameter.basis,
+                "certainty": parameter.certainty,
+                "confirmed": parameter.confirmed,
+            }
+            for parameter in (ruleset.parameters[key] for key in sorted(ruleset.parameters))
+        ],
+    }
+
+
+def listing_lines(entry: dict[str, Any]) -> list[str]:
+    """The table lines of a ruleset entry's score sheets, standings, KPIs and parameters."""
+    lines = []
+    for sheet in entry["scores"]:
+        bands = ", ".join(sheet["bands"])
+        lines.append(
+            f"  score {sheet['id']}: {sheet['label']} [{sheet['subject']}; bands {bands}] "
+            f"({sheet['basis']}; {sheet['certainty']})"
+        )
+    for item in entry["standings"]:
+        lines.append(
+            f"  standings {item['id']}: {item['label']} [{item['subject']}, per {item['per']}] "
+            f"({item['basis']}; {item['certainty']})"
+        )
+    for kpi in entry["kpis"]:
+        lines.append(
+            f"  kpi {kpi['id']}: {kpi['label']} [target {kpi['target']}; "
+            f"{', '.join(kpi['at_levels'])}] ({kpi['basis']}; {kpi['certainty']})"
+        )
+    for parameter in entry["parameters"]:
+        values = "; ".join(f"{v['value']} from {v['from']}" for v in parameter["values"])
+        flag = "" if parameter["confirmed"] else " ⚠ unconfirmed"
+        lines.append(
+            f"  parameter {parameter['id']} = {values or 'no value'}{flag}: {parameter['label']} "
+            f"({parameter['basis']}; {parameter['certainty']})"
+        )
+    return lines
+
+
+def _text(value: object) -> str:
+    """A parameter value as a ruleset writes it: ``true``, ``12``, ``0.65``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -21,6 +21,15 @@ RULES = ("--rulesets", str(EXAMPLE / "movement.toml"))
 PERIOD = ("--period", "2026")
 
 
+@pytest.fixture(autouse=True)
+def only_the_state_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outputs below are the example's alone: an organisation plugin installed beside
+    state (danvan carries Cần Thơ's own sheet and standings for 2026) is blocked."""
+    others = set(emulation.build_engine().plugins.ruleset_paths_by_plugin()) - {"state"}
+    if others:
+        monkeypatch.setenv("EMULATION_DISABLE_PLUGINS", ", ".join(sorted(others)))
+
+
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     status = main(list(args))
     out, err = capsys.readouterr()

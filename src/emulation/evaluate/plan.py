@@ -173,7 +173,7 @@ def plan_evaluation(
         parameters=resolved,
         overrides=overrides,
         kpis=chosen,
-        standings=_computable(_standings(rulesets), steps),
+        standings=_standings(rulesets, steps, available),
         sheets=sheets,
         steps=steps,
     )
@@ -195,25 +195,22 @@ def _kpis(
     return tuple(found[k] for k in sorted(set(requested)))
 
 
-def _standings(rulesets: Sequence[Ruleset]) -> tuple[tuple[Standings, Ruleset], ...]:
-    """The standings of ``rulesets``, by id; an id two rulesets define is an error."""
-    return tuple(
-        by_id(rulesets, lambda ruleset: ruleset.standings.values(), "standings", "are").values()
-    )
-
-
-def _computable(
-    standings: tuple[tuple[Standings, Ruleset], ...], steps: Sequence[Step]
+def _standings(
+    rulesets: Sequence[Ruleset], steps: Sequence[Step], available: Mapping[str, Any]
 ) -> tuple[tuple[Standings, Ruleset], ...]:
-    """The ``standings`` whose ranking keys read only score sheets this plan computes: when
-    the awards asked for read no sheet that a standings ranks by, that standings is left out
-    rather than ranked on columns that do not exist."""
-    computed = {name for kind, name in steps if kind == "score"}
-    return tuple(
-        (item, ruleset)
-        for item, ruleset in standings
-        if reads(key.node for key in item.rank)[1] <= computed
-    )
+    """The standings of ``rulesets``, by id (an id two rulesets define is an error), less
+    those whose keys read a sheet or an award this evaluation does not compute (when only
+    some awards are asked for)."""
+    found = by_id(rulesets, lambda ruleset: ruleset.standings.values(), "standings", "are")
+    done = set(steps)
+
+    def computed(item: Standings) -> bool:
+        awards, sheets = reads(key.node for key in item.rank)
+        return all(("score", s) in done for s in sheets) and all(
+            ("award", a) in done for a in awards if a in available
+        )
+
+    return tuple((item, ruleset) for item, ruleset in found.values() if computed(item))
 
 
 _Item = TypeVar("_Item", Award, ScoreSheet, Kpi, Standings)

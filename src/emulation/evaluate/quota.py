@@ -168,14 +168,18 @@ def selection_group(per: QuotaGroup, fact: str | None) -> pl.Expr:
 
 def _count_by(quota: Quota, compiler: Compiler) -> pl.Expr:
     """The cap of each unit by its type: the fact ``group_type`` of the unit (the subject's
-    parent) in the period, looked up in ``count_by``; null when the type is unknown or not
-    in the table."""
+    parent) in the period, looked up in ``count_by``, or with ``per = "fact"`` the value of
+    ``group_fact`` itself; null when the type is unknown or not in the table."""
+    counts = dict(quota.count_by)
+    if quota.per == "fact" and quota.group_fact is not None:
+        # the group's own value is its type (persons of every central agency: "central")
+        group = pl.col(quota.group_fact).cast(pl.String)
+        return group.replace_strict(counts, default=None, return_dtype=pl.Int64)
     # the query compiles with the evaluation context, which is a build context
     context = cast("BuildContext", compiler.context)
     fact = quota.group_type
     if context is None or fact is None:  # pragma: no cover - the query always gives both
         raise EvaluationError("a count by group type needs the evaluation's population")
-    counts = dict(quota.count_by)
     default = context.fact(fact).default if _declared(context, fact) else None
     facts = context.population.facts
     types: dict[str, str] = {}

@@ -218,7 +218,7 @@ def _group(per: str, fact: str | None) -> str:
 def _quota(quota: Quota) -> list[str]:
     if quota.count_by:
         table = ", ".join(f"{kind} {count}" for kind, count in quota.count_by)
-        cap = f"theo / by `{quota.group_type}`: {table}"
+        cap = f"theo / by `{quota.group_type or quota.group_fact}`: {table}"
     elif quota.count is not None:
         cap = f"tối đa {quota.count} / at most {quota.count}"
     else:

@@ -60,10 +60,11 @@ def read_grouping(
             code="wrong_type",
         )
         return found
-    if per != "unit":
+    if per not in ("unit", "fact"):
         out.add(
             f"{at}.count_by",
-            'a count by group type needs per = "unit": the type is a fact of the unit',
+            'a count by group type needs per = "unit" (the type is a fact of the unit) or '
+            'per = "fact" (the group\'s own value is its type)',
             code="invalid_value",
         )
     counts = []
@@ -71,6 +72,8 @@ def read_grouping(
         value = read_whole(out, table, f"{at}.count_by.{name}", None, 0)
         if value is not None:
             counts.append((str(name), value))
+    if per == "fact":
+        return _count_by_group(out, at, found, counts, kind, scope)
     if kind is None:
         out.add(
             f"{at}.group_type",
@@ -79,19 +82,50 @@ def read_grouping(
         )
         return found
     fact = _text_fact(out, f"{at}.group_type", kind, scope)
-    if fact is not None and scope.facts[fact].type == "enum":
-        allowed = scope.facts[fact].values
-        for name, _ in counts:
-            if name not in allowed:
-                out.add(
-                    f"{at}.count_by.{name}",
-                    f"{shown(name)} is not a value of fact {shown(fact)}{suggest(name, allowed)}; "
-                    f"its values: {list(allowed)}",
-                    code="invalid_value",
-                )
+    _check_types(out, at, counts, fact, scope)
     found["count_by"] = tuple(sorted(counts))
     found["group_type"] = fact
     return found
+
+
+def _count_by_group(
+    out: Collector,
+    at: str,
+    found: dict[str, Any],
+    counts: list[tuple[str, int]],
+    kind: Any,
+    scope: Scope,
+) -> dict[str, Any]:
+    """``count_by`` with ``per = "fact"``: the value of ``group_fact`` names the group and is
+    its type (persons of every central agency in one group, ``central``), so ``group_type``
+    is not given."""
+    if kind is not None:
+        out.add(
+            f"{at}.group_type",
+            'with per = "fact" the value of group_fact is the type of the group: leave '
+            "group_type out",
+            code="invalid_value",
+        )
+    _check_types(out, at, counts, found["group_fact"], scope)
+    found["count_by"] = tuple(sorted(counts))
+    return found
+
+
+def _check_types(
+    out: Collector, at: str, counts: list[tuple[str, int]], fact: str | None, scope: Scope
+) -> None:
+    """Each type of ``count_by`` must be a value of ``fact`` when it is an enum."""
+    if fact is None or scope.facts[fact].type != "enum":
+        return
+    allowed = scope.facts[fact].values
+    for name, _ in counts:
+        if name not in allowed:
+            out.add(
+                f"{at}.count_by.{name}",
+                f"{shown(name)} is not a value of fact {shown(fact)}{suggest(name, allowed)}; "
+                f"its values: {list(allowed)}",
+                code="invalid_value",
+            )
 
 
 def _text_fact(out: Collector, path: str, raw: Any, scope: Scope) -> str | None:

@@ -17,10 +17,8 @@ PHASES = ROOT / "rulesets" / "vape" / "learning_movement.toml"
 
 
 def kpis(capsys: pytest.CaptureFixture[str], data: Path, period: str) -> set[str]:
-    status = main(
-        ["kpis", str(data), "--period", period, "--format", "json"]
-        + ["--rulesets", str(YEARLY), "--rulesets", str(PHASES)]
-    )
+    rulesets = ["--rulesets", str(YEARLY), "--rulesets", str(PHASES)]
+    status = main(["kpis", str(data), "--period", period, "--format", "json", *rulesets])
     out, err = capsys.readouterr()
     assert status == 0, err
     return {row["kpi"] for row in json.loads(out)["kpis"]}

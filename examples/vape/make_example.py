@@ -64,11 +64,9 @@ def citizen(certified: bool | tuple[int, int, int]) -> dict[str, Any]:
             "cdht_social": points[2]}  # fmt: skip
 
 
-def family(
-    sid: str, name: str, parent: str, sheet: tuple[int, ...], adults: list[Any]
-) -> None:
+def family(sid: str, name: str, parent: str, sheet: tuple[int, ...], adults: list[Any]) -> None:
     add(sid, name, parent=parent, level="gia_dinh",
-        facts={"model_kind": "family", **dict(zip(ITEMS, sheet))})  # fmt: skip
+        facts={"model_kind": "family", **dict(zip(ITEMS, sheet, strict=True))})  # fmt: skip
     for i, certified in enumerate(adults, 1):
         add(f"{sid}-{i}", f"Thành viên {i} ({name})", "person", parent=sid,
             facts={"role": "adult", **citizen(certified)})  # fmt: skip
@@ -136,16 +134,41 @@ SCHOLARSHIP = [
     ("hb-03", "Em Lê Bảo Ngọc (sinh viên)", "pupil_student", {"excellent_results": True}, "91"),
     ("hb-04", "Em Phạm Gia Huy (lớp 7)", "pupil_student", {"excellent_results": True}, "88"),
     ("hb-05", "Em Vũ Thanh Tâm (lớp 5)", "pupil_student", {"excellent_results": False}, "85"),
-    ("hb-06", "Ông Đỗ Văn Thành (nông dân tự học)", "adult_learner",
-     {"outstanding_self_study": True}, "92"),  # fmt: skip
-    ("hb-07", "Bà Lương Thị Vân (công nhân, sáng kiến)", "adult_learner",
-     {"outstanding_self_study": True}, "89"),  # fmt: skip
-    ("hb-08", "Ông Kiều Văn Lực (81 tuổi, tự học)", "adult_learner",
-     {"outstanding_self_study": True}, "87"),  # fmt: skip
-    ("hb-09", "Em Mai Anh Thư (con công nhân)", "poor_worker_child",
-     {"poor_worker_family": True}, "90"),  # fmt: skip
-    ("hb-10", "Em Tạ Quốc Bảo (con công nhân)", "poor_worker_child",
-     {"poor_worker_family": True}, "86"),  # fmt: skip
+    (
+        "hb-06",
+        "Ông Đỗ Văn Thành (nông dân tự học)",
+        "adult_learner",
+        {"outstanding_self_study": True},
+        "92",
+    ),
+    (
+        "hb-07",
+        "Bà Lương Thị Vân (công nhân, sáng kiến)",
+        "adult_learner",
+        {"outstanding_self_study": True},
+        "89",
+    ),
+    (
+        "hb-08",
+        "Ông Kiều Văn Lực (81 tuổi, tự học)",
+        "adult_learner",
+        {"outstanding_self_study": True},
+        "87",
+    ),
+    (
+        "hb-09",
+        "Em Mai Anh Thư (con công nhân)",
+        "poor_worker_child",
+        {"poor_worker_family": True},
+        "90",
+    ),
+    (
+        "hb-10",
+        "Em Tạ Quốc Bảo (con công nhân)",
+        "poor_worker_child",
+        {"poor_worker_family": True},
+        "86",
+    ),
 ]
 for sid, name, category, merit, score in SCHOLARSHIP:
     add(sid, name, "person", facts={"scholarship_category": category,
@@ -154,19 +177,53 @@ for sid, name, category, merit, score in SCHOLARSHIP:
 # -- Nhân tài Đất Việt: entries from several organisations -----------------------------------
 start("nominations.json")
 ENTRIES = [
-    ("nt-01", "Nhóm tác giả phần mềm quản lý ca sản xuất", "it_startup", "tld/it_startup", "91",
-     "88", None),  # fmt: skip
-    ("nt-02", "Tác giả ứng dụng an toàn lao động", "it_startup", "tld/it_startup", "87", "93",
-     None),  # fmt: skip
-    ("nt-03", "Tác giả hệ thống điểm danh công nhân", "it_startup", "tld/it_startup", "80",
-     "95", None),  # fmt: skip
-    ("nt-04", "Nhóm tác giả nền tảng học trực tuyến", "it_product", "bgd/it_product", "90",
-     "90", "2023-03-01"),  # fmt: skip
-    ("nt-05", "Tác giả phần mềm quản lý trường học", "it_product", "bgd/it_product", "88",
-     "85", "2021-05-01"),  # fmt: skip
+    (
+        "nt-01",
+        "Nhóm tác giả phần mềm quản lý ca sản xuất",
+        "it_startup",
+        "tld/it_startup",
+        "91",
+        "88",
+        None,
+    ),
+    (
+        "nt-02",
+        "Tác giả ứng dụng an toàn lao động",
+        "it_startup",
+        "tld/it_startup",
+        "87",
+        "93",
+        None,
+    ),
+    (
+        "nt-03",
+        "Tác giả hệ thống điểm danh công nhân",
+        "it_startup",
+        "tld/it_startup",
+        "80",
+        "95",
+        None,
+    ),
+    (
+        "nt-04",
+        "Nhóm tác giả nền tảng học trực tuyến",
+        "it_product",
+        "bgd/it_product",
+        "90",
+        "90",
+        "2023-03-01",
+    ),
+    (
+        "nt-05",
+        "Tác giả phần mềm quản lý trường học",
+        "it_product",
+        "bgd/it_product",
+        "88",
+        "85",
+        "2021-05-01",
+    ),
     ("nt-06", "Tác giả thiết bị y tế giá rẻ", "medicine", "byt/medicine", "92", "91", None),
-    ("nt-07", "Tác giả mô hình xử lý rác thải", "environment", "tld/environment", "75", "70",
-     None),  # fmt: skip
+    ("nt-07", "Tác giả mô hình xử lý rác thải", "environment", "tld/environment", "75", "70", None),
 ]
 for sid, name, field, council, council_score, preliminary, launched in ENTRIES:
     entry = add(sid, name, "person", facts={"ntdv_field": field, "nominating_council": council,
@@ -194,7 +251,6 @@ add("hkh-ninh-binh", "Hội Khuyến học tỉnh Ninh Bình", cluster=CLUSTER,
     facts={"fund_mobilised_half_year": "11000000000", "fund_total": "119000000000"})  # fmt: skip
 add("hkh-bac-ninh", "Hội Khuyến học tỉnh Bắc Ninh", cluster=CLUSTER,
     facts={"fund_total": "188000000000"})  # fmt: skip
-
 
 
 def write(folder: Path = HERE) -> None:

@@ -52,7 +52,8 @@ def test_emulation_test_vape_reports_full_coverage(capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert status == 0, out
     totals = re.findall(r"^  total +(\d+) / (\d+) +100\.0 %$", out, re.MULTILINE)
-    assert len(totals) == 2 and all(a == b for a, b in totals), out
+    assert len(totals) == 2, out
+    assert all(a == b for a, b in totals), out
     assert "vape.programme_targets 1.0.0 kpi gdht_share" in out
     assert out.rstrip().endswith("result: ok")
 
@@ -169,7 +170,8 @@ def test_the_example_commune_is_short_of_the_2025_family_target(
     assert (commune["outcome"], commune["needed"]) == ("not_met", 1)
     assert Decimal(commune["target"]) == Decimal("0.7")
     nghe_an = rows["na"]
-    assert Decimal(nghe_an["target"]) == 1 and nghe_an["target_source"] == "override"
+    assert Decimal(nghe_an["target"]) == 1
+    assert nghe_an["target_source"] == "override"
     status = main(["kpis", str(EXAMPLE / "communes.json"), "--period", "2025", *SET,
                    "--kpi", "gdht_share", "--node", "xa-dl", "--lang", "en"])  # fmt: skip
     out = capsys.readouterr().out
@@ -218,7 +220,8 @@ def test_the_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
     import importlib.util  # lazy: the example's script is loaded from its path
 
     spec = importlib.util.spec_from_file_location("make_vape", EXAMPLE / "make_example.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.write(tmp_path)

@@ -228,3 +228,24 @@ def test_the_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
     for name in ("communes.json", "scholarship.json", "nominations.json", "medal.json",
                  "cluster3.json"):  # fmt: skip
         assert (tmp_path / name).read_text("utf-8") == (EXAMPLE / name).read_text("utf-8")
+
+
+@pytest.mark.organisation_plugins
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("vi", ["19.000.000.000", "11.000.000.000", "∅", "Quỹ khuyến học vận động được"]),
+        ("en", ["19,000,000,000", "11,000,000,000", "∅", "Learning fund mobilised in the six"]),
+    ],
+)
+def test_the_cluster_table_shows_each_province_figure(
+    capsys: pytest.CaptureFixture[str], lang: str, shown: list[str]
+) -> None:
+    status = main(["standings", str(EXAMPLE / "cluster3.json"), "--period", "2025",
+                   "--standings", "fund_mobilised", "--lang", lang])  # fmt: skip
+    out = capsys.readouterr().out
+    assert status == 0
+    rows = [line for line in out.splitlines() if line.startswith(("1 ", "2 ", "3 "))]
+    assert [row.split()[1] for row in rows] == ["hkh-thai-binh", "hkh-ninh-binh", "hkh-bac-ninh"]
+    assert [row.split()[-1] for row in rows] == shown[:3]
+    assert shown[3] in out

@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from emulation import build_engine, cli
-from emulation._plugins import DEFAULT_PLUGINS
+from emulation._plugins import BLOCK_VARIABLE, DEFAULT_PLUGINS
 from emulation.functions import FunctionSpec
 from emulation.messages import CATALOGUE, OUTCOME_LABELS
 
@@ -76,6 +76,7 @@ def run(command: str, cwd: str | None = None) -> str:
         raise ValueError(f"only emulation commands can be run, not {command!r}")
     buffer = io.StringIO()
     with (
+        _state_plugin_alone(),
         _cwd(ROOT / cwd if cwd else ROOT),
         contextlib.redirect_stdout(buffer),
         contextlib.redirect_stderr(buffer),
@@ -94,6 +95,22 @@ def run(command: str, cwd: str | None = None) -> str:
     if status:
         lines.append(f"[exit status {status}]")
     return "\n".join([f"$ {command}", *lines]) + "\n"
+
+
+@contextlib.contextmanager
+def _state_plugin_alone() -> Iterator[None]:
+    """Run with the bundled plugins other than ``state`` blocked: the outputs in the docs are
+    made with the state plugin alone (tests/conftest.py does the same for the tests)."""
+    others = [p.name for p in (ROOT / "plugins").iterdir() if p.is_dir() and p.name != "state"]
+    before = os.environ.get(BLOCK_VARIABLE)
+    os.environ[BLOCK_VARIABLE] = ",".join(filter(None, [before or "", *others]))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[BLOCK_VARIABLE]
+        else:
+            os.environ[BLOCK_VARIABLE] = before
 
 
 @contextlib.contextmanager

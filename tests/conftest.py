@@ -21,6 +21,32 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE_RULESETS = ROOT / "rulesets" / "state"
+#: The organisation plugins bundled beside ``state`` under ``plugins/``.
+ORGANISATION_PLUGINS = tuple(
+    sorted(p.name for p in (ROOT / "plugins").iterdir() if p.is_dir() and p.name != "state")
+)
+BLOCK_VARIABLE = "EMULATION_DISABLE_PLUGINS"
+#: What the variable held before the test session, restored for the tests that need it.
+_BLOCKED_BEFORE = os.environ.get(BLOCK_VARIABLE, "")
+# The core tests, like the outputs in the docs, are made with the state plugin alone: the
+# other bundled plugins, when installed, are blocked from the start of the session, so that
+# the engines built while collecting (case files of tests/rulesets) and by module or session
+# fixtures do not see them either.
+os.environ[BLOCK_VARIABLE] = ",".join(
+    name for name in (*_BLOCKED_BEFORE.split(","), *ORGANISATION_PLUGINS) if name.strip()
+)
+
+
+@pytest.fixture(autouse=True)
+def _organisation_plugins(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test marked ``organisation_plugins`` runs with every installed plugin (the blocking
+    this module sets for the session is lifted for it)."""
+    if request.node.get_closest_marker("organisation_plugins") is None:
+        return
+    if _BLOCKED_BEFORE:
+        monkeypatch.setenv(BLOCK_VARIABLE, _BLOCKED_BEFORE)
+    else:
+        monkeypatch.delenv(BLOCK_VARIABLE, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -76,11 +76,12 @@ def explain_kpi_text(
 
 def _named(args: argparse.Namespace, engine: Engine) -> list[str] | None:
     """The KPIs asked for; every KPI in force when none is named (an error when there is
-    none)."""
+    none) — of the rulesets that evaluate the period's kind: a ruleset of programme phases
+    (``periods = ["phase"]``) has no KPI for a year."""
     if args.kpis:
         return list(args.kpis)
     period = Period.parse(args.period)
-    every = sorted(k for r in engine.rulesets_in_force(period) for k in r.kpis)
+    every = sorted(k for r in engine.rulesets_in_force(period) if r.accepts(period) for k in r.kpis)
     if not every:
         raise EmulationError(f"no ruleset in force for {period} defines a KPI")
     return every

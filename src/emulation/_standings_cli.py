@@ -14,6 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,40 @@ def render_standings(
     raise ValueError(f"unknown standings format {format!r}")
 
 
+def _key_fact(item: Standings, ruleset: Ruleset) -> str | None:
+    """The fact the first ranking key is, when it is one fact alone (``fund_total``): the
+    table then shows each subject's value of it."""
+    expr = item.rank[0].expr.strip() if item.rank else ""
+    return expr if expr in ruleset.facts else None
+
+
+def _fact_values(evaluation: Evaluation, fact: str) -> dict[str, Any]:
+    """Each subject's value of ``fact`` in the evaluation's period."""
+    frame = evaluation.population.facts
+    if fact not in frame.columns:
+        return {}
+    rows = frame.filter(pl.col("period") == str(evaluation.period)).select("subject", fact)
+    return dict(rows.iter_rows())
+
+
+def _number(value: Any, lang: Language) -> str:
+    """A fact's value for a reader: digits grouped (``19.000.000.000`` in Vietnamese,
+    ``19,000,000,000`` in English), ``∅`` when unknown."""
+    if value is None:
+        return "∅"
+    if isinstance(value, (str, float)):  # facts arrive as the input wrote them
+        try:
+            value = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    text = format(value.normalize(), ",f") if isinstance(value, Decimal) else f"{value:,}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
 def _table(
     evaluation: Evaluation,
     places: Sequence[Standing],
@@ -203,7 +238,8 @@ def _table(
     lang: Language,
 ) -> str:
     """One block per standings and group: rank (``=`` when shared), id, name, total and
-    band when the keys read a sheet, and the subjects tied with."""
+    band when the keys read a sheet (or the value of the fact that is the first key), and the
+    subjects tied with."""
     vi = lang == "vi"
     lines = [("Kỳ đánh giá" if vi else "Period") + f": {evaluation.period}"]
     if evaluation.as_of is not None:
@@ -214,6 +250,8 @@ def _table(
     for (name, group), members in blocks.items():
         item, ruleset = specs[name]
         scored = sheet_of(item) is not None
+        fact = None if scored else _key_fact(item, ruleset)
+        shown_values = _fact_values(evaluation, fact) if fact else {}
         head = "Nhóm" if vi else "Group"
         lines += [
             "",
@@ -224,6 +262,8 @@ def _table(
         headers: tuple[str, ...] = ("Hạng", "Mã", "Tên") if vi else ("Rank", "Subject", "Name")
         if scored:
             headers += ("Điểm", "Xếp loại") if vi else ("Score", "Band")
+        if fact:
+            headers += (ruleset.facts[fact].label.get(lang),)
         headers += ("Đồng hạng với",) if vi else ("Tied with",)
         rows = []
         for place in members:
@@ -236,6 +276,8 @@ def _table(
                 _, total, band = sheet_cells(place)
                 total = total or "∅"
                 cells += (decimal_comma(total) if vi else total, band or "∅")
+            if fact:
+                cells += (_number(shown_values.get(place.subject), lang),)
             rows.append((*cells, ", ".join(place.tied_with)))
         lines += aligned(headers, rows)
     if not places:

@@ -270,7 +270,7 @@ ACCEPTS: dict[str, set[str]] = {
     "awards.*.quota.rounding": _TEXT,
     "awards.*.quota.of": _TEXT,
     "awards.*.quota.ratio": _DECIMAL,
-    "awards.*.quota.count": _INT,
+    "awards.*.quota.count": _INT | _TEXT,  # a whole number, or an int parameter's name
     "awards.*.quota.enabled": _BOOL | _TEXT,
     "awards.*.quota.rank": _ARRAY,
     "awards.*.quota.rank[]": _TABLE,

@@ -92,6 +92,7 @@ def test_the_command_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 @needs_state
+@pytest.mark.organisation_plugins
 @pytest.mark.parametrize(
     "plugin", sorted(p.name for p in (ROOT / "plugins").iterdir() if p.is_dir())
 )

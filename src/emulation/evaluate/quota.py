@@ -233,7 +233,12 @@ def _cap(
     quota: Quota, parameters: Mapping[str, ParameterValue | None], denominator: pl.Expr | None
 ) -> pl.Expr:
     if quota.count is not None or denominator is None:
-        return pl.lit(quota.count, pl.Int64)
+        count = resolve(quota.count, parameters)
+        if count is None and quota.count is not None:
+            raise EvaluationError(
+                f"quota count {str(quota.count)!r} has no value; set one with parameters= or --set"
+            )
+        return pl.lit(count, pl.Int64)
     ratio = resolve(quota.ratio, parameters)
     if ratio is None:  # no value for the period: the cap is not known
         return pl.lit(None, pl.Int64)

@@ -212,7 +212,7 @@ def _expected_cap(
     decisions: Sequence[Decision],
 ) -> int:
     if quota.count is not None:
-        return quota.count
+        return int(resolve(quota.count, values) or 0)
     subjects = {d.subject for d in members}
     if quota.of == "headcount":
         denominator = len(subjects)

@@ -149,7 +149,7 @@ def _cap(
         found = dict(quota.count_by).get(str(kind)) if kind is not None else None
         return None if found is None else max(found, quota.min_cap)
     if quota.count is not None:
-        return max(quota.count, quota.min_cap)
+        return max(int(resolve(quota.count, values) or 0), quota.min_cap)
     subjects = {d.subject for d in members}
     if quota.of == "headcount":
         denominator = len(subjects)

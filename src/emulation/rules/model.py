@@ -164,7 +164,8 @@ class Quota:
     rounding: Rounding
     of: str
     ratio: Decimal | ParameterRef | None
-    count: int | None
+    #: A fixed cap, or the int parameter giving it (``count = "places_per_field"``).
+    count: int | ParameterRef | None
     enabled: bool | ParameterRef
     rank: tuple[RankKey, ...]
     label: Label

@@ -219,6 +219,8 @@ def _quota(quota: Quota) -> list[str]:
     if quota.count_by:
         table = ", ".join(f"{kind} {count}" for kind, count in quota.count_by)
         cap = f"theo / by `{quota.group_type or quota.group_fact}`: {table}"
+    elif isinstance(quota.count, ParameterRef):
+        cap = f"tối đa / at most {_value(quota.count)}"
     elif quota.count is not None:
         cap = f"tối đa {quota.count} / at most {quota.count}"
     else:

@@ -65,7 +65,12 @@ def read_quota(
         )
     if "ratio" in body:
         ratio = _decimal_or_parameter(out, f"{at}.ratio", body["ratio"], scope)
-    count = read_whole(out, body, f"{at}.count", None, 0) if "count" in body else None
+    count: int | ParameterRef | None = None
+    if isinstance(body.get("count"), str):
+        _check_parameter(out, f"{at}.count", body["count"], scope, ("int",))
+        count = ParameterRef(body["count"])
+    elif "count" in body:
+        count = read_whole(out, body, f"{at}.count", None, 0)
     switch = body.get("enabled", True)
     enabled: bool | ParameterRef = True
     if isinstance(switch, str):

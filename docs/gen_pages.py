@@ -5,7 +5,7 @@ Three kinds of marks, each an HTML comment that Markdown does not show:
 ``<!-- run: COMMAND -->`` followed by a fenced ``console`` block
     The block becomes the transcript of ``COMMAND``, an ``emulation`` command run in-process
     through :func:`emulation.cli.main` from the repository root (``<!-- run in DIR: … -->``
-    runs it from ``DIR``), with the installed plugins. ``| head -n N`` and ``| tail -n N`` may
+    runs it from ``DIR``), with the installed plugins, in a terminal of :data:`COLUMNS` cells. ``| head -n N`` and ``| tail -n N`` may
     follow; a non-zero exit status is shown as a last line ``[exit status N]``.
 
 ``<!-- file: PATH -->`` followed by a fenced block of any language
@@ -61,6 +61,9 @@ GENERATED = re.compile(
     re.DOTALL | re.MULTILINE,
 )
 MARKS = ("<!-- run", "<!-- file: ", "<!-- generated: ")
+#: The terminal width the commands run in (``COLUMNS``): the summary view of ``evaluate`` and
+#: argparse's usage lines fit it.
+COLUMNS = "80"
 _PIPE = re.compile(r"^(?P<which>head|tail) -n (?P<count>\d+)$")
 _ROLE = re.compile(r":(?:data|func|class|meth|mod|attr|exc):`~?([^`]+)`")
 
@@ -76,6 +79,7 @@ def run(command: str, cwd: str | None = None) -> str:
         raise ValueError(f"only emulation commands can be run, not {command!r}")
     buffer = io.StringIO()
     with (
+        _columns(COLUMNS),
         _cwd(ROOT / cwd if cwd else ROOT),
         contextlib.redirect_stdout(buffer),
         contextlib.redirect_stderr(buffer),
@@ -94,6 +98,19 @@ def run(command: str, cwd: str | None = None) -> str:
     if status:
         lines.append(f"[exit status {status}]")
     return "\n".join([f"$ {command}", *lines]) + "\n"
+
+
+@contextlib.contextmanager
+def _columns(width: str) -> Iterator[None]:
+    before = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = width
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = before
 
 
 @contextlib.contextmanager

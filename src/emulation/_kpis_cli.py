@@ -21,7 +21,7 @@ from emulation.results.kpi import explain_kpi
 from emulation.types import LANGUAGES
 
 #: The formats ``emulation kpis`` writes.
-KPI_FORMATS = ("table", "json", "csv")
+KPI_FORMATS = ("table", "json", "csv", "parquet")
 
 
 def add_kpis_parser(commands: Any) -> argparse.ArgumentParser:

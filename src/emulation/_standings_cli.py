@@ -32,7 +32,7 @@ from emulation.rules.scores import reads
 from emulation.types import LANGUAGES, Language
 
 #: The formats ``emulation standings`` and ``emulation scores`` write.
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "parquet")
 
 #: The columns :func:`render_standings` adds to :data:`STANDINGS_CSV_HEADER` in CSV: the
 #: sheet the ranking keys read, its total and its band (empty when they read none).

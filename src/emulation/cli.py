@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from emulation import _authoring_cli, _diff_cli, _kpis_cli, _scores_cli, _standings_cli
+from emulation import _tables_cli as tables
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -86,8 +87,9 @@ def _parser() -> argparse.ArgumentParser:
         "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
     )
     evaluate.add_argument(
-        "--format", default="table", help="table, json or csv (plugins may add more)"
+        "--format", default="table", help="table, json, csv or parquet (plugins may add more)"
     )
+    tables.add_detail_option(evaluate)
     evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
     evaluate.add_argument(
         "--strict", action="store_true", help="treat the input's warnings as errors (exit 1)"
@@ -325,9 +327,7 @@ def award_list(ruleset: Any) -> list[Any]:
 def _evaluate(args: argparse.Namespace) -> int:
     engine = _engine(args)
     period = Period.parse(args.period)
-    formats = engine.plugins.report_formats()
-    if args.format not in formats:
-        raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
+    tables.check_evaluate_options(args, engine)
     population = engine.read_population(args.data)
     evaluation = engine.evaluate(
         population, period, args.awards, parameters=_parameters(args), as_of=args.as_of
@@ -341,7 +341,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise ProblemsError(warnings)
     for warning in warnings:
         print(f"emulation: warning: {warning}", file=sys.stderr)
-    _write(args, engine.plugins.render(evaluation, args.format, args.lang))
+    _write(args, tables.evaluation_output(args, engine, evaluation))
     return EXIT_OK
 
 
@@ -361,12 +361,14 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _kpis(args: argparse.Namespace) -> int:
-    _write(args, _kpis_cli.kpis_text(args, _engine(args), _parameters(args)))
+    engine, parameters = _engine(args), _parameters(args)
+    _write(args, tables.tabular(args, lambda a: _kpis_cli.kpis_text(a, engine, parameters)))
     return EXIT_OK
 
 
 def _movement(args: argparse.Namespace) -> int:
-    _write(args, args.text(args, _engine(args), _parameters(args)))
+    engine, parameters = _engine(args), _parameters(args)
+    _write(args, tables.tabular(args, lambda a: args.text(a, engine, parameters)))
     return EXIT_OK
 
 
@@ -410,11 +412,11 @@ def _catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write(args: argparse.Namespace, text: str) -> None:
+def _write(args: argparse.Namespace, text: str | bytes) -> None:
     """``text`` to the ``-o`` file (whole or not at all), or to standard output."""
     if args.output:
         write_atomically(args.output, text)
-    else:
+    elif isinstance(text, str):
         sys.stdout.write(text)
 
 

@@ -45,7 +45,9 @@ def add_standings_parser(commands: Any) -> argparse.ArgumentParser:
         "standings",
         help="every candidate's place in its unit or cluster, ties named",
     )
-    parser.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
+    parser.add_argument(
+        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+    )
     parser.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
     parser.add_argument(
         "--standings",

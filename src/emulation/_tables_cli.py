@@ -2,7 +2,8 @@
 ``--detail`` table, and Parquet files.
 
 ``emulation evaluate`` shows the summary of :mod:`emulation.results.view`, fitted to the width of
-the terminal (``COLUMNS`` when set), unless ``--detail`` asks for the full table of reasons.
+the terminal (``COLUMNS`` when set), unless ``--detail`` asks for the full table of reasons, and
+while it reads and evaluates, a spinner on standard error when that is a terminal.
 ``--format parquet -o FILE`` writes the rows of the CSV form — the same columns, the same cells,
 every column as text — as one Parquet table; ``evaluate`` (decisions), ``kpis``, ``standings``
 and ``scores`` all do. Parquet is binary, so it is written only to a file named with ``-o``,
@@ -12,15 +13,19 @@ atomically and with the permissions a shell redirect would give, like every ``-o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 
 import polars as pl
+from rich.console import Console
 
 from emulation._builtins.reporters import render_table
 from emulation.engine import Engine
 from emulation.errors import EmulationError
 from emulation.results.evaluation import Evaluation
+from emulation.types import Language
 
 #: The binary table format every table-writing subcommand offers.
 PARQUET = "parquet"
@@ -33,6 +38,18 @@ def add_detail_option(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="table: every decision with its deciding reasons, instead of the summary",
     )
+
+
+@contextlib.contextmanager
+def working(lang: Language) -> Iterator[None]:
+    """A spinner on standard error while the block runs (reading and evaluating), when standard
+    error is a terminal; nothing otherwise, so pipes, files and tests see no trace of it."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    console = Console(file=sys.stderr, highlight=False)
+    with console.status("Đang đọc dữ liệu và xét…" if lang == "vi" else "Reading and deciding…"):
+        yield
 
 
 def evaluate_formats(engine: Engine) -> list[str]:

@@ -77,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=_list)
 
     evaluate = commands.add_parser("evaluate", help="decide awards for a period")
-    evaluate.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
+    evaluate.add_argument(
+        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+    )
     evaluate.add_argument(
         "--period",
         required=True,
@@ -328,10 +330,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     engine = _engine(args)
     period = Period.parse(args.period)
     tables.check_evaluate_options(args, engine)
-    population = engine.read_population(args.data)
-    evaluation = engine.evaluate(
-        population, period, args.awards, parameters=_parameters(args), as_of=args.as_of
-    )
+    with tables.working(args.lang):
+        population = engine.read_population(args.data)
+        evaluation = engine.evaluate(
+            population, period, args.awards, parameters=_parameters(args), as_of=args.as_of
+        )
     # a population read from a file with no row names no file: name the one given
     warnings = [
         attrs.evolve(w, file=str(args.data)) if w.file == NO_FILE else w

@@ -11,7 +11,7 @@
   eligible with exactly one criterion failed, nothing unknown) marked :data:`NEAR_MARK`, and
   the legend of the marks;
 - the inputs the ``data_missing`` decisions need, with how many decisions need each;
-- the subjects set aside, the standings and the KPIs when there are any.
+- the subjects set aside, the score sheets, the standings and the KPIs when there are any.
 
 Tables are drawn by `rich <https://rich.readthedocs.io>`_, which measures text in terminal cells
 (a Vietnamese letter with its marks is one cell, a wide character two) and wraps a cell's text
@@ -37,6 +37,7 @@ from emulation.messages import outcome_label, percent
 from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
 from emulation.results.kpi import KPI_OUTCOME_LABELS
+from emulation.results.text import show
 from emulation.types import Language
 
 #: Outcomes in the order people read them: what is granted first, what is not last.
@@ -89,6 +90,10 @@ _WORDS = {
         "count": "Số quyết định",
         "set_aside": "Để riêng, không xét",
         "note": "Lý do",
+        "sheets": "Bảng điểm",
+        "sheet": "Bảng điểm",
+        "points": "Tổng điểm",
+        "band": "Xếp loại",
         "standings": "Xếp hạng",
         "group": "Nhóm",
         "rank": "Hạng",
@@ -97,7 +102,7 @@ _WORDS = {
         "share": "Tỷ lệ",
         "target": "Chỉ tiêu",
         "outcome": "Kết quả",
-        "more": "Lý do đầy đủ: thêm --detail; một quyết định: emulation explain … "
+        "more": "Lý do đầy đủ: thêm --detail\nMột quyết định: emulation explain … "
         "--subject MÃ --award MÃ",
     },
     "en": {
@@ -118,6 +123,10 @@ _WORDS = {
         "count": "Decisions",
         "set_aside": "Set aside, not decided",
         "note": "Reason",
+        "sheets": "Score sheets",
+        "sheet": "Sheet",
+        "points": "Total",
+        "band": "Band",
         "standings": "Standings",
         "group": "Group",
         "rank": "Rank",
@@ -126,7 +135,7 @@ _WORDS = {
         "share": "Share",
         "target": "Target",
         "outcome": "Outcome",
-        "more": "Full reasons: add --detail; one decision: emulation explain … "
+        "more": "Full reasons: add --detail\nOne decision: emulation explain … "
         "--subject ID --award ID",
     },
 }
@@ -232,8 +241,10 @@ def render_view(evaluation: Evaluation, lang: Language, width: int = DEFAULT_WID
         sections.append((words["missing"], _missing_table(missing, lang)))
     if evaluation.population.set_aside:
         sections.append((words["set_aside"], _set_aside(evaluation, lang)))
+    if evaluation.sheets:
+        sections.append((words["sheets"], _sheets(evaluation, lang)))
     if evaluation.standings_ranked:
-        sections.append((words["standings"], _standings(evaluation, names, lang)))
+        sections += _standings(evaluation, names, lang)
     sections += _kpis(evaluation, lang)
     for title, table in sections:
         console.print(Text("\n" + nfc(title)))
@@ -362,23 +373,32 @@ def _set_aside(evaluation: Evaluation, lang: Language) -> Table:
     return table
 
 
-def _standings(evaluation: Evaluation, names: dict[str, str], lang: Language) -> Table:
+def _sheets(evaluation: Evaluation, lang: Language) -> Table:
     words = _WORDS[lang]
-    headers = [words["standings"], words["group"], words["rank"], words["subject"], words["name"]]
-    table = _table(headers, right=(2,))
-    for item in evaluation.standings_of():
-        tied = f" (= {', '.join(item.tied_with)})" if item.tied_with else ""
-        _row(
-            table,
-            [
-                item.label.get(lang),
-                item.group or "—",
-                str(item.rank),
-                item.subject + tied,
-                names.get(item.subject, ""),
-            ],
-        )
+    table = _table([words["subject"], words["sheet"], words["points"], words["band"]], right=(2,))
+    for result in evaluation.score_results():
+        total = "∅" if result.total is None else show(result.total)
+        band = "∅" if result.band_label is None else result.band_label.get(lang)
+        _row(table, [result.subject, result.score, total, band])
     return table
+
+
+def _standings(
+    evaluation: Evaluation, names: dict[str, str], lang: Language
+) -> list[tuple[str, Table]]:
+    """One table per standings and group: rank, subject (``= id`` for a tie) and name."""
+    words = _WORDS[lang]
+    blocks: dict[tuple[str, str | None], tuple[str, Table]] = {}
+    for item in evaluation.standings_of():
+        key = (item.standings, item.group)
+        if key not in blocks:
+            title = f"{item.label.get(lang)} — {words['group']} {item.group or '—'}"
+            title += f" ({item.group_size})"
+            table = _table([words["rank"], words["subject"], words["name"]], right=(0,))
+            blocks[key] = (title, table)
+        tied = f" (= {', '.join(item.tied_with)})" if item.tied_with else ""
+        _row(blocks[key][1], [str(item.rank), item.subject + tied, names.get(item.subject, "")])
+    return list(blocks.values())
 
 
 def _kpis(evaluation: Evaluation, lang: Language) -> list[tuple[str, Table]]:

@@ -93,8 +93,18 @@ def csv_rows(capsys: pytest.CaptureFixture[str], *args: str) -> pl.DataFrame:
         ("kpis", *KPIS, "--period", "2024"),
         ("standings", *MOVEMENT, "--period", "2026"),
         ("scores", *MOVEMENT, "--period", "2026", "--lang", "en"),
+        (
+            "diff",
+            UNION,
+            "--period",
+            "2024",
+            "--award",
+            "ldtt",
+            "--after-set",
+            "min_months_worked=9",
+        ),
     ],
-    ids=["evaluate", "evaluate-en", "kpis", "standings", "scores"],
+    ids=["evaluate", "evaluate-en", "kpis", "standings", "scores", "diff"],
 )
 def test_parquet_holds_the_rows_of_the_csv(
     capsys: pytest.CaptureFixture[str],

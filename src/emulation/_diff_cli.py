@@ -47,7 +47,7 @@ def add_diff_parser(commands: Any) -> argparse.ArgumentParser:
         dest="after_parameters",
         help="after: override a ruleset parameter (repeatable)",
     )
-    diff.add_argument("--format", choices=FORMATS, default="table")
+    diff.add_argument("--format", choices=(*FORMATS, "parquet"), default="table")
     diff.add_argument("--lang", choices=LANGUAGES, default="vi")
     return diff
 

@@ -5,8 +5,8 @@
 the terminal (``COLUMNS`` when set), unless ``--detail`` asks for the full table of reasons, and
 while it reads and evaluates, a spinner on standard error when that is a terminal.
 ``--format parquet -o FILE`` writes the rows of the CSV form — the same columns, the same cells,
-every column as text — as one Parquet table; ``evaluate`` (decisions), ``kpis``, ``standings``
-and ``scores`` all do. Parquet is binary, so it is written only to a file named with ``-o``,
+every column as text — as one Parquet table; ``evaluate`` (decisions), ``kpis``, ``standings``,
+``scores`` and ``diff`` all do. Parquet is binary, so it is written only to a file named with ``-o``,
 atomically and with the permissions a shell redirect would give, like every ``-o`` file.
 """
 

@@ -390,8 +390,8 @@ def _diff(args: argparse.Namespace) -> int:
             ruleset_paths=args.after_rulesets, installed="replace", replaceable=args.rulesets
         )
     before = _engine(args)
-    after_parameters = _parameters(args, "after_parameters", "--after-set")
-    _write(args, _diff_cli.diff_text(args, before, after, _parameters(args), after_parameters))
+    parameters = _parameters(args), _parameters(args, "after_parameters", "--after-set")
+    _write(args, tables.tabular(args, lambda a: _diff_cli.diff_text(a, before, after, *parameters)))
     return EXIT_OK
 
 

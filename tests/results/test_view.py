@@ -21,6 +21,7 @@ from emulation.results.view import (
     cells,
     near_miss,
     outcome_counts,
+    packed,
     render_view,
 )
 
@@ -177,3 +178,19 @@ def test_the_detail_table_aligns_decomposed_names() -> None:
     starts = {cells(row[: row.index("Lao động")]) for row in rows}
     assert len(starts) == 1, rows
     assert table.splitlines()[-1] == "Đạt: 1, Không đủ điều kiện: 1"
+
+
+def test_packed_breaks_only_between_items() -> None:
+    items = [
+        "Đạt: 70",
+        "Đủ điều kiện, ngoài tỷ lệ: 2",
+        "Tạm dừng xét: 7",
+        "Không đủ điều kiện: 374",
+    ]
+    text = packed(items, " · ", 41)
+    assert text.splitlines() == [
+        "Đạt: 70 · Đủ điều kiện, ngoài tỷ lệ: 2 ·",
+        "Tạm dừng xét: 7 · Không đủ điều kiện: 374",
+    ]
+    assert packed(items, " · ", 400) == " · ".join(items)
+    assert packed(["a" * 50, "b"], "; ", 10).splitlines() == ["a" * 50 + ";", "b"]

@@ -38,6 +38,7 @@ from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
 from emulation.results.kpi import KPI_OUTCOME_LABELS
 from emulation.results.text import show
+from emulation.results.view_words import WORDS as _WORDS
 from emulation.types import Language
 
 #: Outcomes in the order people read them: what is granted first, what is not last.
@@ -70,75 +71,6 @@ MIN_WIDTH = 20
 
 #: The width used when none is given and the terminal's cannot be known.
 DEFAULT_WIDTH = 80
-
-_WORDS = {
-    "vi": {
-        "period": "Kỳ đánh giá",
-        "subjects": "đối tượng",
-        "decisions": "quyết định",
-        "by_award": "Theo danh hiệu / hình thức",
-        "award": "Danh hiệu / hình thức",
-        "total": "Tổng",
-        "matrix": "Theo đối tượng (cột: danh hiệu / hình thức ở bảng trên)",
-        "subject": "Mã",
-        "name": "Họ tên / đơn vị",
-        "none": "(không có quyết định nào)",
-        "legend": "Ký hiệu",
-        "near_mark": "gần đạt (không đạt đúng một tiêu chí)",
-        "missing": "Dữ liệu còn thiếu",
-        "input": "Dữ kiện",
-        "count": "Số quyết định",
-        "set_aside": "Để riêng, không xét",
-        "note": "Lý do",
-        "sheets": "Bảng điểm",
-        "sheet": "Bảng điểm",
-        "points": "Tổng điểm",
-        "band": "Xếp loại",
-        "standings": "Xếp hạng",
-        "group": "Nhóm",
-        "rank": "Hạng",
-        "kpis": "Chỉ tiêu",
-        "node": "Đơn vị",
-        "share": "Tỷ lệ",
-        "target": "Chỉ tiêu",
-        "outcome": "Kết quả",
-        "more": "Lý do đầy đủ: thêm --detail\nMột quyết định: emulation explain … "
-        "--subject MÃ --award MÃ",
-    },
-    "en": {
-        "period": "Period",
-        "subjects": "subjects",
-        "decisions": "decisions",
-        "by_award": "By award",
-        "award": "Award",
-        "total": "Total",
-        "matrix": "By subject (columns: the awards of the table above)",
-        "subject": "Subject",
-        "name": "Name",
-        "none": "(no decision)",
-        "legend": "Marks",
-        "near_mark": "near miss (exactly one criterion failed)",
-        "missing": "Data missing",
-        "input": "Input",
-        "count": "Decisions",
-        "set_aside": "Set aside, not decided",
-        "note": "Reason",
-        "sheets": "Score sheets",
-        "sheet": "Sheet",
-        "points": "Total",
-        "band": "Band",
-        "standings": "Standings",
-        "group": "Group",
-        "rank": "Rank",
-        "kpis": "KPI",
-        "node": "Node",
-        "share": "Share",
-        "target": "Target",
-        "outcome": "Outcome",
-        "more": "Full reasons: add --detail\nOne decision: emulation explain … "
-        "--subject ID --award ID",
-    },
-}
 
 
 def terminal_width() -> int:
@@ -179,6 +111,21 @@ def outcome_counts(decisions: Iterable[Decision]) -> list[tuple[str, int]]:
     return [(outcome, counts[outcome]) for outcome in OUTCOME_ORDER if counts[outcome]]
 
 
+def packed(items: Sequence[str], separator: str, width: int) -> str:
+    """``items`` joined by ``separator`` in lines of at most ``width`` cells, a line broken only
+    between items (an item wider than the width alone on its line, wrapped by rich)."""
+    lines: list[str] = []
+    for item in (nfc(item) for item in items):
+        joined = f"{lines[-1]}{separator}{item}" if lines else item
+        if lines and cells(joined.rstrip()) <= width:
+            lines[-1] = joined
+        else:
+            if lines:
+                lines[-1] = lines[-1] + separator.rstrip()
+            lines.append(item)
+    return "\n".join(lines)
+
+
 def award_keys(count: int) -> list[str]:
     """Short column keys for ``count`` awards: A, B … Z, then AA, AB …"""
     letters = [chr(ord("A") + i) for i in range(26)]
@@ -217,9 +164,8 @@ def render_view(evaluation: Evaluation, lang: Language, width: int = DEFAULT_WID
     head = f"{words['period']}: {evaluation.period} · {len(subjects)} {words['subjects']} · "
     head += f"{len(decisions)} {words['decisions']}"
     console.print(Text(head))
-    console.print(
-        Text(" · ".join(f"{outcome_label(o, lang)}: {n}" for o, n in counts) or words["none"])
-    )
+    tally = [f"{outcome_label(o, lang)}: {n}" for o, n in counts] or [words["none"]]
+    console.print(Text(packed(tally, " · ", width)))
     labels = {d.award: d.award_label.get(lang) for d in decisions}
     awards = sorted(labels, key=lambda a: (nfc(labels[a]), a))
     keys = dict(zip(awards, award_keys(len(awards)), strict=True))
@@ -234,7 +180,8 @@ def render_view(evaluation: Evaluation, lang: Language, width: int = DEFAULT_WID
     legend = [f"{MARKS[o]} {outcome_label(o, lang)}" for o in present]
     if any(near_miss(d) for d in decisions):
         legend.append(f"{NEAR_MARK} {words['near_mark']}")
-    console.print(Text(f"{words['legend']}: " + ", ".join(legend)))
+    legend[0] = f"{words['legend']}: {legend[0]}"
+    console.print(Text(packed(legend, "; ", width)))
     sections = []
     missing = _missing(decisions)
     if missing:

@@ -194,3 +194,13 @@ def test_packed_breaks_only_between_items() -> None:
     ]
     assert packed(items, " · ", 400) == " · ".join(items)
     assert packed(["a" * 50, "b"], "; ", 10).splitlines() == ["a" * 50 + ";", "b"]
+
+
+def test_an_evaluation_without_decisions_says_so() -> None:
+    engine = build_engine(ruleset_paths=[STATE])
+    population = Population.from_json({**PEOPLE, "subjects": []})
+    evaluation = engine.evaluate(population, Period.parse("2024"))
+    assert render_view(evaluation, "en", 80).splitlines()[:2] == [
+        "Period: 2024 · 0 subjects · 0 decisions",
+        "(no decision)",
+    ]

@@ -170,18 +170,19 @@ def render_view(evaluation: Evaluation, lang: Language, width: int = DEFAULT_WID
     awards = sorted(labels, key=lambda a: (nfc(labels[a]), a))
     keys = dict(zip(awards, award_keys(len(awards)), strict=True))
     present = [outcome for outcome, _ in counts]
-    sections = [
-        (words["by_award"], _by_award(decisions, awards, keys, labels, present, lang)),
-        (words["matrix"], _matrix(decisions, subjects, awards, keys, names, lang, width)),
-    ]
-    for title, table in sections:
-        console.print(Text("\n" + nfc(title)))
-        console.print(table)
-    legend = [f"{MARKS[o]} {outcome_label(o, lang)}" for o in present]
-    if any(near_miss(d) for d in decisions):
-        legend.append(f"{NEAR_MARK} {words['near_mark']}")
-    legend[0] = f"{words['legend']}: {legend[0]}"
-    console.print(Text(packed(legend, "; ", width)))
+    if decisions:  # with none, the counts line says so and there is nothing to tabulate
+        sections = [
+            (words["by_award"], _by_award(decisions, awards, keys, labels, present, lang)),
+            (words["matrix"], _matrix(decisions, subjects, awards, keys, names, lang, width)),
+        ]
+        for title, table in sections:
+            console.print(Text("\n" + nfc(title)))
+            console.print(table)
+        legend = [f"{MARKS[o]} {outcome_label(o, lang)}" for o in present]
+        if any(near_miss(d) for d in decisions):
+            legend.append(f"{NEAR_MARK} {words['near_mark']}")
+        legend[0] = f"{words['legend']}: {legend[0]}"
+        console.print(Text(packed(legend, "; ", width)))
     sections = []
     missing = _missing(decisions)
     if missing:

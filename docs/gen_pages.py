@@ -5,7 +5,7 @@ Three kinds of marks, each an HTML comment that Markdown does not show:
 ``<!-- run: COMMAND -->`` followed by a fenced ``console`` block
     The block becomes the transcript of ``COMMAND``, an ``emulation`` command run in-process
     through :func:`emulation.cli.main` from the repository root (``<!-- run in DIR: … -->``
-    runs it from ``DIR``), with the installed plugins. ``| head -n N`` and ``| tail -n N`` may
+    runs it from ``DIR``), with the installed plugins, in a terminal of :data:`COLUMNS` cells. ``| head -n N`` and ``| tail -n N`` may
     follow; a non-zero exit status is shown as a last line ``[exit status N]``.
 
 ``<!-- file: PATH -->`` followed by a fenced block of any language
@@ -61,6 +61,9 @@ GENERATED = re.compile(
     re.DOTALL | re.MULTILINE,
 )
 MARKS = ("<!-- run", "<!-- file: ", "<!-- generated: ")
+#: The terminal width the commands run in (``COLUMNS``): the summary view of ``evaluate`` and
+#: argparse's usage lines fit it.
+COLUMNS = "80"
 _PIPE = re.compile(r"^(?P<which>head|tail) -n (?P<count>\d+)$")
 _ROLE = re.compile(r":(?:data|func|class|meth|mod|attr|exc):`~?([^`]+)`")
 
@@ -77,6 +80,7 @@ def run(command: str, cwd: str | None = None) -> str:
     buffer = io.StringIO()
     with (
         _state_plugin_alone(),
+        _environ("COLUMNS", COLUMNS),
         _cwd(ROOT / cwd if cwd else ROOT),
         contextlib.redirect_stdout(buffer),
         contextlib.redirect_stderr(buffer),
@@ -97,20 +101,26 @@ def run(command: str, cwd: str | None = None) -> str:
     return "\n".join([f"$ {command}", *lines]) + "\n"
 
 
-@contextlib.contextmanager
-def _state_plugin_alone() -> Iterator[None]:
+def _state_plugin_alone() -> contextlib.AbstractContextManager[None]:
     """Run with the bundled plugins other than ``state`` blocked: the outputs in the docs are
     made with the state plugin alone (tests/conftest.py does the same for the tests)."""
     others = [p.name for p in (ROOT / "plugins").iterdir() if p.is_dir() and p.name != "state"]
     before = os.environ.get(BLOCK_VARIABLE)
-    os.environ[BLOCK_VARIABLE] = ",".join(filter(None, [before or "", *others]))
+    return _environ(BLOCK_VARIABLE, ",".join(filter(None, [before or "", *others])))
+
+
+@contextlib.contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    """Set the environment variable ``name`` to ``value`` for the block."""
+    before = os.environ.get(name)
+    os.environ[name] = value
     try:
         yield
     finally:
         if before is None:
-            del os.environ[BLOCK_VARIABLE]
+            del os.environ[name]
         else:
-            os.environ[BLOCK_VARIABLE] = before
+            os.environ[name] = before
 
 
 @contextlib.contextmanager

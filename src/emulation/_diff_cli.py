@@ -22,7 +22,9 @@ def add_diff_parser(commands: Any) -> argparse.ArgumentParser:
     diff: argparse.ArgumentParser = commands.add_parser(
         "diff", help="what changes if: every decision that differs under other rules"
     )
-    diff.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
+    diff.add_argument(
+        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+    )
     diff.add_argument(
         "--period", required=True, help="2024, 2023-2024, term:2023-2028 or phase:2026-2030"
     )
@@ -45,7 +47,7 @@ def add_diff_parser(commands: Any) -> argparse.ArgumentParser:
         dest="after_parameters",
         help="after: override a ruleset parameter (repeatable)",
     )
-    diff.add_argument("--format", choices=FORMATS, default="table")
+    diff.add_argument("--format", choices=(*FORMATS, "parquet"), default="table")
     diff.add_argument("--lang", choices=LANGUAGES, default="vi")
     return diff
 

@@ -50,9 +50,9 @@ _NO_FOLDER_SYNC = frozenset(
 )
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, newlines as given) to ``path``: the whole new file or, on any
-    failure, the old one left as it was and no temporary file left behind.
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8, newlines as given; bytes as they are) to ``path``: the whole new
+    file or, on any failure, the old one left as it was and no temporary file left behind.
 
     An :class:`OSError` names ``path``, not the temporary file.
     """
@@ -61,7 +61,8 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with temporary_for(path) as (stream, temporary):
             for start in range(0, len(text), CHUNK):
-                stream.write(text[start : start + CHUNK].encode("utf-8"))
+                chunk = text[start : start + CHUNK]
+                stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             stream.flush()
             os.fsync(stream.fileno())
             os.replace(temporary, path)

@@ -165,7 +165,7 @@ class PluginFacade:
         result: Population | None = self.manager.hook.emulation_read_population(path=path)
         if result is None:
             raise EvaluationError(
-                f"{path}: no reader for this input (expected a .json file or a folder of CSV tables)"
+                f"{path}: no reader for this input (expected a .json file or a folder of CSV or Parquet tables)"
             )
         return result
 

@@ -54,7 +54,9 @@ def add_scores_parser(commands: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = commands.add_parser(
         "scores", help="every subject's score sheet: total, band and the points of each item"
     )
-    parser.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
+    parser.add_argument(
+        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+    )
     parser.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
     parser.add_argument(
         "--score", action="append", dest="scores", metavar="ID", help="only this sheet (repeatable)"

@@ -26,6 +26,7 @@ from emulation import (
     _unconfirmed_cli,
 )
 from emulation._list_extras import listing_extras, listing_lines
+from emulation import _tables_cli as tables
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
@@ -85,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=_list)
 
     evaluate = commands.add_parser("evaluate", help="decide awards for a period")
-    evaluate.add_argument("data", type=Path, help="a population: JSON file or folder of CSV tables")
+    evaluate.add_argument(
+        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+    )
     evaluate.add_argument(
         "--period",
         required=True,
@@ -95,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
         "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
     )
     evaluate.add_argument(
-        "--format", default="table", help="table, json or csv (plugins may add more)"
+        "--format", default="table", help="table, json, csv or parquet (plugins may add more)"
     )
+    tables.add_detail_option(evaluate)
     evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
     evaluate.add_argument(
         "--strict", action="store_true", help="treat the input's warnings as errors (exit 1)"
@@ -354,18 +358,17 @@ def award_list(ruleset: Any) -> list[Any]:
 def _evaluate(args: argparse.Namespace) -> int:
     engine = _engine(args)
     period = Period.parse(args.period)
-    formats = engine.plugins.report_formats()
-    if args.format not in formats:
-        raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
-    population = engine.read_population(args.data)
-    evaluation = engine.evaluate(
-        population,
-        period,
-        args.awards,
-        parameters=_parameters(args),
-        as_of=args.as_of,
-        decision_date=args.decision_date,
-    )
+    tables.check_evaluate_options(args, engine)
+    with tables.working(args.lang):
+        population = engine.read_population(args.data)
+        evaluation = engine.evaluate(
+            population,
+            period,
+            args.awards,
+            parameters=_parameters(args),
+            as_of=args.as_of,
+            decision_date=args.decision_date,
+        )
     # a population read from a file with no row names no file: name the one given
     warnings = [
         attrs.evolve(w, file=str(args.data)) if w.file == NO_FILE else w
@@ -375,7 +378,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise ProblemsError(warnings)
     for warning in warnings:
         print(f"emulation: warning: {warning}", file=sys.stderr)
-    _write(args, engine.plugins.render(evaluation, args.format, args.lang))
+    _write(args, tables.evaluation_output(args, engine, evaluation))
     return EXIT_OK
 
 
@@ -400,12 +403,14 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _kpis(args: argparse.Namespace) -> int:
-    _write(args, _kpis_cli.kpis_text(args, _engine(args), _parameters(args)))
+    engine, parameters = _engine(args), _parameters(args)
+    _write(args, tables.tabular(args, lambda a: _kpis_cli.kpis_text(a, engine, parameters)))
     return EXIT_OK
 
 
 def _movement(args: argparse.Namespace) -> int:
-    _write(args, args.text(args, _engine(args), _parameters(args)))
+    engine, parameters = _engine(args), _parameters(args)
+    _write(args, tables.tabular(args, lambda a: args.text(a, engine, parameters)))
     return EXIT_OK
 
 
@@ -424,8 +429,8 @@ def _diff(args: argparse.Namespace) -> int:
             ruleset_paths=args.after_rulesets, installed="replace", replaceable=args.rulesets
         )
     before = _engine(args)
-    after_parameters = _parameters(args, "after_parameters", "--after-set")
-    _write(args, _diff_cli.diff_text(args, before, after, _parameters(args), after_parameters))
+    parameters = _parameters(args), _parameters(args, "after_parameters", "--after-set")
+    _write(args, tables.tabular(args, lambda a: _diff_cli.diff_text(a, before, after, *parameters)))
     return EXIT_OK
 
 
@@ -449,11 +454,11 @@ def _catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write(args: argparse.Namespace, text: str) -> None:
+def _write(args: argparse.Namespace, text: str | bytes) -> None:
     """``text`` to the ``-o`` file (whole or not at all), or to standard output."""
     if args.output:
         write_atomically(args.output, text)
-    else:
+    elif isinstance(text, str):
         sys.stdout.write(text)
 
 

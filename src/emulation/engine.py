@@ -132,7 +132,7 @@ class Engine:
         return self.plugins.render(evaluation, format, lang)
 
     def read_population(self, path: str | os.PathLike[str]) -> Population:
-        """Read input data through the reader plugins (JSON document or CSV folder)."""
+        """Read input data through the reader plugins (JSON document, CSV folder or Parquet folder)."""
         return self.plugins.read_population(Path(path))
 
     def evaluate(

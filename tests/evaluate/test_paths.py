@@ -15,6 +15,7 @@ import pytest
 
 import emulation
 from emulation import Population, RulesetError, properties
+from emulation._builtins.reporters import render_table
 from emulation._testing.coverage import Coverage
 from emulation.cli import main
 from emulation.types import AwardId
@@ -193,7 +194,7 @@ def test_csv_gives_the_path_used(engine: emulation.Engine) -> None:
     }
     document = json.loads(engine.render(evaluation, "json", "en"))
     assert [d["path"] for d in document["decisions"]] == ["a", None]
-    table = engine.render(evaluation, "table", "en")
+    table = render_table(evaluation, "en")  # --detail
     assert "Eligible by path a (outstanding in an emulation movement)" in table
 
 

@@ -15,6 +15,7 @@ import pytest
 
 import emulation
 from emulation import Population
+from emulation._builtins.reporters import render_table
 from emulation.cli import main
 from emulation.evaluate.steps import order_steps
 
@@ -319,8 +320,14 @@ def test_outputs_show_score_and_band(engine: emulation.Engine) -> None:
     assert csv[1].endswith(",95,HTXS")
     assert csv[3].startswith("b,bk_chair,2026,data_missing")
     assert csv[3].endswith(",,")
-    table = engine.render(evaluation, "table", "vi")
+    table = render_table(evaluation, "vi")  # --detail
     assert "Bảng điểm:\n  a  dv  95  Hoàn thành xuất sắc nhiệm vụ\n  b  dv  ∅  ∅" in table
+    view = engine.render(evaluation, "table", "vi").splitlines()
+    sheets = view.index("Bảng điểm")
+    assert [line.split() for line in view[sheets + 3 : sheets + 5]] == [
+        ["a", "dv", "95", "Hoàn", "thành", "xuất", "sắc", "nhiệm", "vụ"],
+        ["b", "dv", "∅", "∅"],
+    ]
 
 
 def test_a_population_without_sheets_keeps_its_outputs() -> None:

@@ -1,9 +1,10 @@
-"""Built-in plugin: read the nested JSON form and folders of CSV tables."""
+"""Built-in plugin: read the nested JSON form and folders of CSV or Parquet tables."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from emulation.data.parquet import is_parquet_dir, parquet_frames
 from emulation.data.population import Population, read_csv_dir, read_json_file
 from emulation.errors import DataError, Problem
 from emulation.hookspecs import hookimpl
@@ -11,8 +12,11 @@ from emulation.hookspecs import hookimpl
 
 @hookimpl(trylast=True)
 def emulation_read_population(path: Path) -> Population | None:
-    """A ``.json`` file is the nested form; a folder holds ``subjects.csv``, ``facts.csv`` …"""
+    """A ``.json`` file is the nested form; a folder holds ``subjects.csv``, ``facts.csv`` …
+    or ``subjects.parquet``, ``facts.parquet`` …"""
     if path.is_dir():
+        if is_parquet_dir(path):
+            return Population.from_frames(str(path), **parquet_frames(path))
         return read_csv_dir(path)
     if path.suffix.lower() == ".json":
         return read_json_file(path)

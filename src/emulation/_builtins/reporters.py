@@ -15,6 +15,7 @@ from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
 from emulation.results.kpi import KPI_OUTCOME_LABELS
 from emulation.results.text import show
+from emulation.results.view import cells, outcome_counts, pad, render_view, terminal_width
 from emulation.types import Language
 
 FORMATS = ("csv", "json", "table")
@@ -34,7 +35,7 @@ def emulation_render(evaluation: Evaluation, format: str, lang: Language) -> str
     if format == "csv":
         return render_csv(evaluation, lang)
     if format == "table":
-        return render_table(evaluation, lang)
+        return render_view(evaluation, lang, terminal_width())
     return None
 
 
@@ -124,8 +125,9 @@ def _sheet_cells(decision: Decision) -> list[str]:
 
 
 def render_table(evaluation: Evaluation, lang: Language) -> str:
-    """A plain-text table for people: subject, name, award, outcome and the deciding reasons
-    (for an award with paths, the paths that held, the path used first)."""
+    """The full plain-text table (``evaluate --detail``): subject, name, award, outcome and the
+    deciding reasons (for an award with paths, the paths that held, the path used first),
+    columns measured in terminal cells; the counts by outcome, granted first."""
     headers = (
         ("Mã", "Họ tên / đơn vị", "Danh hiệu / hình thức", "Kết quả", "Lý do")
         if lang == "vi"
@@ -147,23 +149,21 @@ def render_table(evaluation: Evaluation, lang: Language) -> str:
             )
         )
     fixed = len(headers) - 1
-    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(fixed)]
+    widths = [max(cells(str(row[i])) for row in [headers, *rows]) for i in range(fixed)]
 
-    def line(cells: tuple[str, ...]) -> str:
-        padded = [c.ljust(w) for c, w in zip(cells[:fixed], widths, strict=True)]
-        return "  ".join([*padded, cells[fixed]])
+    def line(row: tuple[str, ...]) -> str:
+        padded = [pad(c, w) for c, w in zip(row[:fixed], widths, strict=True)]
+        return "  ".join([*padded, row[fixed]])
 
     lines = [
         ("Kỳ đánh giá" if lang == "vi" else "Period") + f": {evaluation.period}",
         line(headers),
-        line((*tuple("-" * w for w in widths), "-" * len(headers[fixed]))),
+        line((*tuple("-" * w for w in widths), "-" * cells(headers[fixed]))),
         *(line(row) for row in rows),
     ]
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row[3]] = counts.get(row[3], 0) + 1
     lines.append("")
-    lines.append(", ".join(f"{label}: {count}" for label, count in sorted(counts.items())))
+    counts = outcome_counts(evaluation.decisions())
+    lines.append(", ".join(f"{outcome_label(o, lang)}: {count}" for o, count in counts))
     results = evaluation.score_results() if evaluation.sheets else ()
     if results:
         lines.append("")
@@ -285,15 +285,15 @@ def _share(value: Decimal | None, lang: Language) -> str:
 def _aligned(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     """Rows under their headers, every column but the last padded to its width."""
     fixed = len(headers) - 1
-    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(fixed)]
+    widths = [max(cells(str(row[i])) for row in [headers, *rows]) for i in range(fixed)]
 
-    def line(cells: tuple[str, ...]) -> str:
-        padded = [c.ljust(w) for c, w in zip(cells[:fixed], widths, strict=True)]
-        return "  ".join([*padded, cells[fixed]])
+    def line(row: tuple[str, ...]) -> str:
+        padded = [pad(c, w) for c, w in zip(row[:fixed], widths, strict=True)]
+        return "  ".join([*padded, row[fixed]])
 
     return [
         line(headers),
-        line((*tuple("-" * w for w in widths), "-" * len(headers[fixed]))),
+        line((*tuple("-" * w for w in widths), "-" * cells(headers[fixed]))),
         *(line(row) for row in rows),
     ]
 

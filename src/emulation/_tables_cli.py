@@ -1,0 +1,107 @@
+"""What the command line writes beside text: the terminal view of ``evaluate``, its
+``--detail`` table, and Parquet files.
+
+``emulation evaluate`` shows the summary of :mod:`emulation.results.view`, fitted to the width of
+the terminal (``COLUMNS`` when set), unless ``--detail`` asks for the full table of reasons, and
+while it reads and evaluates, a spinner on standard error when that is a terminal.
+``--format parquet -o FILE`` writes the rows of the CSV form — the same columns, the same cells,
+every column as text — as one Parquet table; ``evaluate`` (decisions), ``kpis``, ``standings``,
+``scores`` and ``diff`` all do. Parquet is binary, so it is written only to a file named with ``-o``,
+atomically and with the permissions a shell redirect would give, like every ``-o`` file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+from collections.abc import Callable, Iterator, Sequence
+
+import polars as pl
+from rich.console import Console
+
+from emulation._builtins.reporters import render_table
+from emulation.engine import Engine
+from emulation.errors import EmulationError
+from emulation.results.evaluation import Evaluation
+from emulation.types import Language
+
+#: The binary table format every table-writing subcommand offers.
+PARQUET = "parquet"
+
+
+def add_detail_option(parser: argparse.ArgumentParser) -> None:
+    """``--detail``: the full table of reasons instead of the summary view."""
+    parser.add_argument(
+        "--detail",
+        action="store_true",
+        help="table: every decision with its deciding reasons, instead of the summary",
+    )
+
+
+@contextlib.contextmanager
+def working(lang: Language) -> Iterator[None]:
+    """A spinner on standard error while the block runs (reading and evaluating), when standard
+    error is a terminal; nothing otherwise, so pipes, files and tests see no trace of it."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    console = Console(file=sys.stderr, highlight=False)
+    with console.status("Đang đọc dữ liệu và xét…" if lang == "vi" else "Reading and deciding…"):
+        yield
+
+
+def evaluate_formats(engine: Engine) -> list[str]:
+    """The formats ``evaluate`` writes: those of the installed reporters and ``parquet``."""
+    return sorted({*engine.plugins.report_formats(), PARQUET})
+
+
+def check_evaluate_options(args: argparse.Namespace, engine: Engine) -> None:
+    """Refuse a format no reporter writes, ``--detail`` beside another format than ``table``
+    and ``parquet`` without ``-o`` — before anything is evaluated."""
+    formats = evaluate_formats(engine)
+    if args.format not in formats:
+        raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
+    if getattr(args, "detail", False) and args.format != "table":
+        raise EmulationError(f"--detail applies to --format table, not {args.format}")
+    _needs_file(args)
+
+
+def evaluation_output(
+    args: argparse.Namespace, engine: Engine, evaluation: Evaluation
+) -> str | bytes:
+    """What ``evaluate`` writes for ``args.format``."""
+    if args.format == PARQUET:
+        return parquet_of_csv(engine.plugins.render(evaluation, "csv", args.lang))
+    if args.format == "table" and getattr(args, "detail", False):
+        return render_table(evaluation, args.lang)
+    return engine.plugins.render(evaluation, args.format, args.lang)
+
+
+def tabular(args: argparse.Namespace, text: Callable[[argparse.Namespace], str]) -> str | bytes:
+    """``text(args)``, or for ``--format parquet`` the CSV that ``text`` writes as Parquet."""
+    if args.format != PARQUET:
+        return text(args)
+    _needs_file(args)
+    as_csv = argparse.Namespace(**{**vars(args), "format": "csv"})
+    return parquet_of_csv(text(as_csv))
+
+
+def with_parquet(formats: Sequence[str]) -> tuple[str, ...]:
+    """``formats`` and ``parquet``."""
+    return (*formats, PARQUET)
+
+
+def parquet_of_csv(text: str) -> bytes:
+    """The CSV ``text`` (a header row, then rows) as a Parquet table: the same columns in the
+    same order, every cell as text, an empty cell as an empty text."""
+    frame = pl.read_csv(io.StringIO(text), infer_schema=False).fill_null("")
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _needs_file(args: argparse.Namespace) -> None:
+    if args.format == PARQUET and not getattr(args, "output", None):
+        raise EmulationError("--format parquet writes a binary file: name it with -o FILE")

@@ -1,0 +1,76 @@
+"""The words of the terminal view (:mod:`emulation.results.view`) in Vietnamese and English:
+titles, column headers and the hint at the end."""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: lang -> key -> text
+WORDS: Final[dict[str, dict[str, str]]] = {
+    "vi": {
+        "period": "Kỳ đánh giá",
+        "subjects": "đối tượng",
+        "decisions": "quyết định",
+        "by_award": "Theo danh hiệu / hình thức",
+        "award": "Danh hiệu / hình thức",
+        "total": "Tổng",
+        "matrix": "Theo đối tượng (cột: danh hiệu / hình thức ở bảng trên)",
+        "subject": "Mã",
+        "name": "Họ tên / đơn vị",
+        "none": "(không có quyết định nào)",
+        "legend": "Ký hiệu",
+        "near_mark": "gần đạt (không đạt đúng một tiêu chí)",
+        "missing": "Dữ liệu còn thiếu",
+        "input": "Dữ kiện",
+        "count": "Số quyết định",
+        "set_aside": "Để riêng, không xét",
+        "note": "Lý do",
+        "sheets": "Bảng điểm",
+        "sheet": "Bảng điểm",
+        "points": "Tổng điểm",
+        "band": "Xếp loại",
+        "standings": "Xếp hạng",
+        "group": "Nhóm",
+        "rank": "Hạng",
+        "kpis": "Chỉ tiêu",
+        "node": "Đơn vị",
+        "share": "Tỷ lệ",
+        "target": "Chỉ tiêu",
+        "outcome": "Kết quả",
+        "more": "Lý do đầy đủ: thêm --detail\nMột quyết định: emulation explain … "
+        "--subject MÃ --award MÃ",
+    },
+    "en": {
+        "period": "Period",
+        "subjects": "subjects",
+        "decisions": "decisions",
+        "by_award": "By award",
+        "award": "Award",
+        "total": "Total",
+        "matrix": "By subject (columns: the awards of the table above)",
+        "subject": "Subject",
+        "name": "Name",
+        "none": "(no decision)",
+        "legend": "Marks",
+        "near_mark": "near miss (exactly one criterion failed)",
+        "missing": "Data missing",
+        "input": "Input",
+        "count": "Decisions",
+        "set_aside": "Set aside, not decided",
+        "note": "Reason",
+        "sheets": "Score sheets",
+        "sheet": "Sheet",
+        "points": "Total",
+        "band": "Band",
+        "standings": "Standings",
+        "group": "Group",
+        "rank": "Rank",
+        "kpis": "KPI",
+        "node": "Node",
+        "share": "Share",
+        "target": "Target",
+        "outcome": "Outcome",
+        "more": "Full reasons: add --detail\nOne decision: emulation explain … "
+        "--subject ID --award ID",
+    },
+}

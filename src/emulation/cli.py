@@ -9,7 +9,6 @@ folders). Bad input prints one line per problem, naming the file and row, and ex
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,11 +20,11 @@ from emulation import (
     _authoring_cli,
     _diff_cli,
     _kpis_cli,
+    _list_cli,
     _scores_cli,
     _standings_cli,
     _unconfirmed_cli,
 )
-from emulation._list_extras import listing_extras, listing_lines
 from emulation import _tables_cli as tables
 from emulation._output import write_atomically as write_atomically
 from emulation._version import __version__
@@ -294,65 +293,8 @@ def _list(args: argparse.Namespace) -> int:
     if args.unconfirmed is not None:
         print(_unconfirmed_cli.list_unconfirmed(args, engine))
         return EXIT_OK
-    lang = args.lang
-    document: dict[str, Any] = {"plugins": engine.plugins.plugin_names(), "rulesets": []}
-    for ruleset in engine.rulesets:
-        document["rulesets"].append(
-            {
-                "id": ruleset.id,
-                "version": ruleset.version,
-                "organisation": ruleset.organisation,
-                "effective_from": ruleset.effective_from.isoformat(),
-                "effective_to": ruleset.effective_to.isoformat() if ruleset.effective_to else None,
-                "title": ruleset.title.get(lang),
-                "source": ruleset.source,
-                "awards": [
-                    {
-                        "id": award.id,
-                        "kind": award.kind,
-                        "subject": award.subject,
-                        "label": award.label.get(lang),
-                        "rules": [
-                            {
-                                "id": rule.id,
-                                "role": rule.role,
-                                "label": rule.label.get(lang),
-                                "basis": rule.basis,
-                                "certainty": rule.certainty,
-                            }
-                            | ({"path": rule.path} if rule.path else {})
-                            for rule in award.rules
-                        ],
-                    }
-                    for award in award_list(ruleset)
-                ],
-            }
-            | listing_extras(ruleset, lang)
-        )
-    if args.format == "json":
-        print(json.dumps(document, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    print("Plugins: " + ", ".join(document["plugins"]))
-    for ruleset in document["rulesets"]:
-        until = ruleset["effective_to"] or "…"
-        print(
-            f"\n{ruleset['id']} {ruleset['version']} ({ruleset['effective_from']} – {until}): {ruleset['title']}"
-        )
-        for award in ruleset["awards"]:
-            print(f"  {award['id']}: {award['label']} [{award['kind']}, {award['subject']}]")
-            for rule in award["rules"]:
-                path = f" (path {rule['path']})" if "path" in rule else ""
-                print(
-                    f"    - {rule['role']}{path} {rule['id']}: {rule['label']} ({rule['basis']}; {rule['certainty']})"
-                )
-        for line in listing_lines(ruleset):
-            print(line)
+    print(_list_cli.listing(engine, args.lang, args.format))
     return EXIT_OK
-
-
-def award_list(ruleset: Any) -> list[Any]:
-    """Awards of a ruleset sorted by id."""
-    return [ruleset.awards[key] for key in sorted(ruleset.awards)]
 
 
 def _evaluate(args: argparse.Namespace) -> int:

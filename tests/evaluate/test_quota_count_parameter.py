@@ -1,8 +1,8 @@
 """A quota's ``count`` naming an int parameter: "at most k candidates per nominating
 organisation" when k is not settled (the Nhân tài Đất Việt nominations, domain-review-2 B.2).
 The cap follows the parameter's value for the run (and the selection property, recomputing
-it from the parameter, agrees), a count with no value stops the evaluation naming it, and a wrong name or type
-is located."""
+it from the parameter, agrees), a count with no value makes the eligible candidates ``data_missing`` naming it, and a wrong
+name or type is located."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 
 import emulation
 from emulation import Population, RulesetError, properties
-from emulation.errors import EvaluationError
 from emulation.rules.model import ParameterRef
 from emulation.rules.publish import catalogue_markdown
 
@@ -118,9 +117,17 @@ def test_the_cap_follows_the_value_set_for_the_run(
     )
 
 
-def test_a_count_with_no_value_stops_the_evaluation_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(EvaluationError, match="places"):
-        engine(tmp_path).evaluate(POPULATION, "2024")
+def test_a_count_with_no_value_leaves_the_eligible_data_missing_naming_it(
+    tmp_path: Path,
+) -> None:
+    decisions = {d.subject: d for d in engine(tmp_path).evaluate(POPULATION, "2024").decisions()}
+    for sid in ("a1", "a2", "a3", "b1"):
+        assert decisions[sid].outcome == "data_missing"
+        codes = [reason.code for reason in decisions[sid].reasons]
+        assert "quota_unknown" in codes
+        assert "parameter_unset" in codes
+        assert "places" in str(decisions[sid].reasons)
+    assert decisions["b2"].outcome == "not_eligible"
 
 
 @pytest.mark.parametrize(

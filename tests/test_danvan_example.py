@@ -125,6 +125,13 @@ def test_standings_read_in_vietnamese_and_english(capsys: pytest.CaptureFixture[
 def test_without_the_running_time_the_models_cannot_be_decided(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status = main(["evaluate", *COMMON[:-2], "--award", "dvk_mo_hinh"])
-    assert status != 0
-    assert "dvk_min_months" in capsys.readouterr().err
+    status = main(["evaluate", *COMMON[:-2], "--award", "dvk_mo_hinh", "--format", "json"])
+    assert status == 0
+    decisions = json.loads(capsys.readouterr().out)["decisions"]
+    registered = [d for d in decisions if d["outcome"] != "not_eligible"]
+    assert registered
+    for decision in registered:  # every model that could qualify waits for the running time
+        assert decision["outcome"] == "data_missing"
+        unset = [r for r in decision["reasons"] if r["code"] == "parameter_unset"]
+        assert unset
+        assert "dvk_min_months" in json.dumps(unset)

@@ -16,6 +16,8 @@ from emulation.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 DEPARTMENT = str(ROOT / "examples" / "moet" / "department.json")
 
+pytestmark = pytest.mark.organisation_plugins
+
 
 def evaluate(capsys: pytest.CaptureFixture[str], period: str, lang: str) -> dict[str, dict]:  # type: ignore[type-arg]
     args = ["evaluate", DEPARTMENT, "--period", period, "--award", "knc_giao_duc"]

@@ -20,8 +20,8 @@ from emulation.cli import main
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "vgcl"
-#: The plugin's rulesets, whether the plugin is installed or not.
-RULESETS = ["--rulesets", str(ROOT / "rulesets" / "vgcl")]
+#: The union's rules alone: the installed ``vgcl`` plugin (the README's test command installs it).
+RULESETS = ["--plugin", "vgcl"]
 DATA = EXAMPLE / "federation.json"
 #: The settings of the example for the parameters that ship with no value (README).
 SETTINGS = [
@@ -31,9 +31,7 @@ SETTINGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _vgcl_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EMULATION_DISABLE_PLUGINS", "state")
+pytestmark = pytest.mark.organisation_plugins
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -40,6 +41,23 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 
 #: Comma-separated plugin names that must not be registered (built-in or entry point).
 BLOCK_VARIABLE = "EMULATION_DISABLE_PLUGINS"
+
+
+def blocked_except(chosen: Iterable[str]) -> list[str]:
+    """The plugin names to block so that, of the installed plugins (the ``emulation`` entry
+    points), only ``chosen`` are registered, with those ``EMULATION_DISABLE_PLUGINS`` already
+    blocks; the built-ins stay. A name that is not an installed plugin is an error naming the
+    installed ones."""
+    installed = sorted({e.name for e in importlib.metadata.entry_points(group=hookspecs.PROJECT)})
+    wanted = set(chosen)
+    unknown = sorted(wanted - set(installed))
+    if unknown:
+        raise EmulationError(
+            f"no installed plugin named {', '.join(map(repr, unknown))}; "
+            f"installed: {', '.join(installed) or 'none'}"
+        )
+    already = [name.strip() for name in os.environ.get(BLOCK_VARIABLE, "").split(",")]
+    return sorted({name for name in already if name} | (set(installed) - wanted))
 
 
 def make_plugin_manager(

@@ -27,6 +27,7 @@ from emulation import (
 )
 from emulation import _tables_cli as tables
 from emulation._output import write_atomically as write_atomically
+from emulation._plugins import blocked_except
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
 from emulation.errors import EmulationError, ProblemsError
@@ -212,6 +213,14 @@ def _rulesets_option(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="also load rulesets from this file or folder (repeatable)",
     )
+    parser.add_argument(
+        "--plugin",
+        action="append",
+        dest="plugins",
+        default=[],
+        metavar="NAME",
+        help="use only these installed plugins' rulesets (repeatable; default: every one)",
+    )
 
 
 def _output_option(parser: argparse.ArgumentParser) -> None:
@@ -253,7 +262,9 @@ def _parameter_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    return build_engine(ruleset_paths=getattr(args, "rulesets", []))
+    chosen = getattr(args, "plugins", None)
+    blocked = blocked_except(chosen) if chosen else None
+    return build_engine(ruleset_paths=getattr(args, "rulesets", []), blocked=blocked)
 
 
 def _parameters(

@@ -18,10 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DANVAN = ROOT / "rulesets" / "danvan"
 
 
+@pytest.mark.organisation_plugins
 def test_emulation_test_danvan_reports_full_coverage(capsys: pytest.CaptureFixture[str]) -> None:
-    # properties off: the base's running time has no value, and until an unset parameter makes
-    # its decisions data_missing (s10-moet), an evaluation of the base without it stops
-    status = main(["test", "danvan", "--examples", "0", "--min-coverage", "100"])
+    status = main(["test", "danvan", "--examples", "1", "--min-coverage", "100"])
     out = capsys.readouterr().out
     assert status == 0, out
     assert re.search(r"^  total +(\d+) / \1 +100\.0 %$", out, re.MULTILINE), out

@@ -111,7 +111,7 @@ def test_an_edited_fact_is_named_in_every_decision_of_its_subject(
     assert {d.subject for d in replay.differences} == {"nd-041", "cd-nguyendu-vp"}
     assert "nd-041 ldtt: input_hash: recorded " in replay.report()
     assert replay.report().endswith(
-        f"period 2024: {len(replay.differing())} of 462 decisions recorded (462 derived again) "
+        f"period 2024: {len(replay.differing())} of 690 decisions recorded (690 derived again) "
         f"do not re-derive identically ({len(replay.differences)} differences)\n"
     )
 
@@ -201,7 +201,7 @@ def test_a_changed_ruleset_is_named_once_in_a_note(
     assert len(replay.differences) == count
     [note] = replay.notes
     assert note.startswith(
-        "ruleset recorded as state.individual_titles 2.0.1 (sha256 aaaaaaaaaaaa…), now state.individual_titles 2.0.1 (sha256 "
+        "ruleset recorded as state.individual_titles 2.1.0 (sha256 aaaaaaaaaaaa…), now state.individual_titles 2.1.0 (sha256 "
     )
     assert note.endswith(f"({count} decisions)")
 

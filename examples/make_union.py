@@ -58,6 +58,7 @@ FACT_COLUMNS = (
     "under_discipline_review",
     "under_investigation",
     "pending_complaint",
+    "law_abiding",
     "emulation_active",
     "in_province_cluster",
     "exceeded_targets",
@@ -190,7 +191,9 @@ COLLECTIVES: list[dict[str, Any]] = [
             2022: ("HTXS", True, True, "95.50"),
             2023: ("HTXS", True, True, "94.00"),
             2024: ("HTXS", True, True, "93.50"),
-            2025: ("HTXS", True, True, "95.75"),
+            # level with Nguyễn Du in 2025; 3 of its 4 members are women (75 %): the flag goes
+            # to Trần Phú by the women's priority (Decree 152/2025 Art 4(6))
+            2025: ("HTXS", True, True, "97.00"),
         },
     },
     {
@@ -213,6 +216,7 @@ OTHER_MEMBERS = (
     ("tp-001", "Nguyễn Thị Hoài", "female", 1983, "cd-tranphu", "HTXS HTT HTXS HTT HTXS"),
     ("tp-002", "Trần Quốc Bảo", "male", 1979, "cd-tranphu", "HTT HTT HTT HTXS HTT"),
     ("tp-003", "Lê Thị Mỹ Duyên", "female", 1991, "cd-tranphu", "HTT HTXS HTT HTT HTT"),
+    ("tp-004", "Mai Thị Thu Trang", "female", 1994, "cd-tranphu", "HTT HTT HTT HTT HTXS"),
     ("lqd-001", "Phan Văn Tài", "male", 1981, "cd-lequydon", "HTT HTT HTXS HTT HTXS"),
     ("lqd-002", "Võ Thị Bích Ngọc", "female", 1988, "cd-lequydon", "HTXS HTT HTT HTXS HTT"),
     ("lqd-003", "Huỳnh Minh Trí", "male", 1993, "cd-lequydon", "HTT HT HTT HTT HTT"),
@@ -673,6 +677,9 @@ NOTABLE: list[dict[str, Any]] = [
             # the 2025 assessment has not been entered: good_attitude missing
             2025: {"rating": "HTT"},
         },
+        # a reprimand in force from March to August 2024: no LĐTT for 2024 although rated HTT
+        # (Decree 152/2025 Art 4(4): achievements count from the end of the discipline)
+        "discipline": [("reprimand", "2024-03-01", "2024-08-31")],
     },
 ]
 
@@ -739,6 +746,11 @@ def _background(rng: random.Random, taken: list[str]) -> list[dict[str, Any]]:
                 "strength": strength,
             }
         )
+    # nd-035 (granted the Bằng khen tỉnh for 2024 on CSTĐCS 2023–2024) has a second initiative
+    # in 2025: two unused initiatives and CSTĐCS 2024–2025, yet 2024 was already used, so no
+    # second Bằng khen in 2025 (Law 06/2022 Art 5(2)(c), E1). Added after the draws below, so
+    # the random sequence is unchanged.
+    extra = {"nd-035": [(2025, "grassroots")]}
     # a few initiatives each year, more likely from the strongest teachers
     for year in YEARS:
         teachers = [p for p in people if p["staff_category"] == "teacher"]
@@ -752,6 +764,8 @@ def _background(rng: random.Random, taken: list[str]) -> list[dict[str, Any]]:
         for position, person in enumerate(chosen):
             scope = "ministry_province" if position == 0 and year % 2 else "grassroots"
             person["evidence"].append((year, scope))
+    for person in people:
+        person["evidence"].extend(extra.get(person["id"], ()))
     return people
 
 
@@ -867,6 +881,9 @@ def build_records() -> dict[str, list[dict[str, Any]]]:
                 {"subject": person["id"], "level": level, "start": start, "end": end}
             )
         for year, facts in person["years"].items():
+            # every member observes policy and law (Law 06/2022 Art 73, 74): the commendations
+            # read it
+            facts = {**facts, "law_abiding": True}
             tables["facts"].append({"subject": person["id"], "period": str(year), **facts})
 
     # evidence ids are numbered per year, in subject order: sk-2024-001, sk-2024-002 …

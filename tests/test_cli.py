@@ -244,7 +244,7 @@ def test_explain(capsys: pytest.CaptureFixture[str], data: Path) -> None:
     assert "Outcome: Not eligible (not_eligible)" in out
     assert "[✗] criterion task_rating" in out
     assert "values: rating = HT" in out
-    assert "state.individual_titles 2.0.1" in out
+    assert "state.individual_titles 2.1.0" in out
 
 
 def test_explain_unknown_subject(capsys: pytest.CaptureFixture[str], data: Path) -> None:
@@ -270,11 +270,11 @@ def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     document = json.loads(out)
     versions = {(r["id"], r["version"]) for r in document["rulesets"]}
-    assert {("state.individual_titles", "1.0.0"), ("state.individual_titles", "2.0.1")} <= versions
+    assert {("state.individual_titles", "1.0.0"), ("state.individual_titles", "2.1.0")} <= versions
     award = next(
         a
         for r in document["rulesets"]
-        if r["version"] == "2.0.1"
+        if r["version"] == "2.1.0"
         for a in r["awards"]
         if a["id"] == "ldtt"
     )

@@ -71,10 +71,11 @@ def test_a_decision_whose_input_row_was_edited_is_named(
         'nd-041 ldtt: criteria[task_rating].inputs.rating: recorded "HTT", replayed "HT"' in lines
     )
     assert lines[-1].startswith(f"replay of {recorded['2024']}, period 2024: ")
-    # 33, not 30: LĐTT and (from state.collective_titles 2.3.0) TTLĐTT pay a bonus from 2024
+    # 40, not 30: LĐTT and (from state.collective_titles 2.3.0) TTLĐTT pay a bonus from 2024
     # (Decree 98/2023 Art 54), so the edited row also changes bonus money (nd-041's 710,000 VND
-    # and cd-nguyendu-vp's 1,880,000 VND among the differences)
-    assert lines[-1].endswith("do not re-derive identically (33 differences)")
+    # and cd-nguyendu-vp's 1,880,000 VND among the differences); and the individual awards that
+    # state.individual_titles 2.1.0 added carry the edited input's hash in nd-041's decisions
+    assert lines[-1].endswith("do not re-derive identically (40 differences)")
 
 
 @pytest.mark.slow

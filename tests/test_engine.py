@@ -46,7 +46,7 @@ def test_the_same_person_is_judged_by_the_law_of_each_year(state_engine: emulati
     before = state_engine.evaluate(population, "2023").decision("lan", "ldtt")
     after = state_engine.evaluate(population, "2024").decision("lan", "ldtt")
     assert (before.outcome, before.ruleset.version) == ("not_eligible", "1.0.0")
-    assert (after.outcome, after.ruleset.version) == ("granted", "2.0.1")
+    assert (after.outcome, after.ruleset.version) == ("granted", "2.1.0")
     [failed] = [r for r in before.reasons if r.code == "criterion_failed"]
     assert "Nghị định 91/2017/NĐ-CP Điều 10" in failed.render("vi")
     assert "months_worked=7" in failed.render("en")

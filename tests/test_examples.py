@@ -116,10 +116,18 @@ def test_fact_columns_are_the_facts_the_state_rulesets_declare(
     # every fact a rule reads has a column, but those of the Labour Order for a long tenure as
     # a department director (nobody in a school union holds such a post) and those of the
     # Government flag's second stage, of the collective Bằng khen and Giấy khen, of the
-    # collective Labour Order's ad-hoc paths and of the Labour Hero (the example's unions are
-    # never proposed for them: their decisions there are refused or lack those facts)
-    unused = {"hcld3_cong_hien", "co_thi_dua_cp", "bk_tinh_tt", "giay_khen_tt", "ahld_tt"}
+    # collective Labour Order's ad-hoc paths and of the Labour Hero, collective or person (the
+    # example's unions are never proposed for them: their decisions there are refused or lack
+    # those facts), and the qualitative achievements of the commendation paths, which have a
+    # default (false, none): nobody here has one
+    unused = {"hcld3_cong_hien", "co_thi_dua_cp", "bk_tinh_tt", "giay_khen_tt", "ahld_tt", "ahld"}
     unused |= {"hcld1_tt", "hcld2_tt", "hcld3_tt"}
+    with_default = {
+        name
+        for ruleset in engine.rulesets
+        for name, fact in ruleset.facts.items()
+        if fact.default is not None
+    }
     read = {
         name
         for ruleset in engine.rulesets
@@ -127,7 +135,7 @@ def test_fact_columns_are_the_facts_the_state_rulesets_declare(
         if award.id not in unused
         for rule in award.rules
         for name in rule.node.facts
-        if name in declared
+        if name in declared and name not in with_default
     }
     assert read <= set(from_csv.fact_columns)
 
@@ -214,7 +222,7 @@ def test_json_form_is_the_documented_format() -> None:
     assert document["format"] == "emulation.population/1"
     lan = next(s for s in document["subjects"] if s["id"] == "nd-001")
     assert lan["name"] == "Nguyễn Thị Lan"
-    assert lan["facts"]["2024"] == {"rating": "HTXS", "good_attitude": True}
+    assert lan["facts"]["2024"] == {"rating": "HTXS", "good_attitude": True, "law_abiding": True}
 
 
 # -- what the README points at -----------------------------------------------------------------
@@ -222,42 +230,48 @@ def test_json_form_is_the_documented_format() -> None:
 #: period -> award -> outcome counts, as `emulation evaluate` prints them
 OUTCOME_COUNTS = {
     "2021": {
-        "ldtt": {"granted": 48, "not_eligible": 1},
-        "cstdcs": {"granted": 4, "eligible_over_quota": 3, "not_eligible": 42},
-        "cstd_tinh": {"not_eligible": 49},
-        "cstdtq": {"not_eligible": 49},
+        "ldtt": {"granted": 49, "not_eligible": 1},
+        "cstdcs": {"granted": 4, "eligible_over_quota": 3, "not_eligible": 43},
+        "cstd_tinh": {"not_eligible": 50},
+        "cstdtq": {"not_eligible": 50},
         "ttldtt": {"granted": 6},
         "ttldxs": {"granted": 2, "not_eligible": 4},
         "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 1, "not_eligible": 4},
     },
     "2022": {
-        "ldtt": {"granted": 45, "not_eligible": 6},
+        "ldtt": {"granted": 46, "not_eligible": 6},
         # nd-017 and nd-027 tie across the cap: the competent authority decides, not the id
-        "cstdcs": {"granted": 3, "tied": 2, "eligible_over_quota": 1, "not_eligible": 45},
-        "cstd_tinh": {"not_eligible": 51},
-        "cstdtq": {"not_eligible": 51},
+        "cstdcs": {"granted": 3, "tied": 2, "eligible_over_quota": 1, "not_eligible": 46},
+        "cstd_tinh": {"not_eligible": 52},
+        "cstdtq": {"not_eligible": 52},
         "ttldtt": {"granted": 4, "not_eligible": 2},
         "ttldxs": {"granted": 1, "not_eligible": 5},
         "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 2, "not_eligible": 3},
     },
     "2023": {
-        "ldtt": {"granted": 46, "not_eligible": 7},
-        "cstdcs": {"granted": 3, "eligible_over_quota": 1, "not_eligible": 49},
-        "cstd_tinh": {"granted": 1, "not_eligible": 52},
-        "cstdtq": {"not_eligible": 53},
+        "ldtt": {"granted": 47, "not_eligible": 7},
+        "cstdcs": {"granted": 3, "eligible_over_quota": 1, "not_eligible": 50},
+        "cstd_tinh": {"granted": 1, "not_eligible": 53},
+        "cstdtq": {"not_eligible": 54},
         "ttldtt": {"granted": 3, "not_eligible": 3},
         "ttldxs": {"granted": 1, "not_eligible": 5},
         "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 2, "not_eligible": 3},
     },
     "2024": {
-        "ldtt": {"granted": 48, "not_eligible": 4, "blocked": 1, "data_missing": 1},
-        "cstdcs": {"granted": 14, "not_eligible": 38, "blocked": 1, "data_missing": 1},
-        "cstd_tinh": {"not_eligible": 53, "blocked": 1},
-        "cstdtq": {"not_eligible": 53, "blocked": 1},
-        "bk_tinh": {"granted": 1, "not_eligible": 52, "blocked": 1},
-        "bk_ttg": {"not_eligible": 53, "blocked": 1},
-        "hcld3": {"not_eligible": 53, "blocked": 1},
-        "hcld3_cong_hien": {"not_eligible": 54},
+        # nd-009, rated HTT, was reprimanded from March to August 2024: no LĐTT (E6)
+        "ldtt": {"granted": 48, "not_eligible": 5, "blocked": 1, "data_missing": 1},
+        "cstdcs": {"granted": 14, "not_eligible": 39, "blocked": 1, "data_missing": 1},
+        "cstd_tinh": {"not_eligible": 54, "blocked": 1},
+        "cstdtq": {"not_eligible": 54, "blocked": 1},
+        "bk_tinh": {"granted": 1, "not_eligible": 53, "blocked": 1},
+        "bk_ttg": {"not_eligible": 54, "blocked": 1},
+        "hcld3": {"not_eligible": 54, "blocked": 1},
+        "hcld3_cong_hien": {"not_eligible": 55},
+        # the awards of issue 10, item 9: nobody here has their achievements or history
+        "giay_khen": {"not_eligible": 54, "blocked": 1},
+        "hcld2": {"not_eligible": 54, "blocked": 1},
+        "hcld1": {"not_eligible": 54, "blocked": 1},
+        "ahld": {"not_eligible": 54, "blocked": 1},
         "ttldtt": {"granted": 4, "data_missing": 2},
         "ttldxs": {"granted": 3, "not_eligible": 2, "data_missing": 1},
         "co_thi_dua_tinh": {"eligible_over_quota": 2, "not_eligible": 4},
@@ -275,16 +289,22 @@ OUTCOME_COUNTS = {
         "hcld3_tt": {"data_missing": 1, "not_eligible": 5},
     },
     "2025": {
-        "ldtt": {"granted": 45, "not_eligible": 7, "blocked": 2, "data_missing": 1},
-        "cstdcs": {"granted": 19, "not_eligible": 34, "blocked": 2},
-        "cstd_tinh": {"granted": 1, "not_eligible": 52, "blocked": 2},
-        "cstdtq": {"not_eligible": 53, "blocked": 2},
-        "bk_tinh": {"not_eligible": 53, "blocked": 2},
-        "bk_ttg": {"not_eligible": 53, "blocked": 2},
-        "hcld3": {"not_eligible": 53, "blocked": 2},
-        "hcld3_cong_hien": {"not_eligible": 55},
+        "ldtt": {"granted": 46, "not_eligible": 7, "blocked": 2, "data_missing": 1},
+        "cstdcs": {"granted": 20, "not_eligible": 34, "blocked": 2},
+        "cstd_tinh": {"granted": 1, "not_eligible": 53, "blocked": 2},
+        "cstdtq": {"not_eligible": 54, "blocked": 2},
+        # nd-035 (Bằng khen 2024) is refused a second one on the reused year 2024 (E1)
+        "bk_tinh": {"not_eligible": 54, "blocked": 2},
+        "bk_ttg": {"not_eligible": 54, "blocked": 2},
+        "hcld3": {"not_eligible": 54, "blocked": 2},
+        "hcld3_cong_hien": {"not_eligible": 56},
+        "giay_khen": {"not_eligible": 54, "blocked": 2},
+        "hcld2": {"not_eligible": 54, "blocked": 2},
+        "hcld1": {"not_eligible": 54, "blocked": 2},
+        "ahld": {"not_eligible": 54, "blocked": 2},
         "ttldtt": {"granted": 4, "data_missing": 2},
         "ttldxs": {"granted": 2, "not_eligible": 4},
+        # Trần Phú and Nguyễn Du tie on 97.00: Trần Phú (75 % women) gets the flag (E7)
         "co_thi_dua_tinh": {"granted": 1, "eligible_over_quota": 2, "not_eligible": 3},
         # the 2025 cluster leader passes stage 1; the union records no stage-2 facts or vote
         "co_thi_dua_cp": {"data_missing": 1, "not_eligible": 5},
@@ -483,7 +503,46 @@ NOTABLE = [
             ("criterion_met", "unity"),
         ],
     ),
-    ("2025", "cd-nguyendu", "co_thi_dua_tinh", "granted", None),
+    # 2025: Nguyễn Du and Trần Phú both score 97.00; Trần Phú's members are 75 % women, so
+    # the women's priority gives it the flag (Decree 152/2025 Art 4(6), E7)
+    ("2025", "cd-tranphu", "co_thi_dua_tinh", "granted", None),
+    (
+        "2025",
+        "cd-nguyendu",
+        "co_thi_dua_tinh",
+        "eligible_over_quota",
+        [
+            ("over_quota", None),
+            ("criterion_met", "cluster_member"),
+            ("criterion_met", "task_rating"),
+            ("criterion_met", "targets"),
+            ("criterion_met", "council_vote"),
+            ("criterion_met", "unity"),
+        ],
+    ),
+    # Đinh Thị Thủy, rated HTT, under a reprimand from March to August 2024: no LĐTT (E6)
+    ("2024", "nd-009", "ldtt", "not_eligible", [("exclusion_applies", "discipline_in_period")]),
+    # nd-035: Bằng khen tỉnh 2024 on CSTĐCS 2023–2024; in 2025 two unused initiatives and CSTĐCS
+    # 2024–2025, but 2024 was used: path d's chain counts 2025 only (E1)
+    ("2024", "nd-035", "bk_tinh", "granted", None),
+    (
+        "2025",
+        "nd-035",
+        "bk_tinh",
+        "not_eligible",
+        [
+            ("path_not_met", None),
+            ("criterion_failed", "movement"),
+            ("path_not_met", None),
+            ("criterion_failed", "influence"),
+            ("path_not_met", None),
+            ("criterion_failed", "contribution"),
+            ("path_not_met", None),
+            ("criterion_failed", "chain"),
+            ("path_not_met", None),
+            ("criterion_failed", "worker"),
+        ],
+    ),
     (
         "2025",
         "cd-nguyendu-tn",
@@ -533,7 +592,8 @@ RANKED = {
     ("2021", "cd-nguyendu", "co_thi_dua_tinh"): (1, 1),
     ("2021", "cd-tranphu", "co_thi_dua_tinh"): (2, 1),
     ("2022", "cd-nguyendu", "co_thi_dua_tinh"): (2, 1),
-    ("2025", "cd-nguyendu", "co_thi_dua_tinh"): (1, 1),
+    ("2025", "cd-tranphu", "co_thi_dua_tinh"): (1, 1),
+    ("2025", "cd-nguyendu", "co_thi_dua_tinh"): (2, 1),
 }
 
 
@@ -588,7 +648,7 @@ BONUS_2025 = {
     ("nd-035", "cstd_tinh"): 7_020_000,
     ("cd-nguyendu-tn", "ttldtt"): 1_880_000,  # 0.8 × 2,340,000 = 1,872,000 → 1,880,000
     ("cd-tranphu", "ttldxs"): 3_510_000,
-    ("cd-nguyendu", "co_thi_dua_tinh"): 18_720_000,
+    ("cd-tranphu", "co_thi_dua_tinh"): 18_720_000,
 }
 
 
@@ -625,7 +685,7 @@ def test_the_seven_month_recruits_read_the_threshold_in_force(
     anh = evaluations["2024"].decision("nd-042", "ldtt")
     for decision, version, value, threshold in (
         (khoa, "1.0.0", False, 10),
-        (anh, "2.0.1", True, 6),
+        (anh, "2.1.0", True, 6),
     ):
         criterion = next(c for c in decision.criteria if c.id == "min_service")
         inputs = dict(criterion.inputs)
@@ -723,3 +783,20 @@ def test_cstdcs_needs_an_initiative_until_2023_and_not_from_2024(
             assert without == [], period
         else:
             assert without, period  # HTXS alone suffices under Law 06/2022
+
+
+def test_a_reused_window_earns_no_second_bang_khen(
+    evaluations: dict[str, emulation.Evaluation],
+) -> None:
+    """E1 in the example: nd-035 has two unused initiatives and CSTĐCS 2024–2025 in 2025, but
+    the Bằng khen tỉnh of 2024 already used 2024, so path d's chain counts 2025 alone."""
+    decision = evaluations["2025"].decision("nd-035", "bk_tinh")
+    assert decision.outcome == "not_eligible"
+    assert evaluations["2025"].decision("nd-035", "cstdcs").outcome == "granted"
+    path_d = {c.id: c.value for c in decision.criteria if c.path == "d"}
+    assert path_d == {"chain": False, "initiatives": True}
+    chain = next(c for c in decision.criteria if c.id == "chain")
+    assert (
+        dict(chain.inputs)["streak(award='cstdcs', since='bk_tinh', after_discipline='reprimand')"]
+        == 1
+    )

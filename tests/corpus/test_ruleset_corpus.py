@@ -263,6 +263,7 @@ ACCEPTS: dict[str, set[str]] = {
     "awards.*.kind": _TEXT,
     "awards.*.subject": _TEXT,
     "awards.*.frequency": _TEXT,
+    "awards.*.history_type": _TEXT,
     "awards.*.basis": _TEXT,
     "awards.*.certainty": _TEXT,
     "awards.*.quota": _TABLE | _ARRAY,  # one table, or an array of tables applied in order
@@ -463,6 +464,7 @@ OPTIONAL = {
     "ties",
     "rank_scope",
     "paths",
+    "history_type",
 }
 
 

@@ -205,7 +205,7 @@ def test_a_changed_ruleset_is_named_once_in_a_note(
     assert len(replay.differences) == count
     [note] = replay.notes
     assert note.startswith(
-        "ruleset recorded as state.individual_titles 2.0.1 (sha256 aaaaaaaaaaaa…), now state.individual_titles 2.0.1 (sha256 "
+        "ruleset recorded as state.individual_titles 2.1.0 (sha256 aaaaaaaaaaaa…), now state.individual_titles 2.1.0 (sha256 "
     )
     assert note.endswith(f"({count} decisions)")
 

@@ -118,7 +118,7 @@ def test_a_gap_between_versions_is_a_warning_on_the_engine(tmp_path: Path) -> No
     assert warning.location == "ruleset.effective_from"
     assert warning.message == (
         "no version of state.individual_titles is in force from 2023-01-01 to 2023-12-31: "
-        f"version 1.0.0 ({old}) ends on 2022-12-31 and version 2.0.1 starts on 2024-01-01"
+        f"version 1.0.0 ({old}) ends on 2022-12-31 and version 2.1.0 starts on 2024-01-01"
     )
 
 

@@ -48,13 +48,14 @@ EXAMPLES = settings(
 
 @pytest.mark.organisation_plugins
 def test_emulation_test_vape_reports_full_coverage(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["test", "vape", "--examples", "0", "--min-coverage", "100"])
+    status = main(["test", "vape", "--examples", "1", "--min-coverage", "100"])
     out = capsys.readouterr().out
     assert status == 0, out
     totals = re.findall(r"^  total +(\d+) / (\d+) +100\.0 %$", out, re.MULTILINE)
     assert len(totals) == 2, out
     assert all(a == b for a, b in totals), out
     assert "vape.programme_targets 1.0.0 kpi gdht_share" in out
+    assert "selections ok" in out  # the properties ran, the budgets and nominations among them
     assert out.rstrip().endswith("result: ok")
 
 

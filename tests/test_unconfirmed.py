@@ -67,7 +67,7 @@ def test_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "test.unset_parameters 1.0.0\n" in out
     assert "  pass_mark: Pass mark [int] = no value\n" in out
     assert "  wait_years: Years to wait after a discipline [int, year] = no value\n" in out
-    assert "state.individual_titles 2.0.1 [state]" in out
+    assert "state.individual_titles 2.1.0 [state]" in out
     assert "base_salary" not in out
     status, out, _ = run(capsys, *args)
     assert "  pass_mark: Điểm đạt [int] = chưa có giá trị\n" in out
@@ -85,11 +85,11 @@ def test_the_json_of_one_plugin(capsys: pytest.CaptureFixture[str]) -> None:
     assert (document["plugin"], document["on"]) == ("state", "2025-06-01")
     rows = {(p["ruleset"], p["version"], p["name"]): p for p in document["parameters"]}
     assert not any(ruleset == "test.unset_parameters" for ruleset, _, _ in rows)
-    row = rows["state.individual_titles", "2.0.1", "cstdcs_quota_ratio"]
+    row = rows["state.individual_titles", "2.1.0", "cstdcs_quota_ratio"]
     assert row == {
         "plugin": "state",
         "ruleset": "state.individual_titles",
-        "version": "2.0.1",
+        "version": "2.1.0",
         "name": "cstdcs_quota_ratio",
         "label": row["label"],
         "type": "decimal",

@@ -56,7 +56,7 @@ def test_counts_come_granted_first(union: Evaluation) -> None:
     assert counts[-1][0] == "not_eligible"
     assert sum(n for _, n in counts) == len(union.decisions())
     second = render_view(union, "vi", 80).splitlines()[1]
-    assert second.startswith("Đạt: 70 · Đủ điều kiện, ngoài tỷ lệ: 2 · Tạm dừng xét: 7")
+    assert second.startswith("Đạt: 70 · Đủ điều kiện, ngoài tỷ lệ: 2 · Tạm dừng xét: 11")
 
 
 def test_every_decision_has_its_mark_under_its_award(union: Evaluation) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from emulation._builtins.functions import DISCIPLINE_LEVEL
 from emulation._builtins.service import whole_months
 from emulation.data.records import DISCIPLINE_LEVELS
 from emulation.evaluate.columns import call_key
@@ -55,13 +56,7 @@ DISCIPLINED_WITHIN = FunctionSpec(
             accepts=("int",),
             doc="the wait after a discipline ends, in whole months (a number or a parameter)",
         ),
-        Argument(
-            name="level",
-            kind="choice",
-            choices=DISCIPLINE_LEVELS,
-            default="reprimand",
-            doc="the lightest level that counts",
-        ),
+        DISCIPLINE_LEVEL,
     ),
     returns="bool",
     build=_disciplined_within,

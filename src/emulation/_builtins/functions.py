@@ -100,17 +100,18 @@ GRANTED = FunctionSpec(
     ),
 )
 
+#: The ``level`` argument of the discipline functions: the lightest level that counts.
+DISCIPLINE_LEVEL = Argument(
+    name="level",
+    kind="choice",
+    choices=DISCIPLINE_LEVELS,
+    default="reprimand",
+    doc="the lightest level that counts",
+)
+
 DISCIPLINED = FunctionSpec(
     name="disciplined",
-    arguments=(
-        Argument(
-            name="level",
-            kind="choice",
-            choices=DISCIPLINE_LEVELS,
-            default="reprimand",
-            doc="the lightest level that counts",
-        ),
-    ),
+    arguments=(DISCIPLINE_LEVEL,),
     returns="bool",
     build=_disciplined,
     reads="discipline records",

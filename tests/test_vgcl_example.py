@@ -149,8 +149,22 @@ def test_the_table_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None
 def test_the_nguyen_duc_canh_prize_on_the_term(capsys: pytest.CaptureFixture[str]) -> None:
     out = _run(capsys, "--period", "term:2023-2028", "--format", "json")
     document = json.loads(out)
-    assert _outcome(document, "bui-van-khoa", "giai_nguyen_duc_canh") == "granted"
-    assert _outcome(document, "dang-thi-thu", "giai_nguyen_duc_canh") == "granted"
+    # the number of prizes of the round (ndc_prizes) is not known: the eligible wait for it
+    for eligible in ("bui-van-khoa", "dang-thi-thu"):
+        assert _outcome(document, eligible, "giai_nguyen_duc_canh") == "data_missing"
+        [decision] = [
+            d
+            for d in document["decisions"]
+            if d["subject"] == eligible and d["award"] == "giai_nguyen_duc_canh"
+        ]
+        unset = [r["params"] for r in decision["reasons"] if r["code"] == "parameter_unset"]
+        assert [params["parameter"] for params in unset] == ["ndc_prizes"]
     assert _outcome(document, "ly-thi-ngoc", "giai_nguyen_duc_canh") == "not_eligible"
     ranks = {s["subject"]: s["rank"] for s in document["standings"]}
     assert ranks["dang-thi-thu"] == 1
+    # one prize in the round: the larger benefit is granted
+    one = json.loads(
+        _run(capsys, "--period", "term:2023-2028", "--set", "ndc_prizes=1", "--format", "json")
+    )
+    assert _outcome(one, "dang-thi-thu", "giai_nguyen_duc_canh") == "granted"
+    assert _outcome(one, "bui-van-khoa", "giai_nguyen_duc_canh") == "eligible_over_quota"

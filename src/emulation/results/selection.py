@@ -49,13 +49,14 @@ class Selection:
 
 
 def _stages(award: Award) -> list[tuple[str, Quota]]:
-    """The quotas that mark whom they weigh (or may: a quota whose ratio or switch is a
-    parameter marks them when it has no value), with the name they write under."""
+    """The quotas that mark whom they weigh (or may: a quota whose count, ratio or switch is
+    a parameter marks them when it has no value), with the name they write under."""
     found = [(quota_name(award.id, i), q) for i, q in enumerate(award.more_quotas, start=2)]
     first = award.quota
     if first is not None and (
         first.count_by
         or first.group_fact is not None
+        or isinstance(first.count, ParameterRef)
         or isinstance(first.ratio, ParameterRef)
         or isinstance(first.enabled, ParameterRef)
     ):

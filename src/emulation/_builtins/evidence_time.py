@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from emulation._builtins.functions import (
-    EVIDENCE_COUNT,
+    EVIDENCE_ARGUMENTS,
     PART,
     _call_key,
     _evidence_filter,
@@ -84,7 +84,7 @@ def _evidence_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.
 
 EVIDENCE_MAX = FunctionSpec(
     name="evidence_max",
-    arguments=(*EVIDENCE_COUNT.arguments, PART),
+    arguments=(*EVIDENCE_ARGUMENTS, PART),
     returns="decimal",
     build=_evidence_max,
     reads="evidence items",
@@ -97,7 +97,7 @@ EVIDENCE_MAX = FunctionSpec(
 
 EVIDENCE_STREAK = FunctionSpec(
     name="evidence_streak",
-    arguments=EVIDENCE_COUNT.arguments[:2],
+    arguments=EVIDENCE_ARGUMENTS[:2],
     returns="int",
     build=_evidence_streak,
     reads="evidence items",

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from emulation._builtins.history import held_now
+from emulation._builtins.recognition import recognised_count
 from emulation.data.records import DISCIPLINE_LEVELS, SCOPES
 from emulation.errors import EvaluationError
 from emulation.evaluate.columns import call_key
@@ -60,6 +61,8 @@ def _call_key(name: str, arguments: Mapping[str, Any]) -> str:
 
 def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     counted = _evidence_filter("evidence_count", arguments, context)
+    if arguments.get("recognised_by"):
+        return recognised_count(arguments, context, counted)
     key = _call_key("evidence_count", arguments)
     return context.aggregate(
         "evidence", context.population.evidence.lazy, key, counted.sum().cast(pl.Int64), default=0
@@ -123,22 +126,35 @@ DISCIPLINED = FunctionSpec(
     ),
 )
 
+#: The selection every evidence function takes: kind, narrowest scope, window.
+EVIDENCE_ARGUMENTS = (
+    Argument(name="kind", kind="text", doc='evidence kind, e.g. "initiative"'),
+    Argument(
+        name="min_scope",
+        kind="choice",
+        choices=SCOPES,
+        default="grassroots",
+        doc="the narrowest recognition scope that counts",
+    ),
+    Argument(
+        name="window",
+        kind="int",
+        default=1,
+        doc="how many periods, ending with this one, to count over",
+    ),
+)
+
 EVIDENCE_COUNT = FunctionSpec(
     name="evidence_count",
     arguments=(
-        Argument(name="kind", kind="text", doc='evidence kind, e.g. "initiative"'),
+        *EVIDENCE_ARGUMENTS,
         Argument(
-            name="min_scope",
-            kind="choice",
-            choices=SCOPES,
-            default="grassroots",
-            doc="the narrowest recognition scope that counts",
-        ),
-        Argument(
-            name="window",
-            kind="int",
-            default=1,
-            doc="how many periods, ending with this one, to count over",
+            name="recognised_by",
+            kind="fact",
+            default="",
+            quiet=True,
+            doc="a text fact naming the subject's issuing authority: count only items whose "
+            "recognised_by is that authority (empty: any authority)",
         ),
     ),
     returns="int",
@@ -147,7 +163,11 @@ EVIDENCE_COUNT = FunctionSpec(
     doc=(
         "The number of evidence items of ``kind`` dated in the last ``window`` periods (1: the "
         "evaluation period only) and recognised at ``min_scope`` or wider "
-        "(grassroots < ministry_province < national)."
+        '(grassroots < ministry_province < national). With ``recognised_by="<fact>"`` it '
+        "counts only items whose ``recognised_by`` is the subject's value of that text fact in "
+        "the evaluation period (the authority issuing its ministry or provincial award, Luật "
+        "06/2022/QH15 Điều 22 khoản 2); an item of the selection whose authority is not "
+        "recorded, or an unknown issuer, makes the count unknown."
     ),
 )
 
@@ -164,7 +184,7 @@ PART = Argument(
 
 EVIDENCE_SUM = FunctionSpec(
     name="evidence_sum",
-    arguments=(*EVIDENCE_COUNT.arguments, PART),
+    arguments=(*EVIDENCE_ARGUMENTS, PART),
     returns="decimal",
     build=_evidence_sum,
     reads="evidence items",
@@ -216,7 +236,7 @@ def _evidence_unused(arguments: Mapping[str, Any], context: BuildContext) -> pl.
 
 EVIDENCE_UNUSED = FunctionSpec(
     name="evidence_unused",
-    arguments=EVIDENCE_COUNT.arguments,
+    arguments=EVIDENCE_ARGUMENTS,
     returns="int",
     build=_evidence_unused,
     reads="evidence items and the awards that used them",

@@ -109,6 +109,10 @@ class EvidenceItem:
     description: str | None = None
     #: The subject's share of ``amount`` (a co-author's part of a benefit), 0 < share ≤ 1.
     share: Decimal = attrs.field(default=Decimal(1), validator=_share_in_range)
+    #: The authority that recognised the item's ``scope`` (a ministry or province code, as the
+    #: data names it); ``evidence_count(..., recognised_by="issuer")`` compares it with the
+    #: subject's issuing authority. None: not recorded.
+    recognised_by: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -5,7 +5,7 @@ defaults, the origin column every row carries, and the names a fact may not take
 subjects   ``id, kind, name, parent, cluster, gender, birth_year, staff_category, hardship_area,
            level``
 facts      ``subject, period`` and one column per fact (wide)
-evidence   ``id, subject, kind, period, scope, amount, description, share``
+evidence   ``id, subject, kind, period, scope, amount, description, share, recognised_by``
 awards     ``subject, award, period, type`` — awards already held
 service    ``subject, start, end, kind``
 discipline ``subject, level, start, end``
@@ -57,6 +57,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "amount": pl.Decimal(38, 6),
         "description": pl.String(),
         "share": pl.Decimal(38, 6),
+        "recognised_by": pl.String(),
     },
     "awards": {
         "subject": pl.String(),

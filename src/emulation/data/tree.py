@@ -20,7 +20,7 @@ from emulation.errors import Problem
 NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "subjects": ("id", "parent", "cluster", "level"),
     "facts": ("subject",),
-    "evidence": ("id", "subject"),
+    "evidence": ("id", "subject", "recognised_by"),
     "awards": ("subject", "award"),
     "service": ("subject",),
     "discipline": ("subject",),
@@ -29,7 +29,7 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 #: Optional name columns where a blank name means no name.
-_BLANK_IS_NONE = ("parent", "cluster", "level")
+_BLANK_IS_NONE = ("parent", "cluster", "level", "recognised_by")
 
 
 def normalise_names(table: str, frame: pl.DataFrame) -> pl.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -314,3 +315,19 @@ def test_explain_a_near_miss_names_the_gap_and_the_first_period(
     )
     status, out, _ = run(capsys, *args, "--rulesets", STATE)
     assert "cần ≥ 3, hiện có 2; nếu giữ nguyên thành tích, sớm nhất đạt vào kỳ 2025" in out
+
+
+def test_test_without_hypothesis_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: object) -> object:
+        return None if name == "hypothesis" else real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    status = main(["test", STATE, "--examples", "1"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "pip install 'emulation[test]'" in err
+    assert "--examples 0" in err

@@ -9,6 +9,7 @@ folders). Bad input prints one line per problem, naming the file and row, and ex
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -394,6 +395,11 @@ def _test(args: argparse.Namespace) -> int:
     targets = _suite.resolve(args.targets)
     if not targets:
         raise EmulationError("no installed plugin contributes rulesets; name a ruleset folder")
+    if args.examples > 0 and importlib.util.find_spec("hypothesis") is None:
+        raise EmulationError(
+            "the properties need Hypothesis: install the test extra "
+            "(pip install 'emulation[test]'), or run the case files alone with --examples 0"
+        )
     failed = False
     for target in targets:
         result = _suite.run(target, examples=args.examples, properties=args.examples > 0)

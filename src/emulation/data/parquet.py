@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from emulation.data.schema import ORIGIN, TABLES
+from emulation.data.schema import ORIGIN, TABLES, absent_table
 from emulation.errors import DataError, Problem
 
 #: The file suffix of a table in the Parquet form.
@@ -50,12 +50,7 @@ def parquet_frames(path: Path) -> dict[str, pl.DataFrame]:
             )
             continue
         if not file.exists():
-            if table in ("subjects", "facts"):
-                problems.append(
-                    Problem(
-                        file=str(file), message="required table is missing", code="missing_table"
-                    )
-                )
+            problems.extend(absent_table(table, file))
             continue
         try:
             frame = pl.read_parquet(file)

@@ -18,7 +18,13 @@ import polars as pl
 from emulation.data.cast import DECIMAL_DIGITS, explain, too_large, written
 from emulation.data.decode import encoding_problem, repeated_members
 from emulation.data.frames import facts_frame, text_frame
-from emulation.data.schema import ORIGIN, RESERVED_FACT_NAMES, SCHEMAS, TABLES
+from emulation.data.schema import (
+    ORIGIN,
+    RESERVED_FACT_NAMES,
+    SCHEMAS,
+    TABLES,
+    absent_table,
+)
 from emulation.errors import DataError, PeriodError, Problem
 from emulation.period import Period
 
@@ -285,12 +291,7 @@ def csv_frames(path: Path) -> dict[str, pl.DataFrame]:
     for table in TABLES:
         file = path / f"{table}.csv"
         if not file.exists():
-            if table in ("subjects", "facts"):
-                problems.append(
-                    Problem(
-                        file=str(file), message="required table is missing", code="missing_table"
-                    )
-                )
+            problems.extend(absent_table(table, file))
             continue
         try:
             header = _header(file)

@@ -18,6 +18,7 @@ votes      ``subject, award, period, votes_for, votes_against, absent_in_writing
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 
@@ -29,6 +30,7 @@ from emulation.data.records import (
     SCOPES,
     SUBJECT_KINDS,
 )
+from emulation.errors import Problem
 
 #: The column naming the file and row (or JSON path) each row came from.
 ORIGIN = "_origin"
@@ -95,6 +97,16 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 
 #: The table names, in the order the tables are read and validated.
 TABLES = tuple(SCHEMAS)
+
+
+def absent_table(table: str, file: Path) -> list[Problem]:
+    """The problem a folder form (CSV or Parquet) reports when ``file``, the file of
+    ``table``, does not exist: none for an optional table, ``missing_table`` for
+    ``subjects`` and ``facts``."""
+    if table not in ("subjects", "facts"):
+        return []
+    return [Problem(file=str(file), message="required table is missing", code="missing_table")]
+
 
 #: Columns that must be present and non-null in each frame.
 REQUIRED: dict[str, tuple[str, ...]] = {

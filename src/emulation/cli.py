@@ -1,5 +1,5 @@
 """The ``emulation`` command line: check, list, evaluate, explain, replay, diff, kpis,
-standings, scores, test, catalogue, new.
+standings, scores, test, catalogue, new, serve.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -23,6 +23,7 @@ from emulation import (
     _kpis_cli,
     _list_cli,
     _scores_cli,
+    _serve_cli,
     _standings_cli,
     _unconfirmed_cli,
 )
@@ -172,6 +173,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     testing.set_defaults(handler=_test)
     _new_parser(commands)
+    _rulesets_option(serving := _serve_cli.add_serve_parser(commands))
+    serving.set_defaults(handler=lambda args: _serve_cli.run(args, _engine))
     return parser
 
 

@@ -35,8 +35,10 @@ NO_TOKEN_OUTSIDE = (
 def add_serve_parser(commands: Any) -> argparse.ArgumentParser:
     """The ``serve`` subcommand's parser (``--plugin`` and ``--rulesets`` are added by the
     caller, as for every command)."""
-    serve = commands.add_parser("serve", help=HELP)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve: argparse.ArgumentParser = commands.add_parser("serve", help=HELP)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument(
         "--token-file",

@@ -148,7 +148,9 @@ class _Pool:
         # the thread is given back when the work ends, even when nobody waits for it any more
         future.add_done_callback(lambda _: free.release())
         try:
-            return await asyncio.wait_for(asyncio.shield(future), seconds - (time.monotonic() - started))
+            return await asyncio.wait_for(
+                asyncio.shield(future), seconds - (time.monotonic() - started)
+            )
         except asyncio.TimeoutError:
             future.add_done_callback(_forget)
             raise _busy("the request took longer than its time limit") from None

@@ -29,7 +29,7 @@ def rulesets(engine: Engine, query: Mapping[str, str]) -> bytes:
     document = json.loads(listing(engine, lang, "json"))
     document["rulesets"] = [
         entry
-        for entry, ruleset in zip(document["rulesets"], engine.rulesets)
+        for entry, ruleset in zip(document["rulesets"], engine.rulesets, strict=True)
         if id(ruleset) in in_force
     ]
     return json_dumps(document)

@@ -59,8 +59,11 @@ def _request(raw: bytes, schema: str, settings: Settings) -> dict[str, Any]:
     problems = sorted(validator(schema).iter_errors(document), key=lambda e: list(e.path))
     if problems:
         errors = [
-            {"pointer": pointer(*(f"[{p}]" if isinstance(p, int) else p for p in e.path)),
-             "detail": e.message, "code": str(e.validator)}
+            {
+                "pointer": pointer(*(f"[{p}]" if isinstance(p, int) else p for p in e.path)),
+                "detail": e.message,
+                "code": str(e.validator),
+            }
             for e in problems
         ]
         raise ServiceProblem(
@@ -73,8 +76,10 @@ def _request(raw: bytes, schema: str, settings: Settings) -> dict[str, Any]:
             422,
             "invalid-request",
             "a member is written twice",
-            [{"pointer": pointer(name), "detail": "written twice", "code": "repeated_member"}
-             for name in repeated],
+            [
+                {"pointer": pointer(name), "detail": "written twice", "code": "repeated_member"}
+                for name in repeated
+            ],
         )
     count = len(document["population"]["subjects"])
     if count > settings.max_subjects:
@@ -97,14 +102,6 @@ def _evaluated(engine: Engine, request: Mapping[str, Any], awards: Any) -> Evalu
     _field("/decision_date", lambda: decision_day(day, decision_date))
     try:
         population = Population.from_json(request["population"], source=_POPULATION)
-    except DataError as error:
-        raise ServiceProblem(
-            422,
-            "invalid-population",
-            "the population has problems",
-            data_errors(error.problems, _POPULATION, "/population"),
-        ) from None
-    try:
         return engine.evaluate(
             population,
             period,
@@ -113,6 +110,13 @@ def _evaluated(engine: Engine, request: Mapping[str, Any], awards: Any) -> Evalu
             as_of=as_of,
             decision_date=decision_date,
         )
+    except DataError as error:
+        raise ServiceProblem(
+            422,
+            "invalid-population",
+            "the population has problems",
+            data_errors(error.problems, _POPULATION, "/population"),
+        ) from None
     except EmulationError as error:
         raise ServiceProblem(422, "not-evaluated", str(error)) from None
 

@@ -218,7 +218,10 @@ SCHEMAS: dict[str, Any] = {
     "RulesetProblem": _object(
         ["path", "code", "detail"],
         {
-            "path": {"type": "string", "description": "The TOML path, e.g. awards.x.criteria[0].expr."},
+            "path": {
+                "type": "string",
+                "description": "The TOML path, e.g. awards.x.criteria[0].expr.",
+            },
             "line": {"type": ["integer", "null"]},
             "column": {"type": ["integer", "null"]},
             "code": {"type": "string", "description": "See docs/reference/ruleset-format.md."},

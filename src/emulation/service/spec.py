@@ -93,7 +93,7 @@ def served_document() -> bytes:
     return OPENAPI_FILE.read_bytes()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(component: str) -> Draft202012Validator:
     """A validator of the schema ``component`` of the kept OpenAPI file (dates checked)."""
     document = json.loads(served_document())

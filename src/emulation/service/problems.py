@@ -23,6 +23,25 @@ MAX_ERRORS = 50
 TYPE_PREFIX = "urn:emulation:problem:"
 
 
+#: The title of each problem type of the service (the same for every problem of the type, as
+#: RFC 9457 asks); a plain HTTP problem (``about:blank``) has the status's phrase.
+TITLES = {
+    "body-timeout": "The request body did not arrive in time",
+    "body-too-large": "The request body is too large",
+    "internal": "The service failed",
+    "invalid-json": "The body is not JSON",
+    "invalid-population": "The population has problems",
+    "invalid-query": "The query is not understood",
+    "invalid-request": "The request does not follow its schema",
+    "no-decision": "No such decision",
+    "not-evaluated": "The engine refuses the evaluation",
+    "timeout": "The answer was not ready in time",
+    "too-many-subjects": "The population has too many subjects",
+    "unauthorized": "A valid bearer token is required",
+    "unknown-subject": "No such subject",
+}
+
+
 class ServiceProblem(Exception):
     """A request the service answers with a problem document."""
 
@@ -42,14 +61,14 @@ class ServiceProblem(Exception):
         """The problem details, JSON-ready."""
         document: dict[str, Any] = {
             "type": f"{TYPE_PREFIX}{self.kind}" if self.kind else "about:blank",
-            "title": HTTPStatus(self.status).phrase,
+            "title": TITLES[self.kind] if self.kind else HTTPStatus(self.status).phrase,
             "status": self.status,
         }
-        detail = self.detail
+        detail = clip(self.detail)
         if len(self.errors) > MAX_ERRORS:
             detail += f" ({len(self.errors) - MAX_ERRORS} more errors not listed)"
         if detail:
-            document["detail"] = clip(detail)
+            document["detail"] = detail
         if self.errors:
             document["errors"] = [
                 {key: clip(value) if isinstance(value, str) else value for key, value in e.items()}

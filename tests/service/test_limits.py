@@ -272,7 +272,8 @@ def test_a_slow_client_is_timed_out_and_the_others_are_served(tight: str) -> Non
         for _ in range(3):
             asked = time.monotonic()
             assert httpx.get(f"{tight}/v1/health", timeout=5).status_code == 200
-            assert time.monotonic() - asked < 1
+            assert httpx.get(f"{tight}/v1/awards", headers=AUTH, timeout=5).status_code == 200
+            assert time.monotonic() - asked < 2
         answer = slow.result(timeout=20)
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
     assert b"application/problem+json" in answer
@@ -335,7 +336,7 @@ def test_an_evaluation_past_its_deadline_is_503_and_the_service_recovers(sabotag
     response = httpx.post(f"{sabotaged}/v1/evaluate", json=_named("sleepy"), timeout=10)
     assert assert_problem(response, 503)["type"] == "urn:emulation:problem:timeout"
     assert response.headers["retry-after"] == "1"
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 3
     # the one worker is busy for 1.5 s more: a request waits for it within its own deadline
     time.sleep(2)
     assert httpx.post(f"{sabotaged}/v1/evaluate", json=_named("calm")).status_code == 200

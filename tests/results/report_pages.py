@@ -66,6 +66,8 @@ class Page(HTMLParser):
         self.tags.append((tag, {key: value or "" for key, value in attrs}, self.ancestors()))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag not in {name for name, _ in self._open}:
+            return  # the end of a void element, as a browser writes it (``<path></path>``)
         while self._open:
             name, _ = self._open.pop()
             if name == tag:

@@ -81,8 +81,18 @@ def test_the_same_input_gives_the_same_bytes_in_two_processes(tmp_path: Path) ->
         target = tmp_path / f"report-{seed}.html"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
-            [sys.executable, "-m", "emulation.cli", "report", DATA, "--period", "2026", *RULES]
-            + ["-o", str(target)],
+            [
+                sys.executable,
+                "-m",
+                "emulation.cli",
+                "report",
+                DATA,
+                "--period",
+                "2026",
+                *RULES,
+                "-o",
+                str(target),
+            ],
             check=True,
             env=env,
             timeout=300,

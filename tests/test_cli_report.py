@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import stat
 import subprocess
 import sys
@@ -144,3 +145,21 @@ def test_without_the_report_extra_it_says_what_to_install(
     status, out, err = report(capsys, DATA, "--period", "2026", *RULES)
     assert (status, out) == (1, "")
     assert "pip install 'emulation[report]'" in err
+
+
+def test_the_how_to_commands_run_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every ``$ emulation report`` line of docs/how-to/make-a-report.md, run from the root of
+    the repository, its ``-o`` file put in a temporary folder."""
+    page = (ROOT / "docs" / "how-to" / "make-a-report.md").read_text(encoding="utf-8")
+    commands = [line[2:] for line in page.splitlines() if line.startswith("$ emulation report ")]
+    assert len(commands) == 3
+    monkeypatch.chdir(ROOT)
+    for command in commands:
+        argv = shlex.split(command)
+        target = tmp_path / argv[argv.index("-o") + 1]
+        argv[argv.index("-o") + 1] = str(target)
+        status, out, err = report(capsys, *argv[2:])
+        assert (status, out, err) == (0, "", ""), command
+        assert "<svg" in target.read_text(encoding="utf-8")

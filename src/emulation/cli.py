@@ -1,5 +1,5 @@
 """The ``emulation`` command line: check, list, evaluate, explain, replay, diff, kpis,
-standings, scores, test, catalogue, new.
+standings, scores, report, test, catalogue, new.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;

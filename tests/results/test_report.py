@@ -12,7 +12,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from report_pages import Page, kpi_evaluation, movement_evaluation, renamed_units
+from report_pages import (
+    MOVEMENT,
+    Page,
+    kpi_evaluation,
+    movement_engine,
+    movement_evaluation,
+    renamed_units,
+)
 
 from emulation.messages import outcome_label
 from emulation.results.kpi import explain_kpi
@@ -181,3 +188,19 @@ def test_anchors_never_meet_and_are_valid_ids() -> None:
     assert len(set(made)) == len(names)
     assert all(re.fullmatch(r"[A-Za-z0-9_.-]*", found) for found in made)
     assert decision_anchor("a", "b--c") != decision_anchor("a--b", "c")
+
+
+def test_a_name_in_another_script_is_drawn_without_a_warning(tmp_path: Path) -> None:
+    # the suite turns warnings into errors: a warning of Matplotlib about the font would fail
+    name = "Công đoàn 漢字 🙂 ٣"
+    html = render_report(movement_evaluation(renamed_units(tmp_path, "so-noi-vu", name)))
+    assert name in Page(html).text("chart-standings-0")
+
+
+def test_a_period_without_candidates_gives_a_report_without_charts(tmp_path: Path) -> None:
+    engine = movement_engine()
+    evaluation = engine.evaluate(engine.read_population(MOVEMENT / "units.json"), "2025")
+    html = render_report(evaluation)
+    assert "<svg" not in html
+    assert "Không có quyết định nào." in html
+    assert "Không có ai được khen thưởng trong kỳ này." in html

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -157,9 +158,15 @@ _IDS = re.compile(r'(\bid="|url\(#|xlink:href="#)([^")]+)')
 
 
 def _svg(figure: Figure, chart_id: str) -> str:
-    """The figure as an inline ``<svg>`` element, every id prefixed with ``chart_id``."""
+    """The figure as an inline ``<svg>`` element, every id prefixed with ``chart_id``.
+
+    A character the layout font lacks (a Chinese name, an emoji) only makes Matplotlib measure
+    it roughly: the browser draws the text with the reader's fonts. Its warning is not shown."""
     buffer = io.StringIO()
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC), warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Glyph .* missing from font", category=UserWarning
+        )
         figure.savefig(
             buffer,
             format="svg",

@@ -21,6 +21,7 @@ from report_pages import (
     renamed_units,
 )
 
+import emulation
 from emulation.messages import outcome_label
 from emulation.results.kpi import explain_kpi
 from emulation.results.report import anchor, decision_anchor, render_report, subject_anchor
@@ -204,3 +205,29 @@ def test_a_period_without_candidates_gives_a_report_without_charts(tmp_path: Pat
     assert "<svg" not in html
     assert "Không có quyết định nào." in html
     assert "Không có ai được khen thưởng trong kỳ này." in html
+
+
+def test_the_subjects_set_aside_are_listed_with_their_reason(
+    tmp_path: Path, state_engine: emulation.Engine
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "subjects.csv").write_text(
+        "id,kind,name,birth_year\nok,person,Ổn,1980\nclash,person,Trái <Ngược>,1980\n",
+        encoding="utf-8",
+    )
+    (folder / "facts.csv").write_text(
+        "subject,period,rating,good_attitude\nok,2024,HTT,true\n"
+        "clash,2024,HTT,true\nclash,2024,HT,true\n",
+        encoding="utf-8",
+    )
+    population = state_engine.read_population(folder)
+    evaluation = state_engine.evaluate(population, "2024", ["ldtt"])
+    [item] = population.set_aside
+    page = Page(render_report(evaluation, "en"))
+    listed = page.text("set-aside")
+    assert "clash" in listed
+    assert "Trái <Ngược>" in listed
+    assert item.to_dict("en")["message"] in listed
+    assert f"{folder / 'facts.csv'}: row 3" in listed
+    assert {d.subject for d in evaluation.decisions()} == {"ok"}

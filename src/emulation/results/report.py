@@ -9,7 +9,8 @@
 - who earns what: every granted decision with its rank, cap and bonus;
 - every KPI at every node against its target (a chart and a table);
 - one section per subject: each decision explained as ``emulation explain`` explains it
-  (:func:`~emulation.results.text.explain_text`), its score sheets, its places, its KPIs.
+  (:func:`~emulation.results.text.explain_text`), its score sheets, its places, its KPIs;
+- the subjects set aside (records that contradict each other), with the reason.
 
 The tables link each subject to its section. The page is written by a Jinja2 template with
 autoescaping on, so every text from the input is escaped; the charts are SVG that Matplotlib
@@ -79,6 +80,10 @@ def render_report(evaluation: Evaluation, lang: Language = "vi") -> str:
         "earnings": _earnings(decisions, names, lang),
         "kpis": [_kpi(index, kpi, found, lang) for index, (kpi, found) in enumerate(kpis)],
         "subjects": _subjects(subjects, names, decisions, places, sheets, kpis, lang),
+        "set_aside": [
+            {"subject": item.subject, "name": names.get(item.subject, ""), **item.to_dict(lang)}
+            for item in evaluation.population.set_aside
+        ],
         "colours": OUTCOME_COLOURS,
     }
     return _environment().get_template(TEMPLATE).render(context)

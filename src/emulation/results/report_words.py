@@ -51,6 +51,9 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "table": "Bảng số liệu",
         "engine": "Công cụ",
         "top": "Về đầu trang",
+        "set_aside": "Để riêng, không xét (dữ liệu mâu thuẫn)",
+        "reason": "Lý do",
+        "rows": "Dòng dữ liệu",
     },
     "en": {
         "title": "Emulation and commendation report",
@@ -94,5 +97,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "table": "Figures",
         "engine": "Engine",
         "top": "Back to the top",
+        "set_aside": "Set aside, not decided (records that contradict each other)",
+        "reason": "Reason",
+        "rows": "Rows",
     },
 }

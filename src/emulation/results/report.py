@@ -35,9 +35,11 @@ from emulation.results.evaluation import Evaluation
 from emulation.results.kpi import KPI_OUTCOME_LABELS, KpiResult, explain_kpi
 from emulation.results.report_charts import OUTCOME_COLOURS, Bar, bars_chart, counts_chart
 from emulation.results.report_words import WORDS
+from emulation.results.scores import ScoreResult
 from emulation.results.standing import Standing
 from emulation.results.text import explain_text
 from emulation.results.view import MARKS, OUTCOME_ORDER, nfc
+from emulation.rules.kpis import Kpi
 from emulation.rules.model import Ruleset, Standings
 from emulation.rules.scores import reads
 from emulation.types import Language
@@ -314,7 +316,7 @@ def _earnings(
     return {"rows": rows, "total": _number(total, lang) if total else ""}
 
 
-def _kpi(index: int, kpi: Any, found: Sequence[KpiResult], lang: Language) -> dict[str, Any]:
+def _kpi(index: int, kpi: Kpi, found: Sequence[KpiResult], lang: Language) -> dict[str, Any]:
     """One KPI: a chart of the share at each node against its target, and a table."""
     words = WORDS[lang]
     bars, rows = [], []
@@ -363,8 +365,8 @@ def _subjects(
     names: Mapping[str, str],
     decisions: Sequence[Decision],
     places: Sequence[Standing],
-    sheets: Sequence[Any],
-    kpis: Sequence[tuple[Any, Sequence[KpiResult]]],
+    sheets: Sequence[ScoreResult],
+    kpis: Sequence[tuple[Kpi, Sequence[KpiResult]]],
     lang: Language,
 ) -> list[dict[str, Any]]:
     """One section per subject: its decisions explained, the score sheets no decision of it

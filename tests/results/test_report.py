@@ -231,3 +231,42 @@ def test_the_subjects_set_aside_are_listed_with_their_reason(
     assert item.to_dict("en")["message"] in listed
     assert f"{folder / 'facts.csv'}: row 3" in listed
     assert {d.subject for d in evaluation.decisions()} == {"ok"}
+
+
+STANDINGS = Path(__file__).resolve().parents[1] / "rulesets" / "standings" / "standings.toml"
+CLUSTER = [
+    {"id": "u", "kind": "collective", "cluster": "K", "name": "Đơn vị U", "facts": {"2024": {"score": "80.5"}}},
+    {"id": "v", "kind": "collective", "cluster": "K", "name": "Đơn vị V", "facts": {"2024": {"score": "90"}}},
+    {"id": "x", "kind": "collective", "cluster": "K", "name": "Đơn vị X", "facts": {"2024": {"score": "80.5"}}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("first_key", ["score", "score * 2"])
+def test_standings_by_a_fact_show_its_values_and_otherwise_the_places(
+    tmp_path: Path, first_key: str
+) -> None:
+    """The cluster table of tests/rulesets/standings ranks by the fact ``score``: the bars are
+    its values. Ranked by an expression, nothing is measured: the bars show the places."""
+    text = STANDINGS.read_text(encoding="utf-8")
+    marker = 'rank = [{ expr = "score", order = "desc" }]\nlabel = { vi = "Xếp hạng trong cụm"'
+    assert marker in text
+    path = tmp_path / "standings.toml"
+    path.write_text(text.replace(marker, marker.replace('"score"', f'"{first_key}"')), "utf-8")
+    engine = emulation.build_engine(entry_points=False, ruleset_paths=[path])
+    evaluation = engine.evaluate(emulation.Population.from_json({"subjects": CLUSTER}), "2024")
+    page = Page(render_report(evaluation, "vi"))
+    [block] = [a["id"] for _, a, _ in page.tags if a.get("class") == "standings"]
+    chart = f"chart-{block}"
+    assert page.marks(chart) == [f"{chart}-bar-{i}" for i in range(3)]
+    shown = page.text(chart)
+    if first_key == "score":
+        assert "90" in shown
+        assert "80,5" in shown  # the Vietnamese decimal comma
+        assert "Thứ hạng" not in shown
+    else:
+        assert "80,5" not in shown
+        assert "Thứ hạng (thanh dài nhất: hạng 1)" in shown
+        assert "2=" in shown  # u and x share the second place
+    table = page.text(block)
+    assert "2=" in table
+    assert "Đơn vị V" in table

@@ -187,18 +187,19 @@ def _standings(
         for place in members:
             value: Decimal | None
             band = None
+            rank = f"{place.rank}{'=' if place.tied_with else ''}"
             if sheet:
                 value, band = totals.get((place.subject, sheet), (None, None))
             elif fact:
                 value = _decimal(facts.get(place.subject))
-            else:
-                value = Decimal(place.rank)
-            text = "∅" if value is None else _number(value, lang)
+            else:  # nothing measured: the first is the longest bar, its text the rank
+                value = Decimal(place.group_size - place.rank + 1)
+            text = rank if not (sheet or fact) else "∅" if value is None else _number(value, lang)
             label = names.get(place.subject) or place.subject
             bars.append(Bar(label=label, value=value, text=text))
             rows.append(
                 {
-                    "rank": f"{place.rank}{'=' if place.tied_with else ''}",
+                    "rank": rank,
                     "subject": place.subject,
                     "anchor": subject_anchor(place.subject),
                     "name": names.get(place.subject, ""),
@@ -232,7 +233,9 @@ def _standings(
                 "tied": any(place.tied_with for place in members),
                 # SVG drawn and escaped by Matplotlib (report_charts); none when no value
                 # is known (the table says ∅ for each)
-                "chart": Markup(bars_chart(f"chart-standings-{index}", bars, axis))
+                "chart": Markup(
+                    bars_chart(f"chart-standings-{index}", bars, axis, ticks=bool(sheet or fact))
+                )
                 if any(bar.value is not None for bar in bars)
                 else None,
             }

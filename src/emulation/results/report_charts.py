@@ -109,10 +109,13 @@ def counts_chart(
     return _svg(figure, chart_id)
 
 
-def bars_chart(chart_id: str, bars: Sequence[Bar], axis: str, percent: bool = False) -> str:
-    """Horizontal bars, the first on top: a standings (values, or ranks when nothing is
-    measured) or a KPI (shares in percent, coloured by outcome, each target a black mark,
-    id ``target-<n>``). A bar whose value is unknown is not drawn; its text says ∅."""
+def bars_chart(
+    chart_id: str, bars: Sequence[Bar], axis: str, percent: bool = False, ticks: bool = True
+) -> str:
+    """Horizontal bars, the first on top: a standings (values, or places when nothing is
+    measured: then ``ticks`` is off, the lengths meaning only the order) or a KPI (shares in
+    percent, coloured by outcome, each target a black mark, id ``target-<n>``). A bar whose
+    value is unknown is not drawn; its text says ∅."""
     figure, axes = _figure(len(bars))
     scale = Decimal(100) if percent else Decimal(1)
     for row, bar in enumerate(bars):
@@ -131,6 +134,8 @@ def bars_chart(chart_id: str, bars: Sequence[Bar], axis: str, percent: bool = Fa
     axes.set_xlim(0, end * 1.18)
     _rows(axes, [bar.label for bar in bars])
     axes.set_xlabel(axis, parse_math=False)
+    if not ticks:
+        axes.set_xticks([])
     return _svg(figure, chart_id)
 
 

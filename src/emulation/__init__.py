@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from emulation.results.evaluation import Evaluation
     from emulation.results.kpi import KpiResult
     from emulation.results.replay import Difference, Replay
+    from emulation.results.report import render_report
     from emulation.results.scores import ScoreCheck, ScorePoints, ScoreResult
     from emulation.results.standing import Standing
     from emulation.rules.kpis import Kpi, Level
@@ -97,6 +98,7 @@ _HOMES = {
     "ScoreResult": "emulation.results.scores",
     "ScoreSheet": "emulation.rules.scores",
     "Replay": "emulation.results.replay",
+    "render_report": "emulation.results.report",
     "Argument": "emulation.functions",
     "BuildContext": "emulation.functions",
     "FunctionSpec": "emulation.functions",
@@ -182,6 +184,7 @@ __all__ = [
     "__version__",
     "build_engine",
     "hookimpl",
+    "render_report",
     "unconfirmed_parameters",
 ]
 

@@ -1,5 +1,5 @@
 """The ``emulation`` command line: check, list, evaluate, explain, replay, diff, kpis,
-standings, scores, test, catalogue, new, serve.
+standings, scores, report, test, catalogue, new, serve.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -22,6 +22,7 @@ from emulation import (
     _diff_cli,
     _kpis_cli,
     _list_cli,
+    _report_cli,
     _scores_cli,
     _serve_cli,
     _standings_cli,
@@ -147,6 +148,11 @@ def _parser() -> argparse.ArgumentParser:
     _rulesets_option(kpis)
     kpis.set_defaults(handler=_kpis)
     _movement_parsers(commands)
+    report = _report_cli.add_report_parser(commands)
+    for option in (_output_option, _as_of_option, _decision_date_option, _parameter_option):
+        option(report)
+    _rulesets_option(report)
+    report.set_defaults(handler=_report)
 
     testing = commands.add_parser(
         "test", help="run the case files and properties of rulesets, with criterion coverage"
@@ -368,6 +374,11 @@ def _kpis(args: argparse.Namespace) -> int:
 def _movement(args: argparse.Namespace) -> int:
     engine, parameters = _engine(args), _parameters(args)
     _write(args, tables.tabular(args, lambda a: args.text(a, engine, parameters)))
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    _write(args, _report_cli.report_html(args, _engine(args), _parameters(args)))
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ imports nothing of the engine but :mod:`emulation.types`.
   command line's help and errors, chosen by :func:`interface` (``--lang``, then
   ``EMULATION_LANG``, then English).
 - :func:`N_` and :func:`C_` only mark a text (and its context) for extraction, for tables built
-  at import time; :class:`Message` is a text whose language is chosen where it is shown.
+  at import time; :func:`L_` gives a text's :class:`~emulation.types.Label` in both languages; :class:`Message` is a text whose language is chosen where it is shown.
 - :func:`format_decimal` and :func:`format_integer` write numbers as each language does (Babel's
   CLDR data: ``12.345,5`` in Vietnamese, ``12,345.5`` in English).
 """
@@ -31,7 +31,7 @@ from typing import Final
 
 from babel.numbers import format_decimal as _babel_format_decimal
 
-from emulation.types import LANGUAGES, Language
+from emulation.types import LANGUAGES, Label, Language
 
 #: The gettext domain: the catalogues are ``locale/<lang>/LC_MESSAGES/emulation.mo``.
 DOMAIN: Final = "emulation"
@@ -67,6 +67,15 @@ def C_(context: str, message: str) -> str:
     """``message`` unchanged, marked for extraction with its ``msgctxt`` (looked up later with
     ``pgettext(context, message)``)."""
     return message
+
+
+def L_(context: str, message: str) -> Label:
+    """The :class:`~emulation.types.Label` of ``message`` (marked for extraction with its
+    ``msgctxt``) in Vietnamese and English, as the catalogues give them."""
+    return Label(
+        vi=translator("vi").pgettext(context, message),
+        en=translator("en").pgettext(context, message),
+    )
 
 
 # -- the interface language: help and errors of the command line ----------------------------
@@ -187,3 +196,9 @@ def format_decimal(number: Decimal | int | str, lang: Language, *, group: bool =
 def format_integer(number: int | str, lang: Language) -> str:
     """A whole number with the thousands separator of ``lang`` (``1.490.000`` / ``1,490,000``)."""
     return format_decimal(int(number), lang)
+
+
+def words(lang: Language, context: str, table: Mapping[str, str]) -> dict[str, str]:
+    """Each English text of ``table`` (marked ``C_(context, …)``) in ``lang``, by key."""
+    found = translator(lang)
+    return {key: found.pgettext(context, text) for key, text in table.items()}

@@ -19,7 +19,8 @@ from typing import Any
 from emulation._standings_cli import FORMATS, aligned
 from emulation.engine import Engine
 from emulation.errors import EmulationError, suggest
-from emulation.messages import decimal_comma
+from emulation.i18n import C_, translator, words
+from emulation.messages import points
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.results.scores import ScoreResult, explain_sheet
@@ -132,8 +133,8 @@ def render_scores(
     if format == "csv":
         return _csv(results, sheets, names, lang)
     if format == "table":
-        vi = lang == "vi"
-        lines = [("Kỳ đánh giá" if vi else "Period") + f": {evaluation.period}"]
+        say = words(lang, "scores", _WORDS)
+        lines = [say["period"] + f": {evaluation.period}"]
         if detail:
             for result in results:
                 name = names.get(result.subject)
@@ -145,14 +146,30 @@ def render_scores(
                 if mine:
                     lines += ["", *_compact(sheet, mine, names, lang)]
         if not results:
-            lines += ["", "(không có bảng điểm nào)" if vi else "(no score sheet)"]
+            lines += ["", say["none"]]
         return "\n".join(lines) + "\n"
     raise ValueError(f"unknown scores format {format!r}")
 
 
+#: The words of the scores table (msgctxt "scores").
+_WORDS = {
+    "period": C_("scores", "Period"),
+    "none": C_("scores", "(no score sheet)"),
+    "subject": C_("scores", "Subject"),
+    "name": C_("scores", "Name"),
+    "bonus": C_("scores", "Bonus"),
+    "deduction": C_("scores", "Deduction"),
+    "total": C_("scores", "Total"),
+    "band": C_("scores", "Band"),
+    "note": C_("scores", "Note"),
+    "sheet": C_("scores", "Score sheet"),
+    "basis": C_("scores", "basis"),
+}
+
+
 def _number(value: Any, lang: Language) -> str:
     text = show(value)
-    return decimal_comma(text) if lang == "vi" else text
+    return points(text, lang)
 
 
 def _compact(
@@ -163,13 +180,17 @@ def _compact(
 ) -> list[str]:
     """One sheet: a row per subject with the item points (when they fit), bonus, deduction,
     total, band and the points short of the next band."""
-    vi = lang == "vi"
+    say = words(lang, "scores", _WORDS)
     items = [item.id for item in sheet.items] if len(sheet.items) <= MAX_ITEM_COLUMNS else []
     adjust = [name for name in ("bonus", "deduction") if getattr(sheet, name) is not None]
     headers = (
-        (*(("Mã", "Tên") if vi else ("Subject", "Name")), *items)
-        + tuple({"bonus": "Thưởng", "deduction": "Trừ"}[a] if vi else a.title() for a in adjust)
-        + (("Tổng", "Xếp loại", "Ghi chú") if vi else ("Total", "Band", "Note"))
+        say["subject"],
+        say["name"],
+        *items,
+        *(say[a] for a in adjust),
+        say["total"],
+        say["band"],
+        say["note"],
     )
     rows = []
     for result in results:
@@ -179,15 +200,21 @@ def _compact(
         cells += [_number(result.total, lang), result.band or "∅", _note(result, lang)]
         rows.append(tuple(cells))
     lines = [
-        f"{'Bảng điểm' if vi else 'Score sheet'}: {sheet.label.get(lang)} ({sheet.id}); "
-        f"{'căn cứ' if vi else 'basis'}: {sheet.basis} ({sheet.certainty})",
+        f"{say['sheet']}: {sheet.label.get(lang)} ({sheet.id}); "
+        f"{say['basis']}: {sheet.basis} ({sheet.certainty})",
         *aligned(headers, rows),
     ]
     if not items:
+        count = len(sheet.items)
         lines.append(
-            f"({len(sheet.items)} mục; xem từng mục với --detail)"
-            if vi
-            else f"({len(sheet.items)} items; see them with --detail)"
+            translator(lang)
+            .npgettext(
+                "scores",
+                "({count} item; see it with --detail)",
+                "({count} items; see them with --detail)",
+                count,
+            )
+            .format(count=count)
         )
     return lines
 

@@ -24,6 +24,7 @@ from rich.console import Console
 from emulation._builtins.reporters import render_table
 from emulation.engine import Engine
 from emulation.errors import EmulationError
+from emulation.i18n import translator
 from emulation.results.evaluation import Evaluation
 from emulation.types import Language
 
@@ -48,7 +49,7 @@ def working(lang: Language) -> Iterator[None]:
         yield
         return
     console = Console(file=sys.stderr, highlight=False)
-    with console.status("Đang đọc dữ liệu và xét…" if lang == "vi" else "Reading and deciding…"):
+    with console.status(translator(lang).pgettext("progress", "Reading and deciding…")):
         yield
 
 

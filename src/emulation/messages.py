@@ -226,10 +226,9 @@ def render(code: str, params: dict[str, str], lang: Language) -> str:
     for key, text in params.items():  # any other text given in both languages (band_vi …)
         if key.endswith(f"_{lang}") and key != f"label_{lang}":
             values[key[: -len(lang) - 1]] = text
-    if lang == "vi":  # English writes points as they are stored (1.5); Vietnamese 1,5
-        for key in _POINTS:
-            if key in values:
-                values[key] = decimal_comma(values[key])
+    for key in _POINTS:
+        if key in values:
+            values[key] = points(values[key], lang)
     for key in _MONEY:
         if key in values and values[key].isdigit():
             values[key] = format_integer(values[key], lang)
@@ -262,10 +261,15 @@ _POINTS = ("total", "short", "raw", "max")
 _NUMBER = re.compile(r"-?[0-9]+\.[0-9]+")
 
 
+def points(text: str, lang: Language) -> str:
+    """Points written with a decimal point (``1.5``) as ``lang`` writes them (``1,5`` in
+    Vietnamese), every digit kept and no thousands separator; any other text as is."""
+    return format_decimal(text, lang, group=False) if _NUMBER.fullmatch(text) else text
+
+
 def decimal_comma(text: str) -> str:
-    """A number written with a decimal point (``1.5``) as Vietnamese writes it (``1,5``), every
-    digit kept and no thousands separator; any other text as is."""
-    return format_decimal(text, "vi", group=False) if _NUMBER.fullmatch(text) else text
+    """A number written with a decimal point (``1.5``) as Vietnamese writes it (``1,5``)."""
+    return points(text, "vi")
 
 
 def _years(text: str, lang: Language) -> str:

@@ -27,9 +27,9 @@ TEMPLATE = LOCALE / "emulation.pot"
 DOMAIN = "emulation"
 LANGUAGES = ("vi", "en")
 
-#: The keywords beyond Babel's defaults: C_(context, text), L_(context, text) and
-#: Message(text, **params).
-KEYWORDS = ("C_:1c,2", "L_:1c,2", "Message")
+#: The keywords beyond Babel's defaults: C_(context, text), L_(context, text),
+#: NP_(singular, plural) and Message(text, **params).
+KEYWORDS = ("C_:1c,2", "L_:1c,2", "NP_:1,2", "Message")
 
 #: Options of ``pybabel extract`` (kept in one place so the test extracts the same way).
 EXTRACT_OPTIONS = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext
 import importlib.util
+import re
 import string
 import sys
 import unicodedata
@@ -53,9 +54,12 @@ def _keys(catalogue: Catalog) -> set[tuple[str | None, object]]:
 
 
 def _fields(text: str) -> list[str]:
-    """The ``{placeholders}`` of a brace-format text, sorted, each once (a translation may
-    repeat one; ``{{`` is no placeholder)."""
-    return sorted({name for _, name, _, _ in string.Formatter().parse(text) if name is not None})
+    """The ``{placeholders}`` of a brace-format text and the ``%(name)s`` / ``%s`` of a
+    printf-style one (argparse's), sorted, each once (a translation may repeat one; ``{{`` and
+    ``%%`` are no placeholders)."""
+    braces = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    printf = set(re.findall(r"%(?:\(\w+\))?[sdrf]", text.replace("%%", "")))
+    return sorted(braces | printf)
 
 
 def _texts(value: object) -> list[str]:

@@ -21,9 +21,11 @@ from typing import Any
 import polars as pl
 
 from emulation._builtins.reporters import STANDINGS_CSV_HEADER
+from emulation._i18n_cli import add_lang_option
 from emulation.engine import Engine
 from emulation.errors import EmulationError, suggest
-from emulation.i18n import C_, format_decimal, words
+from emulation.i18n import C_, Message, format_decimal, words
+from emulation.i18n import gettext as _
 from emulation.messages import points
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
@@ -31,7 +33,7 @@ from emulation.results.standing import Standing, standings_of
 from emulation.results.text import show
 from emulation.rules.model import Ruleset, Standings
 from emulation.rules.scores import reads
-from emulation.types import LANGUAGES, Language
+from emulation.types import Language
 
 #: The formats ``emulation standings`` and ``emulation scores`` write.
 FORMATS = ("table", "json", "csv", "parquet")
@@ -45,28 +47,28 @@ def add_standings_parser(commands: Any) -> argparse.ArgumentParser:
     """The ``standings`` subcommand's parser, without the shared options."""
     parser: argparse.ArgumentParser = commands.add_parser(
         "standings",
-        help="every candidate's place in its unit or cluster, ties named",
+        help=_("every candidate's place in its unit or cluster, ties named"),
     )
     parser.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
     )
-    parser.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
+    parser.add_argument("--period", required=True, help=_("2024 (calendar year) or 2023-2024"))
     parser.add_argument(
         "--standings",
         action="append",
         dest="standings",
         metavar="ID",
-        help="only these standings (repeatable)",
+        help=_("only these standings (repeatable)"),
     )
     parser.add_argument(
         "--group",
         action="append",
         dest="groups",
         metavar="ID",
-        help="only this unit or cluster (repeatable)",
+        help=_("only this unit or cluster (repeatable)"),
     )
     parser.add_argument("--format", choices=FORMATS, default="table")
-    parser.add_argument("--lang", choices=LANGUAGES, default="vi")
+    add_lang_option(parser)
     return parser
 
 
@@ -77,12 +79,20 @@ def standings_text(args: argparse.Namespace, engine: Engine, parameters: Mapping
         s.id: s for ruleset in engine.rulesets_for(period) for s in ruleset.standings.values()
     }
     if not in_force:
-        raise EmulationError(f"no ruleset in force for {period} defines standings")
+        raise EmulationError(
+            Message("no ruleset in force for {period} defines standings", period=period)
+        )
     for name in args.standings or ():
         if name not in in_force:
             raise EmulationError(
-                f'unknown standings "{name}" for {period}{suggest(name, in_force)}; '
-                f"standings in force: {', '.join(sorted(in_force))}"
+                Message(
+                    'unknown standings "{name}" for {period}{suggestion}; standings in force: '
+                    "{known}",
+                    name=name,
+                    period=period,
+                    suggestion=suggest(name, in_force),
+                    known=", ".join(sorted(in_force)),
+                )
             )
     # only what the ranking keys read is decided first: the awards (granted("x")) and the
     # sheets (score("s"), band("s")), with everything those read in turn
@@ -106,8 +116,12 @@ def standings_text(args: argparse.Namespace, engine: Engine, parameters: Mapping
         for name in args.groups:
             if name not in groups:
                 raise EmulationError(
-                    f'no group "{name}" in the standings{suggest(name, groups)}; '
-                    f"groups ranked: {', '.join(groups) or '(none)'}"
+                    Message(
+                        'no group "{name}" in the standings{suggestion}; groups ranked: {known}',
+                        name=name,
+                        suggestion=suggest(name, groups),
+                        known=", ".join(groups) or Message("(none)"),
+                    )
                 )
         frame = frame.filter(pl.col("group").is_in(args.groups))
     places = standings_of(frame, evaluation.standings_ranked)

@@ -20,6 +20,7 @@ imports nothing of the engine but :mod:`emulation.types`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gettext as _gettext
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -61,6 +62,12 @@ def translator(lang: Language) -> _gettext.GNUTranslations:
 def N_(message: str) -> str:
     """``message`` unchanged, marked for extraction (looked up later with ``gettext``)."""
     return message
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """``(singular, plural)`` unchanged, marked for extraction as one entry with plural forms
+    (looked up later with ``ngettext``)."""
+    return singular, plural
 
 
 def C_(context: str, message: str) -> str:
@@ -202,3 +209,25 @@ def words(lang: Language, context: str, table: Mapping[str, str]) -> dict[str, s
     """Each English text of ``table`` (marked ``C_(context, …)``) in ``lang``, by key."""
     found = translator(lang)
     return {key: found.pgettext(context, text) for key, text in table.items()}
+
+
+#: The system's words for the usual reasons a file cannot be read or written (errno -> text);
+#: :func:`os_reason` gives them in the reader's language, others as the system says them.
+_OS_REASONS: Final[dict[int, str]] = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why ``error`` happened, as the system says it (``strerror``), as a :class:`Message` when
+    the catalogues know the reason (so the command line can say it in Vietnamese)."""
+    known = _OS_REASONS.get(error.errno or 0)
+    if known is not None and error.strerror == known:
+        return Message(known)
+    return error.strerror or str(error)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from emulation.errors import DataError, Problem
+from emulation.i18n import Message, os_reason
 
 #: How deep a JSON document may nest before it is refused as such (the form itself needs 5
 #: levels: document, subjects, subject, facts, period). Only reported when the parser gives up
@@ -34,7 +35,7 @@ def load_json(path: Path) -> Any:
             [
                 Problem(
                     file=str(path),
-                    message=f"cannot read: {error.strerror}",
+                    message=Message("cannot read: {reason}", reason=os_reason(error)),
                     code="unreadable_file",
                 )
             ]

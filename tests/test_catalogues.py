@@ -181,3 +181,21 @@ def _write(catalogue: Catalog, path: Path) -> None:
 def test_the_plural_forms_are_those_of_the_language(lang: str) -> None:
     catalogue = _read(LOCALE / lang / "LC_MESSAGES" / "emulation.po", lang)
     assert catalogue.num_plurals == {"vi": 1, "en": 2}[lang]
+
+
+@pytest.mark.slow
+def test_a_wheel_carries_the_compiled_catalogues(tmp_path: Path) -> None:
+    """The .mo files are package data: a wheel built from the tree holds them (an editable
+    install reads them in place)."""
+    import subprocess  # lazy: only this slow test builds
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        timeout=600,
+    )
+    [wheel] = tmp_path.glob("emulation-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for lang in LANGUAGES:
+        assert f"emulation/locale/{lang}/LC_MESSAGES/emulation.mo" in names

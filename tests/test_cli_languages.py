@@ -144,3 +144,20 @@ def test_check_counts_with_the_plural_of_each_language(
     assert out.startswith("hợp lệ: ")
     assert " bộ quy tắc, " in out
     assert " quy tắc\n" in out
+
+
+def test_replay_reports_in_the_interface_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    decisions = tmp_path / "decisions.json"
+    args = ("--period", "2024", "--award", "ldtt", "--format", "json", "-o", str(decisions))
+    assert run(capsys, "evaluate", UNION, *args)[0] == 0
+    status, out, _ = run(capsys, "replay", str(decisions), UNION)
+    assert status == 0
+    assert out.startswith(f"replay of {decisions}, period 2024: ")
+    assert " decisions re-derived identically by engine " in out
+    monkeypatch.setenv("EMULATION_LANG", "vi")
+    status, out, _ = run(capsys, "replay", str(decisions), UNION)
+    assert status == 0
+    assert out.startswith(f"xét lại {decisions}, kỳ 2024: ")
+    assert " quyết định được xét lại giống hệt bằng engine " in out

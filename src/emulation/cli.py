@@ -358,7 +358,7 @@ def _replay(args: argparse.Namespace) -> int:
     engine = _engine(args)
     population = engine.read_population(args.data)
     result = engine.replay(args.decisions, population, parameters=_parameters(args))
-    sys.stdout.write(result.report())
+    sys.stdout.write(result.report(interface_language()))
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 

@@ -161,3 +161,16 @@ def test_replay_reports_in_the_interface_language(
     assert status == 0
     assert out.startswith(f"xét lại {decisions}, kỳ 2024: ")
     assert " quyết định được xét lại giống hệt bằng engine " in out
+
+
+def test_a_bad_period_and_an_unknown_plugin_are_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = run(capsys, "evaluate", UNION, "--period", "20x4", "--lang", "vi")
+    assert status == 1
+    assert err.startswith("emulation: không hiểu cách viết kỳ '20x4': cần một năm dương lịch")
+    status, _, err = run(
+        capsys, "evaluate", UNION, "--period", "2024", "--plugin", "nope", "--lang", "vi"
+    )
+    assert status == 1
+    assert err.startswith("emulation: không có plugin nào đã cài tên 'nope'; các plugin đã cài: ")

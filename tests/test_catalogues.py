@@ -199,3 +199,27 @@ def test_a_wheel_carries_the_compiled_catalogues(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for lang in LANGUAGES:
         assert f"emulation/locale/{lang}/LC_MESSAGES/emulation.mo" in names
+
+
+#: The names whose calls Babel extracts (its defaults and scripts/catalogues.py's keywords).
+MARKS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "NP_", "C_", "L_", "Message"}
+
+
+def test_no_marked_text_hides_inside_an_f_string() -> None:
+    """Before Python 3.12 an f-string is one token: Babel cannot see a call inside it, so the
+    text would never reach the catalogues."""
+    import ast  # lazy: only this test reads the source
+
+    hidden = []
+    for path in sorted((ROOT / "src" / "emulation").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call):
+                    func = inner.func
+                    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                    if name in MARKS:
+                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {name}(…)")
+    assert hidden == []

@@ -174,3 +174,12 @@ def test_a_bad_period_and_an_unknown_plugin_are_said_in_vietnamese(
     )
     assert status == 1
     assert err.startswith("emulation: không có plugin nào đã cài tên 'nope'; các plugin đã cài: ")
+
+
+def test_a_warning_is_said_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "evaluate", UNION, "--period", "2019", "--lang", "vi")
+    assert status == 0
+    assert err.startswith(
+        f"emulation: cảnh báo: {UNION}: không đối tượng nào có dòng dữ kiện cho kỳ 2019, "
+        "nên không có gì được xét; các kỳ có trong dữ liệu: ['2021'"
+    )

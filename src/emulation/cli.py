@@ -91,7 +91,8 @@ def _run(args: argparse.Namespace, lang: Language) -> int:
 def warn(warning: object) -> None:
     """``emulation: warning: …`` on standard error, in the interface language."""
     text = warning.translated(interface_language()) if isinstance(warning, Problem) else warning
-    print(f"emulation: {_('warning: {warning}').format(warning=text)}", file=sys.stderr)
+    line = _("warning: {warning}").format(warning=text)
+    print(f"emulation: {line}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

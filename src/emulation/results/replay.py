@@ -140,9 +140,8 @@ class Replay:
                 "do not re-derive identically ({differences})",
                 self.recorded,
             )
-        differences = words.npgettext(
-            "replay", "{n} difference", "{n} differences", len(self.differences)
-        ).format(n=len(self.differences))
+        n = len(self.differences)
+        differences = words.npgettext("replay", "{n} difference", "{n} differences", n).format(n=n)
         lines.append(
             summary.format(
                 head=head,
@@ -351,7 +350,8 @@ def _notes(
             f"again: {', '.join(missing)}"
         )
     for (old, new), count in sorted(rulesets.items()):
-        notes.append(f"ruleset recorded as {old}, now {new} ({_count(count, 'decision')})")
+        decisions = translator("en").ngettext("{n} decision", "{n} decisions", count)
+        notes.append(f"ruleset recorded as {old}, now {new} ({decisions.format(n=count)})")
     return tuple(notes)
 
 
@@ -448,7 +448,3 @@ def _show_ruleset(ruleset: Any) -> str:
     digest = ruleset.get("content_hash")
     short = digest[:12] if isinstance(digest, str) else _show(digest)
     return f"{ruleset.get('id')} {ruleset.get('version')} (sha256 {short}…)"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -183,3 +183,29 @@ def test_a_warning_is_said_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> 
         f"emulation: cảnh báo: {UNION}: không đối tượng nào có dòng dữ kiện cho kỳ 2019, "
         "nên không có gì được xét; các kỳ có trong dữ liệu: ['2021'"
     )
+
+
+def test_a_wrong_delimiter_and_a_missing_table_are_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "subjects.csv").write_text("id;kind\na;person\n", encoding="utf-8")
+    status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024", "--lang", "vi")
+    assert status == 1
+    assert err.splitlines() == [
+        f"emulation: {tmp_path / 'subjects.csv'}: row 1: các cột được phân cách bằng ';', "
+        'không phải dấu phẩy: hãy lưu lại bảng dưới dạng CSV phân cách bằng dấu phẩy (trong Excel: "CSV UTF-8")',
+        f"emulation: {tmp_path / 'facts.csv'}: thiếu bảng bắt buộc",
+    ]
+
+
+def test_a_file_that_is_not_utf8_is_named_by_line_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "subjects.csv").write_bytes(b"id,kind,name\na,person,Tr\xe1n\n")
+    (tmp_path / "facts.csv").write_text("subject,period\n", encoding="utf-8")
+    status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024", "--lang", "vi")
+    assert status == 1
+    assert err.startswith(
+        f"emulation: {tmp_path / 'subjects.csv'}: dòng 2: không phải văn bản UTF-8 (byte 24, "
+        "b'\\xe1'): hãy lưu lại tệp dưới dạng UTF-8"
+    )

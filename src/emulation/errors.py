@@ -48,7 +48,7 @@ class Problem:
         if self.line is not None:
             where += f":{self.line}"
         if self.location:
-            where += f": {self.location}"
+            where += f": {localise(self.location, lang)}"
         if self.column is not None:
             where += ", " + translator(lang).gettext("column {column}").format(column=self.column)
         return f"{where}: {localise(self.message, lang)}"

@@ -209,3 +209,18 @@ def test_a_file_that_is_not_utf8_is_named_by_line_in_vietnamese(
         f"emulation: {tmp_path / 'subjects.csv'}: dòng 2: không phải văn bản UTF-8 (byte 24, "
         "b'\\xe1'): hãy lưu lại tệp dưới dạng UTF-8"
     )
+
+
+def test_a_value_that_cannot_be_read_is_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "subjects.csv").write_text(
+        "id,kind,name,birth_year\na,person,An,19x0\n", encoding="utf-8"
+    )
+    (tmp_path / "facts.csv").write_text("subject,period\na,2024\n", encoding="utf-8")
+    status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024", "--lang", "vi")
+    assert status == 1
+    where = f"{tmp_path / 'subjects.csv'}: row 2: birth_year"
+    assert err == f"emulation: {where}: không đọc được '19x0' thành số nguyên\n"
+    status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024")
+    assert err == f"emulation: {where}: cannot read '19x0' as a whole number\n"

@@ -33,6 +33,7 @@ from emulation.data.tree import (
     tree_problems,
 )
 from emulation.errors import DataError, PeriodError, Problem
+from emulation.i18n import Message
 from emulation.period import Period
 
 
@@ -207,16 +208,24 @@ def _row_problems(table: str, result: pl.DataFrame, checks: Mapping[str, pl.Expr
             if what == "unreadable":
                 value = row[f"written::{name}"]
                 code, reason = explain(value, dtype.is_numeric(), whole=dtype.is_integer())
-                message = f"cannot read {written(value)} as {type_name(dtype)}"
-                message += f": {reason}" if reason else ""
+                read = {"value": written(value), "type": type_name(dtype), "reason": reason}
+                message = (
+                    Message("cannot read {value} as {type}: {reason}", **read)
+                    if reason
+                    else Message("cannot read {value} as {type}", **read)
+                )
             elif what == "missing":
-                code, message = "missing_value", "required value missing"
+                code, message = "missing_value", Message("required value missing")
             elif what == "empty":
-                code, message = "empty_value", "required value is empty"
+                code, message = "empty_value", Message("required value is empty")
             else:
                 allowed = list(ENUMS[(table, name)])
                 code = "unknown_value"
-                message = f"unknown value {row[name]!r}; expected one of {allowed}"
+                message = Message(
+                    "unknown value {value}; expected one of {allowed}",
+                    value=repr(row[name]),
+                    allowed=allowed,
+                )
             found.append(Problem(file=origin, location=name, message=message, code=code))
     return found
 

@@ -192,7 +192,7 @@ def test_a_wrong_delimiter_and_a_missing_table_are_said_in_vietnamese(
     status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024", "--lang", "vi")
     assert status == 1
     assert err.splitlines() == [
-        f"emulation: {tmp_path / 'subjects.csv'}: row 1: các cột được phân cách bằng ';', "
+        f"emulation: {tmp_path / 'subjects.csv'}: dòng 1: các cột được phân cách bằng ';', "
         'không phải dấu phẩy: hãy lưu lại bảng dưới dạng CSV phân cách bằng dấu phẩy (trong Excel: "CSV UTF-8")',
         f"emulation: {tmp_path / 'facts.csv'}: thiếu bảng bắt buộc",
     ]
@@ -220,7 +220,7 @@ def test_a_value_that_cannot_be_read_is_said_in_vietnamese(
     (tmp_path / "facts.csv").write_text("subject,period\na,2024\n", encoding="utf-8")
     status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024", "--lang", "vi")
     assert status == 1
-    where = f"{tmp_path / 'subjects.csv'}: row 2: birth_year"
-    assert err == f"emulation: {where}: không đọc được '19x0' thành số nguyên\n"
+    where = tmp_path / "subjects.csv"
+    assert err == f"emulation: {where}: dòng 2: birth_year: không đọc được '19x0' thành số nguyên\n"
     status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024")
-    assert err == f"emulation: {where}: cannot read '19x0' as a whole number\n"
+    assert err == f"emulation: {where}: row 2: birth_year: cannot read '19x0' as a whole number\n"

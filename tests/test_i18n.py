@@ -122,6 +122,14 @@ def test_a_problem_is_shown_in_the_language_asked_for() -> None:
     assert problem.translated("vi") == "r.toml:3: awards.x, cột 7: không đọc được: whatever"
 
 
+def test_the_row_of_a_data_file_is_said_in_the_language_asked_for() -> None:
+    problem = Problem(file="facts.csv: row 12", location="rating", message="x")
+    assert problem.translated("vi") == "facts.csv: dòng 12: rating: x"
+    assert str(problem) == "facts.csv: row 12: rating: x"
+    other = Problem(file="union.json: subjects[3]", message="x")
+    assert other.translated("vi") == "union.json: subjects[3]: x"
+
+
 def test_a_suggestion_is_said_in_either_language() -> None:
     hint = suggest("ldtt", ["ldtt2", "cstdcs"])
     assert hint == ' (did you mean "ldtt2"?)'

@@ -45,6 +45,10 @@ class Problem:
         """The problem as :func:`str` writes it, in ``lang`` where the catalogues know its
         words (a message built as a :class:`~emulation.i18n.Message`; others stay English)."""
         where = self.file
+        if lang != "en":  # the row of a data file ("facts.csv: row 12"), in ``lang``
+            file, row, number = where.rpartition(": row ")
+            if row and number.isdigit():
+                where = f"{file}: " + translator(lang).gettext("row {number}").format(number=number)
         if self.line is not None:
             where += f":{self.line}"
         if self.location:

@@ -47,7 +47,11 @@ def validate(frames: Mapping[str, pl.DataFrame], source: str) -> dict[str, pl.Da
     unknown = sorted(set(frames) - set(TABLES))
     if unknown:
         problems.append(
-            Problem(file=source, message=f"unknown tables {unknown}", code="unknown_table")
+            Problem(
+                file=source,
+                message=Message("unknown tables {tables}", tables=unknown),
+                code="unknown_table",
+            )
         )
     normalised: dict[str, pl.DataFrame] = {}
     for table in TABLES:
@@ -85,7 +89,7 @@ def _normalise(
             Problem(
                 file=source,
                 location=table,
-                message=f"missing required columns {missing}",
+                message=Message("missing required columns {columns}", columns=missing),
                 code="missing_column",
             )
         )
@@ -97,7 +101,11 @@ def _normalise(
                 Problem(
                     file=source,
                     location=table,
-                    message=f"unknown columns {extra}; expected some of {list(schema)}",
+                    message=Message(
+                        "unknown columns {columns}; expected some of {known}",
+                        columns=extra,
+                        known=list(schema),
+                    ),
                     code="unknown_column",
                 )
             )
@@ -262,7 +270,7 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
             Problem(
                 file=origin,
                 location="id",
-                message=f"duplicate subject {sid!r}",
+                message=Message("duplicate subject {subject}", subject=repr(sid)),
                 code="duplicate_id",
             )
         )
@@ -276,7 +284,11 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
                 Problem(
                     file=origin,
                     location="subject",
-                    message=f"unknown subject {sid!r}{_near(sid, subjects)}",
+                    message=Message(
+                        "unknown subject {subject}{suggestion}",
+                        subject=repr(sid),
+                        suggestion=_near(sid, subjects),
+                    ),
                     code="unknown_subject",
                 )
             )
@@ -286,7 +298,11 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
             Problem(
                 file=origin,
                 location="parent",
-                message=f"unknown parent {parent!r}{_near(parent, subjects)}",
+                message=Message(
+                    "unknown parent {parent}{suggestion}",
+                    parent=repr(parent),
+                    suggestion=_near(parent, subjects),
+                ),
                 code="unknown_parent",
             )
         )
@@ -305,7 +321,7 @@ def _near(name: str, subjects: pl.DataFrame) -> str:
     folded = "".join(name.lower().split())
     for sid in subjects.get_column("id").to_list():
         if "".join(sid.lower().split()) == folded:
-            return f" (did you mean {sid!r}?)"
+            return Message(" (did you mean {name}?)", name=repr(sid))
     return ""
 
 

@@ -58,6 +58,26 @@ def extract(output: Path) -> None:
     pybabel("extract", *EXTRACT_OPTIONS, "-o", str(output), str(ROOT / "src" / "emulation"))
 
 
+def refresh_template() -> None:
+    """Extract into the template, but leave it untouched (its creation date too) when the
+    texts are the same, so that running this script twice changes no file."""
+    import tempfile  # lazy: a scratch file for the fresh extraction
+
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "fresh.pot"
+        extract(fresh)
+        if not TEMPLATE.exists() or _entries(fresh) != _entries(TEMPLATE):
+            TEMPLATE.write_bytes(fresh.read_bytes())
+
+
+def _entries(path: Path) -> list[tuple[object, ...]]:
+    with path.open("rb") as stream:
+        catalogue = read_po(stream)
+    return sorted(
+        (repr(m.context), repr(m.id), sorted(m.flags), m.auto_comments) for m in catalogue if m.id
+    )
+
+
 def update() -> None:
     """Merge the template into each catalogue (creating a missing one)."""
     for lang in LANGUAGES:
@@ -105,7 +125,7 @@ def main(argv: list[str]) -> int:
         for problem in found:
             print(problem)
         return 1 if found else 0
-    extract(TEMPLATE)
+    refresh_template()
     update()
     fill_english()
     compile_all()

@@ -52,13 +52,17 @@ def _argparse_ngettext(singular: str, plural: str, n: int) -> str:
 @contextlib.contextmanager
 def argparse_speaks() -> Iterator[None]:
     """argparse's own words in the interface language inside the ``with`` block."""
-    saved = argparse.__dict__.get("_"), argparse.__dict__.get("ngettext")
-    argparse._ = gettext  # type: ignore[attr-defined]
-    argparse.ngettext = _argparse_ngettext  # type: ignore[attr-defined]
+    names = {"_": gettext, "ngettext": _argparse_ngettext}
+    saved = {name: argparse.__dict__[name] for name in names if name in argparse.__dict__}
+    vars(argparse).update(names)
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        for name in names:
+            if name in saved:
+                vars(argparse)[name] = saved[name]
+            else:  # an argparse that looks its words up otherwise: leave it as it was
+                vars(argparse).pop(name, None)
 
 
 def add_lang_option(parser: argparse.ArgumentParser) -> None:

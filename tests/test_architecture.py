@@ -190,6 +190,8 @@ PUBLIC_PATHS = {
     "emulation.period": "Period",
     "emulation.types": "OUTCOMES",
     "emulation.cli": "main",
+    "emulation.i18n": "translator",
+    "emulation.messages": "CATALOGUE",
 }
 
 

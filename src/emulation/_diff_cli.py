@@ -11,25 +11,30 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from emulation._i18n_cli import add_lang_option
 from emulation.engine import Engine
+from emulation.i18n import gettext as _
 from emulation.period import Period
 from emulation.results.diff import FORMATS
-from emulation.types import LANGUAGES
 
 
 def add_diff_parser(commands: Any) -> argparse.ArgumentParser:
     """The ``diff`` subcommand's parser, without the shared options."""
     diff: argparse.ArgumentParser = commands.add_parser(
-        "diff", help="what changes if: every decision that differs under other rules"
+        "diff", help=_("what changes if: every decision that differs under other rules")
     )
     diff.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
     )
     diff.add_argument(
-        "--period", required=True, help="2024, 2023-2024, term:2023-2028 or phase:2026-2030"
+        "--period", required=True, help=_("2024, 2023-2024, term:2023-2028 or phase:2026-2030")
     )
     diff.add_argument(
-        "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
+        "--award",
+        action="append",
+        dest="awards",
+        metavar="ID",
+        help=_("only this award (repeatable)"),
     )
     diff.add_argument(
         "--after-rulesets",
@@ -37,7 +42,7 @@ def add_diff_parser(commands: Any) -> argparse.ArgumentParser:
         type=Path,
         default=[],
         metavar="PATH",
-        help="after: these rulesets replace those with the same id (repeatable)",
+        help=_("after: these rulesets replace those with the same id (repeatable)"),
     )
     diff.add_argument(
         "--after-set",
@@ -45,10 +50,10 @@ def add_diff_parser(commands: Any) -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=VALUE",
         dest="after_parameters",
-        help="after: override a ruleset parameter (repeatable)",
+        help=_("after: override a ruleset parameter (repeatable)"),
     )
     diff.add_argument("--format", choices=(*FORMATS, "parquet"), default="table")
-    diff.add_argument("--lang", choices=LANGUAGES, default="vi")
+    add_lang_option(diff)
     return diff
 
 

@@ -14,11 +14,13 @@ from typing import Any
 import attrs
 
 from emulation._builtins.reporters import render_kpis
+from emulation._i18n_cli import add_lang_option
 from emulation.engine import Engine
 from emulation.errors import EmulationError
+from emulation.i18n import Message
+from emulation.i18n import gettext as _
 from emulation.period import Period
 from emulation.results.kpi import explain_kpi
-from emulation.types import LANGUAGES
 
 #: The formats ``emulation kpis`` writes.
 KPI_FORMATS = ("table", "json", "csv", "parquet")
@@ -28,20 +30,22 @@ def add_kpis_parser(commands: Any) -> argparse.ArgumentParser:
     """The ``kpis`` subcommand's parser, without the shared options."""
     kpis: argparse.ArgumentParser = commands.add_parser(
         "kpis",
-        help="KPIs over the organisation tree: value, target, met or not, and how many are needed",
+        help=_(
+            "KPIs over the organisation tree: value, target, met or not, and how many are needed"
+        ),
     )
     kpis.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
     )
-    kpis.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
+    kpis.add_argument("--period", required=True, help=_("2024 (calendar year) or 2023-2024"))
     kpis.add_argument(
-        "--kpi", action="append", dest="kpis", metavar="ID", help="only this KPI (repeatable)"
+        "--kpi", action="append", dest="kpis", metavar="ID", help=_("only this KPI (repeatable)")
     )
     kpis.add_argument(
-        "--node", action="append", dest="nodes", metavar="ID", help="only this node (repeatable)"
+        "--node", action="append", dest="nodes", metavar="ID", help=_("only this node (repeatable)")
     )
     kpis.add_argument("--format", choices=KPI_FORMATS, default="table")
-    kpis.add_argument("--lang", choices=LANGUAGES, default="vi")
+    add_lang_option(kpis)
     return kpis
 
 
@@ -70,8 +74,13 @@ def explain_kpi_text(
     found = evaluation.kpi_results(args.kpi, [args.subject])
     if not found:
         raise EmulationError(
-            f'no result of KPI "{args.kpi}" for node "{args.subject}" in {evaluation.period}: '
-            "a node is a collective whose level is one of the KPI's at_levels"
+            Message(
+                'no result of KPI "{kpi}" for node "{node}" in {period}: '
+                "a node is a collective whose level is one of the KPI's at_levels",
+                kpi=args.kpi,
+                node=args.subject,
+                period=evaluation.period,
+            )
         )
     return explain_kpi(found[0], args.lang)
 
@@ -85,5 +94,7 @@ def _named(args: argparse.Namespace, engine: Engine) -> list[str] | None:
     period = Period.parse(args.period)
     every = sorted(k for r in engine.rulesets_in_force(period) if r.accepts(period) for k in r.kpis)
     if not every:
-        raise EmulationError(f"no ruleset in force for {period} defines a KPI")
+        raise EmulationError(
+            Message("no ruleset in force for {period} defines a KPI", period=period)
+        )
     return every

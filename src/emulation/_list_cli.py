@@ -10,11 +10,25 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from emulation.i18n import C_, words
 from emulation.rules.model import Ruleset
 from emulation.types import Language
 
 if TYPE_CHECKING:
     from emulation.engine import Engine
+
+
+#: The words of the ``list`` table (msgctxt "list").
+_WORDS = {
+    "plugins": C_("list", "Plugins"),
+    "path": C_("list", "path"),
+    "bands": C_("list", "bands"),
+    "per": C_("list", "per"),
+    "target": C_("list", "target"),
+    "from": C_("list", "from"),
+    "no_value": C_("list", "no value"),
+    "unconfirmed": C_("list", "unconfirmed"),
+}
 
 
 def listing(engine: Engine, lang: Language, format: str) -> str:
@@ -56,7 +70,8 @@ def listing(engine: Engine, lang: Language, format: str) -> str:
         )
     if format == "json":
         return json.dumps(document, ensure_ascii=False, indent=2)
-    lines = ["Plugins: " + ", ".join(document["plugins"])]
+    say = words(lang, "list", _WORDS)
+    lines = [f"{say['plugins']}: " + ", ".join(document["plugins"])]
     for entry in document["rulesets"]:
         until = entry["effective_to"] or "…"
         lines.append(
@@ -66,12 +81,12 @@ def listing(engine: Engine, lang: Language, format: str) -> str:
         for award in entry["awards"]:
             lines.append(f"  {award['id']}: {award['label']} [{award['kind']}, {award['subject']}]")
             for rule in award["rules"]:
-                path = f" (path {rule['path']})" if "path" in rule else ""
+                path = f" ({say['path']} {rule['path']})" if "path" in rule else ""
                 lines.append(
                     f"    - {rule['role']}{path} {rule['id']}: {rule['label']} "
                     f"({rule['basis']}; {rule['certainty']})"
                 )
-        lines.extend(listing_lines(entry))
+        lines.extend(listing_lines(entry, lang))
     return "\n".join(lines)
 
 
@@ -129,30 +144,32 @@ def listing_extras(ruleset: Ruleset, lang: Language) -> dict[str, list[dict[str,
     }
 
 
-def listing_lines(entry: dict[str, Any]) -> list[str]:
-    """The table lines of a ruleset entry's score sheets, standings, KPIs and parameters."""
+def listing_lines(entry: dict[str, Any], lang: Language = "en") -> list[str]:
+    """The table lines of a ruleset entry's score sheets, standings, KPIs and parameters (the
+    kinds named by their TOML tables, the other words in ``lang``)."""
+    say = words(lang, "list", _WORDS)
     lines = []
     for sheet in entry["scores"]:
         bands = ", ".join(sheet["bands"])
         lines.append(
-            f"  score {sheet['id']}: {sheet['label']} [{sheet['subject']}; bands {bands}] "
+            f"  score {sheet['id']}: {sheet['label']} [{sheet['subject']}; {say['bands']} {bands}] "
             f"({sheet['basis']}; {sheet['certainty']})"
         )
     for item in entry["standings"]:
         lines.append(
-            f"  standings {item['id']}: {item['label']} [{item['subject']}, per {item['per']}] "
+            f"  standings {item['id']}: {item['label']} [{item['subject']}, {say['per']} {item['per']}] "
             f"({item['basis']}; {item['certainty']})"
         )
     for kpi in entry["kpis"]:
         lines.append(
-            f"  kpi {kpi['id']}: {kpi['label']} [target {kpi['target']}; "
+            f"  kpi {kpi['id']}: {kpi['label']} [{say['target']} {kpi['target']}; "
             f"{', '.join(kpi['at_levels'])}] ({kpi['basis']}; {kpi['certainty']})"
         )
     for parameter in entry["parameters"]:
-        values = "; ".join(f"{v['value']} from {v['from']}" for v in parameter["values"])
-        flag = "" if parameter["confirmed"] else " ⚠ unconfirmed"
+        values = "; ".join(f"{v['value']} {say['from']} {v['from']}" for v in parameter["values"])
+        flag = "" if parameter["confirmed"] else f" ⚠ {say['unconfirmed']}"
         lines.append(
-            f"  parameter {parameter['id']} = {values or 'no value'}{flag}: {parameter['label']} "
+            f"  parameter {parameter['id']} = {values or say['no_value']}{flag}: {parameter['label']} "
             f"({parameter['basis']}; {parameter['certainty']})"
         )
     return lines

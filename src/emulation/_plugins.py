@@ -15,6 +15,7 @@ from emulation import hookspecs
 from emulation.data.population import Population
 from emulation.errors import EmulationError, EvaluationError
 from emulation.functions import FunctionSpec
+from emulation.i18n import Message
 from emulation.lang.signature import Signature
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
@@ -53,8 +54,11 @@ def blocked_except(chosen: Iterable[str]) -> list[str]:
     unknown = sorted(wanted - set(installed))
     if unknown:
         raise EmulationError(
-            f"no installed plugin named {', '.join(map(repr, unknown))}; "
-            f"installed: {', '.join(installed) or 'none'}"
+            Message(
+                "no installed plugin named {names}; installed: {installed}",
+                names=", ".join(map(repr, unknown)),
+                installed=", ".join(installed) or Message("none"),
+            )
         )
     already = [name.strip() for name in os.environ.get(BLOCK_VARIABLE, "").split(",")]
     return sorted({name for name in already if name} | (set(installed) - wanted))
@@ -183,7 +187,11 @@ class PluginFacade:
         result: Population | None = self.manager.hook.emulation_read_population(path=path)
         if result is None:
             raise EvaluationError(
-                f"{path}: no reader for this input (expected a .json file or a folder of CSV or Parquet tables)"
+                Message(
+                    "{path}: no reader for this input (expected a .json file or a folder of CSV "
+                    "or Parquet tables)",
+                    path=path,
+                )
             )
         return result
 
@@ -209,7 +217,11 @@ class PluginFacade:
         )
         if result is None:
             raise EvaluationError(
-                f'unknown output format "{format}"; expected one of {self.report_formats()}'
+                Message(
+                    'unknown output format "{format}"; expected one of {formats}',
+                    format=format,
+                    formats=self.report_formats(),
+                )
             )
         return result
 

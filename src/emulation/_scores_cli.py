@@ -16,16 +16,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from emulation._i18n_cli import add_lang_option
 from emulation._standings_cli import FORMATS, aligned
 from emulation.engine import Engine
 from emulation.errors import EmulationError, suggest
-from emulation.messages import decimal_comma
+from emulation.i18n import C_, Message, translator, words
+from emulation.i18n import gettext as _
+from emulation.messages import points
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.results.scores import ScoreResult, explain_sheet
 from emulation.results.text import show
 from emulation.rules.scores import ScoreSheet
-from emulation.types import LANGUAGES, Language
+from emulation.types import Language
 
 #: The first columns of :func:`render_scores` in CSV; a column per item follows (named by
 #: the item id, in the order of the sheets and their items), then :data:`CSV_TAIL`.
@@ -52,27 +55,31 @@ MAX_ITEM_COLUMNS = 12
 def add_scores_parser(commands: Any) -> argparse.ArgumentParser:
     """The ``scores`` subcommand's parser, without the shared options."""
     parser: argparse.ArgumentParser = commands.add_parser(
-        "scores", help="every subject's score sheet: total, band and the points of each item"
+        "scores", help=_("every subject's score sheet: total, band and the points of each item")
     )
     parser.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
     )
-    parser.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
+    parser.add_argument("--period", required=True, help=_("2024 (calendar year) or 2023-2024"))
     parser.add_argument(
-        "--score", action="append", dest="scores", metavar="ID", help="only this sheet (repeatable)"
+        "--score",
+        action="append",
+        dest="scores",
+        metavar="ID",
+        help=_("only this sheet (repeatable)"),
     )
     parser.add_argument(
         "--subject",
         action="append",
         dest="subjects",
         metavar="ID",
-        help="only this subject (repeatable)",
+        help=_("only this subject (repeatable)"),
     )
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
-        "--detail", action="store_true", help="table: every sheet item by item, with its reasons"
+        "--detail", action="store_true", help=_("table: every sheet item by item, with its reasons")
     )
-    parser.add_argument("--lang", choices=LANGUAGES, default="vi")
+    add_lang_option(parser)
     return parser
 
 
@@ -81,12 +88,19 @@ def scores_text(args: argparse.Namespace, engine: Engine, parameters: Mapping[st
     period = Period.parse(args.period)
     in_force = {s.id: s for r in engine.rulesets_for(period) for s in r.scores.values()}
     if not in_force:
-        raise EmulationError(f"no ruleset in force for {period} defines a score sheet")
+        raise EmulationError(
+            Message("no ruleset in force for {period} defines a score sheet", period=period)
+        )
     for name in args.scores or ():
         if name not in in_force:
             raise EmulationError(
-                f'unknown score sheet "{name}" for {period}{suggest(name, in_force)}; '
-                f"sheets in force: {', '.join(sorted(in_force))}"
+                Message(
+                    'unknown score sheet "{name}" for {period}{suggestion}; sheets in force: {known}',
+                    name=name,
+                    period=period,
+                    suggestion=suggest(name, in_force),
+                    known=", ".join(sorted(in_force)),
+                )
             )
     population = engine.read_population(args.data)
     named = sorted(set(args.scores or in_force))
@@ -100,9 +114,14 @@ def scores_text(args: argparse.Namespace, engine: Engine, parameters: Mapping[st
             if subject not in scored:
                 candidates = evaluation.scores().get_column("subject").unique().to_list()
                 raise EmulationError(
-                    f'no score sheet of subject "{subject}" in {period}'
-                    f"{suggest(subject, candidates)}: the subject must be a candidate of the "
-                    f"kind the sheets score ({', '.join(sorted({in_force[n].subject for n in named}))})"
+                    Message(
+                        'no score sheet of subject "{subject}" in {period}{suggestion}: the '
+                        "subject must be a candidate of the kind the sheets score ({kinds})",
+                        subject=subject,
+                        period=period,
+                        suggestion=suggest(subject, candidates),
+                        kinds=", ".join(sorted({in_force[n].subject for n in named})),
+                    )
                 )
     results.sort(key=lambda r: (r.score, r.subject))
     return render_scores(evaluation, results, args.format, args.lang, detail=args.detail)
@@ -132,8 +151,8 @@ def render_scores(
     if format == "csv":
         return _csv(results, sheets, names, lang)
     if format == "table":
-        vi = lang == "vi"
-        lines = [("Kỳ đánh giá" if vi else "Period") + f": {evaluation.period}"]
+        say = words(lang, "scores", _WORDS)
+        lines = [say["period"] + f": {evaluation.period}"]
         if detail:
             for result in results:
                 name = names.get(result.subject)
@@ -145,14 +164,30 @@ def render_scores(
                 if mine:
                     lines += ["", *_compact(sheet, mine, names, lang)]
         if not results:
-            lines += ["", "(không có bảng điểm nào)" if vi else "(no score sheet)"]
+            lines += ["", say["none"]]
         return "\n".join(lines) + "\n"
     raise ValueError(f"unknown scores format {format!r}")
 
 
+#: The words of the scores table (msgctxt "scores").
+_WORDS = {
+    "period": C_("scores", "Period"),
+    "none": C_("scores", "(no score sheet)"),
+    "subject": C_("scores", "Subject"),
+    "name": C_("scores", "Name"),
+    "bonus": C_("scores", "Bonus"),
+    "deduction": C_("scores", "Deduction"),
+    "total": C_("scores", "Total"),
+    "band": C_("scores", "Band"),
+    "note": C_("scores", "Note"),
+    "sheet": C_("scores", "Score sheet"),
+    "basis": C_("scores", "basis"),
+}
+
+
 def _number(value: Any, lang: Language) -> str:
     text = show(value)
-    return decimal_comma(text) if lang == "vi" else text
+    return points(text, lang)
 
 
 def _compact(
@@ -163,13 +198,17 @@ def _compact(
 ) -> list[str]:
     """One sheet: a row per subject with the item points (when they fit), bonus, deduction,
     total, band and the points short of the next band."""
-    vi = lang == "vi"
+    say = words(lang, "scores", _WORDS)
     items = [item.id for item in sheet.items] if len(sheet.items) <= MAX_ITEM_COLUMNS else []
     adjust = [name for name in ("bonus", "deduction") if getattr(sheet, name) is not None]
     headers = (
-        (*(("Mã", "Tên") if vi else ("Subject", "Name")), *items)
-        + tuple({"bonus": "Thưởng", "deduction": "Trừ"}[a] if vi else a.title() for a in adjust)
-        + (("Tổng", "Xếp loại", "Ghi chú") if vi else ("Total", "Band", "Note"))
+        say["subject"],
+        say["name"],
+        *items,
+        *(say[a] for a in adjust),
+        say["total"],
+        say["band"],
+        say["note"],
     )
     rows = []
     for result in results:
@@ -179,15 +218,21 @@ def _compact(
         cells += [_number(result.total, lang), result.band or "∅", _note(result, lang)]
         rows.append(tuple(cells))
     lines = [
-        f"{'Bảng điểm' if vi else 'Score sheet'}: {sheet.label.get(lang)} ({sheet.id}); "
-        f"{'căn cứ' if vi else 'basis'}: {sheet.basis} ({sheet.certainty})",
+        f"{say['sheet']}: {sheet.label.get(lang)} ({sheet.id}); "
+        f"{say['basis']}: {sheet.basis} ({sheet.certainty})",
         *aligned(headers, rows),
     ]
     if not items:
+        count = len(sheet.items)
         lines.append(
-            f"({len(sheet.items)} mục; xem từng mục với --detail)"
-            if vi
-            else f"({len(sheet.items)} items; see them with --detail)"
+            translator(lang)
+            .npgettext(
+                "scores",
+                "({count} item; see it with --detail)",
+                "({count} items; see them with --detail)",
+                count,
+            )
+            .format(count=count)
         )
     return lines
 

@@ -21,16 +21,19 @@ from typing import Any
 import polars as pl
 
 from emulation._builtins.reporters import STANDINGS_CSV_HEADER
+from emulation._i18n_cli import add_lang_option
 from emulation.engine import Engine
 from emulation.errors import EmulationError, suggest
-from emulation.messages import decimal_comma
+from emulation.i18n import C_, Message, format_decimal, words
+from emulation.i18n import gettext as _
+from emulation.messages import points
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
 from emulation.results.standing import Standing, standings_of
 from emulation.results.text import show
 from emulation.rules.model import Ruleset, Standings
 from emulation.rules.scores import reads
-from emulation.types import LANGUAGES, Language
+from emulation.types import Language
 
 #: The formats ``emulation standings`` and ``emulation scores`` write.
 FORMATS = ("table", "json", "csv", "parquet")
@@ -44,28 +47,28 @@ def add_standings_parser(commands: Any) -> argparse.ArgumentParser:
     """The ``standings`` subcommand's parser, without the shared options."""
     parser: argparse.ArgumentParser = commands.add_parser(
         "standings",
-        help="every candidate's place in its unit or cluster, ties named",
+        help=_("every candidate's place in its unit or cluster, ties named"),
     )
     parser.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
     )
-    parser.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
+    parser.add_argument("--period", required=True, help=_("2024 (calendar year) or 2023-2024"))
     parser.add_argument(
         "--standings",
         action="append",
         dest="standings",
         metavar="ID",
-        help="only these standings (repeatable)",
+        help=_("only these standings (repeatable)"),
     )
     parser.add_argument(
         "--group",
         action="append",
         dest="groups",
         metavar="ID",
-        help="only this unit or cluster (repeatable)",
+        help=_("only this unit or cluster (repeatable)"),
     )
     parser.add_argument("--format", choices=FORMATS, default="table")
-    parser.add_argument("--lang", choices=LANGUAGES, default="vi")
+    add_lang_option(parser)
     return parser
 
 
@@ -76,12 +79,20 @@ def standings_text(args: argparse.Namespace, engine: Engine, parameters: Mapping
         s.id: s for ruleset in engine.rulesets_for(period) for s in ruleset.standings.values()
     }
     if not in_force:
-        raise EmulationError(f"no ruleset in force for {period} defines standings")
+        raise EmulationError(
+            Message("no ruleset in force for {period} defines standings", period=period)
+        )
     for name in args.standings or ():
         if name not in in_force:
             raise EmulationError(
-                f'unknown standings "{name}" for {period}{suggest(name, in_force)}; '
-                f"standings in force: {', '.join(sorted(in_force))}"
+                Message(
+                    'unknown standings "{name}" for {period}{suggestion}; standings in force: '
+                    "{known}",
+                    name=name,
+                    period=period,
+                    suggestion=suggest(name, in_force),
+                    known=", ".join(sorted(in_force)),
+                )
             )
     # only what the ranking keys read is decided first: the awards (granted("x")) and the
     # sheets (score("s"), band("s")), with everything those read in turn
@@ -105,8 +116,12 @@ def standings_text(args: argparse.Namespace, engine: Engine, parameters: Mapping
         for name in args.groups:
             if name not in groups:
                 raise EmulationError(
-                    f'no group "{name}" in the standings{suggest(name, groups)}; '
-                    f"groups ranked: {', '.join(groups) or '(none)'}"
+                    Message(
+                        'no group "{name}" in the standings{suggestion}; groups ranked: {known}',
+                        name=name,
+                        suggestion=suggest(name, groups),
+                        known=", ".join(groups) or Message("(none)"),
+                    )
                 )
         frame = frame.filter(pl.col("group").is_in(args.groups))
     places = standings_of(frame, evaluation.standings_ranked)
@@ -227,8 +242,24 @@ def _number(value: Any, lang: Language) -> str:
         return str(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
-    text = format(value.normalize(), ",f") if isinstance(value, Decimal) else f"{value:,}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+    return format_decimal(value.normalize() if isinstance(value, Decimal) else value, lang)
+
+
+#: The words of the standings table (msgctxt "standings").
+_WORDS = {
+    "period": C_("standings", "Period"),
+    "as_of": C_("standings", "as of"),
+    "group": C_("standings", "Group"),
+    "basis": C_("standings", "basis"),
+    "rank": C_("standings", "Rank"),
+    "subject": C_("standings", "Subject"),
+    "name": C_("standings", "Name"),
+    "score": C_("standings", "Score"),
+    "band": C_("standings", "Band"),
+    "tied_with": C_("standings", "Tied with"),
+    "nobody": C_("standings", "(nobody is ranked)"),
+    "tied": C_("standings", "= tied: the order is for the competent authority to decide"),
+}
 
 
 def _table(
@@ -242,10 +273,10 @@ def _table(
     """One block per standings and group: rank (``=`` when shared), id, name, total and
     band when the keys read a sheet (or the value of the fact that is the first key), and the
     subjects tied with."""
-    vi = lang == "vi"
-    lines = [("Kỳ đánh giá" if vi else "Period") + f": {evaluation.period}"]
+    say = words(lang, "standings", _WORDS)
+    lines = [say["period"] + f": {evaluation.period}"]
     if evaluation.as_of is not None:
-        lines[0] += f" ({'tính đến' if vi else 'as of'} {evaluation.as_of.isoformat()})"
+        lines[0] += f" ({say['as_of']} {evaluation.as_of.isoformat()})"
     blocks: dict[tuple[str, str | None], list[Standing]] = {}
     for place in places:
         blocks.setdefault((place.standings, place.group), []).append(place)
@@ -254,19 +285,19 @@ def _table(
         scored = sheet_of(item) is not None
         fact = None if scored else _key_fact(item, ruleset)
         shown_values = _fact_values(evaluation, fact) if fact else {}
-        head = "Nhóm" if vi else "Group"
+        head = say["group"]
         lines += [
             "",
             f"{item.label.get(lang)} ({item.id}) — {head} {group or '—'} "
-            f"({members[0].group_size}); {'căn cứ' if vi else 'basis'}: {item.basis} "
+            f"({members[0].group_size}); {say['basis']}: {item.basis} "
             f"({item.certainty}; {ruleset.id} {ruleset.version})",
         ]
-        headers: tuple[str, ...] = ("Hạng", "Mã", "Tên") if vi else ("Rank", "Subject", "Name")
+        headers: tuple[str, ...] = (say["rank"], say["subject"], say["name"])
         if scored:
-            headers += ("Điểm", "Xếp loại") if vi else ("Score", "Band")
+            headers += (say["score"], say["band"])
         if fact:
             headers += (ruleset.facts[fact].label.get(lang),)
-        headers += ("Đồng hạng với",) if vi else ("Tied with",)
+        headers += (say["tied_with"],)
         rows = []
         for place in members:
             cells: tuple[str, ...] = (
@@ -277,20 +308,15 @@ def _table(
             if scored:
                 _, total, band = sheet_cells(place)
                 total = total or "∅"
-                cells += (decimal_comma(total) if vi else total, band or "∅")
+                cells += (points(total, lang), band or "∅")
             if fact:
                 cells += (_number(shown_values.get(place.subject), lang),)
             rows.append((*cells, ", ".join(place.tied_with)))
         lines += aligned(headers, rows)
     if not places:
-        lines += ["", "(không có ai được xếp hạng)" if vi else "(nobody is ranked)"]
+        lines += ["", say["nobody"]]
     if any(place.tied_with for place in places):
-        lines += [
-            "",
-            "= đồng hạng: việc xếp thứ tự do cấp có thẩm quyền quyết định"
-            if vi
-            else "= tied: the order is for the competent authority to decide",
-        ]
+        lines += ["", say["tied"]]
     return "\n".join(lines) + "\n"
 
 

@@ -24,6 +24,8 @@ from rich.console import Console
 from emulation._builtins.reporters import render_table
 from emulation.engine import Engine
 from emulation.errors import EmulationError
+from emulation.i18n import Message, translator
+from emulation.i18n import gettext as _
 from emulation.results.evaluation import Evaluation
 from emulation.types import Language
 
@@ -36,7 +38,7 @@ def add_detail_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--detail",
         action="store_true",
-        help="table: every decision with its deciding reasons, instead of the summary",
+        help=_("table: every decision with its deciding reasons, instead of the summary"),
     )
 
 
@@ -48,7 +50,7 @@ def working(lang: Language) -> Iterator[None]:
         yield
         return
     console = Console(file=sys.stderr, highlight=False)
-    with console.status("Đang đọc dữ liệu và xét…" if lang == "vi" else "Reading and deciding…"):
+    with console.status(translator(lang).pgettext("progress", "Reading and deciding…")):
         yield
 
 
@@ -62,9 +64,17 @@ def check_evaluate_options(args: argparse.Namespace, engine: Engine) -> None:
     and ``parquet`` without ``-o`` — before anything is evaluated."""
     formats = evaluate_formats(engine)
     if args.format not in formats:
-        raise EmulationError(f'unknown output format "{args.format}"; expected one of {formats}')
+        raise EmulationError(
+            Message(
+                'unknown output format "{format}"; expected one of {formats}',
+                format=args.format,
+                formats=formats,
+            )
+        )
     if getattr(args, "detail", False) and args.format != "table":
-        raise EmulationError(f"--detail applies to --format table, not {args.format}")
+        raise EmulationError(
+            Message("--detail applies to --format table, not {format}", format=args.format)
+        )
     _needs_file(args)
 
 
@@ -104,4 +114,4 @@ def parquet_of_csv(text: str) -> bytes:
 
 def _needs_file(args: argparse.Namespace) -> None:
     if args.format == PARQUET and not getattr(args, "output", None):
-        raise EmulationError("--format parquet writes a binary file: name it with -o FILE")
+        raise EmulationError(Message("--format parquet writes a binary file: name it with -o FILE"))

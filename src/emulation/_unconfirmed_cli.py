@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from emulation.i18n import gettext as _
 from emulation.unconfirmed import unconfirmed_parameters, unconfirmed_table
 
 #: ``--unconfirmed`` given without a plugin: every plugin's.
@@ -24,13 +25,13 @@ def add_unconfirmed_options(listing: argparse.ArgumentParser) -> None:
         nargs="?",
         const=ALL_PLUGINS,
         metavar="PLUGIN",
-        help="only the unconfirmed parameters (of one plugin), with their value or none",
+        help=_("only the unconfirmed parameters (of one plugin), with their value or none"),
     )
     listing.add_argument(
         "--on",
         type=_date,
         metavar="YYYY-MM-DD",
-        help="with --unconfirmed: the day whose values are shown (default: today)",
+        help=_("with --unconfirmed: the day whose values are shown (default: today)"),
     )
 
 

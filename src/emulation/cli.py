@@ -29,15 +29,31 @@ from emulation import (
     _unconfirmed_cli,
 )
 from emulation import _tables_cli as tables
+from emulation._i18n_cli import add_lang_option, argparse_speaks
+from emulation._options_cli import as_of_option as _as_of_option
+from emulation._options_cli import decision_date_option as _decision_date_option
+from emulation._options_cli import output_option as _output_option
+from emulation._options_cli import parameter_option as _parameter_option
+from emulation._options_cli import rulesets_option as _rulesets_option
 from emulation._output import write_atomically as write_atomically
 from emulation._plugins import blocked_except
 from emulation._version import __version__
 from emulation.engine import Engine, assemble, build_engine
-from emulation.errors import EmulationError, ProblemsError
+from emulation.errors import EmulationError, Problem, ProblemsError
 from emulation.evaluate.inputs import NO_FILE
+from emulation.i18n import (
+    Message,
+    interface,
+    interface_language,
+    language_from,
+    localise,
+    ngettext,
+    os_reason,
+)
+from emulation.i18n import gettext as _
 from emulation.period import Period
 from emulation.results.text import explain_text
-from emulation.types import LANGUAGES
+from emulation.types import Language
 
 #: Exit statuses; argparse itself exits with 2 on a usage error.
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -45,17 +61,24 @@ EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    lang = language_from(arguments)
+    with interface(lang), argparse_speaks():
+        args = _parser().parse_args(arguments)
+        return _run(args, lang)
+
+
+def _run(args: argparse.Namespace, lang: Language) -> int:
     try:
         status: int = args.handler(args)
         return status
     except ProblemsError as error:
         for problem in error.problems:
-            print(f"emulation: {problem}", file=sys.stderr)
+            print(f"emulation: {problem.translated(lang)}", file=sys.stderr)
         return EXIT_PROBLEMS
     except EmulationError as error:
-        print(f"emulation: {error}", file=sys.stderr)
+        text = localise(error.args[0], lang) if len(error.args) == 1 else str(error)
+        print(f"emulation: {text}", file=sys.stderr)
         return EXIT_PROBLEMS
     except BrokenPipeError:
         # the reader went away (``emulation list | head``): stop quietly
@@ -63,50 +86,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        print(f"emulation: {where}{error.strerror}", file=sys.stderr)
+        print(f"emulation: {where}{localise(os_reason(error), lang)}", file=sys.stderr)
         return EXIT_PROBLEMS
+
+
+def warn(warning: object) -> None:
+    """``emulation: warning: …`` on standard error, in the interface language."""
+    text = warning.translated(interface_language()) if isinstance(warning, Problem) else warning
+    line = _("warning: {warning}").format(warning=text)
+    print(f"emulation: {line}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="emulation",
-        description="Evaluate Vietnamese emulation and commendation rules (thi đua – khen thưởng).",
+        description=_(
+            "Evaluate Vietnamese emulation and commendation rules (thi đua – khen thưởng)."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"emulation {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"emulation {__version__}",
+        help=_("show the version and exit"),
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="validate installed or given rulesets")
+    check = commands.add_parser("check", help=_("validate installed or given rulesets"))
     check.add_argument(
-        "paths", nargs="*", type=Path, help="ruleset files or folders (default: installed)"
+        "paths", nargs="*", type=Path, help=_("ruleset files or folders (default: installed)")
     )
     check.set_defaults(handler=_check)
 
-    listing = commands.add_parser("list", help="list plugins, rulesets and awards")
+    listing = commands.add_parser("list", help=_("list plugins, rulesets and awards"))
     listing.add_argument("--format", choices=("table", "json"), default="table")
-    listing.add_argument("--lang", choices=LANGUAGES, default="vi")
+    add_lang_option(listing)
     _unconfirmed_cli.add_unconfirmed_options(listing)
     _rulesets_option(listing)
     listing.set_defaults(handler=_list)
 
-    evaluate = commands.add_parser("evaluate", help="decide awards for a period")
+    evaluate = commands.add_parser("evaluate", help=_("decide awards for a period"))
     evaluate.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
     )
     evaluate.add_argument(
         "--period",
         required=True,
-        help="2024 (calendar year), 2023-2024 (school year), term:2023-2028 or phase:2026-2030",
+        help=_("2024 (calendar year), 2023-2024 (school year), term:2023-2028 or phase:2026-2030"),
     )
     evaluate.add_argument(
-        "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
+        "--award",
+        action="append",
+        dest="awards",
+        metavar="ID",
+        help=_("only this award (repeatable)"),
     )
     evaluate.add_argument(
-        "--format", default="table", help="table, json, csv or parquet (plugins may add more)"
+        "--format", default="table", help=_("table, json, csv or parquet (plugins may add more)")
     )
     tables.add_detail_option(evaluate)
-    evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
+    add_lang_option(evaluate)
     evaluate.add_argument(
-        "--strict", action="store_true", help="treat the input's warnings as errors (exit 1)"
+        "--strict", action="store_true", help=_("treat the input's warnings as errors (exit 1)")
     )
     _output_option(evaluate)
     _as_of_option(evaluate)
@@ -116,15 +157,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=_evaluate)
 
     explain = commands.add_parser(
-        "explain", help="explain one decision, or a KPI at a node, in full"
+        "explain", help=_("explain one decision, or a KPI at a node, in full")
     )
     explain.add_argument("data", type=Path)
     explain.add_argument("--period", required=True)
-    explain.add_argument("--subject", required=True, help="the subject (for --kpi: the node)")
+    explain.add_argument("--subject", required=True, help=_("the subject (for --kpi: the node)"))
     which = explain.add_mutually_exclusive_group(required=True)
-    which.add_argument("--award", help="the award decided for the subject")
-    which.add_argument("--kpi", metavar="ID", help="a KPI evaluated at the node --subject")
-    explain.add_argument("--lang", choices=LANGUAGES, default="vi")
+    which.add_argument("--award", help=_("the award decided for the subject"))
+    which.add_argument("--kpi", metavar="ID", help=_("a KPI evaluated at the node --subject"))
+    add_lang_option(explain)
     _as_of_option(explain)
     _decision_date_option(explain)
     _parameter_option(explain)
@@ -132,10 +173,12 @@ def _parser() -> argparse.ArgumentParser:
     explain.set_defaults(handler=_explain)
 
     replay = commands.add_parser(
-        "replay", help="derive the decisions of a decisions file again and compare them"
+        "replay", help=_("derive the decisions of a decisions file again and compare them")
     )
-    replay.add_argument("decisions", type=Path, help="the JSON that evaluate --format json wrote")
-    replay.add_argument("data", type=Path, help="the population the decisions were made from")
+    replay.add_argument(
+        "decisions", type=Path, help=_("the JSON that evaluate --format json wrote")
+    )
+    replay.add_argument("data", type=Path, help=_("the population the decisions were made from"))
     _parameter_option(replay)
     _rulesets_option(replay)
     replay.set_defaults(handler=_replay)
@@ -155,27 +198,27 @@ def _parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=_report)
 
     testing = commands.add_parser(
-        "test", help="run the case files and properties of rulesets, with criterion coverage"
+        "test", help=_("run the case files and properties of rulesets, with criterion coverage")
     )
     testing.add_argument(
         "targets",
         nargs="*",
         metavar="PLUGIN|PATH",
-        help="installed plugin names or ruleset folders (default: every plugin with rulesets)",
+        help=_("installed plugin names or ruleset folders (default: every plugin with rulesets)"),
     )
     testing.add_argument(
         "--min-coverage",
         type=float,
         default=0.0,
         metavar="PCT",
-        help="fail when the case files cover fewer rules, in percent",
+        help=_("fail when the case files cover fewer rules, in percent"),
     )
     testing.add_argument(
         "--examples",
         type=int,
         default=20,
         metavar="N",
-        help="generated examples per property (default 20; 0 skips the properties)",
+        help=_("generated examples per property (default 20; 0 skips the properties)"),
     )
     testing.set_defaults(handler=_test)
     _new_parser(commands)
@@ -214,63 +257,6 @@ def _new_parser(commands: Any) -> None:
     _authoring_cli.add_new_parser(commands)
 
 
-def _rulesets_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--rulesets",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help="also load rulesets from this file or folder (repeatable)",
-    )
-    parser.add_argument(
-        "--plugin",
-        action="append",
-        dest="plugins",
-        default=[],
-        metavar="NAME",
-        help="use only these installed plugins' rulesets (repeatable; default: every one)",
-    )
-
-
-def _output_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
-    )
-
-
-def _as_of_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        metavar="YYYY-MM-DD",
-        help="the round's cut-off within the period: service and months in operation are "
-        "counted to this day (default: the period's last day)",
-    )
-
-
-def _decision_date_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--decision-date",
-        dest="decision_date",
-        metavar="YYYY-MM-DD",
-        help="the day the awards are decided, on or after the cut-off: bonus money uses the "
-        "base salary and coefficients in force that day (default: the cut-off, --as-of or "
-        "the period's last day)",
-    )
-
-
-def _parameter_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        dest="parameters",
-        help="override a ruleset parameter for this run (repeatable)",
-    )
-
-
 def _engine(args: argparse.Namespace) -> Engine:
     chosen = getattr(args, "plugins", None)
     blocked = blocked_except(chosen) if chosen else None
@@ -284,7 +270,9 @@ def _parameters(
     for item in getattr(args, dest):
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise EmulationError(f"{option} expects NAME=VALUE, got {item!r}")
+            raise EmulationError(
+                Message("{option} expects NAME=VALUE, got {item}", option=option, item=repr(item))
+            )
         values[name.strip()] = value.strip()
     return values
 
@@ -296,17 +284,16 @@ def _check(args: argparse.Namespace) -> int:
     engine = assemble(ruleset_paths=args.paths, installed="ignore") if args.paths else _engine(args)
     rulesets = engine.rulesets
     for warning in engine.warnings:
-        print(f"emulation: warning: {warning}", file=sys.stderr)
+        warn(warning)
     awards = sum(len(r.awards) for r in rulesets)
     rules = sum(len(a.rules) for r in rulesets for a in r.awards.values())
-    print(
-        f"ok: {_count(len(rulesets), 'ruleset')}, {_count(awards, 'award')}, {_count(rules, 'rule')}"
+    counts = (
+        ngettext("{n} ruleset", "{n} rulesets", len(rulesets)).format(n=len(rulesets)),
+        ngettext("{n} award", "{n} awards", awards).format(n=awards),
+        ngettext("{n} rule", "{n} rules", rules).format(n=rules),
     )
+    print(_("ok: {counts}").format(counts=", ".join(counts)))
     return EXIT_OK
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -340,7 +327,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.strict and warnings:
         raise ProblemsError(warnings)
     for warning in warnings:
-        print(f"emulation: warning: {warning}", file=sys.stderr)
+        warn(warning)
     _write(args, tables.evaluation_output(args, engine, evaluation))
     return EXIT_OK
 
@@ -386,7 +373,7 @@ def _replay(args: argparse.Namespace) -> int:
     engine = _engine(args)
     population = engine.read_population(args.data)
     result = engine.replay(args.decisions, population, parameters=_parameters(args))
-    sys.stdout.write(result.report())
+    sys.stdout.write(result.report(interface_language()))
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
@@ -408,11 +395,15 @@ def _test(args: argparse.Namespace) -> int:
 
     targets = _suite.resolve(args.targets)
     if not targets:
-        raise EmulationError("no installed plugin contributes rulesets; name a ruleset folder")
+        raise EmulationError(
+            Message("no installed plugin contributes rulesets; name a ruleset folder")
+        )
     if args.examples > 0 and importlib.util.find_spec("hypothesis") is None:
         raise EmulationError(
-            "the properties need Hypothesis: install the test extra "
-            "(pip install 'emulation[test]'), or run the case files alone with --examples 0"
+            Message(
+                "the properties need Hypothesis: install the test extra "
+                "(pip install 'emulation[test]'), or run the case files alone with --examples 0"
+            )
         )
     failed = False
     for target in targets:

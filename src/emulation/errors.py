@@ -12,6 +12,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from emulation.i18n import Message, localise, translator
+from emulation.types import Language
+
 
 @attrs.frozen(kw_only=True)
 class Problem:
@@ -36,14 +39,23 @@ class Problem:
     code: str = ""
 
     def __str__(self) -> str:
+        return self.translated("en")
+
+    def translated(self, lang: Language) -> str:
+        """The problem as :func:`str` writes it, in ``lang`` where the catalogues know its
+        words (a message built as a :class:`~emulation.i18n.Message`; others stay English)."""
         where = self.file
+        if lang != "en":  # the row of a data file ("facts.csv: row 12"), in ``lang``
+            file, row, number = where.rpartition(": row ")
+            if row and number.isdigit():
+                where = f"{file}: " + translator(lang).gettext("row {number}").format(number=number)
         if self.line is not None:
             where += f":{self.line}"
         if self.location:
-            where += f": {self.location}"
+            where += f": {localise(self.location, lang)}"
         if self.column is not None:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
+            where += ", " + translator(lang).gettext("column {column}").format(column=self.column)
+        return f"{where}: {localise(self.message, lang)}"
 
 
 class EmulationError(Exception):
@@ -63,7 +75,8 @@ class ProblemsError(EmulationError):
 
     def _summary(self) -> str:
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''}"
+        head = translator("en").ngettext("{count} problem", "{count} problems", count)
+        head = head.format(count=count)
         return head + ":\n" + "\n".join(f"  {problem}" for problem in self.problems)
 
 
@@ -80,6 +93,7 @@ class EvaluationError(EmulationError):
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean "x"?)`` for the nearest candidate, or an empty string."""
+    """`` (did you mean "x"?)`` for the nearest candidate, or an empty string (the former a
+    :class:`~emulation.i18n.Message`, so the command line can say it in the reader's language)."""
     matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{matches[0]}"?)' if matches else ""
+    return Message(' (did you mean "{name}"?)', name=matches[0]) if matches else ""

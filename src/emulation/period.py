@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from emulation.errors import PeriodError
+from emulation.i18n import Message
 
 if TYPE_CHECKING:
     import polars as pl
@@ -36,7 +37,7 @@ LONGEST_SPAN = 20
 _YEAR = re.compile(r"^(\d{4})$")
 _SCHOOL_YEAR = re.compile(r"^(\d{4})\s*[-–/]\s*(\d{4})$")
 _SPAN = re.compile(r"^(term|phase)\s*:\s*(\d{4})\s*[-–]\s*(\d{4})$")
-_FORMATS = (
+_FORMATS = Message(
     "a calendar year such as '2024', a school year such as '2023-2024', "
     "a term such as 'term:2023-2028' or a phase such as 'phase:2026-2030'"
 )
@@ -62,7 +63,7 @@ class Period:
     @year.validator
     def _check_year(self, _attribute: object, value: int) -> None:
         if not 1900 <= value <= 2200:
-            raise PeriodError(f"year {value} is outside 1900–2200")
+            raise PeriodError(Message("year {year} is outside 1900–2200", year=value))
 
     @last.validator
     def _check_last(self, _attribute: object, value: int | None) -> None:
@@ -72,7 +73,7 @@ class Period:
         if value is None:
             return
         if not 1900 <= value <= 2200:
-            raise PeriodError(f"year {value} is outside 1900–2200")
+            raise PeriodError(Message("year {year} is outside 1900–2200", year=value))
         shortest = 1 if self.kind == "term" else 0
         if not shortest <= value - self.year <= LONGEST_SPAN:
             raise PeriodError(
@@ -123,10 +124,19 @@ class Period:
             first, second = int(match.group(1)), int(match.group(2))
             if second != first + 1:
                 raise PeriodError(
-                    f"school year {text!r} must span two consecutive years, e.g. '2023-2024'"
+                    Message(
+                        "school year {text} must span two consecutive years, e.g. '2023-2024'",
+                        text=repr(text),
+                    )
                 )
             return cls.school(first)
-        raise PeriodError(f"unknown period format {text!r}: expected {_FORMATS}")
+        raise PeriodError(
+            Message(
+                "unknown period format {text}: expected {formats}",
+                text=repr(text),
+                formats=_FORMATS,
+            )
+        )
 
     @property
     def start(self) -> dt.date:
@@ -215,11 +225,19 @@ def cut_off(period: Period, as_of: dt.date | str | None) -> dt.date:
         try:
             as_of = dt.date.fromisoformat(as_of.strip())
         except ValueError:
-            raise PeriodError(f"as_of {as_of!r} is not a date written YYYY-MM-DD") from None
+            raise PeriodError(
+                Message("as_of {as_of} is not a date written YYYY-MM-DD", as_of=repr(as_of))
+            ) from None
     if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
         raise PeriodError(f"as_of must be a date, not {as_of!r}")
     if not period.start <= as_of <= period.end:
         raise PeriodError(
-            f"as_of {as_of} is outside the period {period} ({period.start} – {period.end})"
+            Message(
+                "as_of {as_of} is outside the period {period} ({start} – {end})",
+                as_of=as_of,
+                period=period,
+                start=period.start,
+                end=period.end,
+            )
         )
     return as_of

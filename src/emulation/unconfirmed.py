@@ -19,6 +19,7 @@ import attrs
 
 from emulation.engine import Engine, _owner
 from emulation.errors import EmulationError, suggest
+from emulation.i18n import translator
 from emulation.types import Label, Language, ParameterValue
 
 
@@ -110,14 +111,11 @@ def unconfirmed_table(parameters: tuple[UnconfirmedParameter, ...], lang: Langua
     """The list as ``emulation list --unconfirmed`` prints it: one block per ruleset version,
     one line per parameter (name, label, type and unit, value or "no value", basis,
     certainty)."""
-    none = "chưa có giá trị" if lang == "vi" else "no value"
-    since = "từ" if lang == "vi" else "since"
+    words = translator(lang)
+    none = words.pgettext("unconfirmed", "no value")
+    since = words.pgettext("unconfirmed", "since")
     if not parameters:
-        return (
-            "Không có tham số nào chưa được xác nhận."
-            if lang == "vi"
-            else "No unconfirmed parameter."
-        )
+        return words.pgettext("unconfirmed", "No unconfirmed parameter.")
     lines: list[str] = []
     shown: tuple[str, str] | None = None
     for p in parameters:

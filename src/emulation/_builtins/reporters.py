@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from emulation.hookspecs import hookimpl
+from emulation.i18n import C_, words
 from emulation.messages import outcome_label, percent
 from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
@@ -124,15 +125,41 @@ def _sheet_cells(decision: Decision) -> list[str]:
     return [";".join(f"{s['score']}={s[key] or ''}" for s in sheets) for key in ("total", "band")]
 
 
+#: The words of the plain-text tables (msgctxt "report").
+_WORDS = {
+    "subject": C_("report", "Subject"),
+    "name": C_("report", "Name"),
+    "award": C_("report", "Award"),
+    "outcome": C_("report", "Outcome"),
+    "reasons": C_("report", "Reasons"),
+    "no_node": C_("report", "(no node at levels {levels})"),
+    "own_target": C_("report", "the node's own target"),
+    "kpi": C_("report", "KPI"),
+    "basis": C_("report", "basis"),
+    "period": C_("report", "Period"),
+    "score_sheets": C_("report", "Score sheets:"),
+    "set_aside": C_("report", "Set aside, not decided:"),
+    "group": C_("report", "Group"),
+}
+
+#: The headers of the KPI table (msgctxt "kpi table").
+_KPI_HEADERS = {
+    "node": C_("kpi table", "Node"),
+    "name": C_("kpi table", "Name"),
+    "level": C_("kpi table", "Level"),
+    "share": C_("kpi table", "Share"),
+    "target": C_("kpi table", "Target"),
+    "outcome": C_("kpi table", "Outcome"),
+    "reasons": C_("kpi table", "Reasons"),
+}
+
+
 def render_table(evaluation: Evaluation, lang: Language) -> str:
     """The full plain-text table (``evaluate --detail``): subject, name, award, outcome and the
     deciding reasons (for an award with paths, the paths that held, the path used first),
     columns measured in terminal cells; the counts by outcome, granted first."""
-    headers = (
-        ("Mã", "Họ tên / đơn vị", "Danh hiệu / hình thức", "Kết quả", "Lý do")
-        if lang == "vi"
-        else ("Subject", "Name", "Award", "Outcome", "Reasons")
-    )
+    say = words(lang, "report", _WORDS)
+    headers = (say["subject"], say["name"], say["award"], say["outcome"], say["reasons"])
     names = dict(evaluation.population.subjects.select("id", "name").iter_rows())
     rows = []
     for decision in evaluation.decisions():
@@ -156,7 +183,7 @@ def render_table(evaluation: Evaluation, lang: Language) -> str:
         return "  ".join([*padded, row[fixed]])
 
     lines = [
-        ("Kỳ đánh giá" if lang == "vi" else "Period") + f": {evaluation.period}",
+        say["period"] + f": {evaluation.period}",
         line(headers),
         line((*tuple("-" * w for w in widths), "-" * cells(headers[fixed]))),
         *(line(row) for row in rows),
@@ -167,14 +194,14 @@ def render_table(evaluation: Evaluation, lang: Language) -> str:
     results = evaluation.score_results() if evaluation.sheets else ()
     if results:
         lines.append("")
-        lines.append("Bảng điểm:" if lang == "vi" else "Score sheets:")
+        lines.append(say["score_sheets"])
         for result in results:
             total = "∅" if result.total is None else show(result.total)
             band = "∅" if result.band_label is None else result.band_label.get(lang)
             lines.append(f"  {result.subject}  {result.score}  {total}  {band}")
     if evaluation.population.set_aside:
         lines.append("")
-        lines.append("Để riêng, không xét:" if lang == "vi" else "Set aside, not decided:")
+        lines.append(say["set_aside"])
         for item in evaluation.population.set_aside:
             data = item.to_dict(lang)
             lines.append(f"  {item.subject}: {data['message']} [{'; '.join(item.rows)}]")
@@ -236,25 +263,21 @@ def render_kpis(evaluation: Evaluation, format: str, lang: Language) -> str:
             )
         return buffer.getvalue()
     if format == "table":
-        period = ("Kỳ đánh giá" if lang == "vi" else "Period") + f": {evaluation.period}"
+        period = words(lang, "report", _WORDS)["period"] + f": {evaluation.period}"
         return "\n".join([period, "", *kpi_table_lines(evaluation, lang)]) + "\n"
     raise ValueError(f"unknown KPI format {format!r}")
 
 
 def kpi_table_lines(evaluation: Evaluation, lang: Language) -> list[str]:
     """A text table per KPI: node, name, level, counts and share, target, outcome, reasons."""
-    vi = lang == "vi"
-    headers = (
-        ("Mã", "Tên", "Cấp", "Tỷ lệ", "Chỉ tiêu", "Kết quả", "Lý do")
-        if vi
-        else ("Node", "Name", "Level", "Share", "Target", "Outcome", "Reasons")
-    )
+    say = words(lang, "report", _WORDS)
+    headers = tuple(words(lang, "kpi table", _KPI_HEADERS).values())
     lines: list[str] = []
     for kpi, _ in evaluation.kpi_specs:
         results = evaluation.kpi_results(kpi.id)
         lines.append(
-            f"{'Chỉ tiêu' if vi else 'KPI'}: {kpi.label.get(lang)} ({kpi.id}); "
-            f"{'căn cứ' if vi else 'basis'}: {kpi.basis} ({kpi.certainty})"
+            f"{say['kpi']}: {kpi.label.get(lang)} ({kpi.id}); "
+            f"{say['basis']}: {kpi.basis} ({kpi.certainty})"
         )
         rows = [
             (
@@ -271,9 +294,9 @@ def kpi_table_lines(evaluation: Evaluation, lang: Language) -> list[str]:
         lines += _aligned(headers, rows)
         if not rows:
             at = ", ".join(kpi.at_levels)
-            lines.append(f"(không có đơn vị nào ở cấp {at})" if vi else f"(no node at levels {at})")
+            lines.append(say["no_node"].format(levels=at))
         if any(result.target_source == "override" for result in results):
-            lines.append("* chỉ tiêu riêng của đơn vị" if vi else "* the node's own target")
+            lines.append("* " + say["own_target"])
         lines.append("")
     return lines[:-1]
 
@@ -354,13 +377,14 @@ def standings_table_lines(evaluation: Evaluation, lang: Language) -> list[str]:
     if not evaluation.standings_ranked:
         return []
     names = dict(evaluation.population.subjects.select("id", "name").iter_rows())
+    say = words(lang, "report", _WORDS)
     lines: list[str] = []
     block: tuple[str, str | None] | None = None
     for item in evaluation.standings_of():
         if (item.standings, item.group) != block:
             block = (item.standings, item.group)
             group = item.group or "—"
-            head = "Nhóm" if lang == "vi" else "Group"
+            head = say["group"]
             lines += ["", f"{item.label.get(lang)} — {head} {group} ({item.group_size})"]
         tied = f"  = {', '.join(item.tied_with)}" if item.tied_with else ""
         lines.append(f"  {item.rank:>4}  {item.subject}  {names.get(item.subject) or ''}{tied}")

@@ -24,6 +24,8 @@ from typing import Any
 
 import polars as pl
 
+from emulation.i18n import Message
+
 #: Words read as true and as false, in any letter case (``docs/reference/file-formats.md``).
 TRUE_WORDS = ("true", "1", "yes", "y", "có", "co", "x")
 FALSE_WORDS = ("false", "0", "no", "n", "không", "khong")
@@ -121,13 +123,13 @@ def cast_column(column: pl.Series, dtype: pl.DataType) -> pl.Series:
 def type_name(dtype: pl.DataType) -> str:
     """How a value of ``dtype`` is described to the person who wrote one that cannot be read."""
     names = {
-        pl.Boolean(): "true/false",
-        pl.Int64(): "a whole number",
-        pl.Date(): "a date (YYYY-MM-DD)",
-        pl.String(): "text",
+        pl.Boolean(): Message("true/false"),
+        pl.Int64(): Message("a whole number"),
+        pl.Date(): Message("a date (YYYY-MM-DD)"),
+        pl.String(): Message("text"),
     }
     if isinstance(dtype, pl.Decimal):
-        return "an exact decimal number"
+        return Message("an exact decimal number")
     return names.get(dtype, str(dtype))
 
 
@@ -156,7 +158,7 @@ def explain(value: Any, numeric: bool, whole: bool) -> tuple[str, str]:
     if text.lower() in _NOT_A_NUMBER:
         return (
             "not_a_number",
-            "NaN and infinities are not numbers; leave the value empty if it is unknown",
+            Message("NaN and infinities are not numbers; leave the value empty if it is unknown"),
         )
     if not _NUMBER.match(text):
         return "unreadable_value", ""
@@ -166,14 +168,18 @@ def explain(value: Any, numeric: bool, whole: bool) -> tuple[str, str]:
         return "unreadable_value", ""
     if whole:
         if number != number.to_integral_value():
-            return "unreadable_value", "not a whole number"
+            return "unreadable_value", Message("not a whole number")
         if number.copy_abs() > INT_MAX:
-            return "number_too_large", f"a whole number is at most {INT_MAX}"
+            return "number_too_large", Message("a whole number is at most {max}", max=INT_MAX)
         return "unreadable_value", ""
     if places(number) > DECIMAL_PLACES:
-        return "too_many_decimal_places", f"more than {DECIMAL_PLACES} decimal places"
+        return "too_many_decimal_places", Message(
+            "more than {places} decimal places", places=DECIMAL_PLACES
+        )
     if too_large(number):
-        return "number_too_large", f"more than {DECIMAL_DIGITS} digits before the decimal point"
+        return "number_too_large", Message(
+            "more than {digits} digits before the decimal point", digits=DECIMAL_DIGITS
+        )
     return "unreadable_value", ""
 
 

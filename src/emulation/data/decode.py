@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from emulation.errors import DataError, Problem
+from emulation.i18n import Message, os_reason
 
 #: How deep a JSON document may nest before it is refused as such (the form itself needs 5
 #: levels: document, subjects, subject, facts, period). Only reported when the parser gives up
@@ -34,7 +35,7 @@ def load_json(path: Path) -> Any:
             [
                 Problem(
                     file=str(path),
-                    message=f"cannot read: {error.strerror}",
+                    message=Message("cannot read: {reason}", reason=os_reason(error)),
                     code="unreadable_file",
                 )
             ]
@@ -48,7 +49,7 @@ def load_json(path: Path) -> Any:
 
 
 #: What to do about a file that is not UTF-8.
-RESAVE_HINT = (
+RESAVE_HINT = Message(
     'save it again as UTF-8 (in Excel: "CSV UTF-8"; in a text editor: encoding UTF-8); '
     "files written in Windows-1258, TCVN3 or UTF-16 are not read"
 )
@@ -66,8 +67,8 @@ def encoding_problem(path: Path) -> Problem:
             if number == 1 and line.startswith(_UTF16_MARKS):
                 return Problem(
                     file=str(path),
-                    location="line 1",
-                    message=f"UTF-16 text, not UTF-8: {RESAVE_HINT}",
+                    location=Message("line {number}", number=1),
+                    message=Message("UTF-16 text, not UTF-8: {hint}", hint=RESAVE_HINT),
                     code="not_utf8",
                 )
             try:
@@ -77,13 +78,18 @@ def encoding_problem(path: Path) -> Problem:
                 byte = line[error.start : error.start + 1]
                 return Problem(
                     file=str(path),
-                    location=f"line {number}",
-                    message=f"not UTF-8 text (byte {offset + error.start}, {byte!r}): "
-                    f"{RESAVE_HINT}",
+                    location=Message("line {number}", number=number),
+                    message=Message(
+                        "not UTF-8 text (byte {offset}, {byte}): {hint}",
+                        offset=offset + error.start,
+                        byte=repr(byte),
+                        hint=RESAVE_HINT,
+                    ),
                     code="not_utf8",
                 )
             offset += len(line)
-    return Problem(file=str(path), message=f"not UTF-8 text: {RESAVE_HINT}", code="not_utf8")
+    message = Message("not UTF-8 text: {hint}", hint=RESAVE_HINT)
+    return Problem(file=str(path), message=message, code="not_utf8")
 
 
 def parse_json(text: str, source: str) -> Any:

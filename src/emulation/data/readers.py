@@ -26,6 +26,7 @@ from emulation.data.schema import (
     absent_table,
 )
 from emulation.errors import DataError, PeriodError, Problem
+from emulation.i18n import Message
 from emulation.period import Period
 
 #: The value of the ``format`` member of the JSON form, required in a file or a text.
@@ -300,8 +301,11 @@ def csv_frames(path: Path) -> dict[str, pl.DataFrame]:
                 problems.append(
                     Problem(
                         file=f"{file}: row 1",
-                        message=f"the columns are separated by {separator!r}, not by commas: "
-                        'save the table again as CSV with commas (in Excel: "CSV UTF-8")',
+                        message=Message(
+                            "the columns are separated by {separator}, not by commas: save the "
+                            'table again as CSV with commas (in Excel: "CSV UTF-8")',
+                            separator=repr(separator),
+                        ),
                         code="wrong_delimiter",
                     )
                 )

@@ -31,6 +31,7 @@ from emulation.data.records import (
     SUBJECT_KINDS,
 )
 from emulation.errors import Problem
+from emulation.i18n import Message
 
 #: The column naming the file and row (or JSON path) each row came from.
 ORIGIN = "_origin"
@@ -105,7 +106,8 @@ def absent_table(table: str, file: Path) -> list[Problem]:
     ``subjects`` and ``facts``."""
     if table not in ("subjects", "facts"):
         return []
-    return [Problem(file=str(file), message="required table is missing", code="missing_table")]
+    message = Message("required table is missing")
+    return [Problem(file=str(file), message=message, code="missing_table")]
 
 
 #: Columns that must be present and non-null in each frame.

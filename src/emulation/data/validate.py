@@ -33,6 +33,7 @@ from emulation.data.tree import (
     tree_problems,
 )
 from emulation.errors import DataError, PeriodError, Problem
+from emulation.i18n import Message
 from emulation.period import Period
 
 
@@ -46,7 +47,11 @@ def validate(frames: Mapping[str, pl.DataFrame], source: str) -> dict[str, pl.Da
     unknown = sorted(set(frames) - set(TABLES))
     if unknown:
         problems.append(
-            Problem(file=source, message=f"unknown tables {unknown}", code="unknown_table")
+            Problem(
+                file=source,
+                message=Message("unknown tables {tables}", tables=unknown),
+                code="unknown_table",
+            )
         )
     normalised: dict[str, pl.DataFrame] = {}
     for table in TABLES:
@@ -84,7 +89,7 @@ def _normalise(
             Problem(
                 file=source,
                 location=table,
-                message=f"missing required columns {missing}",
+                message=Message("missing required columns {columns}", columns=missing),
                 code="missing_column",
             )
         )
@@ -96,7 +101,11 @@ def _normalise(
                 Problem(
                     file=source,
                     location=table,
-                    message=f"unknown columns {extra}; expected some of {list(schema)}",
+                    message=Message(
+                        "unknown columns {columns}; expected some of {known}",
+                        columns=extra,
+                        known=list(schema),
+                    ),
                     code="unknown_column",
                 )
             )
@@ -207,16 +216,24 @@ def _row_problems(table: str, result: pl.DataFrame, checks: Mapping[str, pl.Expr
             if what == "unreadable":
                 value = row[f"written::{name}"]
                 code, reason = explain(value, dtype.is_numeric(), whole=dtype.is_integer())
-                message = f"cannot read {written(value)} as {type_name(dtype)}"
-                message += f": {reason}" if reason else ""
+                read = {"value": written(value), "type": type_name(dtype), "reason": reason}
+                message = (
+                    Message("cannot read {value} as {type}: {reason}", **read)
+                    if reason
+                    else Message("cannot read {value} as {type}", **read)
+                )
             elif what == "missing":
-                code, message = "missing_value", "required value missing"
+                code, message = "missing_value", Message("required value missing")
             elif what == "empty":
-                code, message = "empty_value", "required value is empty"
+                code, message = "empty_value", Message("required value is empty")
             else:
                 allowed = list(ENUMS[(table, name)])
                 code = "unknown_value"
-                message = f"unknown value {row[name]!r}; expected one of {allowed}"
+                message = Message(
+                    "unknown value {value}; expected one of {allowed}",
+                    value=repr(row[name]),
+                    allowed=allowed,
+                )
             found.append(Problem(file=origin, location=name, message=message, code=code))
     return found
 
@@ -253,7 +270,7 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
             Problem(
                 file=origin,
                 location="id",
-                message=f"duplicate subject {sid!r}",
+                message=Message("duplicate subject {subject}", subject=repr(sid)),
                 code="duplicate_id",
             )
         )
@@ -267,7 +284,11 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
                 Problem(
                     file=origin,
                     location="subject",
-                    message=f"unknown subject {sid!r}{_near(sid, subjects)}",
+                    message=Message(
+                        "unknown subject {subject}{suggestion}",
+                        subject=repr(sid),
+                        suggestion=_near(sid, subjects),
+                    ),
                     code="unknown_subject",
                 )
             )
@@ -277,7 +298,11 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
             Problem(
                 file=origin,
                 location="parent",
-                message=f"unknown parent {parent!r}{_near(parent, subjects)}",
+                message=Message(
+                    "unknown parent {parent}{suggestion}",
+                    parent=repr(parent),
+                    suggestion=_near(parent, subjects),
+                ),
                 code="unknown_parent",
             )
         )
@@ -296,7 +321,7 @@ def _near(name: str, subjects: pl.DataFrame) -> str:
     folded = "".join(name.lower().split())
     for sid in subjects.get_column("id").to_list():
         if "".join(sid.lower().split()) == folded:
-            return f" (did you mean {sid!r}?)"
+            return Message(" (did you mean {name}?)", name=repr(sid))
     return ""
 
 

@@ -16,6 +16,7 @@ import polars as pl
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN
 from emulation.errors import Problem, suggest
+from emulation.i18n import Message
 from emulation.period import Period
 
 #: What the warnings name when the input gives no file (a population built in memory).
@@ -30,17 +31,25 @@ def input_warnings(
     that no name of ``declared`` matches, ``undeclared_fact`` with the nearest declared name."""
     if population.subjects.height == 0:
         source = _file_of(population.subjects)
-        message = "the input holds no subject: nothing is decided"
+        message = Message("the input holds no subject: nothing is decided")
         return (Problem(file=source, message=message, code="empty_input"),)
     facts = _file_of(population.facts, _file_of(population.subjects))
     found: list[Problem] = []
     periods = population.periods()
     if str(period) not in periods:
-        known = f"the periods it has: {list(periods)}" if periods else "its facts table is empty"
+        known = (
+            Message("the periods it has: {periods}", periods=list(periods))
+            if periods
+            else Message("its facts table is empty")
+        )
         found.append(
             Problem(
                 file=facts,
-                message=f"no subject has a facts row for {period}, so nothing is decided; {known}",
+                message=Message(
+                    "no subject has a facts row for {period}, so nothing is decided; {known}",
+                    period=period,
+                    known=known,
+                ),
                 code="no_candidates",
             )
         )
@@ -50,8 +59,10 @@ def input_warnings(
                 Problem(
                     file=facts,
                     location=name,
-                    message=f"no ruleset declares this fact{suggest(name, declared)}; "
-                    "its values are not read",
+                    message=Message(
+                        "no ruleset declares this fact{suggestion}; its values are not read",
+                        suggestion=suggest(name, declared),
+                    ),
                     code="undeclared_fact",
                 )
             )

@@ -20,8 +20,15 @@ from typing import Any
 import attrs
 
 from emulation.errors import PeriodError
+from emulation.i18n import C_, translator
 from emulation.rules.model import ParameterRef, ParameterValue, Ruleset
 from emulation.types import Label, RulesetId
+
+#: How the day the bonus was read on is said (msgctxt "bonus day").
+_DEFAULT_DAY = C_(
+    "bonus day", "on {day}: no decision date given, the day achievements are counted to"
+)
+_DECISION_DAY = C_("bonus day", "on the decision date {day}")
 
 
 @attrs.frozen(kw_only=True)
@@ -43,16 +50,12 @@ class BonusShown:
 
     def params(self) -> dict[str, str]:
         """The parameters of the ``bonus`` reason, but the award's label and basis."""
-        vi_day = self.day.strftime("%d/%m/%Y")
-        if self.default_day:
-            when_vi = f"ngày {vi_day}: chưa cho ngày quyết định, lấy ngày chốt tính thành tích"
-            when_en = (
-                f"on {self.day.isoformat()}: no decision date given, the day achievements "
-                "are counted to"
-            )
-        else:
-            when_vi = f"tại ngày quyết định {vi_day}"
-            when_en = f"on the decision date {self.day.isoformat()}"
+        days = {"vi": self.day.strftime("%d/%m/%Y"), "en": self.day.isoformat()}
+        when = _DEFAULT_DAY if self.default_day else _DECISION_DAY
+        when_vi, when_en = (
+            translator(lang).pgettext("bonus day", when).format(day=days[lang])
+            for lang in ("vi", "en")
+        )
         return {
             "amount": f"{self.amount:f}",
             "coefficient": self.coefficient,

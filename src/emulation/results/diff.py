@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import attrs
 
+from emulation.i18n import C_, translator
 from emulation.messages import outcome_label
 from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
@@ -270,23 +271,24 @@ def _text(value: Any) -> str | None:
 
 # -- rendering ---------------------------------------------------------------------------------
 
+#: The words of the diff table (msgctxt "diff").
 _WORDS = {
-    "none": ("không có quyết định", "no decision"),
-    "criterion": ("tiêu chí", "criterion"),
-    "rank": ("thứ hạng", "rank"),
-    "cap": ("chỉ tiêu", "cap"),
-    "bonus": ("tiền thưởng", "bonus"),
-    "gained": ("thêm", "gain"),
-    "lost": ("mất", "lose"),
-    "changed": ("thay đổi khác", "change otherwise"),
-    "per_award": ("Theo danh hiệu / hình thức:", "Per award:"),
-    "total": ("Tổng thay đổi tiền thưởng", "Total change in bonus money"),
-    "absent": ("không có", "absent"),
+    "none": C_("diff", "no decision"),
+    "criterion": C_("diff", "criterion"),
+    "rank": C_("diff", "rank"),
+    "cap": C_("diff", "cap"),
+    "bonus": C_("diff", "bonus"),
+    "gained": C_("diff", "gain"),
+    "lost": C_("diff", "lose"),
+    "changed": C_("diff", "change otherwise"),
+    "per_award": C_("diff", "Per award:"),
+    "total": C_("diff", "Total change in bonus money"),
+    "absent": C_("diff", "absent"),
 }
 
 
 def _word(key: str, lang: Language) -> str:
-    return _WORDS[key][0 if lang == "vi" else 1]
+    return translator(lang).pgettext("diff", _WORDS[key])
 
 
 def _outcome(outcome: str | None, lang: Language) -> str:
@@ -305,13 +307,15 @@ def _signed(amount: Decimal) -> str:
 
 
 def _table(diff: Diff, lang: Language) -> str:
-    vi = lang == "vi"
+    words = translator(lang)
     if diff.same:
-        return (
-            f"Kỳ {diff.period}: không có quyết định nào thay đổi ({diff.compared} quyết định đã so sánh).\n"
-            if vi
-            else f"Period {diff.period}: no decision changes ({diff.compared} decisions compared).\n"
+        same = words.npgettext(
+            "diff",
+            "Period {period}: no decision changes ({compared} decision compared).",
+            "Period {period}: no decision changes ({compared} decisions compared).",
+            diff.compared,
         )
+        return same.format(period=diff.period, compared=diff.compared) + "\n"
     lines = []
     for change in diff.changes:
         lines.append(
@@ -340,10 +344,14 @@ def _table(diff: Diff, lang: Language) -> str:
             f"{_word('bonus', lang)} {_signed(count.bonus_change)}"
         )
     lines.append(f"{_word('total', lang)}: {_signed(diff.bonus_change)}")
+    changed = words.npgettext(
+        "diff",
+        "Period {period}: {changed} of {compared} decision changes.",
+        "Period {period}: {changed} of {compared} decisions change.",
+        diff.compared,
+    )
     lines.append(
-        f"Kỳ {diff.period}: {len(diff.changes)} trên {diff.compared} quyết định thay đổi."
-        if vi
-        else f"Period {diff.period}: {len(diff.changes)} of {diff.compared} decisions change."
+        changed.format(period=diff.period, changed=len(diff.changes), compared=diff.compared)
     )
     return "\n".join(lines) + "\n"
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from emulation.i18n import C_, L_, words
 from emulation.messages import percent
 from emulation.results.decision import Reason
 from emulation.rules.kpis import Kpi
@@ -22,15 +23,15 @@ from emulation.types import Label, Language
 
 #: What counted subjects are called when a KPI names no ``noun``.
 DEFAULT_NOUNS = {
-    "person": Label(vi="người", en="persons"),
-    "collective": Label(vi="đơn vị", en="collectives"),
+    "person": L_("kpi noun", "persons"),
+    "collective": L_("kpi noun", "collectives"),
 }
 
 #: How a KPI outcome is written for people.
 KPI_OUTCOME_LABELS = {
-    "met": Label(vi="Đạt", en="Met"),
-    "not_met": Label(vi="Chưa đạt", en="Not met"),
-    "data_missing": Label(vi="Thiếu dữ liệu", en="Data missing"),
+    "met": L_("kpi outcome", "Met"),
+    "not_met": L_("kpi outcome", "Not met"),
+    "data_missing": L_("kpi outcome", "Data missing"),
 }
 
 
@@ -190,10 +191,34 @@ def kpi_reasons(kpi: Kpi, row: Mapping[str, Any], usual_target: Any) -> tuple[Re
     return tuple(reasons)
 
 
+#: The words of :func:`explain_kpi` (msgctxt "kpi").
+_WORDS = {
+    "own": C_("kpi", "the node's own, fact {fact}"),
+    "subtree": C_("kpi", "the whole subtree"),
+    "direct": C_("kpi", "direct members"),
+    "parameter": C_("kpi", "parameter"),
+    "kpi": C_("kpi", "KPI"),
+    "period": C_("kpi", "Period"),
+    "node": C_("kpi", "Node"),
+    "level": C_("kpi", "Level"),
+    "basis": C_("kpi", "Basis"),
+    "ruleset": C_("kpi", "Ruleset"),
+    "outcome": C_("kpi", "Outcome"),
+    "counted": C_("kpi", "Counted"),
+    "denominator": C_("kpi", "Denominator"),
+    "numerator": C_("kpi", "Numerator"),
+    "unknown": C_("kpi", "Unknown"),
+    "share": C_("kpi", "Share"),
+    "target": C_("kpi", "Target"),
+    "needed": C_("kpi", "Needed"),
+    "reasons": C_("kpi", "Reasons:"),
+}
+
+
 def explain_kpi(result: KpiResult, lang: Language) -> str:
     """A KPI at one node written out for a person: the node, the conditions, the counts, the
     share against the target and where the target came from, the outcome and the reasons."""
-    vi = lang == "vi"
+    w = words(lang, "kpi", _WORDS)
     shown = (
         "∅"
         if result.value is None
@@ -204,42 +229,30 @@ def explain_kpi(result: KpiResult, lang: Language) -> str:
     else:
         target = f"{percent(str(result.target), lang)} ({_text(result.target)})"
     if result.target_source == "override":
-        source = (
-            f"riêng của đơn vị, dữ kiện {result.override_fact}"
-            if vi
-            else f"the node's own, fact {result.override_fact}"
-        )
+        source = w["own"].format(fact=result.override_fact)
     else:
-        source = f"{'tham số' if vi else 'parameter'} {result.target_parameter}"
+        source = f"{w['parameter']} {result.target_parameter}"
     level = result.level_label.get(lang) if result.level_label else result.level
-    scope = {
-        ("subtree", True): "toàn bộ đơn vị trực thuộc",
-        ("direct", True): "thành viên trực tiếp",
-        ("subtree", False): "the whole subtree",
-        ("direct", False): "direct members",
-    }[(result.scope, vi)]
+    scope = w[result.scope]
     lines = [
-        f"{'Chỉ tiêu' if vi else 'KPI'}: {result.label.get(lang)} ({result.kpi})    "
-        f"{'Kỳ' if vi else 'Period'}: {result.period}",
-        f"{'Đơn vị' if vi else 'Node'}: {result.node}"
+        f"{w['kpi']}: {result.label.get(lang)} ({result.kpi})    {w['period']}: {result.period}",
+        f"{w['node']}: {result.node}"
         + (f" ({result.node_name})" if result.node_name else "")
-        + f"    {'Cấp' if vi else 'Level'}: {level} ({result.level})",
-        f"{'Căn cứ' if vi else 'Basis'}: {result.basis} ({result.certainty})",
-        f"{'Bộ quy tắc' if vi else 'Ruleset'}: {result.ruleset} {result.version}",
-        f"{'Kết quả' if vi else 'Outcome'}: {KPI_OUTCOME_LABELS[result.outcome].get(lang)} "
-        f"({result.outcome})",
+        + f"    {w['level']}: {level} ({result.level})",
+        f"{w['basis']}: {result.basis} ({result.certainty})",
+        f"{w['ruleset']}: {result.ruleset} {result.version}",
+        f"{w['outcome']}: {KPI_OUTCOME_LABELS[result.outcome].get(lang)} ({result.outcome})",
         "",
-        f"{'Đối tượng đếm' if vi else 'Counted'}: {result.subject}, {scope}",
-        f"{'Mẫu số' if vi else 'Denominator'}: {result.denominator_condition or '—'} → "
-        f"{result.denominator}",
-        f"{'Tử số' if vi else 'Numerator'}: {result.numerator_condition} → {result.numerator}",
-        f"{'Thiếu dữ liệu' if vi else 'Unknown'}: {result.unknown}",
-        f"{'Tỷ lệ' if vi else 'Share'}: {shown}",
-        f"{'Chỉ tiêu' if vi else 'Target'}: {result.comparison} {target}"
+        f"{w['counted']}: {result.subject}, {scope}",
+        f"{w['denominator']}: {result.denominator_condition or '—'} → {result.denominator}",
+        f"{w['numerator']}: {result.numerator_condition} → {result.numerator}",
+        f"{w['unknown']}: {result.unknown}",
+        f"{w['share']}: {shown}",
+        f"{w['target']}: {result.comparison} {target}"
         + (f" ({source})" if result.target is not None else ""),
-        f"{'Cần thêm' if vi else 'Needed'}: {'∅' if result.needed is None else result.needed}",
+        f"{w['needed']}: {'∅' if result.needed is None else result.needed}",
         "",
-        "Lý do:" if vi else "Reasons:",
+        w["reasons"],
         *(f"  - {reason.render(lang)}" for reason in result.reasons),
     ]
     return "\n".join(lines) + "\n"

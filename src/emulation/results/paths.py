@@ -12,9 +12,11 @@ from typing import Any
 
 from emulation.evaluate.columns import path_column
 from emulation.evaluate.money import BonusShown
+from emulation.i18n import translator
 from emulation.results.decision import CriterionResult, PathResult, QuotaPosition, Reason
 from emulation.results.explanation import reasons_for
 from emulation.rules.model import Award, Label
+from emulation.types import Language
 
 
 def path_results(award: Award, row: dict[str, Any]) -> tuple[PathResult, ...]:
@@ -93,8 +95,9 @@ def _params(path: PathResult, extra: dict[str, str]) -> tuple[tuple[str, str], .
     return tuple(sorted(items.items()))
 
 
-def _labels(criteria: list[CriterionResult], lang: str) -> str:
-    return "; ".join(f"«{c.label.vi}»" if lang == "vi" else f"“{c.label.en}”" for c in criteria)
+def _labels(criteria: list[CriterionResult], lang: Language) -> str:
+    quoted = translator(lang).pgettext("quote", "“{label}”")
+    return "; ".join(quoted.format(label=c.label.get(lang)) for c in criteria)
 
 
 def _tagged(reasons: tuple[Reason, ...], path: str) -> list[Reason]:

@@ -15,8 +15,10 @@ from decimal import Decimal
 
 import attrs
 
+from emulation.i18n import translator
 from emulation.results.decision import Decision, Reason
 from emulation.rules.paths import PayoutWindow
+from emulation.types import Label, Language
 
 
 def pay_once_per_window(
@@ -43,8 +45,8 @@ def pay_once_per_window(
                 changed[index] = _not_paid(decision, top, window)
             names = [d.award_label for d in lower]
             extra = {
-                "lower_vi": ", ".join(f"«{n.vi}»" for n in names),
-                "lower_en": ", ".join(f"“{n.en}”" for n in names),
+                "lower_vi": _quoted(names, "vi"),
+                "lower_en": _quoted(names, "en"),
             }
             reason = Reason("bonus_highest", _params(top, window, extra))
             changed[paying[0]] = attrs.evolve(top, reasons=(*top.reasons, reason))
@@ -74,3 +76,9 @@ def _params(
         **extra,
     }
     return tuple(sorted(items.items()))
+
+
+def _quoted(labels: Sequence[Label], lang: Language) -> str:
+    """The labels in ``lang``, each in the quotation marks of ``lang`` («…» or “…”)."""
+    quoted = translator(lang).pgettext("quote", "“{label}”")
+    return ", ".join(quoted.format(label=label.get(lang)) for label in labels)

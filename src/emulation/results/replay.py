@@ -22,6 +22,7 @@ import attrs
 from emulation.data.decode import load_json
 from emulation.errors import DataError, PeriodError, Problem
 from emulation.evaluate.money import decision_day
+from emulation.i18n import localise, translator
 from emulation.period import Period, cut_off
 from emulation.results.evaluation import Evaluation
 from emulation.types import LANGUAGES, Language
@@ -65,9 +66,19 @@ class Difference:
     replayed: Any
 
     def __str__(self) -> str:
-        who = f"{self.subject} {self.award}" if self.award else f"{self.subject} (set aside)"
-        return (
-            f"{who}: {self.what}: recorded {_show(self.recorded)}, replayed {_show(self.replayed)}"
+        return self.translated("en")
+
+    def translated(self, lang: Language) -> str:
+        """The difference as one line in ``lang``."""
+        words = translator(lang)
+        who = (
+            f"{self.subject} {self.award}"
+            if self.award
+            else words.pgettext("replay", "{subject} (set aside)").format(subject=self.subject)
+        )
+        line = words.pgettext("replay", "{who}: {what}: recorded {recorded}, replayed {replayed}")
+        return line.format(
+            who=who, what=self.what, recorded=_show(self.recorded), replayed=_show(self.replayed)
         )
 
 
@@ -105,22 +116,42 @@ class Replay:
         """The ``(subject, award)`` of each decision that does not re-derive identically."""
         return tuple(dict.fromkeys((d.subject, d.award) for d in self.differences))
 
-    def report(self) -> str:
-        """The differences, the notes and a summary line, as text for people."""
-        lines = [str(difference) for difference in self.differences]
-        lines += [f"note: {note}" for note in self.notes]
-        head = f"replay of {self.source}, period {self.period}"
+    def report(self, lang: Language = "en") -> str:
+        """The differences, the notes and a summary line, as text for people, in ``lang``."""
+        words = translator(lang)
+        lines = [difference.translated(lang) for difference in self.differences]
+        note = words.pgettext("replay", "note: {note}")
+        lines += [note.format(note=localise(text, lang)) for text in self.notes]
+        head = words.pgettext("replay", "replay of {source}, period {period}")
+        head = head.format(source=self.source, period=self.period)
         if self.ok:
-            lines.append(
-                f"{head}: {_count(self.recorded, 'decision')} re-derived identically "
-                f"by engine {self.engine_version}"
+            summary = words.npgettext(
+                "replay",
+                "{head}: {recorded} decision re-derived identically by engine {version}",
+                "{head}: {recorded} decisions re-derived identically by engine {version}",
+                self.recorded,
             )
         else:
-            lines.append(
-                f"{head}: {len(self.differing())} of {_count(self.recorded, 'decision')} "
-                f"recorded ({self.derived} derived again) do not re-derive identically "
-                f"({_count(len(self.differences), 'difference')})"
+            summary = words.npgettext(
+                "replay",
+                "{head}: {differing} of {recorded} decision recorded ({derived} derived again) "
+                "do not re-derive identically ({differences})",
+                "{head}: {differing} of {recorded} decisions recorded ({derived} derived again) "
+                "do not re-derive identically ({differences})",
+                self.recorded,
             )
+        n = len(self.differences)
+        differences = words.npgettext("replay", "{n} difference", "{n} differences", n).format(n=n)
+        lines.append(
+            summary.format(
+                head=head,
+                recorded=self.recorded,
+                version=self.engine_version,
+                differing=len(self.differing()),
+                derived=self.derived,
+                differences=differences,
+            )
+        )
         return "\n".join(lines) + "\n"
 
 
@@ -319,7 +350,8 @@ def _notes(
             f"again: {', '.join(missing)}"
         )
     for (old, new), count in sorted(rulesets.items()):
-        notes.append(f"ruleset recorded as {old}, now {new} ({_count(count, 'decision')})")
+        decisions = translator("en").ngettext("{n} decision", "{n} decisions", count)
+        notes.append(f"ruleset recorded as {old}, now {new} ({decisions.format(n=count)})")
     return tuple(notes)
 
 
@@ -416,7 +448,3 @@ def _show_ruleset(ruleset: Any) -> str:
     digest = ruleset.get("content_hash")
     short = digest[:12] if isinstance(digest, str) else _show(digest)
     return f"{ruleset.get('id')} {ruleset.get('version')} (sha256 {short}…)"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from emulation.evaluate.columns import score_column
+from emulation.i18n import C_, words
 from emulation.results.decision import Reason, RulesetRef
 from emulation.results.text import MARKS, show
 from emulation.rules.model import Ruleset
@@ -350,30 +351,41 @@ def _held_down(sheet: ScoreSheet, result: ScoreResult) -> list[Reason]:
     return reasons
 
 
-_KINDS = {
-    "floor": ("điều kiện", "floor"),
-    "knockout": ("loại trừ", "knock-out"),
-    "cap": ("giới hạn", "grade cap"),
+#: The words of :func:`explain_sheet` (msgctxt "sheet").
+_WORDS = {
+    "floor": C_("sheet", "floor"),
+    "knockout": C_("sheet", "knock-out"),
+    "cap": C_("sheet", "grade cap"),
+    "scored": C_("sheet", "scored"),
+    "score_sheet": C_("sheet", "Score sheet"),
+    "total": C_("sheet", "Total"),
+    "band": C_("sheet", "Band"),
+    "group": C_("sheet", "group"),
+    "at_most": C_("sheet", "at most"),
+    "band_by_points": C_("sheet", "Band by points"),
+    "bonus": C_("sheet", "bonus"),
+    "deduction": C_("sheet", "deduction"),
 }
 
 
 def _points(part: ScorePoints, lang: Language) -> str:
     text = f"{show(part.points)} / {show(part.max)}"
+    w = words(lang, "sheet", _WORDS)
     if part.capped:
-        text += f" ({'được' if lang == 'vi' else 'scored'} {show(part.raw)})"
+        text += f" ({w['scored']} {show(part.raw)})"
     return text
 
 
 def explain_sheet(result: ScoreResult, lang: Language) -> str:
     """The sheet: each group and item with its points and maximum, bonus and deduction,
     floors, knock-outs and caps with their values, total, band and reasons."""
-    vi = lang == "vi"
+    w = words(lang, "sheet", _WORDS)
     total = show(result.total)
     band = "∅" if result.band is None else result.band
     lines = [
-        f"{'Bảng điểm' if vi else 'Score sheet'} {result.score}: {result.label.get(lang)} "
+        f"{w['score_sheet']} {result.score}: {result.label.get(lang)} "
         f"({result.ruleset.id} {result.ruleset.version})",
-        f"  {'Tổng điểm' if vi else 'Total'}: {total}    {'Xếp loại' if vi else 'Band'}: {band}"
+        f"  {w['total']}: {total}    {w['band']}: {band}"
         + ("" if result.band_label is None else f" ({result.band_label.get(lang)})"),
     ]
     for group in (*result.groups, None):
@@ -381,24 +393,22 @@ def explain_sheet(result: ScoreResult, lang: Language) -> str:
         indent = "  "
         if group is not None:
             lines.append(
-                f"  {'nhóm' if vi else 'group'} {group.id}: {group.label.get(lang)}: {_points(group, lang)}"
+                f"  {w['group']} {group.id}: {group.label.get(lang)}: {_points(group, lang)}"
             )
             indent = "    "
         for item in members:
             lines.append(f"{indent}{item.id}: {item.label.get(lang)}: {_points(item, lang)}")
     for name, part in (
-        ("thưởng" if vi else "bonus", result.bonus),
-        ("trừ" if vi else "deduction", result.deduction),
+        (w["bonus"], result.bonus),
+        (w["deduction"], result.deduction),
     ):
         if part is not None:
             lines.append(f"  {name}: {part.label.get(lang)}: {_points(part, lang)}")
     for check in result.checks:
-        kind = _KINDS[check.kind][0 if vi else 1]
-        most = (
-            "" if check.at_most is None else f" → {'tối đa' if vi else 'at most'} {check.at_most}"
-        )
+        kind = w[check.kind]
+        most = "" if check.at_most is None else f" → {w['at_most']} {check.at_most}"
         lines.append(f"  [{MARKS[check.value]}] {kind} {check.id}: {check.label.get(lang)}{most}")
     if result.points_band is not None and result.points_band != result.band:
-        lines.append(f"  {'Xếp loại theo điểm' if vi else 'Band by points'}: {result.points_band}")
+        lines.append(f"  {w['band_by_points']}: {result.points_band}")
     lines += [f"  - {reason.render(lang)}" for reason in result.reasons]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
+from emulation.i18n import C_, words
 from emulation.messages import outcome_label
 from emulation.results.decision import Decision
 from emulation.types import Language
@@ -41,10 +42,23 @@ def show(value: Any, style: Style = "short") -> str:
     return str(value)
 
 
-_ROLES = {
-    "criterion": ("tiêu chí", "criterion"),
-    "exclusion": ("loại trừ", "exclusion"),
-    "blocking": ("tạm dừng", "blocking"),
+#: The words of :func:`explain_text` (msgctxt "explain").
+_WORDS = {
+    "subject": C_("explain", "Subject"),
+    "period": C_("explain", "Period"),
+    "award": C_("explain", "Award"),
+    "outcome": C_("explain", "Outcome"),
+    "ruleset": C_("explain", "Ruleset"),
+    "input": C_("explain", "Input rows"),
+    "criteria": C_("explain", "Criteria:"),
+    "used": C_("explain", "← the path used"),
+    "path": C_("explain", "path"),
+    "criterion": C_("explain", "criterion"),
+    "exclusion": C_("explain", "exclusion"),
+    "blocking": C_("explain", "blocking"),
+    "basis": C_("explain", "basis"),
+    "values": C_("explain", "values"),
+    "reasons": C_("explain", "Reasons:"),
 }
 
 
@@ -52,16 +66,16 @@ def explain_text(decision: Decision, lang: Language) -> str:
     """A decision written out for a person: outcome, every criterion with inputs (those of an
     award path under the path, the path used marked), the score sheets it reads item by item,
     reasons."""
-    vi = lang == "vi"
+    w = words(lang, "explain", _WORDS)
     lines = [
-        f"{'Đối tượng' if vi else 'Subject'}: {decision.subject}    {'Kỳ' if vi else 'Period'}: {decision.period}",
-        f"{'Danh hiệu / hình thức' if vi else 'Award'}: {decision.award_label.get(lang)} ({decision.award})",
-        f"{'Kết quả' if vi else 'Outcome'}: {outcome_label(decision.outcome, lang)} ({decision.outcome})",
-        f"{'Bộ quy tắc' if vi else 'Ruleset'}: {decision.ruleset.id} {decision.ruleset.version} "
+        f"{w['subject']}: {decision.subject}    {w['period']}: {decision.period}",
+        f"{w['award']}: {decision.award_label.get(lang)} ({decision.award})",
+        f"{w['outcome']}: {outcome_label(decision.outcome, lang)} ({decision.outcome})",
+        f"{w['ruleset']}: {decision.ruleset.id} {decision.ruleset.version} "
         f"(sha256 {decision.ruleset.content_hash[:12]}…), engine {decision.engine_version}",
-        f"{'Dữ liệu đầu vào' if vi else 'Input rows'}: sha256 {decision.input_hash[:12]}…",
+        f"{w['input']}: sha256 {decision.input_hash[:12]}…",
         "",
-        "Tiêu chí:" if vi else "Criteria:",
+        w["criteria"],
     ]
     paths = {path.id: path for path in decision.paths}
     shown: set[str] = set()
@@ -69,28 +83,24 @@ def explain_text(decision: Decision, lang: Language) -> str:
         path = paths.get(criterion.path or "")
         if path is not None and path.id not in shown:
             shown.add(path.id)
-            used = ("  ← điểm được dùng" if vi else "  ← the path used") * (
-                path.id == decision.path
-            )
+            used = f"  {w['used']}" * (path.id == decision.path)
             lines.append(
-                f"  [{MARKS[path.value]}] {'điểm' if vi else 'path'} {path.id}: "
+                f"  [{MARKS[path.value]}] {w['path']} {path.id}: "
                 f"{path.label.get(lang)} ({path.basis}; {path.certainty}){used}"
             )
         indent = "    " if path is not None else ""
-        role = _ROLES[criterion.role][0 if vi else 1]
+        role = w[criterion.role]
         lines.append(
             f"{indent}  [{MARKS[criterion.value]}] {role} {criterion.id}: {criterion.label.get(lang)}"
         )
-        lines.append(
-            f"{indent}      {'căn cứ' if vi else 'basis'}: {criterion.basis} ({criterion.certainty})"
-        )
+        lines.append(f"{indent}      {w['basis']}: {criterion.basis} ({criterion.certainty})")
         if criterion.inputs:
             values = ", ".join(
                 f"{name} = {show(value, 'stored')}" for name, value in criterion.inputs
             )
-            lines.append(f"{indent}      {'giá trị' if vi else 'values'}: {values}")
+            lines.append(f"{indent}      {w['values']}: {values}")
     for sheet in decision.scores:
         lines += ["", sheet.explain(lang).rstrip("\n")]
-    lines += ["", "Lý do:" if vi else "Reasons:"]
+    lines += ["", w["reasons"]]
     lines += [f"  - {reason.render(lang)}" for reason in decision.reasons]
     return "\n".join(lines) + "\n"

@@ -1,76 +1,59 @@
-"""The words of the terminal view (:mod:`emulation.results.view`) in Vietnamese and English:
-titles, column headers and the hint at the end."""
+"""The words of the terminal view (:mod:`emulation.results.view`): titles, column headers and
+the hint at the end, in English here (``msgctxt`` "view") and in every language through the
+catalogues (:mod:`emulation.i18n`)."""
 
 from __future__ import annotations
 
 from typing import Final
 
+from emulation.i18n import C_, translator
+from emulation.types import LANGUAGES
+
+#: key -> English text
+ENGLISH: Final[dict[str, str]] = {
+    "period": C_("view", "Period"),
+    "subjects": C_("view", "subjects"),
+    "decisions": C_("view", "decisions"),
+    "by_award": C_("view", "By award"),
+    "award": C_("view", "Award"),
+    "total": C_("view", "Total"),
+    "matrix": C_("view", "By subject (columns: the awards of the table above)"),
+    "subject": C_("view", "Subject"),
+    "name": C_("view", "Name"),
+    "none": C_("view", "(no decision)"),
+    "legend": C_("view", "Marks"),
+    "near_mark": C_("view", "near miss (exactly one criterion failed)"),
+    "missing": C_("view", "Data missing"),
+    "input": C_("view", "Input"),
+    "count": C_("view", "Decisions"),
+    "set_aside": C_("view", "Set aside, not decided"),
+    "note": C_("view", "Reason"),
+    "sheets": C_("view", "Score sheets"),
+    "sheet": C_("view", "Sheet"),
+    "points": C_("view points", "Total"),
+    "band": C_("view", "Band"),
+    "standings": C_("view", "Standings"),
+    "group": C_("view", "Group"),
+    "rank": C_("view", "Rank"),
+    "kpis": C_("view", "KPI"),
+    "node": C_("view", "Node"),
+    "share": C_("view", "Share"),
+    "target": C_("view", "Target"),
+    "outcome": C_("view", "Outcome"),
+    "more": C_(
+        "view",
+        "Full reasons: add --detail\nOne decision: emulation explain … --subject ID --award ID",
+    ),
+}
+
+#: key -> msgctxt, where it is not "view" (the English word is the same, the Vietnamese not)
+_CONTEXTS: Final[dict[str, str]] = {"points": "view points"}
+
 #: lang -> key -> text
 WORDS: Final[dict[str, dict[str, str]]] = {
-    "vi": {
-        "period": "Kỳ đánh giá",
-        "subjects": "đối tượng",
-        "decisions": "quyết định",
-        "by_award": "Theo danh hiệu / hình thức",
-        "award": "Danh hiệu / hình thức",
-        "total": "Tổng",
-        "matrix": "Theo đối tượng (cột: danh hiệu / hình thức ở bảng trên)",
-        "subject": "Mã",
-        "name": "Họ tên / đơn vị",
-        "none": "(không có quyết định nào)",
-        "legend": "Ký hiệu",
-        "near_mark": "gần đạt (không đạt đúng một tiêu chí)",
-        "missing": "Dữ liệu còn thiếu",
-        "input": "Dữ kiện",
-        "count": "Số quyết định",
-        "set_aside": "Để riêng, không xét",
-        "note": "Lý do",
-        "sheets": "Bảng điểm",
-        "sheet": "Bảng điểm",
-        "points": "Tổng điểm",
-        "band": "Xếp loại",
-        "standings": "Xếp hạng",
-        "group": "Nhóm",
-        "rank": "Hạng",
-        "kpis": "Chỉ tiêu",
-        "node": "Đơn vị",
-        "share": "Tỷ lệ",
-        "target": "Chỉ tiêu",
-        "outcome": "Kết quả",
-        "more": "Lý do đầy đủ: thêm --detail\nMột quyết định: emulation explain … "
-        "--subject MÃ --award MÃ",
-    },
-    "en": {
-        "period": "Period",
-        "subjects": "subjects",
-        "decisions": "decisions",
-        "by_award": "By award",
-        "award": "Award",
-        "total": "Total",
-        "matrix": "By subject (columns: the awards of the table above)",
-        "subject": "Subject",
-        "name": "Name",
-        "none": "(no decision)",
-        "legend": "Marks",
-        "near_mark": "near miss (exactly one criterion failed)",
-        "missing": "Data missing",
-        "input": "Input",
-        "count": "Decisions",
-        "set_aside": "Set aside, not decided",
-        "note": "Reason",
-        "sheets": "Score sheets",
-        "sheet": "Sheet",
-        "points": "Total",
-        "band": "Band",
-        "standings": "Standings",
-        "group": "Group",
-        "rank": "Rank",
-        "kpis": "KPI",
-        "node": "Node",
-        "share": "Share",
-        "target": "Target",
-        "outcome": "Outcome",
-        "more": "Full reasons: add --detail\nOne decision: emulation explain … "
-        "--subject ID --award ID",
-    },
+    lang: {
+        key: translator(lang).pgettext(_CONTEXTS.get(key, "view"), text)
+        for key, text in ENGLISH.items()
+    }
+    for lang in LANGUAGES
 }

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from emulation.errors import Problem, RulesetError
+from emulation.i18n import Message, os_reason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,7 +40,13 @@ def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
             raw = file.read(MAX_TOML_BYTES + 1)
     except OSError as error:
         raise RulesetError(
-            [Problem(file=str(path), message=f"cannot read: {error.strerror}", code="unreadable")]
+            [
+                Problem(
+                    file=str(path),
+                    message=Message("cannot read: {reason}", reason=os_reason(error)),
+                    code="unreadable",
+                )
+            ]
         ) from None
     return parse_toml(raw, str(path)), raw
 

@@ -17,15 +17,17 @@ from typing import Any
 import attrs
 
 from emulation.engine import Engine
+from emulation._i18n_cli import add_lang_option
 from emulation.errors import EmulationError
+from emulation.i18n import Message, N_, interface_language
+from emulation.i18n import gettext as _
 from emulation.evaluate.inputs import NO_FILE
 from emulation.period import Period
-from emulation.types import LANGUAGES
 
 #: What to do when the report's libraries are not installed.
-MISSING_EXTRA = (
+MISSING_EXTRA = N_(
     "the report needs Jinja2 and Matplotlib: install the report extra "
-    "(pip install 'emulation[report]')"
+    "(pip install 'emulation[report]') ({error})"
 )
 
 
@@ -33,21 +35,25 @@ def add_report_parser(commands: Any) -> argparse.ArgumentParser:
     """The ``report`` subcommand's parser, without the shared options."""
     parser: argparse.ArgumentParser = commands.add_parser(
         "report",
-        help="one self-contained HTML report with charts: counts, standings, who earns what, "
-        "KPIs, and every subject explained",
+        help=_(
+            "one self-contained HTML report with charts: counts, standings, who earns what, "
+            "KPIs, and every subject explained"
+        ),
     )
     parser.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
     )
     parser.add_argument(
         "--period",
         required=True,
-        help="2024 (calendar year), 2023-2024 (school year), term:2023-2028 or phase:2026-2030",
+        help=_(
+            "2024 (calendar year), 2023-2024 (school year), term:2023-2028 or phase:2026-2030"
+        ),
     )
     parser.add_argument(
-        "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
+        "--award", action="append", dest="awards", metavar="ID", help=_("only this award (repeatable)")
     )
-    parser.add_argument("--lang", choices=LANGUAGES, default="vi")
+    add_lang_option(parser)
     return parser
 
 
@@ -58,7 +64,7 @@ def report_html(args: argparse.Namespace, engine: Engine, parameters: Mapping[st
         # lazy: Jinja2 and Matplotlib are loaded for the report only, and come with its extra
         from emulation.results.report import render_report
     except ImportError as error:
-        raise EmulationError(f"{MISSING_EXTRA} ({error})") from None
+        raise EmulationError(Message(MISSING_EXTRA, error=str(error))) from None
     population = engine.read_population(args.data)
     evaluation = engine.evaluate(
         population,
@@ -71,5 +77,6 @@ def report_html(args: argparse.Namespace, engine: Engine, parameters: Mapping[st
     for warning in evaluation.warnings:
         if warning.file == NO_FILE:
             warning = attrs.evolve(warning, file=str(args.data))
-        print(f"emulation: warning: {warning}", file=sys.stderr)
+        line = _("warning: {warning}").format(warning=warning.translated(interface_language()))
+        print(f"emulation: {line}", file=sys.stderr)
     return render_report(evaluation, args.lang)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from emulation.errors import EmulationError
+from emulation.i18n import Message, N_
+from emulation.i18n import gettext as _
 from emulation.service.settings import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_SUBJECTS,
@@ -24,9 +26,12 @@ from emulation.service.settings import (
 
 #: The variable that holds the bearer token when ``--token-file`` is not given.
 TOKEN_VARIABLE = "EMULATION_TOKEN"
-HELP = "serve the engine over HTTP (needs: pip install 'emulation[serve]')"
-MISSING = "emulation serve needs the web server: install emulation[serve] (pip install 'emulation[serve]')"
-NO_TOKEN_OUTSIDE = (
+HELP = N_("serve the engine over HTTP (needs: pip install 'emulation[serve]')")
+MISSING = N_(
+    "emulation serve needs the web server: install emulation[serve] "
+    "(pip install 'emulation[serve]')"
+)
+NO_TOKEN_OUTSIDE = N_(
     "warning: listening on {host} without a token: anyone who reaches this address can call "
     "the service (give --token-file or set EMULATION_TOKEN)"
 )
@@ -35,17 +40,19 @@ NO_TOKEN_OUTSIDE = (
 def add_serve_parser(commands: Any) -> argparse.ArgumentParser:
     """The ``serve`` subcommand's parser (``--plugin`` and ``--rulesets`` are added by the
     caller, as for every command)."""
-    serve: argparse.ArgumentParser = commands.add_parser("serve", help=HELP)
+    serve: argparse.ArgumentParser = commands.add_parser("serve", help=_(HELP))
     serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+        "--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1)")
     )
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--port", type=int, default=8000, help=_("port to listen on (default 8000)"))
     serve.add_argument(
         "--token-file",
         type=Path,
         metavar="FILE",
-        help=f"require this bearer token (the file's first line) on every endpoint but health; "
-        f"default: the {TOKEN_VARIABLE} variable, or no token",
+        help=_(
+            "require this bearer token (the file's first line) on every endpoint but health; "
+            "default: the {variable} variable, or no token"
+        ).format(variable=TOKEN_VARIABLE),
     )
     serve.add_argument(
         "--cors-origin",
@@ -53,35 +60,37 @@ def add_serve_parser(commands: Any) -> argparse.ArgumentParser:
         default=[],
         dest="cors_origins",
         metavar="ORIGIN",
-        help="allow browsers on this origin to call the service (repeatable; default: none)",
+        help=_("allow browsers on this origin to call the service (repeatable; default: none)"),
     )
     serve.add_argument(
         "--max-body",
         type=int,
         default=DEFAULT_MAX_BODY,
         metavar="BYTES",
-        help=f"largest request body read (default {DEFAULT_MAX_BODY})",
+        help=_("largest request body read (default {n})").format(n=DEFAULT_MAX_BODY),
     )
     serve.add_argument(
         "--max-subjects",
         type=int,
         default=DEFAULT_MAX_SUBJECTS,
         metavar="N",
-        help=f"most subjects in one population (default {DEFAULT_MAX_SUBJECTS})",
+        help=_("most subjects in one population (default {n})").format(n=DEFAULT_MAX_SUBJECTS),
     )
     serve.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help=f"seconds one request may take, its body included (default {DEFAULT_TIMEOUT:g})",
+        help=_("seconds one request may take, its body included (default {n})").format(
+            n=f"{DEFAULT_TIMEOUT:g}"
+        ),
     )
     serve.add_argument(
         "--threads",
         type=int,
         default=DEFAULT_THREADS,
         metavar="N",
-        help=f"evaluations run at once (default {DEFAULT_THREADS})",
+        help=_("evaluations run at once (default {n})").format(n=DEFAULT_THREADS),
     )
     return serve
 
@@ -90,12 +99,16 @@ def settings_of(args: argparse.Namespace) -> Settings:
     """The service's settings from the command line and the environment."""
     for name in ("max_body", "max_subjects", "threads", "timeout"):
         if getattr(args, name) <= 0:
-            raise EmulationError(f"--{name.replace('_', '-')} must be positive")
+            raise EmulationError(
+                Message("--{option} must be positive", option=name.replace("_", "-"))
+            )
     if args.token_file is not None:
         lines = args.token_file.read_text(encoding="utf-8").splitlines()
         token = lines[0].strip() if lines else ""
         if not token:
-            raise EmulationError(f"{args.token_file}: the token file is empty")
+            raise EmulationError(
+                Message("{file}: the token file is empty", file=str(args.token_file))
+            )
     else:
         token = os.environ.get(TOKEN_VARIABLE, "").strip()
     return Settings(
@@ -113,12 +126,13 @@ def settings_of(args: argparse.Namespace) -> Settings:
 def run(args: argparse.Namespace, engine_of: Any) -> int:
     """Build the engine once, then serve until interrupted."""
     if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
-        raise EmulationError(MISSING)
+        raise EmulationError(Message(MISSING))
     settings = settings_of(args)
     # lazy: the web stack is an optional extra that no other command loads
     from emulation.service.server import serve
 
     if settings.token is None and settings.host not in ("127.0.0.1", "::1", "localhost"):
-        print(f"emulation: {NO_TOKEN_OUTSIDE.format(host=settings.host)}", file=sys.stderr)
+        line = _(NO_TOKEN_OUTSIDE).format(host=settings.host)
+        print(f"emulation: {line}", file=sys.stderr)
     serve(engine_of(args), settings)
     return 0

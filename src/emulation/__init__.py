@@ -16,6 +16,7 @@ from emulation._version import __version__
 
 if TYPE_CHECKING:
     from emulation.data.contradictions import SetAside
+    from emulation.data.excel import read_workbook
     from emulation.data.population import Population
     from emulation.data.records import (
         AwardRecord,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         Subject,
         VoteRecord,
     )
+    from emulation.data.template import template_workbook
     from emulation.engine import Engine, build_engine
     from emulation.errors import (
         DataError,
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
     from emulation.results.replay import Difference, Replay
     from emulation.results.scores import ScoreCheck, ScorePoints, ScoreResult
     from emulation.results.standing import Standing
+    from emulation.results.workbook import evaluation_workbook
     from emulation.rules.kpis import Kpi, Level
     from emulation.rules.model import (
         Award,
@@ -123,6 +126,9 @@ _HOMES = {
     "AwardPath": "emulation.rules.paths",
     "PayoutWindow": "emulation.rules.paths",
     "UnconfirmedParameter": "emulation.unconfirmed",
+    "read_workbook": "emulation.data.excel",
+    "template_workbook": "emulation.data.template",
+    "evaluation_workbook": "emulation.results.workbook",
     "unconfirmed_parameters": "emulation.unconfirmed",
 }
 
@@ -181,7 +187,10 @@ __all__ = [
     "VoteRecord",
     "__version__",
     "build_engine",
+    "evaluation_workbook",
     "hookimpl",
+    "read_workbook",
+    "template_workbook",
     "unconfirmed_parameters",
 ]
 

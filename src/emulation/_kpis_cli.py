@@ -21,7 +21,7 @@ from emulation.results.kpi import explain_kpi
 from emulation.types import LANGUAGES
 
 #: The formats ``emulation kpis`` writes.
-KPI_FORMATS = ("table", "json", "csv", "parquet")
+KPI_FORMATS = ("table", "json", "csv", "parquet", "xlsx")
 
 
 def add_kpis_parser(commands: Any) -> argparse.ArgumentParser:
@@ -31,7 +31,9 @@ def add_kpis_parser(commands: Any) -> argparse.ArgumentParser:
         help="KPIs over the organisation tree: value, target, met or not, and how many are needed",
     )
     kpis.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data",
+        type=Path,
+        help="a population: JSON file, Excel workbook or folder of CSV or Parquet tables",
     )
     kpis.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
     kpis.add_argument(

@@ -33,7 +33,7 @@ from emulation.rules.scores import reads
 from emulation.types import LANGUAGES, Language
 
 #: The formats ``emulation standings`` and ``emulation scores`` write.
-FORMATS = ("table", "json", "csv", "parquet")
+FORMATS = ("table", "json", "csv", "parquet", "xlsx")
 
 #: The columns :func:`render_standings` adds to :data:`STANDINGS_CSV_HEADER` in CSV: the
 #: sheet the ranking keys read, its total and its band (empty when they read none).
@@ -47,7 +47,9 @@ def add_standings_parser(commands: Any) -> argparse.ArgumentParser:
         help="every candidate's place in its unit or cluster, ties named",
     )
     parser.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data",
+        type=Path,
+        help="a population: JSON file, Excel workbook or folder of CSV or Parquet tables",
     )
     parser.add_argument("--period", required=True, help="2024 (calendar year) or 2023-2024")
     parser.add_argument(

@@ -1,5 +1,5 @@
 """The ``emulation`` command line: check, list, evaluate, explain, replay, diff, kpis,
-standings, scores, test, catalogue, new.
+standings, scores, test, catalogue, new, template.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -24,6 +24,7 @@ from emulation import (
     _list_cli,
     _scores_cli,
     _standings_cli,
+    _template_cli,
     _unconfirmed_cli,
 )
 from emulation import _tables_cli as tables
@@ -49,7 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.handler(args)
         return status
     except ProblemsError as error:
-        for problem in error.problems:
+        # lazy: openpyxl is loaded only to name the cells of problems in a workbook
+        from emulation.data.excel import name_cells
+
+        for problem in name_cells(error.problems):
             print(f"emulation: {problem}", file=sys.stderr)
         return EXIT_PROBLEMS
     except EmulationError as error:
@@ -88,7 +92,9 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="decide awards for a period")
     evaluate.add_argument(
-        "data", type=Path, help="a population: JSON file or folder of CSV or Parquet tables"
+        "data",
+        type=Path,
+        help="a population: JSON file, Excel workbook or folder of CSV or Parquet tables",
     )
     evaluate.add_argument(
         "--period",
@@ -99,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         "--award", action="append", dest="awards", metavar="ID", help="only this award (repeatable)"
     )
     evaluate.add_argument(
-        "--format", default="table", help="table, json, csv or parquet (plugins may add more)"
+        "--format", default="table", help="table, json, csv, parquet or xlsx (plugins may add more)"
     )
     tables.add_detail_option(evaluate)
     evaluate.add_argument("--lang", choices=LANGUAGES, default="vi")
@@ -172,6 +178,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     testing.set_defaults(handler=_test)
     _new_parser(commands)
+    template = _template_cli.add_template_parser(commands)
+    _rulesets_option(template)
+    template.set_defaults(handler=lambda args: _template_cli.template(args, _engine(args)))
     return parser
 
 

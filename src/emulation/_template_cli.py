@@ -1,0 +1,75 @@
+"""``emulation template``: the Excel workbook to fill for a period, and the ``xlsx`` output format.
+
+:mod:`emulation.cli` adds the options every subcommand shares (``--rulesets``, ``--plugin``) and
+calls :func:`template` with the engine it built. :func:`evaluation_xlsx` and :func:`table_xlsx`
+are what ``--format xlsx`` writes for ``evaluate`` and for the table-writing subcommands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from emulation._output import write_atomically
+from emulation.data.template import template_workbook
+from emulation.engine import Engine
+from emulation.errors import EmulationError
+from emulation.period import Period
+from emulation.results.evaluation import Evaluation
+from emulation.results.workbook import evaluation_workbook, tables_workbook
+from emulation.types import LANGUAGES
+
+#: The output format of a formatted workbook.
+XLSX = "xlsx"
+
+HELP = "write the Excel workbook to fill for a period: one sheet per table, labels, drop-downs"
+HELP_PERIOD = "the period whose rulesets in force give the fact columns (2024, 2023-2024 …)"
+HELP_OUTPUT = "the workbook to write (default: template-PERIOD.xlsx, never overwritten)"
+HELP_LANG = "the language the labels and the explanation sheet start with (both are written)"
+EXISTS = "{path} exists: name the workbook to write with -o FILE"
+WROTE = "emulation: wrote {path}"
+NEEDS_FILE = "--format xlsx writes a binary file: name it with -o FILE"
+
+
+def add_template_parser(commands: Any) -> argparse.ArgumentParser:
+    """The ``template`` subcommand's parser, without the shared options."""
+    parser: argparse.ArgumentParser = commands.add_parser("template", help=HELP)
+    parser.add_argument("--period", required=True, help=HELP_PERIOD)
+    parser.add_argument("-o", "--output", type=Path, help=HELP_OUTPUT)
+    parser.add_argument("--lang", choices=LANGUAGES, default="vi", help=HELP_LANG)
+    return parser
+
+
+def template(args: argparse.Namespace, engine: Engine) -> int:
+    """Write the workbook; without ``-o``, to ``template-<period>.xlsx`` in the current folder,
+    refusing to overwrite one that exists."""
+    period = Period.parse(args.period)
+    path = args.output
+    if path is None:
+        path = Path(f"template-{str(period).replace(':', '-')}.xlsx")
+        if path.exists():
+            raise EmulationError(EXISTS.format(path=path))
+    write_atomically(path, template_workbook(engine.rulesets_for(period), period, args.lang))
+    print(WROTE.format(path=path), file=sys.stderr)
+    return 0
+
+
+def check_file(args: argparse.Namespace) -> None:
+    """``--format xlsx`` needs ``-o``: a workbook is not written to a terminal."""
+    if args.format == XLSX and not getattr(args, "output", None):
+        raise EmulationError(NEEDS_FILE)
+
+
+def evaluation_xlsx(args: argparse.Namespace, evaluation: Evaluation) -> bytes:
+    """What ``evaluate --format xlsx`` writes."""
+    check_file(args)
+    return evaluation_workbook(evaluation, args.lang)
+
+
+def table_xlsx(args: argparse.Namespace, csv_text: str, title: str) -> bytes:
+    """What ``standings``/``kpis --format xlsx`` write: the rows of their CSV form as one
+    formatted sheet named ``title``."""
+    check_file(args)
+    return tables_workbook({title: csv_text}, args.lang)

@@ -131,6 +131,17 @@ def test_evaluate_reads_the_workbook_from_the_command_line(
     assert from_workbook == capsys.readouterr().out
 
 
+def test_decisions_of_the_json_form_replay_from_the_workbook(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same records hash alike in both forms: every decision replays, input hash included."""
+    decisions = tmp_path / "decisions.json"
+    args = ["--period", "2024", "--plugin", "state", "--format", "json", "-o", str(decisions)]
+    assert main(["evaluate", str(ROOT / "examples" / "union.json"), *args]) == 0
+    status = main(["replay", str(decisions), str(filled), "--plugin", "state"])
+    assert status == 0, capsys.readouterr().out
+
+
 def test_empty_rows_are_ignored_wherever_they_are(filled: Path, tmp_path: Path) -> None:
     path = copy(filled, tmp_path / "gaps.xlsx")
     book = openpyxl.load_workbook(path)
@@ -213,6 +224,25 @@ def test_the_explanation_sheet_gives_type_basis_and_certainty(tmp_path: Path) ->
     )
 
 
+def test_facts_read_by_score_sheets_get_the_basis_of_their_items(tmp_path: Path) -> None:
+    movement = ROOT / "examples" / "movement" / "movement.toml"
+    args = ["template", "--period", "2026", "--plugin", "state", "--rulesets", str(movement)]
+    assert main([*args, "-o", str(tmp_path / "m.xlsx")]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "m.xlsx")["Giải thích"]
+    rows = {
+        row[1]: row
+        for row in sheet.iter_rows(values_only=True)
+        if row[0] and row[0].startswith("facts")
+    }
+    engine = build_engine(ruleset_paths=[STATE, movement])
+    [sheet_spec] = [s for r in engine.rulesets for s in r.scores.values()]
+    for item in sheet_spec.items:
+        [fact] = sorted(nodes_read([item.node]))
+        line = f"scores.{sheet_spec.id}.{item.id}: {item.basis} [{item.certainty}]"
+        assert line in rows[fact][9].splitlines(), fact
+        assert item.certainty in rows[fact][10]
+
+
 def test_the_same_template_has_the_same_bytes(tmp_path: Path) -> None:
     first = template(tmp_path / "a.xlsx").read_bytes()
     assert template(tmp_path / "b.xlsx").read_bytes() == first
@@ -230,8 +260,13 @@ def test_the_template_is_not_written_over_an_existing_default_file(
     assert "template-2023-2024.xlsx exists" in capsys.readouterr().err
 
 
-def test_the_example_rows_are_refused_and_are_valid_data_otherwise(tmp_path: Path) -> None:
-    path = template(tmp_path / "t.xlsx")
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_example_rows_are_refused_and_are_valid_data_otherwise(
+    tmp_path: Path, lang: str
+) -> None:
+    path = template(tmp_path / "t.xlsx", "--lang", lang)
+    first = "Birth year / Năm sinh" if lang == "en" else "Năm sinh / Birth year"
+    assert openpyxl.load_workbook(path)["subjects"]["G2"].value == first
     found = problems(path)
     assert len(found) == 8
     assert f"{path}: subjects!A3: the template's example row" in found[0]
@@ -297,7 +332,23 @@ def test_unknown_and_missing_sheets_are_refused(filled: Path, tmp_path: Path) ->
     book.save(path)
     found = problems(path)
     assert any('evidance: unknown sheet (did you mean "evidence"?)' in p for p in found)
-    assert f"{path}: facts: required sheet is missing" in found
+    assert f"{path}: facts: required sheet is missing or empty" in found
+
+
+def test_an_empty_sheet_is_a_table_not_given(filled: Path, tmp_path: Path) -> None:
+    path = copy(filled, tmp_path / "empty.xlsx")
+    book = openpyxl.load_workbook(path)
+    for name in ("votes", "subjects"):
+        book.remove(book[name])
+        book.create_sheet(name)
+    book.save(path)
+    assert problems(path) == [f"{path}: subjects: required sheet is missing or empty"]
+    book = openpyxl.load_workbook(filled)
+    book.remove(book["votes"])
+    book.create_sheet("votes")
+    book.save(path)
+    assert read_workbook(path).votes.height == 0
+    assert read_workbook(filled).votes.height > 0
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:

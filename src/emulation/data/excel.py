@@ -50,7 +50,9 @@ SUFFIXES = (".xlsx", ".xlsm")
 EXPLANATION_SHEETS = ("Giải thích", "Columns")
 
 #: ``<book>: <sheet> row <n>``: the origin of a row of a workbook, before its cell is known.
-_ORIGIN = re.compile(r"(?P<book>.+\.xls[xm]): (?P<sheet>[^:!]+) row (?P<row>[0-9]+)")
+_ORIGIN = re.compile(
+    r"(?P<book>.+\.xls[xm]): (?P<sheet>[^:!]+) row (?P<row>[0-9]+)", re.IGNORECASE
+)
 
 #: Column ids by letter, for each sheet of a workbook: ``{"path: sheet": {"id": "A", …}}``.
 Layouts = dict[str, dict[str, str]]
@@ -98,12 +100,15 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
     layouts: Layouts = {}
     try:
         names = list(book.sheetnames)
-        for name in names:
+        for name in book.sheetnames:
             if name in TABLES:
                 rows = book[name].iter_rows(values_only=True)
                 read = _read_sheet(path, name, rows, problems)
-                if read is not None:
+                # a sheet left wholly empty is a table not given, as a missing CSV file is
+                if read is not None and read[1]:
                     frames[name], layouts[f"{path}: {name}"] = read
+                elif read is not None:
+                    names.remove(name)
             elif name not in EXPLANATION_SHEETS:
                 problems.append(
                     Problem(
@@ -120,7 +125,7 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
             problems.append(
                 Problem(
                     file=f"{path}: {table}",
-                    message="required sheet is missing",
+                    message="required sheet is missing or empty",
                     code="missing_table",
                 )
             )

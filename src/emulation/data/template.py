@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from emulation.data.excel_columns import (
 )
 from emulation.data.schema import ENUMS, REQUIRED, SCHEMAS, TABLES
 from emulation.evaluate.plan import nodes_read
+from emulation.lang.nodes import Node
 from emulation.lang.scope import FactDecl
 from emulation.period import Period
 from emulation.rules.model import Ruleset
@@ -328,15 +329,43 @@ Reader = tuple[str, str, str]
 
 
 def _readers(rulesets: Sequence[Ruleset]) -> dict[str, list[Reader]]:
-    """For each fact (and subject attribute) name, the rules of ``rulesets`` that read it."""
+    """For each fact (and subject attribute) name, what of ``rulesets`` reads it, each with its
+    own basis: award rules, quota ranking keys and group facts, standings, score sheet items,
+    knock-outs, caps, bonus and deduction, and KPI conditions."""
     found: dict[str, list[Reader]] = {}
+
+    def add(where: str, nodes: Iterable[Node], basis: str, certainty: str) -> None:
+        for name in sorted(nodes_read(nodes)):
+            found.setdefault(name, []).append((where, basis, certainty))
+
     for ruleset in sorted(rulesets, key=lambda r: r.id):
         for award in ruleset.awards.values():
             for rule in award.rules:
-                for name in sorted(nodes_read([rule.node])):
-                    found.setdefault(name, []).append(
-                        (f"{award.id}.{rule.id}", rule.basis, rule.certainty)
+                add(f"{award.id}.{rule.id}", [rule.node], rule.basis, rule.certainty)
+            for number, quota in enumerate(award.quotas, start=1):
+                nodes = [key.node for key in quota.rank]
+                add(f"{award.id}.quota[{number}]", nodes, quota.basis, quota.certainty)
+                if quota.group_fact:
+                    where = f"{award.id}.quota[{number}]"
+                    found.setdefault(quota.group_fact, []).append(
+                        (where, quota.basis, quota.certainty)
                     )
+        for standings in ruleset.standings.values():
+            nodes = [key.node for key in standings.rank]
+            add(f"standings.{standings.id}", nodes, standings.basis, standings.certainty)
+        for sheet in ruleset.scores.values():
+            for item in sheet.items:
+                add(f"scores.{sheet.id}.{item.id}", [item.node], item.basis, item.certainty)
+            for check in (*sheet.knockouts, *sheet.caps):
+                add(f"scores.{sheet.id}.{check.id}", [check.node], check.basis, check.certainty)
+            for side, adjustment in (("bonus", sheet.bonus), ("deduction", sheet.deduction)):
+                if adjustment is not None:
+                    where = f"scores.{sheet.id}.{side}"
+                    add(where, [adjustment.node], adjustment.basis, adjustment.certainty)
+        for kpi in ruleset.kpis.values():
+            conditions = [kpi.numerator, *([kpi.denominator] if kpi.denominator else [])]
+            nodes = [condition.node for condition in conditions]
+            add(f"kpis.{kpi.id}", nodes, kpi.basis, kpi.certainty)
     return found
 
 

@@ -50,9 +50,7 @@ SUFFIXES = (".xlsx", ".xlsm")
 EXPLANATION_SHEETS = ("Giải thích", "Columns")
 
 #: ``<book>: <sheet> row <n>``: the origin of a row of a workbook, before its cell is known.
-_ORIGIN = re.compile(
-    r"(?P<book>.+\.xls[xm]): (?P<sheet>[^:!]+) row (?P<row>[0-9]+)", re.IGNORECASE
-)
+_ORIGIN = re.compile(r"(?P<book>.+\.xls[xm]): (?P<sheet>[^:!]+) row (?P<row>[0-9]+)", re.IGNORECASE)
 
 #: Column ids by letter, for each sheet of a workbook: ``{"path: sheet": {"id": "A", …}}``.
 Layouts = dict[str, dict[str, str]]

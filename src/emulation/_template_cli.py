@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from emulation._builtins.reporters import render_kpis, render_standings_csv
 from emulation._output import write_atomically
 from emulation.data.template import template_workbook
 from emulation.engine import Engine
 from emulation.errors import EmulationError
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
-from emulation.results.workbook import evaluation_workbook, tables_workbook
+from emulation.results.workbook import evaluation_workbook, tables_workbook, word
 from emulation.types import LANGUAGES
 
 #: The output format of a formatted workbook.
@@ -63,9 +64,15 @@ def check_file(args: argparse.Namespace) -> None:
 
 
 def evaluation_xlsx(args: argparse.Namespace, evaluation: Evaluation) -> bytes:
-    """What ``evaluate --format xlsx`` writes."""
+    """What ``evaluate --format xlsx`` writes: the decisions, then the standings and the KPIs
+    when the rulesets in force rank or count any, as their CSV rows."""
     check_file(args)
-    return evaluation_workbook(evaluation, args.lang)
+    tables = {}
+    if evaluation.standings_ranked:
+        tables[word("standings", args.lang)] = render_standings_csv(evaluation, args.lang)
+    if evaluation.kpi_specs:
+        tables[word("kpis", args.lang)] = render_kpis(evaluation, "csv", args.lang)
+    return evaluation_workbook(evaluation, args.lang, tables)
 
 
 def table_xlsx(args: argparse.Namespace, csv_text: str, title: str) -> bytes:

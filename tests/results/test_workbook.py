@@ -128,6 +128,24 @@ def test_a_workbook_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--format xlsx writes a binary file: name it with -o FILE" in capsys.readouterr().err
 
 
+def test_evaluate_adds_the_standings_when_the_rulesets_rank_them(tmp_path: Path) -> None:
+    movement = ROOT / "examples" / "movement"
+    args = ["evaluate", str(movement / "units.json"), "--period", "2026", "--plugin", "state"]
+    args += ["--rulesets", str(movement / "movement.toml"), "--format", "xlsx", "--lang", "en"]
+    assert main([*args, "-o", str(tmp_path / "e.xlsx")]) == 0
+    book = openpyxl.load_workbook(tmp_path / "e.xlsx")
+    assert book.sheetnames == ["Summary", "Decisions", "Standings"]
+    decisions = [c.value for c in book["Decisions"][1]]
+    assert {"Score", "Band"} <= set(decisions)
+    scores = [
+        r[decisions.index("Score")]
+        for r in book["Decisions"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert any(isinstance(score, float) for score in scores)
+    assert [c.value for c in book["Standings"][1]][:3] == ["Standings", "Subject", "Name"]
+    assert book["Standings"].max_row > 1
+
+
 def test_standings_and_kpis_write_their_rows_as_a_sheet(tmp_path: Path) -> None:
     movement = ROOT / "examples" / "movement"
     args = ["standings", str(movement / "units.json"), "--period", "2026"]

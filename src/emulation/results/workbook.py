@@ -40,13 +40,13 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
     "outcome_label": ("Kết quả", "Outcome"),
     "outcome": ("Mã kết quả", "Outcome code"),
     "rank": ("Hạng", "Rank"),
-    "cap": ("Chỉ tiêu", "Cap"),
+    "cap": ("Hạn mức", "Cap"),
     "bonus": ("Tiền thưởng", "Bonus"),
     "reasons": ("Lý do", "Reasons"),
     "reason_codes": ("Mã lý do", "Reason codes"),
     "ruleset": ("Bộ quy tắc", "Ruleset"),
     "version": ("Phiên bản", "Version"),
-    "score": ("Bảng điểm", "Score sheet"),
+    "score": ("Điểm", "Score"),
     "band": ("Xếp loại", "Band"),
     "path": ("Con đường", "Path"),
     "total": ("Tổng", "Total"),
@@ -73,7 +73,7 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
 
 #: Columns whose cells are numbers.
 NUMERIC = frozenset(
-    {"rank", "cap", "bonus", "total", "group_size", "numerator", "denominator", "unknown"}
+    {"rank", "cap", "bonus", "total", "group_size", "numerator", "denominator", "unknown", "score"}
     | {"value", "target", "needed"}
 )
 
@@ -93,8 +93,12 @@ def word(column: str, lang: Language) -> str:
     return vi if lang == "vi" else en
 
 
-def evaluation_workbook(evaluation: Evaluation, lang: Language = "vi") -> bytes:
-    """The workbook of an evaluation: summary, decisions, subjects set aside."""
+def evaluation_workbook(
+    evaluation: Evaluation, lang: Language = "vi", tables: Mapping[str, str] | None = None
+) -> bytes:
+    """The workbook of an evaluation: summary, decisions, subjects set aside; then one sheet
+    per CSV text of ``tables`` (sheet name → CSV with a header row), as
+    :func:`tables_workbook` writes them."""
     book, buffer = _book(f"emulation {evaluation.period}")
     decisions = evaluation.decisions()
     names = dict(evaluation.population.subjects.select("id", "name").iter_rows())
@@ -143,6 +147,7 @@ def evaluation_workbook(evaluation: Evaluation, lang: Language = "vi") -> bytes:
             aside,
             wrapped={3, 4},
         )
+    _csv_sheets(book, tables or {}, lang)
     book.close()
     return buffer.getvalue()
 
@@ -151,14 +156,18 @@ def tables_workbook(tables: Mapping[str, str], lang: Language = "vi") -> bytes:
     """A workbook of one sheet per CSV text of ``tables`` (sheet name → CSV with a header row),
     the header in words of ``lang``, number columns as numbers."""
     book, buffer = _book("emulation")
+    _csv_sheets(book, tables, lang)
+    book.close()
+    return buffer.getvalue()
+
+
+def _csv_sheets(book: Any, tables: Mapping[str, str], lang: Language) -> None:
     for title, text in tables.items():
         reader = csv.reader(io.StringIO(text))
         header = next(reader, [])
         numeric = {i for i, c in enumerate(header) if c in NUMERIC}
         wrapped = {i for i, c in enumerate(header) if c in ("reasons", "tied_with")}
         _table(book, title, [word(c, lang) for c in header], list(reader), numeric, wrapped)
-    book.close()
-    return buffer.getvalue()
 
 
 def _book(title: str) -> tuple[Any, io.BytesIO]:
@@ -197,11 +206,19 @@ def _decision_row(
         "reason_codes": ";".join(reason.code for reason in decision.reasons),
         "ruleset": decision.ruleset.id,
         "version": decision.ruleset.version,
-        "score": ";".join(f"{s['score']}={s['total'] or ''}" for s in sheets),
-        "band": ";".join(f"{s['score']}={s['band'] or ''}" for s in sheets),
+        "score": _sheet_cell(sheets, "total"),
+        "band": _sheet_cell(sheets, "band"),
         "path": decision.path or "",
     }
     return [cells[column] for column in columns]
+
+
+def _sheet_cell(sheets: Sequence[Mapping[str, Any]], key: str) -> str:
+    """The total or band of the one sheet a decision reads, or ``ID=value`` joined by ``;``
+    for several, as in the CSV output."""
+    if len(sheets) == 1:
+        return str(sheets[0][key] or "")
+    return ";".join(f"{s['score']}={s[key] or ''}" for s in sheets)
 
 
 def _table(

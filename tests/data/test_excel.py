@@ -142,6 +142,19 @@ def test_decisions_of_the_json_form_replay_from_the_workbook(
     assert status == 0, capsys.readouterr().out
 
 
+def test_a_wrong_size_declared_by_the_file_cuts_nothing_off(filled: Path, tmp_path: Path) -> None:
+    """Some programs declare a sheet's used range wrongly; the rows are read all the same."""
+    path = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(filled) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1"/>', data)
+            target.writestr(item, data)
+    assert b'<dimension ref="A1"/>' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert read_workbook(path).subjects.height == read_workbook(filled).subjects.height == 63
+
+
 def test_empty_rows_are_ignored_wherever_they_are(filled: Path, tmp_path: Path) -> None:
     path = copy(filled, tmp_path / "gaps.xlsx")
     book = openpyxl.load_workbook(path)

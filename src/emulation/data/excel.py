@@ -100,8 +100,7 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
         names = list(book.sheetnames)
         for name in book.sheetnames:
             if name in TABLES:
-                rows = book[name].iter_rows(values_only=True)
-                read = _read_sheet(path, name, rows, problems)
+                read = _read_sheet(path, name, _rows(book, name), problems)
                 # a sheet left wholly empty is a table not given, as a missing CSV file is
                 if read is not None and read[1]:
                     frames[name], layouts[f"{path}: {name}"] = read
@@ -130,6 +129,20 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
     if problems:
         raise DataError(problems)
     return frames, layouts
+
+
+def _rows(book: Any, name: str) -> Iterable[Sequence[Any]]:
+    """The rows of the sheet ``name`` from row 1 and column A, each as long as its last cell.
+
+    The size a file declares for a sheet is not trusted (some programs write a wrong one, which
+    would cut rows or columns off): it is measured while reading.
+    """
+    sheet: Any = book[name]
+    if not hasattr(sheet, "reset_dimensions"):  # a chart sheet holds no cells
+        return ()
+    sheet.reset_dimensions()
+    rows: Iterable[Sequence[Any]] = sheet.iter_rows(values_only=True)
+    return rows
 
 
 def _read_sheet(
@@ -288,7 +301,7 @@ def _letters(path: Path, sheet: str) -> dict[str, str]:
     try:
         if sheet not in book.sheetnames:
             return {}
-        first = next(book[sheet].iter_rows(max_row=1, values_only=True), ())
+        first = next(iter(_rows(book, sheet)), ())
     finally:
         book.close()
     return {

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import attrs
 import openpyxl
 import pytest
 
@@ -22,9 +23,12 @@ from emulation.cli import main
 from emulation.data.excel import read_workbook
 from emulation.data.excel_columns import EXAMPLE_SUBJECT
 from emulation.data.schema import SCHEMAS
+from emulation.data.template import template_workbook
 from emulation.errors import DataError
 from emulation.evaluate.plan import nodes_read
+from emulation.lang.scope import FactDecl
 from emulation.period import Period
+from emulation.types import Label
 
 ROOT = Path(__file__).resolve().parents[2]
 UNION = ROOT / "examples" / "union"
@@ -207,6 +211,30 @@ def test_enums_and_true_false_have_drop_downs(tmp_path: Path) -> None:
     ]
     assert found.formula1 == '"KHT,HT,HTT,HTXS"'
     assert found.errorStyle == "warning"  # có / không are accepted too
+
+
+def test_an_enumeration_excel_cannot_list_gets_a_note_instead(tmp_path: Path) -> None:
+    """A list rule holds at most 255 characters and splits values at commas."""
+    engine = build_engine(ruleset_paths=[STATE])
+    period = Period.parse("2024")
+    first, *others = engine.rulesets_for(period)
+    label = Label(vi="nhãn", en="label")
+    extra = {
+        "many": FactDecl(
+            name="many", type="enum", label=label, values=tuple(f"v{i:03d}" for i in range(80))
+        ),
+        "commas": FactDecl(name="commas", type="enum", label=label, values=("a,b", "c")),
+    }
+    widened = attrs.evolve(first, facts={**first.facts, **extra})
+    book = openpyxl.load_workbook(io.BytesIO(template_workbook([widened, *others], period)))
+    facts = book["facts"]
+    ids = [c.value for c in facts[1]]
+    by_column = {str(v.sqref).split(":")[0]: v for v in facts.data_validations.dataValidation}
+    for name in ("many", "commas", "rating"):
+        rule = by_column[openpyxl.utils.get_column_letter(ids.index(name) + 1) + "3"]
+        assert (rule.type == "list") == (name == "rating"), name
+    rule = by_column[openpyxl.utils.get_column_letter(ids.index("many") + 1) + "3"]
+    assert "v000, v001" in rule.prompt
 
 
 def test_the_explanation_sheet_gives_type_basis_and_certainty(tmp_path: Path) -> None:

@@ -226,10 +226,11 @@ def _sheet(
         _write_example(sheet, styles, index, kind, example.get(name))
         prompt = _prompt(label, kind, values, default, unit, lang)
         options: dict[str, Any] = {"input_title": name[:32], "input_message": prompt}
-        if kind in ("enum", "bool"):
+        choices = list(values) if kind == "enum" else ["true", "false"]
+        if kind in ("enum", "bool") and _fits_a_list(choices):
             options.update(
                 validate="list",
-                source=list(values) if kind == "enum" else ["true", "false"],
+                source=choices,
                 error_type="warning",
                 error_title=name[:32],
                 error_message=prompt,
@@ -239,6 +240,13 @@ def _sheet(
         sheet.data_validation(FIRST_DATA_ROW - 1, index, last, index, options)
     sheet.set_row(1, 45)
     sheet.freeze_panes(FIRST_DATA_ROW - 1, 1)
+
+
+def _fits_a_list(choices: list[str]) -> bool:
+    """Whether Excel can offer ``choices`` as a drop-down list written in the rule itself: at
+    most 255 characters in all, no value holding the comma that separates them. A longer
+    enumeration gets the note that names its values, not a list."""
+    return len(",".join(choices)) <= 255 and not any("," in choice for choice in choices)
 
 
 def _write_example(sheet: Any, styles: dict[str, Any], column: int, kind: str, value: Any) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -104,11 +105,9 @@ def evaluation_workbook(
     names = dict(evaluation.population.subjects.select("id", "name").iter_rows())
     summary_columns = ["award", "award_label", *OUTCOME_ORDER, "total"]
     rows: list[list[Any]] = []
+    tally: Counter[tuple[str, str]] = Counter((d.award, d.outcome) for d in decisions)
     for award, _ in evaluation.awards:
-        counts = [
-            sum(1 for d in decisions if d.award == award.id and d.outcome == o)
-            for o in OUTCOME_ORDER
-        ]
+        counts = [tally[(award.id, outcome)] for outcome in OUTCOME_ORDER]
         rows.append([award.id, award.label.get(lang), *counts, sum(counts)])
     headers = [
         outcome_label(c, lang) if c in OUTCOME_ORDER else word(c, lang) for c in summary_columns

@@ -401,6 +401,14 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         read_workbook(tmp_path / "absent.xlsx")
     assert [p.code for p in caught.value.problems] == ["no_such_file"]
+    old = tmp_path / "members.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # the start of an OLE2 file
+    engine = build_engine(ruleset_paths=[STATE])
+    with pytest.raises(DataError) as caught:
+        engine.read_population(old)
+    [problem] = caught.value.problems
+    assert problem.code == "unreadable_workbook"
+    assert "save it again as an Excel workbook (.xlsx)" in problem.message
 
 
 # -- the how-to's commands run as written -----------------------------------------------------------

@@ -43,8 +43,9 @@ from emulation.data.population import Population
 from emulation.data.schema import ORIGIN, TABLES
 from emulation.errors import DataError, Problem, suggest
 
-#: The file suffixes read as workbooks.
-SUFFIXES = (".xlsx", ".xlsm")
+#: The file suffixes read as workbooks; an ``.xls`` file (Excel 97–2003) is refused with how to
+#: save it again.
+SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 #: The names of the sheet that explains the columns, in Vietnamese and English; not read.
 EXPLANATION_SHEETS = ("Giải thích", "Columns")
@@ -76,6 +77,17 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
     """The frames of the tables of the workbook ``path``, every cell as text and every row
     carrying its origin (``<path>: <sheet> row <n>``), and the letter of each column id."""
     problems: list[Problem] = []
+    if path.suffix.lower() == ".xls" and path.exists():
+        raise DataError(
+            [
+                Problem(
+                    file=str(path),
+                    message="an Excel 97-2003 workbook (.xls) is not read: save it again as an "
+                    'Excel workbook (.xlsx) ("File > Save As > Excel Workbook")',
+                    code="unreadable_workbook",
+                )
+            ]
+        )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:

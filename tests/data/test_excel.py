@@ -10,19 +10,22 @@ import csv
 import datetime as dt
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import attrs
 import openpyxl
+import polars as pl
 import pytest
 
 from emulation import build_engine
 from emulation.cli import main
 from emulation.data.excel import read_workbook
 from emulation.data.excel_columns import EXAMPLE_SUBJECT
-from emulation.data.schema import SCHEMAS
+from emulation.data.population import read_csv_dir
+from emulation.data.schema import ENUMS, SCHEMAS
 from emulation.data.template import template_workbook
 from emulation.errors import DataError
 from emulation.evaluate.plan import nodes_read
@@ -338,6 +341,51 @@ def test_bad_values_are_named_by_sheet_and_cell(filled: Path, tmp_path: Path) ->
         p.startswith(f"{path}: subjects!G5: birth_year: cannot read 'nineteen'") for p in found
     )
     assert any(p.startswith(f"{path}: subjects!B9: kind: unknown value 'people'") for p in found)
+
+
+TYPED_COLUMNS = [
+    (table, column)
+    for table, columns in SCHEMAS.items()
+    for column, dtype in columns.items()
+    if dtype != pl.String() or (table, column) in ENUMS
+]
+
+
+@pytest.mark.parametrize(("table", "column"), TYPED_COLUMNS)
+def test_a_bad_value_is_refused_as_the_csv_form_refuses_it(
+    filled: Path, tmp_path: Path, table: str, column: str
+) -> None:
+    """The same bad value in the first record of a table gives the same problems in both forms,
+    the workbook's named by cell."""
+    folder = tmp_path / "csv"
+    shutil.copytree(UNION, folder)
+    frame = pl.read_csv(folder / f"{table}.csv", infer_schema=False)
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit("abc"))
+        .otherwise(pl.col(column))
+        .alias(column)
+    )
+    frame.write_csv(folder / f"{table}.csv")
+    path = copy(filled, tmp_path / "bad.xlsx")
+    book = openpyxl.load_workbook(path)
+    ids = [c.value for c in book[table][1]]
+    letter = openpyxl.utils.get_column_letter(ids.index(column) + 1)
+    book[table][f"{letter}3"] = "abc"
+    book.save(path)
+    with pytest.raises(DataError) as from_csv:
+        read_csv_dir(folder)
+    with pytest.raises(DataError) as from_book:
+        read_workbook(path)
+    expected = [(p.code, p.location, p.message) for p in from_csv.value.problems]
+    assert [(p.code, p.location, p.message) for p in from_book.value.problems] == expected
+    assert {p.file for p in from_csv.value.problems} == {f"{folder / table}.csv: row 2"}
+    cells = [
+        f"{path}: {table}!{openpyxl.utils.get_column_letter(ids.index(p.location) + 1)}3"
+        for p in from_csv.value.problems
+    ]
+    assert [p.file for p in from_book.value.problems] == cells
+    assert f"{path}: {table}!{letter}3" in cells
 
 
 def test_a_bad_fact_is_named_by_its_cell_at_evaluation(

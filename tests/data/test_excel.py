@@ -508,3 +508,18 @@ def test_the_how_to_runs_as_written(
     )
     decisions = openpyxl.load_workbook(tmp_path / "decisions-2024.xlsx")
     assert decisions.sheetnames[:2] == ["Tổng hợp", "Quyết định"]
+    # the two mistakes the page quotes are reported as it quotes them
+    book = openpyxl.load_workbook(tmp_path / "union-2024.xlsx")
+    book["service"]["B7"] = "abc"
+    book.save(tmp_path / "union-2024.xlsx")
+    assert main(["evaluate", "union-2024.xlsx", "--period", "2024", "--plugin", "state"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert f"`{line.removeprefix('emulation: ')}`" in text
+    book["service"]["B7"] = "2020-01-01"
+    book["facts"]["C12"] = "Good"
+    book.save(tmp_path / "union-2024.xlsx")
+    assert main(["evaluate", "union-2024.xlsx", "--period", "2024", "--plugin", "state"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    quoted = "union-2024.xlsx: facts!C12: rating: cannot read 'Good' as fact rating"
+    assert line.startswith(f"emulation: {quoted}")
+    assert f"`{quoted} …`" in text

@@ -11,6 +11,8 @@ import datetime as dt
 import io
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -523,3 +525,15 @@ def test_the_how_to_runs_as_written(
     quoted = "union-2024.xlsx: facts!C12: rating: cannot read 'Good' as fact rating"
     assert line.startswith(f"emulation: {quoted}")
     assert f"`{quoted} …`" in text
+
+
+def test_the_command_line_loads_the_excel_libraries_only_for_a_workbook() -> None:
+    code = (
+        "import sys, emulation.cli\n"
+        "emulation.build_engine().read_population('examples/union.json')\n"
+        "print('openpyxl' in sys.modules, 'xlsxwriter' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "False"]

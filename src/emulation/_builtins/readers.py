@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulation.data.excel import is_workbook, read_workbook
+from emulation.data.excel_columns import is_workbook
 from emulation.data.parquet import is_parquet_dir, parquet_frames
 from emulation.data.population import Population, read_csv_dir, read_json_file
 from emulation.errors import DataError, Problem
@@ -23,6 +23,9 @@ def emulation_read_population(path: Path) -> Population | None:
     if path.suffix.lower() == ".json":
         return read_json_file(path)
     if is_workbook(path):
+        # lazy: openpyxl is loaded only when a workbook is read
+        from emulation.data.excel import read_workbook
+
         return read_workbook(path)
     if not path.exists():
         raise DataError(

@@ -13,8 +13,8 @@ a whole number``.
 Rows whose every cell is empty are skipped, wherever they are (a sheet's formatting often reaches
 far below its data). A row of the template's example subject is refused (``example_row``), so an
 example left in place is never taken for data. The sheet that explains the columns
-(:data:`EXPLANATION_SHEETS`) is skipped; any other sheet is refused (``unknown_sheet``), as an
-unknown member of the JSON form is.
+(:data:`~emulation.data.excel_columns.EXPLANATION_SHEETS`) is skipped; any other sheet is
+refused (``unknown_sheet``), as an unknown member of the JSON form is.
 
 Why openpyxl: it reads a cell's value with its type (a number, a date, a text) and its
 coordinates, which is what errors by cell need; it is pure Python, maintained, and reads the
@@ -38,28 +38,23 @@ import polars as pl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from emulation.data.excel_columns import FIRST_DATA_ROW, LABEL_ROW, LABELS, header_label, is_example
+from emulation.data.excel_columns import (
+    EXPLANATION_SHEETS,
+    FIRST_DATA_ROW,
+    LABEL_ROW,
+    LABELS,
+    header_label,
+    is_example,
+)
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN, TABLES
 from emulation.errors import DataError, Problem, suggest
-
-#: The file suffixes read as workbooks; an ``.xls`` file (Excel 97–2003) is refused with how to
-#: save it again.
-SUFFIXES = (".xlsx", ".xlsm", ".xls")
-
-#: The names of the sheet that explains the columns, in Vietnamese and English; not read.
-EXPLANATION_SHEETS = ("Giải thích", "Columns")
 
 #: ``<book>: <sheet> row <n>``: the origin of a row of a workbook, before its cell is known.
 _ORIGIN = re.compile(r"(?P<book>.+\.xls[xm]): (?P<sheet>[^:!]+) row (?P<row>[0-9]+)", re.IGNORECASE)
 
 #: Column ids by letter, for each sheet of a workbook: ``{"path: sheet": {"id": "A", …}}``.
 Layouts = dict[str, dict[str, str]]
-
-
-def is_workbook(path: Path) -> bool:
-    """Whether ``path`` names a file of the workbook form (by its suffix)."""
-    return path.suffix.lower() in SUFFIXES
 
 
 def read_workbook(path: str | Path) -> Population:

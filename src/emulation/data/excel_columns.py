@@ -13,9 +13,23 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from pathlib import Path
 from typing import Final
 
 from emulation.types import Label
+
+#: The file suffixes read as workbooks; an ``.xls`` file (Excel 97–2003) is refused with how to
+#: save it again.
+SUFFIXES: Final = (".xlsx", ".xlsm", ".xls")
+
+#: The names of the sheet that explains the columns, in Vietnamese and English; not read.
+EXPLANATION_SHEETS: Final = ("Giải thích", "Columns")
+
+
+def is_workbook(path: Path) -> bool:
+    """Whether ``path`` names a file of the workbook form (by its suffix)."""
+    return path.suffix.lower() in SUFFIXES
+
 
 #: The creation date written in every workbook the engine writes (the template, the results),
 #: so that the same input gives the same bytes.

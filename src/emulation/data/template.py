@@ -25,11 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-import xlsxwriter
 
-from emulation.data.excel import EXPLANATION_SHEETS
 from emulation.data.excel_columns import (
     CREATED,
+    EXPLANATION_SHEETS,
     FIRST_DATA_ROW,
     LABELS,
     TABLE_LABELS,
@@ -122,6 +121,9 @@ def template_workbook(rulesets: Sequence[Ruleset], period: Period, lang: Languag
     award = next((a for r in rulesets for a in r.awards), None)
     examples = example_values(str(period), period.start, award)
     examples["facts"].update({name: _example(decl) for name, decl in facts.items()})
+    # lazy: XlsxWriter is loaded only when a workbook is written
+    import xlsxwriter
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     book.set_properties(

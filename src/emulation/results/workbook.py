@@ -22,8 +22,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
-
 from emulation.data.excel_columns import CREATED
 from emulation.messages import outcome_label
 from emulation.results.decision import Decision
@@ -170,6 +168,9 @@ def _csv_sheets(book: Any, tables: Mapping[str, str], lang: Language) -> None:
 
 
 def _book(title: str) -> tuple[Any, io.BytesIO]:
+    # lazy: XlsxWriter is loaded only when a workbook is written
+    import xlsxwriter
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     book.set_properties({"title": title, "author": "emulation", "created": CREATED})

@@ -16,6 +16,7 @@ from emulation._version import __version__
 
 if TYPE_CHECKING:
     from emulation.data.contradictions import SetAside
+    from emulation.data.excel import read_workbook
     from emulation.data.population import Population
     from emulation.data.records import (
         AwardRecord,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         Subject,
         VoteRecord,
     )
+    from emulation.data.template import template_workbook
     from emulation.engine import Engine, build_engine
     from emulation.errors import (
         DataError,
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from emulation.results.report import render_report
     from emulation.results.scores import ScoreCheck, ScorePoints, ScoreResult
     from emulation.results.standing import Standing
+    from emulation.results.workbook import evaluation_workbook
     from emulation.rules.kpis import Kpi, Level
     from emulation.rules.model import (
         Award,
@@ -125,6 +128,9 @@ _HOMES = {
     "AwardPath": "emulation.rules.paths",
     "PayoutWindow": "emulation.rules.paths",
     "UnconfirmedParameter": "emulation.unconfirmed",
+    "read_workbook": "emulation.data.excel",
+    "template_workbook": "emulation.data.template",
+    "evaluation_workbook": "emulation.results.workbook",
     "unconfirmed_parameters": "emulation.unconfirmed",
 }
 
@@ -183,8 +189,11 @@ __all__ = [
     "VoteRecord",
     "__version__",
     "build_engine",
+    "evaluation_workbook",
     "hookimpl",
+    "read_workbook",
     "render_report",
+    "template_workbook",
     "unconfirmed_parameters",
 ]
 

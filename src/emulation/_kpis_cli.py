@@ -23,7 +23,7 @@ from emulation.period import Period
 from emulation.results.kpi import explain_kpi
 
 #: The formats ``emulation kpis`` writes.
-KPI_FORMATS = ("table", "json", "csv", "parquet")
+KPI_FORMATS = ("table", "json", "csv", "parquet", "xlsx")
 
 
 def add_kpis_parser(commands: Any) -> argparse.ArgumentParser:
@@ -35,7 +35,9 @@ def add_kpis_parser(commands: Any) -> argparse.ArgumentParser:
         ),
     )
     kpis.add_argument(
-        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
+        "data",
+        type=Path,
+        help=_("a population: JSON file, Excel workbook or folder of CSV or Parquet tables"),
     )
     kpis.add_argument("--period", required=True, help=_("2024 (calendar year) or 2023-2024"))
     kpis.add_argument(

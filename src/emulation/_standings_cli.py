@@ -36,7 +36,7 @@ from emulation.rules.scores import reads
 from emulation.types import Language
 
 #: The formats ``emulation standings`` and ``emulation scores`` write.
-FORMATS = ("table", "json", "csv", "parquet")
+FORMATS = ("table", "json", "csv", "parquet", "xlsx")
 
 #: The columns :func:`render_standings` adds to :data:`STANDINGS_CSV_HEADER` in CSV: the
 #: sheet the ranking keys read, its total and its band (empty when they read none).
@@ -50,7 +50,9 @@ def add_standings_parser(commands: Any) -> argparse.ArgumentParser:
         help=_("every candidate's place in its unit or cluster, ties named"),
     )
     parser.add_argument(
-        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
+        "data",
+        type=Path,
+        help=_("a population: JSON file, Excel workbook or folder of CSV or Parquet tables"),
     )
     parser.add_argument("--period", required=True, help=_("2024 (calendar year) or 2023-2024"))
     parser.add_argument(

@@ -8,6 +8,9 @@ while it reads and evaluates, a spinner on standard error when that is a termina
 every column as text — as one Parquet table; ``evaluate`` (decisions), ``kpis``, ``standings``,
 ``scores`` and ``diff`` all do. Parquet is binary, so it is written only to a file named with ``-o``,
 atomically and with the permissions a shell redirect would give, like every ``-o`` file.
+``--format xlsx -o FILE`` writes a formatted Excel workbook the same way
+(:mod:`emulation._template_cli`): ``evaluate`` its summary and decisions, ``kpis``,
+``standings`` and ``scores`` the rows of their CSV form as one sheet.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from collections.abc import Callable, Iterator, Sequence
 import polars as pl
 from rich.console import Console
 
+from emulation import _template_cli as workbooks
 from emulation._builtins.reporters import render_table
 from emulation.engine import Engine
 from emulation.errors import EmulationError
 from emulation.i18n import Message, translator
 from emulation.i18n import gettext as _
 from emulation.results.evaluation import Evaluation
+from emulation.results.workbook import word
 from emulation.types import Language
 
 #: The binary table format every table-writing subcommand offers.
@@ -55,8 +60,9 @@ def working(lang: Language) -> Iterator[None]:
 
 
 def evaluate_formats(engine: Engine) -> list[str]:
-    """The formats ``evaluate`` writes: those of the installed reporters and ``parquet``."""
-    return sorted({*engine.plugins.report_formats(), PARQUET})
+    """The formats ``evaluate`` writes: those of the installed reporters, ``parquet`` and
+    ``xlsx``."""
+    return sorted({*engine.plugins.report_formats(), PARQUET, workbooks.XLSX})
 
 
 def check_evaluate_options(args: argparse.Namespace, engine: Engine) -> None:
@@ -84,6 +90,8 @@ def evaluation_output(
     """What ``evaluate`` writes for ``args.format``."""
     if args.format == PARQUET:
         return parquet_of_csv(engine.plugins.render(evaluation, "csv", args.lang))
+    if args.format == workbooks.XLSX:
+        return workbooks.evaluation_xlsx(args, evaluation)
     if args.format == "table" and getattr(args, "detail", False):
         return render_table(evaluation, args.lang)
     return engine.plugins.render(evaluation, args.format, args.lang)
@@ -91,10 +99,12 @@ def evaluation_output(
 
 def tabular(args: argparse.Namespace, text: Callable[[argparse.Namespace], str]) -> str | bytes:
     """``text(args)``, or for ``--format parquet`` the CSV that ``text`` writes as Parquet."""
-    if args.format != PARQUET:
+    if args.format not in (PARQUET, workbooks.XLSX):
         return text(args)
     _needs_file(args)
     as_csv = argparse.Namespace(**{**vars(args), "format": "csv"})
+    if args.format == workbooks.XLSX:
+        return workbooks.table_xlsx(args, text(as_csv), word(args.command, args.lang))
     return parquet_of_csv(text(as_csv))
 
 
@@ -113,5 +123,6 @@ def parquet_of_csv(text: str) -> bytes:
 
 
 def _needs_file(args: argparse.Namespace) -> None:
+    workbooks.check_file(args)
     if args.format == PARQUET and not getattr(args, "output", None):
         raise EmulationError(Message("--format parquet writes a binary file: name it with -o FILE"))

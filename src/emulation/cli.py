@@ -1,5 +1,5 @@
 """The ``emulation`` command line: check, list, evaluate, explain, replay, diff, kpis,
-standings, scores, report, test, catalogue, new, serve.
+standings, scores, report, test, catalogue, new, serve, template.
 
 Every subcommand builds the engine from the installed plugins (``--rulesets`` adds files or
 folders). Bad input prints one line per problem, naming the file and row, and exits non-zero;
@@ -26,6 +26,7 @@ from emulation import (
     _scores_cli,
     _serve_cli,
     _standings_cli,
+    _template_cli,
     _unconfirmed_cli,
 )
 from emulation import _tables_cli as tables
@@ -73,7 +74,10 @@ def _run(args: argparse.Namespace, lang: Language) -> int:
         status: int = args.handler(args)
         return status
     except ProblemsError as error:
-        for problem in error.problems:
+        # lazy: openpyxl is loaded only to name the cells of problems in a workbook
+        from emulation.data.excel import name_cells
+
+        for problem in name_cells(error.problems):
             print(f"emulation: {problem.translated(lang)}", file=sys.stderr)
         return EXIT_PROBLEMS
     except EmulationError as error:
@@ -127,7 +131,9 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help=_("decide awards for a period"))
     evaluate.add_argument(
-        "data", type=Path, help=_("a population: JSON file or folder of CSV or Parquet tables")
+        "data",
+        type=Path,
+        help=_("a population: JSON file, Excel workbook or folder of CSV or Parquet tables"),
     )
     evaluate.add_argument(
         "--period",
@@ -142,7 +148,9 @@ def _parser() -> argparse.ArgumentParser:
         help=_("only this award (repeatable)"),
     )
     evaluate.add_argument(
-        "--format", default="table", help=_("table, json, csv or parquet (plugins may add more)")
+        "--format",
+        default="table",
+        help=_("table, json, csv, parquet or xlsx (plugins may add more)"),
     )
     tables.add_detail_option(evaluate)
     add_lang_option(evaluate)
@@ -224,6 +232,9 @@ def _parser() -> argparse.ArgumentParser:
     _new_parser(commands)
     _rulesets_option(serving := _serve_cli.add_serve_parser(commands))
     serving.set_defaults(handler=lambda args: _serve_cli.run(args, _engine))
+    template = _template_cli.add_template_parser(commands)
+    _rulesets_option(template)
+    template.set_defaults(handler=lambda args: _template_cli.template(args, _engine(args)))
     return parser
 
 

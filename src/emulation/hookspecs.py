@@ -120,8 +120,8 @@ def emulation_read_population(path: Path) -> Population | None:
     """Read input data from ``path``, or return None when this plugin does not read it.
 
     First non-None result wins. The built-in readers (``trylast``) read the nested JSON form
-    (``*.json``) and a folder of CSV or Parquet tables. Raise :class:`emulation.DataError`
-    naming the file and row of each bad record.
+    (``*.json``), an Excel workbook (``*.xlsx``) and a folder of CSV or Parquet tables. Raise
+    :class:`emulation.DataError` naming the file and row of each bad record.
 
     :param path: the file or folder named by the user.
     :return: the :class:`emulation.Population`, or None.

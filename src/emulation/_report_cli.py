@@ -16,12 +16,12 @@ from typing import Any
 
 import attrs
 
-from emulation.engine import Engine
 from emulation._i18n_cli import add_lang_option
+from emulation.engine import Engine
 from emulation.errors import EmulationError
-from emulation.i18n import Message, N_, interface_language
-from emulation.i18n import gettext as _
 from emulation.evaluate.inputs import NO_FILE
+from emulation.i18n import N_, Message, interface_language
+from emulation.i18n import gettext as _
 from emulation.period import Period
 
 #: What to do when the report's libraries are not installed.
@@ -46,12 +46,14 @@ def add_report_parser(commands: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--period",
         required=True,
-        help=_(
-            "2024 (calendar year), 2023-2024 (school year), term:2023-2028 or phase:2026-2030"
-        ),
+        help=_("2024 (calendar year), 2023-2024 (school year), term:2023-2028 or phase:2026-2030"),
     )
     parser.add_argument(
-        "--award", action="append", dest="awards", metavar="ID", help=_("only this award (repeatable)")
+        "--award",
+        action="append",
+        dest="awards",
+        metavar="ID",
+        help=_("only this award (repeatable)"),
     )
     add_lang_option(parser)
     return parser

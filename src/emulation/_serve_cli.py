@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from emulation.errors import EmulationError
-from emulation.i18n import Message, N_
+from emulation.i18n import N_, Message
 from emulation.i18n import gettext as _
 from emulation.service.settings import (
     DEFAULT_MAX_BODY,

@@ -17,7 +17,7 @@ from emulation._output import write_atomically
 from emulation.data.template import template_workbook
 from emulation.engine import Engine
 from emulation.errors import EmulationError
-from emulation.i18n import Message, N_, results_default
+from emulation.i18n import N_, Message, results_default
 from emulation.i18n import gettext as _
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
@@ -30,9 +30,7 @@ XLSX = "xlsx"
 HELP = N_("write the Excel workbook to fill for a period: one sheet per table, labels, drop-downs")
 HELP_PERIOD = N_("the period whose rulesets in force give the fact columns (2024, 2023-2024 …)")
 HELP_OUTPUT = N_("the workbook to write (default: template-PERIOD.xlsx, never overwritten)")
-HELP_LANG = N_(
-    "the language the labels and the explanation sheet start with (both are written)"
-)
+HELP_LANG = N_("the language the labels and the explanation sheet start with (both are written)")
 EXISTS = N_("{path} exists: name the workbook to write with -o FILE")
 WROTE = N_("wrote {path}")
 NEEDS_FILE = N_("--format xlsx writes a binary file: name it with -o FILE")
@@ -43,9 +41,7 @@ def add_template_parser(commands: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = commands.add_parser("template", help=_(HELP))
     parser.add_argument("--period", required=True, help=_(HELP_PERIOD))
     parser.add_argument("-o", "--output", type=Path, help=_(HELP_OUTPUT))
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, default=results_default(), help=_(HELP_LANG)
-    )
+    parser.add_argument("--lang", choices=LANGUAGES, default=results_default(), help=_(HELP_LANG))
     return parser
 
 

@@ -1,0 +1,340 @@
+"""``emulation evaluate`` for a population of any size: read in chunks of whole quota groups,
+decide each chunk, write the decisions as a stream (``json``, ``jsonl``, ``csv``, ``parquet``).
+
+A folder of CSV or Parquet tables is scanned lazily (:mod:`emulation.data.lazy`); only the
+columns that make the groups are read whole. The subjects are gathered into groups that must be
+decided together (a unit and its members, a cluster, shared evidence:
+:mod:`emulation.data.chunks`) and the groups into chunks of at least ``--chunk-size`` subjects.
+Each chunk is read, validated and decided on its own; its items are kept in a temporary folder
+beside the output and merged in order at the end (:mod:`emulation.results.stream`), so the output
+is byte for byte the one of a single run over the whole population, whatever the chunk size.
+
+When the awards in force read something wider than a group — a quota or a budget over the whole
+population or over the value of a fact, standings over the whole population, KPIs over the
+organisation tree — the population is decided in one chunk, and a note on standard error says
+why (when it is larger than a chunk). So is a population of at most one chunk, read whole as
+before. A progress bar on standard error, when it is a terminal (``rich.progress``), counts the
+subjects decided.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import attrs
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from emulation._output import write_stream_atomically
+from emulation.data.chunks import chunk_of, groups
+from emulation.data.lazy import LazyTables, open_tables, plan_of, split
+from emulation.data.population import Population
+from emulation.engine import Engine
+from emulation.errors import EmulationError, Problem, ProblemsError
+from emulation.evaluate.inputs import NO_FILE
+from emulation.period import Period
+from emulation.results import stream
+from emulation.results.evaluation import Evaluation
+from emulation.rules.model import Award
+
+#: Subjects per chunk unless ``--chunk-size`` says otherwise.
+CHUNK_SIZE = 100_000
+
+#: The formats ``evaluate`` writes as a stream.
+STREAMED = (*stream.STREAMED, "parquet")
+
+CHUNK_HELP = (
+    "subjects decided at a time (default 100000), rounded up to whole quota groups "
+    "(units, clusters); the output is the same whatever the size"
+)
+NOTE_WHOLE = "emulation: note: deciding the {count} subjects in one chunk: {reason}"
+
+
+def add_chunk_option(parser: argparse.ArgumentParser) -> None:
+    """``--chunk-size N``."""
+    parser.add_argument(
+        "--chunk-size",
+        dest="chunk_size",
+        type=_positive,
+        default=CHUNK_SIZE,
+        metavar="N",
+        help=CHUNK_HELP,
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of subjects, 1 or more: {text!r}"
+        )
+    return value
+
+
+def streams(args: argparse.Namespace) -> bool:
+    """Whether ``evaluate`` writes ``args.format`` as a stream."""
+    return bool(args.format in STREAMED and not getattr(args, "detail", False))
+
+
+def whole_reason(engine: Engine, period: Period, awards: list[str] | None) -> str | None:
+    """Why the awards of ``period`` must be decided over the whole population at once, or
+    None when whole quota groups may be decided apart."""
+    rulesets = engine.rulesets_for(period, awards)
+    decided = _decided(rulesets, awards)
+    for award in decided:
+        for quota in award.quotas:
+            if quota.per in ("population", "fact"):
+                return f'award "{award.id}" has a quota per {quota.per}'
+        if award.budget is not None and award.budget.per in ("population", "fact"):
+            return f'award "{award.id}" has a budget per {award.budget.per}'
+    for ruleset in rulesets:
+        for item in ruleset.standings.values():
+            if item.per == "population":
+                return f'standings "{item.id}" rank the whole population'
+        if ruleset.kpis and not awards:
+            return "KPIs are evaluated over the organisation tree"
+    return None
+
+
+def _decided(rulesets: Iterable[Any], awards: list[str] | None) -> list[Award]:
+    """The awards an evaluation decides: those named and what they depend on, or all."""
+    known: dict[str, Award] = {a.id: a for r in rulesets for a in r.awards.values()}
+    if not awards:
+        return list(known.values())
+    found: dict[str, Award] = {}
+    todo = [name for name in awards if name in known]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found[name] = known[name]
+            todo.extend(d for d in known[name].depends_on if d in known)
+    return list(found.values())
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Run:
+    args: argparse.Namespace
+    engine: Engine
+    period: Period
+    parameters: dict[str, str]
+    warnings: list[Problem] = attrs.field(factory=list)
+
+    def decide(self, population: Population) -> Evaluation:
+        evaluation = self.engine.evaluate(
+            population,
+            self.period,
+            self.args.awards,
+            parameters=self.parameters,
+            as_of=self.args.as_of,
+            decision_date=self.args.decision_date,
+        )
+        for warning in evaluation.warnings:
+            # a population read from a file with no row names no file: name the one given
+            if warning.file == NO_FILE:
+                warning = attrs.evolve(warning, file=str(self.args.data))
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+        return evaluation
+
+    def report_warnings(self) -> None:
+        if self.args.strict and self.warnings:
+            raise ProblemsError(self.warnings)
+        for warning in self.warnings:
+            print(f"emulation: warning: {warning}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) -> int:
+    """``emulation evaluate`` with a streamed format; returns the exit status."""
+    period = Period.parse(args.period)
+    job = _Run(args, engine, period, parameters)
+    reason = whole_reason(engine, period, args.awards)
+    with _Progress(args.lang) as progress:
+        tables = None if reason else open_tables(args.data)
+        if tables is not None:
+            subjects, shared = tables.plan()
+            whole: Population | None = None
+        else:
+            whole = engine.read_population(args.data)
+            subjects, shared = plan_of(whole)
+        count = subjects.height
+        if reason and count > args.chunk_size:
+            print(NOTE_WHOLE.format(count=count, reason=reason), file=sys.stderr)
+        chunks = _chunks(engine, period, args, subjects, shared) if not reason else None
+        if chunks is None or chunks.get_column("chunk").max() in (None, 0):
+            population = whole if whole is not None else engine.read_population(args.data)
+            progress.start(count)
+            evaluation = job.decide(population)
+            progress.advance(count)
+            job.report_warnings()
+            shape = stream.shape_of(evaluation)
+            _emit(args, shape, lambda s: _texts(evaluation, args.format, args.lang, s))
+            return 0
+        progress.start(count)
+        _chunked(job, tables, whole, subjects, chunks, progress)
+    return 0
+
+
+def _chunked(
+    job: _Run,
+    tables: LazyTables | None,
+    whole: Population | None,
+    subjects: pl.DataFrame,
+    chunks: pl.DataFrame,
+    progress: _Bar,
+) -> None:
+    """Decide chunk by chunk, keep each chunk's items on disk, write them merged."""
+    args = job.args
+    format = _base(args.format)
+    spill = stream.Spill(args.output.parent if args.output else None)
+    try:
+        shape: stream.Shape | None = None
+        for part in chunks.partition_by("chunk", maintain_order=True):
+            ids = part.get_column("id")
+            population = _part(tables, whole, ids, first=shape is None, every=subjects)
+            evaluation = job.decide(population)
+            found = stream.shape_of(evaluation)
+            if shape is not None and found != shape:  # pragma: no cover - plan-level
+                raise EmulationError("the chunks of one run were decided differently")
+            shape = found
+            for section in stream.sections_of(format, shape):
+                spill.add(section, stream.items_of(evaluation, format, args.lang, section))
+            del evaluation, population
+            progress.advance(ids.len())
+        job.report_warnings()
+        assert shape is not None
+        _emit(args, shape, spill.merged)
+    finally:
+        spill.close()
+
+
+def _chunks(
+    engine: Engine,
+    period: Period,
+    args: argparse.Namespace,
+    subjects: pl.DataFrame,
+    shared: pl.DataFrame,
+) -> pl.DataFrame | None:
+    """``id, chunk`` of every subject, or None when the population is one chunk."""
+    if subjects.height <= args.chunk_size or subjects.get_column("id").null_count():
+        return None
+    deep = any(
+        a.subject == "collective"
+        for a in _decided(engine.rulesets_for(period, args.awards), args.awards)
+    )
+    return chunk_of(groups(subjects, shared, deep=deep), args.chunk_size)
+
+
+def _part(
+    tables: LazyTables | None,
+    whole: Population | None,
+    ids: pl.Series,
+    *,
+    first: bool,
+    every: pl.DataFrame,
+) -> Population:
+    if tables is not None:
+        return tables.population(ids, every.get_column("id") if first else None)
+    assert whole is not None
+    return split(whole, ids)
+
+
+def _base(format: str) -> str:
+    """The format whose items are written: Parquet is written from the CSV rows."""
+    return "csv" if format == "parquet" else format
+
+
+def _texts(evaluation: Evaluation, format: str, lang: Any, section: str) -> Iterator[str]:
+    for _, text in stream.items_of(evaluation, _base(format), lang, section):
+        yield text
+
+
+def _emit(
+    args: argparse.Namespace,
+    shape: stream.Shape,
+    sections: Callable[[str], Iterable[str]],
+) -> None:
+    """Write the output: to the ``-o`` file atomically, or to standard output."""
+    format = _base(args.format)
+
+    def text(out: IO[str]) -> None:
+        stream.write(out, format, shape, args.lang, sections)
+
+    if args.format == "parquet":
+
+        def fill(target: BinaryIO, _: Path) -> None:
+            with tempfile.TemporaryDirectory(
+                prefix=".emulation-spill-", dir=args.output.parent
+            ) as folder:
+                rows = Path(folder) / "decisions.csv"
+                with rows.open("w", encoding="utf-8", newline="") as out:
+                    text(out)
+                stream.write_parquet_from_csv(rows, target)
+
+        write_stream_atomically(args.output, fill)
+    elif args.output:
+
+        def fill_text(target: BinaryIO, _: Path) -> None:
+            out = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=False)
+            text(out)
+            out.flush()
+            out.detach()
+
+        write_stream_atomically(args.output, fill_text)
+    else:
+        text(sys.stdout)
+
+
+class _Bar:
+    """The progress bar, or nothing when standard error is not a terminal."""
+
+    def __init__(self, progress: Progress | None, label: str) -> None:
+        self.progress = progress
+        # no total yet: a pulsing bar while the input is read
+        self.task = None if progress is None else progress.add_task(label, total=None)
+
+    def start(self, total: int) -> None:
+        """The number of subjects to decide, once known."""
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, total=total)
+
+    def advance(self, count: int) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task, count)
+
+
+class _Progress:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.progress: Progress | None = None
+
+    def __enter__(self) -> _Bar:
+        label = "Đang xét" if self.lang == "vi" else "Deciding"
+        if sys.stderr.isatty():
+            console = Console(file=sys.stderr, highlight=False)
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
+            self.progress.start()
+        return _Bar(self.progress, label)
+
+    def __exit__(self, *_: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()

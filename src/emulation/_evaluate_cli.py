@@ -34,15 +34,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from emulation._output import write_stream_atomically
 from emulation.data.chunks import chunk_of, groups
-from emulation.data.lazy import LazyTables, open_tables, plan_of, split
+from emulation.data.lazy import (
+    LazyTables,
+    ancestors,
+    candidates,
+    has_period,
+    open_tables,
+    plan_of,
+    split,
+)
 from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.errors import EmulationError, Problem, ProblemsError
 from emulation.evaluate.inputs import NO_FILE
+from emulation.lang.nodes import Node, calls_within
 from emulation.period import Period
 from emulation.results import stream
 from emulation.results.evaluation import Evaluation
-from emulation.rules.model import Award
+from emulation.rules.model import Award, Ruleset
 
 #: Subjects per chunk unless ``--chunk-size`` says otherwise.
 CHUNK_SIZE = 100_000
@@ -93,10 +102,13 @@ def whole_reason(engine: Engine, period: Period, awards: list[str] | None) -> st
     decided = _decided(rulesets, awards)
     for award in decided:
         for quota in award.quotas:
-            if quota.per in ("population", "fact"):
-                return f'award "{award.id}" has a quota per {quota.per}'
-        if award.budget is not None and award.budget.per in ("population", "fact"):
-            return f'award "{award.id}" has a budget per {award.budget.per}'
+            if quota.per == "population" or (quota.per == "fact" and not quota.group_fact):
+                return f'award "{award.id}" has a quota over the whole population'
+        budget = award.budget
+        if budget is not None and (
+            budget.per == "population" or (budget.per == "fact" and not budget.group_fact)
+        ):
+            return f'award "{award.id}" has a budget over the whole population'
     for ruleset in rulesets:
         for item in ruleset.standings.values():
             if item.per == "population":
@@ -104,6 +116,27 @@ def whole_reason(engine: Engine, period: Period, awards: list[str] | None) -> st
         if ruleset.kpis and not awards:
             return "KPIs are evaluated over the organisation tree"
     return None
+
+
+def scopes(rulesets: Iterable[Ruleset], awards: list[str] | None) -> set[str]:
+    """The groups the quotas, budgets and standings decided rank or spend over."""
+    found = {
+        spec.per
+        for award in _decided(rulesets, awards)
+        for spec in (*award.quotas, award.budget)
+        if spec is not None
+    }
+    return found | {item.per for ruleset in rulesets for item in ruleset.standings.values()}
+
+
+def group_facts(engine: Engine, period: Period, awards: list[str] | None) -> tuple[str, ...]:
+    """The facts naming the groups of the quotas and budgets ``per = "fact"`` decided."""
+    found = set()
+    for award in _decided(engine.rulesets_for(period, awards), awards):
+        for spec in (*award.quotas, award.budget):
+            if spec is not None and spec.per == "fact" and spec.group_fact:
+                found.add(spec.group_fact)
+    return tuple(sorted(found))
 
 
 def _decided(rulesets: Iterable[Any], awards: list[str] | None) -> list[Award]:
@@ -131,6 +164,8 @@ class _Run:
     period: Period
     parameters: dict[str, str]
     warnings: list[Problem] = attrs.field(factory=list)
+    #: Decided in chunks: a chunk without candidates says nothing of the whole.
+    chunked: bool = False
 
     def decide(self, population: Population) -> Evaluation:
         evaluation = self.engine.evaluate(
@@ -142,6 +177,8 @@ class _Run:
             decision_date=self.args.decision_date,
         )
         for warning in evaluation.warnings:
+            if self.chunked and warning.code == "no_candidates":
+                continue
             # a population read from a file with no row names no file: name the one given
             if warning.file == NO_FILE:
                 warning = attrs.evolve(warning, file=str(self.args.data))
@@ -164,15 +201,16 @@ def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) ->
     with _Progress(args.lang) as progress:
         tables = None if reason else open_tables(args.data)
         if tables is not None:
-            subjects, shared = tables.plan()
+            subjects, shared = tables.plan(group_facts(engine, period, args.awards))
             whole: Population | None = None
         else:
             whole = engine.read_population(args.data)
-            subjects, shared = plan_of(whole)
+            subjects, shared = plan_of(whole, group_facts(engine, period, args.awards))
         count = subjects.height
         if reason and count > args.chunk_size:
             print(NOTE_WHOLE.format(count=count, reason=reason), file=sys.stderr)
-        chunks = _chunks(engine, period, args, subjects, shared) if not reason else None
+        facts = tables.tables["facts"] if tables is not None else whole.facts.lazy()  # type: ignore[union-attr]
+        chunks = None if reason else _chunks(engine, period, args, subjects, shared, facts)
         if chunks is None or chunks.get_column("chunk").max() in (None, 0):
             population = whole if whole is not None else engine.read_population(args.data)
             progress.start(count)
@@ -197,6 +235,7 @@ def _chunked(
 ) -> None:
     """Decide chunk by chunk, keep each chunk's items on disk, write them merged."""
     args = job.args
+    job.chunked = True
     format = _base(args.format)
     spill = stream.Spill(args.output.parent if args.output else None)
     try:
@@ -226,15 +265,53 @@ def _chunks(
     args: argparse.Namespace,
     subjects: pl.DataFrame,
     shared: pl.DataFrame,
+    facts: pl.LazyFrame,
 ) -> pl.DataFrame | None:
     """``id, chunk`` of every subject, or None when the population is one chunk."""
     if subjects.height <= args.chunk_size or subjects.get_column("id").null_count():
         return None
-    deep = any(
-        a.subject == "collective"
-        for a in _decided(engine.rulesets_for(period, args.awards), args.awards)
+    if not has_period(facts, period):
+        return None  # nothing to decide: read whole, to warn as a whole run does
+    rulesets = engine.rulesets_for(period, args.awards)
+    deep = reads_up_the_tree(rulesets, args.awards)
+    decided = candidates(facts, subjects, period) if deep else None
+    clusters = "cluster" in scopes(rulesets, args.awards)
+    grouped = groups(subjects, shared, deep=deep, candidates=decided, clusters=clusters)
+    return chunk_of(grouped, args.chunk_size)
+
+
+#: Functions that read the collectives below a collective, not only its own members.
+CHILD_FUNCTIONS = frozenset({"child_share", "child_count"})
+
+
+def reads_up_the_tree(rulesets: Iterable[Ruleset], awards: list[str] | None) -> bool:
+    """Whether a collective's decision may read collectives below it, so that a collective
+    must be decided with the one above it: a collective award ranked or funded per unit, a
+    collective standings per unit, or a call of :data:`CHILD_FUNCTIONS` or with ``scope =
+    "subtree"`` anywhere in the awards decided (their rules, ranking keys and budgets) or in
+    the score sheets."""
+    decided = _decided(rulesets, awards)
+    for award in decided:
+        if award.subject == "collective" and any(
+            spec is not None and spec.per == "unit" for spec in (*award.quotas, award.budget)
+        ):
+            return True
+    nodes: list[Node] = []
+    for award in decided:
+        nodes += [rule.node for rule in award.rules]
+        nodes += [key.node for quota in award.quotas for key in quota.rank]
+        nodes += list(award.budget.nodes) if award.budget is not None else []
+    for ruleset in rulesets:
+        nodes += [n for sheet in ruleset.scores.values() for n in sheet.nodes]
+        for item in ruleset.standings.values():
+            if item.subject == "collective" and item.per == "unit":
+                return True
+            nodes += [key.node for key in item.rank]
+    return any(
+        call.function.name in CHILD_FUNCTIONS or dict(call.arguments).get("scope") == "subtree"
+        for node in nodes
+        for call in calls_within(node)
     )
-    return chunk_of(groups(subjects, shared, deep=deep), args.chunk_size)
 
 
 def _part(
@@ -245,10 +322,14 @@ def _part(
     first: bool,
     every: pl.DataFrame,
 ) -> Population:
+    """The population of one chunk: its subjects' rows, and the ``subjects`` rows of the
+    collectives above them (so that every parent is known; they have no facts row here, so
+    they are decided in their own chunk, not in this one)."""
+    context = ancestors(every, ids)
     if tables is not None:
-        return tables.population(ids, every.get_column("id") if first else None)
+        return tables.population(ids, every.get_column("id") if first else None, context)
     assert whole is not None
-    return split(whole, ids)
+    return split(whole, ids, context)
 
 
 def _base(format: str) -> str:

@@ -4,18 +4,21 @@ Every subject belongs to one *group*: the subjects that must be evaluated togeth
 subject's decision may read another's. Two subjects are in the same group when
 
 - one is the other's ``parent`` (a person and its unit: the unit's quota and its members'
-  shares; a collective and the collective above it only when ``deep``, i.e. when collective
-  awards are evaluated, which may read child collectives and whole subtrees);
-- they share a ``cluster`` (quotas, flags and standings per cluster);
+  shares); a collective and the collective above it only when ``deep`` — when a decision may
+  read a collective's child collectives or whole subtree — and when that collective above, or
+  one above it, is a candidate (``candidates``): a subtree no candidate reads is not joined
+  up, so a tree whose top levels decide nothing still splits;
+- they share a ``cluster``, when ``clusters`` (a quota, a budget or standings per cluster);
 - they share the same unit (``parent``) — through the unit;
-- they share an evidence item (an ``id`` given to several subjects with their ``share``).
+- they share an evidence item (an ``id`` given to several subjects with their ``share``);
+- they share the value of a fact that names the group of a quota or a budget (``per =
+  "fact"``).
 
 Groups are the connected components of those links (a union–find over units, clusters and
-shared evidence; persons hang on their unit or cluster, so the work grows with the number of
+the other links; persons hang on their unit or cluster, so the work grows with the number of
 units, not of persons). A chunk is a run of whole groups holding at least ``size`` subjects (the
 last may hold fewer); a group larger than ``size`` is a chunk of its own. Quotas or budgets over
-the whole population or a fact, standings over the whole population, and KPIs read more than a
-group: the caller then evaluates one chunk (see :mod:`emulation._evaluate_cli`).
+the whole population, standings over the whole population, and KPIs read more than a group: the caller then evaluates one chunk (see :mod:`emulation._evaluate_cli`).
 """
 
 from __future__ import annotations
@@ -46,10 +49,20 @@ class _Union:
             self.up[max(a, b)] = min(a, b)
 
 
-def groups(subjects: pl.DataFrame, shared: pl.DataFrame, *, deep: bool) -> pl.DataFrame:
+def groups(
+    subjects: pl.DataFrame,
+    shared: pl.DataFrame,
+    *,
+    deep: bool,
+    candidates: frozenset[str] | None = None,
+    clusters: bool = True,
+) -> pl.DataFrame:
     """``id, group``: the group of every subject of ``subjects`` (columns
-    :data:`PLAN_COLUMNS`, names normalised). ``shared`` holds ``id, subject`` pairs of evidence
-    items given to several subjects."""
+    :data:`PLAN_COLUMNS`, names normalised). ``shared`` holds ``id, subject`` pairs: the
+    subjects sharing an ``id`` (an evidence item, a fact's value) are in one group.
+    ``candidates``: the collectives decided in the period (None: every one)."""
+    if not clusters:
+        subjects = subjects.with_columns(pl.lit(None, dtype=pl.String).alias("cluster"))
     unit = pl.lit("u:") + pl.col("id")
     person = pl.col("kind") != "collective"
     # the node a subject hangs on: a person on its unit, else its cluster, else itself;
@@ -70,7 +83,11 @@ def groups(subjects: pl.DataFrame, shared: pl.DataFrame, *, deep: bool) -> pl.Da
     )
     parent_links = linked.filter(
         pl.col("parent").is_not_null() & (person if not deep else pl.lit(value=True))
-    ).select("node", pl.lit("u:") + pl.col("parent"))
+    )
+    if deep and candidates is not None:
+        read = _read_from_above(subjects, candidates)
+        parent_links = parent_links.filter(person | pl.col("parent").is_in(sorted(read)))
+    parent_links = parent_links.select("node", pl.lit("u:") + pl.col("parent"))
     for frame in (cluster_links, parent_links):
         for first, second in frame.unique().iter_rows():
             union.join(first, second)
@@ -88,6 +105,25 @@ def groups(subjects: pl.DataFrame, shared: pl.DataFrame, *, deep: bool) -> pl.Da
         schema={"node": pl.String, "group": pl.String},
     )
     return linked.join(roots, on="node", how="left").select("id", "group")
+
+
+def _read_from_above(subjects: pl.DataFrame, candidates: frozenset[str]) -> set[str]:
+    """The collectives that are candidates or lie below one: their subtrees are read."""
+    above = dict(subjects.filter(pl.col("kind") == "collective").select("id", "parent").iter_rows())
+    found: set[str] = set()
+    for start in above:
+        path, node, covered = [], start, False
+        seen: set[str] = set()
+        while node is not None and node not in seen:
+            if node in found or node in candidates:
+                covered = True
+                break
+            seen.add(node)
+            path.append(node)
+            node = above.get(node)
+        if covered:
+            found.update(path)
+    return found | (candidates & set(above))
 
 
 def chunk_of(grouped: pl.DataFrame, size: int) -> pl.DataFrame:

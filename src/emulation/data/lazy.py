@@ -26,6 +26,8 @@ from emulation.data.parquet import SUFFIX, is_parquet_dir
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN, TABLES
 from emulation.data.tree import normalise_names
+from emulation.errors import PeriodError
+from emulation.period import Period
 
 _NESTED = (pl.List, pl.Array, pl.Struct, pl.Binary, pl.Object)
 _OTHER_SEPARATORS = (";", "\t", "|")
@@ -47,9 +49,9 @@ class LazyTables:
     source: str
     tables: dict[str, pl.LazyFrame]
 
-    def plan(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+    def plan(self, facts: tuple[str, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The subjects' ``id, kind, parent, cluster`` (names normalised, blanks as none),
-        and ``id, subject`` of every evidence item given to more than one subject."""
+        and the :func:`links` of the evidence and of the ``facts`` that name groups."""
         subjects = self.tables["subjects"]
         present = subjects.collect_schema().names()
         columns = [
@@ -58,25 +60,20 @@ class LazyTables:
         ]
         frame = normalise_names("subjects", subjects.select(columns).collect())
         frame = frame.with_columns(pl.col("kind").str.strip_chars())
-        evidence = self.tables.get("evidence")
-        shared = pl.DataFrame(schema={"id": pl.String, "subject": pl.String})
-        if evidence is not None and {"id", "subject"} <= set(evidence.collect_schema().names()):
-            shared = (
-                evidence.select(_name("id").alias("id"), _name("subject").alias("subject"))
-                .filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
-                .unique()
-                .filter(pl.len().over("id") > 1)
-                .collect()
-            )
-        return frame, shared
+        return frame, links(self.tables.get("evidence"), self.tables["facts"], facts)
 
-    def population(self, ids: pl.Series, known: pl.Series | None = None) -> Population:
+    def population(
+        self, ids: pl.Series, known: pl.Series | None = None, context: pl.Series | None = None
+    ) -> Population:
         """The population of the subjects ``ids``; with ``known`` (every subject id), also
-        the rows naming no known subject."""
+        the rows naming no known subject; with ``context``, the ``subjects`` rows of these
+        subjects too (the collectives above ``ids``, so that every parent is known)."""
         frames = {}
         for table, lazy in self.tables.items():
             name = _name(_key(table))
             keep = name.is_in(ids.implode())
+            if context is not None and table == "subjects":
+                keep = keep | name.is_in(context.implode())
             if known is not None:
                 keep = keep | ~name.is_in(known.implode()).fill_null(value=False)
                 keep = keep | pl.col(_key(table)).is_null()
@@ -150,11 +147,15 @@ def _scan_parquet(file: Path) -> pl.LazyFrame | None:
     )
 
 
-def split(population: Population, ids: pl.Series) -> Population:
-    """The part of ``population`` (already validated) about the subjects ``ids``."""
+def split(population: Population, ids: pl.Series, context: pl.Series) -> Population:
+    """The part of ``population`` (already validated) about the subjects ``ids``, with the
+    ``subjects`` rows of ``context`` (the collectives above them)."""
     wanted = ids.implode()
     frames = {
-        table: getattr(population, table).filter(pl.col(_key(table)).is_in(wanted))
+        table: getattr(population, table).filter(
+            pl.col(_key(table)).is_in(wanted)
+            | (pl.col(_key(table)).is_in(context.implode()) & (table == "subjects"))
+        )
         for table in TABLES
     }
     chosen = set(ids.to_list())
@@ -162,14 +163,92 @@ def split(population: Population, ids: pl.Series) -> Population:
     return attrs.evolve(population, **frames, set_aside=aside)
 
 
-def plan_of(population: Population) -> tuple[pl.DataFrame, pl.DataFrame]:
+def plan_of(
+    population: Population, facts: tuple[str, ...] = ()
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The :meth:`LazyTables.plan` of a population in memory."""
     subjects = population.subjects.select(PLAN_COLUMNS)
-    evidence = population.evidence
-    shared = (
-        evidence.select("id", "subject")
-        .filter(pl.col("id").is_not_null())
+    return subjects, links(population.evidence.lazy(), population.facts.lazy(), facts)
+
+
+def ancestors(subjects: pl.DataFrame, ids: pl.Series) -> pl.Series:
+    """The collectives above the subjects ``ids`` (their parents, and theirs, to the top)
+    that are not among ``ids``."""
+    above = dict(subjects.filter(pl.col("kind") == "collective").select("id", "parent").iter_rows())
+    owned = subjects.filter(pl.col("id").is_in(ids.implode()))
+    todo = set(owned.get_column("parent").drop_nulls().unique().to_list())
+    found: set[str] = set()
+    while todo:
+        node = todo.pop()
+        if node in found:
+            continue
+        found.add(node)
+        parent = above.get(node)
+        if parent is not None:
+            todo.add(parent)
+    chosen = set(ids.to_list())
+    return pl.Series("id", sorted(found - chosen), dtype=pl.String)
+
+
+def has_period(facts: pl.LazyFrame, period: Period) -> bool:
+    """Whether some facts row is of ``period`` (written in any form ``Period.parse`` reads)."""
+    texts = facts.select(pl.col("period").cast(pl.String)).unique().collect()
+    return any(_same_period(text, str(period)) for text in texts.get_column("period").to_list())
+
+
+def _same_period(text: str | None, wanted: str) -> bool:
+    """Whether the period written ``text`` is ``wanted``; an unreadable one may be, to be safe."""
+    try:
+        return text is None or str(Period.parse(text.strip())) == wanted
+    except PeriodError:
+        return True
+
+
+def candidates(facts: pl.LazyFrame, subjects: pl.DataFrame, period: Period) -> frozenset[str]:
+    """The collectives of ``subjects`` with a facts row in ``period`` (a period written in
+    any form ``Period.parse`` reads; one it cannot read counts, to be safe)."""
+    collectives = subjects.filter(pl.col("kind") == "collective").get_column("id")
+    rows = (
+        facts.select(_name("subject").alias("subject"), pl.col("period").cast(pl.String))
+        .filter(pl.col("subject").is_in(collectives.implode()))
+        .unique()
+        .collect()
+    )
+    wanted = str(period)
+    return frozenset(subject for subject, text in rows.iter_rows() if _same_period(text, wanted))
+
+
+def links(
+    evidence: pl.LazyFrame | None, facts: pl.LazyFrame, names: tuple[str, ...]
+) -> pl.DataFrame:
+    """``id, subject``: subjects that must be decided together because they share a link
+    ``id`` — an evidence item given to several subjects (``e:<id>``), or a value of a fact
+    that names a quota's or a budget's group (``f:<fact>:<value>``, in any period, compared
+    in NFC, trimmed and in lower case: joining too much is safe, too little is not)."""
+    parts = []
+    if evidence is not None and {"id", "subject"} <= set(evidence.collect_schema().names()):
+        parts.append(
+            evidence.select(
+                (pl.lit("e:") + _name("id").cast(pl.String)).alias("id"),
+                _name("subject").alias("subject"),
+            )
+        )
+    present = set(facts.collect_schema().names())
+    for fact in names:
+        if fact in present:
+            value = pl.col(fact).cast(pl.String).str.normalize("NFC").str.strip_chars()
+            parts.append(
+                facts.select(
+                    (pl.lit(f"f:{fact}:") + value.str.to_lowercase()).alias("id"),
+                    _name("subject").alias("subject"),
+                )
+            )
+    if not parts:
+        return pl.DataFrame(schema={"id": pl.String, "subject": pl.String})
+    return (
+        pl.concat(parts)
+        .filter(pl.col("id").is_not_null() & pl.col("subject").is_not_null())
         .unique()
         .filter(pl.len().over("id") > 1)
+        .collect()
     )
-    return subjects, shared

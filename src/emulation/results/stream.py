@@ -7,7 +7,7 @@ text as the output writes it. :func:`items_of` builds them from one :class:`Eval
 :data:`BATCH` subjects at a time (:meth:`Evaluation.decisions` for those subjects only);
 :func:`write` writes the document of a format from the sections. An evaluation run in chunks of
 whole quota groups gives, per chunk, sections sorted by the same keys; :class:`Spill` keeps each
-chunk's on disk and :func:`merged` reads them back in one ordered stream (``heapq.merge``), so
+chunk's on disk (pickled) and :func:`merged` reads them back in one ordered stream (``heapq.merge``), so
 the bytes are the same whatever the chunks. The bytes are also those the ``json`` and ``csv``
 reporters (:mod:`emulation._builtins.reporters`) write for the whole population.
 
@@ -22,6 +22,7 @@ import csv
 import heapq
 import io
 import json
+import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -261,7 +262,8 @@ def _write_json(
 class Spill:
     """The sorted items of each chunk, kept on disk in a temporary folder until merged.
 
-    One file per chunk and section, one JSON array ``[key..., text]`` per line.
+    One file per chunk and section, the items pickled one after the other (our own files,
+    read back by this process alone: no text is escaped twice).
     """
 
     def __init__(self, where: Path | None = None) -> None:
@@ -271,19 +273,20 @@ class Spill:
     def add(self, section: str, items: Iterable[Item]) -> None:
         """Keep one chunk's items of ``section`` (sorted by key)."""
         files = self._files.setdefault(section, [])
-        path = Path(self._folder.name) / f"{section}-{len(files):06d}.jsonl"
-        with path.open("w", encoding="utf-8") as stream:
-            for key, text in items:
-                stream.write(json.dumps([*key, text], ensure_ascii=False) + "\n")
+        path = Path(self._folder.name) / f"{section}-{len(files):06d}.pickle"
+        with path.open("wb") as stream:
+            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+            for item in items:
+                pickler.dump(item)
         files.append(path)
 
     def merged(self, section: str) -> Iterator[str]:
         """Every chunk's texts of ``section``, in the order of their keys."""
-        streams = [path.open(encoding="utf-8") for path in self._files.get(section, [])]
+        streams = [path.open("rb") for path in self._files.get(section, [])]
         try:
-            readers = [(json.loads(line) for line in stream) for stream in streams]
-            for entry in heapq.merge(*readers, key=_merge_key):
-                yield entry[-1]
+            readers = [_unpickled(stream) for stream in streams]
+            for _, text in heapq.merge(*readers, key=_merge_key):
+                yield text
         finally:
             for stream in streams:
                 stream.close()
@@ -293,9 +296,18 @@ class Spill:
         self._folder.cleanup()
 
 
-def _merge_key(entry: list[Any]) -> list[Any]:
-    # JSON turns the tuple of a set-aside item's rows into a list; lists compare alike
-    return entry[:-1]
+def _unpickled(stream: IO[bytes]) -> Iterator[Item]:
+    unpickler = pickle.Unpickler(stream)
+    while True:
+        try:
+            item: Item = unpickler.load()
+        except EOFError:
+            return
+        yield item
+
+
+def _merge_key(item: Item) -> tuple[Any, ...]:
+    return item[0]
 
 
 def write_parquet_from_csv(csv_file: Path, out: Path | IO[bytes]) -> None:

@@ -275,9 +275,10 @@ class Spill:
         files = self._files.setdefault(section, [])
         path = Path(self._folder.name) / f"{section}-{len(files):06d}.pickle"
         with path.open("wb") as stream:
-            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
             for item in items:
-                pickler.dump(item)
+                # one pickle an item: a pickler (and an unpickler) remembers every object it
+                # has seen, which would keep the whole chunk in memory
+                pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
         files.append(path)
 
     def merged(self, section: str) -> Iterator[str]:
@@ -297,10 +298,9 @@ class Spill:
 
 
 def _unpickled(stream: IO[bytes]) -> Iterator[Item]:
-    unpickler = pickle.Unpickler(stream)
     while True:
         try:
-            item: Item = unpickler.load()
+            item: Item = pickle.load(stream)
         except EOFError:
             return
         yield item

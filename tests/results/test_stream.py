@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import emulation
 from emulation._builtins.reporters import render_csv, render_json
@@ -91,3 +93,26 @@ def test_spilled_chunks_merge_in_key_order(tmp_path: Path) -> None:
     assert list(spill.merged("set_aside")) == []
     spill.close()
     assert list(tmp_path.iterdir()) == []
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(value=st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=5))
+def test_the_indented_encoder_writes_what_json_dumps_writes(value: dict[str, object]) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    assert stream._indented(value) == "    " + text.replace("\n", "\n    ")
+
+
+def test_keys_that_are_not_text_are_left_to_json_dumps() -> None:
+    value = {"a": {1: "x", 2: [1.5, None]}}
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    assert stream._indented(value) == "    " + text.replace("\n", "\n    ")

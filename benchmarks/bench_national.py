@@ -112,7 +112,9 @@ def ensure_data(persons: int, seed: int) -> Path:
     return folder
 
 
-def run_cli(folder: Path, format: str, out: Path, awards: list[str]) -> dict[str, Any]:
+def run_cli(
+    folder: Path, format: str, out: Path, awards: list[str], extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """One ``emulation evaluate`` in a child process: wall seconds and peak RSS (KiB)."""
     script = Path(sys.executable).with_name("emulation")
     launcher = [str(script)] if script.exists() else [sys.executable, "-m", "emulation.cli"]
@@ -129,6 +131,7 @@ def run_cli(folder: Path, format: str, out: Path, awards: list[str]) -> dict[str
         "-o",
         str(out),
         *(part for award in awards for part in ("--award", award)),
+        *extra,
     ]
     started = time.perf_counter()
     child = subprocess.Popen(command, stderr=subprocess.PIPE)
@@ -166,7 +169,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         for persons in sizes:
             folder = ensure_data(persons, args.seed)
             out = Path(scratch) / f"national-{persons}.parquet"
-            found = run_cli(folder, "parquet", out, awards)
+            extra = ("--chunk-size", str(args.chunk_size)) if args.chunk_size else ()
+            found = run_cli(folder, "parquet", out, awards, extra)
             found["persons"] = persons
             result["national"].append(found)
             print(f"national {persons}: {found['seconds']} s, {found['peak_kib'] // 1024} MiB")
@@ -188,7 +192,7 @@ def render(result: dict[str, Any]) -> str:
         )
     for item in result["national"]:
         lines.append(
-            f"| {item['persons']:,} persons → `--format parquet` | {item['seconds']} "
+            f"| national run, {item['persons']:,} persons → `--format parquet` | {item['seconds']} "
             f"| {item['peak_kib'] // 1024} | {item['output_bytes'] / 2**20:.1f} |"
         )
     lines.append("")
@@ -220,6 +224,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument(
         "--all-awards", action="store_true", help="every state award, not LĐTT + CSTĐCS"
+    )
+    parser.add_argument(
+        "--chunk-size", type=int, help="--chunk-size of the national runs (default: the CLI's)"
     )
     args = parser.parse_args(argv)
     (HERE / "data").mkdir(exist_ok=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import emulation
-from emulation import _evaluate_cli
+from emulation._chunk_policy import whole_reason
 from emulation._tables_cli import parquet_of_csv
 from emulation.cli import main
 from emulation.data.lazy import LazyTables
@@ -212,19 +213,36 @@ def test_progress_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert "63/63" in stderr.getvalue()
 
 
-def test_a_note_when_the_awards_need_the_whole_population(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    selections = str(ROOT / "tests" / "rulesets" / "selections")
-    engine = emulation.build_engine(ruleset_paths=[selections])
-    period = "2024"
-    reason = _evaluate_cli.whole_reason(engine, emulation.Period.parse(period), None)
+def test_the_awards_that_need_the_whole_population() -> None:
+    period = emulation.Period.parse("2024")
+    selections = emulation.build_engine(ruleset_paths=[ROOT / "tests" / "rulesets" / "selections"])
+    reason = whole_reason(selections.rulesets_for(period), None)
     assert reason is not None
     assert "whole population" in reason
-    assert (
-        _evaluate_cli.whole_reason(emulation.build_engine(), emulation.Period.parse(period), None)
-        is None
-    )
+    assert whole_reason(emulation.build_engine().rulesets_for(period), None) is None
+
+
+def test_bad_rows_in_several_chunks_are_all_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "union"
+    shutil.copytree(UNION_CSV, folder)
+    rows = (folder / "subjects.csv").read_text(encoding="utf-8").splitlines()
+    bad = [i for i, line in enumerate(rows) if line.startswith(("lqd-003,", "tp-004,"))]
+    assert len(bad) == 2
+    for i in bad:
+        cells = rows[i].split(",")
+        cells[rows[0].split(",").index("birth_year")] = "twelve"
+        rows[i] = ",".join(cells)
+    (folder / "subjects.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    errors = {}
+    for size in ("100000", "5"):
+        args = ["evaluate", str(folder), "--period", "2024", "--format", "csv", "--chunk-size"]
+        assert main([*args, size, *PERSONS]) == 1
+        errors[size] = sorted(capsys.readouterr().err.splitlines())
+    assert errors["5"] == errors["100000"]
+    assert len(errors["5"]) == 2
+    assert all("twelve" in line for line in errors["5"])
 
 
 def test_a_chunk_size_must_be_a_whole_number(capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,8 +32,9 @@ import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from emulation._chunk_policy import group_facts, reads_up_the_tree, scopes, whole_reason
 from emulation._output import write_stream_atomically
-from emulation.data.chunks import chunk_of, groups
+from emulation.data.chunks import chunk_of, groups, regular
 from emulation.data.lazy import (
     LazyTables,
     ancestors,
@@ -45,13 +46,11 @@ from emulation.data.lazy import (
 )
 from emulation.data.population import Population
 from emulation.engine import Engine
-from emulation.errors import EmulationError, Problem, ProblemsError
+from emulation.errors import DataError, EmulationError, Problem, ProblemsError
 from emulation.evaluate.inputs import NO_FILE
-from emulation.lang.nodes import Node, calls_within
 from emulation.period import Period
 from emulation.results import stream
 from emulation.results.evaluation import Evaluation
-from emulation.rules.model import Award, Ruleset
 
 #: Subjects per chunk unless ``--chunk-size`` says otherwise.
 CHUNK_SIZE = 100_000
@@ -93,65 +92,6 @@ def _positive(text: str) -> int:
 def streams(args: argparse.Namespace) -> bool:
     """Whether ``evaluate`` writes ``args.format`` as a stream."""
     return bool(args.format in STREAMED and not getattr(args, "detail", False))
-
-
-def whole_reason(engine: Engine, period: Period, awards: list[str] | None) -> str | None:
-    """Why the awards of ``period`` must be decided over the whole population at once, or
-    None when whole quota groups may be decided apart."""
-    rulesets = engine.rulesets_for(period, awards)
-    decided = _decided(rulesets, awards)
-    for award in decided:
-        for quota in award.quotas:
-            if quota.per == "population" or (quota.per == "fact" and not quota.group_fact):
-                return f'award "{award.id}" has a quota over the whole population'
-        budget = award.budget
-        if budget is not None and (
-            budget.per == "population" or (budget.per == "fact" and not budget.group_fact)
-        ):
-            return f'award "{award.id}" has a budget over the whole population'
-    for ruleset in rulesets:
-        for item in ruleset.standings.values():
-            if item.per == "population":
-                return f'standings "{item.id}" rank the whole population'
-        if ruleset.kpis and not awards:
-            return "KPIs are evaluated over the organisation tree"
-    return None
-
-
-def scopes(rulesets: Iterable[Ruleset], awards: list[str] | None) -> set[str]:
-    """The groups the quotas, budgets and standings decided rank or spend over."""
-    found = {
-        spec.per
-        for award in _decided(rulesets, awards)
-        for spec in (*award.quotas, award.budget)
-        if spec is not None
-    }
-    return found | {item.per for ruleset in rulesets for item in ruleset.standings.values()}
-
-
-def group_facts(engine: Engine, period: Period, awards: list[str] | None) -> tuple[str, ...]:
-    """The facts naming the groups of the quotas and budgets ``per = "fact"`` decided."""
-    found = set()
-    for award in _decided(engine.rulesets_for(period, awards), awards):
-        for spec in (*award.quotas, award.budget):
-            if spec is not None and spec.per == "fact" and spec.group_fact:
-                found.add(spec.group_fact)
-    return tuple(sorted(found))
-
-
-def _decided(rulesets: Iterable[Any], awards: list[str] | None) -> list[Award]:
-    """The awards an evaluation decides: those named and what they depend on, or all."""
-    known: dict[str, Award] = {a.id: a for r in rulesets for a in r.awards.values()}
-    if not awards:
-        return list(known.values())
-    found: dict[str, Award] = {}
-    todo = [name for name in awards if name in known]
-    while todo:
-        name = todo.pop()
-        if name not in found:
-            found[name] = known[name]
-            todo.extend(d for d in known[name].depends_on if d in known)
-    return list(found.values())
 
 
 # -- the run --------------------------------------------------------------------------------
@@ -197,15 +137,19 @@ def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) ->
     """``emulation evaluate`` with a streamed format; returns the exit status."""
     period = Period.parse(args.period)
     job = _Run(args, engine, period, parameters)
-    reason = whole_reason(engine, period, args.awards)
+    reason = whole_reason(engine.rulesets_for(period, args.awards), args.awards)
     with _Progress(args.lang) as progress:
         tables = None if reason else open_tables(args.data)
         if tables is not None:
-            subjects, shared = tables.plan(group_facts(engine, period, args.awards))
+            subjects, shared = tables.plan(
+                group_facts(engine.rulesets_for(period, args.awards), args.awards)
+            )
             whole: Population | None = None
         else:
             whole = engine.read_population(args.data)
-            subjects, shared = plan_of(whole, group_facts(engine, period, args.awards))
+            subjects, shared = plan_of(
+                whole, group_facts(engine.rulesets_for(period, args.awards), args.awards)
+            )
         count = subjects.height
         if reason and count > args.chunk_size:
             print(NOTE_WHOLE.format(count=count, reason=reason), file=sys.stderr)
@@ -233,16 +177,28 @@ def _chunked(
     chunks: pl.DataFrame,
     progress: _Bar,
 ) -> None:
-    """Decide chunk by chunk, keep each chunk's items on disk, write them merged."""
+    """Decide chunk by chunk, keep each chunk's items on disk, write them merged. A chunk
+    whose data are bad is skipped and the others read on, so that the run names the problems
+    of every chunk, as a whole run does, before it stops."""
     args = job.args
     job.chunked = True
     format = _base(args.format)
     spill = stream.Spill(args.output.parent if args.output else None)
+    problems: list[Problem] = []
     try:
         shape: stream.Shape | None = None
-        for part in chunks.partition_by("chunk", maintain_order=True):
+        parts = chunks.partition_by("chunk", maintain_order=True)
+        for index, part in enumerate(parts):
             ids = part.get_column("id")
-            population = _part(tables, whole, ids, first=shape is None, every=subjects)
+            try:
+                population = _part(tables, whole, ids, first=index == 0, every=subjects)
+            except DataError as error:
+                problems += [p for p in error.problems if p not in problems]
+                progress.advance(ids.len())
+                continue
+            if problems:
+                progress.advance(ids.len())
+                continue  # the run stops anyway: only read on
             evaluation = job.decide(population)
             found = stream.shape_of(evaluation)
             if shape is not None and found != shape:  # pragma: no cover - plan-level
@@ -252,6 +208,8 @@ def _chunked(
                 spill.add(section, stream.items_of(evaluation, format, args.lang, section))
             del evaluation, population
             progress.advance(ids.len())
+        if problems:
+            raise DataError(problems)
         job.report_warnings()
         assert shape is not None
         _emit(args, shape, spill.merged)
@@ -270,6 +228,8 @@ def _chunks(
     """``id, chunk`` of every subject, or None when the population is one chunk."""
     if subjects.height <= args.chunk_size or subjects.get_column("id").null_count():
         return None
+    if not regular(subjects):
+        return None  # read whole: its validation names every problem
     if not has_period(facts, period):
         return None  # nothing to decide: read whole, to warn as a whole run does
     rulesets = engine.rulesets_for(period, args.awards)
@@ -278,40 +238,6 @@ def _chunks(
     clusters = "cluster" in scopes(rulesets, args.awards)
     grouped = groups(subjects, shared, deep=deep, candidates=decided, clusters=clusters)
     return chunk_of(grouped, args.chunk_size)
-
-
-#: Functions that read the collectives below a collective, not only its own members.
-CHILD_FUNCTIONS = frozenset({"child_share", "child_count"})
-
-
-def reads_up_the_tree(rulesets: Iterable[Ruleset], awards: list[str] | None) -> bool:
-    """Whether a collective's decision may read collectives below it, so that a collective
-    must be decided with the one above it: a collective award ranked or funded per unit, a
-    collective standings per unit, or a call of :data:`CHILD_FUNCTIONS` or with ``scope =
-    "subtree"`` anywhere in the awards decided (their rules, ranking keys and budgets) or in
-    the score sheets."""
-    decided = _decided(rulesets, awards)
-    for award in decided:
-        if award.subject == "collective" and any(
-            spec is not None and spec.per == "unit" for spec in (*award.quotas, award.budget)
-        ):
-            return True
-    nodes: list[Node] = []
-    for award in decided:
-        nodes += [rule.node for rule in award.rules]
-        nodes += [key.node for quota in award.quotas for key in quota.rank]
-        nodes += list(award.budget.nodes) if award.budget is not None else []
-    for ruleset in rulesets:
-        nodes += [n for sheet in ruleset.scores.values() for n in sheet.nodes]
-        for item in ruleset.standings.values():
-            if item.subject == "collective" and item.per == "unit":
-                return True
-            nodes += [key.node for key in item.rank]
-    return any(
-        call.function.name in CHILD_FUNCTIONS or dict(call.arguments).get("scope") == "subtree"
-        for node in nodes
-        for call in calls_within(node)
-    )
 
 
 def _part(

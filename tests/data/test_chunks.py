@@ -7,7 +7,7 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulation.data.chunks import chunk_of, groups
+from emulation.data.chunks import chunk_of, groups, regular
 
 SUBJECTS = pl.DataFrame(
     {
@@ -81,3 +81,25 @@ def test_chunks_hold_whole_groups_and_enough_subjects(parents: list[str | None],
     sizes = joined.group_by("chunk").len().sort("chunk").get_column("len").to_list()
     assert all(n >= size for n in sizes[:-1])
     assert joined.get_column("chunk").unique().sort().to_list() == list(range(len(sizes)))
+
+
+def test_only_a_regular_tree_is_cut() -> None:
+    assert regular(SUBJECTS)
+    person_as_parent = SUBJECTS.with_columns(
+        pl.when(pl.col("id") == "p6").then(pl.lit("p1")).otherwise("parent").alias("parent")
+    )
+    assert not regular(person_as_parent)
+    unknown_parent = SUBJECTS.with_columns(pl.col("parent").replace("u1", "u9"))
+    assert not regular(unknown_parent)
+    spelt_twice = SUBJECTS.with_columns(pl.col("cluster").replace("k9", "K 9"))
+    assert regular(spelt_twice)
+    spelt_twice = pl.concat(
+        [
+            spelt_twice,
+            SUBJECTS.filter(pl.col("id") == "p5").with_columns(
+                pl.lit("p7").alias("id"), pl.lit("k9").alias("cluster")
+            ),
+        ]
+    )
+    assert not regular(spelt_twice)
+    assert not regular(pl.concat([SUBJECTS, SUBJECTS.head(1)]))

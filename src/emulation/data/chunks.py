@@ -126,6 +126,25 @@ def _read_from_above(subjects: pl.DataFrame, candidates: frozenset[str]) -> set[
     return found | (candidates & set(above))
 
 
+def regular(subjects: pl.DataFrame) -> bool:
+    """Whether the subjects may be cut at all: ids unique, every parent a collective of the
+    table, no two spellings of an id, a parent or a cluster differing only by letter case or
+    spacing. Otherwise the caller reads the population whole, whose validation reports each
+    problem as it always does (a chunk would see only its part of them)."""
+    if subjects.get_column("id").is_duplicated().any():
+        return False
+    collectives = subjects.filter(pl.col("kind") == "collective").get_column("id")
+    parents = subjects.get_column("parent").drop_nulls()
+    if not parents.is_in(collectives.implode()).all():
+        return False
+    for column in ("id", "parent", "cluster"):
+        values = subjects.get_column(column).drop_nulls().unique()
+        folded = values.str.to_lowercase().str.replace_all(r"\s+", "")
+        if folded.n_unique() != values.len():
+            return False
+    return True
+
+
 def chunk_of(grouped: pl.DataFrame, size: int) -> pl.DataFrame:
     """``id, chunk``: whole groups of ``grouped`` (``id, group``) gathered into chunks of at
     least ``size`` subjects (numbered from 0, groups taken in the order of their first id)."""

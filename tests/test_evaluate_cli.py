@@ -245,6 +245,14 @@ def test_bad_rows_in_several_chunks_are_all_named(
     assert all("twelve" in line for line in errors["5"])
 
 
+def test_a_missing_folder_is_named_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["evaluate", UNION_CSV, "--period", "2024", "--format", "json", "--chunk-size", "5"]
+    assert main([*args, "-o", "no-such-folder/d.json", *PERSONS]) == 1
+    assert capsys.readouterr().err == (
+        "emulation: no-such-folder/d.json: No such file or directory\n"
+    )
+
+
 def test_a_chunk_size_must_be_a_whole_number(capsys: pytest.CaptureFixture[str]) -> None:
     for size in ("0", "-3", "many"):
         with pytest.raises(SystemExit) as stopped:

@@ -20,7 +20,9 @@ subjects decided.
 from __future__ import annotations
 
 import argparse
+import errno
 import io
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -136,6 +138,9 @@ class _Run:
 def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) -> int:
     """``emulation evaluate`` with a streamed format; returns the exit status."""
     period = Period.parse(args.period)
+    if args.output is not None and not args.output.parent.is_dir():
+        # said before anything is read, naming the output as written (not a temporary file)
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(args.output))
     job = _Run(args, engine, period, parameters)
     reason = whole_reason(engine.rulesets_for(period, args.awards), args.awards)
     with _Progress(args.lang) as progress:

@@ -23,7 +23,7 @@ import os
 import re
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -63,6 +63,27 @@ def write_atomically(path: Path, text: str | bytes) -> None:
             for start in range(0, len(text), CHUNK):
                 chunk = text[start : start + CHUNK]
                 stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            stream.flush()
+            os.fsync(stream.fileno())
+            os.replace(temporary, path)
+    except OSError as error:
+        if error.filename == str(path):
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from error
+    _sync_folder(folder)
+
+
+def write_stream_atomically(path: Path, fill: Callable[[BinaryIO, Path], None]) -> None:
+    """Like :func:`write_atomically`, for an output written piece by piece: ``fill(stream,
+    temporary)`` writes the new file into ``stream`` (or by the name ``temporary``, which the
+    same open file bears); it is forced to disk and renamed over ``path`` only when ``fill``
+    returns. Whatever ``fill`` raises leaves ``path`` as it was and no temporary file behind.
+    """
+    folder = path.parent
+    remove_leftovers(folder)
+    try:
+        with temporary_for(path) as (stream, temporary):
+            fill(stream, temporary)
             stream.flush()
             os.fsync(stream.fileno())
             os.replace(temporary, path)

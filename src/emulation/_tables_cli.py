@@ -37,6 +37,9 @@ from emulation.types import Language
 #: The binary table format every table-writing subcommand offers.
 PARQUET = "parquet"
 
+#: JSON Lines, one decision a line: written as a stream by ``evaluate`` alone.
+JSONL = "jsonl"
+
 
 def add_detail_option(parser: argparse.ArgumentParser) -> None:
     """``--detail``: the full table of reasons instead of the summary view."""
@@ -60,9 +63,9 @@ def working(lang: Language) -> Iterator[None]:
 
 
 def evaluate_formats(engine: Engine) -> list[str]:
-    """The formats ``evaluate`` writes: those of the installed reporters, ``parquet`` and
-    ``xlsx``."""
-    return sorted({*engine.plugins.report_formats(), PARQUET, workbooks.XLSX})
+    """The formats ``evaluate`` writes: those of the installed reporters, ``jsonl``,
+    ``parquet`` and ``xlsx``."""
+    return sorted({*engine.plugins.report_formats(), JSONL, PARQUET, workbooks.XLSX})
 
 
 def check_evaluate_options(args: argparse.Namespace, engine: Engine) -> None:

@@ -20,6 +20,7 @@ import attrs
 from emulation import (
     _authoring_cli,
     _diff_cli,
+    _evaluate_cli,
     _kpis_cli,
     _list_cli,
     _report_cli,
@@ -150,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--format",
         default="table",
-        help=_("table, json, csv, parquet or xlsx (plugins may add more)"),
+        help=_("table, json, jsonl, csv, parquet or xlsx (plugins may add more)"),
     )
     tables.add_detail_option(evaluate)
     add_lang_option(evaluate)
@@ -162,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     _decision_date_option(evaluate)
     _parameter_option(evaluate)
     _rulesets_option(evaluate)
+    _evaluate_cli.add_chunk_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
     explain = commands.add_parser(
@@ -320,6 +322,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     engine = _engine(args)
     period = Period.parse(args.period)
     tables.check_evaluate_options(args, engine)
+    if _evaluate_cli.streams(args):
+        return _evaluate_cli.run(args, engine, _parameters(args))
     with tables.working(args.lang):
         population = engine.read_population(args.data)
         evaluation = engine.evaluate(

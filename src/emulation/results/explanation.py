@@ -16,7 +16,7 @@ from emulation.evaluate.columns import gap_columns, outcome_column, rule_column
 from emulation.evaluate.money import BonusShown
 from emulation.evaluate.query import comparison
 from emulation.evaluate.windows import takes_anchor, window_key
-from emulation.lang.nodes import Call, walk_conditions
+from emulation.lang.nodes import Call, Node, walk_conditions
 from emulation.period import Period
 from emulation.results.decision import CriterionResult, Gap, QuotaPosition, Reason
 from emulation.results.text import show
@@ -43,6 +43,25 @@ def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap |
     return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
 
 
+#: :func:`_params_read` by the identity of the tree (with the tree, so that the id is not
+#: reused while the entry lives); cleared when it grows past :data:`_READ_MOST`.
+_READ: dict[int, tuple[Node, tuple[str, ...]]] = {}
+_READ_MOST = 4096
+
+
+def _params_read(node: Node) -> tuple[str, ...]:
+    """The parameters ``node`` and the conditions its calls hold read, sorted: walked once per
+    rule, not once per decision (a rule's tree never changes)."""
+    found = _READ.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    names = tuple(sorted({name for part in walk_conditions(node) for name in part.params}))
+    if len(_READ) >= _READ_MOST:
+        _READ.clear()
+    _READ[id(node)] = (node, names)
+    return names
+
+
 def criterion_result(
     award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
 ) -> CriterionResult:
@@ -50,8 +69,8 @@ def criterion_result(
     parameters, the value of each call, the outcomes of the awards it reads) and its gap."""
     inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
     # the parameters a condition argument reads count too (its facts are other subjects')
-    read = {name for node in walk_conditions(rule.node) for name in node.params}
-    inputs.extend((name, parameters.get(name)) for name in sorted(read))
+    read = _params_read(rule.node)
+    inputs.extend((name, parameters.get(name)) for name in read)
     for call in rule.node.calls:
         if call.key in row:
             inputs.append((call.text, row[call.key]))
@@ -78,7 +97,7 @@ def criterion_result(
         inputs=tuple(inputs),
         gap=_gap(award, rule, row, period),
         path=rule.path,
-        unset=tuple(name for name in sorted(read) if parameters.get(name) is None),
+        unset=tuple(name for name in read if parameters.get(name) is None),
     )
 
 

@@ -1,0 +1,254 @@
+"""A population read a chunk at a time: folders of CSV or Parquet tables scanned lazily, only
+the rows of the chunk's subjects collected, and each chunk validated as a population of its own.
+
+:func:`open_tables` scans a folder as the CSV or Parquet reader reads it — every column as the
+text a CSV cell holds, every row with its origin (file and row) — without reading the rows.
+:meth:`LazyTables.plan` reads the few columns that make the groups (``id, kind, parent,
+cluster`` and evidence given to several subjects); :meth:`LazyTables.population` the rows of
+some subjects, validated by :meth:`Population.from_frames`. Rows naming no subject of the
+``subjects`` table go with the first chunk, so that its validation reports them as a whole run
+would. A folder whose files the lazy scan cannot take as they are (a missing table, a table
+given twice, another separator, a repeated column, a nested Parquet column) is not scanned:
+:func:`open_tables` returns None and the caller reads it whole, which reports the problem.
+
+:func:`split` cuts a population already in memory (the JSON form) the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import polars as pl
+
+from emulation.data.chunks import PLAN_COLUMNS
+from emulation.data.parquet import SUFFIX, is_parquet_dir
+from emulation.data.population import Population
+from emulation.data.schema import ORIGIN, TABLES
+from emulation.data.tree import normalise_names
+from emulation.errors import PeriodError
+from emulation.period import Period
+
+_NESTED = (pl.List, pl.Array, pl.Struct, pl.Binary, pl.Object)
+_OTHER_SEPARATORS = (";", "\t", "|")
+
+
+def _key(table: str) -> str:
+    return "id" if table == "subjects" else "subject"
+
+
+def _name(column: str) -> pl.Expr:
+    """A name as the validator reads it: NFC, trimmed."""
+    return pl.col(column).str.normalize("NFC").str.strip_chars()
+
+
+@attrs.frozen
+class LazyTables:
+    """The tables of a folder, scanned, not read."""
+
+    source: str
+    tables: dict[str, pl.LazyFrame]
+
+    def plan(self, facts: tuple[str, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The subjects' ``id, kind, parent, cluster`` (names normalised, blanks as none),
+        and the :func:`links` of the evidence and of the ``facts`` that name groups."""
+        subjects = self.tables["subjects"]
+        present = subjects.collect_schema().names()
+        columns = [
+            pl.col(c) if c in present else pl.lit(None, dtype=pl.String).alias(c)
+            for c in PLAN_COLUMNS
+        ]
+        frame = normalise_names("subjects", subjects.select(columns).collect())
+        frame = frame.with_columns(pl.col("kind").str.strip_chars())
+        return frame, links(self.tables.get("evidence"), self.tables["facts"], facts)
+
+    def population(
+        self, ids: pl.Series, known: pl.Series | None = None, context: pl.Series | None = None
+    ) -> Population:
+        """The population of the subjects ``ids``; with ``known`` (every subject id), also
+        the rows naming no known subject; with ``context``, the ``subjects`` rows of these
+        subjects too (the collectives above ``ids``, so that every parent is known)."""
+        frames = {}
+        for table, lazy in self.tables.items():
+            name = _name(_key(table))
+            keep = name.is_in(ids.implode())
+            if context is not None and table == "subjects":
+                keep = keep | name.is_in(context.implode())
+            if known is not None:
+                keep = keep | ~name.is_in(known.implode()).fill_null(value=False)
+                keep = keep | pl.col(_key(table)).is_null()
+            frames[table] = lazy.filter(keep).collect()
+        return Population.from_frames(self.source, **frames)
+
+
+def open_tables(path: Path) -> LazyTables | None:
+    """The tables of the folder ``path`` scanned lazily, or None when it must be read whole."""
+    if not path.is_dir():
+        return None
+    parquet = is_parquet_dir(path)
+    tables: dict[str, pl.LazyFrame] = {}
+    for table in TABLES:
+        file = path / f"{table}{SUFFIX if parquet else '.csv'}"
+        twin = path / f"{table}{'.csv' if parquet else SUFFIX}"
+        if twin.exists() and parquet:
+            return None
+        if not file.exists():
+            if table in ("subjects", "facts"):
+                return None
+            continue
+        scanned = _scan_parquet(file) if parquet else _scan_csv(file)
+        if scanned is None:
+            return None
+        tables[table] = scanned
+    return LazyTables(source=str(path), tables=tables)
+
+
+def _scan_csv(file: Path) -> pl.LazyFrame | None:
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as stream:
+            header = [name.strip() for name in stream.readline().rstrip("\r\n").split(",")]
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(header) != len(set(header)):
+        return None
+    if len(header) == 1 and any(sep in header[0] for sep in _OTHER_SEPARATORS):
+        return None
+    if any('"' in name for name in header):
+        return None  # a quoted header: let the whole reader take it
+    return (
+        pl.scan_csv(file, infer_schema=False, encoding="utf8")
+        .with_row_index("_row", offset=2)
+        .with_columns(pl.format("{}: row {}", pl.lit(str(file)), pl.col("_row")).alias(ORIGIN))
+        .drop("_row")
+    )
+
+
+def _scan_parquet(file: Path) -> pl.LazyFrame | None:
+    try:
+        lazy = pl.scan_parquet(file)
+        schema = lazy.collect_schema()
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    if any(isinstance(dtype, _NESTED) for dtype in schema.values()):
+        return None
+    columns = []
+    for name, dtype in schema.items():
+        column = pl.col(name)
+        if dtype == pl.Boolean:
+            column = pl.when(column).then(pl.lit("true")).when(~column).then(pl.lit("false"))
+        elif dtype == pl.Date:
+            column = column.dt.strftime("%Y-%m-%d")
+        columns.append(column.cast(pl.String).alias(name))
+    return (
+        lazy.select(columns)
+        .with_row_index("_row", offset=1)
+        .with_columns(pl.format("{}: row {}", pl.lit(str(file)), pl.col("_row")).alias(ORIGIN))
+        .drop("_row")
+    )
+
+
+def split(population: Population, ids: pl.Series, context: pl.Series) -> Population:
+    """The part of ``population`` (already validated) about the subjects ``ids``, with the
+    ``subjects`` rows of ``context`` (the collectives above them)."""
+    wanted = ids.implode()
+    frames = {
+        table: getattr(population, table).filter(
+            pl.col(_key(table)).is_in(wanted)
+            | (pl.col(_key(table)).is_in(context.implode()) & (table == "subjects"))
+        )
+        for table in TABLES
+    }
+    chosen = set(ids.to_list())
+    aside = tuple(item for item in population.set_aside if item.subject in chosen)
+    return attrs.evolve(population, **frames, set_aside=aside)
+
+
+def plan_of(
+    population: Population, facts: tuple[str, ...] = ()
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The :meth:`LazyTables.plan` of a population in memory."""
+    subjects = population.subjects.select(PLAN_COLUMNS)
+    return subjects, links(population.evidence.lazy(), population.facts.lazy(), facts)
+
+
+def ancestors(subjects: pl.DataFrame, ids: pl.Series) -> pl.Series:
+    """The collectives above the subjects ``ids`` (their parents, and theirs, to the top)
+    that are not among ``ids``."""
+    above = dict(subjects.filter(pl.col("kind") == "collective").select("id", "parent").iter_rows())
+    owned = subjects.filter(pl.col("id").is_in(ids.implode()))
+    todo = set(owned.get_column("parent").drop_nulls().unique().to_list())
+    found: set[str] = set()
+    while todo:
+        node = todo.pop()
+        if node in found:
+            continue
+        found.add(node)
+        parent = above.get(node)
+        if parent is not None:
+            todo.add(parent)
+    chosen = set(ids.to_list())
+    return pl.Series("id", sorted(found - chosen), dtype=pl.String)
+
+
+def has_period(facts: pl.LazyFrame, period: Period) -> bool:
+    """Whether some facts row is of ``period`` (written in any form ``Period.parse`` reads)."""
+    texts = facts.select(pl.col("period").cast(pl.String)).unique().collect()
+    return any(_same_period(text, str(period)) for text in texts.get_column("period").to_list())
+
+
+def _same_period(text: str | None, wanted: str) -> bool:
+    """Whether the period written ``text`` is ``wanted``; an unreadable one may be, to be safe."""
+    try:
+        return text is None or str(Period.parse(text.strip())) == wanted
+    except PeriodError:
+        return True
+
+
+def candidates(facts: pl.LazyFrame, subjects: pl.DataFrame, period: Period) -> frozenset[str]:
+    """The collectives of ``subjects`` with a facts row in ``period`` (a period written in
+    any form ``Period.parse`` reads; one it cannot read counts, to be safe)."""
+    collectives = subjects.filter(pl.col("kind") == "collective").get_column("id")
+    rows = (
+        facts.select(_name("subject").alias("subject"), pl.col("period").cast(pl.String))
+        .filter(pl.col("subject").is_in(collectives.implode()))
+        .unique()
+        .collect()
+    )
+    wanted = str(period)
+    return frozenset(subject for subject, text in rows.iter_rows() if _same_period(text, wanted))
+
+
+def links(
+    evidence: pl.LazyFrame | None, facts: pl.LazyFrame, names: tuple[str, ...]
+) -> pl.DataFrame:
+    """``id, subject``: subjects that must be decided together because they share a link
+    ``id`` — an evidence item given to several subjects (``e:<id>``), or a value of a fact
+    that names a quota's or a budget's group (``f:<fact>:<value>``, in any period, compared
+    in NFC, trimmed and in lower case: joining too much is safe, too little is not)."""
+    parts = []
+    if evidence is not None and {"id", "subject"} <= set(evidence.collect_schema().names()):
+        parts.append(
+            evidence.select(
+                (pl.lit("e:") + _name("id").cast(pl.String)).alias("id"),
+                _name("subject").alias("subject"),
+            )
+        )
+    present = set(facts.collect_schema().names())
+    for fact in names:
+        if fact in present:
+            value = pl.col(fact).cast(pl.String).str.normalize("NFC").str.strip_chars()
+            parts.append(
+                facts.select(
+                    (pl.lit(f"f:{fact}:") + value.str.to_lowercase()).alias("id"),
+                    _name("subject").alias("subject"),
+                )
+            )
+    if not parts:
+        return pl.DataFrame(schema={"id": pl.String, "subject": pl.String})
+    return (
+        pl.concat(parts)
+        .filter(pl.col("id").is_not_null() & pl.col("subject").is_not_null())
+        .unique()
+        .filter(pl.len().over("id") > 1)
+        .collect()
+    )

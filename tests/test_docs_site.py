@@ -107,3 +107,55 @@ def test_the_site_works_offline_and_searches_vietnamese(site: Path) -> None:
     assert (site / "assets" / "javascripts" / "lunr" / "min" / "lunr.vi.min.js").is_file()
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "khen thưởng" in text, "the index lost the Vietnamese words or their diacritics"
+
+
+# -- the Griffe extension that turns Sphinx roles into links --------------------------------
+
+PACKAGE = {
+    "__init__.py": '"""A package."""\nfrom pkg.core import Thing, make\n\n__all__ = ["Thing", "make"]\n',
+    "core.py": '''"""The core; see :func:`_hidden` and :mod:`ast`."""
+
+import ast
+
+
+class Thing:
+    """Made by :func:`make`, checked by :meth:`Thing.check`; :class:`str`, :func:`nowhere`."""
+
+    def check(self):
+        """Check it."""
+
+    def _private(self):
+        """Private."""
+
+
+def make():
+    """Make a :class:`Thing` with :func:`~pkg.core._hidden` and :meth:`Thing._private`."""
+
+
+def _hidden():
+    """Hidden."""
+''',
+}
+
+
+def test_sphinx_roles_become_links_to_the_api_page_or_code(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    griffe = pytest.importorskip("griffe", reason="the docs extra is not installed")
+    for name, text in PACKAGE.items():
+        (tmp_path / "pkg").mkdir(exist_ok=True)
+        (tmp_path / "pkg" / name).write_text(text, encoding="utf-8")
+    extensions = griffe.load_extensions(f"{DOCS / 'griffe_roles.py'}:SphinxRoles")
+    with caplog.at_level("WARNING"):
+        package = griffe.load("pkg", search_paths=[tmp_path], extensions=extensions)
+    core = package["core"]
+    assert core["Thing"].docstring.value == (
+        "Made by [`make`][pkg.make], checked by [`Thing.check`][pkg.Thing.check]; `str`, "
+        "`nowhere`."
+    )
+    assert core["make"].docstring.value == (
+        "Make a [`Thing`][pkg.Thing] with `_hidden` and `Thing._private`."
+    )
+    assert core.docstring.value == "The core; see `_hidden` and `ast`."
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["pkg.core.Thing: the docstring names 'nowhere', which is nowhere"]

@@ -14,7 +14,9 @@ role, before the docstring is parsed, into what the site can show:
 
 A role whose name resolves nowhere — not in the scope of the docstring, not in the
 ``emulation`` package, not a built-in or a standard-library module — is a mistake in the
-docstring: it is logged as a warning, which fails ``mkdocs build --strict``.
+docstring. In a docstring the site shows (a public name's, or a public member's) it is logged
+as a warning, which fails ``mkdocs build --strict``; elsewhere it becomes code, as the site
+does not show it.
 
 Loaded by ``mkdocs.yml`` (``extensions: - docs/griffe_roles.py:SphinxRoles``).
 """
@@ -45,8 +47,9 @@ class SphinxRoles(griffe.Extension):
             docstring = obj.docstring
             if docstring is None or ":" not in docstring.value:
                 continue
+            shown = _public(obj.path, public) is not None
             docstring.value = ROLE.sub(
-                lambda match, obj=obj: _rewrite(match, obj, pkg, public),
+                lambda match, obj=obj, shown=shown: _rewrite(match, obj, pkg, public, shown),
                 docstring.value,
             )
 
@@ -119,7 +122,11 @@ def _public(canonical: str, public: dict[str, str]) -> str | None:
 
 
 def _rewrite(
-    match: re.Match[str], obj: griffe.Object, pkg: griffe.Module, public: dict[str, str]
+    match: re.Match[str],
+    obj: griffe.Object,
+    pkg: griffe.Module,
+    public: dict[str, str],
+    shown: bool,
 ) -> str:
     target = match["target"]
     title = target.rsplit(".", 1)[-1] if match["tilde"] else target.lstrip(".")
@@ -127,7 +134,7 @@ def _rewrite(
     head = target.lstrip(".").split(".", 1)[0]
     resolved = _resolve(target, obj, pkg)
     if resolved is None:
-        if head in sys.stdlib_module_names or hasattr(builtins, head):
+        if head in sys.stdlib_module_names or hasattr(builtins, head) or not shown:
             return code
         _logger.warning(f"{obj.path}: the docstring names {target!r}, which is nowhere")
         return code
@@ -135,6 +142,8 @@ def _rewrite(
         return code  # another package: the standard library, attrs, Polars
     canonical = _canonical(resolved, pkg)
     if canonical is None:
+        if not shown:
+            return code
         _logger.warning(f"{obj.path}: the docstring names {target!r}, which is not in {pkg.name}")
         return code
     page_path = _public(canonical, public)

@@ -113,7 +113,7 @@ def test_the_site_works_offline_and_searches_vietnamese(site: Path) -> None:
 
 PACKAGE = {
     "__init__.py": '"""A package."""\nfrom pkg.core import Thing, make\n\n__all__ = ["Thing", "make"]\n',
-    "core.py": '''"""The core; see :func:`_hidden` and :mod:`ast`."""
+    "core.py": '''"""The core; see :func:`_hidden`, :mod:`ast` and :func:`gone`."""
 
 import ast
 
@@ -150,12 +150,12 @@ def test_sphinx_roles_become_links_to_the_api_page_or_code(
         package = griffe.load("pkg", search_paths=[tmp_path], extensions=extensions)
     core = package["core"]
     assert core["Thing"].docstring.value == (
-        "Made by [`make`][pkg.make], checked by [`Thing.check`][pkg.Thing.check]; `str`, "
-        "`nowhere`."
+        "Made by [`make`][pkg.make], checked by [`Thing.check`][pkg.Thing.check]; `str`, `nowhere`."
     )
     assert core["make"].docstring.value == (
         "Make a [`Thing`][pkg.Thing] with `_hidden` and `Thing._private`."
     )
-    assert core.docstring.value == "The core; see `_hidden` and `ast`."
+    # The module is not on the API page: a name found nowhere is code, with no warning.
+    assert core.docstring.value == "The core; see `_hidden`, `ast` and `gone`."
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == ["pkg.core.Thing: the docstring names 'nowhere', which is nowhere"]

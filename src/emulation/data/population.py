@@ -47,7 +47,7 @@ class Population:
     """Every record of an evaluation as Polars frames (see the module docs for the columns).
 
     Build one with :meth:`from_records`, :meth:`from_json`, :meth:`from_csv_dir` or
-    :func:`emulation.read_population`; all of them validate and raise :class:`DataError` with
+    :meth:`emulation.Engine.read_population`; all of them validate and raise :class:`DataError` with
     the file and row of every bad record.
     """
 

@@ -122,7 +122,7 @@ def test_from_ruleset_draws_sheets_and_trees(path: Path) -> None:
     seen: Counter[str] = Counter()
 
     @settings(
-        max_examples=25,
+        max_examples=60,
         derandomize=True,
         database=None,
         deadline=None,

@@ -18,6 +18,7 @@ from emulation.data.cast import cast_expression, explain, is_ascii, written
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN
 from emulation.errors import DataError, Problem
+from emulation.evaluate.collect import collect
 from emulation.lang.compiler import DECIMAL, dtype_of
 from emulation.period import Period
 from emulation.rules.loader import SUBJECT_FACTS
@@ -81,24 +82,25 @@ def base_frame(
         for name in shown
     ]
     # the period evaluated: values and checks in one query
-    frame = this_period.select(
-        "id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items())
-    ).collect()
+    frame = collect(
+        this_period.select(
+            "id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items())
+        )
+    )
     if checks and frame.select(pl.any_horizontal(list(checks)).any()).item():
-        bad = (
-            this_period.select(ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items()))
-            .filter(pl.any_horizontal(list(checks)))
-            .collect()
+        bad = collect(
+            this_period.select(
+                ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items())
+            ).filter(pl.any_horizontal(list(checks)))
         )
         raise DataError(_problems(bad, checks, facts))
     # the other periods: checked once per population and declaration
     unchecked = _unchecked(population, kind, facts, str(period))
     if checks and unchecked:
-        bad = (
+        bad = collect(
             every_period.filter(pl.col("period").is_in(unchecked))
             .select(ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items()))
             .filter(pl.any_horizontal(list(checks)))
-            .collect()
         )
         if bad.height:
             raise DataError(_problems(bad, checks, facts))

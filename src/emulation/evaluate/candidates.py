@@ -76,6 +76,9 @@ def base_frame(
         if decl.default is not None:
             value = value.fill_null(decl.default)
         values.append(value.alias(name))
+    if kind not in _known(population).kinds:  # no subject of the kind: nothing to read
+        columns = this_period.select("id", "name", "parent", ORIGIN, *values)
+        return pl.DataFrame(schema=columns.collect_schema())
     shown = sorted({key.split("::", 1)[1] for key in checks})
     as_written = [
         (pl.col(name) if name in schema else pl.lit(None)).alias(f"written::{name}")
@@ -111,11 +114,14 @@ def base_frame(
 
 @attrs.define
 class _Known:
-    """What is known of one population once computed: it is immutable, so its periods, which
+    """What is known of one population once computed: it is immutable, so its periods, the
+    kinds of its subjects, which
     text columns are plain ASCII, and which (subject kind, period, fact declaration) its rows
     have been checked for are computed once, not at every evaluation."""
 
     periods: tuple[str, ...]
+    #: The kinds of the subjects it holds.
+    kinds: frozenset[str]
     ascii: dict[str, bool] = attrs.field(factory=dict)
     checked: set[tuple[object, ...]] = attrs.field(factory=set)
 
@@ -126,7 +132,8 @@ _KNOWN: weakref.WeakKeyDictionary[Population, _Known] = weakref.WeakKeyDictionar
 def _known(population: Population) -> _Known:
     found = _KNOWN.get(population)
     if found is None:
-        found = _KNOWN[population] = _Known(periods=population.periods())
+        kinds = frozenset(population.subjects.get_column("kind").unique().to_list())
+        found = _KNOWN[population] = _Known(periods=population.periods(), kinds=kinds)
     return found
 
 

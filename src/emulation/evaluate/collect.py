@@ -27,12 +27,37 @@ NO_OPTIMIZATIONS = pl.QueryOptFlags.none()
 def collect(lazy: pl.LazyFrame, *, optimize: bool = True) -> pl.DataFrame:
     """``lazy`` run on the in-memory engine; ``optimize=False`` runs the plan as written."""
     if optimize:
-        return lazy.collect(engine=ENGINE)
-    return lazy.collect(engine=ENGINE, optimizations=NO_OPTIMIZATIONS)
+        return materialised(lazy.collect(engine=ENGINE))
+    return materialised(lazy.collect(engine=ENGINE, optimizations=NO_OPTIMIZATIONS))
+
+
+def collect_rules(lazy: pl.LazyFrame, *, optimize: bool = True) -> pl.DataFrame:
+    """``lazy``, a query that computes rule columns, run on Polars' default engine
+    (``optimize=False``: as written).
+
+    A rule may be made of literals alone (``0 in (0,)``, ``min(base_salary, base_salary)``);
+    its column is then one repeated value, which the in-memory engine keeps as a value and a
+    length, and a later expression comparing a typed literal with it fails there. The
+    default engine writes such columns out. Only the few queries that compute the rules' own
+    columns run there; the many small queries around them stay in memory.
+    """
+    return lazy.collect() if optimize else lazy.collect(optimizations=NO_OPTIMIZATIONS)
 
 
 def collect_all(lazies: Sequence[pl.LazyFrame]) -> list[pl.DataFrame]:
     """Every query of ``lazies`` in one call (sub-plans they share run once)."""
     if not lazies:
         return []
-    return pl.collect_all(lazies, engine=ENGINE)
+    return [materialised(frame) for frame in pl.collect_all(lazies, engine=ENGINE)]
+
+
+def materialised(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with every column held value by value.
+
+    The in-memory engine keeps a column made of one repeated value (a fact the input does not
+    have, ``pl.lit(None)``) as that value and a length; an expression that compares a typed
+    literal with such a column then gives one row instead of one per row, and fails
+    ("length 1 doesn't match the DataFrame height", Polars 2.1). Taking the columns as series
+    writes them out (the others are not copied).
+    """
+    return pl.DataFrame(frame.get_columns())

@@ -15,7 +15,7 @@ import polars as pl
 
 from emulation.data.population import Population
 from emulation.evaluate.budget import budget_stage
-from emulation.evaluate.collect import collect
+from emulation.evaluate.collect import collect, collect_rules
 from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_column, rule_column
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
@@ -72,7 +72,7 @@ def evaluate_kind(
     lazy = context.joined(base).lazy()
     for stage in stages:
         lazy = stage(lazy)
-    return collect(lazy, optimize=False)
+    return collect_rules(lazy, optimize=False)
 
 
 def _award_stages(
@@ -125,7 +125,7 @@ def _late_joins(joins: list[LateJoin]) -> Stage:
     """Materialise the decisions so far once, then join every column built from them."""
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
-        frame = collect(lazy)
+        frame = collect_rules(lazy)
         for key, make, default in joins:
             right = collect(make(frame))
             frame = frame.join(right, left_on="id", right_on="subject", how="left")

@@ -1,14 +1,14 @@
 """How an evaluation runs its Polars queries.
 
-Every query of an evaluation runs on Polars' in-memory engine. The default engine ("auto")
-chooses the streaming engine, whose start-up costs several times more per query: on the
-benchmark's machine a one-row group-by took about 0.5 ms there against 0.1 ms in memory, and
-fifty joins of one-row frames 18 ms against 1.7 ms. An evaluation runs dozens of small queries
-(one per derived column a rule reads), so that start-up cost is most of the time one subject
-takes. The population is in memory already (``Population`` holds data frames), so the
-streaming engine's ability to work on more than memory holds does not help here; the national
-run bounds memory by evaluating chunks of whole quota groups instead.
-"""
+The many small queries of an evaluation — the candidates, every derived column a rule reads
+(evidence counts, history windows, discipline in force), the evidence used up — run on Polars'
+in-memory engine. The default engine ("auto") chooses the streaming engine, whose start-up
+costs several times more per query: on the benchmark's machine a one-row group-by took about
+0.5 ms there against 0.1 ms in memory, and fifty joins of one-row frames 18 ms against 1.7 ms.
+An evaluation runs dozens of them, so that start-up cost was most of the time one subject
+took. The few queries that compute the rules' own columns run on the default engine
+(:func:`collect_rules`, which says why), and every in-memory result is written out
+(:func:`materialised`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Final, Literal
 
 import polars as pl
 
-#: The engine every query of an evaluation runs on.
+#: The engine the small queries of an evaluation run on.
 ENGINE: Final[Literal["in-memory"]] = "in-memory"
 #: For a query written in the order it should run (its sources filtered already): planning it
 #: again costs more than it saves.

@@ -7,8 +7,10 @@ state, so tests build as many engines as they like.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,19 +18,21 @@ import attrs
 import polars as pl
 
 from emulation._plugins import PluginFacade, make_plugin_manager
+from emulation._replaced import not_defined_by
 from emulation.data.population import Population
 from emulation.errors import EmulationError, EvaluationError, Problem, suggest
 from emulation.evaluate import run
 from emulation.evaluate.inputs import input_warnings
 from emulation.evaluate.kpis import evaluate_kpis
-from emulation.evaluate.money import decision_day, money_parameters
-from emulation.evaluate.plan import by_id, plan_evaluation
+from emulation.evaluate.money import decision_day
+from emulation.evaluate.plan import by_id
+from emulation.evaluate.prepared import PLAN_CACHE_SIZE, PlanCache, Shape, prepare
 from emulation.functions import FunctionSpec
 from emulation.period import Period, cut_off
 from emulation.results.diff import Diff, diff_evaluations
 from emulation.results.evaluation import Evaluation
 from emulation.results.replay import Replay, compare, read_decisions
-from emulation.rules.catalogue import catalogue_warnings, load_rulesets, ruleset_files
+from emulation.rules.catalogue import catalogue_warnings, load_rulesets
 from emulation.rules.loader import SUBJECT_FACTS
 from emulation.rules.model import Award, Ruleset
 from emulation.rules.publish import catalogue_markdown
@@ -48,6 +52,33 @@ class Engine:
     #: What the rulesets allow but is likely a mistake (a span between two versions of a
     #: ruleset with neither in force), as located problems with a ``code``; never raised.
     warnings: tuple[Problem, ...] = ()
+    #: How many request shapes (period, awards, overrides, cut-off …) the engine keeps the
+    #: evaluation plan of; 0 keeps none. See :meth:`clear_cache`.
+    plan_cache_size: int = PLAN_CACHE_SIZE
+    _plans: PlanCache = attrs.field(init=False)
+    _declared: frozenset[str] = attrs.field(init=False)
+
+    @_plans.default
+    def _new_plan_cache(self) -> PlanCache:
+        return PlanCache(partial(prepare, rulesets_for=self.rulesets_for), self.plan_cache_size)
+
+    @_declared.default
+    def _declared_facts(self) -> frozenset[str]:
+        names = {name for ruleset in self.rulesets for name in ruleset.facts}
+        return frozenset(names | set(SUBJECT_FACTS))
+
+    def clear_cache(self) -> None:
+        """Forget the evaluation plans kept (each is built again at its next use)."""
+        self._plans.clear()
+
+    def with_plan_cache(self, size: int) -> Engine:
+        """This engine keeping the plans of ``size`` request shapes (0: none), with an empty
+        cache; the rulesets and plugins are shared."""
+        return attrs.evolve(self, plan_cache_size=size)
+
+    def cache_info(self) -> functools._CacheInfo:
+        """The plan cache's hits, misses, size limit and current size."""
+        return self._plans.info()
 
     def __repr__(self) -> str:
         versions = ", ".join(f"{r.id} {r.version}" for r in self.rulesets)
@@ -67,8 +98,7 @@ class Engine:
     def declared_facts(self) -> frozenset[str]:
         """Every fact name a loaded ruleset (of any version) declares, with the subject
         attributes every expression may read (``gender``, ``birth_year`` …)."""
-        names = {name for ruleset in self.rulesets for name in ruleset.facts}
-        return frozenset(names | set(SUBJECT_FACTS))
+        return self._declared
 
     def rulesets_for(
         self, period: Period | str, awards: Sequence[str] | None = None
@@ -166,18 +196,9 @@ class Engine:
         period = _period(period)
         day = cut_off(period, as_of)
         decided = decision_day(day, decision_date)
-        rulesets = self.rulesets_for(period, awards)
-        plan = plan_evaluation(
-            period,
-            rulesets,
-            _awards_of(rulesets),
-            awards,
-            parameters,
-            kpis,
-            sheets=_sheets_of(rulesets),
-            scores=scores,
-        )
-        plan = attrs.evolve(plan, as_of=day)
+        shape = Shape.of(period, awards, kpis, scores, day, decided, parameters)
+        prepared = self._plans.get(shape)
+        plan = prepared.plan
         population = self.plugins.adapt_population(population, period)
         frames = run(plan, population)
         evaluation = Evaluation(
@@ -194,7 +215,7 @@ class Engine:
             sheets=plan.scores,
             warnings=input_warnings(population, period, self.declared_facts()),
             decision_date=None if decision_date is None else decided,
-            money_parameters=money_parameters(rulesets, plan.parameters, decided, plan.overrides),
+            money_parameters={key: dict(v) for key, v in prepared.money_parameters.items()},
         )
         self.plugins.observe(evaluation)
         return evaluation
@@ -339,22 +360,25 @@ def build_engine(
     entry_points: bool = True,
     blocked: Iterable[str] | None = None,
     config: Mapping[str, str] | None = None,
+    plan_cache_size: int = PLAN_CACHE_SIZE,
 ) -> Engine:
     """Build the plugin manager and the engine, load and check every ruleset.
 
     ``plugins`` are extra plugin objects (modules or instances with ``@hookimpl`` methods);
     ``ruleset_paths`` extra ruleset files or folders; ``entry_points=False`` ignores installed
     plugins (tests); ``blocked`` names plugins not to register (default: the
-    ``EMULATION_DISABLE_PLUGINS`` variable). Raises :class:`RulesetError` listing every
-    problem of every ruleset.
+    ``EMULATION_DISABLE_PLUGINS`` variable); ``plan_cache_size`` how many request shapes the
+    engine keeps the evaluation plan of (:meth:`Engine.clear_cache`). Raises
+    :class:`RulesetError` listing every problem of every ruleset.
     """
-    return assemble(
+    engine = assemble(
         plugins,
         ruleset_paths=ruleset_paths,
         entry_points=entry_points,
         blocked=blocked,
         config=config,
     )
+    return engine if plan_cache_size == PLAN_CACHE_SIZE else engine.with_plan_cache(plan_cache_size)
 
 
 def assemble(
@@ -393,7 +417,7 @@ def assemble(
     if installed == "add":
         paths.extend(others)
     elif installed == "replace":
-        paths.extend(_not_defined_by(facade, own, functions, suffixes, others))
+        paths.extend(not_defined_by(facade, own, functions, suffixes, others))
     rulesets = load_rulesets(facade, sorted(set(paths)), functions, suffixes)
     return Engine(
         rulesets=rulesets,
@@ -402,41 +426,6 @@ def assemble(
         config=dict(config or {}),
         warnings=catalogue_warnings(rulesets),
     )
-
-
-def _not_defined_by(
-    facade: PluginFacade,
-    own: Sequence[Path],
-    functions: dict[str, FunctionSpec],
-    suffixes: Sequence[str],
-    others: Sequence[Path],
-) -> list[Path]:
-    """The ruleset files under ``others`` (the installed ones) whose ruleset id no file under
-    ``own`` defines."""
-    mine = ruleset_files(own, suffixes)
-    ids = {ruleset.id for ruleset in _quietly_loaded(facade, mine, functions)}
-    resolved = {file.resolve() for file in mine}
-    return [
-        file
-        for file in ruleset_files(others, suffixes)
-        if file.resolve() not in resolved
-        and all(r.id not in ids for r in _quietly_loaded(facade, [file], functions))
-    ]
-
-
-def _quietly_loaded(
-    facade: PluginFacade, files: Iterable[Path], functions: dict[str, FunctionSpec]
-) -> list[Ruleset]:
-    """The rulesets of ``files`` that load; the others are reported when all are loaded."""
-    found = []
-    for file in files:
-        try:
-            ruleset = facade.load_ruleset(file, functions)
-        except EmulationError:
-            continue
-        if ruleset is not None:
-            found.append(ruleset)
-    return found
 
 
 def _period(period: Period | str) -> Period:

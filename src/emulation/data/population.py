@@ -154,12 +154,20 @@ class Population:
         """
         wanted = pl.Series(list(subject_ids), dtype=pl.String())
         rows: dict[str, list[str]] = {sid: [] for sid in subject_ids}
-        for table in TABLES:
-            frame = getattr(self, table)
-            key = "id" if table == "subjects" else "subject"
-            part = frame.filter(pl.col(key).is_in(wanted.implode())).drop(ORIGIN)
-            columns = sorted(part.columns)
-            for record in part.select(columns).iter_rows(named=True):
+        keys = {table: "id" if table == "subjects" else "subject" for table in TABLES}
+        queries = [
+            getattr(self, table)
+            .lazy()
+            .filter(pl.col(keys[table]).is_in(wanted.implode()))
+            .drop(ORIGIN)
+            .select(sorted(set(getattr(self, table).columns) - {ORIGIN}))
+            for table in TABLES
+        ]
+        # one call for every table (each query has a fixed cost, most of what one subject takes)
+        parts = pl.collect_all(queries, engine="in-memory")
+        for table, part in zip(TABLES, parts, strict=True):
+            key = keys[table]
+            for record in part.iter_rows(named=True):
                 canonical = {
                     k: _canonical(v)
                     for k, v in record.items()

@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from emulation.evaluate.collect import collect_rules
 from emulation.evaluate.columns import OUTCOME_DTYPE, budget_column
 from emulation.evaluate.quota import selection_group
 from emulation.evaluate.ranking import RankColumns, rank_in_groups
@@ -87,7 +88,7 @@ def budget_stage(
         lazy = rank_in_groups(
             lazy, group=group, pool=candidate, keys=keys, ties=budget.ties, names=names
         )
-        frame = lazy.drop(names.size).collect()
+        frame = collect_rules(lazy.drop(names.size))
         pool = (
             frame.filter(candidate)
             .select("id", names.group, names.rank, column("amount"), column("category"))

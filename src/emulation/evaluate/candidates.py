@@ -18,6 +18,7 @@ from emulation.data.cast import cast_expression, explain, is_ascii, written
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN
 from emulation.errors import DataError, Problem
+from emulation.evaluate.collect import collect
 from emulation.lang.compiler import DECIMAL, dtype_of
 from emulation.period import Period
 from emulation.rules.loader import SUBJECT_FACTS
@@ -75,30 +76,34 @@ def base_frame(
         if decl.default is not None:
             value = value.fill_null(decl.default)
         values.append(value.alias(name))
+    if kind not in _known(population).kinds:  # no subject of the kind: nothing to read
+        columns = this_period.select("id", "name", "parent", ORIGIN, *values)
+        return pl.DataFrame(schema=columns.collect_schema())
     shown = sorted({key.split("::", 1)[1] for key in checks})
     as_written = [
         (pl.col(name) if name in schema else pl.lit(None)).alias(f"written::{name}")
         for name in shown
     ]
     # the period evaluated: values and checks in one query
-    frame = this_period.select(
-        "id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items())
-    ).collect()
+    frame = collect(
+        this_period.select(
+            "id", "name", "parent", ORIGIN, *values, *(e.alias(k) for k, e in checks.items())
+        )
+    )
     if checks and frame.select(pl.any_horizontal(list(checks)).any()).item():
-        bad = (
-            this_period.select(ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items()))
-            .filter(pl.any_horizontal(list(checks)))
-            .collect()
+        bad = collect(
+            this_period.select(
+                ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items())
+            ).filter(pl.any_horizontal(list(checks)))
         )
         raise DataError(_problems(bad, checks, facts))
     # the other periods: checked once per population and declaration
     unchecked = _unchecked(population, kind, facts, str(period))
     if checks and unchecked:
-        bad = (
+        bad = collect(
             every_period.filter(pl.col("period").is_in(unchecked))
             .select(ORIGIN, *as_written, *(e.alias(k) for k, e in checks.items()))
             .filter(pl.any_horizontal(list(checks)))
-            .collect()
         )
         if bad.height:
             raise DataError(_problems(bad, checks, facts))
@@ -109,11 +114,14 @@ def base_frame(
 
 @attrs.define
 class _Known:
-    """What is known of one population once computed: it is immutable, so its periods, which
+    """What is known of one population once computed: it is immutable, so its periods, the
+    kinds of its subjects, which
     text columns are plain ASCII, and which (subject kind, period, fact declaration) its rows
     have been checked for are computed once, not at every evaluation."""
 
     periods: tuple[str, ...]
+    #: The kinds of the subjects it holds.
+    kinds: frozenset[str]
     ascii: dict[str, bool] = attrs.field(factory=dict)
     checked: set[tuple[object, ...]] = attrs.field(factory=set)
 
@@ -124,7 +132,8 @@ _KNOWN: weakref.WeakKeyDictionary[Population, _Known] = weakref.WeakKeyDictionar
 def _known(population: Population) -> _Known:
     found = _KNOWN.get(population)
     if found is None:
-        found = _KNOWN[population] = _Known(periods=population.periods())
+        kinds = frozenset(population.subjects.get_column("kind").unique().to_list())
+        found = _KNOWN[population] = _Known(periods=population.periods(), kinds=kinds)
     return found
 
 

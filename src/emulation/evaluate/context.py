@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from emulation.data.population import Population
+from emulation.evaluate.collect import collect, collect_all
 from emulation.evaluate.columns import outcome_column
 from emulation.period import Period
 from emulation.rules.model import Consumption, FactDecl, ServiceRule
@@ -124,26 +125,36 @@ class Context:
         """``base`` (rows with an ``id`` column) with the aggregated and derived columns the
         functions asked for that it does not hold yet; with ``late``, also the columns built
         from the decisions, which ``base`` must then hold."""
-        # derived columns are built and joined one by one: small plans cost less to run than
-        # one large plan, whatever the size of the data
-        frame = base
+        # the derived columns are computed in one call (shared sub-plans run once), then
+        # joined in one query: every query has a fixed cost, which is most of what a small
+        # population takes
+        parts: list[tuple[list[str], pl.LazyFrame, dict[str, Any]]] = []
+        present = set(base.columns)
         for _, (rows, wanted) in sorted(self.aggregates.items(), key=lambda item: item[0]):
-            keys = sorted(key for key in wanted if key not in frame.columns)
+            keys = sorted(key for key in wanted if key not in present)
             if not keys:
                 continue
-            right = (
-                rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys).collect()
-            )
-            frame = frame.join(right, left_on="id", right_on="subject", how="left")
-            frame = frame.with_columns(
-                pl.col(key).fill_null(wanted[key][1]) for key in keys if wanted[key][1] is not None
-            )
+            right = rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys)
+            defaults = {key: wanted[key][1] for key in keys if wanted[key][1] is not None}
+            parts.append((keys, right, defaults))
+            present.update(keys)
         for key, (make, default) in sorted(self.joins.items(), key=lambda item: item[0]):
-            if key not in frame.columns:
-                frame = _join(frame, key, make().collect(), default)
+            if key not in present:
+                right = make().select("subject", key)
+                parts.append(([key], right, {} if default is None else {key: default}))
+                present.add(key)
+        frame = base
+        if parts:
+            lazy = base.lazy()
+            rights = collect_all([right for _, right, _ in parts])
+            for (_, _, defaults), computed in zip(parts, rights, strict=True):
+                lazy = lazy.join(computed.lazy(), left_on="id", right_on="subject", how="left")
+                if defaults:
+                    lazy = lazy.with_columns(pl.col(k).fill_null(v) for k, v in defaults.items())
+            frame = collect(lazy, optimize=False)
         for key, make_late, default in self.late if late else ():
             if key not in frame.columns:
-                frame = _join(frame, key, make_late(frame).collect(), default)
+                frame = _join(frame, key, collect(make_late(frame)), default)
         return frame
 
 

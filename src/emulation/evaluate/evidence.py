@@ -15,6 +15,7 @@ import polars as pl
 
 from emulation.data.cast import cast_column
 from emulation.data.records import SCOPES
+from emulation.evaluate.collect import collect
 from emulation.evaluate.columns import outcome_column
 from emulation.lang.compiler import Compiler, dtype_of
 from emulation.lang.nodes import Node
@@ -88,7 +89,7 @@ def _without_exempt(
     names = sorted(unless.facts)
     present = set(facts.collect_schema().names())
     values = facts.select("subject", "period", *[n for n in names if n in present])
-    frame = holdings.join(values, on=["subject", "period"], how="left").collect()
+    frame = collect(holdings.join(values, on=["subject", "period"], how="left"))
     for name in names:
         decl = declared.get(name)
         if decl is None:
@@ -179,7 +180,7 @@ def taken_by(
             },
             schema=_HOLDINGS,
         )
-        kept = _without_exempt(mine, spec.unless, facts.lazy(), declared or {}).collect()
+        kept = collect(_without_exempt(mine, spec.unless, facts.lazy(), declared or {}))
         subjects = kept.get_column("subject").to_list()
     lazy = evidence.lazy()
     items = matching(lazy, spec.kinds, spec.min_scope).filter(
@@ -196,12 +197,11 @@ def taken_by(
         facts=None if facts is None else facts.lazy(),
         declared=declared,
     )
-    taken = (
+    taken = collect(
         free.sort("subject", "period", "id")
         .with_columns(pl.int_range(pl.len()).over("subject").alias("_rank"))
         .filter(pl.col("_rank") < spec.count)
         .group_by("subject")
         .agg(pl.col("id"))
-        .collect()
     )
     return {row["subject"]: tuple(row["id"]) for row in taken.iter_rows(named=True)}

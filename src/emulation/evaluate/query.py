@@ -15,6 +15,7 @@ import polars as pl
 
 from emulation.data.population import Population
 from emulation.evaluate.budget import budget_stage
+from emulation.evaluate.collect import collect, collect_rules
 from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_column, rule_column
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
@@ -25,8 +26,6 @@ from emulation.evaluate.scores import score_stages
 from emulation.lang.compiler import Compiler
 from emulation.lang.nodes import BoolOp, Compare, Node
 from emulation.rules.model import Award, ParameterValue, Role
-
-_NO_OPT = pl.QueryOptFlags.none()
 
 
 def comparison(node: Node) -> Compare | None:
@@ -73,7 +72,7 @@ def evaluate_kind(
     lazy = context.joined(base).lazy()
     for stage in stages:
         lazy = stage(lazy)
-    return lazy.collect(optimizations=_NO_OPT)
+    return collect_rules(lazy, optimize=False)
 
 
 def _award_stages(
@@ -126,9 +125,9 @@ def _late_joins(joins: list[LateJoin]) -> Stage:
     """Materialise the decisions so far once, then join every column built from them."""
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
-        frame = lazy.collect()
+        frame = collect_rules(lazy)
         for key, make, default in joins:
-            right = make(frame).collect()
+            right = collect(make(frame))
             frame = frame.join(right, left_on="id", right_on="subject", how="left")
             if default is not None:
                 frame = frame.with_columns(pl.col(key).fill_null(default))

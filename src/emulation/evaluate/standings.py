@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from emulation.data.population import Population
+from emulation.evaluate.collect import collect
 from emulation.evaluate.columns import outcome_column, standing_column
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.plan import EvaluationPlan
@@ -81,5 +82,5 @@ def apply_standings(
         for item, _ in steps
         for part in ("group", "rank", "tied", "size")
     ]
-    ranked = narrow.sort(_ROW).select(*added).collect()
+    ranked = collect(narrow.sort(_ROW).select(*added))
     return pl.concat([joined.select(frame.columns), ranked], how="horizontal")

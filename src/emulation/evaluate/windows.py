@@ -29,6 +29,7 @@ import attrs
 import polars as pl
 
 from emulation.data.records import DISCIPLINE_LEVELS, RECORD_TYPES
+from emulation.evaluate.collect import collect
 from emulation.evaluate.columns import call_key
 from emulation.functions import Argument, BuildContext
 from emulation.lang.signature import Signature, award_ids
@@ -142,7 +143,7 @@ def _starts(period: Period) -> tuple[dt.date, ...]:
 
 def _period_ends(frame: pl.LazyFrame) -> pl.Expr:
     """The last day of the period of each row of ``frame`` (its ``period`` text)."""
-    texts = frame.select("period").unique().collect().get_column("period").to_list()
+    texts = collect(frame.select("period").unique()).get_column("period").to_list()
     ends = {text: Period.parse(text).end for text in texts}
     return pl.col("period").replace_strict(ends, default=None, return_dtype=pl.Date)
 
@@ -184,7 +185,7 @@ def allowed_frame(context: BuildContext, window: Window) -> pl.LazyFrame:
         floor = pl.concat(floors).group_by("subject").agg(pl.col("floor").max())
         starts = _starts(period)
         allowed = pl.sum_horizontal([(pl.col("floor") < start).cast(pl.Int64) for start in starts])
-        return floor.select("subject", allowed.alias("allowed")).collect().lazy()
+        return collect(floor.select("subject", allowed.alias("allowed"))).lazy()
 
     frame: pl.LazyFrame = context.memo(key, make)
     return frame

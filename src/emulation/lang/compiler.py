@@ -127,8 +127,11 @@ class Compiler:
                 values = pl.Series(exact, dtype=DECIMAL)
             else:
                 values = pl.Series(list(node.values))
-            # a null operand stays null (unknown): is_in propagates it when not nulls_equal
-            test = operand.is_in(values.implode(), nulls_equal=False)
+            # a null operand stays null (unknown): is_in propagates it when not nulls_equal;
+            # the list is one scalar, so that a literal operand (``0 in (0,)``) gives a scalar,
+            # which Polars' in-memory engine broadcasts (a one-row Series it refuses)
+            listed = pl.lit(values.implode()).first()
+            test = operand.is_in(listed, nulls_equal=False)
             return ~test if node.negate else test
         if isinstance(node, Arith):
             left, right = self._pair(node.left, node.right, force_decimal=node.op == "/")

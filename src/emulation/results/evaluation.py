@@ -224,17 +224,21 @@ class Evaluation:
         rows: list[tuple[str, Award, Ruleset, dict[str, Any]]] = []
         shared: dict[str, Peers] = {}
         later: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+        # the rows of each kind are read once, for all its awards (they only read them)
+        read: dict[str, tuple[list[dict[str, Any]], list[str]]] = {}
         for award, ruleset in self.awards:
             whole = self.frames.get(award.subject)
             if whole is None:
                 continue
-            frame = whole
-            if wanted is not None:
-                frame = frame.filter(pl.col("id").is_in(sorted(wanted)))
-            for row in frame.iter_rows(named=True):
-                rows.append((row["id"], award, ruleset, row))
-            shared[award.id] = quota_peers(whole, award, frame.get_column("id").to_list())
-            later[award.id] = selection_peers(whole, award, frame.get_column("id").to_list())
+            if award.subject not in read:
+                frame = whole
+                if wanted is not None:
+                    frame = frame.filter(pl.col("id").is_in(sorted(wanted)))
+                read[award.subject] = (list(frame.iter_rows(named=True)), frame["id"].to_list())
+            kind_rows, ids = read[award.subject]
+            rows.extend((row["id"], award, ruleset, row) for row in kind_rows)
+            shared[award.id] = quota_peers(whole, award, ids)
+            later[award.id] = selection_peers(whole, award, ids)
         rows.sort(key=lambda item: (item[0], item[1].id))
         hashes = self.population.subject_hashes(sorted({sid for sid, *_ in rows}))
         used = self._evidence_used(rows)

@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/bench_national.py --quick   # 100 000 persons: the outputs and one run
     python benchmarks/bench_national.py           # + 1 000 000 and 11 000 000 person-years
+    python benchmarks/bench_national.py --persons 1000000   # + the national run at that size
 
 The data are ``synth.py``'s persons (one facts row each for 2024, with evidence and discipline),
 generated in slices of at most 500 000 (slice ``s`` from seed ``seed + s``, ids prefixed by the
@@ -150,7 +151,7 @@ def run_cli(
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
-    sizes = [100_000] if args.quick else [1_000_000, 11_000_000]
+    sizes = args.persons or ([100_000] if args.quick else [1_000_000, 11_000_000])
     awards = [] if args.all_awards else list(AWARDS)
     result: dict[str, Any] = {
         "awards": awards or "every award in force",
@@ -227,6 +228,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--chunk-size", type=int, help="--chunk-size of the national runs (default: the CLI's)"
+    )
+    parser.add_argument(
+        "--persons",
+        type=int,
+        action="append",
+        metavar="N",
+        help="the national runs' sizes instead of the default ones (repeatable)",
     )
     args = parser.parse_args(argv)
     (HERE / "data").mkdir(exist_ok=True)

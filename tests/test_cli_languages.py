@@ -224,3 +224,52 @@ def test_a_value_that_cannot_be_read_is_said_in_vietnamese(
     assert err == f"emulation: {where}: dòng 2: birth_year: không đọc được '19x0' thành số nguyên\n"
     status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024")
     assert err == f"emulation: {where}: row 2: birth_year: cannot read '19x0' as a whole number\n"
+
+
+# -- the problems of a ruleset and of data files, in the reader's language ------------------------
+
+_BAD_RULESET = 'format = 1\n[ruleset]\nid = "x"\nversion = "1"\ntitel = "a"\n'
+
+
+def test_a_ruleset_s_problems_are_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(_BAD_RULESET, encoding="utf-8")
+    monkeypatch.setenv("EMULATION_LANG", "vi")
+    status, out, err = run(capsys, "check", str(bad))
+    assert (status, out) == (1, "")
+    lines = err.splitlines()
+    assert (
+        f'emulation: {bad}:5: ruleset.titel: khóa không hợp lệ "titel" (có phải ý bạn là "title"?)'
+        in lines
+    )
+    assert (
+        f'emulation: {bad}: ruleset.version: "1" không hợp lệ: MAJOR.MINOR.PATCH, ví dụ 1.0.0'
+        in lines
+    )
+    assert (
+        f"emulation: {bad}: ruleset.effective_from: thiếu ngày bắt buộc (YYYY-MM-DD, không có dấu ngoặc kép)"
+        in lines
+    )
+    assert f'emulation: {bad}: ruleset.title: thiếu nhãn: hãy ghi {{ vi = "…", en = "…" }}' in lines
+    assert f"emulation: {bad}: awards: thiếu bảng [awards]" in lines
+    assert "unknown" not in err and "missing" not in err
+
+
+def test_a_ruleset_s_problems_stay_english_by_default(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(_BAD_RULESET, encoding="utf-8")
+    status, _, err = run(capsys, "check", str(bad))
+    assert status == 1
+    lines = err.splitlines()
+    assert (
+        f'emulation: {bad}:5: ruleset.titel: unknown key "titel" (did you mean "title"?)' in lines
+    )
+    assert (
+        f'emulation: {bad}: ruleset.version: "1" is not valid: MAJOR.MINOR.PATCH, e.g. 1.0.0'
+        in lines
+    )
+    assert f"emulation: {bad}: awards: missing table [awards]" in lines

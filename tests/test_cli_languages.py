@@ -5,6 +5,7 @@ English help and errors by default, Vietnamese results by default."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -254,7 +255,8 @@ def test_a_ruleset_s_problems_are_said_in_vietnamese(
     )
     assert f'emulation: {bad}: ruleset.title: thiếu nhãn: hãy ghi {{ vi = "…", en = "…" }}' in lines
     assert f"emulation: {bad}: awards: thiếu bảng [awards]" in lines
-    assert "unknown" not in err and "missing" not in err
+    assert "unknown" not in err
+    assert "missing" not in err
 
 
 def test_a_ruleset_s_problems_stay_english_by_default(
@@ -273,3 +275,44 @@ def test_a_ruleset_s_problems_stay_english_by_default(
         in lines
     )
     assert f"emulation: {bad}: awards: missing table [awards]" in lines
+
+
+_SHAPE = '{"format": "emulation.population/1", "subjects": [{"id": "a", "kind": "person", "bogus": 1, "facts": []}]}'
+
+
+def test_the_json_form_s_shape_problems_are_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shaped = tmp_path / "shape.json"
+    shaped.write_text(_SHAPE, encoding="utf-8")
+    status, out, err = run(capsys, "evaluate", str(shaped), "--period", "2024", "--lang", "vi")
+    assert (status, out) == (1, "")
+    lines = err.splitlines()
+    assert lines[0].startswith(
+        f"emulation: {shaped}: subjects[0]: thành phần không hợp lệ ['bogus']; "
+        "các thành phần được dùng: ['awards', "
+    )
+    assert lines[1] == f"emulation: {shaped}: subjects[0].facts: cần một đối tượng JSON gồm các kỳ"
+    status, _, err = run(capsys, "evaluate", str(shaped), "--period", "2024")
+    assert err.splitlines()[1] == (
+        f"emulation: {shaped}: subjects[0].facts: expected an object of periods"
+    )
+
+
+def test_a_csv_row_s_problem_is_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "union"
+    shutil.copytree(ROOT / "examples" / "union", folder)
+    subjects = folder / "subjects.csv"
+    lines = subjects.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[2].startswith("cd-nguyendu-tn,collective,")
+    lines[2] = lines[2].replace(",cd-nguyendu,", ",cd-nguyendu-tn,", 1)  # its own parent
+    subjects.write_text("".join(lines), encoding="utf-8")
+    status, out, err = run(capsys, "evaluate", str(folder), "--period", "2024", "--lang", "vi")
+    assert (status, out) == (1, "")
+    assert err == (
+        f"emulation: {subjects}: dòng 3: parent: 'cd-nguyendu-tn' là đơn vị cấp trên của chính nó\n"
+    )
+    status, _, err = run(capsys, "evaluate", str(folder), "--period", "2024")
+    assert err == f"emulation: {subjects}: row 3: parent: 'cd-nguyendu-tn' is its own parent\n"

@@ -26,7 +26,7 @@ from emulation.data.schema import (
     absent_table,
 )
 from emulation.errors import DataError, PeriodError, Problem
-from emulation.i18n import Message
+from emulation.i18n import Message, said
 from emulation.period import Period
 
 #: The value of the ``format`` member of the JSON form, required in a file or a text.
@@ -242,7 +242,7 @@ def _read_facts(
             canonical = str(Period.parse(period))
         except PeriodError as error:
             problems.append(
-                Problem(file=source, location=location, message=str(error), code="bad_period")
+                Problem(file=source, location=location, message=said(error), code="bad_period")
             )
             continue
         if not _shaped(

@@ -33,7 +33,7 @@ from emulation.data.tree import (
     tree_problems,
 )
 from emulation.errors import DataError, PeriodError, Problem
-from emulation.i18n import Message
+from emulation.i18n import Message, said
 from emulation.period import Period
 
 
@@ -259,7 +259,7 @@ def _canonical_periods(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataF
                 Period.parse(text)
             except PeriodError as error:
                 problems.append(
-                    Problem(file=origin, location="period", message=str(error), code="bad_period")
+                    Problem(file=origin, location="period", message=said(error), code="bad_period")
                 )
     if all(key == value for key, value in mapping.items()):
         return frame

@@ -316,3 +316,46 @@ def test_a_csv_row_s_problem_is_said_in_vietnamese(
     )
     status, _, err = run(capsys, "evaluate", str(folder), "--period", "2024")
     assert err == f"emulation: {subjects}: row 3: parent: 'cd-nguyendu-tn' is its own parent\n"
+
+
+_EXPRESSION = """format = 1
+[ruleset]
+id = "x"
+version = "1.0.0"
+organisation = "o"
+effective_from = 2024-01-01
+title = { vi = "a", en = "a" }
+[facts.score]
+type = "int"
+label = { vi = "a", en = "a" }
+[awards.a]
+kind = "title"
+subject = "person"
+label = { vi = "a", en = "a" }
+[[awards.a.criteria]]
+id = "c"
+expr = 'score == "x" and nope'
+label = { vi = "a", en = "a" }
+basis = "b"
+certainty = "C"
+"""
+
+
+def test_an_expression_s_type_error_is_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ruleset = tmp_path / "expr.toml"
+    ruleset.write_text(_EXPRESSION, encoding="utf-8")
+    monkeypatch.setenv("EMULATION_LANG", "vi")
+    status, _, err = run(capsys, "check", str(ruleset))
+    assert status == 1
+    assert err == (
+        f"emulation: {ruleset}:17: awards.a.criteria[0].expr, cột 1: "
+        "không thể so sánh số nguyên với văn bản\n"
+    )
+    monkeypatch.delenv("EMULATION_LANG")
+    status, _, err = run(capsys, "check", str(ruleset))
+    assert err == (
+        f"emulation: {ruleset}:17: awards.a.criteria[0].expr, column 1: "
+        "cannot compare a whole number with text\n"
+    )

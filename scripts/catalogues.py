@@ -28,8 +28,8 @@ DOMAIN = "emulation"
 LANGUAGES = ("vi", "en")
 
 #: The keywords beyond Babel's defaults: C_(context, text), L_(context, text),
-#: NP_(singular, plural) and Message(text, **params).
-KEYWORDS = ("C_:1c,2", "L_:1c,2", "NP_:1,2", "Message")
+#: NP_(singular, plural), Message(text, **params) and Plural(singular, plural, n, **params).
+KEYWORDS = ("C_:1c,2", "L_:1c,2", "NP_:1,2", "Message", "Plural:1,2")
 
 #: Options of ``pybabel extract`` (kept in one place so the test extracts the same way).
 EXTRACT_OPTIONS = (

@@ -202,7 +202,10 @@ def test_a_wheel_carries_the_compiled_catalogues(tmp_path: Path) -> None:
 
 
 #: The names whose calls Babel extracts (its defaults and scripts/catalogues.py's keywords).
-MARKS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "NP_", "C_", "L_", "Message"}
+MARKS = {
+    *("_", "gettext", "ngettext", "pgettext", "npgettext"),
+    *("N_", "NP_", "C_", "L_", "Message", "Plural"),
+}
 
 
 def test_no_marked_text_hides_inside_an_f_string() -> None:

@@ -5,6 +5,7 @@ English help and errors by default, Vietnamese results by default."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,137 @@ def test_a_value_that_cannot_be_read_is_said_in_vietnamese(
     assert err == f"emulation: {where}: dòng 2: birth_year: không đọc được '19x0' thành số nguyên\n"
     status, _, err = run(capsys, "evaluate", str(tmp_path), "--period", "2024")
     assert err == f"emulation: {where}: row 2: birth_year: cannot read '19x0' as a whole number\n"
+
+
+# -- the problems of a ruleset and of data files, in the reader's language ------------------------
+
+_BAD_RULESET = 'format = 1\n[ruleset]\nid = "x"\nversion = "1"\ntitel = "a"\n'
+
+
+def test_a_ruleset_s_problems_are_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(_BAD_RULESET, encoding="utf-8")
+    monkeypatch.setenv("EMULATION_LANG", "vi")
+    status, out, err = run(capsys, "check", str(bad))
+    assert (status, out) == (1, "")
+    lines = err.splitlines()
+    assert (
+        f'emulation: {bad}:5: ruleset.titel: khóa không hợp lệ "titel" (có phải ý bạn là "title"?)'
+        in lines
+    )
+    assert (
+        f'emulation: {bad}: ruleset.version: "1" không hợp lệ: MAJOR.MINOR.PATCH, ví dụ 1.0.0'
+        in lines
+    )
+    assert (
+        f"emulation: {bad}: ruleset.effective_from: thiếu ngày bắt buộc (YYYY-MM-DD, không có dấu ngoặc kép)"
+        in lines
+    )
+    assert f'emulation: {bad}: ruleset.title: thiếu nhãn: hãy ghi {{ vi = "…", en = "…" }}' in lines
+    assert f"emulation: {bad}: awards: thiếu bảng [awards]" in lines
+    assert "unknown" not in err
+    assert "missing" not in err
+
+
+def test_a_ruleset_s_problems_stay_english_by_default(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(_BAD_RULESET, encoding="utf-8")
+    status, _, err = run(capsys, "check", str(bad))
+    assert status == 1
+    lines = err.splitlines()
+    assert (
+        f'emulation: {bad}:5: ruleset.titel: unknown key "titel" (did you mean "title"?)' in lines
+    )
+    assert (
+        f'emulation: {bad}: ruleset.version: "1" is not valid: MAJOR.MINOR.PATCH, e.g. 1.0.0'
+        in lines
+    )
+    assert f"emulation: {bad}: awards: missing table [awards]" in lines
+
+
+_SHAPE = '{"format": "emulation.population/1", "subjects": [{"id": "a", "kind": "person", "bogus": 1, "facts": []}]}'
+
+
+def test_the_json_form_s_shape_problems_are_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shaped = tmp_path / "shape.json"
+    shaped.write_text(_SHAPE, encoding="utf-8")
+    status, out, err = run(capsys, "evaluate", str(shaped), "--period", "2024", "--lang", "vi")
+    assert (status, out) == (1, "")
+    lines = err.splitlines()
+    assert lines[0].startswith(
+        f"emulation: {shaped}: subjects[0]: thành phần không hợp lệ ['bogus']; "
+        "các thành phần được dùng: ['awards', "
+    )
+    assert lines[1] == f"emulation: {shaped}: subjects[0].facts: cần một đối tượng JSON gồm các kỳ"
+    status, _, err = run(capsys, "evaluate", str(shaped), "--period", "2024")
+    assert err.splitlines()[1] == (
+        f"emulation: {shaped}: subjects[0].facts: expected an object of periods"
+    )
+
+
+def test_a_csv_row_s_problem_is_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "union"
+    shutil.copytree(ROOT / "examples" / "union", folder)
+    subjects = folder / "subjects.csv"
+    lines = subjects.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[2].startswith("cd-nguyendu-tn,collective,")
+    lines[2] = lines[2].replace(",cd-nguyendu,", ",cd-nguyendu-tn,", 1)  # its own parent
+    subjects.write_text("".join(lines), encoding="utf-8")
+    status, out, err = run(capsys, "evaluate", str(folder), "--period", "2024", "--lang", "vi")
+    assert (status, out) == (1, "")
+    assert err == (
+        f"emulation: {subjects}: dòng 3: parent: 'cd-nguyendu-tn' là đơn vị cấp trên của chính nó\n"
+    )
+    status, _, err = run(capsys, "evaluate", str(folder), "--period", "2024")
+    assert err == f"emulation: {subjects}: row 3: parent: 'cd-nguyendu-tn' is its own parent\n"
+
+
+_EXPRESSION = """format = 1
+[ruleset]
+id = "x"
+version = "1.0.0"
+organisation = "o"
+effective_from = 2024-01-01
+title = { vi = "a", en = "a" }
+[facts.score]
+type = "int"
+label = { vi = "a", en = "a" }
+[awards.a]
+kind = "title"
+subject = "person"
+label = { vi = "a", en = "a" }
+[[awards.a.criteria]]
+id = "c"
+expr = 'score == "x" and nope'
+label = { vi = "a", en = "a" }
+basis = "b"
+certainty = "C"
+"""
+
+
+def test_an_expression_s_type_error_is_said_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ruleset = tmp_path / "expr.toml"
+    ruleset.write_text(_EXPRESSION, encoding="utf-8")
+    monkeypatch.setenv("EMULATION_LANG", "vi")
+    status, _, err = run(capsys, "check", str(ruleset))
+    assert status == 1
+    assert err == (
+        f"emulation: {ruleset}:17: awards.a.criteria[0].expr, cột 1: "
+        "không thể so sánh số nguyên với văn bản\n"
+    )
+    monkeypatch.delenv("EMULATION_LANG")
+    status, _, err = run(capsys, "check", str(ruleset))
+    assert err == (
+        f"emulation: {ruleset}:17: awards.a.criteria[0].expr, column 1: "
+        "cannot compare a whole number with text\n"
+    )

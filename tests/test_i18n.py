@@ -11,7 +11,7 @@ import pytest
 
 from emulation import i18n
 from emulation._i18n_cli import argparse_speaks
-from emulation.errors import Problem, suggest
+from emulation.errors import PeriodError, Problem, suggest
 from emulation.messages import CATALOGUE, render
 
 
@@ -161,3 +161,20 @@ def test_argparse_speaks_the_interface_language_and_is_put_back() -> None:
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown language"):
         i18n.translator("fr")  # type: ignore[arg-type]
+
+
+def test_a_plural_message_reads_as_english_and_follows_each_language_s_plural_rule() -> None:
+    one, two = (
+        i18n.Plural("{n} decision", "{n} decisions", 1),
+        i18n.Plural("{n} decision", "{n} decisions", 2),
+    )
+    assert (one, two) == ("1 decision", "2 decisions")
+    assert (one.translated("vi"), two.translated("vi")) == ("1 quyết định", "2 quyết định")
+    assert two.translated("en") == "2 decisions"
+
+
+def test_said_keeps_the_message_an_error_was_raised_with() -> None:
+    message = i18n.Message("year {year} is outside 1900–2200", year=3000)
+    assert i18n.said(PeriodError(message)) is message
+    assert i18n.said(ValueError("plain")) == "plain"
+    assert i18n.said(ValueError("a", "b")) == "('a', 'b')"

@@ -178,6 +178,34 @@ class Message(str):
         return template.format(**values)
 
 
+class Plural(Message):
+    """A :class:`Message` with a plural: ``Plural("{n} decision", "{n} decisions", n)`` reads
+    as the English form for ``n`` and is written again with the plural rule of each language
+    (``{n}`` is the count; other ``params`` as for :class:`Message`)."""
+
+    plural: str
+    n: int
+
+    def __new__(cls, singular: str, plural: str, n: int, /, **params: object) -> Plural:
+        english = singular if n == 1 else plural
+        self = str.__new__(cls, english.format(n=n, **params))
+        self.msgid, self.plural, self.n, self.params = singular, plural, n, params
+        return self
+
+    def translated(self, lang: Language) -> str:
+        """The message in ``lang``, in the form its plural rule gives for ``n``."""
+        template = translator(lang).ngettext(self.msgid, self.plural, self.n)
+        values = {key: localise(value, lang) for key, value in self.params.items()}
+        return template.format(n=self.n, **values)
+
+
+def said(error: BaseException) -> str:
+    """What ``error`` says: the :class:`Message` it was raised with, kept translatable, else
+    its :func:`str`."""
+    text = error.args[0] if len(error.args) == 1 else None
+    return text if isinstance(text, Message) else str(error)
+
+
 def localise(text: object, lang: Language) -> str:
     """``text`` in ``lang`` when it is a :class:`Message`, else as :func:`str` writes it."""
     return text.translated(lang) if isinstance(text, Message) else str(text)

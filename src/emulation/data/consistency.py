@@ -12,6 +12,7 @@ import polars as pl
 
 from emulation.data.schema import ORIGIN
 from emulation.errors import Problem
+from emulation.i18n import Message
 
 #: Statuses that say a review took place, so the registration needs a review date.
 JUDGED = ("effective", "not_effective")
@@ -36,7 +37,9 @@ def _registration_problems(frame: pl.DataFrame) -> list[Problem]:
             Problem(
                 file=origin,
                 location="review",
-                message=f"reviewed on {review}, before it starts on {start}",
+                message=Message(
+                    "reviewed on {review}, before it starts on {start}", review=review, start=start
+                ),
                 code="review_before_start",
             )
         )
@@ -46,7 +49,10 @@ def _registration_problems(frame: pl.DataFrame) -> list[Problem]:
             Problem(
                 file=origin,
                 location="review",
-                message=f"status {status!r} is the result of a review: give its review date",
+                message=Message(
+                    "status {status} is the result of a review: give its review date",
+                    status=repr(status),
+                ),
                 code="review_missing",
             )
         )
@@ -62,7 +68,9 @@ def _vote_problems(frame: pl.DataFrame) -> list[Problem]:
                 Problem(
                     file=origin,
                     location=name,
-                    message=f"{value} is negative; a count of votes is 0 or more",
+                    message=Message(
+                        "{value} is negative; a count of votes is 0 or more", value=value
+                    ),
                     code="negative_count",
                 )
             )
@@ -72,7 +80,9 @@ def _vote_problems(frame: pl.DataFrame) -> list[Problem]:
             Problem(
                 file=origin,
                 location="council_size",
-                message=f"a council of {value} members cannot vote; it has at least one",
+                message=Message(
+                    "a council of {value} members cannot vote; it has at least one", value=value
+                ),
                 code="empty_council",
             )
         )
@@ -91,8 +101,13 @@ def _vote_problems(frame: pl.DataFrame) -> list[Problem]:
             Problem(
                 file=origin,
                 location="votes_for",
-                message=f"{votes_for} for, {against or 0} against and {absent or 0} absent in "
-                f"writing do not fit a council of {size} members",
+                message=Message(
+                    "{votes_for} for, {against} against and {absent} absent in writing do not fit a council of {size} members",
+                    votes_for=votes_for,
+                    against=against or 0,
+                    absent=absent or 0,
+                    size=size,
+                ),
                 code="votes_exceed_council",
             )
         )
@@ -103,7 +118,10 @@ def link_problems(frames: dict[str, pl.DataFrame]) -> list[Problem]:
     """Evidence and registration ids given twice; two votes for one subject, award and
     period."""
     found: list[Problem] = []
-    for table, what in (("evidence", "evidence"), ("registrations", "registration")):
+    for table, what in (
+        ("evidence", Message("evidence")),
+        ("registrations", Message("registration")),
+    ):
         if table not in frames:
             continue
         twice = frames[table].filter(pl.col("id").is_duplicated())
@@ -111,7 +129,7 @@ def link_problems(frames: dict[str, pl.DataFrame]) -> list[Problem]:
             Problem(
                 file=origin,
                 location="id",
-                message=f"duplicate {what} id {ident!r}",
+                message=Message("duplicate {what} id {ident}", what=what, ident=repr(ident)),
                 code="duplicate_id",
             )
             for origin, ident in twice.select(ORIGIN, "id").iter_rows()
@@ -123,7 +141,12 @@ def link_problems(frames: dict[str, pl.DataFrame]) -> list[Problem]:
             found.append(
                 Problem(
                     file=origin,
-                    message=f"a second vote for subject {sid!r}, award {award!r} in {period}",
+                    message=Message(
+                        "a second vote for subject {sid}, award {award} in {period}",
+                        sid=repr(sid),
+                        award=repr(award),
+                        period=period,
+                    ),
                     code="duplicate_vote",
                 )
             )

@@ -106,7 +106,7 @@ def parse_json(text: str, source: str) -> Any:
                     file=source,
                     location=f"line {error.lineno}",
                     column=error.colno,
-                    message=f"invalid JSON: {error.msg}",
+                    message=Message("invalid JSON: {error_msg}", error_msg=error.msg),
                     code="invalid_json",
                 )
             ]
@@ -119,8 +119,10 @@ def parse_json(text: str, source: str) -> Any:
                     file=source,
                     location=f"line {line}",
                     column=column,
-                    message=f"invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep "
-                    "(no file the engine reads needs more than a few)",
+                    message=Message(
+                        "invalid JSON: nested more than {max_json_depth} levels deep (no file the engine reads needs more than a few)",
+                        max_json_depth=MAX_JSON_DEPTH,
+                    ),
                     code="too_deep",
                 )
             ]

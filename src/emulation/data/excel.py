@@ -49,6 +49,7 @@ from emulation.data.excel_columns import (
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN, TABLES
 from emulation.errors import DataError, Problem, suggest
+from emulation.i18n import Message
 
 #: ``<book>: <sheet> row <n>``: the origin of a row of a workbook, before its cell is known.
 _ORIGIN = re.compile(r"(?P<book>.+\.xls[xm]): (?P<sheet>[^:!]+) row (?P<row>[0-9]+)", re.IGNORECASE)
@@ -77,8 +78,10 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
             [
                 Problem(
                     file=str(path),
-                    message="an Excel 97-2003 workbook (.xls) is not read: save it again as an "
-                    'Excel workbook (.xlsx) ("File > Save As > Excel Workbook")',
+                    message=Message(
+                        "an Excel 97-2003 workbook (.xls) is not read: save it again as an "
+                        'Excel workbook (.xlsx) ("File > Save As > Excel Workbook")'
+                    ),
                     code="unreadable_workbook",
                 )
             ]
@@ -87,7 +90,11 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise DataError(
-            [Problem(file=str(path), message="no such file or folder", code="no_such_file")]
+            [
+                Problem(
+                    file=str(path), message=Message("no such file or folder"), code="no_such_file"
+                )
+            ]
         ) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -95,8 +102,10 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
             [
                 Problem(
                     file=str(path),
-                    message=f"cannot read the workbook: {first}; save it again as an Excel "
-                    "workbook (.xlsx)",
+                    message=Message(
+                        "cannot read the workbook: {first}; save it again as an Excel workbook (.xlsx)",
+                        first=first,
+                    ),
                     code="unreadable_workbook",
                 )
             ]
@@ -117,8 +126,12 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
                 problems.append(
                     Problem(
                         file=f"{path}: {name}",
-                        message=f"unknown sheet{suggest(name, TABLES)}; expected some of "
-                        f"{list(TABLES)} (and the sheet {EXPLANATION_SHEETS[0]!r}, not read)",
+                        message=Message(
+                            "unknown sheet{hint}; expected some of {tables} (and the sheet {sheet}, not read)",
+                            hint=suggest(name, TABLES),
+                            tables=list(TABLES),
+                            sheet=repr(EXPLANATION_SHEETS[0]),
+                        ),
                         code="unknown_sheet",
                     )
                 )
@@ -129,7 +142,7 @@ def workbook_frames(path: Path) -> tuple[dict[str, pl.DataFrame], Layouts]:
             problems.append(
                 Problem(
                     file=f"{path}: {table}",
-                    message="required sheet is missing or empty",
+                    message=Message("required sheet is missing or empty"),
                     code="missing_table",
                 )
             )
@@ -166,7 +179,7 @@ def _read_sheet(
         problems.append(
             Problem(
                 file=f"{where} row 1",
-                message=f"columns {repeated} given more than once",
+                message=Message("columns {repeated} given more than once", repeated=repeated),
                 code="duplicate_column",
             )
         )
@@ -187,7 +200,9 @@ def _read_sheet(
                 problems.append(
                     Problem(
                         file=f"{where}!{get_column_letter(index + 1)}{number}",
-                        message=f"a value in a column with no id in row 1: {cell!r}",
+                        message=Message(
+                            "a value in a column with no id in row 1: {cell}", cell=repr(cell)
+                        ),
                         code="missing_column_id",
                     )
                 )
@@ -195,7 +210,9 @@ def _read_sheet(
             problems.append(
                 Problem(
                     file=f"{where}!{letters[key]}{number}",
-                    message="the template's example row; delete it or write your own data over it",
+                    message=Message(
+                        "the template's example row; delete it or write your own data over it"
+                    ),
                     code="example_row",
                 )
             )
@@ -230,9 +247,13 @@ def _check_labels(
             problems.append(
                 Problem(
                     file=f"{where}!{get_column_letter(index + 1)}{LABEL_ROW}",
-                    message=f"row {LABEL_ROW} holds the labels of the columns and is not read; "
-                    f"expected {header_label(known[name], 'vi')!r} here, got {written!r} "
-                    f"(data starts on row {FIRST_DATA_ROW})",
+                    message=Message(
+                        "row {label_row} holds the labels of the columns and is not read; expected {label} here, got {written} (data starts on row {first_data_row})",
+                        label_row=LABEL_ROW,
+                        label=repr(header_label(known[name], "vi")),
+                        written=repr(written),
+                        first_data_row=FIRST_DATA_ROW,
+                    ),
                     code="label_row",
                 )
             )

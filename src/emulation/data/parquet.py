@@ -19,6 +19,7 @@ import polars as pl
 
 from emulation.data.schema import ORIGIN, TABLES, absent_table
 from emulation.errors import DataError, Problem
+from emulation.i18n import Message
 
 #: The file suffix of a table in the Parquet form.
 SUFFIX = ".parquet"
@@ -44,7 +45,10 @@ def parquet_frames(path: Path) -> dict[str, pl.DataFrame]:
             problems.append(
                 Problem(
                     file=str(file),
-                    message=f"the table is also given as {twin.name}; keep one of the two",
+                    message=Message(
+                        "the table is also given as {twin}; keep one of the two",
+                        twin=twin.name,
+                    ),
                     code="table_given_twice",
                 )
             )
@@ -60,7 +64,7 @@ def parquet_frames(path: Path) -> dict[str, pl.DataFrame]:
             problems.append(
                 Problem(
                     file=str(file),
-                    message=f"cannot read Parquet: {first}",
+                    message=Message("cannot read Parquet: {first}", first=first),
                     code="unreadable_parquet",
                 )
             )
@@ -87,7 +91,10 @@ def _as_text(frame: pl.DataFrame, file: Path, problems: list[Problem]) -> pl.Dat
             Problem(
                 file=str(file),
                 location=name,
-                message=f"holds {frame.schema[name]} values, not single values",
+                message=Message(
+                    "holds {dtype} values, not single values",
+                    dtype=frame.schema[name],
+                ),
                 code="not_a_scalar",
             )
         )

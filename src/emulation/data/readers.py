@@ -26,7 +26,7 @@ from emulation.data.schema import (
     absent_table,
 )
 from emulation.errors import DataError, PeriodError, Problem
-from emulation.i18n import Message
+from emulation.i18n import Message, said
 from emulation.period import Period
 
 #: The value of the ``format`` member of the JSON form, required in a file or a text.
@@ -52,7 +52,7 @@ def json_frames(
             [
                 Problem(
                     file=source,
-                    message='expected an object with a "subjects" list',
+                    message=Message('expected an object with a "subjects" list'),
                     code="not_a_population",
                 )
             ]
@@ -63,7 +63,9 @@ def json_frames(
         problems.append(
             Problem(
                 file=source,
-                message=f'unknown top-level members {top}; expected "format" and "subjects"',
+                message=Message(
+                    'unknown top-level members {top}; expected "format" and "subjects"', top=top
+                ),
                 code="unknown_member",
             )
         )
@@ -73,7 +75,10 @@ def json_frames(
                 Problem(
                     file=source,
                     location="format",
-                    message=f'missing; the document must begin with "format": "{JSON_FORMAT}"',
+                    message=Message(
+                        'missing; the document must begin with "format": "{json_format}"',
+                        json_format=JSON_FORMAT,
+                    ),
                     code="missing_format",
                 )
             )
@@ -82,7 +87,11 @@ def json_frames(
             Problem(
                 file=source,
                 location="format",
-                message=f"expected {JSON_FORMAT!r}, got {document['format']!r}",
+                message=Message(
+                    "expected {json_format}, got {format}",
+                    json_format=repr(JSON_FORMAT),
+                    format=repr(document["format"]),
+                ),
                 code="unknown_format",
             )
         )
@@ -90,7 +99,7 @@ def json_frames(
     fact_origins: list[str] = []
     for index, entry in enumerate(document["subjects"]):
         where = f"subjects[{index}]"
-        if not _shaped(entry, dict, "an object", source, where, problems):
+        if not _shaped(entry, dict, Message("an object"), source, where, problems):
             continue
         _check_repeats(entry, source, where, problems)
         _read_subject(entry, rows["subjects"], problems, source, where)
@@ -110,15 +119,13 @@ def _check_repeats(value: Any, source: str, where: str, problems: list[Problem])
             Problem(
                 file=source,
                 location=f"{where}.{name}" if where else name,
-                message="member given more than once; JSON keeps only the last",
+                message=Message("member given more than once; JSON keeps only the last"),
                 code="repeated_member",
             )
         )
 
 
-def _check_value(
-    value: Any, source: str, location: str, problems: list[Problem], *, what: str = "value"
-) -> bool:
+def _check_value(value: Any, source: str, location: str, problems: list[Problem]) -> bool:
     """Whether ``value`` is a single value the engine can hold; a located problem if not.
 
     A list or an object is not a single value; ``NaN`` and the infinities (which Python's
@@ -127,12 +134,12 @@ def _check_value(
     engine. Everything else is judged by the casting rules once its type is known.
     """
     if isinstance(value, (dict, list)):
-        kind = "an object" if isinstance(value, dict) else "a list"
+        kind = Message("an object") if isinstance(value, dict) else Message("a list")
         problems.append(
             Problem(
                 file=source,
                 location=location,
-                message=f"expected a single {what}, got {kind}",
+                message=Message("expected a single value, got {kind}", kind=kind),
                 code="not_a_scalar",
             )
         )
@@ -140,7 +147,12 @@ def _check_value(
     if isinstance(value, float) and not math.isfinite(value):
         code, reason = explain(value, numeric=True, whole=False)
         problems.append(
-            Problem(file=source, location=location, message=f"{value!r}: {reason}", code=code)
+            Problem(
+                file=source,
+                location=location,
+                message=Message("{value}: {reason}", value=repr(value), reason=reason),
+                code=code,
+            )
         )
         return False
     number = isinstance(value, (int, Decimal)) and not isinstance(value, bool)
@@ -149,8 +161,11 @@ def _check_value(
             Problem(
                 file=source,
                 location=location,
-                message=f"{written(value)} is too large: no type of the engine holds more "
-                f"than {DECIMAL_DIGITS} digits before the decimal point",
+                message=Message(
+                    "{value} is too large: no type of the engine holds more than {decimal_digits} digits before the decimal point",
+                    value=written(value),
+                    decimal_digits=DECIMAL_DIGITS,
+                ),
                 code="number_too_large",
             )
         )
@@ -171,7 +186,11 @@ def _read_subject(
             Problem(
                 file=source,
                 location=where,
-                message=f"unknown members {unknown}; expected some of {sorted(_SUBJECT_KEYS)}",
+                message=Message(
+                    "unknown members {unknown}; expected some of {known}",
+                    unknown=unknown,
+                    known=sorted(_SUBJECT_KEYS),
+                ),
                 code="unknown_member",
             )
         )
@@ -181,7 +200,7 @@ def _read_subject(
             Problem(
                 file=source,
                 location=f"{where}.id",
-                message="expected a non-empty text id",
+                message=Message("expected a non-empty text id"),
                 code="wrong_type",
             )
         )
@@ -194,7 +213,7 @@ def _read_subject(
                 Problem(
                     file=source,
                     location=f"{where}.{key}",
-                    message=f"expected text, got {written(value)}",
+                    message=Message("expected text, got {value}", value=written(value)),
                     code="wrong_type",
                 )
             )
@@ -212,7 +231,9 @@ def _read_facts(
     where: str,
 ) -> None:
     facts = entry.get("facts", {})
-    if not _shaped(facts, dict, "an object of periods", source, f"{where}.facts", problems):
+    if not _shaped(
+        facts, dict, Message("an object of periods"), source, f"{where}.facts", problems
+    ):
         return
     _check_repeats(facts, source, f"{where}.facts", problems)
     for period, values in facts.items():
@@ -221,10 +242,12 @@ def _read_facts(
             canonical = str(Period.parse(period))
         except PeriodError as error:
             problems.append(
-                Problem(file=source, location=location, message=str(error), code="bad_period")
+                Problem(file=source, location=location, message=said(error), code="bad_period")
             )
             continue
-        if not _shaped(values, dict, "an object of fact values", source, location, problems):
+        if not _shaped(
+            values, dict, Message("an object of fact values"), source, location, problems
+        ):
             continue
         _check_repeats(values, source, location, problems)
         reserved = sorted(set(values) & RESERVED_FACT_NAMES)
@@ -233,8 +256,10 @@ def _read_facts(
                 Problem(
                     file=source,
                     location=location,
-                    message=f"{reserved} are record columns or subject attributes, not facts; "
-                    "give them on the subject",
+                    message=Message(
+                        "{reserved} are record columns or subject attributes, not facts; give them on the subject",
+                        reserved=reserved,
+                    ),
                     code="reserved_fact_name",
                 )
             )
@@ -258,12 +283,12 @@ def _read_nested(
     where: str,
 ) -> None:
     items = entry.get(table, [])
-    if not _shaped(items, list, "a list", source, f"{where}.{table}", problems):
+    if not _shaped(items, list, Message("a list"), source, f"{where}.{table}", problems):
         return
     columns = set(SCHEMAS[table])
     for position, item in enumerate(items):
         location = f"{where}.{table}[{position}]"
-        if not _shaped(item, dict, "an object", source, location, problems):
+        if not _shaped(item, dict, Message("an object"), source, location, problems):
             continue
         _check_repeats(item, source, location, problems)
         extra = sorted(set(item) - columns | ({"subject"} & set(item)))
@@ -272,7 +297,11 @@ def _read_nested(
                 Problem(
                     file=source,
                     location=location,
-                    message=f"unknown members {extra}; expected some of {sorted(columns - {'subject'})}",
+                    message=Message(
+                        "unknown members {extra}; expected some of {known}",
+                        extra=extra,
+                        known=sorted(columns - {"subject"}),
+                    ),
                     code="unknown_member",
                 )
             )
@@ -323,14 +352,18 @@ def csv_frames(path: Path) -> dict[str, pl.DataFrame]:
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             )
             problems.append(
-                Problem(file=str(file), message=f"cannot read CSV: {first}", code="unreadable_csv")
+                Problem(
+                    file=str(file),
+                    message=Message("cannot read CSV: {first}", first=first),
+                    code="unreadable_csv",
+                )
             )
             continue
         if frame is None:
             problems.append(
                 Problem(
                     file=f"{file}: row 1",
-                    message=f"columns {repeated} given more than once",
+                    message=Message("columns {repeated} given more than once", repeated=repeated),
                     code="duplicate_column",
                 )
             )
@@ -373,6 +406,11 @@ def _shaped(
     if isinstance(value, shape):
         return True
     problems.append(
-        Problem(file=source, location=location, message=f"expected {what}", code="wrong_shape")
+        Problem(
+            file=source,
+            location=location,
+            message=Message("expected {what}", what=what),
+            code="wrong_shape",
+        )
     )
     return False

@@ -15,6 +15,7 @@ import polars as pl
 
 from emulation.data.schema import ORIGIN
 from emulation.errors import Problem
+from emulation.i18n import Message
 
 #: Columns holding names, by table; they are normalised on the way in.
 NAME_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -66,8 +67,13 @@ def near_duplicates(subjects: pl.DataFrame, column: str, what: str) -> list[Prob
                 Problem(
                     file=origin,
                     location=column,
-                    message=f"{what} {spelling!r} differs only by letter case or spacing from "
-                    f"{first!r} ({first_origin}); write one name one way",
+                    message=Message(
+                        "{what} {spelling} differs only by letter case or spacing from {first} ({first_origin}); write one name one way",
+                        what=what,
+                        spelling=repr(spelling),
+                        first=repr(first),
+                        first_origin=first_origin,
+                    ),
                     code="near_duplicate_name",
                 )
             )
@@ -85,7 +91,7 @@ def tree_problems(subjects: pl.DataFrame) -> list[Problem]:
             Problem(
                 file=origin,
                 location="parent",
-                message=f"{sid!r} is its own parent",
+                message=Message("{sid} is its own parent", sid=repr(sid)),
                 code="own_parent",
             )
         )
@@ -95,7 +101,10 @@ def tree_problems(subjects: pl.DataFrame) -> list[Problem]:
             Problem(
                 file=origin,
                 location="parent",
-                message=f"parent {parent!r} is a person; a parent must be a collective",
+                message=Message(
+                    "parent {parent} is a person; a parent must be a collective",
+                    parent=repr(parent),
+                ),
                 code="person_as_parent",
             )
         )
@@ -111,7 +120,11 @@ def levels_of_persons(subjects: pl.DataFrame) -> list[Problem]:
         Problem(
             file=origin,
             location="level",
-            message=f"person {sid!r} has level {level!r}; only collectives have a level",
+            message=Message(
+                "person {sid} has level {level}; only collectives have a level",
+                sid=repr(sid),
+                level=repr(level),
+            ),
             code="level_of_person",
         )
         for origin, sid, level in persons.select(ORIGIN, "id", "level").iter_rows()
@@ -154,8 +167,10 @@ def _cycles(links: pl.DataFrame) -> list[Problem]:
                 Problem(
                     file=origin[cycle[0]],
                     location="parent",
-                    message="the parents go round in a circle: "
-                    + " → ".join(repr(s) for s in [*cycle, cycle[0]]),
+                    message=Message(
+                        "the parents go round in a circle: {cycle}",
+                        cycle=" → ".join(repr(s) for s in [*cycle, cycle[0]]),
+                    ),
                     code="parent_cycle",
                 )
             )

@@ -33,7 +33,7 @@ from emulation.data.tree import (
     tree_problems,
 )
 from emulation.errors import DataError, PeriodError, Problem
-from emulation.i18n import Message
+from emulation.i18n import Message, said
 from emulation.period import Period
 
 
@@ -124,7 +124,9 @@ def _normalise(
                 Problem(
                     file=origin,
                     location="end",
-                    message=f"ends on {end}, before it starts on {start}",
+                    message=Message(
+                        "ends on {end}, before it starts on {start}", end=end, start=start
+                    ),
                     code="ends_before_start",
                 )
             )
@@ -141,7 +143,10 @@ def _normalise(
             Problem(
                 file=source,
                 location="facts",
-                message=f"columns {reserved} are subject attributes, not facts; give them in the subjects table",
+                message=Message(
+                    "columns {reserved} are subject attributes, not facts; give them in the subjects table",
+                    reserved=reserved,
+                ),
                 code="reserved_fact_name",
             )
         )
@@ -200,7 +205,7 @@ def _check_shares(frame: pl.DataFrame, problems: list[Problem]) -> None:
             Problem(
                 file=origin,
                 location="share",
-                message=f"a share of {written(share)} is not in 0 < share ≤ 1",
+                message=Message("a share of {value} is not in 0 < share ≤ 1", value=written(share)),
                 code="share_out_of_range",
             )
         )
@@ -254,7 +259,7 @@ def _canonical_periods(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataF
                 Period.parse(text)
             except PeriodError as error:
                 problems.append(
-                    Problem(file=origin, location="period", message=str(error), code="bad_period")
+                    Problem(file=origin, location="period", message=said(error), code="bad_period")
                 )
     if all(key == value for key, value in mapping.items()):
         return frame
@@ -308,8 +313,8 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
         )
     found.extend(link_problems(frames))
     found.extend(_repeated_rows(frames["facts"]))
-    found.extend(near_duplicates(subjects, "id", "subject id"))
-    found.extend(near_duplicates(subjects, "cluster", "cluster"))
+    found.extend(near_duplicates(subjects, "id", Message("subject id")))
+    found.extend(near_duplicates(subjects, "cluster", Message("cluster")))
     found.extend(levels_of_persons(subjects))
     if not found:
         found.extend(tree_problems(subjects))
@@ -341,7 +346,9 @@ def _repeated_rows(facts: pl.DataFrame) -> list[Problem]:
     return [
         Problem(
             file=origin,
-            message=f"repeats {first_origin} exactly; remove one of them",
+            message=Message(
+                "repeats {first_origin} exactly; remove one of them", first_origin=first_origin
+            ),
             code="duplicate_row",
         )
         for origin, first_origin in repeats.select(ORIGIN, "_first").iter_rows()

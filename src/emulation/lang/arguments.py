@@ -19,6 +19,7 @@ from typing import Any, NoReturn, Protocol
 import attrs
 
 from emulation.errors import suggest
+from emulation.i18n import Message
 from emulation.lang import limits
 from emulation.lang.scope import Scope
 from emulation.lang.signature import Argument, Signature
@@ -35,7 +36,14 @@ def literal_argument(
 ) -> Any:
     if argument.kind == "awards" and isinstance(source, (ast.Tuple, ast.List)):
         if not source.elts:
-            fail(source, f'argument "{argument.name}" of {spec.name}() names no award')
+            fail(
+                source,
+                Message(
+                    'argument "{argument_name}" of {spec_name}() names no award',
+                    argument_name=argument.name,
+                    spec_name=spec.name,
+                ),
+            )
         one = attrs.evolve(argument, kind="award")
         return tuple(
             literal_argument(spec, one, element, wrapped, scope, fail) for element in source.elts
@@ -45,43 +53,96 @@ def literal_argument(
         fail(problem[0], problem[2], code=problem[1])
     value = limits.argument_value(source)
     if value is None:
-        fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
+        fail(
+            source,
+            Message(
+                'argument "{argument_name}" of {spec_name}() must be a literal',
+                argument_name=argument.name,
+                spec_name=spec.name,
+            ),
+        )
     if argument.kind in ("award", "awards"):
         if not isinstance(value, str) or not value:
-            fail(source, f'argument "{argument.name}" of {spec.name}() must be an award id')
+            fail(
+                source,
+                Message(
+                    'argument "{argument_name}" of {spec_name}() must be an award id',
+                    argument_name=argument.name,
+                    spec_name=spec.name,
+                ),
+            )
         if value not in scope.awards and scope.closed:
-            fail(source, f'unknown award "{value}"{suggest(str(value), scope.awards)}')
+            fail(
+                source,
+                Message(
+                    'unknown award "{value}"{hint}',
+                    value=value,
+                    hint=suggest(str(value), scope.awards),
+                ),
+            )
         return value
     if argument.kind == "service":
         if value not in scope.services:
             fail(
                 source,
-                f'unknown service rule "{value}" (declare [service.{value}])'
-                f"{suggest(str(value), scope.services)}",
+                Message(
+                    'unknown service rule "{value}" (declare [service.{value}]){hint}',
+                    value=value,
+                    hint=suggest(str(value), scope.services),
+                ),
             )
         return value
     if argument.kind == "score":
         if value not in scope.scores:
             fail(
                 source,
-                f'unknown score sheet "{value}" (declare [scores.{value}])'
-                f"{suggest(str(value), scope.scores)}",
+                Message(
+                    'unknown score sheet "{value}" (declare [scores.{value}]){hint}',
+                    value=value,
+                    hint=suggest(str(value), scope.scores),
+                ),
             )
         return value
     if argument.kind == "fact":
         if value not in scope.facts:
-            fail(source, f'unknown fact "{value}"{suggest(str(value), scope.facts)}')
+            fail(
+                source,
+                Message(
+                    'unknown fact "{value}"{hint}',
+                    value=value,
+                    hint=suggest(str(value), scope.facts),
+                ),
+            )
         return value
     if argument.kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):
-            fail(source, f'argument "{argument.name}" of {spec.name}() must be a whole number')
+            fail(
+                source,
+                Message(
+                    'argument "{argument_name}" of {spec_name}() must be a whole number',
+                    argument_name=argument.name,
+                    spec_name=spec.name,
+                ),
+            )
         return value
     if not isinstance(value, str):
-        fail(source, f'argument "{argument.name}" of {spec.name}() must be text')
+        fail(
+            source,
+            Message(
+                'argument "{argument_name}" of {spec_name}() must be text',
+                argument_name=argument.name,
+                spec_name=spec.name,
+            ),
+        )
     if argument.choices and value not in argument.choices:
         fail(
             source,
-            f'"{value}" is not allowed for "{argument.name}"; expected one of '
-            f"{list(argument.choices)}{suggest(value, argument.choices)}",
+            Message(
+                '"{value}" is not allowed for "{argument_name}"; expected one of {choices}{hint}',
+                value=value,
+                argument_name=argument.name,
+                choices=list(argument.choices),
+                hint=suggest(value, argument.choices),
+            ),
         )
     return value

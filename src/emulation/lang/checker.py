@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import attrs
 
 from emulation.errors import suggest
+from emulation.i18n import Message
 from emulation.lang import limits
-from emulation.lang.arguments import literal_argument
-from emulation.lang.literals import enum_noun, item_problem, score_enum
+from emulation.lang.calls import check_call
+from emulation.lang.kinds import article as _article
+from emulation.lang.kinds import merge as _merge
+from emulation.lang.literals import enum_noun
 from emulation.lang.nodes import (
     Arith,
     BoolOp,
-    Call,
     Compare,
-    Condition,
     Constant,
     FactRef,
     IfElse,
@@ -38,7 +38,6 @@ from emulation.lang.nodes import (
     Unary,
 )
 from emulation.lang.scope import Scope
-from emulation.lang.signature import Argument, Signature
 from emulation.lang.whitelist import ARITH, COMPARE, unsafe
 from emulation.types import ParameterValue, ValueType, within_scale
 
@@ -90,7 +89,12 @@ class Checker:
             return None
         if expect is not None and result.type != expect:
             self._error(
-                tree.body, f"the expression must be {_article(expect)}, not {_article(result.type)}"
+                tree.body,
+                Message(
+                    "the expression must be {expected}, not {found}",
+                    expected=_article(expect),
+                    found=_article(result.type),
+                ),
             )
             return None
         return result
@@ -110,12 +114,14 @@ class Checker:
                     tree = ast.parse(self._wrapped, mode="eval")
             except SyntaxError as error:
                 column = max((error.offset or 2) - (1 if (error.lineno or 1) == 1 else 0), 1)
-                message = f"syntax error: {error.msg}"
+                message = Message("syntax error: {problem}", problem=error.msg)
             except ValueError as error:  # a lone surrogate, a null byte (older Pythons)
-                message = f"syntax error: {error}"
+                message = Message("syntax error: {problem}", problem=str(error))
             except (RecursionError, MemoryError):  # Python's parser recurses: too deep
                 code = "expression_too_deep"
-                message = f"the expression is nested more than {limits.MAX_DEPTH} levels deep"
+                message = Message(
+                    "the expression is nested more than {most} levels deep", most=limits.MAX_DEPTH
+                )
             else:
                 shape = limits.shape_problem(tree)
                 if shape is None:
@@ -130,7 +136,13 @@ class Checker:
     def _node(self, node: ast.expr) -> Node:
         method = getattr(self, f"_n_{type(node).__name__}", None)
         if method is None:
-            self._fail(node, f"{type(node).__name__} is not part of the rule language")
+            self._fail(
+                node,
+                Message(
+                    "{kind} is not part of the rule language",
+                    kind=type(node).__name__,
+                ),
+            )
         result: Node = method(node)
         return result
 
@@ -146,15 +158,20 @@ class Checker:
             try:
                 number = Decimal(text.replace("_", ""))
             except InvalidOperation:
-                self._fail(node, f"cannot read {text!r} as an exact decimal")
+                self._fail(node, Message("cannot read {text} as an exact decimal", text=repr(text)))
             if not within_scale(number):
-                self._fail(node, f"{text} has more than 6 decimal places; decimals are exact to 6")
+                self._fail(
+                    node,
+                    Message(
+                        "{text} has more than 6 decimal places; decimals are exact to 6", text=text
+                    ),
+                )
             self._check_size(node, limits.number_problem(number, text))
             return Constant(type="decimal", value=number)
         if isinstance(value, str):
             self._check_size(node, limits.text_problem(value))
             return Constant(type="text", value=value)
-        self._fail(node, f"literal {value!r} is not allowed")
+        self._fail(node, Message("literal {value} is not allowed", value=repr(value)))
 
     def _n_Name(self, node: ast.Name) -> Node:
         name = node.id
@@ -173,9 +190,14 @@ class Checker:
             parameter = self.scope.parameters[name]
             return ParamRef(type=parameter.type, name=name, params=frozenset({name}))
         if name in self.scope.functions:
-            self._fail(node, f'"{name}" is a function: call it as {name}(...)')
+            self._fail(node, Message('"{name}" is a function: call it as {name}(...)', name=name))
         names = [*self.scope.facts, *self.scope.parameters]
-        self._fail(node, f'unknown fact or parameter "{name}"{suggest(name, names)}')
+        self._fail(
+            node,
+            Message(
+                'unknown fact or parameter "{name}"{hint}', name=name, hint=suggest(name, names)
+            ),
+        )
 
     def _n_UnaryOp(self, node: ast.UnaryOp) -> Node:
         operand = self._node(node.operand)
@@ -183,9 +205,9 @@ class Checker:
             self._expect(node.operand, operand, ("bool",), "'not'")
             return Unary(type="bool", op="not", operand=operand, **_merge((operand,)))
         if isinstance(node.op, ast.USub):
-            self._expect(node.operand, operand, _NUMERIC, "unary '-'")
+            self._expect(node.operand, operand, _NUMERIC, Message("unary '-'"))
             return Unary(type=operand.type, op="-", operand=operand, **_merge((operand,)))
-        self._fail(node, "this unary operator is not allowed")
+        self._fail(node, Message("this unary operator is not allowed"))
 
     def _n_BoolOp(self, node: ast.BoolOp) -> Node:
         operands = tuple(self._node(value) for value in node.values)
@@ -198,7 +220,7 @@ class Checker:
         membership = [isinstance(op, (ast.In, ast.NotIn)) for op in node.ops]
         if any(membership):
             if len(node.ops) > 1:
-                self._fail(node, "'in' cannot be chained with other comparisons")
+                self._fail(node, Message("'in' cannot be chained with other comparisons"))
             left = self._node(node.left)
             negate = isinstance(node.ops[0], ast.NotIn)
             return self._member(left, node.comparators[0], negate)
@@ -209,7 +231,7 @@ class Checker:
             right = self._node(right_src)
             symbol = COMPARE.get(type(op))
             if symbol is None:
-                self._fail(node, "'is' and 'is not' are not allowed; use == and !=")
+                self._fail(node, Message("'is' and 'is not' are not allowed; use == and !="))
             parts.append(self._compare(symbol, left, right, node, left_src, right_src))
             left, left_src = right, right_src
         if len(parts) == 1:
@@ -232,12 +254,21 @@ class Checker:
         if left.type in _NUMERIC and right.type in _NUMERIC:
             pass
         elif left.type != right.type:
-            self._fail(node, f"cannot compare {_article(left.type)} with {_article(right.type)}")
+            self._fail(
+                node,
+                Message(
+                    "cannot compare {left} with {right}",
+                    left=_article(left.type),
+                    right=_article(right.type),
+                ),
+            )
         elif left.type == "enum":
             if op not in ("==", "!=") and not left.ordered:
-                self._fail(node, "the values of this fact are not ordered; only == and != apply")
+                self._fail(
+                    node, Message("the values of this fact are not ordered; only == and != apply")
+                )
         elif left.type in ("bool", "text") and op not in ("==", "!="):
-            self._fail(node, f"only == and != compare {_article(left.type)}")
+            self._fail(node, Message("only == and != compare {kind}", kind=_article(left.type)))
         return Compare(type="bool", op=op, left=left, right=right, **_merge((left, right)))
 
     def _coerce_enum(self, node: Node, other: Node, source: ast.expr) -> Node:
@@ -246,8 +277,13 @@ class Checker:
             if node.value not in other.enum:
                 self._fail(
                     source,
-                    f'"{node.value}" is not {enum_noun(other)}; expected one of '
-                    f"{list(other.enum)}{suggest(str(node.value), other.enum)}",
+                    Message(
+                        '"{value}" is not {noun}; expected one of {values}{hint}',
+                        value=node.value,
+                        noun=enum_noun(other),
+                        values=list(other.enum),
+                        hint=suggest(str(node.value), other.enum),
+                    ),
                 )
             return Constant(type="enum", value=node.value, enum=other.enum, ordered=other.ordered)
         return node
@@ -255,19 +291,25 @@ class Checker:
     def _member(self, left: Node, right_src: ast.expr, negate: bool) -> Node:
         if not isinstance(right_src, (ast.Tuple, ast.List)):
             self._fail(
-                right_src, '\'in\' needs a literal tuple of values, e.g. rating in ("HTT", "HTXS")'
+                right_src,
+                Message('\'in\' needs a literal tuple of values, e.g. rating in ("HTT", "HTXS")'),
             )
         values: list[ParameterValue] = []
         for element in right_src.elts:
             item = self._node(element)
             if not isinstance(item, Constant):
-                self._fail(element, "the values after 'in' must be literals")
+                self._fail(element, Message("the values after 'in' must be literals"))
             coerced = self._coerce_enum(item, left, element)
             if not (
                 coerced.type == left.type or (coerced.type in _NUMERIC and left.type in _NUMERIC)
             ):
                 self._fail(
-                    element, f"{_article(coerced.type)} cannot be a value of {_article(left.type)}"
+                    element,
+                    Message(
+                        "{item} cannot be a value of {kind}",
+                        item=_article(coerced.type),
+                        kind=_article(left.type),
+                    ),
                 )
             values.append(item.value)
         return Member(
@@ -281,7 +323,7 @@ class Checker:
     def _n_BinOp(self, node: ast.BinOp) -> Node:
         symbol = ARITH.get(type(node.op))
         if symbol is None:
-            self._fail(node, "only + - * / are allowed")
+            self._fail(node, Message("only + - * / are allowed"))
         left, right = self._node(node.left), self._node(node.right)
         self._expect(node.left, left, _NUMERIC, f"'{symbol}'")
         self._expect(node.right, right, _NUMERIC, f"'{symbol}'")
@@ -290,14 +332,19 @@ class Checker:
 
     def _n_IfExp(self, node: ast.IfExp) -> Node:
         test, then, other = self._node(node.test), self._node(node.body), self._node(node.orelse)
-        self._expect(node.test, test, ("bool",), "the condition of 'if'")
+        self._expect(node.test, test, ("bool",), Message("the condition of 'if'"))
         if then.type in _NUMERIC and other.type in _NUMERIC:
             kind: ValueType = "int" if then.type == other.type == "int" else "decimal"
         elif then.type == other.type:
             kind = then.type
         else:
             self._fail(
-                node, f"both branches must have the same type, not {then.type} and {other.type}"
+                node,
+                Message(
+                    "both branches must have the same type, not {then_type} and {other_type}",
+                    then_type=then.type,
+                    other_type=other.type,
+                ),
             )
         return IfElse(
             type=kind,
@@ -310,107 +357,28 @@ class Checker:
         )
 
     def _n_Call(self, node: ast.Call) -> Node:
-        assert isinstance(node.func, ast.Name)  # screened
-        name = node.func.id
-        spec = self.scope.functions.get(name)
-        if spec is None:
-            self._fail(node, f'unknown function "{name}"{suggest(name, self.scope.functions)}')
-        bound: dict[str, Any] = {}
-        params = {argument.name: argument for argument in spec.arguments}
-        if len(node.args) > len(spec.arguments):
-            self._fail(node, f"{name}() takes at most {len(spec.arguments)} arguments")
-        pairs: list[tuple[str, ast.expr]] = [
-            (spec.arguments[i].name, arg) for i, arg in enumerate(node.args)
-        ]
-        for keyword in node.keywords:
-            assert keyword.arg is not None
-            if keyword.arg not in params:
-                self._fail(
-                    keyword.value,
-                    f'{name}() has no argument "{keyword.arg}"{suggest(keyword.arg, params)}',
-                )
-            pairs.append((keyword.arg, keyword.value))
-        children: list[Node] = []
-        for arg_name, source in pairs:
-            if arg_name in bound:
-                self._fail(source, f'{name}() got "{arg_name}" twice')
-            argument = params[arg_name]
-            if argument.kind == "condition":
-                bound[arg_name] = self._condition_argument(spec, argument, source)
-            elif argument.literal:
-                bound[arg_name] = literal_argument(
-                    spec, argument, source, self._wrapped, self.scope, self._fail
-                )
-            else:
-                child = self._node(source)
-                self._expect(source, child, argument.accepts, f'argument "{arg_name}" of {name}()')
-                children.append(child)
-                bound[arg_name] = child
-        for argument in spec.arguments:
-            if argument.name not in bound:
-                if argument.required:
-                    self._fail(node, f'{name}() needs the argument "{argument.name}"')
-                bound[argument.name] = argument.default
-        wrong_item = item_problem(self.scope, spec, bound)
-        if wrong_item is not None:
-            self._fail(node, wrong_item)
-        returns = spec.result_type(bound)
-        bands = score_enum(self.scope, spec, bound)
-        text = ast.get_source_segment(self._wrapped, node) or name
-        literal_args = ", ".join(
-            f"{key}={value!r}"
-            for key, value in bound.items()
-            if not isinstance(value, Node)
-            and not (params[key].quiet and value == params[key].default)
-        )
-        call = Call(
-            type=returns,
-            function=spec,
-            arguments=tuple(bound.items()),
-            text=f"{name}({literal_args})" if not children else " ".join(text.split()),
-            enum=bands,
-            ordered=bool(bands),
-            **_merge(children),
-        )
-        return attrs.evolve(call, calls=(*call.calls, call))
+        return check_call(self, node)
 
-    def _condition_argument(self, spec: Signature, argument: Argument, source: ast.expr) -> Any:
-        problem = limits.argument_problem(source, self._wrapped)
-        if problem is not None:
-            self._fail(problem[0], problem[2], code=problem[1])
-        value = limits.argument_value(source)
-        if value is None:
-            self._fail(source, f'argument "{argument.name}" of {spec.name}() must be a literal')
-        return self._condition(spec, argument, source, value)
-
-    def _condition(
-        self, spec: Signature, argument: Argument, source: ast.expr, value: object
-    ) -> Condition:
-        """A condition argument: its text checked as a true/false expression in this scope."""
-        if not isinstance(value, str):
-            self._fail(
-                source,
-                f'argument "{argument.name}" of {spec.name}() must be a condition written as '
-                "text, e.g. 'months_in_post >= 6'",
-            )
-        inner = Checker(value, self.scope)
-        node = inner.check("bool")
-        if node is None:
-            first = inner.errors[0]
-            self._fail(
-                source,
-                f'in the condition "{argument.name}" of {spec.name}(), at its column '
-                f"{first.column}: {first.message}",
-                code=first.code,
-            )
-        return Condition(text=value, node=node)
+    def nested(self, source: str) -> Checker:
+        """A checker of ``source`` (a condition argument's text) in the same scope."""
+        return Checker(source, self.scope)
 
     # -- helpers --------------------------------------------------------------------------
 
     def _expect(self, source: ast.AST, node: Node, types: tuple[str, ...], what: str) -> None:
         if node.type not in types:
-            wanted = " or ".join(_article(t) for t in types)
-            self._error(source, f"{what} needs {wanted}, not {_article(node.type)}")
+            wanted = _article(types[0])
+            for other in types[1:]:
+                wanted = Message("{first} or {second}", first=wanted, second=_article(other))
+            self._error(
+                source,
+                Message(
+                    "{what} needs {wanted}, not {found}",
+                    what=what,
+                    wanted=wanted,
+                    found=_article(node.type),
+                ),
+            )
 
     def _check_size(self, node: ast.AST, problem: str | None) -> None:
         if problem is not None:
@@ -426,24 +394,3 @@ class Checker:
     def _fail(self, node: ast.AST, message: str, code: str = "") -> NoReturn:
         self._error(node, message, code)
         raise _Invalid
-
-
-def _merge(nodes: Iterable[Node]) -> dict[str, Any]:
-    facts: set[str] = set()
-    params: set[str] = set()
-    calls: list[Call] = []
-    for node in nodes:
-        facts |= node.facts
-        params |= node.params
-        calls.extend(call for call in node.calls if not any(call is seen for seen in calls))
-    return {"facts": frozenset(facts), "params": frozenset(params), "calls": tuple(calls)}
-
-
-def _article(kind: str) -> str:
-    return {
-        "bool": "a true/false value",
-        "int": "a whole number",
-        "decimal": "a decimal number",
-        "enum": "a value from a list",
-        "text": "text",
-    }.get(kind, kind)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import ast
 from decimal import Decimal
 
+from emulation.i18n import Message
+
 #: Characters in one expression (13 times the longest bundled expression). Also keeps Python's
 #: own parser, which recurses, far from its limits.
 MAX_LENGTH = 2_000
@@ -47,9 +49,10 @@ def length_problem(source: str) -> str | None:
     """Why ``source`` is too long to be parsed, or None."""
     if len(source) <= MAX_LENGTH:
         return None
-    return (
-        f"the expression is {len(source)} characters long; "
-        f"the rule language allows at most {MAX_LENGTH}"
+    return Message(
+        "the expression is {length} characters long; the rule language allows at most {most}",
+        length=len(source),
+        most=MAX_LENGTH,
     )
 
 
@@ -63,10 +66,10 @@ def shape_problem(tree: ast.Expression) -> tuple[ast.AST, str, str] | None:
         if isinstance(node, ast.expr):
             count += 1
             if depth > MAX_DEPTH:
-                message = f"the expression is nested more than {MAX_DEPTH} levels deep"
+                message = _too_deep()
                 return node, "expression_too_deep", message
             if count > MAX_NODES:
-                message = f"the expression has more than {MAX_NODES} parts"
+                message = Message("the expression has more than {most} parts", most=MAX_NODES)
                 return tree.body, "expression_too_large", message
             depth += 1
         # children pushed in reverse, so the first one found too deep is the leftmost
@@ -79,14 +82,17 @@ def number_problem(value: int | Decimal, written: str) -> str | None:
     if isinstance(value, int):
         if -MAX_INT <= value <= MAX_INT:
             return None
-        return (
-            f"{written} is outside the whole numbers the engine holds "
-            f"(from -{MAX_INT} to {MAX_INT})"
+        return Message(
+            "{written} is outside the whole numbers the engine holds (from -{most} to {most})",
+            written=written,
+            most=MAX_INT,
         )
     if not value.is_finite() or value.copy_abs() >= _DECIMAL_BOUND:  # exact, unlike abs()
-        return (
-            f"{written} has more than {DECIMAL_INTEGER_DIGITS} digits before the decimal point; "
-            f"decimals hold at most {DECIMAL_INTEGER_DIGITS} before it and 6 after it"
+        return Message(
+            "{written} has more than {digits} digits before the decimal point; decimals hold at "
+            "most {digits} before it and 6 after it",
+            written=written,
+            digits=DECIMAL_INTEGER_DIGITS,
         )
     return None
 
@@ -95,7 +101,15 @@ def text_problem(value: str) -> str | None:
     """Why the text literal ``value`` is too long, or None."""
     if len(value) <= MAX_TEXT:
         return None
-    return f"a text of {len(value)} characters is longer than {MAX_TEXT}, the longest allowed"
+    return Message(
+        "a text of {length} characters is longer than {most}, the longest allowed",
+        length=len(value),
+        most=MAX_TEXT,
+    )
+
+
+def _too_deep() -> Message:
+    return Message("the expression is nested more than {most} levels deep", most=MAX_DEPTH)
 
 
 def argument_problem(source: ast.expr, wrapped: str) -> tuple[ast.AST, str, str] | None:
@@ -109,7 +123,11 @@ def argument_problem(source: ast.expr, wrapped: str) -> tuple[ast.AST, str, str]
     value = literal.value
     written = ast.get_source_segment(wrapped, literal) or repr(value)
     if negated and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        return source, "minus_on_non_number", f"'-' applies to numbers only, not to {written}"
+        return (
+            source,
+            "minus_on_non_number",
+            Message("'-' applies to numbers only, not to {written}", written=written),
+        )
     problem = None
     if isinstance(value, int) and not isinstance(value, bool):
         problem = number_problem(value, written)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulation.errors import suggest
+from emulation.i18n import Message
 from emulation.lang.nodes import Call, Node
 from emulation.lang.scope import Scope
 from emulation.lang.signature import Signature
@@ -26,9 +27,12 @@ def item_problem(scope: Scope, spec: Signature, bound: Mapping[str, Any]) -> str
         items = scope.scores[sheets[0]].items
         value = bound[argument.name]
         if value not in items:
-            return (
-                f'score sheet "{sheets[0]}" has no item "{value}"; its items: {list(items)}'
-                f"{suggest(str(value), items)}"
+            return Message(
+                'score sheet "{sheet}" has no item "{value}"; its items: {items}{hint}',
+                sheet=sheets[0],
+                value=value,
+                items=list(items),
+                hint=suggest(str(value), items),
             )
     return None
 
@@ -46,5 +50,5 @@ def enum_noun(node: Node) -> str:
     """What the values of an enum node are called in a message: a sheet's bands for a call
     whose value is a band, else a fact's values."""
     if isinstance(node, Call) and node.function.enum_from:
-        return "a band of this score sheet"
-    return "a value of this fact"
+        return Message("a band of this score sheet")
+    return Message("a value of this fact")

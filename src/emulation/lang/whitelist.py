@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 
+from emulation.i18n import Message
+
 #: The comparison operators, by their syntax node.
 COMPARE: dict[type[ast.cmpop], str] = {
     ast.Eq: "==",
@@ -24,20 +26,20 @@ COMPARE: dict[type[ast.cmpop], str] = {
 ARITH: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 _FORBIDDEN: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access (a.b) is not allowed",
-    ast.Subscript: "subscripts (a[b]) are not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.NamedExpr: "assignment expressions (:=) are not allowed",
-    ast.Await: "await is not allowed",
-    ast.Yield: "yield is not allowed",
-    ast.Starred: "starred arguments are not allowed",
-    ast.Dict: "dict literals are not allowed",
-    ast.Set: "set literals are not allowed; write a tuple after 'in'",
+    ast.Attribute: Message("attribute access (a.b) is not allowed"),
+    ast.Subscript: Message("subscripts (a[b]) are not allowed"),
+    ast.Lambda: Message("lambda is not allowed"),
+    ast.ListComp: Message("comprehensions are not allowed"),
+    ast.SetComp: Message("comprehensions are not allowed"),
+    ast.DictComp: Message("comprehensions are not allowed"),
+    ast.GeneratorExp: Message("comprehensions are not allowed"),
+    ast.JoinedStr: Message("f-strings are not allowed"),
+    ast.NamedExpr: Message("assignment expressions (:=) are not allowed"),
+    ast.Await: Message("await is not allowed"),
+    ast.Yield: Message("yield is not allowed"),
+    ast.Starred: Message("starred arguments are not allowed"),
+    ast.Dict: Message("dict literals are not allowed"),
+    ast.Set: Message("set literals are not allowed; write a tuple after 'in'"),
 }
 
 
@@ -45,11 +47,11 @@ def unsafe(node: ast.AST) -> str | None:
     """Why the syntax ``node`` is not allowed in an expression, or None when it may be typed."""
     for kind, message in _FORBIDDEN.items():
         if isinstance(node, kind):
-            return f"unsafe expression: {message}"
+            return Message("unsafe expression: {problem}", problem=message)
     if isinstance(node, ast.Name) and node.id.startswith("__"):
-        return f'unsafe expression: dunder name "{node.id}" is not allowed'
+        return Message('unsafe expression: dunder name "{name}" is not allowed', name=node.id)
     if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name):
-        return "unsafe expression: only registered functions may be called, by name"
+        return Message("unsafe expression: only registered functions may be called, by name")
     if isinstance(node, ast.keyword) and node.arg is None:
-        return "unsafe expression: **kwargs is not allowed"
+        return Message("unsafe expression: **kwargs is not allowed")
     return None

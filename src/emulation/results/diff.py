@@ -26,7 +26,7 @@ from emulation.i18n import C_, translator
 from emulation.messages import outcome_label
 from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
-from emulation.results.replay import field_differences
+from emulation.results.json_diff import field_differences
 from emulation.results.text import MARKS, show
 from emulation.rules.model import Label
 from emulation.types import Language

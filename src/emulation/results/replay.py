@@ -12,8 +12,7 @@ import datetime as dt
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -22,27 +21,12 @@ import attrs
 from emulation.data.decode import load_json
 from emulation.errors import DataError, PeriodError, Problem
 from emulation.evaluate.money import decision_day
-from emulation.i18n import localise, translator
+from emulation.i18n import Message, localise, said, translator
 from emulation.period import Period, cut_off
 from emulation.results.evaluation import Evaluation
+from emulation.results.json_diff import ABSENT, json_differences, plain, same
+from emulation.results.replay_notes import replay_notes
 from emulation.types import LANGUAGES, Language
-
-
-class _Absent:
-    """The side of a difference that has no value: a decision or a key one side lacks."""
-
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-
-#: Stands for the missing side of a :class:`Difference`.
-ABSENT: Any = _Absent()
-
-#: Keys of a decision compared first, causes before effects; the others follow by name.
-_FIRST = ("input_hash", "ruleset", "outcome", "criteria", "reasons", "rank", "cap", "bonus")
-
-#: Keys not compared per decision: the engine's version is reported once, as a note.
-_NOT_COMPARED = frozenset({"engine_version"})
 
 
 @attrs.frozen(kw_only=True)
@@ -195,29 +179,38 @@ def _checked(document: Any, name: str) -> Recorded:
         problems.append(Problem(file=name, location=location, message=message))
 
     if not isinstance(document, Mapping):
-        raise DataError([Problem(file=name, message="expected the object that evaluate writes")])
+        raise DataError(
+            [Problem(file=name, message=Message("expected the object that evaluate writes"))]
+        )
     period, lang = document.get("period"), document.get("lang")
     if not isinstance(period, str):
-        problem("period", "expected the period as text, such as '2024'")
+        problem("period", Message("expected the period as text, such as '2024'"))
     else:
         try:
             period = str(Period.parse(period))
         except PeriodError as error:
-            problem("period", str(error))
+            problem("period", said(error))
     as_of = document.get("as_of")
     if as_of is not None:
         try:
             if not isinstance(as_of, str):
-                raise PeriodError(f"as_of must be a date written YYYY-MM-DD, not {_show(as_of)}")
+                raise PeriodError(
+                    Message(
+                        "as_of must be a date written YYYY-MM-DD, not {value}", value=_show(as_of)
+                    )
+                )
             as_of = cut_off(Period.parse(period), as_of) if isinstance(period, str) else None
         except PeriodError as error:
-            problem("as_of", str(error))
+            problem("as_of", said(error))
     decided = document.get("decision_date")
     if decided is not None:
         try:
             if not isinstance(decided, str):
                 raise PeriodError(
-                    f"decision_date must be a date written YYYY-MM-DD, not {_show(decided)}"
+                    Message(
+                        "decision_date must be a date written YYYY-MM-DD, not {value}",
+                        value=_show(decided),
+                    )
                 )
             if isinstance(period, str):
                 start = as_of if isinstance(as_of, dt.date) else Period.parse(period).end
@@ -225,39 +218,59 @@ def _checked(document: Any, name: str) -> Recorded:
             else:
                 decided = None
         except PeriodError as error:
-            problem("decision_date", str(error))
+            problem("decision_date", said(error))
     if "lang" not in document:
-        problem("lang", f"missing: the language the file is written in, one of {list(LANGUAGES)}")
+        problem(
+            "lang",
+            Message(
+                "missing: the language the file is written in, one of {languages}",
+                languages=list(LANGUAGES),
+            ),
+        )
     elif lang not in LANGUAGES:
-        problem("lang", f"expected one of {list(LANGUAGES)}, got {_show(lang)}")
+        problem(
+            "lang",
+            Message(
+                "expected one of {languages}, got {value}",
+                languages=list(LANGUAGES),
+                value=_show(lang),
+            ),
+        )
     decisions: dict[tuple[str, str], Mapping[str, Any]] = {}
     versions: set[str] = set()
     listed = document.get("decisions")
     if not isinstance(listed, list):
-        problem("decisions", "expected a list of decisions")
+        problem("decisions", Message("expected a list of decisions"))
         listed = []
     for index, item in enumerate(listed):
         where = f"decisions[{index}]"
         if not isinstance(item, Mapping):
-            problem(where, "expected an object")
+            problem(where, Message("expected an object"))
             continue
         subject, award = item.get("subject"), item.get("award")
         if not isinstance(subject, str) or not isinstance(award, str):
-            problem(where, 'expected text "subject" and "award" members')
+            problem(where, Message('expected text "subject" and "award" members'))
             continue
         if (subject, award) in decisions:
-            problem(where, f"a second decision for subject {subject!r} and award {award!r}")
+            problem(
+                where,
+                Message(
+                    "a second decision for subject {subject} and award {award}",
+                    subject=repr(subject),
+                    award=repr(award),
+                ),
+            )
         decisions[subject, award] = item
         version = item.get("engine_version")
         versions.add(version if isinstance(version, str) else _show(version))
     set_aside: dict[str, Mapping[str, Any]] = {}
     others = document.get("set_aside", [])
     if not isinstance(others, list):
-        problem("set_aside", "expected a list")
+        problem("set_aside", Message("expected a list"))
         others = []
     for index, item in enumerate(others):
         if not isinstance(item, Mapping) or not isinstance(item.get("subject"), str):
-            problem(f"set_aside[{index}]", 'expected an object with a text "subject"')
+            problem(f"set_aside[{index}]", Message('expected an object with a text "subject"'))
             continue
         set_aside[item["subject"]] = item
     if problems:
@@ -279,7 +292,7 @@ def _checked(document: Any, name: str) -> Recorded:
 def compare(recorded: Recorded, evaluation: Evaluation) -> Replay:
     """Set the recorded decisions against those of ``evaluation``, field by field."""
     derived = {
-        (d.subject, d.award): _plain(d.to_dict(recorded.lang)) for d in evaluation.decisions()
+        (d.subject, d.award): plain(d.to_dict(recorded.lang)) for d in evaluation.decisions()
     }
     differences: list[Difference] = []
     changed_rulesets: Counter[tuple[str, str]] = Counter()
@@ -297,7 +310,7 @@ def compare(recorded: Recorded, evaluation: Evaluation) -> Replay:
                 )
             )
             continue
-        found = list(_diff("", old, new))
+        found = list(json_differences("", old, new))
         differences += [
             Difference(subject=key[0], award=key[1], what=w, recorded=a, replayed=b)
             for w, a, b in found
@@ -311,13 +324,14 @@ def compare(recorded: Recorded, evaluation: Evaluation) -> Replay:
     for subject in sorted(recorded.set_aside.keys() | now.keys()):
         old_code = _get(recorded.set_aside.get(subject, ABSENT), "code")
         new_code = _get(now.get(subject, ABSENT), "code")
-        if not _same(old_code, new_code):
+        if not same(old_code, new_code):
             differences.append(
                 Difference(
                     subject=subject, award="", what="code", recorded=old_code, replayed=new_code
                 )
             )
     differences.sort(key=lambda d: (d.subject, d.award))
+    evaluated = {award.id for award, _ in evaluation.awards}
     return Replay(
         source=recorded.source,
         period=recorded.period,
@@ -326,110 +340,14 @@ def compare(recorded: Recorded, evaluation: Evaluation) -> Replay:
         recorded=len(recorded.decisions),
         derived=len(derived),
         differences=tuple(differences),
-        notes=_notes(recorded, evaluation, changed_rulesets),
+        notes=replay_notes(
+            recorded.engine_versions,
+            evaluation.engine_version,
+            str(evaluation.period),
+            [award for award in recorded.awards() if award not in evaluated],
+            changed_rulesets,
+        ),
     )
-
-
-def _notes(
-    recorded: Recorded, evaluation: Evaluation, rulesets: Counter[tuple[str, str]]
-) -> tuple[str, ...]:
-    notes = []
-    versions = recorded.engine_versions
-    if versions and versions != (evaluation.engine_version,):
-        notes.append(
-            f"the decisions were recorded by engine {', '.join(versions)} and replayed by "
-            f"engine {evaluation.engine_version}: what agrees shows that this engine derives "
-            f"the same decisions from the same rulesets and input, not how the recording "
-            f"engine behaved; a difference may come from the change of engine"
-        )
-    evaluated = {award.id for award, _ in evaluation.awards}
-    missing = [award for award in recorded.awards() if award not in evaluated]
-    if missing:
-        notes.append(
-            f"not in force for {evaluation.period} with the rulesets loaded, so not derived "
-            f"again: {', '.join(missing)}"
-        )
-    for (old, new), count in sorted(rulesets.items()):
-        decisions = translator("en").ngettext("{n} decision", "{n} decisions", count)
-        notes.append(f"ruleset recorded as {old}, now {new} ({decisions.format(n=count)})")
-    return tuple(notes)
-
-
-def field_differences(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
-    """Each differing leaf of two JSON values (decisions in their JSON form, or parts of
-    them), as ``(path, old, new)``: the comparison a replay makes, for others to reuse."""
-    return list(_diff("", _plain(old), _plain(new)))
-
-
-def _diff(path: str, old: Any, new: Any) -> Iterator[tuple[str, Any, Any]]:
-    """Each differing leaf of two JSON values, with its path."""
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
-        order = {key: index for index, key in enumerate(_FIRST)}
-        keys = sorted(old.keys() | new.keys(), key=lambda k: (order.get(k, len(order)), k))
-        if _is_reason(old) and _is_reason(new) and not _same_json(old["params"], new["params"]):
-            keys.remove("message")  # the sentence only repeats the parameters that differ
-        for key in keys:
-            if path or key not in _NOT_COMPARED:
-                yield from _diff(_member(path, key), old.get(key, ABSENT), new.get(key, ABSENT))
-    elif isinstance(old, list) and isinstance(new, list):
-        codes = [_codes(old), _codes(new)]
-        if codes[0] is not None and codes[1] is not None and codes[0] != codes[1]:
-            yield f"{path} (codes)", codes[0], codes[1]
-        elif _keyed(old) and _keyed(new):
-            before = {item["id"]: item for item in old}
-            after = {item["id"]: item for item in new}
-            for key in [*before, *(key for key in after if key not in before)]:
-                yield from _diff(f"{path}[{key}]", before.get(key, ABSENT), after.get(key, ABSENT))
-            if before.keys() == after.keys() and list(before) != list(after):
-                yield f"{path} order", list(before), list(after)
-        elif len(old) == len(new):
-            for index, (a, b) in enumerate(zip(old, new, strict=True)):
-                yield from _diff(f"{path}[{index}]", a, b)
-        else:
-            yield path, old, new
-    elif not _same(old, new):
-        yield path, old, new
-
-
-def _is_reason(item: Mapping[str, Any]) -> bool:
-    return {"code", "params", "message"} <= item.keys()
-
-
-def _codes(items: list[Any]) -> list[str] | None:
-    """The codes of a list of reasons, or None for another list."""
-    codes = []
-    for item in items:
-        code = item.get("code") if isinstance(item, Mapping) else None
-        if not isinstance(code, str):
-            return None
-        codes.append(code)
-    return codes
-
-
-def _same_json(a: Any, b: Any) -> bool:
-    return not any(True for _ in _diff("", a, b))
-
-
-def _keyed(items: list[Any]) -> bool:
-    """Whether ``items`` are objects with distinct text ids (criteria)."""
-    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
-    return all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids)
-
-
-def _member(path: str, key: str) -> str:
-    if key.isidentifier():
-        return f"{path}.{key}" if path else key
-    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal and of the same JSON type (``true`` is not ``1``)."""
-    return type(a) is type(b) and a == b
-
-
-def _plain(document: Mapping[str, Any]) -> Any:
-    """``document`` as it reads back from the JSON file ``evaluate`` writes."""
-    return json.loads(json.dumps(document, ensure_ascii=False), parse_float=Decimal)
 
 
 def _get(item: Any, key: str) -> Any:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from emulation.errors import Problem, RulesetError, suggest
+from emulation.i18n import Message
 from emulation.lang.nodes import calls_within
 from emulation.lang.signature import Signature, award_ids
 from emulation.rules.graph import cycles
@@ -67,7 +68,9 @@ def load_rulesets(
     for file in ruleset_files(paths, suffixes):
         if not file.exists():
             problems.append(
-                Problem(file=str(file), message="no such file or folder", code="no_such_file")
+                Problem(
+                    file=str(file), message=Message("no such file or folder"), code="no_such_file"
+                )
             )
             continue
         try:
@@ -77,7 +80,9 @@ def load_rulesets(
             continue
         if ruleset is None:
             problems.append(
-                Problem(file=str(file), message="no loader reads this file", code="no_loader")
+                Problem(
+                    file=str(file), message=Message("no loader reads this file"), code="no_loader"
+                )
             )
             continue
         rulesets.append(ruleset)
@@ -114,8 +119,12 @@ def _duplicate_awards(rulesets: list[Ruleset]) -> list[Problem]:
                     Problem(
                         file=second.source,
                         location=f"awards.{award}",
-                        message=f'award "{award}" is also defined by {first.id} ({first.source}), '
-                        "in force at the same time",
+                        message=Message(
+                            'award "{award}" is also defined by {ruleset} ({source}), in force at the same time',
+                            award=award,
+                            ruleset=first.id,
+                            source=first.source,
+                        ),
                         code="duplicate_award",
                     )
                 )
@@ -142,8 +151,11 @@ def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
                     Problem(
                         file=ruleset.source,
                         location=f"awards.{award.id}.quota.of",
-                        message=f'unknown award "{counted}"{suggest(counted, known)}; '
-                        'expected "headcount" or an award id',
+                        message=Message(
+                            'unknown award "{counted}"{hint}; expected "headcount" or an award id',
+                            counted=counted,
+                            hint=suggest(counted, known),
+                        ),
                         code="unknown_award",
                     )
                 )
@@ -165,7 +177,11 @@ def _unknown_awards(rulesets: list[Ruleset]) -> list[Problem]:
                                 Problem(
                                     file=ruleset.source,
                                     location=rule.location,
-                                    message=f'unknown award "{name}"{suggest(str(name), known)}',
+                                    message=Message(
+                                        'unknown award "{name}"{hint}',
+                                        name=name,
+                                        hint=suggest(str(name), known),
+                                    ),
                                     code="unknown_award",
                                 )
                             )
@@ -186,7 +202,11 @@ def _kpi_problems(rulesets: list[Ruleset]) -> list[Problem]:
                             Problem(
                                 file=ruleset.source,
                                 location=condition.location,
-                                message=f'unknown award "{award}"{suggest(award, known)}',
+                                message=Message(
+                                    'unknown award "{award}"{hint}',
+                                    award=award,
+                                    hint=suggest(award, known),
+                                ),
                                 code="unknown_award",
                             )
                         )
@@ -199,8 +219,12 @@ def _kpi_problems(rulesets: list[Ruleset]) -> list[Problem]:
                     Problem(
                         file=second.source,
                         location=f"kpis.{kpi_id}",
-                        message=f'KPI "{kpi_id}" is also defined by {first.id} ({first.source}), '
-                        "in force at the same time",
+                        message=Message(
+                            'KPI "{kpi_id}" is also defined by {ruleset} ({source}), in force at the same time',
+                            kpi_id=kpi_id,
+                            ruleset=first.id,
+                            source=first.source,
+                        ),
                         code="duplicate_kpi",
                     )
                 )
@@ -222,9 +246,14 @@ def _overlaps(rulesets: list[Ruleset]) -> list[Problem]:
                         file=after.source,
                         location="ruleset.effective_from",
                         message=(
-                            f"version {after.version} of {after.id} starts on "
-                            f"{after.effective_from} while version {before.version} "
-                            f"({before.source}) is still in force"
+                            Message(
+                                "version {after_version} of {after_id} starts on {after_effective_from} while version {before_version} ({before_source}) is still in force",
+                                after_version=after.version,
+                                after_id=after.id,
+                                after_effective_from=after.effective_from,
+                                before_version=before.version,
+                                before_source=before.source,
+                            )
                         ),
                         code="version_overlap",
                     )
@@ -243,8 +272,12 @@ def _same_versions(rulesets: list[Ruleset]) -> list[Problem]:
                 Problem(
                     file=ruleset.source,
                     location="ruleset.version",
-                    message=f"version {ruleset.version} of {ruleset.id} is also given, "
-                    f"differently, by {other.source}",
+                    message=Message(
+                        "version {ruleset_version} of {ruleset_id} is also given, differently, by {other_source}",
+                        ruleset_version=ruleset.version,
+                        ruleset_id=ruleset.id,
+                        other_source=other.source,
+                    ),
                     code="duplicate_version",
                 )
             )
@@ -276,8 +309,10 @@ def _cycle_problem(cycle: tuple[str, ...], owner: Mapping[str, tuple[Award, Rule
     return Problem(
         file=ruleset.source,
         location=_where_read(first, cycle[1 % len(cycle)]),
-        message="awards read each other in a cycle across rulesets: "
-        + " -> ".join([*steps, cycle[0]]),
+        message=Message(
+            "awards read each other in a cycle across rulesets: {cycle}",
+            cycle=" -> ".join([*steps, cycle[0]]),
+        ),
         code="award_cycle",
     )
 
@@ -318,9 +353,17 @@ def catalogue_warnings(rulesets: Sequence[Ruleset]) -> tuple[Problem, ...]:
                 Problem(
                     file=after.source,
                     location="ruleset.effective_from",
-                    message=f"no version of {ruleset_id} is in force from {first} to {last}: "
-                    f"version {before.version} ({before.source}) ends on {end} and version "
-                    f"{after.version} starts on {after.effective_from}",
+                    message=Message(
+                        "no version of {ruleset_id} is in force from {first} to {last}: version {before_version} ({before_source}) ends on {end} and version {after_version} starts on {after_effective_from}",
+                        ruleset_id=ruleset_id,
+                        first=first,
+                        last=last,
+                        before_version=before.version,
+                        before_source=before.source,
+                        end=end,
+                        after_version=after.version,
+                        after_effective_from=after.effective_from,
+                    ),
                     code="version_gap",
                 )
             )

@@ -77,7 +77,11 @@ def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
                 line, column = int(match.group(1)), int(match.group(2))
         message = message.split(" (at line")[0]
         raise _error(
-            source, f"invalid TOML: {message}", code="invalid_toml", line=line, column=column
+            source,
+            Message("invalid TOML: {problem}", problem=message),
+            code="invalid_toml",
+            line=line,
+            column=column,
         ) from None
     except RecursionError:
         raise _error(
@@ -111,7 +115,10 @@ def _beyond_limits(document: dict[str, Any], source: str) -> Problem | None:
                 return Problem(
                     file=source,
                     location=path,
-                    message=f"tables or arrays nested more than {MAX_TOML_DEPTH} levels deep",
+                    message=Message(
+                        "tables or arrays nested more than {most} levels deep",
+                        most=MAX_TOML_DEPTH,
+                    ),
                     code="too_deep",
                 )
             items = (
@@ -124,8 +131,11 @@ def _beyond_limits(document: dict[str, Any], source: str) -> Problem | None:
             return Problem(
                 file=source,
                 location=path,
-                message="integer outside the 64-bit range TOML allows "
-                f"({INT64_MIN} to {INT64_MAX})",
+                message=Message(
+                    "integer outside the 64-bit range TOML allows ({least} to {most})",
+                    least=INT64_MIN,
+                    most=INT64_MAX,
+                ),
                 code="out_of_range",
             )
     return None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from emulation.errors import RulesetError
+from emulation.i18n import Message
 from emulation.lang.scope import Scope
 from emulation.lang.signature import Signature
 from emulation.rules.loader._fields import (
@@ -116,13 +117,19 @@ def load_ruleset(
     ruleset_id = read_text(out, meta, "ruleset.id", pattern=_ID)
     organisation = read_text(out, meta, "ruleset.organisation")
     version = read_text(
-        out, meta, "ruleset.version", pattern=_VERSION, hint="MAJOR.MINOR.PATCH, e.g. 1.0.0"
+        out,
+        meta,
+        "ruleset.version",
+        pattern=_VERSION,
+        hint=Message("MAJOR.MINOR.PATCH, e.g. 1.0.0"),
     )
     effective_from = read_date(out, meta, "ruleset.effective_from")
     effective_to = read_date(out, meta, "ruleset.effective_to", required=False)
     if effective_from and effective_to and effective_to < effective_from:
         out.add(
-            "ruleset.effective_to", "effective_to is before effective_from", code="invalid_value"
+            "ruleset.effective_to",
+            Message("effective_to is before effective_from"),
+            code="invalid_value",
         )
     title = read_label(out, meta, "ruleset.title")
     references = read_references(out, meta)
@@ -199,15 +206,32 @@ def _check_cycles(out: Collector, awards: Mapping[AwardId, Award]) -> None:
         tuple(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as error:
         cycle = " -> ".join(error.args[1])
-        out.add("awards", f"awards depend on each other in a cycle: {cycle}", code="award_cycle")
+        out.add(
+            "awards",
+            Message("awards depend on each other in a cycle: {cycle}", cycle=cycle),
+            code="award_cycle",
+        )
 
 
 def _check_format(out: Collector, document: Mapping[str, Any]) -> None:
     fmt = document.get("format")
-    expected = f"expected format = {FORMAT_VERSION}"
     if fmt is None:
-        out.add("format", f"{expected}, missing", code="missing_key")
+        out.add(
+            "format",
+            Message("expected format = {version}, missing", version=FORMAT_VERSION),
+            code="missing_key",
+        )
     elif not isinstance(fmt, int) or isinstance(fmt, bool):
-        out.add("format", f"{expected}, got {shown(fmt)}", code="wrong_type")
+        out.add(
+            "format",
+            Message(
+                "expected format = {version}, got {fmt}", version=FORMAT_VERSION, fmt=shown(fmt)
+            ),
+            code="wrong_type",
+        )
     elif fmt != FORMAT_VERSION:
-        out.add("format", f"{expected}, got {fmt}", code="unsupported_format")
+        out.add(
+            "format",
+            Message("expected format = {version}, got {fmt}", version=FORMAT_VERSION, fmt=fmt),
+            code="unsupported_format",
+        )

@@ -15,21 +15,20 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from emulation.errors import Problem, suggest
+from emulation.errors import suggest
+from emulation.i18n import Message
 from emulation.lang.checker import Checker
 from emulation.lang.nodes import Node
 from emulation.lang.scope import Scope
+from emulation.rules.loader._collector import (
+    Collector as Collector,  # re-exported: the readers' callers import it here
+)
 from emulation.rules.model import Label, ParameterValue
 from emulation.types import DECIMAL_SCALE, ValueType, within_scale
 
 #: The form of every name a ruleset gives: facts, parameters, awards, rule ids.
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
-
-#: The most problems reported for one file; past it, one more problem says how many were
-#: left out. A person reads a few dozen; a generated or corrupted file may hold millions,
-#: and locating each costs a search of the file.
-MAX_PROBLEMS = 200
 
 #: The longest text quoted back in a message, in characters.
 MAX_SHOWN = 60
@@ -38,78 +37,6 @@ MAX_SHOWN = 60
 #: Names are typed in expressions and shown in every decision; the longest bundled one is
 #: under 40 characters.
 MAX_NAME = 100
-
-
-class Collector:
-    """The problems of one ruleset file, each located by TOML path and, when it can be
-    found, line; each with its :attr:`Problem.code`."""
-
-    def __init__(self, source: str, text: str) -> None:
-        self.source = source
-        self.text = text
-        self.problems: list[Problem] = []
-        self.left_out = 0
-
-    def add(
-        self,
-        location: str,
-        message: str,
-        column: int | None = None,
-        find: str | None = None,
-        *,
-        code: str,
-    ) -> None:
-        """Report ``message`` at ``location``; ``find`` is the offending text, to find the line."""
-        if self.full:
-            self.left_out += 1
-            return
-        self.problems.append(
-            Problem(
-                file=self.source,
-                location=location,
-                line=self.line_of(find, location),
-                column=column,
-                message=message,
-                code=code,
-            )
-        )
-
-    @property
-    def full(self) -> bool:
-        """Whether no more problems are kept (they are only counted)."""
-        return len(self.problems) >= MAX_PROBLEMS
-
-    def reported(self) -> list[Problem]:
-        """Every problem kept, and one saying how many were left out past :data:`MAX_PROBLEMS`."""
-        if not self.left_out:
-            return self.problems
-        more = Problem(
-            file=self.source,
-            message=f"{self.left_out} more problems not shown (at most {MAX_PROBLEMS} a file)",
-            code="too_many_problems",
-        )
-        return [*self.problems, more]
-
-    def line_of(self, needle: str | None, location: str) -> int | None:
-        """The first line holding ``needle`` (the offending text), preferring one that starts
-        with the location's key, when it can be found."""
-        if not needle:
-            return None
-        first = needle.strip().splitlines()[0] if needle.strip() else needle
-        key = location.rsplit(".", 1)[-1].split("[")[0] if location else ""
-        found: int | None = None
-        start = self.text.find(first)
-        for _ in range(1000):  # bounded: a needle may occur on every line of a huge file
-            if start < 0:
-                break
-            begin = self.text.rfind("\n", 0, start) + 1
-            line = self.text.count("\n", 0, begin) + 1
-            if found is None:
-                found = line
-            if key and self.text[begin : begin + len(key) + 64].lstrip().startswith(key):
-                return line
-            start = self.text.find(first, start + 1)
-        return found
 
 
 def shown(value: Any) -> str:
@@ -121,16 +48,41 @@ def shown(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 2] + '…"'
     if isinstance(value, int):
-        return str(value) if abs(value) < 10**30 else "a very large integer"
+        return str(value) if abs(value) < 10**30 else Message("a very large integer")
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, list):
-        return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
+        if len(value) == 1:
+            return Message("an array of 1 item")
+        return Message("an array of {count} items", count=len(value))
     if isinstance(value, dict):
-        return "a table"
+        return Message("a table")
     return type(value).__name__
+
+
+#: How a label is written, quoted in the messages about labels.
+_LABEL = '{ vi = "…", en = "…" }'
+
+
+def _too_long(value: Any) -> Message:
+    return Message("{value} is longer than {most} characters", value=shown(value), most=MAX_NAME)
+
+
+def _one_of(choices: tuple[Any, ...], value: Any, hint: str = "") -> Message:
+    return Message(
+        "expected one of {choices}, got {value}{hint}",
+        choices=list(choices),
+        value=shown(value),
+        hint=hint,
+    )
+
+
+def _whole(least: int, value: Any) -> Message:
+    return Message(
+        "expected a whole number ≥ {least}, got {value}", least=least, value=shown(value)
+    )
 
 
 def check_unknown_keys(out: Collector, where: str, table: Any, allowed: set[str]) -> None:
@@ -142,7 +94,9 @@ def check_unknown_keys(out: Collector, where: str, table: Any, allowed: set[str]
             location = f"{where}.{key}" if where else key
             out.add(
                 location,
-                "" if out.full else f"unknown key {shown(key)}{suggest(key, allowed)}",
+                ""
+                if out.full
+                else Message("unknown key {key}{hint}", key=shown(key), hint=suggest(key, allowed)),
                 find=f"{key} =",
                 code="unknown_key",
             )
@@ -155,10 +109,14 @@ def read_table(
     value = document.get(key)
     if value is None:
         if required:
-            out.add(key, f"missing table [{key}]", code="missing_key")
+            out.add(key, Message("missing table [{key}]", key=key), code="missing_key")
         return {}
     if not isinstance(value, dict):
-        out.add(key, f"[{key}] must be a table, got {shown(value)}", code="wrong_type")
+        out.add(
+            key,
+            Message("[{key}] must be a table, got {value}", key=key, value=shown(value)),
+            code="wrong_type",
+        )
         return {}
     return value
 
@@ -176,21 +134,23 @@ def read_text(
     value = table.get(key)
     if value is None:
         if required:
-            out.add(path, "required text is missing", code="missing_key")
+            out.add(path, Message("required text is missing"), code="missing_key")
         return None
     if not isinstance(value, str):
-        out.add(path, f"expected text, got {shown(value)}", code="wrong_type")
+        out.add(path, Message("expected text, got {value}", value=shown(value)), code="wrong_type")
         return None
     if not value.strip():
-        out.add(path, "expected non-empty text", code="invalid_value")
+        out.add(path, Message("expected non-empty text"), code="invalid_value")
         return None
     if pattern and len(value) > MAX_NAME:
-        out.add(path, f"{shown(value)} is longer than {MAX_NAME} characters", code="too_long")
+        out.add(path, _too_long(value), code="too_long")
         return None
     if pattern and not pattern.match(value):
-        out.add(
-            path, f"{shown(value)} is not valid{': ' + hint if hint else ''}", code="invalid_value"
-        )
+        if hint:
+            message = Message("{value} is not valid: {hint}", value=shown(value), hint=hint)
+        else:
+            message = Message("{value} is not valid", value=shown(value))
+        out.add(path, message, code="invalid_value")
         return None
     return value
 
@@ -203,12 +163,19 @@ def read_date(
     value = table.get(key)
     if value is None:
         if required:
-            out.add(path, "required date is missing (YYYY-MM-DD, unquoted)", code="missing_key")
+            out.add(
+                path,
+                Message("required date is missing (YYYY-MM-DD, unquoted)"),
+                code="missing_key",
+            )
         return None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         out.add(
             path,
-            f"expected a TOML date such as 2024-01-01 (unquoted), got {shown(value)}",
+            Message(
+                "expected a TOML date such as 2024-01-01 (unquoted), got {value}",
+                value=shown(value),
+            ),
             code="wrong_type",
         )
         return None
@@ -224,10 +191,14 @@ def read_label(
     value = table.get(key)
     if value is None:
         if required:
-            out.add(path, 'missing label: write { vi = "…", en = "…" }', code="missing_key")
+            out.add(path, Message("missing label: write {form}", form=_LABEL), code="missing_key")
         return None
     if not isinstance(value, dict):
-        out.add(path, f'expected {{ vi = "…", en = "…" }}, got {shown(value)}', code="wrong_type")
+        out.add(
+            path,
+            Message("expected {form}, got {value}", form=_LABEL, value=shown(value)),
+            code="wrong_type",
+        )
         return None
     check_unknown_keys(out, path, value, {"vi", "en"})
     vi = read_text(out, value, f"{path}.vi")
@@ -250,14 +221,18 @@ def read_choice(
     if value in choices and type(value) is type(choices[0]):
         return value
     if value is None:
-        out.add(path, f"expected one of {list(choices)}, missing", code="missing_key")
+        out.add(
+            path,
+            Message("expected one of {choices}, missing", choices=list(choices)),
+            code="missing_key",
+        )
     elif not isinstance(value, type(choices[0])):
-        out.add(path, f"expected one of {list(choices)}, got {shown(value)}", code="wrong_type")
+        out.add(path, _one_of(choices, value), code="wrong_type")
     else:
         hint = suggest(value, [str(c) for c in choices]) if isinstance(value, str) else ""
         out.add(
             path,
-            f"expected one of {list(choices)}, got {shown(value)}{hint}",
+            _one_of(choices, value, hint),
             code="invalid_value",
         )
     return None
@@ -267,7 +242,11 @@ def read_flag(out: Collector, table: Mapping[str, Any], path: str, default: bool
     """``true`` or ``false``; ``default`` when missing or wrong (reported)."""
     value = table.get(path.rsplit(".", 1)[-1], default)
     if not isinstance(value, bool):
-        out.add(path, f"expected true or false, got {shown(value)}", code="wrong_type")
+        out.add(
+            path,
+            Message("expected true or false, got {value}", value=shown(value)),
+            code="wrong_type",
+        )
         return default
     return value
 
@@ -278,13 +257,15 @@ def read_whole(
     """A whole number ≥ ``least``; ``default`` when missing (required when None)."""
     value = table.get(path.rsplit(".", 1)[-1], default)
     if value is None:
-        out.add(path, f"expected a whole number ≥ {least}, missing", code="missing_key")
-    elif not isinstance(value, int) or isinstance(value, bool):
-        out.add(path, f"expected a whole number ≥ {least}, got {shown(value)}", code="wrong_type")
-    elif value < least:
         out.add(
-            path, f"expected a whole number ≥ {least}, got {shown(value)}", code="invalid_value"
+            path,
+            Message("expected a whole number ≥ {least}, missing", least=least),
+            code="missing_key",
         )
+    elif not isinstance(value, int) or isinstance(value, bool):
+        out.add(path, _whole(least, value), code="wrong_type")
+    elif value < least:
+        out.add(path, _whole(least, value), code="invalid_value")
     else:
         return value
     return None
@@ -293,12 +274,15 @@ def read_whole(
 def check_identifier(out: Collector, where: str, name: str) -> bool:
     """Whether ``name`` is a valid lower_snake_case name (reported when it is not)."""
     if len(name) > MAX_NAME:
-        out.add(where, f"{shown(name)} is longer than {MAX_NAME} characters", code="too_long")
+        out.add(where, _too_long(name), code="too_long")
         return False
     if not NAME.match(name) or keyword.iskeyword(name) or name in ("true", "false"):
         out.add(
             where,
-            f"{shown(name)} is not a valid name: use lower_snake_case letters, digits and _",
+            Message(
+                "{name} is not a valid name: use lower_snake_case letters, digits and _",
+                name=shown(name),
+            ),
             code="invalid_name",
         )
         return False
@@ -327,9 +311,11 @@ def read_value(
     accepted = _WRITTEN_AS.get(kind, ())
     if isinstance(value, bool) != (kind == "bool") or not isinstance(value, accepted):
         if kind == "decimal" and isinstance(value, float):
-            message = f'write decimals as text so they stay exact, e.g. "{shown(value)}"'
+            message = Message(
+                'write decimals as text so they stay exact, e.g. "{value}"', value=shown(value)
+            )
         else:
-            message = f"{shown(value)} is not a valid {kind} value"
+            message = Message("{value} is not a valid {kind} value", value=shown(value), kind=kind)
         out.add(path, message, code="wrong_type")
         return None
     written: Any = value  # of a type ``kind`` accepts
@@ -339,21 +325,31 @@ def read_value(
         except ArithmeticError:
             number = None
         if number is None or not number.is_finite():
-            out.add(path, f"{shown(value)} is not a valid decimal value", code="invalid_value")
+            out.add(
+                path,
+                Message("{value} is not a valid decimal value", value=shown(value)),
+                code="invalid_value",
+            )
             return None
         if not within_scale(number):
             out.add(
                 path,
-                f"{shown(value)} has more than {DECIMAL_SCALE} decimal places; decimals are exact "
-                f"to {DECIMAL_SCALE}",
+                Message(
+                    "{value} has more than {scale} decimal places; decimals are exact to {scale}",
+                    value=shown(value),
+                    scale=DECIMAL_SCALE,
+                ),
                 code="inexact_decimal",
             )
             return None
         if abs(number) >= DECIMAL_BOUND:
             out.add(
                 path,
-                f"{shown(value)} is too large: decimals have at most "
-                f"{38 - DECIMAL_SCALE} digits before the point",
+                Message(
+                    "{value} is too large: decimals have at most {digits} digits before the point",
+                    value=shown(value),
+                    digits=38 - DECIMAL_SCALE,
+                ),
                 code="out_of_range",
             )
             return None
@@ -361,7 +357,12 @@ def read_value(
     if kind == "enum" and written not in values:
         out.add(
             path,
-            f"{shown(written)} is not one of {list(values)}{suggest(written, values)}",
+            Message(
+                "{value} is not one of {values}{hint}",
+                value=shown(written),
+                values=list(values),
+                hint=suggest(written, values),
+            ),
             code="invalid_value",
         )
         return None
@@ -383,5 +384,8 @@ def read_expression(
     node = checker.check(expect)
     for error in checker.errors:
         code = getattr(error, "code", "") or "invalid_expression"
-        out.add(at, error.message + hint, column=error.column, find=text, code=code)
+        message = (
+            Message("{error}{hint}", error=error.message, hint=hint) if hint else error.message
+        )
+        out.add(at, message, column=error.column, find=text, code=code)
     return node

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulation.data.records import RECORD_TYPES
+from emulation.i18n import Message
 from emulation.lang.checker import Checker
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
@@ -39,7 +40,7 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
     if not check_identifier(out, where, award_id):
         return None
     if not isinstance(body, dict):
-        out.add(where, f"expected a table, got {shown(body)}", code="wrong_type")
+        out.add(where, Message("expected a table, got {body}", body=shown(body)), code="wrong_type")
         return None
     check_unknown_keys(out, where, body, _AWARD)
     kind = read_choice(out, body, f"{where}.kind", AWARD_KINDS)
@@ -59,7 +60,11 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
     paths = read_paths(out, where, body, award_id, scope, seen, depends)
     rules += [rule for _, path_rules in paths for rule in path_rules]
     if body.get("criteria", []) == [] and "paths" not in body:
-        out.add(f"{where}.criteria", "an award needs at least one criterion", code="missing_key")
+        out.add(
+            f"{where}.criteria",
+            Message("an award needs at least one criterion"),
+            code="missing_key",
+        )
     basis = read_text(out, body, f"{where}.basis", required=frequency == "once")
     certainty = (
         read_choice(out, body, f"{where}.certainty", CERTAINTIES)
@@ -76,7 +81,11 @@ def read_award(out: Collector, award_id: str, body: Any, scope: Scope) -> Award 
         read_consumption(out, where, body.get("consumes"), scope) if "consumes" in body else None
     )
     if award_id in depends:
-        out.add(where, f'award "{award_id}" reads its own result', code="award_cycle")
+        out.add(
+            where,
+            Message('award "{award_id}" reads its own result', award_id=award_id),
+            code="award_cycle",
+        )
     if not (kind and subject and label):
         return None
     return Award(

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Set
 from decimal import Decimal
 from typing import Any
 
+from emulation.i18n import Message
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     Collector,
@@ -37,10 +38,14 @@ def read_bands(
     rows = body.get("bands")
     at = f"{where}.bands"
     if rows is None:
-        out.add(at, "a score sheet needs its bands, best first", code="missing_key")
+        out.add(at, Message("a score sheet needs its bands, best first"), code="missing_key")
         return []
     if not isinstance(rows, list):
-        out.add(at, f"expected an array of tables [[{at}]], got {shown(rows)}", code="wrong_type")
+        out.add(
+            at,
+            Message("expected an array of tables [[{at}]], got {rows}", at=at, rows=shown(rows)),
+            code="wrong_type",
+        )
         return []
     bands: list[ScoreBand] = []
     seen: set[str] = set()
@@ -55,13 +60,17 @@ def _band(
     out: Collector, at: str, row: Any, scope: Scope, floors: Set[str], seen: set[str]
 ) -> ScoreBand | None:
     if not isinstance(row, dict):
-        out.add(at, f"expected a table, got {shown(row)}", code="wrong_type")
+        out.add(at, Message("expected a table, got {row}", row=shown(row)), code="wrong_type")
         return None
     check_unknown_keys(out, at, row, _BAND)
     band_id = read_text(out, row, f"{at}.id")
     if band_id is not None and check_identifier_or_code(out, f"{at}.id", band_id):
         if band_id in seen:
-            out.add(f"{at}.id", f'duplicate band "{band_id}"', code="duplicate_id")
+            out.add(
+                f"{at}.id",
+                Message('duplicate band "{band_id}"', band_id=band_id),
+                code="duplicate_id",
+            )
         seen.add(band_id)
     label = read_label(out, row, f"{at}.label")
     basis = read_text(out, row, f"{at}.basis")
@@ -69,13 +78,17 @@ def _band(
     bounds = {key: _number(out, f"{at}.{key}", row) for key in ("min", "below")}
     requires = row.get("requires", [])
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
-        out.add(f"{at}.requires", "expected an array of floor ids", code="wrong_type")
+        out.add(f"{at}.requires", Message("expected an array of floor ids"), code="wrong_type")
         requires = []
     for position, name in enumerate(requires):
         if name not in floors:
             out.add(
                 f"{at}.requires[{position}]",
-                f'unknown floor "{name}"; the floors are {sorted(floors)}',
+                Message(
+                    'unknown floor "{name}"; the floors are {floors}',
+                    name=name,
+                    floors=sorted(floors),
+                ),
                 find=name,
                 code="unknown_floor",
             )
@@ -126,7 +139,10 @@ def check_bands(out: Collector, where: str, sheet: ScoreSheet) -> None:
         if band.min is None and not last:
             out.add(
                 f"{here}.id",
-                f'band "{band.id}" has no min but is not the lowest: write the bands best first',
+                Message(
+                    'band "{band_id}" has no min but is not the lowest: write the bands best first',
+                    band_id=band.id,
+                ),
                 find=f'"{band.id}"',
                 code="band_order",
             )
@@ -134,8 +150,12 @@ def check_bands(out: Collector, where: str, sheet: ScoreSheet) -> None:
         if band.min is not None and band.min > highest:
             out.add(
                 f"{here}.min",
-                f'band "{band.id}" needs {band.min} points but the sheet gives at most {highest} '
-                "(the items' maxima, group caps and the bonus cap)",
+                Message(
+                    'band "{band_id}" needs {band_min} points but the sheet gives at most {highest} (the items\' maxima, group caps and the bonus cap)',
+                    band_id=band.id,
+                    band_min=band.min,
+                    highest=highest,
+                ),
                 find=f'"{band.id}"',
                 code="band_unreachable",
             )
@@ -144,16 +164,24 @@ def check_bands(out: Collector, where: str, sheet: ScoreSheet) -> None:
         elif band.below is not None and band.below <= highest:
             out.add(
                 f"{here}.below",
-                f'totals from {band.below} to {highest} fall in no band: the best band "{band.id}" '
-                "stops below them",
+                Message(
+                    'totals from {band_below} to {highest} fall in no band: the best band "{band_id}" stops below them',
+                    band_below=band.below,
+                    highest=highest,
+                    band_id=band.id,
+                ),
                 find=f'"{band.id}"',
                 code="band_gap",
             )
         if last and band.min is not None and band.min > lowest:
             out.add(
                 f"{here}.min",
-                f"totals below {band.min} (down to {lowest}) fall in no band: give the lowest band "
-                f'"{band.id}" no min',
+                Message(
+                    'totals below {band_min} (down to {lowest}) fall in no band: give the lowest band "{band_id}" no min',
+                    band_min=band.min,
+                    lowest=lowest,
+                    band_id=band.id,
+                ),
                 find=f'"{band.id}"',
                 code="band_gap",
             )
@@ -166,16 +194,25 @@ def _against_better(out: Collector, here: str, band: ScoreBand, better: ScoreBan
     if band.min is not None and band.min > better.min:
         out.add(
             f"{here}.min",
-            f'band "{band.id}" starts at {band.min}, above the better band "{better.id}" '
-            f"({better.min}): write the bands best first",
+            Message(
+                'band "{band_id}" starts at {band_min}, above the better band "{better_id}" ({better_min}): write the bands best first',
+                band_id=band.id,
+                band_min=band.min,
+                better_id=better.id,
+                better_min=better.min,
+            ),
             find=f'"{band.id}"',
             code="band_order",
         )
     elif band.min is not None and band.min == better.min:
         out.add(
             f"{here}.min",
-            f'band "{band.id}" starts at {band.min}, as the better band "{better.id}" does: '
-            "they overlap",
+            Message(
+                'band "{band_id}" starts at {band_min}, as the better band "{better_id}" does: they overlap',
+                band_id=band.id,
+                band_min=band.min,
+                better_id=better.id,
+            ),
             find=f'"{band.id}"',
             code="band_overlap",
         )
@@ -184,18 +221,32 @@ def _against_better(out: Collector, here: str, band: ScoreBand, better: ScoreBan
     if band.below > better.min:
         out.add(
             f"{here}.below",
-            f'band "{band.id}" reaches up to {band.below}, past the start of "{better.id}" '
-            f"({better.min}): they overlap",
+            Message(
+                'band "{band_id}" reaches up to {band_below}, past the start of "{better_id}" ({better_min}): they overlap',
+                band_id=band.id,
+                band_below=band.below,
+                better_id=better.id,
+                better_min=better.min,
+            ),
             find=f'"{band.id}"',
             code="band_overlap",
         )
     elif band.below < better.min:
         out.add(
             f"{here}.below",
-            f"totals from {band.below} to under {better.min} fall in no band, between "
-            f'"{band.id}" and "{better.id}"',
+            Message(
+                'totals from {band_below} to under {better_min} fall in no band, between "{band_id}" and "{better_id}"',
+                band_below=band.below,
+                better_min=better.min,
+                band_id=band.id,
+                better_id=better.id,
+            ),
             find=f'"{band.id}"',
             code="band_gap",
         )
     if band.min is not None and band.below <= band.min:
-        out.add(f"{here}.below", f'band "{band.id}" is empty: below ≤ min', code="invalid_value")
+        out.add(
+            f"{here}.below",
+            Message('band "{band_id}" is empty: below ≤ min', band_id=band.id),
+            code="invalid_value",
+        )

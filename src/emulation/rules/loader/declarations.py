@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from emulation.data.schema import RESERVED_FACT_NAMES
+from emulation.i18n import Message
 from emulation.rules.loader._fields import (
     Collector,
     check_identifier,
@@ -75,7 +76,10 @@ def read_references(out: Collector, meta: Mapping[str, Any]) -> tuple[LegalRefer
     if not isinstance(items, list):
         out.add(
             "ruleset.references",
-            f"expected an array of tables [[ruleset.references]], got {shown(items)}",
+            Message(
+                "expected an array of tables [[ruleset.references]], got {items}",
+                items=shown(items),
+            ),
             code="wrong_type",
         )
         return ()
@@ -84,12 +88,18 @@ def read_references(out: Collector, meta: Mapping[str, Any]) -> tuple[LegalRefer
     for index, item in enumerate(items):
         where = f"ruleset.references[{index}]"
         if not isinstance(item, dict):
-            out.add(where, f"expected a table, got {shown(item)}", code="wrong_type")
+            out.add(
+                where, Message("expected a table, got {item}", item=shown(item)), code="wrong_type"
+            )
             continue
         check_unknown_keys(out, where, item, _REFERENCE)
         ref_id = read_text(out, item, f"{where}.id")
         if ref_id in seen:
-            out.add(f"{where}.id", f"duplicate reference id {shown(ref_id)}", code="duplicate_id")
+            out.add(
+                f"{where}.id",
+                Message("duplicate reference id {ref_id}", ref_id=shown(ref_id)),
+                code="duplicate_id",
+            )
         seen.add(ref_id or "")
         document = read_text(out, item, f"{where}.document")
         title = read_label(out, item, f"{where}.title", required=False)
@@ -109,7 +119,9 @@ def _named_tables(
         if not check_identifier(out, where, name):
             continue
         if not isinstance(body, dict):
-            out.add(where, f"expected a table, got {shown(body)}", code="wrong_type")
+            out.add(
+                where, Message("expected a table, got {body}", body=shown(body)), code="wrong_type"
+            )
             continue
         check_unknown_keys(out, where, body, keys)
         yield name, where, body
@@ -122,8 +134,10 @@ def read_facts(out: Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
         if name in SUBJECT_FACTS or name in RESERVED_NAMES:
             out.add(
                 where,
-                f'"{name}" is a subject attribute or a record column every ruleset can read; '
-                "choose another fact name",
+                Message(
+                    '"{name}" is a subject attribute or a record column every ruleset can read; choose another fact name',
+                    name=name,
+                ),
                 code="reserved_name",
             )
             continue
@@ -133,7 +147,7 @@ def read_facts(out: Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
         if kind == "enum":
             values = _enum_values(out, body, f"{where}.values")
         elif "values" in body:
-            out.add(f"{where}.values", "only enum facts take values", code="unknown_key")
+            out.add(f"{where}.values", Message("only enum facts take values"), code="unknown_key")
         ordered = read_flag(out, body, f"{where}.ordered", False)
         better = (
             read_choice(out, body, f"{where}.better", ("higher", "lower"))
@@ -147,7 +161,11 @@ def read_facts(out: Collector, table: Mapping[str, Any]) -> dict[str, FactDecl]:
         for bound in ("minimum", "maximum"):
             if bound in body:
                 if kind not in ("int", "decimal"):
-                    out.add(f"{where}.{bound}", "only number facts take bounds", code="unknown_key")
+                    out.add(
+                        f"{where}.{bound}",
+                        Message("only number facts take bounds"),
+                        code="unknown_key",
+                    )
                 else:
                     number = read_value(out, f"{where}.{bound}", body[bound], "decimal", ())
                     bounds[bound] = number if isinstance(number, Decimal) else None
@@ -177,12 +195,17 @@ def read_services(out: Collector, table: Mapping[str, Any]) -> dict[str, Service
         weights: list[tuple[str, Decimal]] = []
         if raw is None:
             out.add(
-                f"{where}.weights", 'missing weights = { full_time = "1", … }', code="missing_key"
+                f"{where}.weights",
+                Message('missing weights = { full_time = "1", … }'),
+                code="missing_key",
             )
         elif not isinstance(raw, dict) or not raw:
             out.add(
                 f"{where}.weights",
-                f'expected {{ full_time = "1", part_time = "1.5", … }}, got {shown(raw)}',
+                Message(
+                    'expected {{ full_time = "1", part_time = "1.5", … }}, got {raw}',
+                    raw=shown(raw),
+                ),
                 code="wrong_type" if not isinstance(raw, dict) else "invalid_value",
             )
         else:
@@ -212,7 +235,9 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
         kind = read_choice(out, body, f"{where}.type", VALUE_TYPES)
         if kind == "enum":
             out.add(
-                f"{where}.type", "parameters are bool, int, decimal or text", code="invalid_value"
+                f"{where}.type",
+                Message("parameters are bool, int, decimal or text"),
+                code="invalid_value",
             )
             kind = None
         label = read_label(out, body, f"{where}.label")
@@ -222,7 +247,10 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
         if certainty in ("R", "U") and confirmed and isinstance(body.get("confirmed", True), bool):
             out.add(
                 f"{where}.confirmed",
-                f"certainty {certainty} is not confirmed: set confirmed = false so users know to check it",
+                Message(
+                    "certainty {certainty} is not confirmed: set confirmed = false so users know to check it",
+                    certainty=certainty,
+                ),
                 code="unconfirmed",
             )
         entries = body.get("values")
@@ -232,8 +260,12 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
         elif not isinstance(entries, list) or not entries:
             out.add(
                 f"{where}.values",
-                "expected values = [{ from = YYYY-MM-DD, value = … }, …]"
-                + ("" if entries is None else f", got {shown(entries)}"),
+                Message("expected values = [{ from = YYYY-MM-DD, value = … }, …]")
+                if entries is None
+                else Message(
+                    "expected values = [{{ from = YYYY-MM-DD, value = … }}, …], got {entries}",
+                    entries=shown(entries),
+                ),
                 code="missing_key"
                 if entries is None
                 else "wrong_type"
@@ -246,14 +278,17 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
                 if not isinstance(entry, dict):
                     out.add(
                         at,
-                        f"expected {{ from = YYYY-MM-DD, value = … }}, got {shown(entry)}",
+                        Message(
+                            "expected {{ from = YYYY-MM-DD, value = … }}, got {entry}",
+                            entry=shown(entry),
+                        ),
                         code="wrong_type",
                     )
                     continue
                 check_unknown_keys(out, at, entry, {"from", "value"})
                 start = read_date(out, entry, f"{at}.from")
                 if "value" not in entry:
-                    out.add(f"{at}.value", "required value is missing", code="missing_key")
+                    out.add(f"{at}.value", Message("required value is missing"), code="missing_key")
                 if start is None or "value" not in entry or set(entry) != {"from", "value"}:
                     continue
                 if kind:
@@ -264,7 +299,7 @@ def read_parameters(out: Collector, table: Mapping[str, Any]) -> dict[str, Param
             if starts != sorted(starts) or len(set(starts)) != len(starts):
                 out.add(
                     f"{where}.values",
-                    "start dates must be distinct and in increasing order",
+                    Message("start dates must be distinct and in increasing order"),
                     code="invalid_value",
                 )
         if kind and label and basis and certainty:
@@ -287,12 +322,16 @@ def _enum_values(out: Collector, body: Mapping[str, Any], path: str) -> tuple[st
     if raw is None or raw == []:
         out.add(
             path,
-            'an enum fact needs values = ["…", …] (worst first when ordered)',
+            Message('an enum fact needs values = ["…", …] (worst first when ordered)'),
             code="missing_key",
         )
         return ()
     if not isinstance(raw, list):
-        out.add(path, f'expected values = ["…", …], got {shown(raw)}', code="wrong_type")
+        out.add(
+            path,
+            Message('expected values = ["…", …], got {raw}', raw=shown(raw)),
+            code="wrong_type",
+        )
         return ()
     texts: dict[str, None] = {}
     good = True
@@ -301,7 +340,9 @@ def _enum_values(out: Collector, body: Mapping[str, Any], path: str) -> tuple[st
         text = read_text(out, {at.rsplit(".", 1)[-1]: value}, at)
         if text is None or text in texts:
             if text is not None:
-                out.add(at, f"{shown(text)} is listed twice", code="duplicate_value")
+                out.add(
+                    at, Message("{text} is listed twice", text=shown(text)), code="duplicate_value"
+                )
             good = False
             continue
         texts[text] = None

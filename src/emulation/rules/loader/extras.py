@@ -8,6 +8,7 @@ from typing import Any
 
 from emulation.data.records import SCOPES
 from emulation.errors import suggest
+from emulation.i18n import Message
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     Collector,
@@ -44,7 +45,11 @@ def read_quota(
     keys and whether it is switched on."""
     at = at or f"{where}.quota"
     if not isinstance(body, dict):
-        out.add(at, f"expected a table [awards.<id>.quota], got {shown(body)}", code="wrong_type")
+        out.add(
+            at,
+            Message("expected a table [awards.<id>.quota], got {body}", body=shown(body)),
+            code="wrong_type",
+        )
         return None
     check_unknown_keys(out, at, body, _QUOTA)
     per = read_choice(out, body, f"{at}.per", QUOTA_GROUPS)
@@ -52,7 +57,9 @@ def read_quota(
     of = body.get("of", "headcount")
     if not isinstance(of, str):
         out.add(
-            f"{at}.of", f'expected "headcount" or an award id, got {shown(of)}', code="wrong_type"
+            f"{at}.of",
+            Message('expected "headcount" or an award id, got {of}', of=shown(of)),
+            code="wrong_type",
         )
         of = "headcount"
     ratio: Decimal | ParameterRef | None = None
@@ -60,7 +67,9 @@ def read_quota(
     if given != 1:
         out.add(
             at,
-            "give exactly one of ratio (a share), count (top-k) or count_by (a count by group type)",
+            Message(
+                "give exactly one of ratio (a share), count (top-k) or count_by (a count by group type)"
+            ),
             code="invalid_value" if given else "missing_key",
         )
     if "ratio" in body:
@@ -81,7 +90,10 @@ def read_quota(
     else:
         out.add(
             f"{at}.enabled",
-            f"expected true, false or the name of a bool parameter, got {shown(switch)}",
+            Message(
+                "expected true, false or the name of a bool parameter, got {switch}",
+                switch=shown(switch),
+            ),
             code="wrong_type",
         )
     keys = rank_keys(out, at, body.get("rank", []), scope)
@@ -116,7 +128,9 @@ def read_consumption(out: Collector, where: str, body: Any, scope: Scope) -> Con
     at = f"{where}.consumes"
     if not isinstance(body, dict):
         out.add(
-            at, f"expected a table [awards.<id>.consumes], got {shown(body)}", code="wrong_type"
+            at,
+            Message("expected a table [awards.<id>.consumes], got {body}", body=shown(body)),
+            code="wrong_type",
         )
         return None
     check_unknown_keys(out, at, body, _CONSUMES)
@@ -128,7 +142,7 @@ def read_consumption(out: Collector, where: str, body: Any, scope: Scope) -> Con
     if text is not None:
         facts_only = Scope(facts=scope.facts, parameters={}, functions={}, awards=frozenset())
         unless = read_expression(
-            out, f"{at}.unless", text, facts_only, "bool", " (only facts may be read here)"
+            out, f"{at}.unless", text, facts_only, "bool", Message(" (only facts may be read here)")
         )
     basis = read_text(out, body, f"{at}.basis")
     certainty = read_choice(out, body, f"{at}.certainty", CERTAINTIES)
@@ -158,12 +172,16 @@ def read_bonus(out: Collector, where: str, body: Any, scope: Scope) -> Bonus | N
     up to a step; the coefficient and the step are literals or parameters."""
     at = f"{where}.bonus"
     if not isinstance(body, dict):
-        out.add(at, f"expected a table [awards.<id>.bonus], got {shown(body)}", code="wrong_type")
+        out.add(
+            at,
+            Message("expected a table [awards.<id>.bonus], got {body}", body=shown(body)),
+            code="wrong_type",
+        )
         return None
     check_unknown_keys(out, at, body, _BONUS)
     coefficient: Decimal | ParameterRef | None = None
     if "coefficient" not in body:
-        out.add(f"{at}.coefficient", "required coefficient is missing", code="missing_key")
+        out.add(f"{at}.coefficient", Message("required coefficient is missing"), code="missing_key")
     else:
         coefficient = _decimal_or_parameter(out, f"{at}.coefficient", body["coefficient"], scope)
     base = read_text(out, body, f"{at}.base")
@@ -204,13 +222,23 @@ def _check_parameter(
     if name not in scope.parameters:
         out.add(
             path,
-            f"{shown(name)} is not a {expected} parameter{suggest(name, scope.parameters)}",
+            Message(
+                "{name} is not a {expected} parameter{hint}",
+                name=shown(name),
+                expected=expected,
+                hint=suggest(name, scope.parameters),
+            ),
             code="unknown_parameter",
         )
     elif scope.parameters[name].type not in types:
         out.add(
             path,
-            f"parameter {shown(name)} must be a {expected}, not {scope.parameters[name].type}",
+            Message(
+                "parameter {name} must be a {expected}, not {type}",
+                name=shown(name),
+                expected=expected,
+                type=scope.parameters[name].type,
+            ),
             code="wrong_type",
         )
 
@@ -220,7 +248,10 @@ def rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKey
     if not isinstance(items, list):
         out.add(
             f"{at}.rank",
-            f'expected rank = [{{ expr = "…", order = "desc" }}, …], got {shown(items)}',
+            Message(
+                'expected rank = [{{ expr = "…", order = "desc" }}, …], got {items}',
+                items=shown(items),
+            ),
             code="wrong_type",
         )
         return []
@@ -230,7 +261,10 @@ def rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKey
         if not isinstance(item, dict):
             out.add(
                 key_at,
-                f'expected {{ expr = "…", order = "desc" | "asc" }}, got {shown(item)}',
+                Message(
+                    'expected {{ expr = "…", order = "desc" | "asc" }}, got {item}',
+                    item=shown(item),
+                ),
                 code="wrong_type",
             )
             continue
@@ -244,7 +278,7 @@ def rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKey
             if node.type == "text" or (node.type == "enum" and not node.ordered):
                 out.add(
                     f"{key_at}.expr",
-                    "a ranking key must be a number, true/false or an ordered value",
+                    Message("a ranking key must be a number, true/false or an ordered value"),
                     find=expr,
                     code="wrong_type",
                 )
@@ -255,10 +289,14 @@ def rank_keys(out: Collector, at: str, items: Any, scope: Scope) -> list[RankKey
 def _kinds(out: Collector, path: str, raw: Any) -> tuple[str, ...] | None:
     """The evidence kinds a consumption uses: a non-empty array of texts."""
     if raw is None or raw == []:
-        out.add(path, 'expected kinds = ["initiative", …]', code="missing_key")
+        out.add(path, Message('expected kinds = ["initiative", …]'), code="missing_key")
         return None
     if not isinstance(raw, list):
-        out.add(path, f'expected kinds = ["initiative", …], got {shown(raw)}', code="wrong_type")
+        out.add(
+            path,
+            Message('expected kinds = ["initiative", …], got {raw}', raw=shown(raw)),
+            code="wrong_type",
+        )
         return None
     kinds = [read_text(out, {f"kinds[{i}]": k}, f"{path}[{i}]") for i, k in enumerate(raw)]
     return tuple(k for k in kinds if k) if all(kinds) else None

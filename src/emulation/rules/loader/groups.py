@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulation.errors import suggest
+from emulation.i18n import Message
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import Collector, read_whole, shown
 
@@ -21,15 +22,17 @@ def read_group_fact(
         if raw is not None:
             out.add(
                 f"{at}.group_fact",
-                'group_fact names the group only with per = "fact"',
+                Message('group_fact names the group only with per = "fact"'),
                 code="invalid_value",
             )
         return None
     if raw is None:
         out.add(
             f"{at}.group_fact",
-            'per = "fact" needs group_fact, the fact naming the group (the nominating '
-            "organisation)",
+            Message(
+                'per = "fact" needs group_fact, the fact naming the group (the nominating '
+                "organisation)"
+            ),
             code="missing_key",
         )
         return None
@@ -48,23 +51,27 @@ def read_grouping(
         if kind is not None:
             out.add(
                 f"{at}.group_type",
-                "group_type is read only by count_by (a count by group type)",
+                Message("group_type is read only by count_by (a count by group type)"),
                 code="invalid_value",
             )
         return found
     if not isinstance(table, dict) or not table:
         out.add(
             f"{at}.count_by",
-            f"expected a table of counts by group type, like {{ central = 2, commune = 15 }}, "
-            f"got {shown(table)}",
+            Message(
+                "expected a table of counts by group type, like {{ central = 2, commune = 15 }}, got {table}",
+                table=shown(table),
+            ),
             code="wrong_type",
         )
         return found
     if per not in ("unit", "fact"):
         out.add(
             f"{at}.count_by",
-            'a count by group type needs per = "unit" (the type is a fact of the unit) or '
-            'per = "fact" (the group\'s own value is its type)',
+            Message(
+                'a count by group type needs per = "unit" (the type is a fact of the unit) or '
+                'per = "fact" (the group\'s own value is its type)'
+            ),
             code="invalid_value",
         )
     counts = []
@@ -77,7 +84,7 @@ def read_grouping(
     if kind is None:
         out.add(
             f"{at}.group_type",
-            "count_by needs group_type, the fact of the unit that gives its type",
+            Message("count_by needs group_type, the fact of the unit that gives its type"),
             code="missing_key",
         )
         return found
@@ -102,8 +109,10 @@ def _count_by_group(
     if kind is not None:
         out.add(
             f"{at}.group_type",
-            'with per = "fact" the value of group_fact is the type of the group: leave '
-            "group_type out",
+            Message(
+                'with per = "fact" the value of group_fact is the type of the group: leave '
+                "group_type out"
+            ),
             code="invalid_value",
         )
     _check_types(out, at, counts, found["group_fact"], scope)
@@ -122,8 +131,13 @@ def _check_types(
         if name not in allowed:
             out.add(
                 f"{at}.count_by.{name}",
-                f"{shown(name)} is not a value of fact {shown(fact)}{suggest(name, allowed)}; "
-                f"its values: {list(allowed)}",
+                Message(
+                    "{name} is not a value of fact {fact}{hint}; its values: {allowed}",
+                    name=shown(name),
+                    fact=shown(fact),
+                    hint=suggest(name, allowed),
+                    allowed=list(allowed),
+                ),
                 code="invalid_value",
             )
 
@@ -131,17 +145,29 @@ def _check_types(
 def _text_fact(out: Collector, path: str, raw: Any, scope: Scope) -> str | None:
     """``raw`` when it names a declared text or enum fact."""
     if not isinstance(raw, str):
-        out.add(path, f"expected the name of a fact, got {shown(raw)}", code="wrong_type")
+        out.add(
+            path,
+            Message("expected the name of a fact, got {raw}", raw=shown(raw)),
+            code="wrong_type",
+        )
         return None
     decl = scope.facts.get(raw)
     if decl is None:
         out.add(
             path,
-            f"unknown fact {shown(raw)}{suggest(raw, scope.facts)}",
+            Message("unknown fact {raw}{hint}", raw=shown(raw), hint=suggest(raw, scope.facts)),
             code="unknown_fact",
         )
         return None
     if decl.type not in ("text", "enum"):
-        out.add(path, f"fact {shown(raw)} must be text or enum, not {decl.type}", code="wrong_type")
+        out.add(
+            path,
+            Message(
+                "fact {raw} must be text or enum, not {decl_type}",
+                raw=shown(raw),
+                decl_type=decl.type,
+            ),
+            code="wrong_type",
+        )
         return None
     return raw

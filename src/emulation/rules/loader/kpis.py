@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from emulation.errors import suggest
+from emulation.i18n import Message
 from emulation.lang.scope import Scope
 from emulation.rules.kpis import COMPARISONS, KPI_SCOPES, Condition, Kpi, Level
 from emulation.rules.loader._fields import (
@@ -37,7 +38,9 @@ def read_levels(out: Collector, table: Mapping[str, Any]) -> dict[str, Level]:
         if not isinstance(body, dict):
             out.add(
                 where,
-                f'expected {{ label = {{ vi = "…", en = "…" }} }}, got {shown(body)}',
+                Message(
+                    'expected {{ label = {{ vi = "…", en = "…" }} }}, got {body}', body=shown(body)
+                ),
                 code="wrong_type",
             )
             continue
@@ -77,7 +80,7 @@ def _read_kpi(
     if not check_identifier(out, where, kpi_id):
         return None
     if not isinstance(body, dict):
-        out.add(where, f"expected a table, got {shown(body)}", code="wrong_type")
+        out.add(where, Message("expected a table, got {body}", body=shown(body)), code="wrong_type")
         return None
     check_unknown_keys(out, where, body, _KPI)
     label = read_label(out, body, f"{where}.label")
@@ -90,7 +93,9 @@ def _read_kpi(
         if subject == "person":
             out.add(
                 f"{where}.subject_level",
-                'only collectives have a level: remove subject_level or count subject = "collective"',
+                Message(
+                    'only collectives have a level: remove subject_level or count subject = "collective"'
+                ),
                 code="invalid_value",
             )
     numerator = _condition(out, body, f"{where}.numerator", scope, required=True)
@@ -174,10 +179,19 @@ def _level(
 
 
 def _unknown_level(out: Collector, path: str, name: str, levels: Mapping[str, Level]) -> None:
-    declared = f"; declared levels: {sorted(levels)}" if levels else "; declare it in [levels]"
+    declared = (
+        Message("; declared levels: {levels}", levels=sorted(levels))
+        if levels
+        else Message("; declare it in [levels]")
+    )
     out.add(
         path,
-        f"unknown level {shown(name)}{suggest(name, levels)}{declared}",
+        Message(
+            "unknown level {name}{hint}{declared}",
+            name=shown(name),
+            hint=suggest(name, levels),
+            declared=declared,
+        ),
         find=name,
         code="unknown_level",
     )
@@ -188,11 +202,15 @@ def _at_levels(
 ) -> tuple[str, ...] | None:
     raw = body.get("at_levels")
     if raw is None or raw == []:
-        out.add(path, 'expected at_levels = ["grassroots", …], missing', code="missing_key")
+        out.add(
+            path, Message('expected at_levels = ["grassroots", …], missing'), code="missing_key"
+        )
         return None
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         out.add(
-            path, f'expected at_levels = ["grassroots", …], got {shown(raw)}', code="wrong_type"
+            path,
+            Message('expected at_levels = ["grassroots", …], got {raw}', raw=shown(raw)),
+            code="wrong_type",
         )
         return None
     good = True
@@ -201,7 +219,11 @@ def _at_levels(
             _unknown_level(out, f"{path}[{index}]", name, levels)
             good = False
         elif raw.index(name) != index:
-            out.add(f"{path}[{index}]", f"{shown(name)} is listed twice", code="duplicate_value")
+            out.add(
+                f"{path}[{index}]",
+                Message("{name} is listed twice", name=shown(name)),
+                code="duplicate_value",
+            )
             good = False
     return tuple(raw) if good else None
 
@@ -214,8 +236,11 @@ def _check_target(
     if parameter is None:
         out.add(
             path,
-            f"{shown(name)} is not a decimal parameter{suggest(name, parameters)}; "
-            "a target names a [parameters] entry",
+            Message(
+                "{name} is not a decimal parameter{hint}; a target names a [parameters] entry",
+                name=shown(name),
+                hint=suggest(name, parameters),
+            ),
             find=name,
             code="unknown_parameter",
         )
@@ -223,7 +248,11 @@ def _check_target(
     if parameter.type != "decimal":
         out.add(
             path,
-            f"parameter {shown(name)} must be a decimal, not {parameter.type}",
+            Message(
+                "parameter {name} must be a decimal, not {parameter_type}",
+                name=shown(name),
+                parameter_type=parameter.type,
+            ),
             find=name,
             code="wrong_type",
         )
@@ -232,7 +261,11 @@ def _check_target(
         if isinstance(value, Decimal) and not Decimal(0) <= value <= Decimal(1):
             out.add(
                 f"parameters.{name}.values[{index}].value",
-                f'{value} is not a share: a KPI target lies between 0 and 1 (65 % is "0.65")',
+                Message(
+                    '{value} is not a share: a KPI target lies between 0 and 1 (65 {percent} is "0.65")',
+                    value=value,
+                    percent="%",  # a "%" of its own would read as a printf placeholder
+                ),
                 code="out_of_range",
             )
 
@@ -243,16 +276,22 @@ def _check_override(out: Collector, path: str, name: str, scope: Scope) -> None:
     if decl is None:
         out.add(
             path,
-            f"unknown fact {shown(name)}{suggest(name, scope.facts)}; an override names a "
-            "decimal fact of the nodes",
+            Message(
+                "unknown fact {name}{hint}; an override names a decimal fact of the nodes",
+                name=shown(name),
+                hint=suggest(name, scope.facts),
+            ),
             find=name,
             code="unknown_fact",
         )
     elif decl.type != "decimal":
         out.add(
             path,
-            f"fact {shown(name)} is {decl.type}; an override must be a decimal fact "
-            '(a share such as "0.7")',
+            Message(
+                'fact {name} is {decl_type}; an override must be a decimal fact (a share such as "0.7")',
+                name=shown(name),
+                decl_type=decl.type,
+            ),
             find=name,
             code="wrong_type",
         )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulation.errors import suggest
+from emulation.i18n import Message
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     Collector,
@@ -43,14 +44,20 @@ def read_paths(
     items = body["paths"]
     at = f"{where}.paths"
     if not isinstance(items, list) or not items:
-        out.add(at, f"expected an array of tables [[{at}]], got {shown(items)}", code="wrong_type")
+        out.add(
+            at,
+            Message("expected an array of tables [[{at}]], got {items}", at=at, items=shown(items)),
+            code="wrong_type",
+        )
         return []
     found: list[tuple[AwardPath, list[Rule]]] = []
     ids: set[str] = set()
     for index, item in enumerate(items):
         here = f"{at}[{index}]"
         if not isinstance(item, dict):
-            out.add(here, f"expected a table, got {shown(item)}", code="wrong_type")
+            out.add(
+                here, Message("expected a table, got {item}", item=shown(item)), code="wrong_type"
+            )
             continue
         check_unknown_keys(out, here, item, _PATH)
         path_id = read_text(out, item, f"{here}.id")
@@ -58,7 +65,11 @@ def read_paths(
             if path_id in ids:
                 out.add(
                     f"{here}.id",
-                    f'duplicate path id "{path_id}" in award "{award_id}"',
+                    Message(
+                        'duplicate path id "{path_id}" in award "{award_id}"',
+                        path_id=path_id,
+                        award_id=award_id,
+                    ),
                     find=f'"{path_id}"',
                     code="duplicate_id",
                 )
@@ -70,8 +81,12 @@ def read_paths(
         if criteria == []:
             out.add(
                 f"{here}.criteria",
-                f'path "{path_id or index}" of award "{award_id}" has no criteria: write at '
-                f"least one [[{at}.criteria]]",
+                Message(
+                    'path "{path}" of award "{award_id}" has no criteria: write at least one [[{at}.criteria]]',
+                    path=path_id or index,
+                    award_id=award_id,
+                    at=at,
+                ),
                 code="empty_path",
             )
         rules = read_rules(
@@ -85,8 +100,10 @@ def read_paths(
     if _PATH_COLUMN in seen:  # its own rules and its paths' criteria
         out.add(
             where,
-            f'an award with paths may not name a rule "{_PATH_COLUMN}" (the paths\' columns '
-            "are named so)",
+            Message(
+                'an award with paths may not name a rule "{column}" (the paths\' columns are named so)',
+                column=_PATH_COLUMN,
+            ),
             code="reserved_name",
         )
     return found
@@ -104,7 +121,9 @@ def read_payout(
         if not check_identifier(out, where, window_id):
             continue
         if not isinstance(body, dict):
-            out.add(where, f"expected a table, got {shown(body)}", code="wrong_type")
+            out.add(
+                where, Message("expected a table, got {body}", body=shown(body)), code="wrong_type"
+            )
             continue
         check_unknown_keys(out, where, body, _PAYOUT)
         label = read_label(out, body, f"{where}.label")
@@ -118,7 +137,10 @@ def read_payout(
         ):
             out.add(
                 f"{where}.awards",
-                f"expected an array of at least two award ids, highest first, got {shown(names)}",
+                Message(
+                    "expected an array of at least two award ids, highest first, got {names}",
+                    names=shown(names),
+                ),
                 find="awards =",
                 code="wrong_type" if not isinstance(names, list) else "invalid_value",
             )
@@ -151,7 +173,7 @@ def _window_awards(
         if award is None:
             out.add(
                 at,
-                f'unknown award "{name}"{suggest(name, awards)}',
+                Message('unknown award "{name}"{hint}', name=name, hint=suggest(name, awards)),
                 find=f'"{name}"',
                 code="unknown_award",
             )
@@ -160,8 +182,11 @@ def _window_awards(
         if award.kind not in TITLE_KINDS:
             out.add(
                 at,
-                f'"{name}" is a {award.kind}, not a title or flag: a title and a commendation '
-                "form earned together both pay (Decree 152/2025 Art 49(7))",
+                Message(
+                    '"{name}" is a {award_kind}, not a title or flag: a title and a commendation form earned together both pay (Decree 152/2025 Art 49(7))',
+                    name=name,
+                    award_kind=award.kind,
+                ),
                 find=f'"{name}"',
                 code="payout_not_title",
             )
@@ -169,7 +194,7 @@ def _window_awards(
         if award.bonus is None:
             out.add(
                 at,
-                f'"{name}" has no [awards.{name}.bonus] to pay',
+                Message('"{name}" has no [awards.{name}.bonus] to pay', name=name),
                 find=f'"{name}"',
                 code="payout_no_bonus",
             )
@@ -177,9 +202,9 @@ def _window_awards(
         if name in owner:
             other = owner[name]
             message = (
-                f'"{name}" is listed twice'
+                Message('"{name}" is listed twice', name=name)
                 if other == window_id
-                else f'"{name}" is already in window "{other}"'
+                else Message('"{name}" is already in window "{other}"', name=name, other=other)
             )
             out.add(at, message, find=f'"{name}"', code="duplicate_id")
             good = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from emulation.i18n import Message
 from emulation.period import DEFAULT_PERIOD_KINDS, PERIOD_KINDS
 from emulation.rules.loader._fields import Collector, shown
 
@@ -16,23 +17,46 @@ def read_period_kinds(out: Collector, meta: Mapping[str, Any]) -> tuple[str, ...
     raw = meta.get("periods")
     if raw is None:
         return DEFAULT_PERIOD_KINDS
-    expected = f"expected a list of period kinds among {list(PERIOD_KINDS)}"
+    kinds = list(PERIOD_KINDS)
     if not isinstance(raw, list) or not all(isinstance(kind, str) for kind in raw):
-        out.add(path, f"{expected}, got {shown(raw)}", find="periods", code="wrong_type")
+        out.add(
+            path,
+            Message(
+                "expected a list of period kinds among {kinds}, got {raw}",
+                kinds=kinds,
+                raw=shown(raw),
+            ),
+            find="periods",
+            code="wrong_type",
+        )
         return DEFAULT_PERIOD_KINDS
     unknown = [kind for kind in raw if kind not in PERIOD_KINDS]
     if unknown:
         out.add(
             path,
-            f"unknown period kinds {unknown}; {expected}",
+            Message(
+                "unknown period kinds {unknown}; expected a list of period kinds among {kinds}",
+                unknown=unknown,
+                kinds=kinds,
+            ),
             find="periods",
             code="invalid_value",
         )
     elif not raw:
-        out.add(path, f"{expected}, got an empty list", find="periods", code="invalid_value")
+        out.add(
+            path,
+            Message(
+                "expected a list of period kinds among {kinds}, got an empty list", kinds=kinds
+            ),
+            find="periods",
+            code="invalid_value",
+        )
     elif len(set(raw)) != len(raw):
         out.add(
-            path, f"{shown(raw)} names a kind more than once", find="periods", code="invalid_value"
+            path,
+            Message("{raw} names a kind more than once", raw=shown(raw)),
+            find="periods",
+            code="invalid_value",
         )
     else:
         return tuple(raw)

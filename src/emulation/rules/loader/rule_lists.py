@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulation.i18n import Message
 from emulation.lang.nodes import calls_within
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
@@ -40,25 +41,47 @@ def read_rules(
     rules: list[Rule] = []
     if not isinstance(items, list):
         out.add(
-            where, f"expected an array of tables [[{where}]], got {shown(items)}", code="wrong_type"
+            where,
+            Message(
+                "expected an array of tables [[{where}]], got {items}",
+                where=where,
+                items=shown(items),
+            ),
+            code="wrong_type",
         )
         return rules
     for index, item in enumerate(items):
         at = f"{where}[{index}]"
         if not isinstance(item, dict):
-            out.add(at, f"expected a table, got {shown(item)}", code="wrong_type")
+            out.add(
+                at, Message("expected a table, got {item}", item=shown(item)), code="wrong_type"
+            )
             continue
         check_unknown_keys(out, at, item, _RULE)
         rule_id = read_text(out, item, f"{at}.id")
         if rule_id and len(rule_id) > MAX_NAME:
-            out.add(f"{at}.id", f"longer than {MAX_NAME} characters", code="too_long")
+            out.add(
+                f"{at}.id",
+                Message("longer than {max_name} characters", max_name=MAX_NAME),
+                code="too_long",
+            )
         elif rule_id and not NAME.match(rule_id):
-            out.add(f"{at}.id", "ids are lower_snake_case", code="invalid_name")
+            out.add(f"{at}.id", Message("ids are lower_snake_case"), code="invalid_name")
         if rule_id in seen:
             out.add(
                 f"{at}.id",
-                f'duplicate rule id "{rule_id}" in award "{award_id}"'
-                + (" (rule ids are unique across the award and all its paths)" if path else ""),
+                Message(
+                    'duplicate rule id "{rule_id}" in award "{award_id}"'
+                    " (rule ids are unique across the award and all its paths)",
+                    rule_id=rule_id,
+                    award_id=award_id,
+                )
+                if path
+                else Message(
+                    'duplicate rule id "{rule_id}" in award "{award_id}"',
+                    rule_id=rule_id,
+                    award_id=award_id,
+                ),
                 code="duplicate_id",
             )
         seen.add(rule_id or "")

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from emulation.i18n import Message
 from emulation.lang.nodes import Node
 from emulation.lang.scope import Scope, ScoreDecl
 from emulation.rules.loader._fields import (
@@ -94,7 +95,7 @@ def read_sheet(out: Collector, sheet_id: str, body: Any, scope: Scope) -> ScoreS
     if not check_identifier(out, where, sheet_id):
         return None
     if not isinstance(body, dict):
-        out.add(where, f"expected a table, got {shown(body)}", code="wrong_type")
+        out.add(where, Message("expected a table, got {body}", body=shown(body)), code="wrong_type")
         return None
     check_unknown_keys(out, where, body, _SHEET)
     subject = read_choice(out, body, f"{where}.subject", ("person", "collective"))
@@ -106,12 +107,18 @@ def read_sheet(out: Collector, sheet_id: str, body: Any, scope: Scope) -> ScoreS
     group_ids = {group.id for group in groups}
     items = [i for i in _rows(out, where, body, "items", set(), _item, scope) if i]
     if "items" not in body:
-        out.add(f"{where}.items", "a score sheet needs at least one item", code="missing_key")
+        out.add(
+            f"{where}.items", Message("a score sheet needs at least one item"), code="missing_key"
+        )
     for index, item in enumerate(items):
         if item.group is not None and item.group not in group_ids:
             out.add(
                 f"{where}.items[{index}].group",
-                f'unknown group "{item.group}"; declare it in [[{where}.groups]]',
+                Message(
+                    'unknown group "{item_group}"; declare it in [[{where}.groups]]',
+                    item_group=item.group,
+                    where=where,
+                ),
                 find=f'"{item.group}"',
                 code="unknown_group",
             )
@@ -127,7 +134,11 @@ def read_sheet(out: Collector, sheet_id: str, body: Any, scope: Scope) -> ScoreS
         if cap.at_most is not None and cap.at_most not in band_ids:
             out.add(
                 f"{where}.caps[{index}].at_most",
-                f'unknown band "{cap.at_most}"; the bands are {band_ids}',
+                Message(
+                    'unknown band "{cap_at_most}"; the bands are {band_ids}',
+                    cap_at_most=cap.at_most,
+                    band_ids=band_ids,
+                ),
                 find=f'"{cap.at_most}"',
                 code="unknown_band",
             )
@@ -153,7 +164,11 @@ def read_sheet(out: Collector, sheet_id: str, body: Any, scope: Scope) -> ScoreS
         sheet, depends_on=frozenset(AwardId(a) for a in awards), reads_scores=frozenset(scores)
     )
     if sheet_id in scores:
-        out.add(where, f'score sheet "{sheet_id}" reads its own result', code="award_cycle")
+        out.add(
+            where,
+            Message('score sheet "{sheet_id}" reads its own result', sheet_id=sheet_id),
+            code="award_cycle",
+        )
     check_bands(out, where, sheet)
     return sheet
 
@@ -173,21 +188,26 @@ def _rows(
     if not isinstance(rows, list):
         out.add(
             f"{where}.{section}",
-            f"expected an array of tables [[{where}.{section}]], got {shown(rows)}",
+            Message(
+                "expected an array of tables [[{where}.{section}]], got {rows}",
+                where=where,
+                section=section,
+                rows=shown(rows),
+            ),
             code="wrong_type",
         )
         return
     for index, row in enumerate(rows):
         at = f"{where}.{section}[{index}]"
         if not isinstance(row, dict):
-            out.add(at, f"expected a table, got {shown(row)}", code="wrong_type")
+            out.add(at, Message("expected a table, got {row}", row=shown(row)), code="wrong_type")
             continue
         row_id = row.get("id")
         if isinstance(row_id, str) and check_identifier(out, f"{at}.id", row_id):
             if row_id in seen:
                 out.add(
                     f"{at}.id",
-                    f'duplicate id "{row_id}" in {where}',
+                    Message('duplicate id "{row_id}" in {where}', row_id=row_id, where=where),
                     find=f'"{row_id}"',
                     code="duplicate_id",
                 )
@@ -204,7 +224,7 @@ def read_decimal(
         if required:
             out.add(
                 path,
-                'required number is missing (write decimals as text, "2.5")',
+                Message('required number is missing (write decimals as text, "2.5")'),
                 code="missing_key",
             )
         return None
@@ -218,7 +238,12 @@ def _points(out: Collector, at: str, text: str | None, scope: Scope) -> Node | N
         return None
     node = read_expression(out, at, text, scope, None)
     if node is not None and node.type not in ("int", "decimal"):
-        out.add(at, f"points must be a number, not {node.type}", find=text, code="wrong_type")
+        out.add(
+            at,
+            Message("points must be a number, not {node_type}", node_type=node.type),
+            find=text,
+            code="wrong_type",
+        )
         return None
     return node
 
@@ -235,7 +260,11 @@ def _common(out: Collector, at: str, row: Mapping[str, Any], keys: set[str]) -> 
 def _maximum(out: Collector, at: str, row: Mapping[str, Any]) -> Decimal | None:
     most = read_decimal(out, row, f"{at}.max")
     if most is not None and most < 0:
-        out.add(f"{at}.max", f"a maximum cannot be negative, got {most}", code="invalid_value")
+        out.add(
+            f"{at}.max",
+            Message("a maximum cannot be negative, got {most}", most=most),
+            code="invalid_value",
+        )
         return None
     return most
 
@@ -280,7 +309,11 @@ def _adjustment(
     if row is None:
         return None
     if not isinstance(row, dict):
-        out.add(at, f"expected a table [{at}], got {shown(row)}", code="wrong_type")
+        out.add(
+            at,
+            Message("expected a table [{at}], got {row}", at=at, row=shown(row)),
+            code="wrong_type",
+        )
         return None
     label, basis, certainty = _common(out, at, row, _ADJUST)
     expr = read_text(out, row, f"{at}.expr")
@@ -306,10 +339,14 @@ def _floor(out: Collector, at: str, row: Mapping[str, Any], scope: Scope) -> Sco
     of = read_choice(out, row, f"{at}.of", FLOOR_OFS, default="items")
     share = read_decimal(out, row, f"{at}.share", required=kind == "min_share")
     if kind == "no_zero" and "share" in row:
-        out.add(f"{at}.share", 'share applies to kind = "min_share" only', code="invalid_value")
+        out.add(
+            f"{at}.share", Message('share applies to kind = "min_share" only'), code="invalid_value"
+        )
     if share is not None and not Decimal(0) < share <= Decimal(1):
         out.add(
-            f"{at}.share", f"a share is above 0 and at most 1, got {share}", code="invalid_value"
+            f"{at}.share",
+            Message("a share is above 0 and at most 1, got {share}", share=share),
+            code="invalid_value",
         )
         return None
     if not (floor_id and label and basis and certainty and kind and of):
@@ -384,7 +421,7 @@ def check_score_reads(
         cycle = " -> ".join(error.args[1])
         out.add(
             "awards",
-            f"awards and score sheets read each other in a cycle: {cycle}",
+            Message("awards and score sheets read each other in a cycle: {cycle}", cycle=cycle),
             code="award_cycle",
         )
 
@@ -397,6 +434,11 @@ def _same_subject(
         if sheet is not None and sheet.subject != subject:
             out.add(
                 where,
-                f'score sheet "{name}" scores subjects of kind {sheet.subject}, not {subject}',
+                Message(
+                    'score sheet "{name}" scores subjects of kind {sheet_subject}, not {subject}',
+                    name=name,
+                    sheet_subject=sheet.subject,
+                    subject=subject,
+                ),
                 code="score_subject",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulation.i18n import Message
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     Collector,
@@ -29,7 +30,7 @@ def read_quotas(out: Collector, where: str, body: Any, scope: Scope) -> tuple[Qu
         quota = read_quota(out, where, body, scope)
         return () if quota is None else (quota,)
     if not body:
-        out.add(f"{where}.quota", "expected at least one quota table", code="missing_key")
+        out.add(f"{where}.quota", Message("expected at least one quota table"), code="missing_key")
         return ()
     found: list[Quota] = []
     seen: dict[tuple[str, str | None], int] = {}
@@ -42,16 +43,21 @@ def read_quotas(out: Collector, where: str, body: Any, scope: Scope) -> tuple[Qu
             per = quota.per if quota.group_fact is None else f"fact {quota.group_fact}"
             out.add(
                 at,
-                f"quota[{seen[quota.scope]}] already caps per {per}: two quotas over the same "
-                "groups conflict; write one",
+                Message(
+                    "quota[{seen}] already caps per {per}: two quotas over the same groups conflict; write one",
+                    seen=seen[quota.scope],
+                    per=per,
+                ),
                 code="conflicting_quotas",
             )
             continue
         if found and quota.rank_scope == "all_candidates":
             out.add(
                 f"{at}.rank_scope",
-                '"the leader must qualify" belongs to the first quota: a later one ranks those '
-                "the quotas before it left granted",
+                Message(
+                    '"the leader must qualify" belongs to the first quota: a later one ranks those '
+                    "the quotas before it left granted"
+                ),
                 code="invalid_value",
             )
             continue
@@ -65,7 +71,11 @@ def read_budget(out: Collector, where: str, body: Any, scope: Scope) -> Budget |
     amount of a grant, the groups, the ranking (required) and the policy."""
     at = f"{where}.budget"
     if not isinstance(body, dict):
-        out.add(at, f"expected a table [awards.<id>.budget], got {shown(body)}", code="wrong_type")
+        out.add(
+            at,
+            Message("expected a table [awards.<id>.budget], got {body}", body=shown(body)),
+            code="wrong_type",
+        )
         return None
     check_unknown_keys(out, at, body, _BUDGET)
     fund, fund_by, category, category_node = _fund(out, at, body, scope)
@@ -76,7 +86,10 @@ def read_budget(out: Collector, where: str, body: Any, scope: Scope) -> Budget |
         if amount_node is not None and amount_node.type not in ("int", "decimal"):
             out.add(
                 f"{at}.amount",
-                f"the amount of a grant must be a number, not {amount_node.type}",
+                Message(
+                    "the amount of a grant must be a number, not {amount_node_type}",
+                    amount_node_type=amount_node.type,
+                ),
                 find=amount,
                 code="wrong_type",
             )
@@ -86,8 +99,10 @@ def read_budget(out: Collector, where: str, body: Any, scope: Scope) -> Budget |
     if not body.get("rank"):
         out.add(
             f"{at}.rank",
-            "a budget spends its fund down a ranking: give rank = "
-            '[{ expr = "…", order = "desc" }, …]',
+            Message(
+                "a budget spends its fund down a ranking: give rank = "
+                '[{ expr = "…", order = "desc" }, …]'
+            ),
             code="missing_key",
         )
     keys = rank_keys(out, at, body.get("rank", []), scope)
@@ -137,13 +152,15 @@ def _fund(
     if (fund is None) == (table is None):
         out.add(
             at,
-            "give exactly one of fund (a parameter) or fund_by (a parameter per category)",
+            Message("give exactly one of fund (a parameter) or fund_by (a parameter per category)"),
             code="invalid_value" if fund is not None else "missing_key",
         )
     if (table is None) != (text is None):
         out.add(
             f"{at}.category",
-            "fund_by and category go together: a fund per value of the category expression",
+            Message(
+                "fund_by and category go together: a fund per value of the category expression"
+            ),
             code="missing_key" if table is not None else "invalid_value",
         )
     name = None
@@ -153,7 +170,9 @@ def _fund(
     elif fund is not None:
         out.add(
             f"{at}.fund",
-            f"expected the name of an int or decimal parameter, got {shown(fund)}",
+            Message(
+                "expected the name of an int or decimal parameter, got {fund}", fund=shown(fund)
+            ),
             code="wrong_type",
         )
     pairs: list[tuple[str, str]] = []
@@ -162,7 +181,11 @@ def _fund(
             path = f"{at}.fund_by.{key}"
             if not isinstance(parameter, str):
                 out.add(
-                    path, f"expected a parameter name, got {shown(parameter)}", code="wrong_type"
+                    path,
+                    Message(
+                        "expected a parameter name, got {parameter}", parameter=shown(parameter)
+                    ),
+                    code="wrong_type",
                 )
                 continue
             _check_parameter(out, path, parameter, scope, ("int", "decimal"))
@@ -170,7 +193,9 @@ def _fund(
     elif table is not None:
         out.add(
             f"{at}.fund_by",
-            f'expected a table like {{ adult = "fund_adults" }}, got {shown(table)}',
+            Message(
+                'expected a table like {{ adult = "fund_adults" }}, got {table}', table=shown(table)
+            ),
             code="wrong_type",
         )
     node = None
@@ -179,7 +204,9 @@ def _fund(
         if node is not None and node.type not in ("text", "enum"):
             out.add(
                 f"{at}.category",
-                f"a category is text or an enum value, not {node.type}",
+                Message(
+                    "a category is text or an enum value, not {node_type}", node_type=node.type
+                ),
                 find=text,
                 code="wrong_type",
             )
@@ -189,10 +216,17 @@ def _fund(
                 if key not in node.enum:
                     out.add(
                         f"{at}.fund_by.{key}",
-                        f"{shown(key)} is not a value of the category; its values: "
-                        f"{list(node.enum)}",
+                        Message(
+                            "{key} is not a value of the category; its values: {node_enum}",
+                            key=shown(key),
+                            node_enum=list(node.enum),
+                        ),
                         code="invalid_value",
                     )
     elif text is not None:
-        out.add(f"{at}.category", f"expected an expression, got {shown(text)}", code="wrong_type")
+        out.add(
+            f"{at}.category",
+            Message("expected an expression, got {text}", text=shown(text)),
+            code="wrong_type",
+        )
     return name, tuple(sorted(pairs)), text if node is not None else None, node

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from emulation.i18n import Message
 from emulation.lang.scope import Scope
 from emulation.rules.loader._fields import (
     Collector,
@@ -38,7 +39,11 @@ def _read_one(out: Collector, standings_id: str, body: Any, scope: Scope) -> Sta
     if not check_identifier(out, where, standings_id):
         return None
     if not isinstance(body, dict):
-        out.add(where, f"expected a table [standings.<id>], got {shown(body)}", code="wrong_type")
+        out.add(
+            where,
+            Message("expected a table [standings.<id>], got {body}", body=shown(body)),
+            code="wrong_type",
+        )
         return None
     check_unknown_keys(out, where, body, _STANDINGS)
     subject = read_choice(out, body, f"{where}.subject", ("person", "collective"))
@@ -46,12 +51,14 @@ def _read_one(out: Collector, standings_id: str, body: Any, scope: Scope) -> Sta
     if "rank" not in body:
         out.add(
             f"{where}.rank",
-            'standings need rank = [{ expr = "…", order = "desc" }, …]',
+            Message('standings need rank = [{ expr = "…", order = "desc" }, …]'),
             code="missing_key",
         )
     keys = rank_keys(out, where, body.get("rank", []), scope)
     if body.get("rank") == []:
-        out.add(f"{where}.rank", "standings need at least one ranking key", code="missing_key")
+        out.add(
+            f"{where}.rank", Message("standings need at least one ranking key"), code="missing_key"
+        )
     ties = read_choice(out, body, f"{where}.ties", TIES, default="authority")
     label = read_label(out, body, f"{where}.label")
     basis = read_text(out, body, f"{where}.basis")

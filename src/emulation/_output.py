@@ -56,21 +56,13 @@ def write_atomically(path: Path, text: str | bytes) -> None:
 
     An :class:`OSError` names ``path``, not the temporary file.
     """
-    folder = path.parent
-    remove_leftovers(folder)
-    try:
-        with temporary_for(path) as (stream, temporary):
-            for start in range(0, len(text), CHUNK):
-                chunk = text[start : start + CHUNK]
-                stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-            stream.flush()
-            os.fsync(stream.fileno())
-            os.replace(temporary, path)
-    except OSError as error:
-        if error.filename == str(path):
-            raise
-        raise OSError(error.errno, error.strerror, str(path)) from error
-    _sync_folder(folder)
+
+    def fill(stream: BinaryIO, temporary: Path) -> None:
+        for start in range(0, len(text), CHUNK):
+            chunk = text[start : start + CHUNK]
+            stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+
+    write_stream_atomically(path, fill)
 
 
 def write_stream_atomically(path: Path, fill: Callable[[BinaryIO, Path], None]) -> None:

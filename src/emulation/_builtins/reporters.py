@@ -83,20 +83,7 @@ def render_csv(evaluation: Evaluation, lang: Language) -> str:
         + (["path"] if routed else [])
     )
     for decision in evaluation.decisions():
-        writer.writerow(
-            [
-                decision.subject,
-                decision.award,
-                decision.period,
-                decision.outcome,
-                ";".join(reason.code for reason in decision.reasons),
-                " | ".join(reason.render(lang) for reason in decision.reasons),
-                decision.ruleset.id,
-                decision.ruleset.version,
-            ]
-            + _sheet_cells(decision) * scored
-            + [decision.path or ""] * routed
-        )
+        writer.writerow(decision_cells(decision, lang, scored=scored, routed=routed))
     for item in evaluation.population.set_aside:
         data = item.to_dict(lang)
         writer.writerow(
@@ -114,6 +101,25 @@ def render_csv(evaluation: Evaluation, lang: Language) -> str:
             + [""] * routed
         )
     return buffer.getvalue()
+
+
+def decision_cells(decision: Decision, lang: Language, *, scored: bool, routed: bool) -> list[str]:
+    """One decision's row of the CSV form; ``scored`` adds the ``score`` and ``band`` cells,
+    ``routed`` the ``path`` cell (whether the evaluation has sheets, and awards with paths)."""
+    return (
+        [
+            decision.subject,
+            decision.award,
+            decision.period,
+            decision.outcome,
+            ";".join(reason.code for reason in decision.reasons),
+            " | ".join(reason.render(lang) for reason in decision.reasons),
+            decision.ruleset.id,
+            decision.ruleset.version,
+        ]
+        + _sheet_cells(decision) * scored
+        + [decision.path or ""] * routed
+    )
 
 
 def _sheet_cells(decision: Decision) -> list[str]:

@@ -32,7 +32,7 @@ from typing import IO, Any
 import attrs
 import polars as pl
 
-from emulation._builtins.reporters import _sheet_cells
+from emulation._builtins.reporters import decision_cells
 from emulation.results.evaluation import Evaluation
 from emulation.types import Language
 
@@ -159,20 +159,7 @@ def _jsonl_row(decision: Any, lang: Language, evaluation: Evaluation) -> str:
 def _csv_row(decision: Any, lang: Language, evaluation: Evaluation) -> str:
     scored = bool(evaluation.sheets)
     routed = any(award.paths for award, _ in evaluation.awards)
-    return _csv_line(
-        [
-            decision.subject,
-            decision.award,
-            decision.period,
-            decision.outcome,
-            ";".join(reason.code for reason in decision.reasons),
-            " | ".join(reason.render(lang) for reason in decision.reasons),
-            decision.ruleset.id,
-            decision.ruleset.version,
-        ]
-        + _sheet_cells(decision) * scored
-        + [decision.path or ""] * routed
-    )
+    return _csv_line(decision_cells(decision, lang, scored=scored, routed=routed))
 
 
 _ROWS: dict[str, Callable[[Any, Language, Evaluation], str]] = {

@@ -29,7 +29,7 @@ from emulation.i18n import gettext as _
 from emulation.messages import points
 from emulation.period import Period
 from emulation.results.evaluation import Evaluation
-from emulation.results.standing import Standing, standings_of
+from emulation.results.standing import Standing, fact_values, key_fact, standings_of
 from emulation.results.text import show
 from emulation.rules.model import Ruleset, Standings
 from emulation.rules.scores import reads
@@ -214,22 +214,6 @@ def render_standings(
     raise ValueError(f"unknown standings format {format!r}")
 
 
-def _key_fact(item: Standings, ruleset: Ruleset) -> str | None:
-    """The fact the first ranking key is, when it is one fact alone (``fund_total``): the
-    table then shows each subject's value of it."""
-    expr = item.rank[0].expr.strip() if item.rank else ""
-    return expr if expr in ruleset.facts else None
-
-
-def _fact_values(evaluation: Evaluation, fact: str) -> dict[str, Any]:
-    """Each subject's value of ``fact`` in the evaluation's period."""
-    frame = evaluation.population.facts
-    if fact not in frame.columns:
-        return {}
-    rows = frame.filter(pl.col("period") == str(evaluation.period)).select("subject", fact)
-    return dict(rows.iter_rows())
-
-
 def _number(value: Any, lang: Language) -> str:
     """A fact's value for a reader: digits grouped (``19.000.000.000`` in Vietnamese,
     ``19,000,000,000`` in English), ``∅`` when unknown."""
@@ -285,8 +269,10 @@ def _table(
     for (name, group), members in blocks.items():
         item, ruleset = specs[name]
         scored = sheet_of(item) is not None
-        fact = None if scored else _key_fact(item, ruleset)
-        shown_values = _fact_values(evaluation, fact) if fact else {}
+        fact = None if scored else key_fact(item, ruleset)
+        shown_values = (
+            fact_values(evaluation.population.facts, str(evaluation.period), fact) if fact else {}
+        )
         head = say["group"]
         lines += [
             "",

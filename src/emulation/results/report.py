@@ -26,7 +26,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import jinja2
-import polars as pl
 from markupsafe import Markup
 
 from emulation.messages import outcome_label, percent
@@ -36,11 +35,11 @@ from emulation.results.kpi import KPI_OUTCOME_LABELS, KpiResult, explain_kpi
 from emulation.results.report_charts import OUTCOME_COLOURS, Bar, bars_chart, counts_chart
 from emulation.results.report_words import WORDS
 from emulation.results.scores import ScoreResult
-from emulation.results.standing import Standing
+from emulation.results.standing import Standing, fact_values, key_fact
 from emulation.results.text import explain_text
 from emulation.results.view import MARKS, OUTCOME_ORDER, nfc
 from emulation.rules.kpis import Kpi
-from emulation.rules.model import Ruleset, Standings
+from emulation.rules.model import Standings
 from emulation.rules.scores import reads
 from emulation.types import Language
 
@@ -181,8 +180,10 @@ def _standings(
     for index, ((name, group), members) in enumerate(blocks.items()):
         item, ruleset = specs[name]
         sheet = _sheet_of(item)
-        fact = None if sheet else _key_fact(item, ruleset)
-        facts = _fact_values(evaluation, fact) if fact else {}
+        fact = None if sheet else key_fact(item, ruleset)
+        facts = (
+            fact_values(evaluation.population.facts, str(evaluation.period), fact) if fact else {}
+        )
         rows, bars = [], []
         for place in members:
             value: Decimal | None
@@ -250,20 +251,6 @@ def _sheet_of(item: Standings) -> str | None:
         if sheets:
             return sheets[0]
     return None
-
-
-def _key_fact(item: Standings, ruleset: Ruleset) -> str | None:
-    """The fact the first ranking key is, when it is one fact alone."""
-    expr = item.rank[0].expr.strip() if item.rank else ""
-    return expr if expr in ruleset.facts else None
-
-
-def _fact_values(evaluation: Evaluation, fact: str) -> dict[str, Any]:
-    frame = evaluation.population.facts
-    if fact not in frame.columns:
-        return {}
-    rows = frame.filter(pl.col("period") == str(evaluation.period)).select("subject", fact)
-    return dict(rows.iter_rows())
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -136,3 +136,18 @@ def standings_of(
             )
         )
     return tuple(found)
+
+
+def key_fact(item: Standings, ruleset: Ruleset) -> str | None:
+    """The fact the first ranking key of ``item`` is, when it is one fact alone
+    (``fund_total``): a table or a chart then shows each subject's value of it."""
+    expr = item.rank[0].expr.strip() if item.rank else ""
+    return expr if expr in ruleset.facts else None
+
+
+def fact_values(facts: pl.DataFrame, period: str, fact: str) -> dict[str, Any]:
+    """Each subject's value of ``fact`` in ``period``, from the population's facts table."""
+    if fact not in facts.columns:
+        return {}
+    rows = facts.filter(pl.col("period") == period).select("subject", fact)
+    return dict(rows.iter_rows())

@@ -16,7 +16,6 @@ import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
@@ -31,7 +30,9 @@ from emulation.engine import Engine
 from emulation.service import check as checking
 from emulation.service import listings, operations
 from emulation.service.auth import BearerToken
+from emulation.service.batcher import Batcher
 from emulation.service.body import check_media_type, read_body
+from emulation.service.pool import Pool
 from emulation.service.problems import PROBLEM_JSON, ServiceProblem
 from emulation.service.settings import Settings
 from emulation.service.spec import served_document
@@ -44,13 +45,14 @@ TOML_TYPES = ("application/toml", "text/plain")
 
 def create_app(engine: Engine, settings: Settings) -> Starlette:
     """The application serving ``engine`` (built once, before) within ``settings``."""
-    pool = _Pool(settings.threads)
+    pool = Pool(settings.threads)
 
-    async def run(request: Request, accepted: tuple[str, ...], work: Callable[[bytes], T]) -> T:
-        deadline = time.monotonic() + settings.timeout
+    batcher = Batcher(engine, settings, pool) if settings.batch_window_ms > 0 else None
+
+    async def receive(request: Request, accepted: tuple[str, ...]) -> bytes:
         check_media_type(request, accepted)
         try:
-            raw = await asyncio.wait_for(read_body(request, settings.max_body), settings.timeout)
+            return await asyncio.wait_for(read_body(request, settings.max_body), settings.timeout)
         except asyncio.TimeoutError:
             raise ServiceProblem(
                 408,
@@ -58,10 +60,21 @@ def create_app(engine: Engine, settings: Settings) -> Starlette:
                 f"the body did not arrive within {settings.timeout:g} seconds",
                 headers={"Connection": "close"},
             ) from None
+
+    async def run(request: Request, accepted: tuple[str, ...], work: Callable[[bytes], T]) -> T:
+        deadline = time.monotonic() + settings.timeout
+        raw = await receive(request, accepted)
         return await pool.run(lambda: work(raw), deadline - time.monotonic())
 
     async def evaluate(request: Request) -> Response:
-        body = await run(request, (JSON,), lambda raw: operations.evaluate(engine, settings, raw))
+        if batcher is None:
+            body = await run(
+                request, (JSON,), lambda raw: operations.evaluate(engine, settings, raw)
+            )
+        else:
+            deadline = time.monotonic() + settings.timeout
+            raw = await receive(request, (JSON,))
+            body = await batcher.evaluate(raw, deadline)
         return Response(body, media_type=JSON)
 
     async def explain(request: Request) -> Response:
@@ -114,6 +127,8 @@ def create_app(engine: Engine, settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         pool.close()
+        if batcher is not None:
+            batcher.close()
 
     return Starlette(
         routes=routes,
@@ -125,48 +140,6 @@ def create_app(engine: Engine, settings: Settings) -> Starlette:
         },
         lifespan=lifespan,
     )
-
-
-class _Pool:
-    """At most ``threads`` functions running at once, each awaited until a deadline."""
-
-    def __init__(self, threads: int) -> None:
-        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="emulation-serve")
-        self._threads = threads
-        self._free: asyncio.Semaphore | None = None
-
-    async def run(self, work: Callable[[], T], seconds: float) -> T:
-        if self._free is None:
-            self._free = asyncio.Semaphore(self._threads)
-        free = self._free
-        started = time.monotonic()
-        try:
-            await asyncio.wait_for(free.acquire(), max(seconds, 0))
-        except asyncio.TimeoutError:
-            raise _busy("no worker became free in time") from None
-        future = asyncio.get_running_loop().run_in_executor(self._executor, work)
-        # the thread is given back when the work ends, even when nobody waits for it any more
-        future.add_done_callback(lambda _: free.release())
-        try:
-            return await asyncio.wait_for(
-                asyncio.shield(future), seconds - (time.monotonic() - started)
-            )
-        except asyncio.TimeoutError:
-            future.add_done_callback(_forget)
-            raise _busy("the request took longer than its time limit") from None
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _forget(future: asyncio.Future[Any]) -> None:
-    """Collect the outcome of work nobody waits for, so that its error is not reported."""
-    if not future.cancelled():
-        future.exception()
-
-
-def _busy(detail: str) -> ServiceProblem:
-    return ServiceProblem(503, "timeout", detail, headers={"Retry-After": "1"})
 
 
 def _json(document: Any) -> Response:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from emulation.data.decode import repeated_members
 from emulation.data.population import Population
 from emulation.engine import Engine
@@ -19,6 +21,7 @@ from emulation.service.body import parse_body
 from emulation.service.problems import ServiceProblem, data_errors, pointer
 from emulation.service.settings import Settings
 from emulation.service.spec import validator
+from emulation.types import Language
 
 #: The name problems of the population are reported under by the reader.
 _POPULATION = "population"
@@ -26,9 +29,36 @@ _POPULATION = "population"
 
 def evaluate(engine: Engine, settings: Settings, raw: bytes) -> bytes:
     """``POST /v1/evaluate``: the document ``emulation evaluate --format json`` writes."""
+    return evaluate_alone(engine, prepare_evaluate(settings, raw))
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class EvaluateRequest:
+    """An evaluate request read and checked, not yet evaluated: its body as parsed, and the
+    period, cut-off and decision date already found valid."""
+
+    body: dict[str, Any]
+    period: Period
+
+    @property
+    def lang(self) -> Language:
+        lang: Language = self.body.get("lang", "vi")
+        return lang
+
+
+def prepare_evaluate(settings: Settings, raw: bytes) -> EvaluateRequest:
+    """The body of ``POST /v1/evaluate`` parsed and checked against its schema, its dates
+    checked; a problem (400, 413, 422) naming the member at fault otherwise."""
     request = _request(raw, "EvaluateRequest", settings)
-    evaluation = _evaluated(engine, request, request.get("awards"))
-    return engine.render(evaluation, "json", request.get("lang", "vi")).encode()
+    return EvaluateRequest(body=request, period=_dates(request))
+
+
+def evaluate_alone(engine: Engine, request: EvaluateRequest) -> bytes:
+    """The answer to one prepared evaluate request, evaluated by itself."""
+    evaluation = _population_evaluated(
+        engine, request.body, request.period, request.body.get("awards")
+    )
+    return engine.render(evaluation, "json", request.lang).encode()
 
 
 def explain(engine: Engine, settings: Settings, raw: bytes) -> dict[str, Any]:
@@ -95,11 +125,21 @@ def _request(raw: bytes, schema: str, settings: Settings) -> dict[str, Any]:
 
 def _evaluated(engine: Engine, request: Mapping[str, Any], awards: Any) -> Evaluation:
     """The evaluation a request asks for; each refusal names its member."""
-    period = _field("/period", lambda: Period.parse(request["period"]))
-    as_of = request.get("as_of")
-    day = _field("/as_of", lambda: cut_off(period, as_of))
-    decision_date = request.get("decision_date")
-    _field("/decision_date", lambda: decision_day(day, decision_date))
+    return _population_evaluated(engine, request, _dates(request), awards)
+
+
+def _dates(request: Mapping[str, Any]) -> Period:
+    """The period of a request, once it, the cut-off and the decision date are found valid."""
+    period: Period = _field("/period", lambda: Period.parse(request["period"]))
+    day = _field("/as_of", lambda: cut_off(period, request.get("as_of")))
+    _field("/decision_date", lambda: decision_day(day, request.get("decision_date")))
+    return period
+
+
+def _population_evaluated(
+    engine: Engine, request: Mapping[str, Any], period: Period, awards: Any
+) -> Evaluation:
+    """The population of a request read and evaluated; each refusal names its member."""
     try:
         population = Population.from_json(request["population"], source=_POPULATION)
         return engine.evaluate(
@@ -107,8 +147,8 @@ def _evaluated(engine: Engine, request: Mapping[str, Any], awards: Any) -> Evalu
             period,
             awards,
             parameters=request.get("parameters"),
-            as_of=as_of,
-            decision_date=decision_date,
+            as_of=request.get("as_of"),
+            decision_date=request.get("decision_date"),
         )
     except DataError as error:
         raise ServiceProblem(

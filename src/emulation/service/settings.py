@@ -14,6 +14,11 @@ DEFAULT_MAX_SUBJECTS = 10_000
 DEFAULT_TIMEOUT = 30.0
 #: Evaluations run at once (each in its own worker thread) unless ``--threads`` says otherwise.
 DEFAULT_THREADS = 2
+#: Milliseconds a batch of evaluate requests waits for more requests, unless
+#: ``--batch-window-ms`` says otherwise (0: every request is evaluated alone).
+DEFAULT_BATCH_WINDOW_MS = 2.0
+#: The most requests decided in one batch, unless ``--batch-max`` says otherwise.
+DEFAULT_BATCH_MAX = 32
 
 
 @attrs.frozen(kw_only=True)
@@ -30,3 +35,7 @@ class Settings:
     max_subjects: int = DEFAULT_MAX_SUBJECTS
     timeout: float = DEFAULT_TIMEOUT
     threads: int = DEFAULT_THREADS
+    #: How long a batch of concurrent evaluate requests waits for more; 0: no batching.
+    batch_window_ms: float = DEFAULT_BATCH_WINDOW_MS
+    #: The most requests one batch decides.
+    batch_max: int = DEFAULT_BATCH_MAX

@@ -17,10 +17,13 @@ from emulation.errors import EmulationError
 from emulation.i18n import N_, Message
 from emulation.i18n import gettext as _
 from emulation.service.settings import (
+    DEFAULT_BATCH_MAX,
+    DEFAULT_BATCH_WINDOW_MS,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_SUBJECTS,
     DEFAULT_THREADS,
     DEFAULT_TIMEOUT,
+    MAX_BATCH_WINDOW_MS,
     Settings,
 )
 
@@ -92,16 +95,39 @@ def add_serve_parser(commands: Any) -> argparse.ArgumentParser:
         metavar="N",
         help=_("evaluations run at once (default {n})").format(n=DEFAULT_THREADS),
     )
+    serve.add_argument(
+        "--batch-window-ms",
+        type=float,
+        default=DEFAULT_BATCH_WINDOW_MS,
+        metavar="MS",
+        help=_(
+            "wait up to this many milliseconds to decide concurrent evaluate requests of the "
+            "same shape as one population (default {n}; 0: each request alone)"
+        ).format(n=f"{DEFAULT_BATCH_WINDOW_MS:g}"),
+    )
+    serve.add_argument(
+        "--batch-max",
+        type=int,
+        default=DEFAULT_BATCH_MAX,
+        metavar="N",
+        help=_("most requests decided as one population (default {n})").format(n=DEFAULT_BATCH_MAX),
+    )
     return serve
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
     """The service's settings from the command line and the environment."""
-    for name in ("max_body", "max_subjects", "threads", "timeout"):
+    for name in ("max_body", "max_subjects", "threads", "timeout", "batch_max"):
         if getattr(args, name) <= 0:
             raise EmulationError(
                 Message("--{option} must be positive", option=name.replace("_", "-"))
             )
+    if not 0 <= args.batch_window_ms <= MAX_BATCH_WINDOW_MS:
+        raise EmulationError(
+            Message(
+                "--batch-window-ms must be between 0 and {most}", most=f"{MAX_BATCH_WINDOW_MS:g}"
+            )
+        )
     if args.token_file is not None:
         lines = args.token_file.read_text(encoding="utf-8").splitlines()
         token = lines[0].strip() if lines else ""
@@ -120,6 +146,8 @@ def settings_of(args: argparse.Namespace) -> Settings:
         max_subjects=args.max_subjects,
         timeout=args.timeout,
         threads=args.threads,
+        batch_window_ms=args.batch_window_ms,
+        batch_max=args.batch_max,
     )
 
 

@@ -17,6 +17,8 @@ DEFAULT_THREADS = 2
 #: Milliseconds a batch of evaluate requests waits for more requests, unless
 #: ``--batch-window-ms`` says otherwise (0: every request is evaluated alone).
 DEFAULT_BATCH_WINDOW_MS = 2.0
+#: The longest batch window allowed: a wait longer than this only adds latency.
+MAX_BATCH_WINDOW_MS = 1000.0
 #: The most requests decided in one batch, unless ``--batch-max`` says otherwise.
 DEFAULT_BATCH_MAX = 32
 

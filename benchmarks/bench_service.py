@@ -3,11 +3,15 @@
 
 Usage::
 
-    python benchmarks/bench_service.py [--seconds 20] [--clients 4] [--threads 2] [--quick]
+    python benchmarks/bench_service.py [--seconds 20] [--clients 16] [--threads 2]
+        [--batch-window-ms 0 2] [--batch-max 32] [--quick]
 
 ``service``
     ``emulation serve --plugin state`` runs in a child process on a free port of 127.0.0.1
-    (``--threads`` evaluations at once). This process is the load generator: ``--clients``
+    (``--threads`` evaluations at once), once for each ``--batch-window-ms`` given: ``0``
+    evaluates every request alone, more lets concurrent requests of the same shape be decided
+    as one population (at most ``--batch-max`` at once), so the figures compare the service
+    without and with batching. This process is the load generator: ``--clients``
     threads, each with its own keep-alive ``httpx`` connection, send ``POST /v1/evaluate`` for
     one person of the example union (``nd-001``, every award in force in 2024) back to back for
     ``--seconds`` after ``--warmup`` requests each; every answer must be 200 with the bytes
@@ -20,7 +24,7 @@ Usage::
     with ``Population.from_json`` of the parsed document each time, as the service reads it.
 
 Target (issue 13): at least 200 requests/s with p99 at most 25 ms on 2 cores. The client and the
-server share the machine's cores, as they would on one host. ``--quick`` runs 5 s of each (15 s in all).
+server share the machine's cores, as they would on one host. ``--quick`` runs 5 s of each (20 s in all with the two default windows).
 Writes ``benchmarks/results/<date>-service[-quick].json`` and prints a Markdown report.
 """
 
@@ -105,7 +109,9 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, threads: int, window_ms: float, batch_max: int
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -115,6 +121,10 @@ def start_server(port: int, threads: int) -> subprocess.Popen[bytes]:
         str(port),
         "--threads",
         str(threads),
+        "--batch-window-ms",
+        f"{window_ms:g}",
+        "--batch-max",
+        str(batch_max),
         "--plugin",
         "state",
     ]
@@ -174,8 +184,16 @@ def load(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="the service's --threads")
+    parser.add_argument(
+        "--batch-window-ms",
+        type=float,
+        nargs="+",
+        default=[0.0, 2.0],
+        help="the service's --batch-window-ms, one run for each (default: 0 then 2)",
+    )
+    parser.add_argument("--batch-max", type=int, default=32, help="the service's --batch-max")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="5 s of each")
     args = parser.parse_args()
@@ -183,16 +201,19 @@ def main() -> None:
 
     floor, expected = in_process(seconds, args.warmup, from_json=False)
     read, _ = in_process(seconds, args.warmup, from_json=True)
-    port = free_port()
-    server = start_server(port, args.threads)
-    try:
-        body = json.dumps({"period": PERIOD, "population": one_person()}).encode()
-        served = load(
-            f"http://127.0.0.1:{port}", body, expected, args.clients, seconds, args.warmup
-        )
-    finally:
-        server.terminate()
-        server.wait(30)
+    body = json.dumps({"period": PERIOD, "population": one_person()}).encode()
+    runs: dict[str, dict[str, Any]] = {}
+    for window in args.batch_window_ms:
+        port = free_port()
+        server = start_server(port, args.threads, window, args.batch_max)
+        try:
+            runs[f"{window:g}"] = load(
+                f"http://127.0.0.1:{port}", body, expected, args.clients, seconds, args.warmup
+            )
+        finally:
+            server.terminate()
+            server.wait(30)
+    served = runs[f"{args.batch_window_ms[-1]:g}"]
 
     met = served["per_second"] >= TARGET_RPS and served["p99_ms"] <= TARGET_P99_MS
     result = {
@@ -201,7 +222,9 @@ def main() -> None:
         "seconds": seconds,
         "clients": args.clients,
         "threads": args.threads,
+        "batch_max": args.batch_max,
         "service": served,
+        "service_by_batch_window_ms": runs,
         "in_process": floor,
         "in_process_from_json": read,
         "target": {"per_second": TARGET_RPS, "p99_ms": TARGET_P99_MS, "met": met},
@@ -215,7 +238,7 @@ def main() -> None:
     print("| | requests/s | p50 ms | p90 ms | p99 ms |")
     print("|---|---|---|---|---|")
     rows = (
-        ("service (HTTP)", served),
+        *((f"service (HTTP), --batch-window-ms {window}", row) for window, row in runs.items()),
         ("in process: evaluate + render", floor),
         ("in process: from JSON + evaluate + render", read),
     )

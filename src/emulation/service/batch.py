@@ -352,25 +352,43 @@ class _Batched(Population):
         owners: dict[int, list[str]] = {}
         for sid in subject_ids:
             owners.setdefault(_owner(sid), []).append(sid)
+        parts = self._requests()
         found: dict[str, str] = {}
         for index, ids in sorted(owners.items()):
             mark = prefix(index)
-            own = Population.subject_hashes(self._request(mark), [s[len(mark) :] for s in ids])
+            frames: dict[str, Any] = {
+                table: by_owner.get(index, _empty(self, table)) for table, by_owner in parts.items()
+            }
+            own = Population.subject_hashes(Population(**frames), [s[len(mark) :] for s in ids])
             found.update((mark + sid, value) for sid, value in own.items())
         return found
 
-    def _request(self, mark: str) -> Population:
-        """The rows of one request, its ids as it wrote them."""
-        frames: dict[str, Any] = {}
+    def _requests(self) -> dict[str, dict[int, pl.DataFrame]]:
+        """Each table's rows by request, the ids as the request wrote them (computed once)."""
+        parts: dict[str, dict[int, pl.DataFrame]] = {}
         for table, frame in self.frames().items():
             columns = _PREFIXED[table] + (
                 ("cluster",) if self.clusters and table == "subjects" else ()
             )
-            key = "id" if table == "subjects" else "subject"
-            frames[table] = frame.filter(pl.col(key).str.starts_with(mark)).with_columns(
-                pl.col(column).str.strip_prefix(mark) for column in columns
+            key = pl.col("id" if table == "subjects" else "subject")
+            owned = frame.with_columns(
+                key.str.extract(_OWNER, 1).cast(pl.Int64).alias(_REQUEST),
+                *(pl.col(column).str.replace(_OWNER, "") for column in columns),
             )
-        return Population(**frames)
+            parts[table] = {
+                index: part.drop(_REQUEST)
+                for (index,), part in owned.partition_by(_REQUEST, as_dict=True).items()
+            }
+        return parts
+
+
+def _empty(population: Population, table: str) -> pl.DataFrame:
+    return population.frames()[table].clear()
+
+
+#: The prefix of an id, the request's index its group.
+_OWNER = f"^b([0-9]+){MARK}"
+_REQUEST = "__request"
 
 
 def _owner(subject: str) -> int:

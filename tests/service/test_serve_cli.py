@@ -57,6 +57,10 @@ def test_the_options_and_the_token(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "2.5",
         "--threads",
         "3",
+        "--batch-window-ms",
+        "0",
+        "--batch-max",
+        "7",
     )
     assert found == Settings(
         host="0.0.0.0",
@@ -67,6 +71,8 @@ def test_the_options_and_the_token(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         max_subjects=5,
         timeout=2.5,
         threads=3,
+        batch_window_ms=0,
+        batch_max=7,
     )
 
 
@@ -77,10 +83,14 @@ def test_an_empty_token_file_or_a_limit_of_zero_is_one_line(
     empty.write_text("\n", encoding="utf-8")
     assert main(["serve", "--token-file", str(empty)]) == 1
     assert main(["serve", "--max-body", "0"]) == 1
+    assert main(["serve", "--batch-max", "0"]) == 1
+    assert main(["serve", "--batch-window-ms", "-1"]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines == [
         f"emulation: {empty}: the token file is empty",
         "emulation: --max-body must be positive",
+        "emulation: --batch-max must be positive",
+        "emulation: --batch-window-ms must be between 0 and 1000",
     ]
 
 

@@ -5,8 +5,10 @@ that must not be batched never batched."""
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,9 @@ from service_http import dumps, population_json, running, union
 
 import emulation
 from emulation.service import Settings, batch
+from emulation.service.batcher import Batcher
 from emulation.service.operations import EvaluateRequest, evaluate_alone, prepare_evaluate
+from emulation.service.pool import Pool
 from emulation.service.problems import ServiceProblem
 from emulation.strategies import from_ruleset
 
@@ -62,6 +66,25 @@ def only(population: dict[str, Any], person: str) -> dict[str, Any]:
     return {**population, "subjects": [{**entry, "parent": None}]}
 
 
+def through_batcher(raws: list[bytes]) -> list[bytes | tuple[int, str]]:
+    """The answers to ``raws`` sent at once through a :class:`Batcher` whose batches wait long
+    enough for all of them (each the bytes of its answer, or its problem)."""
+    settings = Settings(timeout=120, batch_window_ms=1000, batch_max=len(raws))
+
+    async def send() -> list[bytes | BaseException]:
+        pool = Pool(settings.threads)
+        batcher = Batcher(ENGINE, settings, pool)
+        try:
+            deadline = time.monotonic() + settings.timeout
+            sent = [batcher.evaluate(raw, deadline) for raw in raws]
+            return await asyncio.gather(*sent, return_exceptions=True)
+        finally:
+            batcher.close()
+            pool.close()
+
+    return [outcome(lambda a=answer: _raised(a)) for answer in asyncio.run(send())]
+
+
 @settings(
     max_examples=12,
     deadline=None,
@@ -74,7 +97,7 @@ def only(population: dict[str, Any], person: str) -> dict[str, Any]:
     picks=st.lists(st.sampled_from(["first", "second", "renamed"]), min_size=1, max_size=3),
     lang=st.sampled_from(["vi", "en"]),
 )
-def test_a_batch_answers_each_request_with_the_bytes_it_gets_alone(
+def test_concurrent_requests_through_the_batcher_get_the_bytes_they_get_alone(
     pool: list[emulation.Population], picks: list[str], lang: str
 ) -> None:
     first, second = (population_json(p) for p in pool)
@@ -85,6 +108,7 @@ def test_a_batch_answers_each_request_with_the_bytes_it_gets_alone(
     keys = [batch.batch_key(POLICY, prepared, raw) for prepared, raw in requests]
     assert keys[0] is not None
     alone = [outcome(lambda r=prepared: evaluate_alone(ENGINE, r)) for prepared, _ in requests]
+    assert through_batcher([raw for _, raw in requests]) == alone
     groups: dict[Any, list[int]] = {}
     for index, key in enumerate(keys):
         if key is not None:
@@ -93,11 +117,9 @@ def test_a_batch_answers_each_request_with_the_bytes_it_gets_alone(
     for members in groups.values():
         plan = POLICY.plan(requests[members[0]][0])
         assert plan is not None
-        batched = [requests[i][0] for i in members]
-        answers = batch.answer_together(ENGINE, batched, plan)
-        assert [outcome(lambda a=a: _raised(a)) for a in answers] == [alone[i] for i in members]
-        if all(isinstance(alone[i], bytes) for i in members):
+        if len(members) > 1 and all(isinstance(alone[i], bytes) for i in members):
             # decided together, not one by one after a failure
+            batched = [requests[i][0] for i in members]
             assert batch._together(ENGINE, batched, plan) == [alone[i] for i in members]
 
 
@@ -114,11 +136,11 @@ def test_an_error_in_one_request_fails_no_other() -> None:
     bad, _ = request(document)
     plan = POLICY.plan(good)
     assert plan is not None
-    answers = batch.answer_together(ENGINE, [good, bad, good], plan)
-    assert answers[0] == answers[2] == evaluate_alone(ENGINE, good)
-    assert isinstance(answers[1], ServiceProblem)
-    assert answers[1].status == 422
-    assert answers[1].kind == "invalid-population"
+    answers = batch.answer_together(ENGINE, [good, good, bad, good], plan)
+    assert answers[0] == answers[1] == answers[3] == evaluate_alone(ENGINE, good)
+    assert isinstance(answers[2], ServiceProblem)
+    assert answers[2].status == 422
+    assert answers[2].kind == "invalid-population"
 
 
 def test_a_whole_union_batched_with_itself_keeps_its_units_and_quotas_apart() -> None:

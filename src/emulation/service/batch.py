@@ -30,8 +30,8 @@ This is sound only when no decision of one request can read another request's su
   evaluations or renders JSON in place of the built-in reporter.
 
 If the batch fails for any reason (a request's population has problems, the engine refuses
-it), every request of it is evaluated alone, so that each gets its own answer or its own
-problem.
+it), each half of it is decided apart, down to a request alone, so that each request gets its
+own answer or its own problem.
 """
 
 from __future__ import annotations
@@ -257,19 +257,20 @@ def answer_together(
     engine: Engine, requests: Sequence[EvaluateRequest], plan: Plan
 ) -> list[bytes | BaseException]:
     """The answer to each of ``requests`` (of one batch key): its bytes, or the error it
-    raises alone. Decided as one population; request by request if that fails."""
+    raises alone. Decided as one population; when that fails, each half is decided apart, down
+    to a request alone, so that one bad request costs a few evaluations, not one per request."""
     if len(requests) > 1:
         try:
             return list(_together(engine, requests, plan))
-        except Exception:
-            pass
-    answers: list[bytes | BaseException] = []
-    for request in requests:
-        try:
-            answers.append(evaluate_alone(engine, request))
-        except Exception as error:
-            answers.append(error)
-    return answers
+        except Exception:  # any failure: the halves are answered apart
+            half = len(requests) // 2
+            return answer_together(engine, requests[:half], plan) + answer_together(
+                engine, requests[half:], plan
+            )
+    try:
+        return [evaluate_alone(engine, requests[0])]
+    except Exception as error:  # the request gets its own error
+        return [error]
 
 
 def _together(engine: Engine, requests: Sequence[EvaluateRequest], plan: Plan) -> list[bytes]:

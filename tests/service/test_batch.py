@@ -229,3 +229,19 @@ def test_concurrent_requests_through_http_get_the_bytes_they_get_alone(
     assert [r.status_code for r in responses] == [200] * len(bodies)
     assert [r.content for r in responses] == expected
     assert sizes == [4]
+
+
+def test_a_subject_set_aside_names_its_rows_as_its_own_request_wrote_them() -> None:
+    person = only(union(), "nd-001")
+    early = renamed(person, "-early")
+    early["subjects"][0]["birth_year"] = 1990
+    early["subjects"][0]["awards"] = [{"award": "ldtt", "period": "1985"}]
+    first, _ = request(person)
+    second, _ = request(early)
+    plan = POLICY.plan(first)
+    assert plan is not None
+    expected = evaluate_alone(ENGINE, second)
+    assert b"award_before_birth" in expected
+    assert b"subjects[0].awards[0]" in expected
+    together = batch._together(ENGINE, [first, first, second], plan)
+    assert together[2] == expected

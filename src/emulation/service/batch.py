@@ -51,6 +51,8 @@ from emulation._chunk_policy import scopes, whole_reason
 from emulation.data.cast import DECIMAL_PLACES, INT_MAX, places, too_large
 from emulation.data.decode import repeated_members
 from emulation.data.population import Population
+from emulation.data.readers import json_frames
+from emulation.data.schema import ORIGIN
 from emulation.engine import Engine
 from emulation.evaluate.plan import facts_read, nodes_read
 from emulation.results import stream
@@ -276,7 +278,7 @@ def answer_together(
 def _together(engine: Engine, requests: Sequence[EvaluateRequest], plan: Plan) -> list[bytes]:
     first = requests[0]
     body = first.body
-    read = Population.from_json(combined(requests, plan), source="population")
+    read = Population.from_frames(_SOURCE, **_own_origins(combined(requests, plan), requests))
     population = _Batched(**read.frames(), set_aside=read.set_aside, clusters=plan.clusters)
     evaluation = engine.evaluate(
         population,
@@ -305,6 +307,35 @@ def _together(engine: Engine, requests: Sequence[EvaluateRequest], plan: Plan) -
             raise ValueError("an answer names a subject of another request")
         answers.append(text.encode())
     return answers
+
+
+def _own_origins(document: dict[str, Any], requests: Sequence[EvaluateRequest]) -> dict[str, Any]:
+    """The frames of the combined ``document``, each row's origin (``population:
+    subjects[i]…``, which a subject set aside quotes) counted within its own request."""
+    local = [
+        index
+        for request in requests
+        for index in range(len(request.body["population"]["subjects"]))
+    ]
+    frames: dict[str, Any] = json_frames(document, _SOURCE)
+    where = pl.col(ORIGIN).str.extract_groups(_ORIGIN)
+    index = where.struct.field("index").cast(pl.Int64)
+    own = pl.concat_str(
+        pl.lit(f"{_SOURCE}: subjects["),
+        index.replace_strict(range(len(local)), local, default=None).cast(pl.String),
+        pl.lit("]"),
+        where.struct.field("rest"),
+    )
+    return {
+        table: frame.with_columns(pl.coalesce(own, pl.col(ORIGIN)).alias(ORIGIN))
+        for table, frame in frames.items()
+    }
+
+
+#: The name a request's population is read under (as :mod:`~emulation.service.operations`
+#: reads it alone), and the origin of its rows.
+_SOURCE = "population"
+_ORIGIN = rf"(?s)^{_SOURCE}: subjects\[(?<index>[0-9]+)\](?<rest>.*)$"
 
 
 def combined(requests: Sequence[EvaluateRequest], plan: Plan) -> dict[str, Any]:

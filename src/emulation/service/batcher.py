@@ -124,8 +124,12 @@ class Batcher:
             return
         self._close(batch)
         chosen = [waiting for waiting in batch.waiting if not waiting.gone]
+        if not chosen:  # every request stopped waiting
+            self._pool.release()
+            return
         requests = [waiting.request for waiting in chosen]
         work = self._pool.start(lambda: answer_together(self._engine, requests, batch.plan))
+        answers: list[bytes | BaseException]
         try:
             answers = await work
         except Exception as error:  # pragma: no cover - answer_together answers each

@@ -32,6 +32,11 @@ class Pool:
         except asyncio.TimeoutError:
             raise busy("no worker became free in time") from None
 
+    def release(self) -> None:
+        """Give back a thread :meth:`acquire` reserved and no work used."""
+        assert self._free is not None, "acquire a thread first"
+        self._free.release()
+
     def start(self, work: Callable[[], T]) -> asyncio.Future[T]:
         """Run ``work`` on the thread :meth:`acquire` reserved; the thread is given back when
         the work ends, even when nobody waits for it any more."""

@@ -102,10 +102,10 @@ def budget_stage(
         )
         frame = frame.join(found, on="id", how="left")
         state = pl.col(column("state"))
-        decided = pl.col(outcome).cast(pl.String)
+        decided = pl.col(outcome)
         for name, result in _OUTCOME.items():
-            decided = pl.when(state == name).then(pl.lit(result)).otherwise(decided)
-        return frame.lazy().with_columns(decided.cast(OUTCOME_DTYPE).alias(outcome))
+            decided = pl.when(state == name).then(pl.lit(result, OUTCOME_DTYPE)).otherwise(decided)
+        return frame.lazy().with_columns(decided.alias(outcome))
 
     return apply
 
@@ -118,9 +118,8 @@ def _unknown(candidate: pl.Expr, outcome: str, column: Callable[[str], str], mis
             pl.when(candidate).then(pl.lit("unknown")).alias(column("state")),
             pl.when(candidate).then(pl.lit(missing)).alias(column("missing")),
             pl.when(candidate)
-            .then(pl.lit("data_missing"))
-            .otherwise(pl.col(outcome).cast(pl.String))
-            .cast(OUTCOME_DTYPE)
+            .then(pl.lit("data_missing", OUTCOME_DTYPE))
+            .otherwise(pl.col(outcome))
             .alias(outcome),
         )
 

@@ -145,13 +145,12 @@ def _stage(
             lazy = lazy.with_columns(pl.when(candidate).then(rank).alias(names.rank))
         outcome_now = (
             pl.when(candidate & capped.is_null())
-            .then(pl.lit("data_missing"))
+            .then(pl.lit("data_missing", OUTCOME_DTYPE))
             .when(candidate & (rank > capped))
-            .then(pl.lit("eligible_over_quota"))
+            .then(pl.lit("eligible_over_quota", OUTCOME_DTYPE))
             .when(candidate & (last > capped))
-            .then(pl.lit("tied"))
-            .otherwise(pl.col(outcome).cast(pl.String))
-            .cast(OUTCOME_DTYPE)
+            .then(pl.lit("tied", OUTCOME_DTYPE))
+            .otherwise(pl.col(outcome))
         )
         return lazy.with_columns(outcome_now.alias(outcome)).drop(names.size)
 

@@ -26,7 +26,7 @@ import polars as pl
 from emulation.evaluate.collect import collect_rules
 from emulation.evaluate.columns import OUTCOME_DTYPE, budget_column
 from emulation.evaluate.quota import selection_group
-from emulation.evaluate.ranking import RankColumns, rank_in_groups
+from emulation.evaluate.ranking import RankColumns, rank_pool
 from emulation.lang.compiler import DECIMAL, Compiler
 from emulation.rules.model import Award, Budget, ParameterValue
 
@@ -85,10 +85,14 @@ def budget_stage(
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
         lazy = lazy.with_columns(amount.alias(column("amount")), category.alias(column("category")))
-        lazy = rank_in_groups(
-            lazy, group=group, pool=candidate, keys=keys, ties=budget.ties, names=names
+        frame = rank_pool(
+            collect_rules(lazy),
+            group=group,
+            pool=candidate,
+            keys=keys,
+            ties=budget.ties,
+            names=names,
         )
-        frame = collect_rules(lazy.drop(names.size))
         pool = (
             frame.filter(candidate)
             .select("id", names.group, names.rank, column("amount"), column("category"))

@@ -202,9 +202,7 @@ def evaluate(population: Population, period: str = "2023") -> pl.DataFrame:
         frame.lazy()
         .join(over, on="id", how="left")
         .join(earlier, left_on="id", right_on="subject", how="left")
-        .with_columns(
-            pl.coalesce("over_quota", "cstdcs").alias("cstdcs")
-        )
+        .with_columns(pl.coalesce("over_quota", "cstdcs").alias("cstdcs"))
         .select("id", "ldtt", "cstdcs", _outcome(chain & fresh & scope).alias("cstd_tinh"))
         .collect()
     )

@@ -22,7 +22,9 @@ Three kinds of fresh child process (this script with ``--engine``):
 ``timing``
     Builds the data once, prepares every engine, runs each once untimed (warm-up), then R
     rounds in which every engine runs once (the order rotating), so that the noise of a shared
-    machine falls on all of them alike. The medians are reported. Afterwards every comparison
+    machine falls on all of them alike. The medians are reported, of the wall time and of the
+    process's CPU time (``time.process_time``, every thread; the wall time of a shared machine
+    also measures the others' load). Afterwards every comparison
     engine's outcomes are checked against this engine's record for record; a disagreement stops
     the benchmark (timing two programs that do different work is worthless).
 ``NAME --memory``
@@ -297,14 +299,18 @@ def child_timing(args: argparse.Namespace) -> dict[str, Any]:
         for phase in contender.phases.values():
             phase.clear()
     times: dict[str, list[float]] = {c.name: [] for c in contenders}
+    # CPU time of the process (every thread) beside the wall time: on a shared machine the
+    # wall time also measures the others' load
+    cpu: dict[str, list[float]] = {c.name: [] for c in contenders}
     for round_no in range(args.repeat):
         shift = round_no % len(contenders)
         for contender in contenders[shift:] + contenders[:shift]:
             last[contender.name] = None
             gc.collect()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             last[contender.name] = contender.run()
             times[contender.name].append(time.perf_counter() - start)
+            cpu[contender.name].append(time.process_time() - cpu_start)
     reports: dict[str, Any] = {}
     reference = engine_outcomes(last["emulation"]) if "emulation" in last else None
     for contender in contenders:
@@ -312,6 +318,7 @@ def child_timing(args: argparse.Namespace) -> dict[str, Any]:
             "records": contender.records,
             "sample": contender.sample,
             "times": times[contender.name],
+            "cpu_times": cpu[contender.name],
             **{f"{phase}_times": values for phase, values in contender.phases.items()},
         }
         if contender.outcomes is not None and reference is not None:
@@ -499,6 +506,12 @@ def summarise(
         "min_s": min(timing[times_key]),
         "max_s": max(timing[times_key]),
         "records_per_s": timing["records"] / median,
+        # the CPU time per record (the phases of a run have none)
+        "cpu_s_per_record": (
+            statistics.median(timing["cpu_times"]) / timing["records"]
+            if times_key == "times" and "cpu_times" in timing
+            else None
+        ),
         "baseline_rss_mib": memory["baseline_rss_kib"] / KIB,
         "peak_rss_mib": memory["peak_kib"] / KIB,
         "increment_mib": (memory["peak_kib"] - memory["baseline_rss_kib"]) / KIB,
@@ -523,6 +536,10 @@ def compare(
                 ratios[f"time_vs_{name}"] = row["records_per_s"] / mine["records_per_s"]
                 ratios[f"throughput_vs_{name}"] = mine["records_per_s"] / row["records_per_s"]
                 ratios[f"peak_rss_vs_{name}"] = mine["peak_rss_mib"] / row["peak_rss_mib"]
+                if row["cpu_s_per_record"] and mine["cpu_s_per_record"]:
+                    ratios[f"cpu_time_vs_{name}"] = (
+                        mine["cpu_s_per_record"] / row["cpu_s_per_record"]
+                    )
         if "polars" in rows:
             value = ratios["time_vs_polars"]
             targets["within_3x_of_hand_polars"] = {
@@ -613,12 +630,16 @@ def render(result: dict[str, Any]) -> str:
         )
     parts.append("")
     if result["ratios"]:
-        parts.append("| emulation vs … | time per record | throughput | peak RSS |")
-        parts.append("|---|---:|---:|---:|")
+        parts.append(
+            "| emulation vs … | time per record | CPU time per record | throughput | peak RSS |"
+        )
+        parts.append("|---|---:|---:|---:|---:|")
         for name in result["summary"]:
             if f"time_vs_{name}" in result["ratios"]:
+                cpu_ratio = result["ratios"].get(f"cpu_time_vs_{name}")
                 parts.append(
                     f"| {LABELS[name]} | {result['ratios'][f'time_vs_{name}']:.2f}× "
+                    f"| {'—' if cpu_ratio is None else f'{cpu_ratio:.2f}×'} "
                     f"| {result['ratios'][f'throughput_vs_{name}']:.2f}× "
                     f"| {result['ratios'][f'peak_rss_vs_{name}']:.2f}× |"
                 )

@@ -11,8 +11,9 @@ same :class:`emulation.Population` frames, for a calendar-year period:
   in force on some day of the year;
 * **CSTĐCS**: LĐTT and at least one initiative or scientific work dated this year; at most
   ``floor(0.15 × the unit's LĐTT holders)`` per unit (``parent``; a person with no unit is a
-  unit alone), ranked by HTXS first, more initiatives first, women first, then subject id;
-  those beyond the cap are ``eligible_over_quota``;
+  unit alone), ranked by HTXS first, more initiatives first, women first (competition ranks:
+  equals share a rank); those ranked beyond the cap are ``eligible_over_quota``, and those
+  whose tie straddles the cap are ``tied`` (the ruleset does not break ties by id);
 * **CSTĐ cấp tỉnh**: CSTĐCS this year and in each of the two years before (award history);
   no earlier CSTĐ cấp tỉnh, or the last one at least three years ago; an initiative or
   scientific work of ministry/province scope or wider dated in the last three years.
@@ -32,7 +33,7 @@ import polars as pl
 from emulation import Population
 
 RATINGS = ("KHT", "HT", "HTT", "HTXS")
-OUTCOMES = ("granted", "eligible_over_quota", "not_eligible", "blocked", "data_missing")
+OUTCOMES = ("granted", "eligible_over_quota", "tied", "not_eligible", "blocked", "data_missing")
 RATING = pl.Enum(list(RATINGS))
 OUTCOME = pl.Enum(list(OUTCOMES))
 MIN_MONTHS_WORKED = 10  # NĐ 91/2017 Điều 10
@@ -155,6 +156,7 @@ def evaluate(population: Population, period: str = "2023") -> pl.DataFrame:
             )
         )
     )
+    tie = ["group", "htxs", "works_now", "female"]
     over = (
         frame.lazy()
         .filter(pl.col("cstdcs") == "granted")
@@ -165,15 +167,22 @@ def evaluate(population: Population, period: str = "2023") -> pl.DataFrame:
             pl.col("works_now").fill_null(0),
             (pl.col("gender") == "female").alias("female"),
         )
-        .sort(
-            ["group", "htxs", "works_now", "female", "id"],
-            descending=[False, True, True, True, False],
-            nulls_last=True,
+        .sort(tie, descending=[False, True, True, True], nulls_last=True)
+        .with_columns((pl.int_range(pl.len()).over("group") + 1).alias("position"))
+        # competition ranks: the subjects equal on every key share the first place of their run
+        .with_columns(
+            pl.col("position").min().over(tie).alias("rank"),
+            pl.len().over(tie).alias("equal"),
         )
-        .with_columns((pl.int_range(pl.len()).over("group") + 1).alias("rank"))
         .join(caps, on="group", how="left")
-        .filter(pl.col("rank") > pl.col("cap"))
-        .select("id", pl.lit(True).alias("over_quota"))
+        .filter(pl.col("rank") + pl.col("equal") - 1 > pl.col("cap"))
+        .select(
+            "id",
+            pl.when(pl.col("rank") > pl.col("cap"))
+            .then(pl.lit("eligible_over_quota", OUTCOME))
+            .otherwise(pl.lit("tied", OUTCOME))
+            .alias("over_quota"),
+        )
     )
 
     cstdcs_now = _held(pl.col("cstdcs"))
@@ -193,12 +202,7 @@ def evaluate(population: Population, period: str = "2023") -> pl.DataFrame:
         frame.lazy()
         .join(over, on="id", how="left")
         .join(earlier, left_on="id", right_on="subject", how="left")
-        .with_columns(
-            pl.when(pl.col("over_quota"))
-            .then(pl.lit("eligible_over_quota", OUTCOME))
-            .otherwise(pl.col("cstdcs"))
-            .alias("cstdcs")
-        )
+        .with_columns(pl.coalesce("over_quota", "cstdcs").alias("cstdcs"))
         .select("id", "ldtt", "cstdcs", _outcome(chain & fresh & scope).alias("cstd_tinh"))
         .collect()
     )

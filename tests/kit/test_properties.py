@@ -459,12 +459,12 @@ def test_quota_conservation_catches_a_tie_settled_by_id(monkeypatch: pytest.Monk
     from emulation.evaluate import quota as _quota
 
     engine = emulation.build_engine(entry_points=False, ruleset_paths=[STANDINGS_RULESETS])
-    original = _quota.rank_in_groups
+    original = _quota.rank_pool
 
-    def by_id(lazy, **options):  # type: ignore[no-untyped-def]
-        return original(lazy, **{**options, "ties": "id"})
+    def by_id(frame, **options):  # type: ignore[no-untyped-def]
+        return original(frame, **{**options, "ties": "id"})
 
-    monkeypatch.setattr(_quota, "rank_in_groups", by_id)
+    monkeypatch.setattr(_quota, "rank_pool", by_id)
     with pytest.raises(PropertyFailure) as failure:
         properties.assert_quotas_conserved(engine, tie_population(), "2024", awards=["top_two"])
     message = str(failure.value)

@@ -26,7 +26,7 @@ import polars as pl
 from emulation.evaluate.collect import collect_rules
 from emulation.evaluate.columns import OUTCOME_DTYPE, budget_column
 from emulation.evaluate.quota import selection_group
-from emulation.evaluate.ranking import RankColumns, rank_in_groups
+from emulation.evaluate.ranking import RankColumns, rank_pool
 from emulation.lang.compiler import DECIMAL, Compiler
 from emulation.rules.model import Award, Budget, ParameterValue
 
@@ -85,10 +85,14 @@ def budget_stage(
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
         lazy = lazy.with_columns(amount.alias(column("amount")), category.alias(column("category")))
-        lazy = rank_in_groups(
-            lazy, group=group, pool=candidate, keys=keys, ties=budget.ties, names=names
+        frame = rank_pool(
+            collect_rules(lazy),
+            group=group,
+            pool=candidate,
+            keys=keys,
+            ties=budget.ties,
+            names=names,
         )
-        frame = collect_rules(lazy.drop(names.size))
         pool = (
             frame.filter(candidate)
             .select("id", names.group, names.rank, column("amount"), column("category"))
@@ -102,10 +106,10 @@ def budget_stage(
         )
         frame = frame.join(found, on="id", how="left")
         state = pl.col(column("state"))
-        decided = pl.col(outcome).cast(pl.String)
+        decided = pl.col(outcome)
         for name, result in _OUTCOME.items():
-            decided = pl.when(state == name).then(pl.lit(result)).otherwise(decided)
-        return frame.lazy().with_columns(decided.cast(OUTCOME_DTYPE).alias(outcome))
+            decided = pl.when(state == name).then(pl.lit(result, OUTCOME_DTYPE)).otherwise(decided)
+        return frame.lazy().with_columns(decided.alias(outcome))
 
     return apply
 
@@ -118,9 +122,8 @@ def _unknown(candidate: pl.Expr, outcome: str, column: Callable[[str], str], mis
             pl.when(candidate).then(pl.lit("unknown")).alias(column("state")),
             pl.when(candidate).then(pl.lit(missing)).alias(column("missing")),
             pl.when(candidate)
-            .then(pl.lit("data_missing"))
-            .otherwise(pl.col(outcome).cast(pl.String))
-            .cast(OUTCOME_DTYPE)
+            .then(pl.lit("data_missing", OUTCOME_DTYPE))
+            .otherwise(pl.col(outcome))
             .alias(outcome),
         )
 

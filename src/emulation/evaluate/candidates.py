@@ -19,6 +19,7 @@ from emulation.data.population import Population
 from emulation.data.schema import ORIGIN
 from emulation.errors import DataError, Problem
 from emulation.evaluate.collect import collect
+from emulation.evaluate.fact_values import by_distinct_value
 from emulation.lang.compiler import DECIMAL, dtype_of
 from emulation.period import Period
 from emulation.rules.loader import SUBJECT_FACTS
@@ -56,18 +57,22 @@ def base_frame(
     checks: dict[str, pl.Expr] = {}
     for name, decl in sorted(facts.items()):
         dtype = dtype_of(decl.type, decl.values)
+        own: dict[str, pl.Expr] = {}
         if name in schema:
             ascii_only = _ascii_only(population, name)
             value = cast_expression(name, schema[name], dtype, ascii_only=ascii_only)
             if schema[name] != dtype:  # a value already of the declared type is readable
-                checks[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
+                own[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
         else:
             value = pl.lit(None, dtype=dtype)
         numbers = value.cast(DECIMAL) if decl.type in ("int", "decimal") else None
         if numbers is not None and decl.minimum is not None:
-            checks[f"below::{name}"] = (numbers < pl.lit(decl.minimum, DECIMAL)).fill_null(False)
+            own[f"below::{name}"] = (numbers < pl.lit(decl.minimum, DECIMAL)).fill_null(False)
         if numbers is not None and decl.maximum is not None:
-            checks[f"above::{name}"] = (numbers > pl.lit(decl.maximum, DECIMAL)).fill_null(False)
+            own[f"above::{name}"] = (numbers > pl.lit(decl.maximum, DECIMAL)).fill_null(False)
+        if name in schema:  # cast and checked once per distinct value (evaluate/fact_values.py)
+            value, own = by_distinct_value(population, name, dtype, value, own, decl)
+        checks.update(own)
         if decl.default is not None:
             value = value.fill_null(pl.lit(decl.default, dtype=dtype))
         values.append(value.alias(name))

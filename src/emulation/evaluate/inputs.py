@@ -9,6 +9,7 @@ with ``--strict``), and :attr:`emulation.Evaluation.warnings` holds them.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection
 
 import polars as pl
@@ -35,7 +36,7 @@ def input_warnings(
         return (Problem(file=source, message=message, code="empty_input"),)
     facts = _file_of(population.facts, _file_of(population.subjects))
     found: list[Problem] = []
-    periods = population.periods()
+    periods = _periods(population)
     if str(period) not in periods:
         known = (
             Message("the periods it has: {periods}", periods=list(periods))
@@ -67,6 +68,17 @@ def input_warnings(
                 )
             )
     return tuple(found)
+
+
+_PERIODS: weakref.WeakKeyDictionary[Population, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
+def _periods(population: Population) -> tuple[str, ...]:
+    """``population.periods()``, found once per population (it is immutable): a look at every
+    facts row, which for a five-year history costs more than some whole evaluations."""
+    if population not in _PERIODS:
+        _PERIODS[population] = population.periods()
+    return _PERIODS[population]
 
 
 def _file_of(frame: pl.DataFrame, default: str = NO_FILE) -> str:

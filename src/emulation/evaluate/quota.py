@@ -20,6 +20,7 @@ from typing import cast
 import polars as pl
 
 from emulation.errors import EvaluationError
+from emulation.evaluate.collect import collect_rules
 from emulation.evaluate.columns import (
     OUTCOME_DTYPE,
     cap_column,
@@ -32,7 +33,7 @@ from emulation.evaluate.columns import (
     tied_column,
     unqualified_column,
 )
-from emulation.evaluate.ranking import RankColumns, group_of, rank_in_groups
+from emulation.evaluate.ranking import RankColumns, group_of, rank_pool
 from emulation.functions import BuildContext
 from emulation.lang.compiler import Compiler
 from emulation.rules.model import (
@@ -119,14 +120,16 @@ def _stage(
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
         if marked:
             lazy = lazy.with_columns(candidate.fill_null(False).alias(entered_column(name)))
-        lazy = rank_in_groups(
-            lazy,
+        # the rows so far, materialised, and the pool ranked on a narrow frame beside them
+        ranked = rank_pool(
+            collect_rules(lazy, optimize=False),
             group=group,
             pool=pl.lit(True) if everyone else candidate,
             keys=keys,
             ties=quota.ties,
             names=names,
         )
+        lazy = ranked.lazy()
         over = pl.col(group_name)
         lazy = lazy.with_columns(
             cap.over(over).alias(cap_column(name)),
@@ -145,15 +148,14 @@ def _stage(
             lazy = lazy.with_columns(pl.when(candidate).then(rank).alias(names.rank))
         outcome_now = (
             pl.when(candidate & capped.is_null())
-            .then(pl.lit("data_missing"))
+            .then(pl.lit("data_missing", OUTCOME_DTYPE))
             .when(candidate & (rank > capped))
-            .then(pl.lit("eligible_over_quota"))
+            .then(pl.lit("eligible_over_quota", OUTCOME_DTYPE))
             .when(candidate & (last > capped))
-            .then(pl.lit("tied"))
-            .otherwise(pl.col(outcome).cast(pl.String))
-            .cast(OUTCOME_DTYPE)
+            .then(pl.lit("tied", OUTCOME_DTYPE))
+            .otherwise(pl.col(outcome))
         )
-        return lazy.with_columns(outcome_now.alias(outcome)).drop(names.size)
+        return lazy.with_columns(outcome_now.alias(outcome))
 
     return apply
 

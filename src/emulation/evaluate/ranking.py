@@ -15,12 +15,14 @@ from collections.abc import Sequence
 import attrs
 import polars as pl
 
+from emulation.evaluate.collect import collect
 from emulation.rules.model import QuotaScope, Ties
 
 _POOL = "__ranking_pool"
 _BLOCK = "__ranking_block"
 _POSITION = "__ranking_position"
 _KEY = "__ranking_key_"
+_ROW = "__ranking_row"
 
 
 def group_of(per: QuotaScope) -> pl.Expr:
@@ -93,6 +95,56 @@ def rank_in_groups(
         pl.when(in_pool).then(pl.len().over(block).cast(pl.Int64) - 1).alias(names.tied),
     )
     return lazy.drop(_POOL, _BLOCK, _POSITION, *key_names)
+
+
+def rank_pool(
+    frame: pl.DataFrame,
+    *,
+    group: pl.Expr,
+    pool: pl.Expr,
+    keys: Sequence[tuple[pl.Expr, bool]],
+    ties: Ties,
+    names: RankColumns,
+) -> pl.DataFrame:
+    """``frame`` with the columns ``names.group`` (every row), ``names.rank`` and
+    ``names.tied`` (the rows of the pool, null elsewhere) of :func:`rank_in_groups`, in the
+    frame's own row order; ``names.size`` is not written.
+
+    Only the pool's rows are sorted, on a narrow frame (their row, id, group and key values),
+    and their ranks are put back by row: a sort never carries the many columns of a result
+    frame, nor the rows outside the pool, which come after the pool's in every group and so
+    never change its ranks."""
+    key_names = [f"{_KEY}{index}" for index in range(len(keys))]
+    narrow = collect(
+        frame.lazy().select(
+            "id",
+            group.alias(names.group),
+            pool.fill_null(False).alias(_POOL),
+            *(expr.alias(name) for (expr, _), name in zip(keys, key_names, strict=True)),
+        )
+    )
+    rows = narrow.with_row_index(_ROW).filter(pl.col(_POOL))
+    ranked = collect(
+        rank_in_groups(
+            rows.lazy(),
+            group=pl.col(names.group),
+            pool=pl.lit(True),
+            keys=[
+                (pl.col(name), descending)
+                for name, (_, descending) in zip(key_names, keys, strict=True)
+            ],
+            ties=ties,
+            names=names,
+        ).select(_ROW, names.rank, names.tied)
+    )
+    at = ranked.get_column(_ROW)
+    put_back = [
+        pl.Series(name, dtype=pl.Int64)
+        .extend_constant(None, frame.height)
+        .scatter(at, ranked.get_column(name))
+        for name in (names.rank, names.tied)
+    ]
+    return frame.with_columns(narrow.get_column(names.group), *put_back)
 
 
 def peers(

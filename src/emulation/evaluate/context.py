@@ -147,10 +147,23 @@ class Context:
         if parts:
             lazy = base.lazy()
             rights = collect_all([right for _, right, _ in parts])
-            for (_, _, defaults), computed in zip(parts, rights, strict=True):
-                lazy = lazy.join(computed.lazy(), left_on="id", right_on="subject", how="left")
-                if defaults:
-                    lazy = lazy.with_columns(pl.col(k).fill_null(v) for k, v in defaults.items())
+            # a right side with no row would only give nulls of its columns' types: those
+            # columns are written as typed nulls in one step, and the defaults filled in one
+            # step, rather than one plan node per join (most parts, for a few subjects)
+            order = list(base.columns)
+            nulls: list[pl.Expr] = []
+            fills: dict[str, Any] = {}
+            for (keys, _, defaults), computed in zip(parts, rights, strict=True):
+                order.extend(keys)
+                fills.update(defaults)
+                if computed.height == 0:
+                    nulls.extend(pl.lit(None, computed.schema[key]).alias(key) for key in keys)
+                else:
+                    lazy = lazy.join(computed.lazy(), left_on="id", right_on="subject", how="left")
+            if nulls:
+                lazy = lazy.with_columns(nulls).select(order)
+            if fills:
+                lazy = lazy.with_columns(pl.col(k).fill_null(v) for k, v in fills.items())
             frame = collect(lazy, optimize=False)
         for key, make_late, default in self.late if late else ():
             if key not in frame.columns:

@@ -141,6 +141,12 @@ def _starts(period: Period) -> tuple[dt.date, ...]:
     return tuple(period.back(k).start for k in range(HORIZON + 1))
 
 
+@functools.lru_cache(maxsize=256)
+def _names(period: Period) -> dict[int, str]:
+    """The name of each period ``k`` steps back (``k = 0 … HORIZON``); not to be changed."""
+    return {k: str(period.back(k)) for k in range(HORIZON + 1)}
+
+
 def _period_ends(frame: pl.LazyFrame) -> pl.Expr:
     """The last day of the period of each row of ``frame`` (its ``period`` text)."""
     texts = collect(frame.select("period").unique()).get_column("period").to_list()
@@ -157,6 +163,11 @@ def allowed_frame(context: BuildContext, window: Window) -> pl.LazyFrame:
 
     def make() -> pl.LazyFrame:
         floors: list[pl.LazyFrame] = []
+        population = context.population
+        if (not window.since or population.awards.height == 0) and (
+            not window.after_discipline or population.discipline.height == 0
+        ):  # no record can bound a subject's window: no query to run (one subject's usual case)
+            return pl.LazyFrame(schema={"subject": pl.String, "allowed": pl.Int64})
         if window.since:
             start = period.start
             held = context.population.awards.lazy().filter(
@@ -225,8 +236,7 @@ def show(
     allow), cut by the bounds."""
     if not window.anchored:
         return
-    period = context.period
-    names = {k: str(period.back(k)) for k in range(HORIZON + 1)}
+    names = _names(context.period)
     end = window.end
     deepest = HORIZON if length is None else end + length - 1
 

@@ -37,13 +37,15 @@ from emulation.period import Period, period_start_date
 
 def _back_index(context: BuildContext, horizon: int) -> pl.Expr:
     """Map the text of a period ``k`` steps back (1 ≤ k ≤ horizon) to ``k``; others to null."""
-    mapping = _steps_back(context.period, horizon)
-    return pl.col("period").replace_strict(mapping, default=None, return_dtype=pl.Int64)
+    return _steps_back(context.period, horizon)
 
 
 @functools.lru_cache(maxsize=256)
-def _steps_back(period: Period, horizon: int) -> dict[str, int]:
-    return {str(period.back(k)): k for k in range(1, horizon + 1)}
+def _steps_back(period: Period, horizon: int) -> pl.Expr:
+    """The expression of :func:`_back_index`, built once per period and horizon (it reads
+    only them; building its mapping is most of what a call costs for a few subjects)."""
+    mapping = {str(period.back(k)): k for k in range(1, horizon + 1)}
+    return pl.col("period").replace_strict(mapping, default=None, return_dtype=pl.Int64)
 
 
 def _typed(kind: str) -> dict[str, str]:

@@ -163,10 +163,7 @@ def allowed_frame(context: BuildContext, window: Window) -> pl.LazyFrame:
 
     def make() -> pl.LazyFrame:
         floors: list[pl.LazyFrame] = []
-        population = context.population
-        if (not window.since or population.awards.height == 0) and (
-            not window.after_discipline or population.discipline.height == 0
-        ):  # no record can bound a subject's window: no query to run (one subject's usual case)
+        if _unbounded(context, window):  # no query to run (one subject's usual case)
             return pl.LazyFrame(schema={"subject": pl.String, "allowed": pl.Int64})
         if window.since:
             start = period.start
@@ -200,6 +197,15 @@ def allowed_frame(context: BuildContext, window: Window) -> pl.LazyFrame:
 
     frame: pl.LazyFrame = context.memo(key, make)
     return frame
+
+
+def _unbounded(context: BuildContext, window: Window) -> bool:
+    """Whether no record of the population can bound a subject's window (no award history
+    for ``since``, no discipline for ``after_discipline``)."""
+    population = context.population
+    return (not window.since or population.awards.height == 0) and (
+        not window.after_discipline or population.discipline.height == 0
+    )
 
 
 def allowed(context: BuildContext, window: Window) -> pl.Expr:
@@ -253,7 +259,7 @@ def show(
     key = window_key(function, arguments)
 
     def make() -> pl.LazyFrame:
-        if not window.bounded:
+        if not window.bounded or _unbounded(context, window):
             return pl.LazyFrame(schema={"subject": pl.String, key: pl.String})
         texts = {n: text(n) for n in range(HORIZON + 2)}
         return allowed_frame(context, window).select(

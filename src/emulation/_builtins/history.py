@@ -14,13 +14,14 @@ lower bounds (:mod:`emulation.evaluate.windows`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
 
 from emulation.errors import EvaluationError
 from emulation.evaluate.columns import call_key
+from emulation.evaluate.context import NoRows, no_rows_unless
 from emulation.evaluate.windows import (
     ANCHOR_ARGUMENTS,
     HORIZON,
@@ -46,6 +47,26 @@ def _steps_back(period: Period, horizon: int) -> pl.Expr:
     only them; building its mapping is most of what a call costs for a few subjects)."""
     mapping = {str(period.back(k)): k for k in range(1, horizon + 1)}
     return pl.col("period").replace_strict(mapping, default=None, return_dtype=pl.Int64)
+
+
+@functools.lru_cache(maxsize=256)
+def _earlier(period: Period) -> frozenset[str]:
+    """The names of the periods 1 to ``HORIZON`` steps before ``period``."""
+    return frozenset(str(period.back(k)) for k in range(1, HORIZON + 1))
+
+
+def _from_history(context: BuildContext, make: Callable[[], pl.LazyFrame]) -> Any:
+    """``make``, giving a frame with no row (no query to run) when the population holds no
+    award history: every frame made here reads its rows from it."""
+    return lambda: no_rows_unless(context.population.awards, make())
+
+
+def _no_earlier_facts(context: BuildContext, fact: str) -> bool:
+    """Whether no facts row can be read for ``fact`` in a period before this one."""
+    population = context.population
+    if fact not in population.facts.columns:
+        return True
+    return _earlier(context.period).isdisjoint(population.periods())
 
 
 def _typed(kind: str) -> dict[str, str]:
@@ -109,7 +130,7 @@ def held_now(context: BuildContext, award: str, kind: str = "any") -> pl.Expr:
         records = _records(context, award, kind).filter(pl.col("period") == period)
         return records.select("subject").unique().with_columns(pl.lit(True).alias(key))
 
-    return context.derived(key, make, default=False)
+    return context.derived(key, _from_history(context, make), default=False)
 
 
 def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -120,7 +141,7 @@ def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
         found = _held_back(context, award, back, kind).filter(pl.col("back") == back)
         return found.select("subject").with_columns(pl.lit(True).alias(key))
 
-    return context.derived(key, make, default=False)
+    return context.derived(key, _from_history(context, make), default=False)
 
 
 def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -138,7 +159,7 @@ def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
             .with_columns(pl.lit(True).alias(key))
         )
 
-    return context.derived(key, make, default=False)
+    return context.derived(key, _from_history(context, make), default=False)
 
 
 def _bounded(context: BuildContext, window: Window, value: pl.Expr) -> pl.Expr:
@@ -166,7 +187,9 @@ def _streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award, kind, window = arguments["award"], arguments["type"], Window.of(arguments)
     key = call_key("streak_before", award=award, **_typed(kind))
     before = context.derived(
-        key, lambda: _streak_of(_held_back(context, award, kind=kind), key), default=0
+        key,
+        _from_history(context, lambda: _streak_of(_held_back(context, award, kind=kind), key)),
+        default=0,
     )
     show(context, "streak", arguments, window, None)
     if window.end == 1:
@@ -189,7 +212,7 @@ def _count_held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
         backs = within(context, window, backs)
         return backs.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
 
-    before = context.derived(key, make, default=0)
+    before = context.derived(key, _from_history(context, make), default=0)
     show(context, "count_held", arguments, window, window_length)
     if window.end == 1:
         return before
@@ -205,7 +228,7 @@ def _periods_since(arguments: Mapping[str, Any], context: BuildContext) -> pl.Ex
         backs = _held_back(context, award, kind=kind)
         return backs.group_by("subject").agg(pl.col("back").min().alias(key))
 
-    return context.derived(key, make)
+    return context.derived(key, _from_history(context, make))
 
 
 def _threshold(name: str, arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -239,8 +262,8 @@ def _fact_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
     key = call_key("fact_streak_before", fact=fact, at_least=at_least)
 
     def make() -> pl.LazyFrame:
-        if fact not in context.population.facts.columns:
-            return pl.LazyFrame(schema={"subject": pl.String, key: pl.Int64})
+        if _no_earlier_facts(context, fact):
+            return NoRows(schema={"subject": pl.String, key: pl.Int64})
         return _streak_of(_fact_backs(context, fact, threshold, HORIZON), key)
 
     before = context.derived(key, make, default=0)
@@ -262,8 +285,8 @@ def _fact_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     )
 
     def make() -> pl.LazyFrame:
-        if fact not in context.population.facts.columns:
-            return pl.LazyFrame(schema={"subject": pl.String, key: pl.Int64})
+        if _no_earlier_facts(context, fact):
+            return NoRows(schema={"subject": pl.String, key: pl.Int64})
         rows = _fact_backs(context, fact, threshold, max(last, 1)).filter(pl.col("back") <= last)
         rows = within(context, window, rows)
         return rows.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))

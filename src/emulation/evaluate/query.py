@@ -132,12 +132,17 @@ def _late_joins(joins: list[LateJoin], optimize: bool = True) -> Stage:
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
         frame = collect_rules(lazy, optimize=optimize)
-        for key, make, default in joins:
-            right = collect(make(frame))
-            frame = frame.join(right, left_on="id", right_on="subject", how="left")
+        joined = frame.lazy()
+        for index, (key, make, default) in enumerate(joins):
+            if index:  # the next column is made from the frame with the columns before it
+                frame = collect(joined)
+                joined = frame.lazy()
+            # the column computed and joined in one query (in memory: a join there keeps the
+            # order of the rows, which the default engine's may not)
+            joined = joined.join(make(frame), left_on="id", right_on="subject", how="left")
             if default is not None:
-                frame = frame.with_columns(pl.col(key).fill_null(default))
-        return frame.lazy()
+                joined = joined.with_columns(pl.col(key).fill_null(default))
+        return collect(joined).lazy()
 
     return apply
 

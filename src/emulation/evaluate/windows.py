@@ -31,6 +31,7 @@ import polars as pl
 from emulation.data.records import DISCIPLINE_LEVELS, RECORD_TYPES
 from emulation.evaluate.collect import collect
 from emulation.evaluate.columns import call_key
+from emulation.evaluate.context import NoRows
 from emulation.functions import Argument, BuildContext
 from emulation.lang.signature import Signature, award_ids
 from emulation.period import Period
@@ -164,7 +165,7 @@ def allowed_frame(context: BuildContext, window: Window) -> pl.LazyFrame:
     def make() -> pl.LazyFrame:
         floors: list[pl.LazyFrame] = []
         if _unbounded(context, window):  # no query to run (one subject's usual case)
-            return pl.LazyFrame(schema={"subject": pl.String, "allowed": pl.Int64})
+            return NoRows(schema={"subject": pl.String, "allowed": pl.Int64})
         if window.since:
             start = period.start
             held = context.population.awards.lazy().filter(
@@ -260,7 +261,7 @@ def show(
 
     def make() -> pl.LazyFrame:
         if not window.bounded or _unbounded(context, window):
-            return pl.LazyFrame(schema={"subject": pl.String, key: pl.String})
+            return NoRows(schema={"subject": pl.String, key: pl.String})
         texts = {n: text(n) for n in range(HORIZON + 2)}
         return allowed_frame(context, window).select(
             "subject",

@@ -44,7 +44,8 @@ def test_parts_with_and_without_rows_are_joined_in_order_with_their_types_and_de
     )
     frame = context.joined(_base())
     assert frame.columns == ["id", "x", "k0", "k1", "k2", "k3"]
-    assert frame.schema["k2"] == pl.Float64 and frame.schema["k3"] == pl.UInt8
+    assert frame.schema["k2"] == pl.Float64
+    assert frame.schema["k3"] == pl.UInt8
     assert frame.rows() == [
         ("c", 1, 3, 0, None, 7),
         ("a", 2, None, 20, None, 7),

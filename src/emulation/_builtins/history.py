@@ -21,7 +21,7 @@ import polars as pl
 
 from emulation.errors import EvaluationError
 from emulation.evaluate.columns import call_key
-from emulation.evaluate.context import NoRows, no_rows_unless
+from emulation.evaluate.context import NoRows
 from emulation.evaluate.windows import (
     ANCHOR_ARGUMENTS,
     HORIZON,
@@ -55,10 +55,29 @@ def _earlier(period: Period) -> frozenset[str]:
     return frozenset(str(period.back(k)) for k in range(1, HORIZON + 1))
 
 
-def _from_history(context: BuildContext, make: Callable[[], pl.LazyFrame]) -> Any:
-    """``make``, giving a frame with no row (no query to run) when the population holds no
-    award history: every frame made here reads its rows from it."""
-    return lambda: no_rows_unless(context.population.awards, make())
+#: The schema of the frame of each derived column made from the award history, by column key
+#: and the history's schema (the types of a frame depend on nothing else): kept so that a
+#: population without history builds no query at all for it.
+_SCHEMAS: dict[tuple[object, ...], pl.Schema] = {}
+
+
+def _from_history(context: BuildContext, key: str, make: Callable[[], pl.LazyFrame]) -> Any:
+    """``make`` of the column ``key``, giving a frame with no row (no query to run) when the
+    population holds no award history: every frame made here reads its rows from it."""
+
+    def made() -> pl.LazyFrame:
+        awards = context.population.awards
+        if awards.height > 0:
+            return make()
+        shape = (key, tuple(awards.schema.items()))
+        schema = _SCHEMAS.get(shape)
+        if schema is None:
+            if len(_SCHEMAS) > 4096:  # bounded (keys come from the rulesets, few in practice)
+                _SCHEMAS.clear()
+            schema = _SCHEMAS[shape] = make().collect_schema()
+        return NoRows(schema=schema)
+
+    return made
 
 
 def _no_earlier_facts(context: BuildContext, fact: str) -> bool:
@@ -130,7 +149,7 @@ def held_now(context: BuildContext, award: str, kind: str = "any") -> pl.Expr:
         records = _records(context, award, kind).filter(pl.col("period") == period)
         return records.select("subject").unique().with_columns(pl.lit(True).alias(key))
 
-    return context.derived(key, _from_history(context, make), default=False)
+    return context.derived(key, _from_history(context, key, make), default=False)
 
 
 def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -141,7 +160,7 @@ def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
         found = _held_back(context, award, back, kind).filter(pl.col("back") == back)
         return found.select("subject").with_columns(pl.lit(True).alias(key))
 
-    return context.derived(key, _from_history(context, make), default=False)
+    return context.derived(key, _from_history(context, key, make), default=False)
 
 
 def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -159,7 +178,7 @@ def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
             .with_columns(pl.lit(True).alias(key))
         )
 
-    return context.derived(key, _from_history(context, make), default=False)
+    return context.derived(key, _from_history(context, key, make), default=False)
 
 
 def _bounded(context: BuildContext, window: Window, value: pl.Expr) -> pl.Expr:
@@ -188,7 +207,7 @@ def _streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     key = call_key("streak_before", award=award, **_typed(kind))
     before = context.derived(
         key,
-        _from_history(context, lambda: _streak_of(_held_back(context, award, kind=kind), key)),
+        _from_history(context, key, lambda: _streak_of(_held_back(context, award, kind=kind), key)),
         default=0,
     )
     show(context, "streak", arguments, window, None)
@@ -212,7 +231,7 @@ def _count_held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
         backs = within(context, window, backs)
         return backs.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
 
-    before = context.derived(key, _from_history(context, make), default=0)
+    before = context.derived(key, _from_history(context, key, make), default=0)
     show(context, "count_held", arguments, window, window_length)
     if window.end == 1:
         return before
@@ -228,7 +247,7 @@ def _periods_since(arguments: Mapping[str, Any], context: BuildContext) -> pl.Ex
         backs = _held_back(context, award, kind=kind)
         return backs.group_by("subject").agg(pl.col("back").min().alias(key))
 
-    return context.derived(key, _from_history(context, make))
+    return context.derived(key, _from_history(context, key, make))
 
 
 def _threshold(name: str, arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:

@@ -16,6 +16,7 @@ from emulation._builtins.recognition import recognised_count
 from emulation.data.records import DISCIPLINE_LEVELS, SCOPES
 from emulation.errors import EvaluationError
 from emulation.evaluate.columns import call_key
+from emulation.evaluate.context import no_rows_unless
 from emulation.evaluate.evidence import granted_in, matching, unused
 from emulation.functions import Argument, BuildContext, FunctionSpec
 from emulation.hookspecs import hookimpl
@@ -36,8 +37,13 @@ def _disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
         & (pl.col("start") <= period.end)
         & (pl.col("end").is_null() | (pl.col("end") >= period.start))
     )
+    discipline = context.population.discipline
     return context.aggregate(
-        "discipline", context.population.discipline.lazy, key, overlapping.any(), default=False
+        "discipline",
+        lambda: no_rows_unless(discipline, discipline.lazy()),
+        key,
+        overlapping.any(),
+        default=False,
     )
 
 

@@ -14,13 +14,14 @@ lower bounds (:mod:`emulation.evaluate.windows`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
 
 from emulation.errors import EvaluationError
 from emulation.evaluate.columns import call_key
+from emulation.evaluate.context import NoRows
 from emulation.evaluate.windows import (
     ANCHOR_ARGUMENTS,
     HORIZON,
@@ -37,13 +38,54 @@ from emulation.period import Period, period_start_date
 
 def _back_index(context: BuildContext, horizon: int) -> pl.Expr:
     """Map the text of a period ``k`` steps back (1 ≤ k ≤ horizon) to ``k``; others to null."""
-    mapping = _steps_back(context.period, horizon)
+    return _steps_back(context.period, horizon)
+
+
+@functools.lru_cache(maxsize=256)
+def _steps_back(period: Period, horizon: int) -> pl.Expr:
+    """The expression of :func:`_back_index`, built once per period and horizon (it reads
+    only them; building its mapping is most of what a call costs for a few subjects)."""
+    mapping = {str(period.back(k)): k for k in range(1, horizon + 1)}
     return pl.col("period").replace_strict(mapping, default=None, return_dtype=pl.Int64)
 
 
 @functools.lru_cache(maxsize=256)
-def _steps_back(period: Period, horizon: int) -> dict[str, int]:
-    return {str(period.back(k)): k for k in range(1, horizon + 1)}
+def _earlier(period: Period) -> frozenset[str]:
+    """The names of the periods 1 to ``HORIZON`` steps before ``period``."""
+    return frozenset(str(period.back(k)) for k in range(1, HORIZON + 1))
+
+
+#: The schema of the frame of each derived column made from the award history, by column key
+#: and the history's schema (the types of a frame depend on nothing else): kept so that a
+#: population without history builds no query at all for it.
+_SCHEMAS: dict[tuple[object, ...], pl.Schema] = {}
+
+
+def _from_history(context: BuildContext, key: str, make: Callable[[], pl.LazyFrame]) -> Any:
+    """``make`` of the column ``key``, giving a frame with no row (no query to run) when the
+    population holds no award history: every frame made here reads its rows from it."""
+
+    def made() -> pl.LazyFrame:
+        awards = context.population.awards
+        if awards.height > 0:
+            return make()
+        shape = (key, tuple(awards.schema.items()))
+        schema = _SCHEMAS.get(shape)
+        if schema is None:
+            if len(_SCHEMAS) > 4096:  # bounded (keys come from the rulesets, few in practice)
+                _SCHEMAS.clear()
+            schema = _SCHEMAS[shape] = make().collect_schema()
+        return NoRows(schema=schema)
+
+    return made
+
+
+def _no_earlier_facts(context: BuildContext, fact: str) -> bool:
+    """Whether no facts row can be read for ``fact`` in a period before this one."""
+    population = context.population
+    if fact not in population.facts.columns:
+        return True
+    return _earlier(context.period).isdisjoint(population.periods())
 
 
 def _typed(kind: str) -> dict[str, str]:
@@ -112,7 +154,7 @@ def held_now(context: BuildContext, award: str, kind: str = "any") -> pl.Expr:
         records = _records(context, award, kind).filter(pl.col("period") == period)
         return records.select("subject").unique().with_columns(pl.lit(True).alias(key))
 
-    return context.derived(key, make, default=False)
+    return context.derived(key, _from_history(context, key, make), default=False)
 
 
 def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -123,7 +165,7 @@ def _held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
         found = _held_back(context, award, back, kind).filter(pl.col("back") == back)
         return found.select("subject").with_columns(pl.lit(True).alias(key))
 
-    return context.derived(key, make, default=False)
+    return context.derived(key, _from_history(context, key, make), default=False)
 
 
 def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -141,7 +183,7 @@ def _held_before(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
             .with_columns(pl.lit(True).alias(key))
         )
 
-    return context.derived(key, make, default=False)
+    return context.derived(key, _from_history(context, key, make), default=False)
 
 
 def _bounded(context: BuildContext, window: Window, value: pl.Expr) -> pl.Expr:
@@ -169,7 +211,9 @@ def _streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     award, kind, window = arguments["award"], arguments["type"], Window.of(arguments)
     key = call_key("streak_before", award=award, **_typed(kind))
     before = context.derived(
-        key, lambda: _streak_of(_held_back(context, award, kind=kind), key), default=0
+        key,
+        _from_history(context, key, lambda: _streak_of(_held_back(context, award, kind=kind), key)),
+        default=0,
     )
     show(context, "streak", arguments, window, None)
     if window.end == 1:
@@ -192,7 +236,7 @@ def _count_held(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
         backs = within(context, window, backs)
         return backs.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))
 
-    before = context.derived(key, make, default=0)
+    before = context.derived(key, _from_history(context, key, make), default=0)
     show(context, "count_held", arguments, window, window_length)
     if window.end == 1:
         return before
@@ -208,7 +252,7 @@ def _periods_since(arguments: Mapping[str, Any], context: BuildContext) -> pl.Ex
         backs = _held_back(context, award, kind=kind)
         return backs.group_by("subject").agg(pl.col("back").min().alias(key))
 
-    return context.derived(key, make)
+    return context.derived(key, _from_history(context, key, make))
 
 
 def _threshold(name: str, arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -242,8 +286,8 @@ def _fact_streak(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
     key = call_key("fact_streak_before", fact=fact, at_least=at_least)
 
     def make() -> pl.LazyFrame:
-        if fact not in context.population.facts.columns:
-            return pl.LazyFrame(schema={"subject": pl.String, key: pl.Int64})
+        if _no_earlier_facts(context, fact):
+            return NoRows(schema={"subject": pl.String, key: pl.Int64})
         return _streak_of(_fact_backs(context, fact, threshold, HORIZON), key)
 
     before = context.derived(key, make, default=0)
@@ -265,8 +309,8 @@ def _fact_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
     )
 
     def make() -> pl.LazyFrame:
-        if fact not in context.population.facts.columns:
-            return pl.LazyFrame(schema={"subject": pl.String, key: pl.Int64})
+        if _no_earlier_facts(context, fact):
+            return NoRows(schema={"subject": pl.String, key: pl.Int64})
         rows = _fact_backs(context, fact, threshold, max(last, 1)).filter(pl.col("back") <= last)
         rows = within(context, window, rows)
         return rows.group_by("subject").agg(pl.len().cast(pl.Int64).alias(key))

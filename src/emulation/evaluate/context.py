@@ -26,6 +26,25 @@ Aggregates = dict[str, tuple[Callable[[], pl.LazyFrame], dict[str, tuple[pl.Expr
 LateJoin = tuple[str, Callable[[pl.DataFrame], pl.LazyFrame], Any]
 
 
+class NoRows(pl.LazyFrame):
+    """A frame known to hold no row, of a known schema.
+
+    A built-in function's ``make`` (or an aggregate's ``rows``) gives one when the table its
+    frame reads has no row (:func:`no_rows_unless`); the context then joins nulls of its
+    columns' types without running a query for it (a query has a fixed cost, which is most of
+    what a small population takes). Polars' operations on it keep the type (a select, a
+    rename, a filter …), so one is only built where the frame is final.
+    """
+
+
+def no_rows_unless(source: pl.DataFrame, query: pl.LazyFrame) -> pl.LazyFrame:
+    """``query``, or, when ``source`` (a table whose rows every row of ``query`` comes from)
+    has no row, a :class:`NoRows` of the schema of ``query``."""
+    if source.height > 0:
+        return query
+    return NoRows(schema=query.collect_schema())
+
+
 class Context:
     """The :class:`~emulation.functions.BuildContext` of one evaluation of one subject kind.
 
@@ -128,29 +147,49 @@ class Context:
         # the derived columns are computed in one call (shared sub-plans run once), then
         # joined in one query: every query has a fixed cost, which is most of what a small
         # population takes
-        parts: list[tuple[list[str], pl.LazyFrame, dict[str, Any]]] = []
+        parts: list[tuple[list[str], pl.LazyFrame, dict[str, Any], bool]] = []
         present = set(base.columns)
         for _, (rows, wanted) in sorted(self.aggregates.items(), key=lambda item: item[0]):
             keys = sorted(key for key in wanted if key not in present)
             if not keys:
                 continue
-            right = rows().group_by("subject").agg(wanted[key][0].alias(key) for key in keys)
+            made = rows()
+            right = made.group_by("subject").agg(wanted[key][0].alias(key) for key in keys)
             defaults = {key: wanted[key][1] for key in keys if wanted[key][1] is not None}
-            parts.append((keys, right, defaults))
+            parts.append((keys, right, defaults, isinstance(made, NoRows)))
             present.update(keys)
         for key, (make, default) in sorted(self.joins.items(), key=lambda item: item[0]):
             if key not in present:
-                right = make().select("subject", key)
-                parts.append(([key], right, {} if default is None else {key: default}))
+                made = make()
+                right = made.select("subject", key)
+                defaults = {} if default is None else {key: default}
+                parts.append(([key], right, defaults, isinstance(made, NoRows)))
                 present.add(key)
         frame = base
         if parts:
             lazy = base.lazy()
-            rights = collect_all([right for _, right, _ in parts])
-            for (_, _, defaults), computed in zip(parts, rights, strict=True):
-                lazy = lazy.join(computed.lazy(), left_on="id", right_on="subject", how="left")
-                if defaults:
-                    lazy = lazy.with_columns(pl.col(k).fill_null(v) for k, v in defaults.items())
+            ran = iter(collect_all([right for _, right, _, empty in parts if not empty]))
+            rights = [
+                pl.DataFrame(schema=right.collect_schema()) if empty else next(ran)
+                for _, right, _, empty in parts
+            ]
+            # a right side with no row would only give nulls of its columns' types: those
+            # columns are written as typed nulls in one step, and the defaults filled in one
+            # step, rather than one plan node per join (most parts, for a few subjects)
+            order = list(base.columns)
+            nulls: list[pl.Expr] = []
+            fills: dict[str, Any] = {}
+            for (keys, _, defaults, _), computed in zip(parts, rights, strict=True):
+                order.extend(keys)
+                fills.update(defaults)
+                if computed.height == 0:
+                    nulls.extend(pl.lit(None, computed.schema[key]).alias(key) for key in keys)
+                else:
+                    lazy = lazy.join(computed.lazy(), left_on="id", right_on="subject", how="left")
+            if nulls:
+                lazy = lazy.with_columns(nulls).select(order)
+            if fills:
+                lazy = lazy.with_columns(pl.col(k).fill_null(v) for k, v in fills.items())
             frame = collect(lazy, optimize=False)
         for key, make_late, default in self.late if late else ():
             if key not in frame.columns:

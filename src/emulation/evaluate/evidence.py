@@ -149,6 +149,8 @@ def unused(
     function ``evidence_unused`` (counting) and the decisions (naming the items an award
     takes) ask this.
     """
+    if history.height == 0 and granted_now is None:  # no holding: nothing is used
+        return items
     earlier = history.filter(~((pl.col("award") == award) & (pl.col("period") == period)))
     used = used_by(holdings_of(earlier, granted_now), evidence, consumers, facts, declared)
     used = used.select("subject", "evidence").unique()

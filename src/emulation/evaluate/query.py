@@ -15,7 +15,7 @@ import polars as pl
 
 from emulation.data.population import Population
 from emulation.evaluate.budget import budget_stage
-from emulation.evaluate.collect import collect, collect_rules
+from emulation.evaluate.collect import PLANNED_ROWS, collect, collect_rules
 from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_column, rule_column
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
@@ -60,14 +60,16 @@ def evaluate_kind(
         plan.period, population, plan.facts, earlier, services, plan.consumers, plan.cut_off
     )
     context.history_types = {award.id: award.history_type for award, _ in plan.awards}
+    # a query over few rows is run as written: planning it costs more than it saves
+    optimize = base.height >= PLANNED_ROWS
     stages: list[Stage] = []
     for step, ruleset in steps:
         if isinstance(step, Award):
-            stages.extend(_award_stages(step, plan.parameters_of(ruleset), context))
+            stages.extend(_award_stages(step, plan.parameters_of(ruleset), context, optimize))
             continue
         computed = score_stages(step, plan.parameters_of(ruleset), context)
         if context.late:
-            stages.append(_late_joins(list(context.late)))
+            stages.append(_late_joins(list(context.late), optimize))
         stages.extend(computed)
     lazy = context.joined(base).lazy()
     for stage in stages:
@@ -76,7 +78,10 @@ def evaluate_kind(
 
 
 def _award_stages(
-    award: Award, values: Mapping[str, ParameterValue | None], context: Context
+    award: Award,
+    values: Mapping[str, ParameterValue | None],
+    context: Context,
+    optimize: bool = True,
 ) -> list[Stage]:
     """The steps that decide ``award``: columns built from earlier decisions, rule columns
     (with the values explanations show), the outcome, then the quota."""
@@ -104,7 +109,7 @@ def _award_stages(
     outcome = outcome_column(award.id)
     stages: list[Stage] = []
     if context.late:
-        stages.append(_late_joins(list(context.late)))
+        stages.append(_late_joins(list(context.late), optimize))
     stages.extend(call_stages)
     stages.append(_columns(rule_exprs))
     if award.paths:
@@ -121,17 +126,23 @@ def _award_stages(
     return stages
 
 
-def _late_joins(joins: list[LateJoin]) -> Stage:
-    """Materialise the decisions so far once, then join every column built from them."""
+def _late_joins(joins: list[LateJoin], optimize: bool = True) -> Stage:
+    """Materialise the decisions so far once (the query planned when ``optimize``), then
+    join every column built from them."""
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
-        frame = collect_rules(lazy)
-        for key, make, default in joins:
-            right = collect(make(frame))
-            frame = frame.join(right, left_on="id", right_on="subject", how="left")
+        frame = collect_rules(lazy, optimize=optimize)
+        joined = frame.lazy()
+        for index, (key, make, default) in enumerate(joins):
+            if index:  # the next column is made from the frame with the columns before it
+                frame = collect(joined)
+                joined = frame.lazy()
+            # the column computed and joined in one query (in memory: a join there keeps the
+            # order of the rows, which the default engine's may not)
+            joined = joined.join(make(frame), left_on="id", right_on="subject", how="left")
             if default is not None:
-                frame = frame.with_columns(pl.col(key).fill_null(default))
-        return frame.lazy()
+                joined = joined.with_columns(pl.col(key).fill_null(default))
+        return collect(joined).lazy()
 
     return apply
 

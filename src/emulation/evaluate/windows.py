@@ -31,6 +31,7 @@ import polars as pl
 from emulation.data.records import DISCIPLINE_LEVELS, RECORD_TYPES
 from emulation.evaluate.collect import collect
 from emulation.evaluate.columns import call_key
+from emulation.evaluate.context import NoRows
 from emulation.functions import Argument, BuildContext
 from emulation.lang.signature import Signature, award_ids
 from emulation.period import Period
@@ -141,6 +142,12 @@ def _starts(period: Period) -> tuple[dt.date, ...]:
     return tuple(period.back(k).start for k in range(HORIZON + 1))
 
 
+@functools.lru_cache(maxsize=256)
+def _names(period: Period) -> dict[int, str]:
+    """The name of each period ``k`` steps back (``k = 0 … HORIZON``); not to be changed."""
+    return {k: str(period.back(k)) for k in range(HORIZON + 1)}
+
+
 def _period_ends(frame: pl.LazyFrame) -> pl.Expr:
     """The last day of the period of each row of ``frame`` (its ``period`` text)."""
     texts = collect(frame.select("period").unique()).get_column("period").to_list()
@@ -157,6 +164,8 @@ def allowed_frame(context: BuildContext, window: Window) -> pl.LazyFrame:
 
     def make() -> pl.LazyFrame:
         floors: list[pl.LazyFrame] = []
+        if _unbounded(context, window):  # no query to run (one subject's usual case)
+            return NoRows(schema={"subject": pl.String, "allowed": pl.Int64})
         if window.since:
             start = period.start
             held = context.population.awards.lazy().filter(
@@ -189,6 +198,15 @@ def allowed_frame(context: BuildContext, window: Window) -> pl.LazyFrame:
 
     frame: pl.LazyFrame = context.memo(key, make)
     return frame
+
+
+def _unbounded(context: BuildContext, window: Window) -> bool:
+    """Whether no record of the population can bound a subject's window (no award history
+    for ``since``, no discipline for ``after_discipline``)."""
+    population = context.population
+    return (not window.since or population.awards.height == 0) and (
+        not window.after_discipline or population.discipline.height == 0
+    )
 
 
 def allowed(context: BuildContext, window: Window) -> pl.Expr:
@@ -225,8 +243,7 @@ def show(
     allow), cut by the bounds."""
     if not window.anchored:
         return
-    period = context.period
-    names = {k: str(period.back(k)) for k in range(HORIZON + 1)}
+    names = _names(context.period)
     end = window.end
     deepest = HORIZON if length is None else end + length - 1
 
@@ -243,8 +260,8 @@ def show(
     key = window_key(function, arguments)
 
     def make() -> pl.LazyFrame:
-        if not window.bounded:
-            return pl.LazyFrame(schema={"subject": pl.String, key: pl.String})
+        if not window.bounded or _unbounded(context, window):
+            return NoRows(schema={"subject": pl.String, key: pl.String})
         texts = {n: text(n) for n in range(HORIZON + 2)}
         return allowed_frame(context, window).select(
             "subject",

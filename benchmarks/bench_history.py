@@ -75,7 +75,9 @@ LABELS = {
     "engine_three": "emulation, LĐTT + CSTĐCS (quota) + CSTĐ tỉnh",
     "hand": "hand-written Polars, the same three awards (floor)",
 }
-TARGET_VS_HAND = 3.0
+# issue 13: chains and quotas within 2x of the hand-written floor, every award within 3x
+TARGET_THREE_VS_HAND = 2.0
+TARGET_ALL_VS_HAND = 3.0
 
 
 # -- child side ----------------------------------------------------------------------------------
@@ -382,13 +384,13 @@ def parent(args: argparse.Namespace) -> dict[str, Any]:
         "summary": rows,
         "ratios": ratios,
         "targets": {
-            "engine_three_within_3x_of_hand": {
+            "engine_three_within_2x_of_hand": {
                 "value": ratios["engine_three_vs_hand"],
-                "met": ratios["engine_three_vs_hand"] <= TARGET_VS_HAND,
+                "met": ratios["engine_three_vs_hand"] <= TARGET_THREE_VS_HAND,
             },
             "engine_all_within_3x_of_hand": {
                 "value": ratios["engine_all_vs_hand"],
-                "met": ratios["engine_all_vs_hand"] <= TARGET_VS_HAND,
+                "met": ratios["engine_all_vs_hand"] <= TARGET_ALL_VS_HAND,
             },
         },
         "stream_peak_growth": large["peak_kib"] / small["peak_kib"],

@@ -53,8 +53,9 @@ from emulation.evaluate.inputs import NO_FILE
 from emulation.i18n import C_, N_, interface_language, translator
 from emulation.i18n import gettext as _
 from emulation.period import Period
-from emulation.results import stream
+from emulation.results import columns, stream
 from emulation.results.evaluation import Evaluation
+from emulation.results.stream_parquet import write_parquet
 from emulation.types import Language
 
 #: Subjects per chunk unless ``--chunk-size`` says otherwise.
@@ -194,7 +195,7 @@ def _chunked(
     of every chunk, as a whole run does, before it stops."""
     args = job.args
     job.chunked = True
-    format = _base(args.format)
+    format = args.format
     spill = stream.Spill(args.output.parent if args.output else None)
     problems: list[Problem] = []
     try:
@@ -270,37 +271,29 @@ def _part(
     return split(whole, ids, context)
 
 
-def _base(format: str) -> str:
-    """The format whose items are written: Parquet is written from the CSV rows."""
-    return "csv" if format == "parquet" else format
-
-
-def _texts(evaluation: Evaluation, format: str, lang: Any, section: str) -> Iterator[str]:
-    for _key, text in stream.items_of(evaluation, _base(format), lang, section):
+def _texts(evaluation: Evaluation, format: str, lang: Any, section: str) -> Iterator[Any]:
+    for _key, text in stream.items_of(evaluation, format, lang, section):
         yield text
 
 
 def _emit(
     args: argparse.Namespace,
     shape: stream.Shape,
-    sections: Callable[[str], Iterable[str]],
+    sections: Callable[[str], Iterable[Any]],
 ) -> None:
     """Write the output: to the ``-o`` file atomically, or to standard output."""
-    format = _base(args.format)
 
     def text(out: IO[str]) -> None:
-        stream.write(out, format, shape, args.lang, sections)
+        stream.write(out, args.format, shape, args.lang, sections)
 
     if args.format == "parquet":
+        header = columns.header(scored=shape.scored, routed=shape.routed)
 
         def fill(target: BinaryIO, _: Path) -> None:
             with tempfile.TemporaryDirectory(
                 prefix=".emulation-spill-", dir=args.output.parent
             ) as folder:
-                rows = Path(folder) / "decisions.csv"
-                with rows.open("w", encoding="utf-8", newline="") as out:
-                    text(out)
-                stream.write_parquet_from_csv(rows, target)
+                write_parquet(target, header, sections, Path(folder))
 
         write_stream_atomically(args.output, fill)
     elif args.output:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import emulation
 from emulation._chunk_policy import whole_reason
 from emulation.cli import main
-from emulation.data.lazy import LazyTables
+from emulation.data.partition import Partitioned
 from emulation.data.schema import ORIGIN, TABLES
 from emulation.results import stream
 from emulation.strategies import from_ruleset
@@ -38,13 +38,14 @@ PERSONS = ("--award", "ldtt", "--award", "cstdcs")
 def chunks_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The number of subjects of each chunk read lazily."""
     found: list[int] = []
-    real = LazyTables.population
+    real = Partitioned.population
 
-    def counted(self: LazyTables, ids: pl.Series, *more: pl.Series | None) -> object:
+    def counted(self: Partitioned, chunk: int) -> tuple[pl.Series, emulation.Population]:
+        ids, population = real(self, chunk)
         found.append(ids.len())
-        return real(self, ids, *more)
+        return ids, population
 
-    monkeypatch.setattr(LazyTables, "population", counted)
+    monkeypatch.setattr(Partitioned, "population", counted)
     return found
 
 

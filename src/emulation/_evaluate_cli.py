@@ -38,7 +38,6 @@ from emulation._chunk_policy import group_facts, reads_up_the_tree, scopes, whol
 from emulation._output import write_stream_atomically
 from emulation.data.chunks import chunk_of, groups, regular
 from emulation.data.lazy import (
-    LazyTables,
     ancestors,
     candidates,
     has_period,
@@ -46,6 +45,7 @@ from emulation.data.lazy import (
     plan_of,
     split,
 )
+from emulation.data.partition import partition
 from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.errors import DataError, EmulationError, Problem, ProblemsError
@@ -178,21 +178,45 @@ def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) ->
             _emit(args, shape, lambda s: _texts(evaluation, args.format, args.lang, s))
             return 0
         progress.start(count)
-        _chunked(job, tables, whole, subjects, chunks, progress)
+        total = chunks.get_column("chunk").n_unique()
+        scratch = args.output.parent if args.output else None
+        with tempfile.TemporaryDirectory(prefix=".emulation-parts-", dir=scratch) as folder:
+            if tables is not None:
+                # the input once more, cut by chunk: each chunk is then read from its own
+                # files, and the plan (every subject's id and chunk) is let go
+                read: Callable[[int], tuple[pl.Series, Population]] = partition(
+                    tables, chunks, Path(folder)
+                ).population
+                del subjects, shared, chunks
+            else:
+                assert whole is not None
+                read = _splitter(whole, subjects, chunks)
+            _chunked(job, read, total, progress)
     return 0
+
+
+def _splitter(
+    whole: Population, subjects: pl.DataFrame, chunks: pl.DataFrame
+) -> Callable[[int], tuple[pl.Series, Population]]:
+    """The ids and population of each chunk of a population in memory (the JSON form)."""
+
+    def read(chunk: int) -> tuple[pl.Series, Population]:
+        ids = chunks.filter(pl.col("chunk") == chunk).get_column("id")
+        return ids, split(whole, ids, ancestors(subjects, ids))
+
+    return read
 
 
 def _chunked(
     job: _Run,
-    tables: LazyTables | None,
-    whole: Population | None,
-    subjects: pl.DataFrame,
-    chunks: pl.DataFrame,
+    read: Callable[[int], tuple[pl.Series, Population]],
+    total: int,
     progress: _Bar,
 ) -> None:
-    """Decide chunk by chunk, keep each chunk's items on disk, write them merged. A chunk
-    whose data are bad is skipped and the others read on, so that the run names the problems
-    of every chunk, as a whole run does, before it stops."""
+    """Decide chunk by chunk (``read(n)``: the ids and population of chunk ``n`` of
+    ``total``), keep each chunk's items on disk, write them merged. A chunk whose data are bad
+    is skipped and the others read on, so that the run names the problems of every chunk, as a
+    whole run does, before it stops."""
     args = job.args
     job.chunked = True
     format = args.format
@@ -200,14 +224,11 @@ def _chunked(
     problems: list[Problem] = []
     try:
         shape: stream.Shape | None = None
-        parts = chunks.partition_by("chunk", maintain_order=True)
-        for index, part in enumerate(parts):
-            ids = part.get_column("id")
+        for index in range(total):
             try:
-                population = _part(tables, whole, ids, first=index == 0, every=subjects)
+                ids, population = read(index)
             except DataError as error:
                 problems += [p for p in error.problems if p not in problems]
-                progress.advance(ids.len())
                 continue
             if problems:
                 progress.advance(ids.len())
@@ -251,24 +272,6 @@ def _chunks(
     clusters = "cluster" in scopes(rulesets, args.awards)
     grouped = groups(subjects, shared, deep=deep, candidates=decided, clusters=clusters)
     return chunk_of(grouped, args.chunk_size)
-
-
-def _part(
-    tables: LazyTables | None,
-    whole: Population | None,
-    ids: pl.Series,
-    *,
-    first: bool,
-    every: pl.DataFrame,
-) -> Population:
-    """The population of one chunk: its subjects' rows, and the ``subjects`` rows of the
-    collectives above them (so that every parent is known; they have no facts row here, so
-    they are decided in their own chunk, not in this one)."""
-    context = ancestors(every, ids)
-    if tables is not None:
-        return tables.population(ids, every.get_column("id") if first else None, context)
-    assert whole is not None
-    return split(whole, ids, context)
 
 
 def _texts(evaluation: Evaluation, format: str, lang: Any, section: str) -> Iterator[Any]:

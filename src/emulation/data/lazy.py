@@ -4,10 +4,9 @@ the rows of the chunk's subjects collected, and each chunk validated as a popula
 :func:`open_tables` scans a folder as the CSV or Parquet reader reads it — every column as the
 text a CSV cell holds, every row with its origin (file and row) — without reading the rows.
 :meth:`LazyTables.plan` reads the few columns that make the groups (``id, kind, parent,
-cluster`` and evidence given to several subjects); :meth:`LazyTables.population` the rows of
-some subjects, validated by :meth:`Population.from_frames`. Rows naming no subject of the
-``subjects`` table go with the first chunk, so that its validation reports them as a whole run
-would. A folder whose files the lazy scan cannot take as they are (a missing table, a table
+cluster`` and evidence given to several subjects); :mod:`emulation.data.partition` writes the
+tables once more by chunk and reads each chunk's rows back, validated by
+:meth:`Population.from_frames`. A folder whose files the lazy scan cannot take as they are (a missing table, a table
 given twice, another separator, a repeated column, a nested Parquet column) is not scanned:
 :func:`open_tables` returns None and the caller reads it whole, which reports the problem.
 
@@ -25,7 +24,6 @@ from emulation.data.chunks import PLAN_COLUMNS
 from emulation.data.parquet import SUFFIX, is_parquet_dir
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN, TABLES
-from emulation.data.tree import normalise_names
 from emulation.errors import PeriodError
 from emulation.period import Period
 
@@ -33,11 +31,11 @@ _NESTED = (pl.List, pl.Array, pl.Struct, pl.Binary, pl.Object)
 _OTHER_SEPARATORS = (";", "\t", "|")
 
 
-def _key(table: str) -> str:
+def subject_key(table: str) -> str:
     return "id" if table == "subjects" else "subject"
 
 
-def _name(column: str) -> pl.Expr:
+def name_of(column: str) -> pl.Expr:
     """A name as the validator reads it: NFC, trimmed."""
     return pl.col(column).str.normalize("NFC").str.strip_chars()
 
@@ -54,31 +52,20 @@ class LazyTables:
         and the :func:`links` of the evidence and of the ``facts`` that name groups."""
         subjects = self.tables["subjects"]
         present = subjects.collect_schema().names()
-        columns = [
-            pl.col(c) if c in present else pl.lit(None, dtype=pl.String).alias(c)
-            for c in PLAN_COLUMNS
-        ]
-        frame = normalise_names("subjects", subjects.select(columns).collect())
-        frame = frame.with_columns(pl.col("kind").str.strip_chars())
+        columns = []
+        for column in PLAN_COLUMNS:
+            if column not in present:
+                columns.append(pl.lit(None, dtype=pl.String).alias(column))
+            elif column == "kind":
+                columns.append(pl.col(column).str.strip_chars())
+            elif column == "id":
+                columns.append(name_of(column))
+            else:  # parent, cluster: a blank name is none
+                value = name_of(column)
+                columns.append(pl.when(value == "").then(None).otherwise(value).alias(column))
+        # the streaming engine reads the file a part at a time: only the plan is held
+        frame = subjects.select(columns).collect(engine="streaming")
         return frame, links(self.tables.get("evidence"), self.tables["facts"], facts)
-
-    def population(
-        self, ids: pl.Series, known: pl.Series | None = None, context: pl.Series | None = None
-    ) -> Population:
-        """The population of the subjects ``ids``; with ``known`` (every subject id), also
-        the rows naming no known subject; with ``context``, the ``subjects`` rows of these
-        subjects too (the collectives above ``ids``, so that every parent is known)."""
-        frames = {}
-        for table, lazy in self.tables.items():
-            name = _name(_key(table))
-            keep = name.is_in(ids.implode())
-            if context is not None and table == "subjects":
-                keep = keep | name.is_in(context.implode())
-            if known is not None:
-                keep = keep | ~name.is_in(known.implode()).fill_null(value=False)
-                keep = keep | pl.col(_key(table)).is_null()
-            frames[table] = lazy.filter(keep).collect()
-        return Population.from_frames(self.source, **frames)
 
 
 def open_tables(path: Path) -> LazyTables | None:
@@ -153,8 +140,8 @@ def split(population: Population, ids: pl.Series, context: pl.Series) -> Populat
     wanted = ids.implode()
     frames = {
         table: getattr(population, table).filter(
-            pl.col(_key(table)).is_in(wanted)
-            | (pl.col(_key(table)).is_in(context.implode()) & (table == "subjects"))
+            pl.col(subject_key(table)).is_in(wanted)
+            | (pl.col(subject_key(table)).is_in(context.implode()) & (table == "subjects"))
         )
         for table in TABLES
     }
@@ -209,7 +196,7 @@ def candidates(facts: pl.LazyFrame, subjects: pl.DataFrame, period: Period) -> f
     any form ``Period.parse`` reads; one it cannot read counts, to be safe)."""
     collectives = subjects.filter(pl.col("kind") == "collective").get_column("id")
     rows = (
-        facts.select(_name("subject").alias("subject"), pl.col("period").cast(pl.String))
+        facts.select(name_of("subject").alias("subject"), pl.col("period").cast(pl.String))
         .filter(pl.col("subject").is_in(collectives.implode()))
         .unique()
         .collect()
@@ -229,8 +216,8 @@ def links(
     if evidence is not None and {"id", "subject"} <= set(evidence.collect_schema().names()):
         parts.append(
             evidence.select(
-                (pl.lit("e:") + _name("id").cast(pl.String)).alias("id"),
-                _name("subject").alias("subject"),
+                (pl.lit("e:") + name_of("id").cast(pl.String)).alias("id"),
+                name_of("subject").alias("subject"),
             )
         )
     present = set(facts.collect_schema().names())
@@ -240,7 +227,7 @@ def links(
             parts.append(
                 facts.select(
                     (pl.lit(f"f:{fact}:") + value.str.to_lowercase()).alias("id"),
-                    _name("subject").alias("subject"),
+                    name_of("subject").alias("subject"),
                 )
             )
     if not parts:

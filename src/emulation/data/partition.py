@@ -1,0 +1,121 @@
+"""The tables of a folder written once more, cut by chunk, so that each chunk of a national run
+is read from its own files instead of by filtering every row of the input again.
+
+:func:`partition` reads each table of a :class:`~emulation.data.lazy.LazyTables` once, with
+Polars' streaming engine, gives each row the chunk of the subject it names (a row naming no
+subject of the plan, or none, goes with the first chunk, whose validation reports it as a whole
+run would) and writes it to ``<folder>/<table>/chunk=<n>/`` (``sink_parquet`` with
+``PartitionBy``); the ``subjects`` rows of every parent are also kept apart, so that a chunk
+can be given the collectives above it. :meth:`Partitioned.population` then reads one chunk's
+rows, in the order of the input (each row keeps its position, ``_order``), and validates them as
+a population of its own. Memory while reading a chunk is then set by the chunk, not by the
+input: the plan (every subject's id and chunk) is needed only while the tables are written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import polars as pl
+
+from emulation.data.lazy import LazyTables, name_of, subject_key
+from emulation.data.population import Population
+
+_ORDER = "_order"
+_CHUNK = "chunk"
+_CONTEXT = "context.parquet"
+
+
+@attrs.frozen
+class Partitioned:
+    """The tables of a population written by chunk to ``folder``."""
+
+    source: str
+    folder: Path
+    #: The schema of each table as scanned (every column text, with its origin).
+    schemas: dict[str, pl.Schema]
+    #: The parent of every collective that is a parent (normalised names).
+    above: dict[str, str | None]
+
+    def population(self, chunk: int) -> tuple[pl.Series, Population]:
+        """The ids of chunk ``chunk``'s subjects and their population, with the ``subjects``
+        rows of the collectives above them."""
+        frames = {table: self._read(table, chunk) for table in self.schemas}
+        subjects = frames["subjects"]
+        ids = subjects.select(name_of("id").alias("id")).get_column("id")
+        parents = subjects.select(name_of("parent").alias("parent")).get_column("parent")
+        context = _ancestors(self.above, parents.drop_nulls().unique().to_list(), ids)
+        if context:
+            rows = pl.scan_parquet(self.folder / _CONTEXT).filter(
+                name_of("id").is_in(pl.Series(context, dtype=pl.String).implode())
+            )
+            subjects = pl.concat([subjects, rows.collect().select(subjects.columns)]).sort(_ORDER)
+        frames["subjects"] = subjects
+        found = {table: frame.drop(_ORDER) for table, frame in frames.items()}
+        return ids, Population.from_frames(self.source, **found)
+
+    def _read(self, table: str, chunk: int) -> pl.DataFrame:
+        folder = self.folder / table / f"{_CHUNK}={chunk}"
+        schema = {**self.schemas[table], _ORDER: pl.UInt32()}
+        if not folder.is_dir():
+            return pl.DataFrame(schema=schema)
+        frame = pl.scan_parquet(folder, hive_partitioning=False).collect()
+        return frame.select(list(schema)).sort(_ORDER)
+
+
+def partition(tables: LazyTables, chunks: pl.DataFrame, folder: Path) -> Partitioned:
+    """Write ``tables`` to ``folder`` by the chunks ``chunks`` (``id, chunk`` of every
+    subject, names normalised), and the ``subjects`` rows of every parent."""
+    plan = chunks.lazy().select(pl.col("id").alias("_key"), pl.col(_CHUNK).cast(pl.UInt32))
+    schemas = {}
+    for table, lazy in tables.tables.items():
+        schemas[table] = lazy.collect_schema()
+        rows = (
+            lazy.with_row_index(_ORDER)
+            .with_columns(name_of(subject_key(table)).alias("_key"))
+            .join(plan, on="_key", how="left")
+            .with_columns(pl.col(_CHUNK).fill_null(0))
+            .drop("_key")
+        )
+        target = pl.PartitionBy(folder / table, key=_CHUNK, include_key=False)
+        rows.sink_parquet(target, engine="streaming")
+    subjects = tables.tables["subjects"].with_row_index(_ORDER)
+    parents = subjects.select(name_of("parent").alias("id"), name_of("id").alias("child"))
+    parent_rows = subjects.join(
+        parents.select("id").unique().filter(pl.col("id").is_not_null()),
+        left_on=name_of("id"),
+        right_on="id",
+        how="semi",
+    )
+    parent_rows.sink_parquet(folder / _CONTEXT, engine="streaming")
+    above = (
+        pl.scan_parquet(folder / _CONTEXT)
+        .select(name_of("id").alias("id"), name_of("parent").alias("parent"))
+        .with_columns(
+            pl.when(pl.col("parent") == "").then(None).otherwise(pl.col("parent")).alias("parent")
+        )
+        .collect()
+    )
+    return Partitioned(
+        source=tables.source,
+        folder=folder,
+        schemas=schemas,
+        above=dict(above.iter_rows()),
+    )
+
+
+def _ancestors(above: dict[str, str | None], parents: list[str], ids: pl.Series) -> list[str]:
+    """The collectives above ``parents`` (and the parents themselves) that are not among
+    ``ids``, sorted."""
+    todo = set(parents)
+    found: set[str] = set()
+    while todo:
+        node = todo.pop()
+        if node in found:
+            continue
+        found.add(node)
+        parent = above.get(node)
+        if parent is not None:
+            todo.add(parent)
+    return sorted(found - set(ids.to_list()))

@@ -25,6 +25,9 @@ from emulation.data.population import Population
 _ORDER = "_order"
 _CHUNK = "chunk"
 _CONTEXT = "context.parquet"
+_SEED = 20240101
+#: Rows of a table read at a time while it is cut.
+SLICE = 500_000
 
 
 @attrs.frozen
@@ -64,44 +67,47 @@ class Partitioned:
         return frame.select(list(schema)).sort(_ORDER)
 
 
-def partition(tables: LazyTables, chunks: pl.DataFrame, folder: Path) -> Partitioned:
+def partition(
+    tables: LazyTables, chunks: pl.DataFrame, parents: pl.Series, folder: Path
+) -> Partitioned:
     """Write ``tables`` to ``folder`` by the chunks ``chunks`` (``id, chunk`` of every
-    subject, names normalised), and the ``subjects`` rows of every parent."""
-    plan = chunks.lazy().select(pl.col("id").alias("_key"), pl.col(_CHUNK).cast(pl.UInt32))
+    subject, names normalised), and the ``subjects`` rows of the ``parents`` (every parent
+    named, normalised)."""
+    hashed = chunks.get_column("id").hash(seed=_SEED)
+    # a 64-bit hash of the name is the key: eight bytes a subject instead of its name, and a
+    # join on integers; two names of the plan with one hash (about one chance in 10^12 for
+    # ten million names) and the names themselves are the key
+    exact = bool(hashed.is_duplicated().any())
+    plan = pl.DataFrame(
+        {"_key": chunks.get_column("id") if exact else hashed, _CHUNK: chunks.get_column(_CHUNK)}
+    ).with_columns(pl.col(_CHUNK).cast(pl.UInt32))
     schemas = {}
+    context: list[pl.DataFrame] = []
     for table, lazy in tables.tables.items():
         schemas[table] = lazy.collect_schema()
-        rows = (
-            lazy.with_row_index(_ORDER)
-            .with_columns(name_of(subject_key(table)).alias("_key"))
-            .join(plan, on="_key", how="left")
-            .with_columns(pl.col(_CHUNK).fill_null(0))
-            .drop("_key")
-        )
-        target = pl.PartitionBy(folder / table, key=_CHUNK, include_key=False)
-        rows.sink_parquet(target, engine="streaming")
-    subjects = tables.tables["subjects"].with_row_index(_ORDER)
-    parents = subjects.select(name_of("parent").alias("id"), name_of("id").alias("child"))
-    parent_rows = subjects.join(
-        parents.select("id").unique().filter(pl.col("id").is_not_null()),
-        left_on=name_of("id"),
-        right_on="id",
-        how="semi",
-    )
-    parent_rows.sink_parquet(folder / _CONTEXT, engine="streaming")
-    above = (
-        pl.scan_parquet(folder / _CONTEXT)
-        .select(name_of("id").alias("id"), name_of("parent").alias("parent"))
-        .with_columns(
-            pl.when(pl.col("parent") == "").then(None).otherwise(pl.col("parent")).alias("parent")
-        )
-        .collect()
+        rows = lazy.with_row_index(_ORDER)
+        total = lazy.select(pl.len()).collect().item()
+        for number, start in enumerate(range(0, total, SLICE)):
+            # a slice at a time, by the in-memory engine: memory is set by the slice
+            part = rows.slice(start, SLICE).collect()
+            key = name_of(subject_key(table))
+            part = part.with_columns((key if exact else key.hash(seed=_SEED)).alias("_key"))
+            part = part.join(plan, on="_key", how="left").drop("_key")
+            part = part.with_columns(pl.col(_CHUNK).fill_null(0))
+            for (chunk,), piece in part.partition_by(_CHUNK, as_dict=True).items():
+                place = folder / table / f"{_CHUNK}={chunk}"
+                place.mkdir(parents=True, exist_ok=True)
+                piece.drop(_CHUNK).write_parquet(place / f"{number:06d}.parquet")
+            if table == "subjects":
+                context.append(part.drop(_CHUNK).filter(name_of("id").is_in(parents.implode())))
+    subjects = pl.concat(context) if context else pl.DataFrame(schema=schemas["subjects"])
+    subjects.write_parquet(folder / _CONTEXT)
+    above = subjects.select(
+        name_of("id").alias("id"),
+        pl.when(name_of("parent") == "").then(None).otherwise(name_of("parent")).alias("p"),
     )
     return Partitioned(
-        source=tables.source,
-        folder=folder,
-        schemas=schemas,
-        above=dict(above.iter_rows()),
+        source=tables.source, folder=folder, schemas=schemas, above=dict(above.iter_rows())
     )
 
 

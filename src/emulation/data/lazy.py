@@ -27,6 +27,9 @@ from emulation.data.schema import ORIGIN, TABLES
 from emulation.errors import PeriodError
 from emulation.period import Period
 
+#: Rows of the ``subjects`` table read at a time for the plan.
+PLAN_SLICE = 1_000_000
+
 _NESTED = (pl.List, pl.Array, pl.Struct, pl.Binary, pl.Object)
 _OTHER_SEPARATORS = (";", "\t", "|")
 
@@ -63,8 +66,11 @@ class LazyTables:
             else:  # parent, cluster: a blank name is none
                 value = name_of(column)
                 columns.append(pl.when(value == "").then(None).otherwise(value).alias(column))
-        # the streaming engine reads the file a part at a time: only the plan is held
-        frame = subjects.select(columns).collect(engine="streaming")
+        # a slice of rows at a time: only the plan is held, not the table read to make it
+        total = subjects.select(pl.len()).collect().item()
+        plan = subjects.select(columns)
+        parts = [plan.slice(start, PLAN_SLICE).collect() for start in range(0, total, PLAN_SLICE)]
+        frame = pl.concat(parts) if parts else plan.collect()
         return frame, links(self.tables.get("evidence"), self.tables["facts"], facts)
 
 

@@ -75,9 +75,9 @@ def partition(
     named, normalised)."""
     hashed = chunks.get_column("id").hash(seed=_SEED)
     # a 64-bit hash of the name is the key: eight bytes a subject instead of its name, and a
-    # join on integers; two names of the plan with one hash (about one chance in 10^12 for
-    # ten million names) and the names themselves are the key
-    exact = bool(hashed.is_duplicated().any())
+    # join on integers; should two names of the plan have one hash (about one chance in
+    # 300 000 for ten million names), the names themselves are the key
+    exact = collide(hashed)
     plan = pl.DataFrame(
         {"_key": chunks.get_column("id") if exact else hashed, _CHUNK: chunks.get_column(_CHUNK)}
     ).with_columns(pl.col(_CHUNK).cast(pl.UInt32))
@@ -109,6 +109,11 @@ def partition(
     return Partitioned(
         source=tables.source, folder=folder, schemas=schemas, above=dict(above.iter_rows())
     )
+
+
+def collide(hashed: pl.Series) -> bool:
+    """Whether two names have one hash."""
+    return bool(hashed.is_duplicated().any())
 
 
 def _ancestors(above: dict[str, str | None], parents: list[str], ids: pl.Series) -> list[str]:

@@ -15,6 +15,7 @@ given twice, another separator, a repeated column, a nested Parquet column) is n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -49,6 +50,21 @@ class LazyTables:
 
     source: str
     tables: dict[str, pl.LazyFrame]
+    #: The rows ``start`` to ``start + length`` of each table, as ``tables`` has them: read
+    #: from the file a slice at a time (a slice of the scan itself, then made text with its
+    #: origins, so that only that slice is read).
+    slices: dict[str, Callable[[int, int], pl.LazyFrame]] = attrs.field(factory=dict)
+
+    def rows(self, table: str, start: int, length: int) -> pl.LazyFrame:
+        """Rows ``start`` to ``start + length`` of ``table``."""
+        found = self.slices.get(table)
+        if found is None:
+            return self.tables[table].slice(start, length)
+        return found(start, length)
+
+    def height(self, table: str) -> int:
+        """The number of rows of ``table``."""
+        return int(self.tables[table].select(pl.len()).collect().item())
 
     def plan(self, facts: tuple[str, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The subjects' ``id, kind, parent, cluster`` (names normalised, blanks as none),
@@ -67,10 +83,11 @@ class LazyTables:
                 value = name_of(column)
                 columns.append(pl.when(value == "").then(None).otherwise(value).alias(column))
         # a slice of rows at a time: only the plan is held, not the table read to make it
-        total = subjects.select(pl.len()).collect().item()
-        plan = subjects.select(columns)
-        parts = [plan.slice(start, PLAN_SLICE).collect() for start in range(0, total, PLAN_SLICE)]
-        frame = pl.concat(parts) if parts else plan.collect()
+        parts = [
+            self.rows("subjects", start, PLAN_SLICE).select(columns).collect()
+            for start in range(0, self.height("subjects"), PLAN_SLICE)
+        ]
+        frame = pl.concat(parts) if parts else subjects.select(columns).collect()
         return frame, links(self.tables.get("evidence"), self.tables["facts"], facts)
 
 
@@ -80,6 +97,7 @@ def open_tables(path: Path) -> LazyTables | None:
         return None
     parquet = is_parquet_dir(path)
     tables: dict[str, pl.LazyFrame] = {}
+    slices: dict[str, Callable[[int, int], pl.LazyFrame]] = {}
     for table in TABLES:
         file = path / f"{table}{SUFFIX if parquet else '.csv'}"
         twin = path / f"{table}{'.csv' if parquet else SUFFIX}"
@@ -92,11 +110,16 @@ def open_tables(path: Path) -> LazyTables | None:
         scanned = _scan_parquet(file) if parquet else _scan_csv(file)
         if scanned is None:
             return None
-        tables[table] = scanned
-    return LazyTables(source=str(path), tables=tables)
+        tables[table] = scanned[0]
+        slices[table] = scanned[1]
+    return LazyTables(source=str(path), tables=tables, slices=slices)
 
 
-def _scan_csv(file: Path) -> pl.LazyFrame | None:
+#: A table scanned: its rows, and a slice of them (``start``, ``length``).
+_Scanned = tuple[pl.LazyFrame, Callable[[int, int], pl.LazyFrame]]
+
+
+def _scan_csv(file: Path) -> _Scanned | None:
     try:
         with file.open(encoding="utf-8-sig", newline="") as stream:
             header = [name.strip() for name in stream.readline().rstrip("\r\n").split(",")]
@@ -108,15 +131,16 @@ def _scan_csv(file: Path) -> pl.LazyFrame | None:
         return None
     if any('"' in name for name in header):
         return None  # a quoted header: let the whole reader take it
-    return (
-        pl.scan_csv(file, infer_schema=False, encoding="utf8")
-        .with_row_index("_row", offset=2)
-        .with_columns(pl.format("{}: row {}", pl.lit(str(file)), pl.col("_row")).alias(ORIGIN))
-        .drop("_row")
-    )
+
+    def rows(start: int, length: int | None) -> pl.LazyFrame:
+        lazy = pl.scan_csv(file, infer_schema=False, encoding="utf8")
+        lazy = lazy if length is None else lazy.slice(start, length)
+        return _with_origin(lazy, file, first=start + 2)  # the header is row 1
+
+    return rows(0, None), rows
 
 
-def _scan_parquet(file: Path) -> pl.LazyFrame | None:
+def _scan_parquet(file: Path) -> _Scanned | None:
     try:
         lazy = pl.scan_parquet(file)
         schema = lazy.collect_schema()
@@ -132,9 +156,19 @@ def _scan_parquet(file: Path) -> pl.LazyFrame | None:
         elif dtype == pl.Date:
             column = column.dt.strftime("%Y-%m-%d")
         columns.append(column.cast(pl.String).alias(name))
+
+    def rows(start: int, length: int | None) -> pl.LazyFrame:
+        scan = pl.scan_parquet(file)
+        scan = scan if length is None else scan.slice(start, length)
+        return _with_origin(scan.select(columns), file, first=start + 1)
+
+    return rows(0, None), rows
+
+
+def _with_origin(lazy: pl.LazyFrame, file: Path, *, first: int) -> pl.LazyFrame:
+    """``lazy`` with the origin of each row (``file: row N``), its first row row ``first``."""
     return (
-        lazy.select(columns)
-        .with_row_index("_row", offset=1)
+        lazy.with_row_index("_row", offset=first)
         .with_columns(pl.format("{}: row {}", pl.lit(str(file)), pl.col("_row")).alias(ORIGIN))
         .drop("_row")
     )

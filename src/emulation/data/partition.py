@@ -85,11 +85,9 @@ def partition(
     context: list[pl.DataFrame] = []
     for table, lazy in tables.tables.items():
         schemas[table] = lazy.collect_schema()
-        rows = lazy.with_row_index(_ORDER)
-        total = lazy.select(pl.len()).collect().item()
-        for number, start in enumerate(range(0, total, SLICE)):
-            # a slice at a time, by the in-memory engine: memory is set by the slice
-            part = rows.slice(start, SLICE).collect()
+        for number, start in enumerate(range(0, tables.height(table), SLICE)):
+            # a slice at a time, read from the file as such: memory is set by the slice
+            part = tables.rows(table, start, SLICE).with_row_index(_ORDER, offset=start).collect()
             key = name_of(subject_key(table))
             part = part.with_columns((key if exact else key.hash(seed=_SEED)).alias("_key"))
             part = part.join(plan, on="_key", how="left").drop("_key")

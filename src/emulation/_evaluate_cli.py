@@ -185,10 +185,11 @@ def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) ->
                 # the input once more, cut by chunk: each chunk is then read from its own
                 # files, and the plan (every subject's id and chunk) is let go
                 parents = subjects.get_column("parent").drop_nulls().unique()
+                del subjects, shared
                 read: Callable[[int], tuple[pl.Series, Population]] = partition(
                     tables, chunks, parents, Path(folder)
                 ).population
-                del subjects, shared, chunks, parents
+                del chunks, parents
             else:
                 assert whole is not None
                 read = _splitter(whole, subjects, chunks)

@@ -76,7 +76,8 @@ class LazyTables:
             if column not in present:
                 columns.append(pl.lit(None, dtype=pl.String).alias(column))
             elif column == "kind":
-                columns.append(pl.col(column).str.strip_chars())
+                # two values: four bytes a subject as a category, sixteen as text
+                columns.append(pl.col(column).str.strip_chars().cast(pl.Categorical))
             elif column == "id":
                 columns.append(name_of(column))
             else:  # parent, cluster: a blank name is none

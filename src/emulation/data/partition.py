@@ -90,7 +90,10 @@ def partition(
             part = tables.rows(table, start, SLICE).with_row_index(_ORDER, offset=start).collect()
             key = name_of(subject_key(table))
             part = part.with_columns((key if exact else key.hash(seed=_SEED)).alias("_key"))
-            part = part.join(plan, on="_key", how="left").drop("_key")
+            # the plan's rows of this slice's subjects first: a join then builds its table
+            # from a slice, not from every subject
+            mine = plan.filter(pl.col("_key").is_in(part.get_column("_key").unique().implode()))
+            part = part.join(mine, on="_key", how="left").drop("_key")
             part = part.with_columns(pl.col(_CHUNK).fill_null(0))
             for (chunk,), piece in part.partition_by(_CHUNK, as_dict=True).items():
                 place = folder / table / f"{_CHUNK}={chunk}"

@@ -25,6 +25,7 @@ from emulation.data.population import Population
 _ORDER = "_order"
 _CHUNK = "chunk"
 _CONTEXT = "context.parquet"
+_PARENTS = "parents"
 _SEED = 20240101
 #: Rows of a table read at a time while it is cut.
 SLICE = 500_000
@@ -82,7 +83,6 @@ def partition(
         {"_key": chunks.get_column("id") if exact else hashed, _CHUNK: chunks.get_column(_CHUNK)}
     ).with_columns(pl.col(_CHUNK).cast(pl.UInt32))
     schemas = {}
-    context: list[pl.DataFrame] = []
     for table, lazy in tables.tables.items():
         schemas[table] = lazy.collect_schema()
         for number, start in enumerate(range(0, tables.height(table), SLICE)):
@@ -100,8 +100,16 @@ def partition(
                 place.mkdir(parents=True, exist_ok=True)
                 piece.drop(_CHUNK).write_parquet(place / f"{number:06d}.parquet")
             if table == "subjects":
-                context.append(part.drop(_CHUNK).filter(name_of("id").is_in(parents.implode())))
-    subjects = pl.concat(context) if context else pl.DataFrame(schema=schemas["subjects"])
+                # written, not kept: a few rows of a slice would keep the slice's text alive
+                kept = part.drop(_CHUNK).filter(name_of("id").is_in(parents.implode()))
+                (folder / _PARENTS).mkdir(exist_ok=True)
+                kept.write_parquet(folder / _PARENTS / f"{number:06d}.parquet")
+    empty = pl.DataFrame(schema={**schemas["subjects"], _ORDER: pl.UInt32()})
+    subjects = (
+        pl.read_parquet(folder / _PARENTS, hive_partitioning=False)
+        if (folder / _PARENTS).is_dir()
+        else empty
+    )
     subjects.write_parquet(folder / _CONTEXT)
     above = subjects.select(
         name_of("id").alias("id"),

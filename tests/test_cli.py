@@ -102,10 +102,10 @@ def test_evaluate_csv_to_file_and_award_filter(
     )
     assert (status, out) == (0, "")
     lines = target.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("subject,award,period,outcome")
-    assert [line.split(",")[:4] for line in lines[1:]] == [
-        ["an", "ldtt", "2024", "granted"],
-        ["binh", "ldtt", "2024", "not_eligible"],
+    assert lines[0].startswith("subject,name,award,label,period,outcome,rank,cap,bonus")
+    assert [line.split(",")[:6] for line in lines[1:]] == [
+        ["an", "", "ldtt", "Lao động tiên tiến", "2024", "granted"],
+        ["binh", "", "ldtt", "Lao động tiên tiến", "2024", "not_eligible"],
     ]
 
 

@@ -9,6 +9,7 @@ import io
 import json
 import shutil
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -18,9 +19,8 @@ from hypothesis import strategies as st
 
 import emulation
 from emulation._chunk_policy import whole_reason
-from emulation._tables_cli import parquet_of_csv
 from emulation.cli import main
-from emulation.data.lazy import LazyTables
+from emulation.data.partition import Partitioned
 from emulation.data.schema import ORIGIN, TABLES
 from emulation.results import stream
 from emulation.strategies import from_ruleset
@@ -38,13 +38,14 @@ PERSONS = ("--award", "ldtt", "--award", "cstdcs")
 def chunks_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The number of subjects of each chunk read lazily."""
     found: list[int] = []
-    real = LazyTables.population
+    real = Partitioned.population
 
-    def counted(self: LazyTables, ids: pl.Series, *more: pl.Series | None) -> object:
+    def counted(self: Partitioned, chunk: int) -> tuple[pl.Series, emulation.Population]:
+        ids, population = real(self, chunk)
         found.append(ids.len())
-        return real(self, ids, *more)
+        return ids, population
 
-    monkeypatch.setattr(LazyTables, "population", counted)
+    monkeypatch.setattr(Partitioned, "population", counted)
     return found
 
 
@@ -55,6 +56,16 @@ def evaluate(tmp: Path, data: str, format: str, *options: str) -> bytes:
     )
     assert status == 0
     return out.read_bytes()
+
+
+def typed(text: str) -> pl.DataFrame:
+    """The CSV output ``text`` with the types of the Parquet output: an empty cell null,
+    ``rank`` and ``cap`` whole numbers, ``bonus`` and ``score`` exact decimals."""
+    frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+    decimals = [c for c in ("bonus", "score") if c in frame.columns]
+    return frame.with_columns(
+        pl.col("rank", "cap").cast(pl.Int64), pl.col(decimals).cast(pl.Decimal(38, 6))
+    )
 
 
 @pytest.mark.parametrize("awards", [(), PERSONS])
@@ -72,7 +83,7 @@ def test_every_chunk_size_writes_the_reporters_bytes(
         written = pl.read_parquet(
             io.BytesIO(evaluate(tmp_path, data, "parquet", "--chunk-size", size, *awards))
         )
-        assert written.equals(pl.read_parquet(io.BytesIO(parquet_of_csv(expected["csv"].decode()))))
+        assert written.equals(typed(expected["csv"].decode()))
     lines = evaluate(tmp_path, data, "jsonl", "--chunk-size", "5", *awards).decode().splitlines()
     assert lines == evaluate(tmp_path, data, "jsonl", *awards).decode().splitlines()
     assert [json.loads(line) for line in lines[: len(whole.decisions())]] == json.loads(
@@ -144,11 +155,17 @@ def test_whole_and_chunked_are_the_same_bytes(
     folder = tmp_path_factory.mktemp("population") / "data"
     _write_folder(population, folder, form, data.draw(st.integers(0, 2**32 - 1)))
     tmp = folder.parent
-    whole = evaluate(tmp, str(folder), "json", "--chunk-size", "100000", *awards)
+    output = data.draw(st.sampled_from(["json", "csv", "parquet"]))
+    whole = evaluate(tmp, str(folder), output, "--chunk-size", "100000", *awards)
     chunks_read.clear()
-    assert evaluate(tmp, str(folder), "json", "--chunk-size", str(size), *awards) == whole
+    chunked = evaluate(tmp, str(folder), output, "--chunk-size", str(size), *awards)
     event(f"read in {min(len(chunks_read), 3)}+ chunks" if chunks_read else "read whole")
-    assert b'"decisions": [' in whole
+    if output == "parquet":
+        # the same data, and the same bytes
+        assert pl.read_parquet(io.BytesIO(chunked)).equals(pl.read_parquet(io.BytesIO(whole)))
+    assert chunked == whole
+    if output == "json":
+        assert b'"decisions": [' in whole
 
 
 def test_a_failure_midway_leaves_the_old_file(
@@ -261,3 +278,29 @@ def test_a_chunk_size_must_be_a_whole_number(capsys: pytest.CaptureFixture[str])
             )
         assert stopped.value.code == 2
         assert "--chunk-size" in capsys.readouterr().err
+
+
+def test_the_parquet_columns_are_typed_and_say_what_the_json_says(
+    tmp_path: Path, state_engine: emulation.Engine
+) -> None:
+    written = pl.read_parquet(io.BytesIO(evaluate(tmp_path, UNION_CSV, "parquet", "--lang", "en")))
+    assert written.schema["rank"] == pl.Int64
+    assert written.schema["cap"] == pl.Int64
+    assert written.schema["bonus"] == pl.Decimal(38, 6)
+    assert written.columns[:6] == ["subject", "name", "award", "label", "period", "outcome"]
+    document = json.loads(evaluate(tmp_path, UNION_CSV, "json", "--lang", "en"))
+    names = dict(state_engine.read_population(UNION_CSV).subjects.select("id", "name").iter_rows())
+    rows = written.filter(pl.col("outcome") != "set_aside").iter_rows(named=True)
+    decisions = document["decisions"]
+    assert len(decisions) == written.filter(pl.col("outcome") != "set_aside").height
+    for row, decision in zip(rows, decisions, strict=True):
+        assert (row["subject"], row["award"]) == (decision["subject"], decision["award"])
+        assert row["name"] == (names[decision["subject"]] or None)
+        assert row["label"] == decision["award_label"]
+        assert (row["rank"], row["cap"]) == (decision["rank"], decision["cap"])
+        bonus = decision["bonus"]
+        assert row["bonus"] == (None if bonus is None else Decimal(bonus))
+        assert row["reasons"] == " | ".join(r["message"] for r in decision["reasons"])
+    # the example has ranks, caps and bonuses to check
+    assert written.get_column("rank").drop_nulls().len() > 0
+    assert written.get_column("bonus").drop_nulls().len() > 0

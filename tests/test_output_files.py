@@ -89,7 +89,7 @@ def test_the_next_command_line_run_removes_what_a_killed_run_left(
     assert not target.exists() or target.read_bytes() == b"x" * (LARGE // 4)
     status = main([*EVALUATE, "--format", "csv", "-o", str(target)])
     assert status == 0, capsys.readouterr().err
-    assert target.read_text(encoding="utf-8").startswith("subject,award,period,outcome")
+    assert target.read_text(encoding="utf-8").startswith("subject,name,award,label,period,outcome")
     assert others(tmp_path, target.name) == []
 
 

@@ -38,7 +38,6 @@ from emulation._chunk_policy import group_facts, reads_up_the_tree, scopes, whol
 from emulation._output import write_stream_atomically
 from emulation.data.chunks import chunk_of, groups, regular
 from emulation.data.lazy import (
-    LazyTables,
     ancestors,
     candidates,
     has_period,
@@ -46,6 +45,7 @@ from emulation.data.lazy import (
     plan_of,
     split,
 )
+from emulation.data.partition import partition
 from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.errors import DataError, EmulationError, Problem, ProblemsError
@@ -53,8 +53,9 @@ from emulation.evaluate.inputs import NO_FILE
 from emulation.i18n import C_, N_, interface_language, translator
 from emulation.i18n import gettext as _
 from emulation.period import Period
-from emulation.results import stream
+from emulation.results import columns, stream
 from emulation.results.evaluation import Evaluation
+from emulation.results.stream_parquet import write_parquet
 from emulation.types import Language
 
 #: Subjects per chunk unless ``--chunk-size`` says otherwise.
@@ -177,36 +178,59 @@ def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) ->
             _emit(args, shape, lambda s: _texts(evaluation, args.format, args.lang, s))
             return 0
         progress.start(count)
-        _chunked(job, tables, whole, subjects, chunks, progress)
+        total = chunks.get_column("chunk").n_unique()
+        scratch = args.output.parent if args.output else None
+        with tempfile.TemporaryDirectory(prefix=".emulation-parts-", dir=scratch) as folder:
+            if tables is not None:
+                # the input once more, cut by chunk: each chunk is then read from its own
+                # files, and the plan (every subject's id and chunk) is let go
+                parents = subjects.get_column("parent").drop_nulls().unique()
+                del subjects, shared
+                read: Callable[[int], tuple[pl.Series, Population]] = partition(
+                    tables, chunks, parents, Path(folder)
+                ).population
+                del chunks, parents
+            else:
+                assert whole is not None
+                read = _splitter(whole, subjects, chunks)
+            _chunked(job, read, total, progress)
     return 0
+
+
+def _splitter(
+    whole: Population, subjects: pl.DataFrame, chunks: pl.DataFrame
+) -> Callable[[int], tuple[pl.Series, Population]]:
+    """The ids and population of each chunk of a population in memory (the JSON form)."""
+
+    def read(chunk: int) -> tuple[pl.Series, Population]:
+        ids = chunks.filter(pl.col("chunk") == chunk).get_column("id")
+        return ids, split(whole, ids, ancestors(subjects, ids))
+
+    return read
 
 
 def _chunked(
     job: _Run,
-    tables: LazyTables | None,
-    whole: Population | None,
-    subjects: pl.DataFrame,
-    chunks: pl.DataFrame,
+    read: Callable[[int], tuple[pl.Series, Population]],
+    total: int,
     progress: _Bar,
 ) -> None:
-    """Decide chunk by chunk, keep each chunk's items on disk, write them merged. A chunk
-    whose data are bad is skipped and the others read on, so that the run names the problems
-    of every chunk, as a whole run does, before it stops."""
+    """Decide chunk by chunk (``read(n)``: the ids and population of chunk ``n`` of
+    ``total``), keep each chunk's items on disk, write them merged. A chunk whose data are bad
+    is skipped and the others read on, so that the run names the problems of every chunk, as a
+    whole run does, before it stops."""
     args = job.args
     job.chunked = True
-    format = _base(args.format)
+    format = args.format
     spill = stream.Spill(args.output.parent if args.output else None)
     problems: list[Problem] = []
     try:
         shape: stream.Shape | None = None
-        parts = chunks.partition_by("chunk", maintain_order=True)
-        for index, part in enumerate(parts):
-            ids = part.get_column("id")
+        for index in range(total):
             try:
-                population = _part(tables, whole, ids, first=index == 0, every=subjects)
+                ids, population = read(index)
             except DataError as error:
                 problems += [p for p in error.problems if p not in problems]
-                progress.advance(ids.len())
                 continue
             if problems:
                 progress.advance(ids.len())
@@ -252,55 +276,29 @@ def _chunks(
     return chunk_of(grouped, args.chunk_size)
 
 
-def _part(
-    tables: LazyTables | None,
-    whole: Population | None,
-    ids: pl.Series,
-    *,
-    first: bool,
-    every: pl.DataFrame,
-) -> Population:
-    """The population of one chunk: its subjects' rows, and the ``subjects`` rows of the
-    collectives above them (so that every parent is known; they have no facts row here, so
-    they are decided in their own chunk, not in this one)."""
-    context = ancestors(every, ids)
-    if tables is not None:
-        return tables.population(ids, every.get_column("id") if first else None, context)
-    assert whole is not None
-    return split(whole, ids, context)
-
-
-def _base(format: str) -> str:
-    """The format whose items are written: Parquet is written from the CSV rows."""
-    return "csv" if format == "parquet" else format
-
-
-def _texts(evaluation: Evaluation, format: str, lang: Any, section: str) -> Iterator[str]:
-    for _key, text in stream.items_of(evaluation, _base(format), lang, section):
+def _texts(evaluation: Evaluation, format: str, lang: Any, section: str) -> Iterator[Any]:
+    for _key, text in stream.items_of(evaluation, format, lang, section):
         yield text
 
 
 def _emit(
     args: argparse.Namespace,
     shape: stream.Shape,
-    sections: Callable[[str], Iterable[str]],
+    sections: Callable[[str], Iterable[Any]],
 ) -> None:
     """Write the output: to the ``-o`` file atomically, or to standard output."""
-    format = _base(args.format)
 
     def text(out: IO[str]) -> None:
-        stream.write(out, format, shape, args.lang, sections)
+        stream.write(out, args.format, shape, args.lang, sections)
 
     if args.format == "parquet":
+        header = columns.header(scored=shape.scored, routed=shape.routed)
 
         def fill(target: BinaryIO, _: Path) -> None:
             with tempfile.TemporaryDirectory(
                 prefix=".emulation-spill-", dir=args.output.parent
             ) as folder:
-                rows = Path(folder) / "decisions.csv"
-                with rows.open("w", encoding="utf-8", newline="") as out:
-                    text(out)
-                stream.write_parquet_from_csv(rows, target)
+                write_parquet(target, header, sections, Path(folder))
 
         write_stream_atomically(args.output, fill)
     elif args.output:

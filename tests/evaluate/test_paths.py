@@ -178,7 +178,9 @@ def test_awards_without_paths_keep_their_json_and_csv() -> None:
     assert "paths" not in data
     assert all("path" not in c for c in data["criteria"])
     header = state.render(evaluation, "csv").splitlines()[0]
-    assert header == "subject,award,period,outcome,reason_codes,reasons,ruleset,version"
+    assert header == (
+        "subject,name,award,label,period,outcome,rank,cap,bonus,reason_codes,reasons,ruleset,version"
+    )
 
 
 def test_csv_gives_the_path_used(engine: emulation.Engine) -> None:

@@ -316,9 +316,9 @@ def test_outputs_show_score_and_band(engine: emulation.Engine) -> None:
     ]
     csv = engine.render(evaluation, "csv", "vi").splitlines()
     assert csv[0].endswith(",score,band")
-    assert csv[1].startswith("a,bk_chair,")
+    assert csv[1].startswith("a,,bk_chair,")
     assert csv[1].endswith(",95,HTXS")
-    assert csv[3].startswith("b,bk_chair,2026,data_missing")
+    assert csv[3].startswith("b,,bk_chair,Bằng khen của Chủ tịch UBND thành phố,2026,data_missing")
     assert csv[3].endswith(",,")
     table = render_table(evaluation, "vi")  # --detail
     assert "Bảng điểm:\n  a  dv  95  Hoàn thành xuất sắc nhiệm vụ\n  b  dv  ∅  ∅" in table

@@ -12,7 +12,7 @@ from typing import Any
 from emulation.hookspecs import hookimpl
 from emulation.i18n import C_, words
 from emulation.messages import outcome_label, percent
-from emulation.results.decision import Decision
+from emulation.results import columns
 from emulation.results.evaluation import Evaluation
 from emulation.results.kpi import KPI_OUTCOME_LABELS
 from emulation.results.text import show
@@ -68,67 +68,43 @@ def render_json(evaluation: Evaluation, lang: Language) -> str:
 
 
 def render_csv(evaluation: Evaluation, lang: Language) -> str:
-    """One row per decision: ids, outcome, reason codes and rendered reasons; then one row per
-    subject set aside (outcome ``set_aside``, no award). When score sheets were computed, two
-    more columns, ``score`` and ``band``, give the total and band of the sheet the award reads
-    (``ID=value`` joined by ``;`` when it reads several). When an award evaluated has paths,
-    one more column, ``path``, gives the path used (empty when none holds)."""
+    """One row per decision (the columns of :mod:`emulation.results.columns`: ids, the
+    subject's name, the award's label, outcome, rank, cap, bonus, reason codes and rendered
+    reasons, ruleset and version); then one row per subject set aside (outcome
+    ``set_aside``, no award). When score sheets were computed, two more columns, ``score``
+    and ``band``, give the total and band of the sheet the award reads (``ID=value`` joined by
+    ``;`` when it reads several). When an award evaluated has paths, one more column,
+    ``path``, gives the path used (empty when none holds)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     scored = bool(evaluation.sheets)
     routed = any(award.paths for award, _ in evaluation.awards)
-    writer.writerow(
-        ["subject", "award", "period", "outcome", "reason_codes", "reasons", "ruleset", "version"]
-        + (["score", "band"] if scored else [])
-        + (["path"] if routed else [])
-    )
+    writer.writerow(columns.header(scored=scored, routed=routed))
+    names = subject_names(evaluation)
     for decision in evaluation.decisions():
-        writer.writerow(decision_cells(decision, lang, scored=scored, routed=routed))
-    for item in evaluation.population.set_aside:
-        data = item.to_dict(lang)
-        writer.writerow(
-            [
-                item.subject,
-                "",
-                str(evaluation.period),
-                "set_aside",
-                item.code,
-                data["message"],
-                "",
-                "",
-            ]
-            + ["", ""] * scored
-            + [""] * routed
+        values = columns.decision_values(
+            decision, lang, names.get(decision.subject), scored=scored, routed=routed
         )
+        writer.writerow(columns.csv_cells(values))
+    period = str(evaluation.period)
+    for item in evaluation.population.set_aside:
+        message = str(item.to_dict(lang)["message"])
+        values = columns.set_aside_values(
+            item.subject,
+            names.get(item.subject),
+            period,
+            item.code,
+            message,
+            scored=scored,
+            routed=routed,
+        )
+        writer.writerow(columns.csv_cells(values))
     return buffer.getvalue()
 
 
-def decision_cells(decision: Decision, lang: Language, *, scored: bool, routed: bool) -> list[str]:
-    """One decision's row of the CSV form; ``scored`` adds the ``score`` and ``band`` cells,
-    ``routed`` the ``path`` cell (whether the evaluation has sheets, and awards with paths)."""
-    return (
-        [
-            decision.subject,
-            decision.award,
-            decision.period,
-            decision.outcome,
-            ";".join(reason.code for reason in decision.reasons),
-            " | ".join(reason.render(lang) for reason in decision.reasons),
-            decision.ruleset.id,
-            decision.ruleset.version,
-        ]
-        + _sheet_cells(decision) * scored
-        + [decision.path or ""] * routed
-    )
-
-
-def _sheet_cells(decision: Decision) -> list[str]:
-    """The ``score`` and ``band`` cells of a decision: the sheet's total and band, or
-    ``ID=value`` joined by ``;`` for several sheets; empty when it reads none."""
-    sheets = [sheet.to_dict("en") for sheet in decision.scores]
-    if len(sheets) == 1:
-        return [sheets[0]["total"] or "", sheets[0]["band"] or ""]
-    return [";".join(f"{s['score']}={s[key] or ''}" for s in sheets) for key in ("total", "band")]
+def subject_names(evaluation: Evaluation) -> dict[str, str | None]:
+    """Every subject's name by id (None for a subject without one)."""
+    return dict(evaluation.population.subjects.select("id", "name").iter_rows())
 
 
 #: The words of the plain-text tables (msgctxt "report").

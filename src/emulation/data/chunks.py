@@ -57,7 +57,7 @@ def groups(
     candidates: frozenset[str] | None = None,
     clusters: bool = True,
 ) -> pl.DataFrame:
-    """``id, group``: the group of every subject of ``subjects`` (columns
+    """``id, group``: the group of every subject of ``subjects`` (a whole number; columns
     :data:`PLAN_COLUMNS`, names normalised). ``shared`` holds ``id, subject`` pairs: the
     subjects sharing an ``id`` (an evidence item, a fact's value) are in one group.
     ``candidates``: the collectives decided in the period (None: every one)."""
@@ -76,35 +76,47 @@ def groups(
         .then(pl.lit("s:") + pl.col("id"))
         .otherwise(unit)
     )
-    linked = subjects.with_columns(node.alias("node"))
+    # every frame below holds the distinct links only: the node of each of millions of
+    # persons is computed on the way, not kept
+    lazy = subjects.lazy()
     union = _Union()
-    cluster_links = linked.filter(pl.col("cluster").is_not_null()).select(
-        "node", pl.lit("c:") + pl.col("cluster")
+    cluster_links = lazy.filter(pl.col("cluster").is_not_null()).select(
+        node.alias("node"), pl.lit("c:") + pl.col("cluster")
     )
-    parent_links = linked.filter(
+    parent_links = lazy.filter(
         pl.col("parent").is_not_null() & (person if not deep else pl.lit(value=True))
     )
     if deep and candidates is not None:
         read = _read_from_above(subjects, candidates)
         parent_links = parent_links.filter(person | pl.col("parent").is_in(sorted(read)))
-    parent_links = parent_links.select("node", pl.lit("u:") + pl.col("parent"))
+    parent_links = parent_links.select(node.alias("node"), pl.lit("u:") + pl.col("parent"))
     for frame in (cluster_links, parent_links):
-        for first, second in frame.unique().iter_rows():
+        for first, second in frame.unique().collect().iter_rows():
             union.join(first, second)
     if shared.height:
-        nodes = shared.join(
-            linked.select(pl.col("id").alias("subject"), "node"), on="subject", how="inner"
+        nodes = shared.lazy().join(
+            lazy.select(pl.col("id").alias("subject"), node.alias("node")),
+            on="subject",
+            how="inner",
         )
-        for _, items in nodes.group_by("id"):
+        for _, items in nodes.collect().group_by("id"):
             names = items.get_column("node").to_list()
             for other in names[1:]:
                 union.join(names[0], other)
-    distinct = linked.get_column("node").unique().to_list()
+    distinct = lazy.select(node.alias("node")).unique().collect().get_column("node").to_list()
+    found = [union.find(name) for name in distinct]
+    # each group as a whole number (the groups in the order of their root names)
+    codes = {root: code for code, root in enumerate(sorted(set(found)))}
     roots = pl.DataFrame(
-        {"node": distinct, "group": [union.find(name) for name in distinct]},
-        schema={"node": pl.String, "group": pl.String},
+        {"node": distinct, "group": [codes[root] for root in found]},
+        schema={"node": pl.String, "group": pl.UInt32},
     )
-    return linked.join(roots, on="node", how="left").select("id", "group")
+    return (
+        lazy.select("id", node.alias("node"))
+        .join(roots.lazy(), on="node", how="left")
+        .select("id", "group")
+        .collect()
+    )
 
 
 def _read_from_above(subjects: pl.DataFrame, candidates: frozenset[str]) -> set[str]:
@@ -131,18 +143,40 @@ def regular(subjects: pl.DataFrame) -> bool:
     table, no two spellings of an id, a parent or a cluster differing only by letter case or
     spacing. Otherwise the caller reads the population whole, whose validation reports each
     problem as it always does (a chunk would see only its part of them)."""
-    if subjects.get_column("id").is_duplicated().any():
+    ids = subjects.get_column("id")
+    # on 64-bit hashes first (eight bytes a name, not the names): equal names have equal
+    # hashes, so no duplicate hash means no duplicate name; a duplicate hash is checked again
+    # on the names
+    if _folded(ids).is_duplicated().any() and _spellings(ids).is_duplicated().any():
         return False
     collectives = subjects.filter(pl.col("kind") == "collective").get_column("id")
-    parents = subjects.get_column("parent").drop_nulls()
+    parents = subjects.get_column("parent").drop_nulls().unique()
     if not parents.is_in(collectives.implode()).all():
         return False
-    for column in ("id", "parent", "cluster"):
+    for column in ("parent", "cluster"):
         values = subjects.get_column(column).drop_nulls().unique()
-        folded = values.str.to_lowercase().str.replace_all(r"\s+", "")
-        if folded.n_unique() != values.len():
+        if _spellings(values).n_unique() != values.len():
             return False
     return True
+
+
+def _spellings(names: pl.Series) -> pl.Series:
+    """``names`` in lower case without spaces: two names one spelling apart are equal."""
+    return names.str.to_lowercase().str.replace_all(r"\s+", "")
+
+
+#: Names folded a slice at a time.
+_SLICE = 1_000_000
+
+
+def _folded(names: pl.Series) -> pl.Series:
+    """The 64-bit hash of each of ``names`` in lower case without spaces, a slice at a
+    time."""
+    parts = [
+        _spellings(names.slice(start, _SLICE)).hash(seed=0)
+        for start in range(0, names.len(), _SLICE)
+    ]
+    return pl.concat(parts) if parts else pl.Series(dtype=pl.UInt64)
 
 
 def chunk_of(grouped: pl.DataFrame, size: int) -> pl.DataFrame:

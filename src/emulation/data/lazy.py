@@ -4,10 +4,9 @@ the rows of the chunk's subjects collected, and each chunk validated as a popula
 :func:`open_tables` scans a folder as the CSV or Parquet reader reads it — every column as the
 text a CSV cell holds, every row with its origin (file and row) — without reading the rows.
 :meth:`LazyTables.plan` reads the few columns that make the groups (``id, kind, parent,
-cluster`` and evidence given to several subjects); :meth:`LazyTables.population` the rows of
-some subjects, validated by :meth:`Population.from_frames`. Rows naming no subject of the
-``subjects`` table go with the first chunk, so that its validation reports them as a whole run
-would. A folder whose files the lazy scan cannot take as they are (a missing table, a table
+cluster`` and evidence given to several subjects); :mod:`emulation.data.partition` writes the
+tables once more by chunk and reads each chunk's rows back, validated by
+:meth:`Population.from_frames`. A folder whose files the lazy scan cannot take as they are (a missing table, a table
 given twice, another separator, a repeated column, a nested Parquet column) is not scanned:
 :func:`open_tables` returns None and the caller reads it whole, which reports the problem.
 
@@ -16,6 +15,7 @@ given twice, another separator, a repeated column, a nested Parquet column) is n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -25,19 +25,21 @@ from emulation.data.chunks import PLAN_COLUMNS
 from emulation.data.parquet import SUFFIX, is_parquet_dir
 from emulation.data.population import Population
 from emulation.data.schema import ORIGIN, TABLES
-from emulation.data.tree import normalise_names
 from emulation.errors import PeriodError
 from emulation.period import Period
+
+#: Rows of the ``subjects`` table read at a time for the plan.
+PLAN_SLICE = 1_000_000
 
 _NESTED = (pl.List, pl.Array, pl.Struct, pl.Binary, pl.Object)
 _OTHER_SEPARATORS = (";", "\t", "|")
 
 
-def _key(table: str) -> str:
+def subject_key(table: str) -> str:
     return "id" if table == "subjects" else "subject"
 
 
-def _name(column: str) -> pl.Expr:
+def name_of(column: str) -> pl.Expr:
     """A name as the validator reads it: NFC, trimmed."""
     return pl.col(column).str.normalize("NFC").str.strip_chars()
 
@@ -48,37 +50,46 @@ class LazyTables:
 
     source: str
     tables: dict[str, pl.LazyFrame]
+    #: The rows ``start`` to ``start + length`` of each table, as ``tables`` has them: read
+    #: from the file a slice at a time (a slice of the scan itself, then made text with its
+    #: origins, so that only that slice is read).
+    slices: dict[str, Callable[[int, int], pl.LazyFrame]] = attrs.field(factory=dict)
+
+    def rows(self, table: str, start: int, length: int) -> pl.LazyFrame:
+        """Rows ``start`` to ``start + length`` of ``table``."""
+        found = self.slices.get(table)
+        if found is None:
+            return self.tables[table].slice(start, length)
+        return found(start, length)
+
+    def height(self, table: str) -> int:
+        """The number of rows of ``table``."""
+        return int(self.tables[table].select(pl.len()).collect().item())
 
     def plan(self, facts: tuple[str, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The subjects' ``id, kind, parent, cluster`` (names normalised, blanks as none),
         and the :func:`links` of the evidence and of the ``facts`` that name groups."""
         subjects = self.tables["subjects"]
         present = subjects.collect_schema().names()
-        columns = [
-            pl.col(c) if c in present else pl.lit(None, dtype=pl.String).alias(c)
-            for c in PLAN_COLUMNS
+        columns = []
+        for column in PLAN_COLUMNS:
+            if column not in present:
+                columns.append(pl.lit(None, dtype=pl.String).alias(column))
+            elif column == "kind":
+                # two values: four bytes a subject as a category, sixteen as text
+                columns.append(pl.col(column).str.strip_chars().cast(pl.Categorical))
+            elif column == "id":
+                columns.append(name_of(column))
+            else:  # parent, cluster: a blank name is none
+                value = name_of(column)
+                columns.append(pl.when(value == "").then(None).otherwise(value).alias(column))
+        # a slice of rows at a time: only the plan is held, not the table read to make it
+        parts = [
+            self.rows("subjects", start, PLAN_SLICE).select(columns).collect()
+            for start in range(0, self.height("subjects"), PLAN_SLICE)
         ]
-        frame = normalise_names("subjects", subjects.select(columns).collect())
-        frame = frame.with_columns(pl.col("kind").str.strip_chars())
+        frame = pl.concat(parts) if parts else subjects.select(columns).collect()
         return frame, links(self.tables.get("evidence"), self.tables["facts"], facts)
-
-    def population(
-        self, ids: pl.Series, known: pl.Series | None = None, context: pl.Series | None = None
-    ) -> Population:
-        """The population of the subjects ``ids``; with ``known`` (every subject id), also
-        the rows naming no known subject; with ``context``, the ``subjects`` rows of these
-        subjects too (the collectives above ``ids``, so that every parent is known)."""
-        frames = {}
-        for table, lazy in self.tables.items():
-            name = _name(_key(table))
-            keep = name.is_in(ids.implode())
-            if context is not None and table == "subjects":
-                keep = keep | name.is_in(context.implode())
-            if known is not None:
-                keep = keep | ~name.is_in(known.implode()).fill_null(value=False)
-                keep = keep | pl.col(_key(table)).is_null()
-            frames[table] = lazy.filter(keep).collect()
-        return Population.from_frames(self.source, **frames)
 
 
 def open_tables(path: Path) -> LazyTables | None:
@@ -87,6 +98,7 @@ def open_tables(path: Path) -> LazyTables | None:
         return None
     parquet = is_parquet_dir(path)
     tables: dict[str, pl.LazyFrame] = {}
+    slices: dict[str, Callable[[int, int], pl.LazyFrame]] = {}
     for table in TABLES:
         file = path / f"{table}{SUFFIX if parquet else '.csv'}"
         twin = path / f"{table}{'.csv' if parquet else SUFFIX}"
@@ -99,11 +111,16 @@ def open_tables(path: Path) -> LazyTables | None:
         scanned = _scan_parquet(file) if parquet else _scan_csv(file)
         if scanned is None:
             return None
-        tables[table] = scanned
-    return LazyTables(source=str(path), tables=tables)
+        tables[table] = scanned[0]
+        slices[table] = scanned[1]
+    return LazyTables(source=str(path), tables=tables, slices=slices)
 
 
-def _scan_csv(file: Path) -> pl.LazyFrame | None:
+#: A table scanned: its rows, and a slice of them (``start``, ``length``).
+_Scanned = tuple[pl.LazyFrame, Callable[[int, int], pl.LazyFrame]]
+
+
+def _scan_csv(file: Path) -> _Scanned | None:
     try:
         with file.open(encoding="utf-8-sig", newline="") as stream:
             header = [name.strip() for name in stream.readline().rstrip("\r\n").split(",")]
@@ -115,15 +132,16 @@ def _scan_csv(file: Path) -> pl.LazyFrame | None:
         return None
     if any('"' in name for name in header):
         return None  # a quoted header: let the whole reader take it
-    return (
-        pl.scan_csv(file, infer_schema=False, encoding="utf8")
-        .with_row_index("_row", offset=2)
-        .with_columns(pl.format("{}: row {}", pl.lit(str(file)), pl.col("_row")).alias(ORIGIN))
-        .drop("_row")
-    )
+
+    def rows(start: int, length: int | None) -> pl.LazyFrame:
+        lazy = pl.scan_csv(file, infer_schema=False, encoding="utf8")
+        lazy = lazy if length is None else lazy.slice(start, length)
+        return _with_origin(lazy, file, first=start + 2)  # the header is row 1
+
+    return rows(0, None), rows
 
 
-def _scan_parquet(file: Path) -> pl.LazyFrame | None:
+def _scan_parquet(file: Path) -> _Scanned | None:
     try:
         lazy = pl.scan_parquet(file)
         schema = lazy.collect_schema()
@@ -139,9 +157,19 @@ def _scan_parquet(file: Path) -> pl.LazyFrame | None:
         elif dtype == pl.Date:
             column = column.dt.strftime("%Y-%m-%d")
         columns.append(column.cast(pl.String).alias(name))
+
+    def rows(start: int, length: int | None) -> pl.LazyFrame:
+        scan = pl.scan_parquet(file)
+        scan = scan if length is None else scan.slice(start, length)
+        return _with_origin(scan.select(columns), file, first=start + 1)
+
+    return rows(0, None), rows
+
+
+def _with_origin(lazy: pl.LazyFrame, file: Path, *, first: int) -> pl.LazyFrame:
+    """``lazy`` with the origin of each row (``file: row N``), its first row row ``first``."""
     return (
-        lazy.select(columns)
-        .with_row_index("_row", offset=1)
+        lazy.with_row_index("_row", offset=first)
         .with_columns(pl.format("{}: row {}", pl.lit(str(file)), pl.col("_row")).alias(ORIGIN))
         .drop("_row")
     )
@@ -153,8 +181,8 @@ def split(population: Population, ids: pl.Series, context: pl.Series) -> Populat
     wanted = ids.implode()
     frames = {
         table: getattr(population, table).filter(
-            pl.col(_key(table)).is_in(wanted)
-            | (pl.col(_key(table)).is_in(context.implode()) & (table == "subjects"))
+            pl.col(subject_key(table)).is_in(wanted)
+            | (pl.col(subject_key(table)).is_in(context.implode()) & (table == "subjects"))
         )
         for table in TABLES
     }
@@ -209,7 +237,7 @@ def candidates(facts: pl.LazyFrame, subjects: pl.DataFrame, period: Period) -> f
     any form ``Period.parse`` reads; one it cannot read counts, to be safe)."""
     collectives = subjects.filter(pl.col("kind") == "collective").get_column("id")
     rows = (
-        facts.select(_name("subject").alias("subject"), pl.col("period").cast(pl.String))
+        facts.select(name_of("subject").alias("subject"), pl.col("period").cast(pl.String))
         .filter(pl.col("subject").is_in(collectives.implode()))
         .unique()
         .collect()
@@ -229,8 +257,8 @@ def links(
     if evidence is not None and {"id", "subject"} <= set(evidence.collect_schema().names()):
         parts.append(
             evidence.select(
-                (pl.lit("e:") + _name("id").cast(pl.String)).alias("id"),
-                _name("subject").alias("subject"),
+                (pl.lit("e:") + name_of("id").cast(pl.String)).alias("id"),
+                name_of("subject").alias("subject"),
             )
         )
     present = set(facts.collect_schema().names())
@@ -240,7 +268,7 @@ def links(
             parts.append(
                 facts.select(
                     (pl.lit(f"f:{fact}:") + value.str.to_lowercase()).alias("id"),
-                    _name("subject").alias("subject"),
+                    name_of("subject").alias("subject"),
                 )
             )
     if not parts:

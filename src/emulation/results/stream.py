@@ -30,22 +30,22 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
-import polars as pl
 
-from emulation._builtins.reporters import decision_cells
+from emulation._builtins.reporters import subject_names
+from emulation.results import columns
+from emulation.results.decision import Decision
 from emulation.results.evaluation import Evaluation
 from emulation.types import Language
 
-#: The formats written as a stream.
+#: The formats written as text, as a stream (``parquet``'s items are rows: see
+#: :mod:`emulation.results.stream_parquet`).
 STREAMED = ("csv", "json", "jsonl")
 
 #: Subjects whose decisions are built at a time.
 BATCH = 2000
 
-#: A sort key and the text of one item.
-Item = tuple[tuple[Any, ...], str]
-
-_CSV_HEADER = ["subject", "award", "period", "outcome", "reason_codes", "reasons", "ruleset"]
+#: A sort key and the text of one item (for ``parquet``, the row's typed values).
+Item = tuple[tuple[Any, ...], Any]
 
 
 @attrs.frozen(kw_only=True)
@@ -99,18 +99,21 @@ def sections_of(format: str, shape: Shape) -> tuple[str, ...]:
 
 
 def items_of(evaluation: Evaluation, format: str, lang: Language, section: str) -> Iterator[Item]:
-    """The items of ``section`` of ``evaluation`` in ``format``, sorted by their keys."""
+    """The items of ``section`` of ``evaluation`` in ``format``, sorted by their keys. An
+    item of ``parquet`` holds the row's typed values (:mod:`emulation.results.columns`), not
+    a text."""
     if section == "decisions":
-        row = _ROWS[format]
+        row = _rows(format, evaluation, lang)
         for batch in _batches(_candidates(evaluation)):
             for decision in evaluation.decisions(batch):
-                yield (decision.subject, decision.award), row(decision, lang, evaluation)
+                yield (decision.subject, decision.award), row(decision)
     elif section == "set_aside":
+        tabular = _tabular(format, evaluation)
         for item in evaluation.population.set_aside:
             data = item.to_dict(lang)
             key: tuple[Any, ...] = (item.subject, item.code, item.rows)
-            if format == "csv":
-                yield key, _set_aside_csv(item.subject, item.code, str(data["message"]), evaluation)
+            if tabular is not None:
+                yield key, tabular(item.subject, item.code, str(data["message"]))
             elif format == "jsonl":
                 yield key, _line({**data, "outcome": "set_aside"})
             else:
@@ -148,32 +151,46 @@ def _batches(ids: list[str]) -> Iterator[list[str]]:
         yield ids[start : start + BATCH]
 
 
-def _json_row(decision: Any, lang: Language, evaluation: Evaluation) -> str:
-    return _indented(decision.to_dict(lang))
-
-
-def _jsonl_row(decision: Any, lang: Language, evaluation: Evaluation) -> str:
-    return _line(decision.to_dict(lang))
-
-
-def _csv_row(decision: Any, lang: Language, evaluation: Evaluation) -> str:
+def _rows(format: str, evaluation: Evaluation, lang: Language) -> Callable[[Decision], Any]:
+    """What a decision's item holds in ``format``."""
+    if format == "json":
+        return lambda decision: _indented(decision.to_dict(lang))
+    if format == "jsonl":
+        return lambda decision: _line(decision.to_dict(lang))
     scored = bool(evaluation.sheets)
     routed = any(award.paths for award, _ in evaluation.awards)
-    return _csv_line(decision_cells(decision, lang, scored=scored, routed=routed))
+    names = subject_names(evaluation)
+
+    def values(decision: Decision) -> columns.Row:
+        name = names.get(decision.subject)
+        return columns.decision_values(decision, lang, name, scored=scored, routed=routed)
+
+    if format == "parquet":
+        return values
+    return lambda decision: _csv_line(columns.csv_cells(values(decision)))
 
 
-_ROWS: dict[str, Callable[[Any, Language, Evaluation], str]] = {
-    "json": _json_row,
-    "jsonl": _jsonl_row,
-    "csv": _csv_row,
-}
-
-
-def _set_aside_csv(subject: str, code: str, message: str, evaluation: Evaluation) -> str:
+def _tabular(format: str, evaluation: Evaluation) -> Callable[[str, str, str], Any] | None:
+    """What the item of a subject set aside holds in ``csv`` and ``parquet``; None in the
+    other formats."""
+    if format not in ("csv", "parquet"):
+        return None
     scored = bool(evaluation.sheets)
     routed = any(award.paths for award, _ in evaluation.awards)
-    cells = [subject, "", str(evaluation.period), "set_aside", code, message, "", ""]
-    return _csv_line(cells + ["", ""] * scored + [""] * routed)
+    names = subject_names(evaluation)
+    period = str(evaluation.period)
+
+    def values(subject: str, code: str, message: str) -> columns.Row:
+        name = names.get(subject)
+        return columns.set_aside_values(
+            subject, name, period, code, message, scored=scored, routed=routed
+        )
+
+    if format == "parquet":
+        return values
+    return lambda subject, code, message: _csv_line(
+        columns.csv_cells(values(subject, code, message))
+    )
 
 
 def _csv_line(cells: list[Any]) -> str:
@@ -274,8 +291,7 @@ def write(
         _write_json(out, shape, lang, sections)
         return
     if format == "csv":
-        header = _CSV_HEADER + ["version"] + ["score", "band"] * shape.scored
-        out.write(_csv_line(header + ["path"] * shape.routed))
+        out.write(_csv_line(columns.header(scored=shape.scored, routed=shape.routed)))
     for name in sections_of(format, shape):
         for text in sections(name):
             out.write(text)
@@ -334,7 +350,7 @@ class Spill:
                 pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
         files.append(path)
 
-    def merged(self, section: str) -> Iterator[str]:
+    def merged(self, section: str) -> Iterator[Any]:
         """Every chunk's texts of ``section``, in the order of their keys."""
         streams = [path.open("rb") for path in self._files.get(section, [])]
         try:
@@ -361,11 +377,3 @@ def _unpickled(stream: IO[bytes]) -> Iterator[Item]:
 
 def _merge_key(item: Item) -> tuple[Any, ...]:
     return item[0]
-
-
-def write_parquet_from_csv(csv_file: Path, out: Path | IO[bytes]) -> None:
-    """The CSV file ``csv_file`` as a Parquet file, as ``--format parquet`` writes it: the
-    CSV's columns in order, every cell as text, an empty cell as an empty text; read and
-    written by Polars' streaming engine, so memory does not grow with the file."""
-    frame = pl.scan_csv(csv_file, infer_schema=False).fill_null("")
-    frame.sink_parquet(out)

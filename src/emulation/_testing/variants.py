@@ -19,21 +19,12 @@ import polars as pl
 
 from emulation.data.cast import cast_column
 from emulation.data.population import Population
+from emulation.data.schema import NAME_COLUMNS
 from emulation.errors import PeriodError
 from emulation.lang.compiler import dtype_of
 from emulation.period import Period
 from emulation.rules.model import FactDecl, ParameterValue
 
-_PREFIXED = {
-    "subjects": ("id", "parent"),
-    "facts": ("subject",),
-    "evidence": ("id", "subject"),
-    "awards": ("subject",),
-    "service": ("subject",),
-    "discipline": ("subject",),
-    "registrations": ("id", "subject"),
-    "votes": ("subject",),
-}
 _WORLD = "_world"
 
 
@@ -83,7 +74,7 @@ def worlds(
             )
         prefix = [
             pl.format("w{}/{}", pl.col(_WORLD), pl.col(column).fill_null("")).alias(column)
-            for column in _PREFIXED[table]
+            for column in NAME_COLUMNS[table]
             + (("cluster",) if clusters and table == "subjects" else ())
         ]
         frames[table] = copies.with_columns(prefix).drop(_WORLD)

@@ -204,7 +204,16 @@ def ancestors(subjects: pl.DataFrame, ids: pl.Series) -> pl.Series:
     that are not among ``ids``."""
     above = dict(subjects.filter(pl.col("kind") == "collective").select("id", "parent").iter_rows())
     owned = subjects.filter(pl.col("id").is_in(ids.implode()))
-    todo = set(owned.get_column("parent").drop_nulls().unique().to_list())
+    parents = owned.get_column("parent").drop_nulls().unique().to_list()
+    return pl.Series("id", ancestors_outside(above, parents, ids), dtype=pl.String)
+
+
+def ancestors_outside(
+    above: dict[str, str | None], parents: list[str], ids: pl.Series
+) -> list[str]:
+    """The collectives above ``parents`` (``above``: a collective's parent), the parents
+    themselves included, that are not among ``ids``, sorted."""
+    todo = set(parents)
     found: set[str] = set()
     while todo:
         node = todo.pop()
@@ -214,8 +223,7 @@ def ancestors(subjects: pl.DataFrame, ids: pl.Series) -> pl.Series:
         parent = above.get(node)
         if parent is not None:
             todo.add(parent)
-    chosen = set(ids.to_list())
-    return pl.Series("id", sorted(found - chosen), dtype=pl.String)
+    return sorted(found - set(ids.to_list()))
 
 
 def has_period(facts: pl.LazyFrame, period: Period) -> bool:

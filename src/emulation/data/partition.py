@@ -19,7 +19,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
-from emulation.data.lazy import LazyTables, name_of, subject_key
+from emulation.data.lazy import LazyTables, ancestors_outside, name_of, subject_key
 from emulation.data.population import Population
 
 _ORDER = "_order"
@@ -49,7 +49,7 @@ class Partitioned:
         subjects = frames["subjects"]
         ids = subjects.select(name_of("id").alias("id")).get_column("id")
         parents = subjects.select(name_of("parent").alias("parent")).get_column("parent")
-        context = _ancestors(self.above, parents.drop_nulls().unique().to_list(), ids)
+        context = ancestors_outside(self.above, parents.drop_nulls().unique().to_list(), ids)
         if context:
             rows = pl.scan_parquet(self.folder / _CONTEXT).filter(
                 name_of("id").is_in(pl.Series(context, dtype=pl.String).implode())
@@ -123,19 +123,3 @@ def partition(
 def collide(hashed: pl.Series) -> bool:
     """Whether two names have one hash."""
     return bool(hashed.is_duplicated().any())
-
-
-def _ancestors(above: dict[str, str | None], parents: list[str], ids: pl.Series) -> list[str]:
-    """The collectives above ``parents`` (and the parents themselves) that are not among
-    ``ids``, sorted."""
-    todo = set(parents)
-    found: set[str] = set()
-    while todo:
-        node = todo.pop()
-        if node in found:
-            continue
-        found.add(node)
-        parent = above.get(node)
-        if parent is not None:
-            todo.add(parent)
-    return sorted(found - set(ids.to_list()))

@@ -99,6 +99,20 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 #: The table names, in the order the tables are read and validated.
 TABLES = tuple(SCHEMAS)
 
+#: The columns of each table whose values name a subject or an item of the population (an id,
+#: a parent, the subject a row is about), ``cluster`` aside: what must be renamed together to
+#: keep two populations apart in one frame.
+NAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "subjects": ("id", "parent"),
+    "facts": ("subject",),
+    "evidence": ("id", "subject"),
+    "awards": ("subject",),
+    "service": ("subject",),
+    "discipline": ("subject",),
+    "registrations": ("id", "subject"),
+    "votes": ("subject",),
+}
+
 
 def absent_table(table: str, file: Path) -> list[Problem]:
     """The problem a folder form (CSV or Parquet) reports when ``file``, the file of

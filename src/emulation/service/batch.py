@@ -52,7 +52,7 @@ from emulation.data.cast import DECIMAL_PLACES, INT_MAX, places, too_large
 from emulation.data.decode import repeated_members
 from emulation.data.population import Population
 from emulation.data.readers import json_frames
-from emulation.data.schema import ORIGIN
+from emulation.data.schema import NAME_COLUMNS, ORIGIN
 from emulation.engine import Engine
 from emulation.evaluate.plan import facts_read, nodes_read
 from emulation.results import stream
@@ -360,19 +360,6 @@ def combined(requests: Sequence[EvaluateRequest], plan: Plan) -> dict[str, Any]:
     return document
 
 
-#: The columns of each table whose values carry the request's prefix (``cluster`` aside).
-_PREFIXED = {
-    "subjects": ("id", "parent"),
-    "facts": ("subject",),
-    "evidence": ("id", "subject"),
-    "awards": ("subject",),
-    "service": ("subject",),
-    "discipline": ("subject",),
-    "registrations": ("id", "subject"),
-    "votes": ("subject",),
-}
-
-
 @attrs.frozen(eq=False)
 class _Batched(Population):
     """The population of a batch: its input hashes are those of each subject's rows as its
@@ -399,7 +386,7 @@ class _Batched(Population):
         """Each table's rows by request, the ids as the request wrote them (computed once)."""
         parts: dict[str, dict[int, pl.DataFrame]] = {}
         for table, frame in self.frames().items():
-            columns = _PREFIXED[table] + (
+            columns = NAME_COLUMNS[table] + (
                 ("cluster",) if self.clusters and table == "subjects" else ()
             )
             key = pl.col("id" if table == "subjects" else "subject")

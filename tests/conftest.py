@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import emulation
+from emulation.evaluate.prepared import PlanCache
 
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile(
@@ -47,6 +48,21 @@ def _organisation_plugins(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         monkeypatch.setenv(BLOCK_VARIABLE, _BLOCKED_BEFORE)
     else:
         monkeypatch.delenv(BLOCK_VARIABLE, raising=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> object:
+    """A test that patches the library (it asks for ``monkeypatch`` itself) runs on engines
+    that keep no plan or compiled rules from before the patch, and leaves none made with it:
+    engines keep what they compiled per request (``evaluate/compiled.py``), and so do the
+    variants of an engine the property checks keep."""
+    if "monkeypatch" not in pyfuncitem._fixtureinfo.argnames:
+        return (yield)
+    PlanCache.clear_every()
+    try:
+        return (yield)
+    finally:
+        PlanCache.clear_every()
 
 
 @pytest.fixture(scope="session")

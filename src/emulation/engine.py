@@ -200,7 +200,7 @@ class Engine:
         prepared = self._plans.get(shape)
         plan = prepared.plan
         population = self.plugins.adapt_population(population, period)
-        frames = run(plan, population)
+        frames = run(plan, population, prepared.compiled)
         evaluation = Evaluation(
             period=period,
             population=population,

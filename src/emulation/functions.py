@@ -48,7 +48,10 @@ class BuildContext(Protocol):
 
     @property
     def population(self) -> Population:
-        """The population being evaluated."""
+        """The population being evaluated. Read it in the ``make``/``rows`` functions handed
+        to :meth:`derived` and :meth:`aggregate`, not in ``build`` itself: rules whose
+        ``build`` reads the data are compiled again for every population, the others once
+        per request shape."""
 
     @property
     def as_of(self) -> dt.date:

@@ -413,6 +413,7 @@ def test_quota_conservation_catches_an_engine_that_rounds_wrongly(
         return original(attrs.evolve(quota, rounding="half_up"), parameters, denominator)
 
     monkeypatch.setattr(_quota, "_cap", half_up)
+    engine.clear_cache()  # the rules compiled before the patch are not used after it
     with pytest.raises(properties.PropertyFailure) as failure:
         properties.assert_quotas_conserved(engine, population, "2023")
     message = str(failure.value)

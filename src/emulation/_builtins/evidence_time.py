@@ -20,6 +20,7 @@ from emulation._builtins.functions import (
     _call_key,
     _evidence_filter,
     counted_amount,
+    evidence_rows,
 )
 from emulation.data.records import SCOPES
 from emulation.evaluate.columns import call_key
@@ -38,7 +39,7 @@ def _evidence_max(arguments: Mapping[str, Any], context: BuildContext) -> pl.Exp
     largest = counted_amount(part).filter(chosen & pl.col("amount").is_not_null()).max()
     return context.aggregate(
         "evidence",
-        context.population.evidence.lazy,
+        lambda: evidence_rows(context),
         key,
         largest.cast(DECIMAL),
         default=pl.lit(0).cast(DECIMAL),

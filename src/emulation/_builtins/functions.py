@@ -37,14 +37,24 @@ def _disciplined(arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr
         & (pl.col("start") <= period.end)
         & (pl.col("end").is_null() | (pl.col("end") >= period.start))
     )
-    discipline = context.population.discipline
     return context.aggregate(
         "discipline",
-        lambda: no_rows_unless(discipline, discipline.lazy()),
+        lambda: _discipline_rows(context),
         key,
         overlapping.any(),
         default=False,
     )
+
+
+def _discipline_rows(context: BuildContext) -> pl.LazyFrame:
+    """The discipline records of the population evaluated (read when it is joined)."""
+    discipline = context.population.discipline
+    return no_rows_unless(discipline, discipline.lazy())
+
+
+def evidence_rows(context: BuildContext) -> pl.LazyFrame:
+    """The evidence of the population evaluated (read when it is joined)."""
+    return context.population.evidence.lazy()
 
 
 def _evidence_filter(name: str, arguments: Mapping[str, Any], context: BuildContext) -> pl.Expr:
@@ -71,7 +81,11 @@ def _evidence_count(arguments: Mapping[str, Any], context: BuildContext) -> pl.E
         return recognised_count(arguments, context, counted)
     key = _call_key("evidence_count", arguments)
     return context.aggregate(
-        "evidence", context.population.evidence.lazy, key, counted.sum().cast(pl.Int64), default=0
+        "evidence",
+        lambda: evidence_rows(context),
+        key,
+        counted.sum().cast(pl.Int64),
+        default=0,
     )
 
 
@@ -90,7 +104,11 @@ def _evidence_sum(arguments: Mapping[str, Any], context: BuildContext) -> pl.Exp
     amount = counted_amount(part)
     total = amount.filter(chosen & pl.col("amount").is_not_null()).sum().cast(DECIMAL)
     return context.aggregate(
-        "evidence", context.population.evidence.lazy, key, total, default=pl.lit(0).cast(DECIMAL)
+        "evidence",
+        lambda: evidence_rows(context),
+        key,
+        total,
+        default=pl.lit(0).cast(DECIMAL),
     )
 
 

@@ -12,14 +12,18 @@ import polars as pl
 from emulation.data.population import Population
 from emulation.data.records import SUBJECT_KINDS
 from emulation.evaluate.candidates import base_frame
+from emulation.evaluate.compiled import CompiledKinds
 from emulation.evaluate.plan import EvaluationPlan
 from emulation.evaluate.query import evaluate_kind
 from emulation.evaluate.standings import apply_standings
 
 
-def run(plan: EvaluationPlan, population: Population) -> dict[str, pl.DataFrame]:
+def run(
+    plan: EvaluationPlan, population: Population, kept: CompiledKinds | None = None
+) -> dict[str, pl.DataFrame]:
     """The result frame of each subject kind ``plan`` decides awards for, ranks standings for or
-    its KPIs count, persons first (the collectives' rules may read their members' decisions)."""
+    its KPIs count, persons first (the collectives' rules may read their members' decisions);
+    ``kept`` holds the rules compiled for ``plan`` before (compiled now and kept if empty)."""
     frames: dict[str, pl.DataFrame] = {}
     for kind in SUBJECT_KINDS:
         standings = plan.standings_of(kind)
@@ -31,7 +35,7 @@ def run(plan: EvaluationPlan, population: Population) -> dict[str, pl.DataFrame]
             continue
         frame = base
         if plan.steps_of(kind):
-            frame = evaluate_kind(plan, kind, base, population, dict(frames))
+            frame = evaluate_kind(plan, kind, base, population, dict(frames), kept)
         if standings:
             frame = apply_standings(plan, frame, population, dict(frames), standings)
         frames[kind] = frame

@@ -8,6 +8,7 @@ any period, is a located problem of the input, naming the file and the fact.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Iterable, Mapping
 
@@ -19,7 +20,7 @@ from emulation.data.population import Population
 from emulation.data.schema import ORIGIN
 from emulation.errors import DataError, Problem
 from emulation.evaluate.collect import collect
-from emulation.evaluate.fact_values import by_distinct_value
+from emulation.evaluate.fact_values import DISTINCT_FROM_ROWS, by_distinct_value
 from emulation.lang.compiler import DECIMAL, dtype_of
 from emulation.period import Period
 from emulation.rules.loader import SUBJECT_FACTS
@@ -53,34 +54,15 @@ def base_frame(
         how="inner",
     )
     schema = population.facts.schema
-    values: list[pl.Expr] = []
-    checks: dict[str, pl.Expr] = {}
-    for name, decl in sorted(facts.items()):
-        dtype = dtype_of(decl.type, decl.values)
-        own: dict[str, pl.Expr] = {}
-        if name in schema:
-            ascii_only = _ascii_only(population, name)
-            value = cast_expression(name, schema[name], dtype, ascii_only=ascii_only)
-            if schema[name] != dtype:  # a value already of the declared type is readable
-                own[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
-        else:
-            value = pl.lit(None, dtype=dtype)
-        numbers = value.cast(DECIMAL) if decl.type in ("int", "decimal") else None
-        if numbers is not None and decl.minimum is not None:
-            own[f"below::{name}"] = (numbers < pl.lit(decl.minimum, DECIMAL)).fill_null(False)
-        if numbers is not None and decl.maximum is not None:
-            own[f"above::{name}"] = (numbers > pl.lit(decl.maximum, DECIMAL)).fill_null(False)
-        if name in schema:  # cast and checked once per distinct value (evaluate/fact_values.py)
-            value, own = by_distinct_value(population, name, dtype, value, own, decl)
-        checks.update(own)
-        if decl.default is not None:
-            value = value.fill_null(pl.lit(decl.default, dtype=dtype))
-        values.append(value.alias(name))
-    for name, decl in SUBJECT_FACTS.items():
-        value = pl.col(name).cast(dtype_of(decl.type, decl.values))
-        if decl.default is not None:
-            value = value.fill_null(decl.default)
-        values.append(value.alias(name))
+    if population.facts.height >= DISTINCT_FROM_ROWS:
+        values, checks = _fact_columns(population, facts, schema)
+    else:  # a small population: the expressions depend on the facts' types alone, kept
+        typed = tuple(
+            (name, schema[name], _ascii_only(population, name))
+            for name in sorted(facts)
+            if name in schema
+        )
+        values, checks = _kept_fact_columns(tuple(sorted(facts.items())), typed)
     if kind not in _known(population).kinds:  # no subject of the kind: nothing to read
         columns = this_period.select("id", "name", "parent", ORIGIN, *values)
         return pl.DataFrame(schema=columns.collect_schema())
@@ -116,6 +98,68 @@ def base_frame(
     known = _known(population)
     known.checked.update(_check_keys(kind, facts, known.periods))
     return pl.DataFrame([column for column in frame.get_columns() if column.name not in checks])
+
+
+def _fact_columns(
+    population: Population | None,
+    facts: Mapping[str, FactDecl],
+    schema: Mapping[str, pl.DataType],
+    ascii: Mapping[str, bool] | None = None,
+) -> tuple[list[pl.Expr], dict[str, pl.Expr]]:
+    """The candidates' columns (each declared fact cast to its type, range-checked and
+    defaulted, then the subject attributes) and the checks of their values (true where a
+    value cannot be read or lies outside its range), by check name (``unreadable::fact`` …).
+
+    With ``population``, the facts are cast and checked per distinct value of its columns
+    (:mod:`emulation.evaluate.fact_values`); without, ``ascii`` says which text columns hold
+    plain ASCII, and the expressions depend on the types alone."""
+    values: list[pl.Expr] = []
+    checks: dict[str, pl.Expr] = {}
+    for name, decl in sorted(facts.items()):
+        dtype = dtype_of(decl.type, decl.values)
+        own: dict[str, pl.Expr] = {}
+        if name in schema:
+            if population is not None:
+                ascii_only = _ascii_only(population, name)
+            else:
+                ascii_only = bool(ascii and ascii.get(name))
+            value = cast_expression(name, schema[name], dtype, ascii_only=ascii_only)
+            if schema[name] != dtype:  # a value already of the declared type is readable
+                own[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
+        else:
+            value = pl.lit(None, dtype=dtype)
+        numbers = value.cast(DECIMAL) if decl.type in ("int", "decimal") else None
+        if numbers is not None and decl.minimum is not None:
+            own[f"below::{name}"] = (numbers < pl.lit(decl.minimum, DECIMAL)).fill_null(False)
+        if numbers is not None and decl.maximum is not None:
+            own[f"above::{name}"] = (numbers > pl.lit(decl.maximum, DECIMAL)).fill_null(False)
+        if name in schema and population is not None:
+            # cast and checked once per distinct value (evaluate/fact_values.py)
+            value, own = by_distinct_value(population, name, dtype, value, own, decl)
+        checks.update(own)
+        if decl.default is not None:
+            value = value.fill_null(pl.lit(decl.default, dtype=dtype))
+        values.append(value.alias(name))
+    for name, decl in SUBJECT_FACTS.items():
+        value = pl.col(name).cast(dtype_of(decl.type, decl.values))
+        if decl.default is not None:
+            value = value.fill_null(decl.default)
+        values.append(value.alias(name))
+    return values, checks
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_fact_columns(
+    facts: tuple[tuple[str, FactDecl], ...],
+    typed: tuple[tuple[str, pl.DataType, bool], ...],
+) -> tuple[list[pl.Expr], dict[str, pl.Expr]]:
+    """:func:`_fact_columns` for facts columns of the types ``typed`` (``name, type, plain
+    ASCII``), kept: a small population's candidates are built from the same expressions as
+    the last one's of the same types (the service's requests, one person at a time). The
+    expressions are immutable; the lists are not changed by their readers."""
+    schema = {name: dtype for name, dtype, _ in typed}
+    ascii = {name: plain for name, _, plain in typed}
+    return _fact_columns(None, dict(facts), schema, ascii)
 
 
 @attrs.define

@@ -64,12 +64,20 @@ class Context:
     ) -> None:
         self._period = period
         self._as_of = period.end if as_of is None else as_of
-        self._population = population
+        self._population: Population | None = population
         self._facts = facts
         self._earlier = earlier
         self._services = services
         self._consumers = consumers
         self._memo: dict[Hashable, Any] = {}
+        #: Whether the rules are being compiled (see :meth:`rebind`), and whether a function's
+        #: ``build`` read the data meanwhile (the population, a decided frame, a memo): what
+        #: was compiled then holds this population's data and is not used for another.
+        self.building = False
+        self.reads_data = False
+        #: Whether the run's queries are planned before they run (many rows), or run as
+        #: written (few): see :data:`emulation.evaluate.collect.PLANNED_ROWS`.
+        self.optimize = True
         self.decided: set[str] = set()
         self.award = ""
         self.aggregates: Aggregates = {}
@@ -84,7 +92,37 @@ class Context:
 
     @property
     def population(self) -> Population:
+        self._read()
+        if self._population is None:  # pragma: no cover - a released context is not run
+            raise RuntimeError("no population is bound to this evaluation context")
         return self._population
+
+    def _read(self) -> None:
+        """Note that the data was read while the rules are compiled."""
+        if self.building:
+            self.reads_data = True
+
+    def rebind(
+        self, population: Population, earlier: Mapping[str, pl.DataFrame], *, optimize: bool
+    ) -> None:
+        """Evaluate another population with what was compiled for this context.
+
+        The rules' expressions, the stages and every column the functions asked for
+        (:meth:`derived`, :meth:`aggregate`, :meth:`derived_from_decisions`) depend on the
+        request alone, when no function's ``build`` read the data (:attr:`reads_data`): the
+        frames they join are made when the population is joined (:meth:`joined`), from the
+        population bound here. What was memoised for the last one is forgotten.
+        """
+        self._population = population
+        self._earlier = earlier
+        self._memo = {}
+        self.optimize = optimize
+
+    def release(self) -> None:
+        """Forget the data of the last population (a kept context holds none)."""
+        self._population = None
+        self._earlier = {}
+        self._memo = {}
 
     @property
     def as_of(self) -> dt.date:
@@ -104,12 +142,14 @@ class Context:
         return self.history_types.get(award, "merit")
 
     def decided_frame(self, kind: str) -> pl.DataFrame | None:
+        self._read()
         return self._earlier.get(kind)
 
     def service(self, name: str) -> ServiceRule:
         return self._services[name]
 
     def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        self._read()
         if key not in self._memo:
             self._memo[key] = make()
         return self._memo[key]

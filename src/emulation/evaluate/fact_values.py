@@ -14,16 +14,25 @@ over the column's distinct values, once per population and declaration:
 The results are the same values and the same problems, row for row; what changes is that
 stripping, normalising and comparing exact decimals are not done for every row of every
 evaluation. A population is immutable, so what is found is kept for it (weakly).
+
+Finding the distinct values is itself a query per fact, kept per population: for a population
+of fewer than :data:`DISTINCT_FROM_ROWS` facts rows (one person's request to the service, a
+new population each time) it costs more than casting the rows as written, so the candidates
+are cast and checked per row there (the same values and problems either way).
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Hashable, Mapping
+from typing import Final
 
 import polars as pl
 
 from emulation.data.population import Population
+
+#: From how many facts rows the facts are cast and checked per distinct value.
+DISTINCT_FROM_ROWS: Final = 10_000
 
 #: What is known of the fact columns of a population: ``(value, checks)`` by the caller's key.
 _Found = dict[Hashable, tuple[pl.Expr, dict[str, pl.Expr]]]

@@ -68,6 +68,9 @@ class EvaluationPlan:
     sheets: Mapping[str, tuple[ScoreSheet, Ruleset]] = attrs.field(factory=dict)
     #: The awards decided and the sheets computed, in that order (each after what it reads).
     steps: tuple[Step, ...] = ()
+    #: What :meth:`facts_of` found, by subject kind (the plan never changes; kept by the
+    #: engine, it is asked again at every evaluation).
+    _facts_read: dict[str, dict[str, FactDecl]] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
     def scores(self) -> tuple[tuple[ScoreSheet, Ruleset], ...]:
@@ -105,6 +108,12 @@ class EvaluationPlan:
     def facts_of(self, kind: str) -> dict[str, FactDecl]:
         """The declared facts the awards and standings of ``kind``, and the conditions of the
         KPIs that count subjects of ``kind``, read."""
+        found = self._facts_read.get(kind)
+        if found is None:
+            found = self._facts_read[kind] = self._find_facts_of(kind)
+        return dict(found)
+
+    def _find_facts_of(self, kind: str) -> dict[str, FactDecl]:
         read = facts_read(award for award, _ in self.awards_of(kind))
         read |= nodes_read(c.node for kpi, _ in self.kpis_of(kind) for c in kpi.conditions)
         read |= nodes_read(key.node for s, _ in self.standings_of(kind) for key in s.rank)

@@ -2,7 +2,8 @@
 
 Everything an evaluation decides before it reads any data — the rulesets used, the awards and
 score sheets in dependency order, the facts each subject kind reads, the parameter values
-after overrides, the values bonuses read on the decision date — depends only on the request:
+after overrides, the values bonuses read on the decision date, and the rules compiled
+(:mod:`emulation.evaluate.compiled`) — depends only on the request:
 the period, the awards, score sheets and KPIs asked for, the parameter overrides, the cut-off
 and the decision date. :class:`PlanCache` keeps the :class:`Prepared` plan of the most recent
 request shapes (least recently used first out), so that evaluating another population for the
@@ -15,15 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from emulation.evaluate.compiled import CompiledKinds
 from emulation.evaluate.money import money_parameters
 from emulation.evaluate.plan import EvaluationPlan, by_id, plan_evaluation
 from emulation.period import Period
 from emulation.rules.model import Ruleset
+
+#: Every plan cache of the process (weakly: an engine's goes with it).
+_EVERY: weakref.WeakSet[PlanCache] = weakref.WeakSet()
 
 #: How many request shapes an engine keeps by default.
 PLAN_CACHE_SIZE = 128
@@ -84,6 +90,8 @@ class Prepared:
     plan: EvaluationPlan
     #: The parameter values bonuses read, by ruleset id, taken on the decision date.
     money_parameters: Mapping[str, Mapping[str, Any]]
+    #: The subject kinds' rules, compiled once and kept for the next population.
+    compiled: CompiledKinds = attrs.field(factory=CompiledKinds)
 
 
 def prepare(shape: Shape, rulesets_for: Callable[..., tuple[Ruleset, ...]]) -> Prepared:
@@ -117,6 +125,14 @@ class PlanCache:
         if size < 0:
             raise ValueError(f"the plan cache size must be 0 or more, got {size}")
         self._cached = functools.lru_cache(maxsize=size)(build)
+        _EVERY.add(self)
+
+    @classmethod
+    def clear_every(cls) -> None:
+        """Forget the plans of every engine of the process (a test that patches how rules
+        are compiled calls it, so that no engine runs rules compiled before the patch)."""
+        for cache in list(_EVERY):
+            cache.clear()
 
     def get(self, shape: Shape) -> Prepared:
         """The plan of ``shape``, built now if it is not kept."""

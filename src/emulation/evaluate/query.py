@@ -17,6 +17,7 @@ from emulation.data.population import Population
 from emulation.evaluate.budget import budget_stage
 from emulation.evaluate.collect import PLANNED_ROWS, collect, collect_rules
 from emulation.evaluate.columns import OUTCOME_DTYPE, gap_columns, outcome_column, rule_column
+from emulation.evaluate.compiled import CompiledKind, CompiledKinds
 from emulation.evaluate.conditions import EvaluationContext
 from emulation.evaluate.context import Context, LateJoin
 from emulation.evaluate.paths import path_exprs, path_names
@@ -50,38 +51,59 @@ def evaluate_kind(
     base: pl.DataFrame,
     population: Population,
     earlier: Mapping[str, pl.DataFrame],
+    kept: CompiledKinds | None = None,
 ) -> pl.DataFrame:
     """Every award of ``plan`` for subjects of ``kind`` over their candidates ``base``, in
     dependency order; ``earlier`` holds the result frames of kinds decided before (persons
-    before collectives)."""
+    before collectives). ``kept`` holds what was compiled for the same plan before: its rules
+    are compiled once, not at every evaluation (see :mod:`emulation.evaluate.compiled`)."""
+    # a query over few rows is run as written: planning it costs more than it saves
+    optimize = base.height >= PLANNED_ROWS
+    compiled = None if kept is None else kept.take(kind)
+    if compiled is None:
+        compiled = compile_kind(plan, kind, population, earlier)
+    compiled.context.rebind(population, earlier, optimize=optimize)
+    lazy = compiled.context.joined(base).lazy()
+    for stage in compiled.stages:
+        lazy = stage(lazy)
+    frame = collect_rules(lazy, optimize=False)
+    if kept is not None and not compiled.context.reads_data:
+        compiled.context.release()
+        kept.give(kind, compiled)
+    return frame
+
+
+def compile_kind(
+    plan: EvaluationPlan,
+    kind: str,
+    population: Population,
+    earlier: Mapping[str, pl.DataFrame],
+) -> CompiledKind:
+    """The rules of the awards and score sheets of ``plan`` for subjects of ``kind``,
+    compiled to stages; ``population`` and ``earlier`` are those of the evaluation that
+    compiles them, which a function's ``build`` may read (the result is then not kept)."""
     steps = plan.steps_of(kind)
     services = {name: rule for _, ruleset in steps for name, rule in ruleset.services.items()}
     context = EvaluationContext(
         plan.period, population, plan.facts, earlier, services, plan.consumers, plan.cut_off
     )
     context.history_types = {award.id: award.history_type for award, _ in plan.awards}
-    # a query over few rows is run as written: planning it costs more than it saves
-    optimize = base.height >= PLANNED_ROWS
+    context.building = True
     stages: list[Stage] = []
     for step, ruleset in steps:
         if isinstance(step, Award):
-            stages.extend(_award_stages(step, plan.parameters_of(ruleset), context, optimize))
+            stages.extend(_award_stages(step, plan.parameters_of(ruleset), context))
             continue
         computed = score_stages(step, plan.parameters_of(ruleset), context)
         if context.late:
-            stages.append(_late_joins(list(context.late), optimize))
+            stages.append(_late_joins(list(context.late), context))
         stages.extend(computed)
-    lazy = context.joined(base).lazy()
-    for stage in stages:
-        lazy = stage(lazy)
-    return collect_rules(lazy, optimize=False)
+    context.building = False
+    return CompiledKind(context=context, stages=tuple(stages))
 
 
 def _award_stages(
-    award: Award,
-    values: Mapping[str, ParameterValue | None],
-    context: Context,
-    optimize: bool = True,
+    award: Award, values: Mapping[str, ParameterValue | None], context: Context
 ) -> list[Stage]:
     """The steps that decide ``award``: columns built from earlier decisions, rule columns
     (with the values explanations show), the outcome, then the quota."""
@@ -109,7 +131,7 @@ def _award_stages(
     outcome = outcome_column(award.id)
     stages: list[Stage] = []
     if context.late:
-        stages.append(_late_joins(list(context.late), optimize))
+        stages.append(_late_joins(list(context.late), context))
     stages.extend(call_stages)
     stages.append(_columns(rule_exprs))
     if award.paths:
@@ -126,12 +148,12 @@ def _award_stages(
     return stages
 
 
-def _late_joins(joins: list[LateJoin], optimize: bool = True) -> Stage:
-    """Materialise the decisions so far once (the query planned when ``optimize``), then
-    join every column built from them."""
+def _late_joins(joins: list[LateJoin], context: Context) -> Stage:
+    """Materialise the decisions so far once (the query planned when the context says so:
+    many rows), then join every column built from them."""
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
-        frame = collect_rules(lazy, optimize=optimize)
+        frame = collect_rules(lazy, optimize=context.optimize)
         joined = frame.lazy()
         for index, (key, make, default) in enumerate(joins):
             if index:  # the next column is made from the frame with the columns before it

@@ -187,7 +187,9 @@ class Context:
         # the derived columns are computed in one call (shared sub-plans run once), then
         # joined in one query: every query has a fixed cost, which is most of what a small
         # population takes
-        parts: list[tuple[list[str], pl.LazyFrame, dict[str, Any], bool]] = []
+        # a part is (keys, its right side to compute — or, when it is known to have no row,
+        # the keys' types, and nothing is computed —, defaults)
+        parts: list[tuple[list[str], pl.LazyFrame | pl.Schema, dict[str, Any]]] = []
         present = set(base.columns)
         for _, (rows, wanted) in sorted(self.aggregates.items(), key=lambda item: item[0]):
             keys = sorted(key for key in wanted if key not in present)
@@ -196,36 +198,44 @@ class Context:
             made = rows()
             right = made.group_by("subject").agg(wanted[key][0].alias(key) for key in keys)
             defaults = {key: wanted[key][1] for key in keys if wanted[key][1] is not None}
-            parts.append((keys, right, defaults, isinstance(made, NoRows)))
+            empty = isinstance(made, NoRows)
+            parts.append((keys, right.collect_schema() if empty else right, defaults))
             present.update(keys)
         for key, (make, default) in sorted(self.joins.items(), key=lambda item: item[0]):
             if key not in present:
                 made = make()
-                right = made.select("subject", key)
                 defaults = {} if default is None else {key: default}
-                parts.append(([key], right, defaults, isinstance(made, NoRows)))
+                if isinstance(made, NoRows):  # its schema is known: no plan to build
+                    parts.append(([key], made.collect_schema(), defaults))
+                else:
+                    parts.append(([key], made.select("subject", key), defaults))
                 present.add(key)
         frame = base
         if parts:
             lazy = base.lazy()
-            ran = iter(collect_all([right for _, right, _, empty in parts if not empty]))
-            rights = [
-                pl.DataFrame(schema=right.collect_schema()) if empty else next(ran)
-                for _, right, _, empty in parts
-            ]
+            ran = iter(
+                collect_all([side for _, side, _ in parts if isinstance(side, pl.LazyFrame)])
+            )
             # a right side with no row would only give nulls of its columns' types: those
             # columns are written as typed nulls in one step, and the defaults filled in one
             # step, rather than one plan node per join (most parts, for a few subjects)
             order = list(base.columns)
             nulls: list[pl.Expr] = []
             fills: dict[str, Any] = {}
-            for (keys, _, defaults, _), computed in zip(parts, rights, strict=True):
+            for keys, side, defaults in parts:
                 order.extend(keys)
                 fills.update(defaults)
-                if computed.height == 0:
-                    nulls.extend(pl.lit(None, computed.schema[key]).alias(key) for key in keys)
+                if isinstance(side, pl.Schema):
+                    types = side
                 else:
-                    lazy = lazy.join(computed.lazy(), left_on="id", right_on="subject", how="left")
+                    computed = next(ran)
+                    if computed.height > 0:
+                        lazy = lazy.join(
+                            computed.lazy(), left_on="id", right_on="subject", how="left"
+                        )
+                        continue
+                    types = computed.schema
+                nulls.extend(pl.lit(None, types[key]).alias(key) for key in keys)
             if nulls:
                 lazy = lazy.with_columns(nulls).select(order)
             if fills:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from emulation import (
@@ -22,6 +23,7 @@ from emulation import (
     VoteRecord,
 )
 from emulation.data.population import read_csv_dir, read_json_file
+from emulation.data.schema import REQUIRED, TABLES, empty_frame
 
 
 def write_csv(folder: Path, tables: dict[str, str]) -> Path:
@@ -440,3 +442,29 @@ def test_a_bad_share_or_type_in_json_is_located() -> None:
         "<json>: subjects[0].awards[0]: type: unknown value 'merit '; expected one of "
         "['merit', 'thematic', 'adhoc', 'service']",
     ]
+
+
+def test_an_empty_table_is_the_typed_empty_frame_a_table_with_rows_is_cast_to() -> None:
+    """An empty table is not cast and checked (nothing to cast): it is the table's typed empty
+    frame, of the very columns and types a table with rows is brought to."""
+    union = Population.from_csv_dir(Path(__file__).resolve().parents[2] / "examples" / "union")
+    for table in TABLES:
+        if table == "facts":  # its columns are the facts given
+            continue
+        with_rows = getattr(union, table)
+        assert with_rows.height > 0, table
+        assert empty_frame(table).schema == with_rows.schema, table
+    header_only = {
+        "subjects": pl.DataFrame({"id": ["a"], "kind": ["person"]}),
+        "evidence": pl.DataFrame(schema=dict.fromkeys(REQUIRED["evidence"], pl.String)),
+        "votes": pl.DataFrame(schema=dict.fromkeys(REQUIRED["votes"], pl.String)),
+    }
+    population = Population.from_frames(source="<test>", **header_only)
+    assert population.evidence.schema == empty_frame("evidence").schema
+    assert population.evidence.height == 0
+    with pytest.raises(DataError, match="unknown columns"):
+        Population.from_frames(
+            source="<test>",
+            subjects=header_only["subjects"],
+            votes=pl.DataFrame(schema={**header_only["votes"].schema, "colour": pl.String}),
+        )

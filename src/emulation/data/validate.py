@@ -110,6 +110,8 @@ def _normalise(
                 )
             )
             return empty_frame(table)
+        if frame.height == 0:  # nothing to cast or check: the table's typed empty frame
+            return empty_frame(table)
         frame = frame.with_columns(
             pl.lit(None, dtype=dtype).alias(name)
             for name, dtype in schema.items()

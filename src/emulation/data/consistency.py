@@ -122,7 +122,7 @@ def link_problems(frames: dict[str, pl.DataFrame]) -> list[Problem]:
         ("evidence", Message("evidence")),
         ("registrations", Message("registration")),
     ):
-        if table not in frames:
+        if table not in frames or frames[table].height == 0:
             continue
         twice = frames[table].filter(pl.col("id").is_duplicated())
         found.extend(
@@ -134,7 +134,7 @@ def link_problems(frames: dict[str, pl.DataFrame]) -> list[Problem]:
             )
             for origin, ident in twice.select(ORIGIN, "id").iter_rows()
         )
-    if "votes" in frames:
+    if "votes" in frames and frames["votes"].height > 0:
         keys = ("subject", "award", "period")
         twice = frames["votes"].filter(pl.struct(keys).is_duplicated())
         for origin, sid, award, period in twice.select(ORIGIN, *keys).iter_rows():

@@ -283,7 +283,7 @@ def _check_links(frames: dict[str, pl.DataFrame], problems: list[Problem]) -> No
         )
     known = subjects.get_column("id").implode()
     for table, frame in frames.items():
-        if table == "subjects":
+        if table == "subjects" or frame.height == 0:
             continue
         orphans = frame.filter(~pl.col("subject").is_in(known))
         for origin, sid in orphans.select(ORIGIN, "subject").iter_rows():

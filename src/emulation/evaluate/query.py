@@ -66,7 +66,7 @@ def evaluate_kind(
     lazy = compiled.context.joined(base).lazy()
     for stage in compiled.stages:
         lazy = stage(lazy)
-    frame = collect_rules(lazy, optimize=False)
+    frame = collect_rules(lazy, optimize=False, small=not optimize)
     if kept is not None and not compiled.context.reads_data:
         compiled.context.release()
         kept.give(kind, compiled)
@@ -153,7 +153,7 @@ def _late_joins(joins: list[LateJoin], context: Context) -> Stage:
     many rows), then join every column built from them."""
 
     def apply(lazy: pl.LazyFrame) -> pl.LazyFrame:
-        frame = collect_rules(lazy, optimize=context.optimize)
+        frame = collect_rules(lazy, optimize=context.optimize, small=not context.optimize)
         joined = frame.lazy()
         for index, (key, make, default) in enumerate(joins):
             if index:  # the next column is made from the frame with the columns before it

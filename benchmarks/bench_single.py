@@ -14,7 +14,10 @@ calls after ``--warmup`` calls, on one engine built once:
 * ``ldtt_cstdcs`` — ``engine.evaluate(population, "2024", ["ldtt", "cstdcs"])`` (1.5 ms);
 * ``decisions`` — ``Evaluation.decisions()`` of the first, already evaluated (2 ms);
 * ``every_award_cold`` — the first, with the engine's plan cache emptied before each call
-  (what the plan cache saves).
+  (what the plan cache and the rules compiled with it save);
+* ``every_award_rules_query`` and ``ldtt_cstdcs_rules_query`` — the last query of each, the
+  one that computes the rules' own columns (captured as the evaluation runs it, then run
+  alone the same way): the part of one evaluation that no cache removes, a floor for it.
 
 CPU time (``time.process_time``, every thread of the process) is given beside the wall time:
 on a shared machine it moves less with the load. ``--quick`` makes 50 runs after 10.
@@ -50,6 +53,29 @@ def one_subject(seed: int) -> Population:
         for table, frame in frames.items()
     }
     return Population.from_frames(source="<one subject>", **one)
+
+
+def rules_query(engine: Any, population: Population, period: str, awards: Any) -> Callable[[], Any]:
+    """The last rules query of ``engine.evaluate(population, period, awards)``, to run alone as
+    the evaluation runs it (``evaluate/collect.py``'s ``collect_rules``)."""
+    from emulation.evaluate import query  # the engine's own module: captured, then restored
+
+    captured: list[pl.LazyFrame] = []
+    kept: dict[str, Any] = {}
+    real = query.collect_rules
+
+    def capture(lazy: pl.LazyFrame, **options: Any) -> pl.DataFrame:
+        captured[:] = [lazy]
+        kept.update(options)
+        return real(lazy, **options)
+
+    query.collect_rules = capture  # type: ignore[assignment]
+    try:
+        engine.evaluate(population, period, awards)
+    finally:
+        query.collect_rules = real
+    lazy = captured[0]
+    return lambda: real(lazy, **kept)
 
 
 def measure(run: Callable[[], Any], runs: int, warmup: int) -> dict[str, float]:
@@ -98,6 +124,12 @@ def main(argv: list[str] | None = None) -> None:
         ),
         "decisions": measure(evaluation.decisions, args.runs, args.warmup),
         "every_award_cold": measure(cold, args.runs, args.warmup),
+        "every_award_rules_query": measure(
+            rules_query(engine, population, period, None), args.runs, args.warmup
+        ),
+        "ldtt_cstdcs_rules_query": measure(
+            rules_query(engine, population, period, awards), args.runs, args.warmup
+        ),
     }
     report = {
         "awards": len(evaluation.awards),

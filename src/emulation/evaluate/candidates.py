@@ -39,6 +39,11 @@ def base_frame(
     written, whatever period is evaluated. The check and the frame are one query each; the
     rows are only searched one by one when something is wrong.
     """
+    schema = population.facts.schema
+    if kind not in _known(population).kinds:  # no subject of the kind: nothing to read
+        typed = tuple((name, schema[name], False) for name in sorted(facts) if name in schema)
+        tables = (tuple(population.subjects.schema.items()), tuple(schema.items()))
+        return _no_candidates(tuple(sorted(facts.items())), typed, tables).clear()
     aside = sorted(population.set_aside_ids())
     subjects = population.subjects.lazy().filter(
         (pl.col("kind") == kind) & ~pl.col("id").is_in(aside)
@@ -53,7 +58,6 @@ def base_frame(
         right_on="subject",
         how="inner",
     )
-    schema = population.facts.schema
     if population.facts.height >= DISTINCT_FROM_ROWS:
         values, checks = _fact_columns(population, facts, schema)
     else:  # a small population: the expressions depend on the facts' types alone, kept
@@ -63,9 +67,6 @@ def base_frame(
             if name in schema
         )
         values, checks = _kept_fact_columns(tuple(sorted(facts.items())), typed)
-    if kind not in _known(population).kinds:  # no subject of the kind: nothing to read
-        columns = this_period.select("id", "name", "parent", ORIGIN, *values)
-        return pl.DataFrame(schema=columns.collect_schema())
     shown = sorted({key.split("::", 1)[1] for key in checks})
     as_written = [
         (pl.col(name) if name in schema else pl.lit(None)).alias(f"written::{name}")
@@ -160,6 +161,22 @@ def _kept_fact_columns(
     schema = {name: dtype for name, dtype, _ in typed}
     ascii = {name: plain for name, _, plain in typed}
     return _fact_columns(None, dict(facts), schema, ascii)
+
+
+@functools.lru_cache(maxsize=64)
+def _no_candidates(
+    facts: tuple[tuple[str, FactDecl], ...],
+    typed: tuple[tuple[str, pl.DataType, bool], ...],
+    tables: tuple[tuple[tuple[str, pl.DataType], ...], tuple[tuple[str, pl.DataType], ...]],
+) -> pl.DataFrame:
+    """The candidates frame of a kind no subject is of: no row, the columns and types a
+    frame with rows has (``tables``: the columns and types of the subjects and facts tables),
+    kept per declarations and types."""
+    values, _ = _kept_fact_columns(facts, typed)
+    subjects, facts_table = (pl.LazyFrame(schema=dict(columns)) for columns in tables)
+    joined = subjects.drop(ORIGIN, "kind").join(facts_table, left_on="id", right_on="subject")
+    columns = joined.select("id", "name", "parent", ORIGIN, *values)
+    return pl.DataFrame(schema=columns.collect_schema())
 
 
 @attrs.define

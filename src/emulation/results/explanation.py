@@ -12,24 +12,91 @@ from collections.abc import Mapping
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+import attrs
+
 from emulation.evaluate.columns import gap_columns, outcome_column, rule_column
 from emulation.evaluate.money import BonusShown
 from emulation.evaluate.query import comparison
 from emulation.evaluate.windows import takes_anchor, window_key
-from emulation.lang.nodes import Call, Node, walk_conditions
+from emulation.lang.nodes import Call, Compare, walk_conditions
 from emulation.period import Period
 from emulation.results.decision import CriterionResult, Gap, QuotaPosition, Reason
 from emulation.results.text import show
 from emulation.rules.model import Award, Label, Rule
 
 
-def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap | None:
-    """Both sides of a rule that compares two numbers, and when time alone could close it."""
-    compared = comparison(rule.node)
+@attrs.frozen
+class _Reads:
+    """What :func:`criterion_result` reads for one rule of one award, worked out once from
+    the rule's tree (a tree never changes): the same for every row."""
+
+    #: The facts the rule reads, sorted.
+    facts: tuple[str, ...]
+    #: The parameters the rule and the conditions its calls hold read, sorted.
+    params: tuple[str, ...]
+    #: ``(input name, column)`` of each call's value, its window and the outcomes of the
+    #: awards it reads, in that order; each read when its column is in the row.
+    keyed: tuple[tuple[str, str], ...]
+    #: The rule's own column.
+    column: str
+    #: For a rule that compares two numbers: its comparison and the two columns of its sides.
+    compared: Compare | None
+    has_column: str
+    needs_column: str
+
+
+def _reads_of(award: Award, rule: Rule) -> _Reads:
+    keyed: list[tuple[str, str]] = []
+    for call in rule.node.calls:
+        keyed.append((call.text, call.key))
+        bound = dict(call.arguments)
+        if takes_anchor(call.function):
+            keyed.append((f"{call.text}.window", window_key(call.function.name, bound)))
+        for argument in call.function.arguments:
+            if argument.kind == "award" and argument.reads_current:
+                dependency = bound[argument.name]
+                keyed.append((f"{dependency}.outcome", outcome_column(dependency)))
     has_column, needs_column = gap_columns(award.id, rule.id)
-    if compared is None or has_column not in row:
+    return _Reads(
+        facts=tuple(sorted(rule.node.facts)),
+        # the parameters a condition argument reads count too (its facts are other subjects')
+        params=tuple(sorted({name for part in walk_conditions(rule.node) for name in part.params})),
+        keyed=tuple(keyed),
+        column=rule_column(award.id, rule.id),
+        compared=comparison(rule.node),
+        has_column=has_column,
+        needs_column=needs_column,
+    )
+
+
+#: :func:`_reads_of` of every rule of an award, by the identity of the award (with the award,
+#: so that the id is not reused while the entry lives); cleared when it grows past
+#: :data:`_READS_MOST`.
+_READS: dict[int, tuple[Award, dict[int, _Reads]]] = {}
+_READS_MOST = 4096
+
+
+def _reads(award: Award, rule: Rule) -> _Reads:
+    """What ``rule`` of ``award`` reads, worked out once per rule and award."""
+    found = _READS.get(id(award))
+    if found is None or found[0] is not award:
+        if len(_READS) >= _READS_MOST:
+            _READS.clear()
+        found = _READS[id(award)] = (award, {})
+    by_rule = found[1]
+    reads = by_rule.get(id(rule))
+    if reads is None:
+        # the award holds its rules, so the id of one is not reused while the entry lives
+        reads = by_rule[id(rule)] = _reads_of(award, rule)
+    return reads
+
+
+def _gap(reads: _Reads, row: dict[str, Any], period: Period) -> Gap | None:
+    """Both sides of a rule that compares two numbers, and when time alone could close it."""
+    compared = reads.compared
+    if compared is None or reads.has_column not in row:
         return None
-    has, needs = row[has_column], row[needs_column]
+    has, needs = row[reads.has_column], row[reads.needs_column]
     first = None
     grows = compared.left.function.grows_per_period if isinstance(compared.left, Call) else None
     if grows and has is not None and needs is not None and compared.op in (">=", ">"):
@@ -43,59 +110,25 @@ def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap |
     return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
 
 
-#: :func:`_params_read` by the identity of the tree (with the tree, so that the id is not
-#: reused while the entry lives); cleared when it grows past :data:`_READ_MOST`.
-_READ: dict[int, tuple[Node, tuple[str, ...]]] = {}
-_READ_MOST = 4096
-
-
-def _params_read(node: Node) -> tuple[str, ...]:
-    """The parameters ``node`` and the conditions its calls hold read, sorted: walked once per
-    rule, not once per decision (a rule's tree never changes)."""
-    found = _READ.get(id(node))
-    if found is not None and found[0] is node:
-        return found[1]
-    names = tuple(sorted({name for part in walk_conditions(node) for name in part.params}))
-    if len(_READ) >= _READ_MOST:
-        _READ.clear()
-    _READ[id(node)] = (node, names)
-    return names
-
-
 def criterion_result(
     award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
 ) -> CriterionResult:
     """The value of ``rule`` of ``award`` in ``row``, with the inputs it read (facts,
     parameters, the value of each call, the outcomes of the awards it reads) and its gap."""
-    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
-    # the parameters a condition argument reads count too (its facts are other subjects')
-    read = _params_read(rule.node)
+    reads = _reads(award, rule)
+    read = reads.params
+    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in reads.facts]
     inputs.extend((name, parameters.get(name)) for name in read)
-    for call in rule.node.calls:
-        if call.key in row:
-            inputs.append((call.text, row[call.key]))
-        bound = dict(call.arguments)
-        if takes_anchor(call.function):
-            window = window_key(call.function.name, bound)
-            if window in row:
-                inputs.append((f"{call.text}.window", row[window]))
-        for argument in call.function.arguments:
-            if (
-                argument.kind == "award"
-                and argument.reads_current
-                and outcome_column(bound[argument.name]) in row
-            ):
-                dependency = bound[argument.name]
-                inputs.append((f"{dependency}.outcome", row[outcome_column(dependency)]))
+    inputs.extend((name, row[key]) for name, key in reads.keyed if key in row)
     return CriterionResult(
         id=rule.id,
         role=rule.role,
-        value=row[rule_column(award.id, rule.id)],
+        value=row[reads.column],
         label=rule.label,
         basis=rule.basis,
         certainty=rule.certainty,
         inputs=tuple(inputs),
-        gap=_gap(award, rule, row, period),
+        gap=_gap(reads, row, period),
         path=rule.path,
         unset=tuple(name for name in read if parameters.get(name) is None),
     )

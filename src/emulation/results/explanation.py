@@ -111,7 +111,7 @@ def _gap(reads: _Reads, row: dict[str, Any], period: Period) -> Gap | None:
 
 
 def criterion_result(
-    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
+    award: Award, rule: Rule, row: dict[str, Any], parameters: Mapping[str, Any], period: Period
 ) -> CriterionResult:
     """The value of ``rule`` of ``award`` in ``row``, with the inputs it read (facts,
     parameters, the value of each call, the outcomes of the awards it reads) and its gap."""

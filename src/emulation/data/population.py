@@ -179,7 +179,7 @@ class Population:
                 if owner not in wanted:
                     continue
                 canonical = {
-                    k: _canonical(v)
+                    k: _canonical_of(v)
                     for k, v in record.items()
                     if v is not None
                     and k != ORIGIN
@@ -204,6 +204,26 @@ HASH_ROWS_READ_WHOLE = 256
 HASH_ROWS_PER_SUBJECT = 4
 
 _UNSET = object()
+
+
+#: :func:`_canonical` of the texts and whole numbers already seen (the values of a large input
+#: repeat); cleared when it grows past :data:`_CANONICAL_MOST`.
+_CANONICAL: dict[type, dict[Any, str]] = {str: {}, int: {}}
+_CANONICAL_MOST = 1 << 16
+
+
+def _canonical_of(value: Any) -> str:
+    """:func:`_canonical`, looked up for a text or a whole number (of exactly that type, so
+    that ``1``, ``True`` and ``Decimal(1)`` are not confused) seen before."""
+    seen = _CANONICAL.get(type(value))
+    if seen is None:
+        return _canonical(value)
+    found = seen.get(value)
+    if found is None:
+        if len(seen) >= _CANONICAL_MOST:
+            seen.clear()
+        found = seen[value] = _canonical(value)
+    return found
 
 
 def _canonical(value: Any) -> str:

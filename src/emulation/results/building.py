@@ -31,7 +31,7 @@ from emulation.evaluate.money import BonusShown
 from emulation.evaluate.steps import award_reads
 from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
-from emulation.results.explanation import criterion_result, reasons_for
+from emulation.results.explanation import CriteriaReader, criteria_reader, reasons_for
 from emulation.results.paths import path_reasons, path_results
 from emulation.results.scores import score_result
 from emulation.results.selection import selection_of, with_selection
@@ -45,6 +45,7 @@ class _Shared:
     """What every decision of one award in one call shares."""
 
     values: Mapping[str, Any]
+    criteria: CriteriaReader
     ruleset: RulesetRef
     #: The score sheets the award reads, with their rulesets, in the evaluation's order.
     sheets: tuple[tuple[ScoreSheet, Ruleset], ...]
@@ -86,7 +87,7 @@ class Builder:
             shared = self._shared[award.id] = self._shared_of(award, ruleset)
         values = shared.values
         period = self.period
-        criteria = tuple(criterion_result(award, rule, row, values, period) for rule in award.rules)
+        criteria = shared.criteria(row)
         outcome = row[outcome_column(award.id)]
         rank = row.get(rank_column(award.id))
         cap = row.get(cap_column(award.id)) if rank is not None else None
@@ -147,8 +148,10 @@ class Builder:
 
     def _shared_of(self, award: Award, ruleset: Ruleset) -> _Shared:
         read = award_reads(award)
+        values = self.parameters.get(ruleset.id, {})
         return _Shared(
-            values=self.parameters.get(ruleset.id, {}),
+            values=values,
+            criteria=criteria_reader(award, values, self.period),
             ruleset=RulesetRef(
                 id=ruleset.id, version=ruleset.version, content_hash=ruleset.content_hash
             ),

@@ -8,6 +8,7 @@ or could not be judged, and how far a near miss is from its threshold.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -110,28 +111,51 @@ def _gap(reads: _Reads, row: dict[str, Any], period: Period) -> Gap | None:
     return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
 
 
-def criterion_result(
-    award: Award, rule: Rule, row: dict[str, Any], parameters: Mapping[str, Any], period: Period
-) -> CriterionResult:
-    """The value of ``rule`` of ``award`` in ``row``, with the inputs it read (facts,
-    parameters, the value of each call, the outcomes of the awards it reads) and its gap."""
-    reads = _reads(award, rule)
-    read = reads.params
-    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in reads.facts]
-    inputs.extend((name, parameters.get(name)) for name in read)
-    inputs.extend((name, row[key]) for name, key in reads.keyed if key in row)
-    return CriterionResult(
-        id=rule.id,
-        role=rule.role,
-        value=row[reads.column],
-        label=rule.label,
-        basis=rule.basis,
-        certainty=rule.certainty,
-        inputs=tuple(inputs),
-        gap=_gap(reads, row, period),
-        path=rule.path,
-        unset=tuple(name for name in read if parameters.get(name) is None),
-    )
+@attrs.frozen
+class CriteriaReader:
+    """Reads the criteria of one award from rows of its result frame, for one set of
+    parameter values: what each rule reads and the parameters' part of its inputs are
+    worked out once, the rows' part once per row."""
+
+    period: Period
+    #: Each rule with what it reads, its parameters as inputs, and those without a value.
+    rules: tuple[tuple[Rule, _Reads, tuple[tuple[str, Any], ...], tuple[str, ...]], ...]
+
+    def __call__(self, row: dict[str, Any]) -> tuple[CriterionResult, ...]:
+        """The value of every rule in ``row``, with the inputs it read (facts, parameters,
+        the value of each call, the outcomes of the awards it reads) and its gap."""
+        period = self.period
+        found = []
+        for rule, reads, params, unset in self.rules:
+            inputs = [(name, row.get(name)) for name in reads.facts]
+            inputs += params
+            inputs += [(name, row[key]) for name, key in reads.keyed if key in row]
+            found.append(
+                CriterionResult(
+                    id=rule.id,
+                    role=rule.role,
+                    value=row[reads.column],
+                    label=rule.label,
+                    basis=rule.basis,
+                    certainty=rule.certainty,
+                    inputs=tuple(inputs),
+                    gap=_gap(reads, row, period),
+                    path=rule.path,
+                    unset=unset,
+                )
+            )
+        return tuple(found)
+
+
+def criteria_reader(award: Award, parameters: Mapping[str, Any], period: Period) -> CriteriaReader:
+    """The :class:`CriteriaReader` of ``award``'s rules with the ``parameters`` values."""
+    rules = []
+    for rule in award.rules:
+        reads = _reads(award, rule)
+        params = tuple((name, parameters.get(name)) for name in reads.params)
+        unset = tuple(name for name, value in params if value is None)
+        rules.append((rule, reads, params, unset))
+    return CriteriaReader(period=period, rules=tuple(rules))
 
 
 def reasons_for(
@@ -148,7 +172,7 @@ def reasons_for(
     reasons: list[Reason] = []
     if outcome in ("granted", "eligible_over_quota", "tied"):
         if outcome == "granted":
-            reasons.append(Reason("granted", _params(award_label, "", {})))
+            reasons.append(_granted(award_label))
         if quota is not None:
             of = "" if quota.denominator is None else f" = {quota.ratio} × {quota.denominator}"
             code = {"granted": "within_quota", "tied": "tie_unresolved"}.get(outcome, "over_quota")
@@ -163,11 +187,7 @@ def reasons_for(
                 )
         if bonus is not None and outcome == "granted":
             reasons.append(Reason("bonus", _params(award_label, bonus.basis, bonus.params())))
-        reasons.extend(
-            Reason("criterion_met", _params(c.label, c.basis, {"criterion": c.id}))
-            for c in criteria
-            if c.role == "criterion"
-        )
+        reasons.extend(_met(c.label, c.basis, c.id) for c in criteria if c.role == "criterion")
         return tuple(reasons)
     for criterion in criteria:
         found = _code(outcome, criterion)
@@ -207,6 +227,18 @@ def reasons_for(
             kind = "gap_in_time" if gap.first_period is not None else "gap"
             reasons.append(Reason(kind, _params(criterion.label, criterion.basis, numbers)))
     return tuple(reasons)
+
+
+@functools.lru_cache(maxsize=4096)
+def _granted(award_label: Label) -> Reason:
+    """The ``granted`` reason of an award (the same for every grant: made once)."""
+    return Reason("granted", _params(award_label, "", {}))
+
+
+@functools.lru_cache(maxsize=4096)
+def _met(label: Label, basis: str, criterion: str) -> Reason:
+    """The ``criterion_met`` reason of a criterion (the same for every subject: made once)."""
+    return Reason("criterion_met", _params(label, basis, {"criterion": criterion}))
 
 
 def _code(outcome: str, criterion: CriterionResult) -> str | None:

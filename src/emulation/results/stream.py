@@ -243,11 +243,12 @@ def _encode(value: Any, indent: str, out: list[str]) -> None:
         if not value:
             out.append("{}")
             return
-        if not all(isinstance(key, str) for key in value):
-            raise _Unusual
         inner = indent + "  "
         separator = "{\n" + inner
+        # keys of other types than text are left to json.dumps (what was written is dropped)
         for key in sorted(value):
+            if not isinstance(key, str):
+                raise _Unusual
             out.append(separator + _string(key) + ": ")
             _encode(value[key], inner, out)
             separator = ",\n" + inner

@@ -147,7 +147,7 @@ class Builder:
         )
 
     def _shared_of(self, award: Award, ruleset: Ruleset) -> _Shared:
-        read = award_reads(award)
+        read = _sheets_read(award)
         values = self.parameters.get(ruleset.id, {})
         return _Shared(
             values=values,
@@ -193,6 +193,23 @@ class Builder:
             self._names = dict(self.subjects.select("id", "name").iter_rows())
         names = self._names
         return tuple(f"{names[s]} ({s})" if names.get(s) else s for s in subjects)
+
+
+#: The score sheets each award reads, by the identity of the award (with the award, so that
+#: the id is not reused while the entry lives); cleared when it grows past 4096 awards.
+_SHEETS_READ: dict[int, tuple[Award, frozenset[str]]] = {}
+
+
+def _sheets_read(award: Award) -> frozenset[str]:
+    """The ids of the score sheets ``award`` reads, worked out once per award."""
+    found = _SHEETS_READ.get(id(award))
+    if found is not None and found[0] is award:
+        return found[1]
+    read = frozenset(award_reads(award))
+    if len(_SHEETS_READ) >= 4096:
+        _SHEETS_READ.clear()
+    _SHEETS_READ[id(award)] = (award, read)
+    return read
 
 
 def _group_of(group: str | None) -> str:

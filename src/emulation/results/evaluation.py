@@ -268,6 +268,8 @@ class Evaluation:
         }
         period = str(self.period)
         found: dict[tuple[str, str], tuple[str, ...]] = {}
+        if self.population.evidence.height == 0:
+            return found  # no evidence: nothing to use up, and no query to run
         for award, _ in self.awards:
             spec = award.consumes
             if spec is None:

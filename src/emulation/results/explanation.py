@@ -70,25 +70,22 @@ def _reads_of(award: Award, rule: Rule) -> _Reads:
     )
 
 
-#: :func:`_reads_of` of every rule of an award, by the identity of the award (with the award,
-#: so that the id is not reused while the entry lives); cleared when it grows past
+#: Each rule of an award with :func:`_reads_of` it, by the identity of the award (with the
+#: award, so that the id is not reused while the entry lives); cleared when it grows past
 #: :data:`_READS_MOST`.
-_READS: dict[int, tuple[Award, dict[int, _Reads]]] = {}
+_READS: dict[int, tuple[Award, tuple[tuple[Rule, _Reads], ...]]] = {}
 _READS_MOST = 4096
 
 
-def _reads(award: Award, rule: Rule) -> _Reads:
-    """What ``rule`` of ``award`` reads, worked out once per rule and award."""
+def rule_reads(award: Award) -> tuple[tuple[Rule, _Reads], ...]:
+    """Each rule of ``award`` with what it reads, worked out once per award."""
     found = _READS.get(id(award))
-    if found is None or found[0] is not award:
-        if len(_READS) >= _READS_MOST:
-            _READS.clear()
-        found = _READS[id(award)] = (award, {})
-    by_rule = found[1]
-    reads = by_rule.get(id(rule))
-    if reads is None:
-        # the award holds its rules, so the id of one is not reused while the entry lives
-        reads = by_rule[id(rule)] = _reads_of(award, rule)
+    if found is not None and found[0] is award:
+        return found[1]
+    reads = tuple((rule, _reads_of(award, rule)) for rule in award.rules)
+    if len(_READS) >= _READS_MOST:
+        _READS.clear()
+    _READS[id(award)] = (award, reads)
     return reads
 
 
@@ -150,8 +147,7 @@ class CriteriaReader:
 def criteria_reader(award: Award, parameters: Mapping[str, Any], period: Period) -> CriteriaReader:
     """The :class:`CriteriaReader` of ``award``'s rules with the ``parameters`` values."""
     rules = []
-    for rule in award.rules:
-        reads = _reads(award, rule)
+    for rule, reads in rule_reads(award):
         params = tuple((name, parameters.get(name)) for name in reads.params)
         unset = tuple(name for name, value in params if value is None)
         rules.append((rule, reads, params, unset))

@@ -249,8 +249,15 @@ def _encode(value: Any, indent: str, out: list[str]) -> None:
         for key in sorted(value):
             if not isinstance(key, str):
                 raise _Unusual
-            out.append(separator + _string(key) + ": ")
-            _encode(value[key], inner, out)
+            item = value[key]
+            # a text or null (most values) written here, without a call
+            if isinstance(item, str):
+                out.append(separator + _string(key) + ": " + _string(item))
+            elif item is None:
+                out.append(separator + _string(key) + ": null")
+            else:
+                out.append(separator + _string(key) + ": ")
+                _encode(item, inner, out)
             separator = ",\n" + inner
         out.append("\n" + indent + "}")
     elif isinstance(value, (list, tuple)):
@@ -260,8 +267,11 @@ def _encode(value: Any, indent: str, out: list[str]) -> None:
         inner = indent + "  "
         separator = "[\n" + inner
         for item in value:
-            out.append(separator)
-            _encode(item, inner, out)
+            if isinstance(item, str):
+                out.append(separator + _string(item))
+            else:
+                out.append(separator)
+                _encode(item, inner, out)
             separator = ",\n" + inner
         out.append("\n" + indent + "]")
     else:

@@ -66,9 +66,14 @@ class Builder:
     as_of: dt.date | None
     _shared: dict[str, _Shared] = attrs.field(factory=dict, init=False)
     _names: dict[str, Any] | None = attrs.field(default=None, init=False)
+    #: The period as decisions write it.
+    _period: str = attrs.field(init=False)
     #: The bonus money of a grant of each award that pays one (None: its values are unknown),
     #: worked out at the award's first grant.
     _bonuses: dict[str, BonusShown | None] = attrs.field(factory=dict, init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._period = str(self.period)
 
     def decision(
         self,
@@ -86,7 +91,6 @@ class Builder:
         if shared is None:
             shared = self._shared[award.id] = self._shared_of(award, ruleset)
         values = shared.values
-        period = self.period
         criteria = shared.criteria(row)
         outcome = row[outcome_column(award.id)]
         rank = row.get(rank_column(award.id))
@@ -113,7 +117,7 @@ class Builder:
         # quotas after the first and the budget (results/selection.py)
         selection = selection_of(award, row, later or {}, self.shown, values)
         explained = outcome if selection is None else selection.earlier
-        shown_period = str(period)
+        shown_period = self._period
         sheets = tuple(
             score_result(sheet, sheet_ruleset, row, shown_period)
             for sheet, sheet_ruleset in shared.sheets

@@ -182,7 +182,7 @@ def reasons_for(
                     Reason("leader_not_qualified", _params(quota.label, quota.basis, extra))
                 )
         if bonus is not None and outcome == "granted":
-            reasons.append(Reason("bonus", _params(award_label, bonus.basis, bonus.params())))
+            reasons.append(_bonus(award_label, bonus))
         reasons.extend(_met(c.label, c.basis, c.id) for c in criteria if c.role == "criterion")
         return tuple(reasons)
     for criterion in criteria:
@@ -229,6 +229,12 @@ def reasons_for(
 def _granted(award_label: Label) -> Reason:
     """The ``granted`` reason of an award (the same for every grant: made once)."""
     return Reason("granted", _params(award_label, "", {}))
+
+
+@functools.lru_cache(maxsize=4096)
+def _bonus(award_label: Label, bonus: BonusShown) -> Reason:
+    """The ``bonus`` reason of an award's grants (the same for every grant: made once)."""
+    return Reason("bonus", _params(award_label, bonus.basis, bonus.params()))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -179,6 +179,7 @@ _VALUES = st.one_of(
     st.decimals(allow_nan=False, allow_infinity=False, places=6),
     st.floats(allow_nan=False),
     st.text(max_size=8),
+    st.text(min_size=60, max_size=70),  # a text too long to be kept, and some kept
     st.sampled_from(["1", "1.0", "true", " TRUE ", "-0", "0.000000", "", "7"]),
     st.dates(),
 )

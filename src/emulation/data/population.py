@@ -212,11 +212,15 @@ _CANONICAL: dict[type, dict[Any, str]] = {str: {}, int: {}}
 _CANONICAL_MOST = 1 << 16
 
 
+#: Texts longer than this (descriptions, free text: rarely repeated) are not kept.
+_CANONICAL_LONGEST = 64
+
+
 def _canonical_of(value: Any) -> str:
-    """:func:`_canonical`, looked up for a text or a whole number (of exactly that type, so
-    that ``1``, ``True`` and ``Decimal(1)`` are not confused) seen before."""
+    """:func:`_canonical`, looked up for a short text or a whole number (of exactly that type,
+    so that ``1``, ``True`` and ``Decimal(1)`` are not confused) seen before."""
     seen = _CANONICAL.get(type(value))
-    if seen is None:
+    if seen is None or (type(value) is str and len(value) > _CANONICAL_LONGEST):
         return _canonical(value)
     found = seen.get(value)
     if found is None:

@@ -298,10 +298,10 @@ def test_explanations_are_consistent_for_the_state_rules() -> None:
 
 
 def test_decisions_without_reasons_fail(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import emulation.results.evaluation
+    import emulation.results.building
 
     engine = engine_with(tmp_path, HEAD + criterion("score >= 8.5"))
-    monkeypatch.setattr(emulation.results.evaluation, "reasons_for", lambda *args, **kwargs: ())
+    monkeypatch.setattr(emulation.results.building, "reasons_for", lambda *args, **kwargs: ())
     with pytest.raises(PropertyFailure) as info:
         properties.assert_explanations_consistent(engine, people("7"))
     message = str(info.value)

@@ -11,14 +11,13 @@ computed and ``path`` when an award evaluated has paths (:func:`header`).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
 from emulation.lang.compiler import DECIMAL
-from emulation.results.decision import Decision, Reason
+from emulation.results.decision import Decision, rendered
 from emulation.types import Language
 
 #: The columns every tabular output has, in order.
@@ -77,14 +76,6 @@ def decision_values(
     if routed:
         values.append(decision.path)
     return tuple(values)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def rendered(reason: Reason, lang: Language) -> str:
-    """``reason.render(lang)``, rendered once per distinct reason (code and parameters): the
-    reasons of a large run repeat, and rendering one (a template, numbers written the way the
-    language writes them) costs more than looking it up."""
-    return reason.render(lang)
 
 
 def _sheet_values(decision: Decision) -> list[str | None]:

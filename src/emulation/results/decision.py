@@ -6,6 +6,7 @@ A :class:`Decision` is built from one row of an evaluation's result frame on dem
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -29,7 +30,15 @@ class Reason:
 
     def to_dict(self, lang: Language = "vi") -> dict[str, Any]:
         """JSON-ready form: code, parameters and the rendered message."""
-        return {"code": self.code, "params": dict(self.params), "message": self.render(lang)}
+        return {"code": self.code, "params": dict(self.params), "message": rendered(self, lang)}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def rendered(reason: Reason, lang: Language) -> str:
+    """``reason.render(lang)``, rendered once per distinct reason (code and parameters): the
+    reasons of a large run repeat, and rendering one (a template, numbers written the way the
+    language writes them) costs more than looking it up."""
+    return reason.render(lang)
 
 
 @attrs.frozen(kw_only=True)

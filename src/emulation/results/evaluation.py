@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
-from functools import partial
 from typing import Any
 
 import attrs
@@ -15,32 +13,24 @@ from emulation._version import __version__
 from emulation.data.population import Population
 from emulation.errors import EvaluationError, Problem
 from emulation.evaluate.columns import (
-    cap_column,
-    denominator_column,
-    group_column,
     outcome_column,
-    rank_column,
     score_column,
 )
 from emulation.evaluate.evidence import granted_in, taken_by
 from emulation.evaluate.kpis import KPI_SCHEMA
-from emulation.evaluate.money import BonusShown
-from emulation.evaluate.steps import award_reads
 from emulation.lang.compiler import DECIMAL
 from emulation.period import Period
-from emulation.results.decision import Decision, QuotaPosition, RulesetRef
-from emulation.results.explanation import criterion_result, reasons_for
+from emulation.results.building import Builder
+from emulation.results.decision import Decision
 from emulation.results.kpi import KpiResult, kpi_result
-from emulation.results.paths import path_reasons, path_results
 from emulation.results.payout import pay_once_per_window
 from emulation.results.scores import ScoreResult, score_result
-from emulation.results.selection import selection_of, selection_peers, with_selection
+from emulation.results.selection import selection_peers
 from emulation.results.standing import Standing, standings_frame, standings_of
 from emulation.results.ties import Peers, quota_peers
 from emulation.rules.kpis import Kpi
-from emulation.rules.model import Award, Consumption, Ruleset, Standings, resolve
+from emulation.rules.model import Award, Consumption, Ruleset, Standings
 from emulation.rules.scores import ScoreSheet
-from emulation.types import Label
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -234,7 +224,7 @@ class Evaluation:
                 frame = whole
                 if wanted is not None:
                     frame = frame.filter(pl.col("id").is_in(sorted(wanted)))
-                read[award.subject] = (list(frame.iter_rows(named=True)), frame["id"].to_list())
+                read[award.subject] = (frame.rows(named=True), frame["id"].to_list())
             kind_rows, ids = read[award.subject]
             rows.extend((row["id"], award, ruleset, row) for row in kind_rows)
             shared[award.id] = quota_peers(whole, award, ids)
@@ -244,18 +234,26 @@ class Evaluation:
         used = self._evidence_used(rows)
         rulesets = {ruleset.id: ruleset for _, ruleset in self.awards}
         windows = [w for _, r in sorted(rulesets.items()) for w in r.payout.values()]
+        build = Builder(
+            period=self.period,
+            parameters=self.parameters,
+            money_parameters=self.money_parameters,
+            sheets=self.sheets,
+            engine_version=self.engine_version,
+            subjects=self.population.subjects,
+            decision_date=self.decision_date,
+            as_of=self.as_of,
+        ).decision
         decided = tuple(
-            attrs.evolve(
-                self._decision(
-                    sid,
-                    award,
-                    ruleset,
-                    row,
-                    hashes[sid],
-                    shared[award.id].get(sid, ((), ())),
-                    later[award.id].get(sid, {}),
-                ),
-                evidence=used.get((sid, award.id), ()),
+            build(
+                sid,
+                award,
+                ruleset,
+                row,
+                hashes[sid],
+                shared[award.id].get(sid, ((), ())),
+                later[award.id].get(sid, {}),
+                used.get((sid, award.id), ()),
             )
             for sid, award, ruleset, row in rows
         )
@@ -270,6 +268,8 @@ class Evaluation:
         }
         period = str(self.period)
         found: dict[tuple[str, str], tuple[str, ...]] = {}
+        if self.population.evidence.height == 0:
+            return found  # no evidence: nothing to use up, and no query to run
         for award, _ in self.awards:
             spec = award.consumes
             if spec is None:
@@ -315,117 +315,3 @@ class Evaluation:
             f'no decision for subject "{subject}" and award "{award}" in {self.period} '
             f"(awards evaluated: {known}; is the subject a candidate in this period?)"
         )
-
-    def _decision(
-        self,
-        subject: str,
-        award: Award,
-        ruleset: Ruleset,
-        row: dict[str, Any],
-        input_hash: str,
-        peers: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
-        later: dict[str, tuple[str, ...]] | None = None,
-    ) -> Decision:
-        values = self.parameters.get(ruleset.id, {})
-        criteria = tuple(
-            criterion_result(award, rule, row, values, self.period) for rule in award.rules
-        )
-        outcome = row[outcome_column(award.id)]
-        rank = row.get(rank_column(award.id))
-        cap = row.get(cap_column(award.id)) if rank is not None else None
-        position = None
-        tied, unqualified = peers
-        if award.quota is not None and rank is not None and cap is not None:
-            position = QuotaPosition(
-                label=award.quota.label,
-                basis=award.quota.basis,
-                rank=rank,
-                cap=cap,
-                denominator=row.get(denominator_column(award.id)),
-                ratio=str(resolve(award.quota.ratio, values)),
-                tied=self._shown(tied),
-                unqualified=self._shown(unqualified),
-                group=_group_of(row.get(group_column(award.id))),
-            )
-        bonus = None
-        if award.bonus is not None and outcome == "granted":
-            bonus = self._bonus(award, ruleset)
-        # quotas after the first and the budget (results/selection.py)
-        selection = selection_of(award, row, later or {}, self._shown, values)
-        explained = outcome if selection is None else selection.earlier
-        read = award_reads(award)
-        sheets = tuple(
-            score_result(sheet, sheet_ruleset, row, str(self.period))
-            for sheet, sheet_ruleset in self.sheets
-            if sheet.id in read
-        )
-        paths = path_results(award, row)
-        explain = partial(path_reasons, paths=paths) if paths else reasons_for
-        return Decision(
-            subject=subject,
-            award=award.id,
-            award_label=award.label,
-            period=str(self.period),
-            outcome=outcome,
-            criteria=criteria,
-            reasons=with_selection(
-                explain(explained, award.label, criteria, position, bonus), selection, outcome
-            )
-            + tuple(reason for sheet in sheets for reason in sheet.reasons),
-            paths=paths,
-            scores=sheets,
-            ruleset=RulesetRef(
-                id=ruleset.id, version=ruleset.version, content_hash=ruleset.content_hash
-            ),
-            engine_version=self.engine_version,
-            input_hash=input_hash,
-            rank=rank if rank is not None or selection is None else selection.rank,
-            cap=cap,
-            bonus=None if bonus is None else bonus.amount,
-            tied_with=tied or (() if selection is None else selection.tied_with),
-            amount=None if selection is None else selection.amount,
-            fund=None if selection is None else selection.fund,
-            fund_remaining=None if selection is None else selection.remaining,
-        )
-
-    def _bonus(self, award: Award, ruleset: Ruleset) -> BonusShown | None:
-        """The bonus money of ``award`` granted, its parameters read on the decision date
-        (Decree 152/2025 Art 49(1)); None when the coefficient or the base has no value."""
-        spec = award.bonus
-        assert spec is not None
-        values = self.money_parameters.get(ruleset.id, self.parameters.get(ruleset.id, {}))
-        base = values.get(spec.base)
-        coefficient = resolve(spec.coefficient, values)
-        if base is None or coefficient is None:
-            return None
-        step = int(resolve(spec.round_up_to, values) or 1)
-        day = self.decision_date or self.as_of or self.period.end
-        declared = ruleset.parameters.get(spec.base)
-        return BonusShown(
-            amount=spec.amount(Decimal(str(coefficient)), base, step),
-            coefficient=str(coefficient),
-            base=f"{Decimal(base):f}",
-            step=str(step),
-            basis=spec.basis,
-            base_label=declared.label
-            if declared is not None
-            else Label(vi=spec.base, en=spec.base),
-            day=day,
-            default_day=self.decision_date is None,
-        )
-
-    def _shown(self, subjects: Sequence[str]) -> tuple[str, ...]:
-        """Subjects as people read them: ``name (id)``, or the id of a subject without name."""
-        if not subjects:
-            return ()
-        names = dict(
-            self.population.subjects.filter(pl.col("id").is_in(list(subjects)))
-            .select("id", "name")
-            .iter_rows()
-        )
-        return tuple(f"{names[s]} ({s})" if names.get(s) else s for s in subjects)
-
-
-def _group_of(group: str | None) -> str:
-    """A quota group as shown to people (a subject ranked alone is its own group)."""
-    return (group or "").removeprefix("\x00")

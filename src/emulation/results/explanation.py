@@ -8,28 +8,93 @@ or could not be judged, and how far a near miss is from its threshold.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
+
+import attrs
 
 from emulation.evaluate.columns import gap_columns, outcome_column, rule_column
 from emulation.evaluate.money import BonusShown
 from emulation.evaluate.query import comparison
 from emulation.evaluate.windows import takes_anchor, window_key
-from emulation.lang.nodes import Call, Node, walk_conditions
+from emulation.lang.nodes import Call, Compare, walk_conditions
 from emulation.period import Period
 from emulation.results.decision import CriterionResult, Gap, QuotaPosition, Reason
 from emulation.results.text import show
 from emulation.rules.model import Award, Label, Rule
 
 
-def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap | None:
-    """Both sides of a rule that compares two numbers, and when time alone could close it."""
-    compared = comparison(rule.node)
+@attrs.frozen
+class _Reads:
+    """What :func:`criterion_result` reads for one rule of one award, worked out once from
+    the rule's tree (a tree never changes): the same for every row."""
+
+    #: The facts the rule reads, sorted.
+    facts: tuple[str, ...]
+    #: The parameters the rule and the conditions its calls hold read, sorted.
+    params: tuple[str, ...]
+    #: ``(input name, column)`` of each call's value, its window and the outcomes of the
+    #: awards it reads, in that order; each read when its column is in the row.
+    keyed: tuple[tuple[str, str], ...]
+    #: The rule's own column.
+    column: str
+    #: For a rule that compares two numbers: its comparison and the two columns of its sides.
+    compared: Compare | None
+    has_column: str
+    needs_column: str
+
+
+def _reads_of(award: Award, rule: Rule) -> _Reads:
+    keyed: list[tuple[str, str]] = []
+    for call in rule.node.calls:
+        keyed.append((call.text, call.key))
+        bound = dict(call.arguments)
+        if takes_anchor(call.function):
+            keyed.append((f"{call.text}.window", window_key(call.function.name, bound)))
+        for argument in call.function.arguments:
+            if argument.kind == "award" and argument.reads_current:
+                dependency = bound[argument.name]
+                keyed.append((f"{dependency}.outcome", outcome_column(dependency)))
     has_column, needs_column = gap_columns(award.id, rule.id)
-    if compared is None or has_column not in row:
+    return _Reads(
+        facts=tuple(sorted(rule.node.facts)),
+        # the parameters a condition argument reads count too (its facts are other subjects')
+        params=tuple(sorted({name for part in walk_conditions(rule.node) for name in part.params})),
+        keyed=tuple(keyed),
+        column=rule_column(award.id, rule.id),
+        compared=comparison(rule.node),
+        has_column=has_column,
+        needs_column=needs_column,
+    )
+
+
+#: Each rule of an award with :func:`_reads_of` it, by the identity of the award (with the
+#: award, so that the id is not reused while the entry lives); cleared when it grows past
+#: :data:`_READS_MOST`.
+_READS: dict[int, tuple[Award, tuple[tuple[Rule, _Reads], ...]]] = {}
+_READS_MOST = 4096
+
+
+def rule_reads(award: Award) -> tuple[tuple[Rule, _Reads], ...]:
+    """Each rule of ``award`` with what it reads, worked out once per award."""
+    found = _READS.get(id(award))
+    if found is not None and found[0] is award:
+        return found[1]
+    reads = tuple((rule, _reads_of(award, rule)) for rule in award.rules)
+    if len(_READS) >= _READS_MOST:
+        _READS.clear()
+    _READS[id(award)] = (award, reads)
+    return reads
+
+
+def _gap(reads: _Reads, row: dict[str, Any], period: Period) -> Gap | None:
+    """Both sides of a rule that compares two numbers, and when time alone could close it."""
+    compared = reads.compared
+    if compared is None or reads.has_column not in row:
         return None
-    has, needs = row[has_column], row[needs_column]
+    has, needs = row[reads.has_column], row[reads.needs_column]
     first = None
     grows = compared.left.function.grows_per_period if isinstance(compared.left, Call) else None
     if grows and has is not None and needs is not None and compared.op in (">=", ">"):
@@ -43,62 +108,50 @@ def _gap(award: Award, rule: Rule, row: dict[str, Any], period: Period) -> Gap |
     return Gap(op=compared.op, has=has, needs=needs, first_period=first, unit=unit)
 
 
-#: :func:`_params_read` by the identity of the tree (with the tree, so that the id is not
-#: reused while the entry lives); cleared when it grows past :data:`_READ_MOST`.
-_READ: dict[int, tuple[Node, tuple[str, ...]]] = {}
-_READ_MOST = 4096
+@attrs.frozen
+class CriteriaReader:
+    """Reads the criteria of one award from rows of its result frame, for one set of
+    parameter values: what each rule reads and the parameters' part of its inputs are
+    worked out once, the rows' part once per row."""
+
+    period: Period
+    #: Each rule with what it reads, its parameters as inputs, and those without a value.
+    rules: tuple[tuple[Rule, _Reads, tuple[tuple[str, Any], ...], tuple[str, ...]], ...]
+
+    def __call__(self, row: dict[str, Any]) -> tuple[CriterionResult, ...]:
+        """The value of every rule in ``row``, with the inputs it read (facts, parameters,
+        the value of each call, the outcomes of the awards it reads) and its gap."""
+        period = self.period
+        found = []
+        for rule, reads, params, unset in self.rules:
+            inputs = [(name, row.get(name)) for name in reads.facts]
+            inputs += params
+            inputs += [(name, row[key]) for name, key in reads.keyed if key in row]
+            found.append(
+                CriterionResult(
+                    id=rule.id,
+                    role=rule.role,
+                    value=row[reads.column],
+                    label=rule.label,
+                    basis=rule.basis,
+                    certainty=rule.certainty,
+                    inputs=tuple(inputs),
+                    gap=_gap(reads, row, period),
+                    path=rule.path,
+                    unset=unset,
+                )
+            )
+        return tuple(found)
 
 
-def _params_read(node: Node) -> tuple[str, ...]:
-    """The parameters ``node`` and the conditions its calls hold read, sorted: walked once per
-    rule, not once per decision (a rule's tree never changes)."""
-    found = _READ.get(id(node))
-    if found is not None and found[0] is node:
-        return found[1]
-    names = tuple(sorted({name for part in walk_conditions(node) for name in part.params}))
-    if len(_READ) >= _READ_MOST:
-        _READ.clear()
-    _READ[id(node)] = (node, names)
-    return names
-
-
-def criterion_result(
-    award: Award, rule: Rule, row: dict[str, Any], parameters: dict[str, Any], period: Period
-) -> CriterionResult:
-    """The value of ``rule`` of ``award`` in ``row``, with the inputs it read (facts,
-    parameters, the value of each call, the outcomes of the awards it reads) and its gap."""
-    inputs: list[tuple[str, Any]] = [(name, row.get(name)) for name in sorted(rule.node.facts)]
-    # the parameters a condition argument reads count too (its facts are other subjects')
-    read = _params_read(rule.node)
-    inputs.extend((name, parameters.get(name)) for name in read)
-    for call in rule.node.calls:
-        if call.key in row:
-            inputs.append((call.text, row[call.key]))
-        bound = dict(call.arguments)
-        if takes_anchor(call.function):
-            window = window_key(call.function.name, bound)
-            if window in row:
-                inputs.append((f"{call.text}.window", row[window]))
-        for argument in call.function.arguments:
-            if (
-                argument.kind == "award"
-                and argument.reads_current
-                and outcome_column(bound[argument.name]) in row
-            ):
-                dependency = bound[argument.name]
-                inputs.append((f"{dependency}.outcome", row[outcome_column(dependency)]))
-    return CriterionResult(
-        id=rule.id,
-        role=rule.role,
-        value=row[rule_column(award.id, rule.id)],
-        label=rule.label,
-        basis=rule.basis,
-        certainty=rule.certainty,
-        inputs=tuple(inputs),
-        gap=_gap(award, rule, row, period),
-        path=rule.path,
-        unset=tuple(name for name in read if parameters.get(name) is None),
-    )
+def criteria_reader(award: Award, parameters: Mapping[str, Any], period: Period) -> CriteriaReader:
+    """The :class:`CriteriaReader` of ``award``'s rules with the ``parameters`` values."""
+    rules = []
+    for rule, reads in rule_reads(award):
+        params = tuple((name, parameters.get(name)) for name in reads.params)
+        unset = tuple(name for name, value in params if value is None)
+        rules.append((rule, reads, params, unset))
+    return CriteriaReader(period=period, rules=tuple(rules))
 
 
 def reasons_for(
@@ -115,7 +168,7 @@ def reasons_for(
     reasons: list[Reason] = []
     if outcome in ("granted", "eligible_over_quota", "tied"):
         if outcome == "granted":
-            reasons.append(Reason("granted", _params(award_label, "", {})))
+            reasons.append(_granted(award_label))
         if quota is not None:
             of = "" if quota.denominator is None else f" = {quota.ratio} × {quota.denominator}"
             code = {"granted": "within_quota", "tied": "tie_unresolved"}.get(outcome, "over_quota")
@@ -129,12 +182,8 @@ def reasons_for(
                     Reason("leader_not_qualified", _params(quota.label, quota.basis, extra))
                 )
         if bonus is not None and outcome == "granted":
-            reasons.append(Reason("bonus", _params(award_label, bonus.basis, bonus.params())))
-        reasons.extend(
-            Reason("criterion_met", _params(c.label, c.basis, {"criterion": c.id}))
-            for c in criteria
-            if c.role == "criterion"
-        )
+            reasons.append(_bonus(award_label, bonus))
+        reasons.extend(_met(c.label, c.basis, c.id) for c in criteria if c.role == "criterion")
         return tuple(reasons)
     for criterion in criteria:
         found = _code(outcome, criterion)
@@ -174,6 +223,24 @@ def reasons_for(
             kind = "gap_in_time" if gap.first_period is not None else "gap"
             reasons.append(Reason(kind, _params(criterion.label, criterion.basis, numbers)))
     return tuple(reasons)
+
+
+@functools.lru_cache(maxsize=4096)
+def _granted(award_label: Label) -> Reason:
+    """The ``granted`` reason of an award (the same for every grant: made once)."""
+    return Reason("granted", _params(award_label, "", {}))
+
+
+@functools.lru_cache(maxsize=4096)
+def _bonus(award_label: Label, bonus: BonusShown) -> Reason:
+    """The ``bonus`` reason of an award's grants (the same for every grant: made once)."""
+    return Reason("bonus", _params(award_label, bonus.basis, bonus.params()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _met(label: Label, basis: str, criterion: str) -> Reason:
+    """The ``criterion_met`` reason of a criterion (the same for every subject: made once)."""
+    return Reason("criterion_met", _params(label, basis, {"criterion": criterion}))
 
 
 def _code(outcome: str, criterion: CriterionResult) -> str | None:

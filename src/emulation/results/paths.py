@@ -16,22 +16,49 @@ from emulation.i18n import translator
 from emulation.results.decision import CriterionResult, PathResult, QuotaPosition, Reason
 from emulation.results.explanation import reasons_for
 from emulation.rules.model import Award, Label
+from emulation.rules.paths import AwardPath
 from emulation.types import Language
 
 
 def path_results(award: Award, row: dict[str, Any]) -> tuple[PathResult, ...]:
     """Every path of ``award`` with its value in ``row``, in declared order."""
+    if not award.paths:
+        return ()
     return tuple(
         PathResult(
             id=path.id,
             label=path.label,
             basis=path.basis,
             certainty=path.certainty,
-            value=row.get(path_column(award.id, path.id)),
-            criteria=tuple(rule.id for rule in award.rules_of_path(path.id)),
+            value=row.get(column),
+            criteria=criteria,
+        )
+        for path, column, criteria in _path_parts(award)
+    )
+
+
+#: Each path of an award with its column and its criteria, by the identity of the award (with
+#: the award, so that the id is not reused while the entry lives); cleared past 4096 awards.
+_PARTS: dict[int, tuple[Award, tuple[tuple[AwardPath, str, tuple[str, ...]], ...]]] = {}
+
+
+def _path_parts(award: Award) -> tuple[tuple[AwardPath, str, tuple[str, ...]], ...]:
+    """Each path of ``award`` with its column and its criteria' ids, worked out once."""
+    found = _PARTS.get(id(award))
+    if found is not None and found[0] is award:
+        return found[1]
+    parts = tuple(
+        (
+            path,
+            path_column(award.id, path.id),
+            tuple(rule.id for rule in award.rules_of_path(path.id)),
         )
         for path in award.paths
     )
+    if len(_PARTS) >= 4096:
+        _PARTS.clear()
+    _PARTS[id(award)] = (award, parts)
+    return parts
 
 
 def path_reasons(

@@ -48,7 +48,24 @@ class Selection:
     tied_with: tuple[str, ...] = ()
 
 
-def _stages(award: Award) -> list[tuple[str, Quota]]:
+#: :func:`_stages_of` by the identity of the award (with the award, so that the id is not
+#: reused while the entry lives); cleared when it grows past 4096 awards.
+_STAGES: dict[int, tuple[Award, tuple[tuple[str, Quota], ...]]] = {}
+
+
+def _stages(award: Award) -> tuple[tuple[str, Quota], ...]:
+    """:func:`_stages_of`, worked out once per award (an award never changes)."""
+    found = _STAGES.get(id(award))
+    if found is not None and found[0] is award:
+        return found[1]
+    stages = tuple(_stages_of(award))
+    if len(_STAGES) >= 4096:
+        _STAGES.clear()
+    _STAGES[id(award)] = (award, stages)
+    return stages
+
+
+def _stages_of(award: Award) -> list[tuple[str, Quota]]:
     """The quotas that mark whom they weigh (or may: a quota whose count, ratio or switch is
     a parameter marks them when it has no value), with the name they write under."""
     found = [(quota_name(award.id, i), q) for i, q in enumerate(award.more_quotas, start=2)]

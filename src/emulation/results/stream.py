@@ -243,13 +243,21 @@ def _encode(value: Any, indent: str, out: list[str]) -> None:
         if not value:
             out.append("{}")
             return
-        if not all(isinstance(key, str) for key in value):
-            raise _Unusual
         inner = indent + "  "
         separator = "{\n" + inner
+        # keys of other types than text are left to json.dumps (what was written is dropped)
         for key in sorted(value):
-            out.append(separator + _string(key) + ": ")
-            _encode(value[key], inner, out)
+            if not isinstance(key, str):
+                raise _Unusual
+            item = value[key]
+            # a text or null (most values) written here, without a call
+            if isinstance(item, str):
+                out.append(separator + _string(key) + ": " + _string(item))
+            elif item is None:
+                out.append(separator + _string(key) + ": null")
+            else:
+                out.append(separator + _string(key) + ": ")
+                _encode(item, inner, out)
             separator = ",\n" + inner
         out.append("\n" + indent + "}")
     elif isinstance(value, (list, tuple)):
@@ -259,8 +267,11 @@ def _encode(value: Any, indent: str, out: list[str]) -> None:
         inner = indent + "  "
         separator = "[\n" + inner
         for item in value:
-            out.append(separator)
-            _encode(item, inner, out)
+            if isinstance(item, str):
+                out.append(separator + _string(item))
+            else:
+                out.append(separator)
+                _encode(item, inner, out)
             separator = ",\n" + inner
         out.append("\n" + indent + "]")
     else:

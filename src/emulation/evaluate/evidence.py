@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
-from emulation.data.cast import cast_column
+from emulation.data.cast import cast_column, cast_expression
 from emulation.data.records import SCOPES
 from emulation.evaluate.collect import collect
 from emulation.evaluate.columns import outcome_column
@@ -86,23 +86,43 @@ def used_by(
 def _without_exempt(
     holdings: pl.LazyFrame, unless: Node, facts: pl.LazyFrame, declared: Mapping[str, FactDecl]
 ) -> pl.LazyFrame:
+    """The ``holdings`` whose period's facts do not meet ``unless`` (a fact missing from the
+    facts is unknown: the holding is kept)."""
     names = sorted(unless.facts)
-    present = set(facts.collect_schema().names())
-    values = facts.select("subject", "period", *[n for n in names if n in present])
-    frame = collect(holdings.join(values, on=["subject", "period"], how="left"))
-    for name in names:
-        decl = declared.get(name)
-        if decl is None:
-            continue
-        dtype = dtype_of(decl.type, decl.values)
+    schema = facts.collect_schema()
+    present = [n for n in names if n in schema]
+    values = facts.select("subject", "period", *present)
+    joined = holdings.join(values, on=["subject", "period"], how="left")
+    exempt = Compiler({}).compile(unless).fill_null(False)
+    if len(present) == len(names):  # one query: the facts cast as they are read
+        casts = [
+            cast_expression(name, schema[name], dtype).alias(name)
+            for name, dtype in _declared_types(names, declared).items()
+            if schema[name] != dtype
+        ]
+        return joined.with_columns(casts).filter(~exempt).select("subject", "award", "period")
+    # a fact the input does not have: its column of nulls written out before it is compared
+    # (Polars' in-memory engine refuses a typed literal compared with a column of one value)
+    frame = collect(joined)
+    for name, dtype in _declared_types(names, declared).items():
         column = (
             frame.get_column(name)
             if name in frame.columns
             else pl.Series(name, [None] * frame.height, dtype=dtype)
         )
         frame = frame.with_columns(cast_column(column, dtype).alias(name))
-    exempt = Compiler({}).compile(unless).fill_null(False)
     return frame.lazy().filter(~exempt).select("subject", "award", "period")
+
+
+def _declared_types(
+    names: Iterable[str], declared: Mapping[str, FactDecl]
+) -> dict[str, pl.DataType]:
+    """The declared type of each of ``names`` that is declared."""
+    return {
+        name: dtype_of(decl.type, decl.values)
+        for name in names
+        if (decl := declared.get(name)) is not None
+    }
 
 
 def holdings_of(history: pl.DataFrame, current: pl.LazyFrame | None = None) -> pl.LazyFrame:

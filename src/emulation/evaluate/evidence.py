@@ -135,7 +135,7 @@ def holdings_of(history: pl.DataFrame, current: pl.LazyFrame | None = None) -> p
 
 def granted_in(frame: pl.DataFrame, awards: Iterable[str], period: str) -> pl.LazyFrame | None:
     """The grants of ``awards`` in the result frame ``frame`` as ``subject, award, period``
-    rows (None when ``frame`` decides none of them)."""
+    rows (None when ``frame`` grants none of them: no holding to add, no query to build)."""
     grants = [
         frame.lazy()
         .filter(pl.col(outcome_column(award)) == "granted")
@@ -146,6 +146,7 @@ def granted_in(frame: pl.DataFrame, awards: Iterable[str], period: str) -> pl.La
         )
         for award in awards
         if outcome_column(award) in frame.columns
+        and (frame.get_column(outcome_column(award)) == "granted").any()
     ]
     return pl.concat(grants) if grants else None
 
@@ -193,6 +194,10 @@ def taken_by(
 ) -> dict[str, tuple[str, ...]]:
     """The evidence ids ``award`` uses for each granted subject in ``period`` (none for a
     subject whose facts meet the award's ``unless`` condition)."""
+    lazy = evidence.lazy()
+    items = matching(lazy, spec.kinds, spec.min_scope).filter(
+        pl.col("period").is_in(periods) & pl.col("subject").is_in(subjects)
+    )
     if spec.unless is not None and facts is not None:
         mine = pl.LazyFrame(
             {
@@ -202,12 +207,9 @@ def taken_by(
             },
             schema=_HOLDINGS,
         )
-        kept = collect(_without_exempt(mine, spec.unless, facts.lazy(), declared or {}))
-        subjects = kept.get_column("subject").to_list()
-    lazy = evidence.lazy()
-    items = matching(lazy, spec.kinds, spec.min_scope).filter(
-        pl.col("period").is_in(periods) & pl.col("subject").is_in(subjects)
-    )
+        # in the same query as the items: a subject whose facts meet ``unless`` takes none
+        kept = _without_exempt(mine, spec.unless, facts.lazy(), declared or {})
+        items = items.join(kept.select("subject"), on="subject", how="semi")
     free = unused(
         items,
         award,

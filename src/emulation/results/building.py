@@ -33,6 +33,7 @@ from emulation.period import Period
 from emulation.results.decision import Decision, QuotaPosition, RulesetRef
 from emulation.results.explanation import CriteriaReader, criteria_reader, reasons_for
 from emulation.results.paths import path_reasons, path_results
+from emulation.results.per_award import once_per_award
 from emulation.results.scores import score_result
 from emulation.results.selection import selection_of, with_selection
 from emulation.rules.model import Award, Ruleset, resolve
@@ -199,21 +200,10 @@ class Builder:
         return tuple(f"{names[s]} ({s})" if names.get(s) else s for s in subjects)
 
 
-#: The score sheets each award reads, by the identity of the award (with the award, so that
-#: the id is not reused while the entry lives); cleared when it grows past 4096 awards.
-_SHEETS_READ: dict[int, tuple[Award, frozenset[str]]] = {}
-
-
+@once_per_award
 def _sheets_read(award: Award) -> frozenset[str]:
     """The ids of the score sheets ``award`` reads, worked out once per award."""
-    found = _SHEETS_READ.get(id(award))
-    if found is not None and found[0] is award:
-        return found[1]
-    read = frozenset(award_reads(award))
-    if len(_SHEETS_READ) >= 4096:
-        _SHEETS_READ.clear()
-    _SHEETS_READ[id(award)] = (award, read)
-    return read
+    return frozenset(award_reads(award))
 
 
 def _group_of(group: str | None) -> str:

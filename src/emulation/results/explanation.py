@@ -22,6 +22,7 @@ from emulation.evaluate.windows import takes_anchor, window_key
 from emulation.lang.nodes import Call, Compare, walk_conditions
 from emulation.period import Period
 from emulation.results.decision import CriterionResult, Gap, QuotaPosition, Reason
+from emulation.results.per_award import once_per_award
 from emulation.results.text import show
 from emulation.rules.model import Award, Label, Rule
 
@@ -70,23 +71,10 @@ def _reads_of(award: Award, rule: Rule) -> _Reads:
     )
 
 
-#: Each rule of an award with :func:`_reads_of` it, by the identity of the award (with the
-#: award, so that the id is not reused while the entry lives); cleared when it grows past
-#: :data:`_READS_MOST`.
-_READS: dict[int, tuple[Award, tuple[tuple[Rule, _Reads], ...]]] = {}
-_READS_MOST = 4096
-
-
+@once_per_award
 def rule_reads(award: Award) -> tuple[tuple[Rule, _Reads], ...]:
     """Each rule of ``award`` with what it reads, worked out once per award."""
-    found = _READS.get(id(award))
-    if found is not None and found[0] is award:
-        return found[1]
-    reads = tuple((rule, _reads_of(award, rule)) for rule in award.rules)
-    if len(_READS) >= _READS_MOST:
-        _READS.clear()
-    _READS[id(award)] = (award, reads)
-    return reads
+    return tuple((rule, _reads_of(award, rule)) for rule in award.rules)
 
 
 def _gap(reads: _Reads, row: dict[str, Any], period: Period) -> Gap | None:

@@ -15,6 +15,7 @@ from emulation.evaluate.money import BonusShown
 from emulation.i18n import translator
 from emulation.results.decision import CriterionResult, PathResult, QuotaPosition, Reason
 from emulation.results.explanation import reasons_for
+from emulation.results.per_award import once_per_award
 from emulation.rules.model import Award, Label
 from emulation.rules.paths import AwardPath
 from emulation.types import Language
@@ -37,17 +38,10 @@ def path_results(award: Award, row: dict[str, Any]) -> tuple[PathResult, ...]:
     )
 
 
-#: Each path of an award with its column and its criteria, by the identity of the award (with
-#: the award, so that the id is not reused while the entry lives); cleared past 4096 awards.
-_PARTS: dict[int, tuple[Award, tuple[tuple[AwardPath, str, tuple[str, ...]], ...]]] = {}
-
-
+@once_per_award
 def _path_parts(award: Award) -> tuple[tuple[AwardPath, str, tuple[str, ...]], ...]:
     """Each path of ``award`` with its column and its criteria' ids, worked out once."""
-    found = _PARTS.get(id(award))
-    if found is not None and found[0] is award:
-        return found[1]
-    parts = tuple(
+    return tuple(
         (
             path,
             path_column(award.id, path.id),
@@ -55,10 +49,6 @@ def _path_parts(award: Award) -> tuple[tuple[AwardPath, str, tuple[str, ...]], .
         )
         for path in award.paths
     )
-    if len(_PARTS) >= 4096:
-        _PARTS.clear()
-    _PARTS[id(award)] = (award, parts)
-    return parts
 
 
 def path_reasons(

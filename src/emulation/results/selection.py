@@ -24,6 +24,7 @@ from emulation.evaluate.columns import (
 from emulation.evaluate.quota import unset_parameters
 from emulation.evaluate.ranking import peers
 from emulation.results.decision import Reason
+from emulation.results.per_award import once_per_award
 from emulation.results.text import show
 from emulation.rules.model import Award, Label, ParameterRef, ParameterValue, Quota
 
@@ -48,21 +49,10 @@ class Selection:
     tied_with: tuple[str, ...] = ()
 
 
-#: :func:`_stages_of` by the identity of the award (with the award, so that the id is not
-#: reused while the entry lives); cleared when it grows past 4096 awards.
-_STAGES: dict[int, tuple[Award, tuple[tuple[str, Quota], ...]]] = {}
-
-
+@once_per_award
 def _stages(award: Award) -> tuple[tuple[str, Quota], ...]:
     """:func:`_stages_of`, worked out once per award (an award never changes)."""
-    found = _STAGES.get(id(award))
-    if found is not None and found[0] is award:
-        return found[1]
-    stages = tuple(_stages_of(award))
-    if len(_STAGES) >= 4096:
-        _STAGES.clear()
-    _STAGES[id(award)] = (award, stages)
-    return stages
+    return tuple(_stages_of(award))
 
 
 def _stages_of(award: Award) -> list[tuple[str, Quota]]:

@@ -103,6 +103,20 @@ STATE_POPULATIONS = [
 ]
 
 
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The subject kinds compiled (``evaluate/query.compile_kind``), in order."""
+    kinds: list[str] = []
+    real = query.compile_kind
+
+    def counted(*args: Any) -> Any:
+        kinds.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(query, "compile_kind", counted)
+    return kinds
+
+
 def _frames(engine: emulation.Engine, document: dict[str, Any]) -> dict[str, pl.DataFrame]:
     return dict(engine.evaluate(Population.from_json(document), "2024").frames)
 
@@ -117,16 +131,8 @@ def test_a_kept_compilation_gives_what_a_fresh_one_gives_for_each_next_populatio
             assert got[kind].equals(frame), kind
 
 
-def test_the_rules_are_compiled_once_per_request_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_rules_are_compiled_once_per_request_shape(compiled: list[str]) -> None:
     engine = emulation.build_engine(entry_points=False, ruleset_paths=[STATE])
-    compiled: list[str] = []
-    real = query.compile_kind
-
-    def counted(*args: Any) -> Any:
-        compiled.append(args[1])
-        return real(*args)
-
-    monkeypatch.setattr(query, "compile_kind", counted)
     for document in STATE_POPULATIONS:
         _frames(engine, document)
     assert compiled == ["person"]  # the collectives of these populations are no candidates
@@ -138,18 +144,10 @@ def test_the_rules_are_compiled_once_per_request_shape(monkeypatch: pytest.Monke
 
 
 def test_a_function_reading_the_data_while_compiling_is_compiled_for_each_population(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, compiled: list[str]
 ) -> None:
     (tmp_path / "compiled.toml").write_text(RULESET, encoding="utf-8")
     engine = emulation.build_engine([_EagerPlugin()], entry_points=False, ruleset_paths=[tmp_path])
-    compiled: list[str] = []
-    real = query.compile_kind
-
-    def counted(*args: Any) -> Any:
-        compiled.append(args[1])
-        return real(*args)
-
-    monkeypatch.setattr(query, "compile_kind", counted)
     first = engine.evaluate(_people({"a": 5, "b": 7}), "2024").outcomes().sort("subject")
     second = engine.evaluate(_people({"a": 9, "b": 7}), "2024").outcomes().sort("subject")
     assert first.get_column("outcome").to_list() == ["not_eligible", "granted"]

@@ -3,10 +3,12 @@ the rows of the chunk's subjects collected, and each chunk validated as a popula
 
 :func:`open_tables` scans a folder as the CSV or Parquet reader reads it — every column as the
 text a CSV cell holds, every row with its origin (file and row) — without reading the rows.
-:meth:`LazyTables.plan` reads the few columns that make the groups (``id, kind, parent,
-cluster`` and evidence given to several subjects); :mod:`emulation.data.partition` writes the
-tables once more by chunk and reads each chunk's rows back, validated by
-:meth:`Population.from_frames`. A folder whose files the lazy scan cannot take as they are (a missing table, a table
+:mod:`emulation.data.grouping` reads the few columns that make the groups (``id, kind,
+parent, cluster`` and evidence given to several subjects) a slice at a time, keeping a row a
+unit, not a row a subject; :mod:`emulation.data.partition` writes the tables once more by chunk
+and reads each chunk's rows back, validated by :meth:`Population.from_frames`.
+:meth:`LazyTables.plan` reads those columns as one frame, a row a subject (what the groups of a
+population in memory are made from, and what the tests check the grouping against). A folder whose files the lazy scan cannot take as they are (a missing table, a table
 given twice, another separator, a repeated column, a nested Parquet column) is not scanned:
 :func:`open_tables` returns None and the caller reads it whole, which reports the problem.
 

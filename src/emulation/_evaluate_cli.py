@@ -1,10 +1,12 @@
 """``emulation evaluate`` for a population of any size: read in chunks of whole quota groups,
 decide each chunk, write the decisions as a stream (``json``, ``jsonl``, ``csv``, ``parquet``).
 
-A folder of CSV or Parquet tables is scanned lazily (:mod:`emulation.data.lazy`); only the
-columns that make the groups are read whole. The subjects are gathered into groups that must be
-decided together (a unit and its members, a cluster, shared evidence:
-:mod:`emulation.data.chunks`) and the groups into chunks of at least ``--chunk-size`` subjects.
+A folder of CSV or Parquet tables is scanned lazily (:mod:`emulation.data.lazy`) and read a
+slice at a time. The subjects are gathered into groups that must be decided together (a unit and
+its members, a cluster, shared evidence: :mod:`emulation.data.chunks`) and the groups into
+chunks of at least ``--chunk-size`` subjects — for a folder from one row a unit, never a row a
+person (:mod:`emulation.data.grouping`), its input then cut by chunk
+(:mod:`emulation.data.partition`).
 Each chunk is read, validated and decided on its own; its items are kept in a temporary folder
 beside the output and merged in order at the end (:mod:`emulation.results.stream`), so the output
 is byte for byte the one of a single run over the whole population, whatever the chunk size.

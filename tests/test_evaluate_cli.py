@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import emulation
+from emulation import _evaluate_cli as evaluate_cli
 from emulation._chunk_policy import whole_reason
 from emulation.cli import main
+from emulation.data.lazy import LazyTables
 from emulation.data.partition import Partitioned
 from emulation.data.schema import ORIGIN, TABLES
 from emulation.results import stream
@@ -100,6 +102,23 @@ def test_the_union_is_read_in_chunks_of_whole_units(tmp_path: Path, chunks_read:
     # every award: the flag per cluster and the collectives' subtrees make the union one group
     evaluate(tmp_path, UNION_CSV, "csv", "--chunk-size", "5")
     assert chunks_read == []
+
+
+def test_a_folder_is_cut_without_a_row_a_subject(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunks_read: list[int]
+) -> None:
+    # the row-a-subject plan of a population in memory is never made for a folder: its chunks
+    # come from its units (data/grouping.py), and the output is the whole run's
+    whole = evaluate(tmp_path, UNION_CSV, "csv", *PERSONS)
+
+    def refused(*_: object, **__: object) -> None:
+        raise AssertionError("a row a subject held for a folder")
+
+    monkeypatch.setattr(LazyTables, "plan", refused)
+    for name in ("groups", "chunk_of", "regular", "plan_of"):
+        monkeypatch.setattr(evaluate_cli, name, refused)
+    assert evaluate(tmp_path, UNION_CSV, "csv", "--chunk-size", "5", *PERSONS) == whole
+    assert len(chunks_read) > 3
 
 
 def test_streams_to_standard_output(

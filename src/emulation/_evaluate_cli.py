@@ -1,10 +1,12 @@
 """``emulation evaluate`` for a population of any size: read in chunks of whole quota groups,
 decide each chunk, write the decisions as a stream (``json``, ``jsonl``, ``csv``, ``parquet``).
 
-A folder of CSV or Parquet tables is scanned lazily (:mod:`emulation.data.lazy`); only the
-columns that make the groups are read whole. The subjects are gathered into groups that must be
-decided together (a unit and its members, a cluster, shared evidence:
-:mod:`emulation.data.chunks`) and the groups into chunks of at least ``--chunk-size`` subjects.
+A folder of CSV or Parquet tables is scanned lazily (:mod:`emulation.data.lazy`) and read a
+slice at a time. The subjects are gathered into groups that must be decided together (a unit and
+its members, a cluster, shared evidence: :mod:`emulation.data.chunks`) and the groups into
+chunks of at least ``--chunk-size`` subjects — for a folder from one row a unit, never a row a
+person (:mod:`emulation.data.grouping`), its input then cut by chunk
+(:mod:`emulation.data.partition`).
 Each chunk is read, validated and decided on its own; its items are kept in a temporary folder
 beside the output and merged in order at the end (:mod:`emulation.results.stream`), so the output
 is byte for byte the one of a single run over the whole population, whatever the chunk size.
@@ -37,7 +39,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from emulation._chunk_policy import group_facts, reads_up_the_tree, scopes, whole_reason
 from emulation._output import write_stream_atomically
 from emulation.data.chunks import chunk_of, groups, regular
+from emulation.data.grouping import plan_folder, shared_links
 from emulation.data.lazy import (
+    LazyTables,
     ancestors,
     candidates,
     has_period,
@@ -50,7 +54,7 @@ from emulation.data.population import Population
 from emulation.engine import Engine
 from emulation.errors import DataError, EmulationError, Problem, ProblemsError
 from emulation.evaluate.inputs import NO_FILE
-from emulation.i18n import C_, N_, interface_language, translator
+from emulation.i18n import C_, N_, Message, interface_language, translator
 from emulation.i18n import gettext as _
 from emulation.period import Period
 from emulation.results import columns, stream
@@ -149,26 +153,20 @@ def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) ->
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(args.output))
     job = _Run(args, engine, period, parameters)
     reason = whole_reason(engine.rulesets_for(period, args.awards), args.awards)
-    with _Progress(args.lang) as progress:
+    scratch = args.output.parent if args.output else None
+    with (
+        _Progress(args.lang) as progress,
+        tempfile.TemporaryDirectory(prefix=".emulation-parts-", dir=scratch) as folder,
+    ):
         tables = None if reason else open_tables(args.data)
+        whole: Population | None = None
         if tables is not None:
-            subjects, shared = tables.plan(
-                group_facts(engine.rulesets_for(period, args.awards), args.awards)
-            )
-            whole: Population | None = None
+            # the plan and the cut from the units: no row a person is held
+            count, cut = _cut_folder(engine, period, args, tables, Path(folder))
         else:
             whole = engine.read_population(args.data)
-            subjects, shared = plan_of(
-                whole, group_facts(engine.rulesets_for(period, args.awards), args.awards)
-            )
-        count = subjects.height
-        if reason and count > args.chunk_size:
-            lang = interface_language()
-            line = _(NOTE_WHOLE).format(count=count, reason=reason.translated(lang))
-            print(f"emulation: {line}", file=sys.stderr)
-        facts = tables.tables["facts"] if tables is not None else whole.facts.lazy()  # type: ignore[union-attr]
-        chunks = None if reason else _chunks(engine, period, args, subjects, shared, facts)
-        if chunks is None or chunks.get_column("chunk").max() in (None, 0):
+            count, cut = _cut_whole(engine, period, args, whole, reason)
+        if cut is None:
             population = whole if whole is not None else engine.read_population(args.data)
             progress.start(count)
             evaluation = job.decide(population)
@@ -178,23 +176,57 @@ def run(args: argparse.Namespace, engine: Engine, parameters: dict[str, str]) ->
             _emit(args, shape, lambda s: _texts(evaluation, args.format, args.lang, s))
             return 0
         progress.start(count)
-        total = chunks.get_column("chunk").n_unique()
-        scratch = args.output.parent if args.output else None
-        with tempfile.TemporaryDirectory(prefix=".emulation-parts-", dir=scratch) as folder:
-            if tables is not None:
-                # the input once more, cut by chunk: each chunk is then read from its own
-                # files, and the plan (every subject's id and chunk) is let go
-                parents = subjects.get_column("parent").drop_nulls().unique()
-                del subjects, shared
-                read: Callable[[int], tuple[pl.Series, Population]] = partition(
-                    tables, chunks, parents, Path(folder)
-                ).population
-                del chunks, parents
-            else:
-                assert whole is not None
-                read = _splitter(whole, subjects, chunks)
-            _chunked(job, read, total, progress)
+        read, total = cut
+        _chunked(job, read, total, progress)
     return 0
+
+
+#: How to read each chunk (its ids and population), and the number of chunks.
+_Cut = tuple[Callable[[int], tuple[pl.Series, Population]], int]
+
+
+def _cut_folder(
+    engine: Engine, period: Period, args: argparse.Namespace, tables: LazyTables, folder: Path
+) -> tuple[int, _Cut | None]:
+    """The number of subjects of a folder, and its chunks (None: read it whole)."""
+    rulesets = engine.rulesets_for(period, args.awards)
+    clusters = "cluster" in scopes(rulesets, args.awards)
+    plan = plan_folder(tables, folder / "plan", clusters=clusters)
+    if plan.count <= args.chunk_size or not plan.regular():
+        return plan.count, None  # small, or read whole: its validation names every problem
+    facts = tables.tables["facts"]
+    if not has_period(facts, period):
+        return plan.count, None  # nothing to decide: read whole, to warn as a whole run does
+    deep = reads_up_the_tree(rulesets, args.awards)
+    decided = candidates(facts, plan.collectives, period) if deep else None
+    shared = shared_links(tables, group_facts(rulesets, args.awards), folder / "plan")
+    chunks = plan.chunks(shared, deep=deep, candidates=decided, size=args.chunk_size)
+    if chunks.get_column("chunk").max() in (None, 0):
+        return plan.count, None
+    total = chunks.get_column("chunk").n_unique()
+    # the input once more, cut by chunk: each chunk is then read from its own files
+    return plan.count, (partition(tables, plan, chunks, folder / "cut").population, total)
+
+
+def _cut_whole(
+    engine: Engine,
+    period: Period,
+    args: argparse.Namespace,
+    whole: Population,
+    reason: Message | None,
+) -> tuple[int, _Cut | None]:
+    """The number of subjects of a population in memory, and its chunks (None: one)."""
+    rulesets = engine.rulesets_for(period, args.awards)
+    subjects, shared = plan_of(whole, group_facts(rulesets, args.awards))
+    count = subjects.height
+    if reason and count > args.chunk_size:
+        lang = interface_language()
+        line = _(NOTE_WHOLE).format(count=count, reason=reason.translated(lang))
+        print(f"emulation: {line}", file=sys.stderr)
+    chunks = None if reason else _chunks(engine, period, args, subjects, shared, whole.facts.lazy())
+    if chunks is None or chunks.get_column("chunk").max() in (None, 0):
+        return count, None
+    return count, (_splitter(whole, subjects, chunks), chunks.get_column("chunk").n_unique())
 
 
 def _splitter(

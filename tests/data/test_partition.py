@@ -1,7 +1,7 @@
 """The input cut by chunk (``data/partition.py``): every row in the chunk of the subject it
 names, rows naming no subject with the first chunk, each chunk's rows in the order of the input
-with their origins, the collectives above a chunk given with it — keyed by hash or, when two
-names share a hash, by the names themselves."""
+with their origins, the collectives above a chunk given with it — whether the tables are cut
+into one bucket or many."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from emulation.data import grouping
 from emulation.data import partition as cut
 from emulation.data.lazy import open_tables
 from emulation.data.schema import ORIGIN
@@ -20,11 +21,12 @@ UNION = Path(__file__).resolve().parents[2] / "examples" / "union"
 
 
 @pytest.mark.parametrize("form", ["csv", "parquet"])
-@pytest.mark.parametrize("exact", [False, True])
+@pytest.mark.parametrize("bucket_rows", [1_000_000, 20])
 def test_every_row_goes_with_its_subject(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exact: bool, form: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bucket_rows: int, form: str
 ) -> None:
-    monkeypatch.setattr(cut, "collide", lambda hashed: exact)
+    monkeypatch.setattr(grouping, "BUCKET_ROWS", bucket_rows)  # one bucket, or fifteen
+    monkeypatch.setattr(grouping, "SLICE", 11)
     monkeypatch.setattr(cut, "SLICE", 7)  # several slices a table
     folder = tmp_path / "union"
     shutil.copytree(UNION, folder)
@@ -38,22 +40,27 @@ def test_every_row_goes_with_its_subject(
     tables = open_tables(folder)
     assert tables is not None
     subjects, _ = tables.plan()
-    persons = subjects.filter(pl.col("kind") == "person").get_column("id").sort()
-    # persons in two chunks by the parity of their place; collectives in chunk 2
-    chunks = subjects.select(
-        "id",
-        pl.when(pl.col("kind") == "collective")
+    plan = grouping.plan_folder(tables, tmp_path / "plan", clusters=False)
+    assert plan.width == (1 if bucket_rows > 1000 else 15)
+    # the nodes (units, and persons without one) in two chunks by the parity of their place,
+    # the units without members in chunk 2
+    chunks = plan.nodes.select(
+        "node",
+        pl.when(pl.col("n") == 1)
         .then(2)
-        .otherwise(pl.col("id").rank("ordinal") % 2)
+        .otherwise(pl.col("node").rank("ordinal") % 2)
         .cast(pl.Int64)
         .alias("chunk"),
     )
-    parents = subjects.get_column("parent").drop_nulls().unique()
-    done = cut.partition(tables, chunks, parents, tmp_path / "parts")
+    assert chunks.get_column("chunk").unique().sort().to_list() == [0, 1, 2]
+    node = grouping.node_of(clusters=False).alias("node")
+    chunks_of_ids = subjects.with_columns(node).join(chunks, on="node").select("id", "chunk")
+    persons = subjects.filter(pl.col("kind") == "person").get_column("id").sort()
+    done = cut.partition(tables, plan, chunks, tmp_path / "parts")
     whole = {table: lazy.collect() for table, lazy in tables.tables.items() if table != "subjects"}
     seen = 0
     for chunk in (0, 1, 2):
-        expected = set(chunks.filter(pl.col("chunk") == chunk).get_column("id").to_list())
+        expected = set(chunks_of_ids.filter(pl.col("chunk") == chunk).get_column("id").to_list())
         for table, rows in whole.items():
             found = done._read(table, chunk)
             mine = rows.filter(pl.col("subject").is_in(sorted(expected)))

@@ -23,13 +23,18 @@ the whole population, standings over the whole population, and KPIs read more th
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import polars as pl
+
+#: A series of names, or an expression of them.
+_Names = TypeVar("_Names", pl.Series, pl.Expr)
 
 #: Columns of the frame :func:`chunk_of` reads.
 PLAN_COLUMNS = ("id", "kind", "parent", "cluster")
 
 
-class _Union:
+class UnionFind:
     """Union–find over names, by path halving."""
 
     def __init__(self) -> None:
@@ -79,7 +84,7 @@ def groups(
     # every frame below holds the distinct links only: the node of each of millions of
     # persons is computed on the way, not kept
     lazy = subjects.lazy()
-    union = _Union()
+    union = UnionFind()
     cluster_links = lazy.filter(pl.col("cluster").is_not_null()).select(
         node.alias("node"), pl.lit("c:") + pl.col("cluster")
     )
@@ -87,7 +92,7 @@ def groups(
         pl.col("parent").is_not_null() & (person if not deep else pl.lit(value=True))
     )
     if deep and candidates is not None:
-        read = _read_from_above(subjects, candidates)
+        read = read_from_above(subjects, candidates)
         parent_links = parent_links.filter(person | pl.col("parent").is_in(sorted(read)))
     parent_links = parent_links.select(node.alias("node"), pl.lit("u:") + pl.col("parent"))
     for frame in (cluster_links, parent_links):
@@ -119,7 +124,7 @@ def groups(
     )
 
 
-def _read_from_above(subjects: pl.DataFrame, candidates: frozenset[str]) -> set[str]:
+def read_from_above(subjects: pl.DataFrame, candidates: frozenset[str]) -> set[str]:
     """The collectives that are candidates or lie below one: their subtrees are read."""
     above = dict(subjects.filter(pl.col("kind") == "collective").select("id", "parent").iter_rows())
     found: set[str] = set()
@@ -147,7 +152,7 @@ def regular(subjects: pl.DataFrame) -> bool:
     # on 64-bit hashes first (eight bytes a name, not the names): equal names have equal
     # hashes, so no duplicate hash means no duplicate name; a duplicate hash is checked again
     # on the names
-    if _folded(ids).is_duplicated().any() and _spellings(ids).is_duplicated().any():
+    if _folded(ids).is_duplicated().any() and spellings(ids).is_duplicated().any():
         return False
     collectives = subjects.filter(pl.col("kind") == "collective").get_column("id")
     parents = subjects.get_column("parent").drop_nulls().unique()
@@ -155,13 +160,14 @@ def regular(subjects: pl.DataFrame) -> bool:
         return False
     for column in ("parent", "cluster"):
         values = subjects.get_column(column).drop_nulls().unique()
-        if _spellings(values).n_unique() != values.len():
+        if spellings(values).n_unique() != values.len():
             return False
     return True
 
 
-def _spellings(names: pl.Series) -> pl.Series:
-    """``names`` in lower case without spaces: two names one spelling apart are equal."""
+def spellings(names: _Names) -> _Names:
+    """``names`` (a series or an expression) in lower case without spaces: two names one
+    spelling apart are equal."""
     return names.str.to_lowercase().str.replace_all(r"\s+", "")
 
 
@@ -173,7 +179,7 @@ def _folded(names: pl.Series) -> pl.Series:
     """The 64-bit hash of each of ``names`` in lower case without spaces, a slice at a
     time."""
     parts = [
-        _spellings(names.slice(start, _SLICE)).hash(seed=0)
+        spellings(names.slice(start, _SLICE)).hash(seed=0)
         for start in range(0, names.len(), _SLICE)
     ]
     return pl.concat(parts) if parts else pl.Series(dtype=pl.UInt64)

@@ -3,10 +3,12 @@ the rows of the chunk's subjects collected, and each chunk validated as a popula
 
 :func:`open_tables` scans a folder as the CSV or Parquet reader reads it — every column as the
 text a CSV cell holds, every row with its origin (file and row) — without reading the rows.
-:meth:`LazyTables.plan` reads the few columns that make the groups (``id, kind, parent,
-cluster`` and evidence given to several subjects); :mod:`emulation.data.partition` writes the
-tables once more by chunk and reads each chunk's rows back, validated by
-:meth:`Population.from_frames`. A folder whose files the lazy scan cannot take as they are (a missing table, a table
+:mod:`emulation.data.grouping` reads the few columns that make the groups (``id, kind,
+parent, cluster`` and evidence given to several subjects) a slice at a time, keeping a row a
+unit, not a row a subject; :mod:`emulation.data.partition` writes the tables once more by chunk
+and reads each chunk's rows back, validated by :meth:`Population.from_frames`.
+:meth:`LazyTables.plan` reads those columns as one frame, a row a subject (what the groups of a
+population in memory are made from, and what the tests check the grouping against). A folder whose files the lazy scan cannot take as they are (a missing table, a table
 given twice, another separator, a repeated column, a nested Parquet column) is not scanned:
 :func:`open_tables` returns None and the caller reads it whole, which reports the problem.
 
@@ -70,19 +72,7 @@ class LazyTables:
         """The subjects' ``id, kind, parent, cluster`` (names normalised, blanks as none),
         and the :func:`links` of the evidence and of the ``facts`` that name groups."""
         subjects = self.tables["subjects"]
-        present = subjects.collect_schema().names()
-        columns = []
-        for column in PLAN_COLUMNS:
-            if column not in present:
-                columns.append(pl.lit(None, dtype=pl.String).alias(column))
-            elif column == "kind":
-                # two values: four bytes a subject as a category, sixteen as text
-                columns.append(pl.col(column).str.strip_chars().cast(pl.Categorical))
-            elif column == "id":
-                columns.append(name_of(column))
-            else:  # parent, cluster: a blank name is none
-                value = name_of(column)
-                columns.append(pl.when(value == "").then(None).otherwise(value).alias(column))
+        columns = plan_columns(subjects.collect_schema().names())
         # a slice of rows at a time: only the plan is held, not the table read to make it
         parts = [
             self.rows("subjects", start, PLAN_SLICE).select(columns).collect()
@@ -90,6 +80,24 @@ class LazyTables:
         ]
         frame = pl.concat(parts) if parts else subjects.select(columns).collect()
         return frame, links(self.tables.get("evidence"), self.tables["facts"], facts)
+
+
+def plan_columns(present: list[str]) -> list[pl.Expr]:
+    """The expressions of the columns ``id, kind, parent, cluster`` of a ``subjects`` table
+    whose columns are ``present``: names normalised, a blank parent or cluster none."""
+    columns = []
+    for column in PLAN_COLUMNS:
+        if column not in present:
+            columns.append(pl.lit(None, dtype=pl.String).alias(column))
+        elif column == "kind":
+            # two values: four bytes a subject as a category, sixteen as text
+            columns.append(pl.col(column).str.strip_chars().cast(pl.Categorical))
+        elif column == "id":
+            columns.append(name_of(column))
+        else:  # parent, cluster: a blank name is none
+            value = name_of(column)
+            columns.append(pl.when(value == "").then(None).otherwise(value).alias(column))
+    return columns
 
 
 def open_tables(path: Path) -> LazyTables | None:
@@ -228,7 +236,8 @@ def ancestors_outside(
 
 def has_period(facts: pl.LazyFrame, period: Period) -> bool:
     """Whether some facts row is of ``period`` (written in any form ``Period.parse`` reads)."""
-    texts = facts.select(pl.col("period").cast(pl.String)).unique().collect()
+    # the streaming engine: one row a distinct period held, never the column
+    texts = facts.select(pl.col("period").cast(pl.String)).unique().collect(engine="streaming")
     return any(_same_period(text, str(period)) for text in texts.get_column("period").to_list())
 
 
@@ -248,7 +257,7 @@ def candidates(facts: pl.LazyFrame, subjects: pl.DataFrame, period: Period) -> f
         facts.select(name_of("subject").alias("subject"), pl.col("period").cast(pl.String))
         .filter(pl.col("subject").is_in(collectives.implode()))
         .unique()
-        .collect()
+        .collect(engine="streaming")
     )
     wanted = str(period)
     return frozenset(subject for subject, text in rows.iter_rows() if _same_period(text, wanted))
@@ -261,30 +270,40 @@ def links(
     ``id`` — an evidence item given to several subjects (``e:<id>``), or a value of a fact
     that names a quota's or a budget's group (``f:<fact>:<value>``, in any period, compared
     in NFC, trimmed and in lower case: joining too much is safe, too little is not)."""
+    parts = link_pairs("evidence", evidence, names) if evidence is not None else []
+    parts += link_pairs("facts", facts, names)
+    if not parts:
+        return pl.DataFrame(schema={"id": pl.String, "subject": pl.String})
+    return shared_only(pl.concat(parts)).collect()
+
+
+def link_pairs(table: str, rows: pl.LazyFrame, names: tuple[str, ...]) -> list[pl.LazyFrame]:
+    """The ``id, subject`` pairs of :func:`links` that the rows of ``table`` give (the
+    ``evidence`` table, or the ``facts`` table and the facts ``names``), each pair once
+    or more."""
+    present = set(rows.collect_schema().names())
     parts = []
-    if evidence is not None and {"id", "subject"} <= set(evidence.collect_schema().names()):
+    if table == "evidence" and {"id", "subject"} <= present:
         parts.append(
-            evidence.select(
+            rows.select(
                 (pl.lit("e:") + name_of("id").cast(pl.String)).alias("id"),
                 name_of("subject").alias("subject"),
             )
         )
-    present = set(facts.collect_schema().names())
-    for fact in names:
+    for fact in names if table == "facts" else ():
         if fact in present:
             value = pl.col(fact).cast(pl.String).str.normalize("NFC").str.strip_chars()
             parts.append(
-                facts.select(
+                rows.select(
                     (pl.lit(f"f:{fact}:") + value.str.to_lowercase()).alias("id"),
                     name_of("subject").alias("subject"),
                 )
             )
-    if not parts:
-        return pl.DataFrame(schema={"id": pl.String, "subject": pl.String})
-    return (
-        pl.concat(parts)
-        .filter(pl.col("id").is_not_null() & pl.col("subject").is_not_null())
-        .unique()
-        .filter(pl.len().over("id") > 1)
-        .collect()
-    )
+    return [
+        part.filter(pl.col("id").is_not_null() & pl.col("subject").is_not_null()) for part in parts
+    ]
+
+
+def shared_only(pairs: pl.LazyFrame) -> pl.LazyFrame:
+    """The distinct ``pairs`` whose ``id`` more than one subject shares."""
+    return pairs.unique().filter(pl.len().over("id") > 1)

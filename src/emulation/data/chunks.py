@@ -185,6 +185,18 @@ def _folded(names: pl.Series) -> pl.Series:
     return pl.concat(parts) if parts else pl.Series(dtype=pl.UInt64)
 
 
+def number_chunks(counts: list[int], size: int) -> list[int]:
+    """The chunk of each group, given the groups' sizes in order: a chunk takes whole groups
+    until it holds at least ``size`` subjects (numbered from 0)."""
+    chunks, current, filled = [], 0, 0
+    for count in counts:
+        chunks.append(current)
+        filled += count
+        if filled >= size:
+            current, filled = current + 1, 0
+    return chunks
+
+
 def chunk_of(grouped: pl.DataFrame, size: int) -> pl.DataFrame:
     """``id, chunk``: whole groups of ``grouped`` (``id, group``) gathered into chunks of at
     least ``size`` subjects (numbered from 0, groups taken in the order of their first id)."""
@@ -193,11 +205,6 @@ def chunk_of(grouped: pl.DataFrame, size: int) -> pl.DataFrame:
         .agg(pl.len().alias("n"), pl.col("id").min().alias("first"))
         .sort("first", "group")
     )
-    chunks, current, filled = [], 0, 0
-    for count in sizes.get_column("n").to_list():
-        chunks.append(current)
-        filled += count
-        if filled >= size:
-            current, filled = current + 1, 0
+    chunks = number_chunks(sizes.get_column("n").to_list(), size)
     numbered = sizes.select("group").with_columns(pl.Series("chunk", chunks, dtype=pl.Int64))
     return grouped.join(numbered, on="group", how="left").select("id", "chunk")

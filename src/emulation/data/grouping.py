@@ -29,7 +29,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
-from emulation.data.chunks import UnionFind, read_from_above, spellings
+from emulation.data.chunks import UnionFind, number_chunks, read_from_above, spellings
 from emulation.data.lazy import LazyTables, link_pairs, plan_columns, shared_only
 
 #: Rows of the ``subjects`` table read at a time.
@@ -160,12 +160,7 @@ class FolderPlan:
             .agg(pl.col("n").sum(), pl.col("first").min())
             .sort("first", "root")
         )
-        chunks, current, filled = [], 0, 0
-        for count in sizes.get_column("n").to_list():
-            chunks.append(current)
-            filled += count
-            if filled >= size:
-                current, filled = current + 1, 0
+        chunks = number_chunks(sizes.get_column("n").to_list(), size)
         numbered = sizes.select("root", pl.Series("chunk", chunks, dtype=pl.Int64))
         return grouped.join(numbered, on="root", how="left").select("node", "chunk")
 

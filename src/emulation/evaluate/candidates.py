@@ -58,14 +58,11 @@ def base_frame(
         right_on="subject",
         how="inner",
     )
+    ascii = {name: _ascii_only(population, name) for name in sorted(facts) if name in schema}
     if population.facts.height >= DISTINCT_FROM_ROWS:
-        values, checks = _fact_columns(population, facts, schema)
+        values, checks = _fact_columns(facts, schema, ascii, distinct=population)
     else:  # a small population: the expressions depend on the facts' types alone, kept
-        typed = tuple(
-            (name, schema[name], _ascii_only(population, name))
-            for name in sorted(facts)
-            if name in schema
-        )
+        typed = tuple((name, schema[name], plain) for name, plain in ascii.items())
         values, checks = _kept_fact_columns(tuple(sorted(facts.items())), typed)
     shown = sorted({key.split("::", 1)[1] for key in checks})
     as_written = [
@@ -102,29 +99,26 @@ def base_frame(
 
 
 def _fact_columns(
-    population: Population | None,
     facts: Mapping[str, FactDecl],
     schema: Mapping[str, pl.DataType],
-    ascii: Mapping[str, bool] | None = None,
+    ascii: Mapping[str, bool],
+    distinct: Population | None = None,
 ) -> tuple[list[pl.Expr], dict[str, pl.Expr]]:
     """The candidates' columns (each declared fact cast to its type, range-checked and
     defaulted, then the subject attributes) and the checks of their values (true where a
     value cannot be read or lies outside its range), by check name (``unreadable::fact`` …).
 
-    With ``population``, the facts are cast and checked per distinct value of its columns
-    (:mod:`emulation.evaluate.fact_values`); without, ``ascii`` says which text columns hold
-    plain ASCII, and the expressions depend on the types alone."""
+    ``ascii`` says which text columns hold plain ASCII. With ``distinct``, the facts are cast
+    and checked per distinct value of that population's columns
+    (:mod:`emulation.evaluate.fact_values`); without, the expressions depend on the types
+    alone."""
     values: list[pl.Expr] = []
     checks: dict[str, pl.Expr] = {}
     for name, decl in sorted(facts.items()):
         dtype = dtype_of(decl.type, decl.values)
         own: dict[str, pl.Expr] = {}
         if name in schema:
-            if population is not None:
-                ascii_only = _ascii_only(population, name)
-            else:
-                ascii_only = bool(ascii and ascii.get(name))
-            value = cast_expression(name, schema[name], dtype, ascii_only=ascii_only)
+            value = cast_expression(name, schema[name], dtype, ascii_only=ascii.get(name, False))
             if schema[name] != dtype:  # a value already of the declared type is readable
                 own[f"unreadable::{name}"] = pl.col(name).is_not_null() & value.is_null()
         else:
@@ -134,9 +128,9 @@ def _fact_columns(
             own[f"below::{name}"] = (numbers < pl.lit(decl.minimum, DECIMAL)).fill_null(False)
         if numbers is not None and decl.maximum is not None:
             own[f"above::{name}"] = (numbers > pl.lit(decl.maximum, DECIMAL)).fill_null(False)
-        if name in schema and population is not None:
+        if name in schema and distinct is not None:
             # cast and checked once per distinct value (evaluate/fact_values.py)
-            value, own = by_distinct_value(population, name, dtype, value, own, decl)
+            value, own = by_distinct_value(distinct, name, dtype, value, own, decl)
         checks.update(own)
         if decl.default is not None:
             value = value.fill_null(pl.lit(decl.default, dtype=dtype))
@@ -160,7 +154,7 @@ def _kept_fact_columns(
     expressions are immutable; the lists are not changed by their readers."""
     schema = {name: dtype for name, dtype, _ in typed}
     ascii = {name: plain for name, _, plain in typed}
-    return _fact_columns(None, dict(facts), schema, ascii)
+    return _fact_columns(dict(facts), schema, ascii)
 
 
 @functools.lru_cache(maxsize=64)
